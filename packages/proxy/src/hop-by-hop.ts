@@ -1,0 +1,108 @@
+/**
+ * Header hygiene, both ways. Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and must not be
+ * forwarded; undici also rejects several of them outright. `host` and `content-length` are recomputed.
+ */
+const dropped = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'http2-settings',
+  'content-length',
+  'expect',
+]);
+
+/** What the proxy needs from the client's headers, read in one pass. */
+export interface ClientHeaders {
+  /** End-to-end headers to forward, as a flat `[name, value, …]` list (credentials, ids and via excluded). */
+  readonly forward: string[];
+  readonly apiKey: string | undefined;
+  readonly authorization: string | undefined;
+  readonly requestId: string | undefined;
+  readonly via: string | undefined;
+}
+
+/** Splits the client's raw headers into what is forwarded and what the proxy itself acts on. */
+export function readClientHeaders(rawHeaders: readonly string[]): ClientHeaders {
+  const forward: string[] = [];
+  let apiKey: string | undefined;
+  let authorization: string | undefined;
+  let requestId: string | undefined;
+  let via: string | undefined;
+  let connectionTokens: string | undefined;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const rawName = rawHeaders[index] as string;
+    const value = rawHeaders[index + 1] as string;
+    const name = rawName.toLowerCase();
+    switch (name) {
+      case 'x-api-key':
+        apiKey = value;
+        continue;
+      case 'authorization':
+        authorization = value;
+        continue;
+      case 'x-request-id':
+        requestId = value;
+        continue;
+      case 'via':
+        via = via === undefined ? value : `${via}, ${value}`;
+        continue;
+      case 'connection':
+        connectionTokens = value;
+        continue;
+    }
+    if (dropped.has(name) || name.charCodeAt(0) === 58 /* ':' pseudo-header */) continue;
+    forward.push(name, value);
+  }
+  return {
+    forward: connectionTokens === undefined ? forward : dropListed(forward, connectionTokens),
+    apiKey,
+    authorization,
+    requestId,
+    via,
+  };
+}
+
+/** Response headers to send to the client as a flat list, hop-by-hop ones removed. */
+export function filterResponseHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  transform?: (name: string, value: string) => string | undefined,
+): string[] {
+  const out: string[] = [];
+  const connectionTokens = headers.connection;
+  for (const name in headers) {
+    if (dropped.has(name) && name !== 'content-length') continue;
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (typeof value === 'string') {
+      const kept = transform === undefined ? value : transform(name, value);
+      if (kept !== undefined) out.push(name, kept);
+    } else {
+      for (const item of value) out.push(name, item);
+    }
+  }
+  return connectionTokens === undefined ? out : dropListed(out, String(connectionTokens));
+}
+
+function dropListed(flat: string[], connectionValue: string): string[] {
+  const listed = new Set(
+    connectionValue
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter((token) => token !== '' && token !== 'close' && token !== 'keep-alive'),
+  );
+  if (listed.size === 0) return flat;
+  const kept: string[] = [];
+  for (let index = 0; index < flat.length; index += 2) {
+    const name = flat[index] as string;
+    if (!listed.has(name)) kept.push(name, flat[index + 1] as string);
+  }
+  return kept;
+}

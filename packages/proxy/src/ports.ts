@@ -1,0 +1,63 @@
+/**
+ * The small interfaces the proxy needs from the rest of ccb. `@ccb/providers` and `@ccb/router` satisfy them
+ * structurally; the proxy never imports those packages (the CLI composes them).
+ */
+
+/** A header as a lower-case name and its value. */
+export type HeaderPair = readonly [name: string, value: string];
+
+/** One upstream the proxy can send a request to (satisfied by `@ccb/providers`' `Provider`). */
+export interface UpstreamTarget {
+  readonly name: string;
+  /** `scheme://host[:port]`, e.g. `https://api.anthropic.com`. */
+  readonly origin: string;
+  /** Path prefix without a trailing slash, `""` when none. */
+  readonly basePath: string;
+  /** `true` for passthrough providers: the client's own credentials go upstream untouched. */
+  readonly forwardsClientCredentials: boolean;
+  /** Headers the provider always adds, lower-case names. */
+  readonly extraHeaders: readonly HeaderPair[];
+  /** The credential headers; a plain array for static keys, a Promise when fetched or refreshed. */
+  credentialHeaders(): readonly HeaderPair[] | Promise<readonly HeaderPair[]>;
+  /** Called after an upstream 401 so a refreshable credential can renew itself once. */
+  invalidateCredentials(): boolean | Promise<boolean>;
+  /** The model name to send for a requested model, or `undefined` to send it as is. */
+  mapModel(model: string): string | undefined;
+  /** The request body with its top-level `model` replaced, or `undefined` when it has none. */
+  rewriteModel(body: Buffer, model: string): Buffer | undefined;
+}
+
+/** Per-upstream connection settings. */
+export interface UpstreamTimeouts {
+  /** TCP + TLS connect timeout in ms. */
+  readonly connectInMs: number;
+  /** Time from sending the request to the response head in ms (non-streaming replies can take minutes). */
+  readonly firstByteInMs: number;
+  /** Longest silence between two body chunks in ms. */
+  readonly streamIdleInMs: number;
+}
+
+/** What the proxy reports to the planner after every attempt (the shape `@ccb/router` takes). */
+export interface AttemptOutcome {
+  /** `client_error` is the client's own 4xx: neutral for the provider's health. */
+  readonly result: 'success' | 'failure' | 'client_error';
+  readonly failure?: FailureKind;
+  /** Upstream HTTP status when a response head was received. */
+  readonly status?: number;
+  /** Anthropic `error.type` from the upstream body or SSE error event, when known. */
+  readonly errorType?: string;
+  /** Anthropic error message when known. */
+  readonly errorMessage?: string;
+  /** Upstream response headers (lower-case names) when a head was received. */
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** Why an attempt failed. */
+export type FailureKind = 'connect' | 'timeout' | 'reset' | 'status' | 'stream' | 'protocol';
+
+/** Plans the providers to try for a request and learns from outcomes (satisfied by `@ccb/router`). */
+export interface AttemptPlanner {
+  /** Ordered provider names: first choice, then fallbacks. */
+  plan(request: { readonly model?: string | undefined }): readonly string[];
+  report(name: string, outcome: AttemptOutcome): void;
+}

@@ -1,0 +1,45 @@
+import type { AttemptOutcome, FailureKind } from './ports.js';
+import type { Usage } from './usage.js';
+
+/** One try of one provider within a request. */
+export interface AttemptRecord {
+  readonly provider: string;
+  readonly result: AttemptOutcome['result'];
+  readonly failure?: FailureKind;
+  /** Upstream status when a response head arrived. */
+  readonly status?: number;
+  /** Anthropic error type when known (upstream body, SSE error event, or ccb's classification). */
+  readonly errorType?: string;
+  /** Short reason for a failure, safe to log. */
+  readonly reason?: string;
+  readonly durationInMs: number;
+}
+
+/** Everything the proxy knows about a finished request; handed to `onRequestEnd` for logs, metrics and ledgers. */
+export interface RequestRecord {
+  readonly requestId: string;
+  readonly method: string;
+  /** Path and query as the client sent them. */
+  readonly path: string;
+  /** The model the client asked for, when the body names one. */
+  readonly model: string | undefined;
+  readonly stream: boolean;
+  /** Status the client received (for a stream, the status of its head). */
+  readonly status: number;
+  /** The provider that served the response the client received, if any. */
+  readonly provider: string | undefined;
+  /** ok: served by the first provider; failed_over: served after failing over; error: the client got an error. */
+  readonly outcome: 'ok' | 'failed_over' | 'error';
+  readonly attempts: readonly AttemptRecord[];
+  readonly usage: Usage | undefined;
+  /** Fingerprint of the client's ccb key ("" without client auth). */
+  readonly clientKeyId: string | undefined;
+  /** Anthropic's `request-id` from the serving upstream. */
+  readonly upstreamRequestId: string | undefined;
+  readonly startedAt: number;
+  readonly durationInMs: number;
+  /** From the request's arrival to the first response byte sent to the client. */
+  readonly timeToFirstByteInMs: number | undefined;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { SseObserver } from './sse-observer.js';
+
+const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+const stream = [
+  frame('message_start', {
+    type: 'message_start',
+    message: {
+      id: 'msg_1',
+      usage: {
+        input_tokens: 25,
+        cache_creation_input_tokens: 7,
+        cache_read_input_tokens: 3,
+        output_tokens: 1,
+      },
+    },
+  }),
+  frame('ping', { type: 'ping' }),
+  frame('content_block_start', {
+    type: 'content_block_start',
+    index: 0,
+    content_block: { type: 'text', text: '' },
+  }),
+  frame('content_block_delta', {
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'text_delta', text: 'Hi' },
+  }),
+  frame('content_block_stop', { type: 'content_block_stop', index: 0 }),
+  frame('message_delta', {
+    type: 'message_delta',
+    delta: { stop_reason: 'end_turn' },
+    usage: { output_tokens: 15 },
+  }),
+  frame('message_stop', { type: 'message_stop' }),
+].join('');
+
+describe('SseObserver', () => {
+  it('reads usage from message_start and the cumulative message_delta', () => {
+    const observer = new SseObserver();
+    observer.push(Buffer.from(stream));
+    expect(observer.usage).toEqual({
+      inputTokens: 25,
+      outputTokens: 15,
+      cacheCreationInputTokens: 7,
+      cacheReadInputTokens: 3,
+    });
+    expect(observer.sawMessageStop).toBe(true);
+    expect(observer.contentStarted).toBe(true);
+    expect(observer.events).toBe(7);
+    expect(observer.malformed).toBe(false);
+  });
+
+  it('gives the same result whatever the chunk boundaries', () => {
+    const bytes = Buffer.from(stream);
+    for (const size of [1, 2, 3, 7, 13, 64]) {
+      const observer = new SseObserver();
+      for (let offset = 0; offset < bytes.length; offset += size)
+        observer.push(bytes.subarray(offset, offset + size));
+      expect(observer.usage.outputTokens, `chunk size ${size}`).toBe(15);
+      expect(observer.usage.inputTokens, `chunk size ${size}`).toBe(25);
+      expect(observer.sawMessageStop).toBe(true);
+      expect(observer.events).toBe(7);
+    }
+  });
+
+  it('does not count message_start and ping as content', () => {
+    const observer = new SseObserver();
+    observer.push(Buffer.from(stream.slice(0, stream.indexOf('event: content_block_start'))));
+    expect(observer.contentStarted).toBe(false);
+    observer.push(Buffer.from('event: content_block_start\n'));
+    expect(observer.contentStarted).toBe(true);
+  });
+
+  it('captures an in-band error event', () => {
+    const observer = new SseObserver();
+    observer.push(
+      Buffer.from(
+        frame('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+      ),
+    );
+    expect(observer.error).toEqual({ type: 'overloaded_error', message: 'Overloaded' });
+    expect(observer.contentStarted).toBe(false);
+  });
+
+  it('accepts CRLF line endings, comments and data without a space', () => {
+    const observer = new SseObserver();
+    observer.push(
+      Buffer.from(': keep-alive\r\nevent: message_delta\r\ndata:{"usage":{"output_tokens":9}}\r\n\r\n'),
+    );
+    expect(observer.usage.outputTokens).toBe(9);
+    expect(observer.malformed).toBe(false);
+  });
+
+  it('flags a line that is not SSE', () => {
+    const observer = new SseObserver();
+    observer.push(Buffer.from('<html>oops</html>\n'));
+    expect(observer.malformed).toBe(true);
+  });
+
+  it('flags unparsable data of an event it reads', () => {
+    const observer = new SseObserver();
+    observer.push(Buffer.from('event: message_delta\ndata: {not json\n\n'));
+    expect(observer.malformed).toBe(true);
+  });
+});

@@ -1,0 +1,208 @@
+import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
+import { request } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { messageBody, post, type StartedProxy, startProxy, target } from './harness.js';
+
+describe('forwarding', () => {
+  let mock: MockUpstream;
+  let proxy: StartedProxy;
+
+  beforeEach(async () => {
+    mock = await createMockUpstream({ name: 'm1', apiKey: 'key-m1' });
+    proxy = await startProxy([target('m1', mock.url)]);
+  });
+  afterEach(async () => {
+    await proxy.close();
+    await mock.close();
+  });
+
+  it('swaps the client credential for the provider key and never returns the key', async () => {
+    const response = await post(proxy.url, '/v1/messages?beta=true', messageBody(), {
+      'x-api-key': 'client-secret',
+      authorization: 'Bearer client-token',
+    });
+    expect(response.status).toBe(200);
+    const received = mock.requests[0];
+    expect(received?.headers['x-api-key']).toBe('key-m1');
+    expect(received?.headers.authorization).toBeUndefined();
+    expect(received?.path).toBe('/v1/messages?beta=true');
+    expect(JSON.stringify(response.headers)).not.toContain('key-m1');
+    expect(response.text).not.toContain('key-m1');
+    expect(response.headers['x-ccb-provider']).toBe('m1');
+  });
+
+  it('forwards the body byte for byte and end-to-end headers, dropping hop-by-hop ones', async () => {
+    const body =
+      '{ "model" : "claude-sonnet-4-6",\n "max_tokens": 64, "messages": [{"role":"user","content":"héllo"}] }';
+    await post(proxy.url, '/v1/messages', body, {
+      'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14',
+      'x-stainless-retry-count': '0',
+      'x-app': 'cli',
+      'user-agent': 'claude-cli/2.1.112 (external, sdk-cli)',
+      'proxy-authorization': 'Basic secret',
+      te: 'trailers',
+    });
+    const received = mock.requests[0];
+    expect(received?.body.toString()).toBe(body);
+    expect(received?.headers['anthropic-beta']).toBe('claude-code-20250219,interleaved-thinking-2025-05-14');
+    expect(received?.headers['anthropic-version']).toBe('2023-06-01');
+    expect(received?.headers['x-stainless-retry-count']).toBe('0');
+    expect(received?.headers['x-app']).toBe('cli');
+    expect(received?.headers['user-agent']).toBe('claude-cli/2.1.112 (external, sdk-cli)');
+    expect(received?.headers['x-provider-extra']).toBe('m1');
+    expect(received?.headers['proxy-authorization']).toBeUndefined();
+    expect(received?.headers.te).toBeUndefined();
+    expect(received?.headers['content-length']).toBe(String(Buffer.byteLength(body)));
+  });
+
+  it('propagates the client request id upstream and back, or generates one', async () => {
+    const given = await post(proxy.url, '/v1/messages', messageBody(), { 'x-request-id': 'trace-42' });
+    expect(given.headers['x-request-id']).toBe('trace-42');
+    expect(mock.requests[0]?.headers['x-request-id']).toBe('trace-42');
+    const generated = await post(proxy.url, '/v1/messages', messageBody());
+    const id = generated.headers['x-request-id'];
+    expect(typeof id).toBe('string');
+    expect(mock.requests[1]?.headers['x-request-id']).toBe(id);
+    expect(generated.headers['request-id']).toMatch(/^req_/);
+  });
+
+  it('adds its via token upstream and refuses a request that already carries it', async () => {
+    await post(proxy.url, '/v1/messages', messageBody(), { via: '1.1 corp-proxy' });
+    const via = mock.requests[0]?.headers.via;
+    expect(via).toBe(`1.1 corp-proxy, 1.1 ${proxy.server.handler.viaToken}`);
+    const looped = await post(proxy.url, '/v1/messages', messageBody(), { via: String(via) });
+    expect(looped.status).toBe(508);
+    expect(JSON.parse(looped.text)).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+    expect(mock.requests).toHaveLength(1);
+  });
+
+  it('forwards count_tokens and models', async () => {
+    const count = await post(proxy.url, '/v1/messages/count_tokens?beta=true', messageBody());
+    expect(count.status).toBe(200);
+    expect(JSON.parse(count.text).input_tokens).toBeGreaterThan(0);
+    const models = await request(`${proxy.url}/v1/models`);
+    expect(models.statusCode).toBe(200);
+    expect((await models.body.json()) as object).toHaveProperty('data');
+  });
+
+  it('answers HEAD / and /healthz without auth and 404s unknown paths in Anthropic shape', async () => {
+    const head = await request(`${proxy.url}/`, { method: 'HEAD' });
+    expect(head.statusCode).toBe(200);
+    await head.body.dump();
+    const health = await request(`${proxy.url}/healthz`);
+    const healthBody = (await health.body.json()) as Record<string, unknown>;
+    expect(healthBody.status).toBe('ok');
+    expect(typeof healthBody.uptime_s).toBe('number');
+    const missing = await request(`${proxy.url}/nope`);
+    expect(missing.statusCode).toBe(404);
+    expect(await missing.body.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
+
+  it('answers invalid JSON with 400 itself, without calling the upstream', async () => {
+    const response = await post(proxy.url, '/v1/messages', '{"model": ');
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.text)).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error' },
+    });
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it('records usage of a non-streaming response', async () => {
+    const recorded = proxy.nextRecord();
+    const response = await post(proxy.url, '/v1/messages', messageBody());
+    const usage = JSON.parse(response.text).usage;
+    const record = await recorded;
+    expect(record.usage?.inputTokens).toBe(usage.input_tokens);
+    expect(record.usage?.outputTokens).toBe(usage.output_tokens);
+    expect(record.provider).toBe('m1');
+    expect(record.outcome).toBe('ok');
+    expect(record.model).toBe('claude-sonnet-4-6');
+  });
+});
+
+describe('client auth', () => {
+  it('accepts a configured key in either header and refuses others with 401', async () => {
+    const mock = await createMockUpstream({ apiKey: 'key-m1' });
+    const proxy = await startProxy([target('m1', mock.url)], { clientApiKeys: ['ccb-team-key'] });
+    try {
+      expect(
+        (await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'ccb-team-key' })).status,
+      ).toBe(200);
+      expect(
+        (await post(proxy.url, '/v1/messages', messageBody(), { authorization: 'Bearer ccb-team-key' }))
+          .status,
+      ).toBe(200);
+      const refused = await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'wrong' });
+      expect(refused.status).toBe(401);
+      expect(JSON.parse(refused.text)).toMatchObject({
+        type: 'error',
+        error: { type: 'authentication_error' },
+      });
+      expect((await post(proxy.url, '/v1/messages', messageBody())).status).toBe(401);
+      expect(mock.requests).toHaveLength(2);
+      expect(mock.requests.every((item) => item.headers['x-api-key'] === 'key-m1')).toBe(true);
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  });
+
+  it('forwards the client credential untouched to a passthrough provider', async () => {
+    const mock = await createMockUpstream({ apiKey: 'users-own-key' });
+    const proxy = await startProxy([target('pass', mock.url, { passthrough: true })]);
+    try {
+      const response = await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'users-own-key' });
+      expect(response.status).toBe(200);
+      expect(mock.requests[0]?.headers['x-api-key']).toBe('users-own-key');
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  });
+});
+
+describe('request limits and rewriting', () => {
+  it('refuses a body over the limit with 413 request_too_large', async () => {
+    const mock = await createMockUpstream();
+    const proxy = await startProxy([target('m1', mock.url)], { bodyLimitInBytes: 1024 });
+    try {
+      const response = await post(proxy.url, '/v1/messages', messageBody({ pad: 'x'.repeat(2048) }));
+      expect(response.status).toBe(413);
+      expect(JSON.parse(response.text)).toMatchObject({
+        type: 'error',
+        error: { type: 'request_too_large' },
+      });
+      expect(mock.requests).toHaveLength(0);
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  });
+
+  it('rewrites the model for a provider with a model map', async () => {
+    const mock = await createMockUpstream();
+    const proxy = await startProxy([
+      target('m1', mock.url, { modelMap: { 'claude-sonnet-4-6': 'vendor-sonnet' } }),
+    ]);
+    try {
+      await post(proxy.url, '/v1/messages', messageBody());
+      expect((mock.requests[0]?.json as { model: string }).model).toBe('vendor-sonnet');
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  });
+
+  it('sends requests under the provider path prefix', async () => {
+    const mock = await createMockUpstream();
+    const proxy = await startProxy([target('m1', mock.url, { basePath: '/api/anthropic' })]);
+    try {
+      expect((await post(proxy.url, '/v1/messages?beta=true', messageBody())).status).toBe(200);
+      expect(mock.requests[0]?.path).toBe('/api/anthropic/v1/messages?beta=true');
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  });
+});

@@ -1,0 +1,154 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request as undiciRequest } from 'undici';
+import {
+  type AttemptOutcome,
+  type AttemptPlanner,
+  createProxyServer,
+  type ProxyServer,
+  type ProxyServerOptions,
+  type RequestRecord,
+  type UpstreamTarget,
+} from '../src/index.js';
+
+/** A minimal upstream target (the CLI uses @ccb/providers; the proxy's tests need only the port). */
+export function target(
+  name: string,
+  url: string,
+  options: {
+    apiKey?: string;
+    passthrough?: boolean;
+    modelMap?: Record<string, string>;
+    basePath?: string;
+  } = {},
+): UpstreamTarget {
+  const parsed = new URL(url);
+  return {
+    name,
+    origin: parsed.origin,
+    basePath: options.basePath ?? '',
+    forwardsClientCredentials: options.passthrough === true,
+    extraHeaders: [['x-provider-extra', name]],
+    credentialHeaders: () => (options.passthrough ? [] : [['x-api-key', options.apiKey ?? `key-${name}`]]),
+    invalidateCredentials: () => false,
+    mapModel: (model) => options.modelMap?.[model],
+    rewriteModel: (body, model) => {
+      const parsedBody = JSON.parse(body.toString()) as Record<string, unknown>;
+      parsedBody.model = model;
+      return Buffer.from(JSON.stringify(parsedBody));
+    },
+  };
+}
+
+/** A planner that always proposes the same order and remembers every report. */
+export function fixedPlanner(
+  order: readonly string[],
+): AttemptPlanner & { reports: [string, AttemptOutcome][] } {
+  const reports: [string, AttemptOutcome][] = [];
+  return {
+    reports,
+    plan: () => order,
+    report: (name, outcome) => {
+      reports.push([name, outcome]);
+    },
+  };
+}
+
+export interface StartedProxy {
+  readonly url: string;
+  readonly server: ProxyServer;
+  readonly records: RequestRecord[];
+  /** Resolves with the record of the next finished request. */
+  nextRecord(): Promise<RequestRecord>;
+  close(): Promise<void>;
+}
+
+const fastTimeouts = { connectInMs: 2_000, firstByteInMs: 5_000, streamIdleInMs: 5_000 };
+
+/** Starts a proxy on 127.0.0.1:0 in front of `targets`. */
+export async function startProxy(
+  targets: readonly UpstreamTarget[],
+  options: Partial<ProxyServerOptions> & { timeouts?: Partial<typeof fastTimeouts> } = {},
+): Promise<StartedProxy> {
+  const records: RequestRecord[] = [];
+  const waiters: ((record: RequestRecord) => void)[] = [];
+  const server = createProxyServer({
+    port: 0,
+    planner: fixedPlanner(targets.map((item) => item.name)),
+    shutdownGraceInMs: 2_000,
+    ...options,
+    upstreams: targets.map((item) => ({ target: item, timeouts: { ...fastTimeouts, ...options.timeouts } })),
+    onRequestEnd: (record) => {
+      records.push(record);
+      waiters.shift()?.(record);
+    },
+  });
+  const { url } = await server.listen();
+  return {
+    url,
+    server,
+    records,
+    nextRecord: () => new Promise((resolve) => waiters.push(resolve)),
+    close: () => server.close(),
+  };
+}
+
+/** A message request body. */
+export function messageBody(extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 64,
+    messages: [{ role: 'user', content: 'hi' }],
+    ...extra,
+  });
+}
+
+/** POSTs to the proxy with undici and reads the whole answer. */
+export async function post(
+  url: string,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  const response = await undiciRequest(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
+    body,
+  });
+  return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+}
+
+/** A hand-driven upstream for byte-exact and timing-free streaming tests. */
+export async function startRawUpstream(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port that refuses connections (bound, then closed). */
+export async function refusedUrl(): Promise<string> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** The event names of an SSE body, in order. */
+export function eventNames(sse: string): string[] {
+  return [...sse.matchAll(/^event: (.+)$/gm)].map((match) => match[1] as string);
+}
