@@ -1,2 +1,22 @@
 #!/usr/bin/env node
-export {};
+import { defineCommand, runMain } from 'citty';
+import { configCommand } from './commands/config.js';
+import { demoCommand } from './commands/demo.js';
+import { initCommand } from './commands/init.js';
+import { serveArgs, serveCommand } from './commands/serve.js';
+import { version } from './version.js';
+
+const main = defineCommand({
+  meta: {
+    name: 'ccb',
+    version,
+    description:
+      'CC-Balancer: load balancing and invisible failover for Claude Code across Anthropic-compatible providers',
+  },
+  // The serve flags are declared here too so `ccb --config F --port 8080` serves, as cc-balancer users expect.
+  args: serveArgs,
+  subCommands: { serve: serveCommand, demo: demoCommand, init: initCommand, config: configCommand },
+  default: 'serve',
+});
+
+runMain(main);

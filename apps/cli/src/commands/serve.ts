@@ -1,0 +1,38 @@
+import { defineCommand } from 'citty';
+import { configArgs, exitOnUserError, loadCliConfig } from '../load-cli-config.js';
+import { createOutput } from '../output.js';
+import { runBalancer } from '../run-balancer.js';
+
+/** Flags of `ccb serve`; also accepted by `ccb` with no subcommand. */
+export const serveArgs = {
+  ...configArgs,
+  host: { type: 'string', description: 'Address to listen on (default 127.0.0.1)' },
+  port: { type: 'string', alias: 'p', description: 'Port to listen on (default 8000)' },
+  'log-level': { type: 'string', description: 'trace | debug | info | warn | error | silent' },
+  'log-format': { type: 'string', description: 'auto | json | pretty (auto: pretty on a TTY)' },
+  'allow-unauthenticated': {
+    type: 'boolean',
+    description: 'Allow a non-loopback bind without auth.api_keys (trusted networks only)',
+  },
+} as const;
+
+export const serveCommand = defineCommand({
+  meta: { name: 'serve', description: 'Start the balancer (the default command)' },
+  args: serveArgs,
+  async run({ args }) {
+    try {
+      const { config, path } = await loadCliConfig(args.config, {
+        host: args.host,
+        port: args.port,
+        logLevel: args['log-level'],
+        logFormat: args['log-format'],
+      });
+      const output = createOutput({ level: config.server.log_level, format: config.server.log_format });
+      if (path === undefined)
+        output.info('no config file found: serving api.anthropic.com with $ANTHROPIC_API_KEY');
+      await runBalancer(config, { output, allowUnauthenticated: args['allow-unauthenticated'] === true });
+    } catch (error) {
+      exitOnUserError(error);
+    }
+  },
+});

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../../..');
+const workspaces = [
+  'packages/config',
+  'packages/router',
+  'packages/providers',
+  'packages/proxy',
+  'packages/mock-upstream',
+  'apps/cli',
+];
+
+// The publish path: each package packed as pnpm would publish it, installed with plain npm into an empty folder
+// outside the repo, and the `ccb` binary run from there.
+describe('packed tarballs', () => {
+  const cleanup: string[] = [];
+  afterAll(async () => {
+    await Promise.all(cleanup.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('install with npm into an empty folder and run `npx ccb --help`', { timeout: 240_000 }, async () => {
+    const packed = await mkdtemp(join(tmpdir(), 'ccb-pack-'));
+    const project = await mkdtemp(join(tmpdir(), 'ccb-install-'));
+    cleanup.push(packed, project);
+    for (const workspace of workspaces) {
+      await run('pnpm', ['pack', '--pack-destination', packed], { cwd: join(root, workspace) });
+    }
+    const tarballs = (await readdir(packed))
+      .filter((name) => name.endsWith('.tgz'))
+      .map((name) => join(packed, name));
+    expect(tarballs).toHaveLength(workspaces.length);
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'ccb-install-check', private: true }),
+    );
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
+      cwd: project,
+      timeout: 200_000,
+    });
+    const help = await run('npx', ['--no-install', 'ccb', '--help'], { cwd: project });
+    expect(help.stdout).toContain('serve');
+    expect(help.stdout).toContain('demo');
+    const version = await run('npx', ['--no-install', 'cc-balancer', '--version'], { cwd: project });
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

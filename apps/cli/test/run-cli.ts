@@ -1,0 +1,120 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** The built CLI entry; tests run the real binary as users do. */
+export const cliPath = resolve(import.meta.dirname, '../dist/cli.js');
+
+/** Environment for child processes: no inherited provider keys or config paths. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(ANTHROPIC_|CCB_)/.test(name)) env[name] = value;
+  }
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+/** Runs `ccb <args>` to completion. */
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      { cwd: options.cwd, env: cleanEnv(options.env), timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A temporary folder, removed by `dispose()`. */
+export async function tempDir(): Promise<{
+  path: string;
+  write(name: string, text: string): Promise<string>;
+  dispose(): Promise<void>;
+}> {
+  const path = await mkdtemp(join(tmpdir(), 'ccb-cli-'));
+  return {
+    path,
+    async write(name, text) {
+      const file = join(path, name);
+      await writeFile(file, text);
+      return file;
+    },
+    dispose: () => rm(path, { recursive: true, force: true }),
+  };
+}
+
+export interface RunningCcb {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Every JSON log line the process wrote, parsed. */
+  readonly lines: Record<string, unknown>[];
+  /** Resolves with the next request log line. */
+  nextRequestLine(): Promise<Record<string, unknown>>;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `ccb <args>` (a serving command) with JSON logs and waits for its listening line. */
+export async function startCcb(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<RunningCcb> {
+  const child = spawn(process.execPath, [cliPath, ...args, '--log-format', 'json'], {
+    cwd: options.cwd,
+    env: cleanEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const waiters: ((line: Record<string, unknown>) => void)[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`ccb did not start within 15 s; stderr: ${stderr}`)),
+      15_000,
+    );
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`ccb exited with ${code} before listening; stderr: ${stderr}`));
+    });
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
+      let line: Record<string, unknown>;
+      try {
+        line = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      lines.push(line);
+      const match = typeof line.msg === 'string' ? /listening on (http:\/\/\S+)/.exec(line.msg) : null;
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1] as string);
+      }
+      if (line.msg === 'request') waiters.shift()?.(line);
+    });
+  });
+  return {
+    url,
+    child,
+    lines,
+    nextRequestLine: () => new Promise((resolveLine) => waiters.push(resolveLine)),
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      return code as number | null;
+    },
+  };
+}
