@@ -1,1 +1,42 @@
-export {};
+/** @ccb/config: ccb.yaml → `${VAR}` expansion → zod validation → a deep-frozen `Config`, with located errors. */
+export {
+  ConfigError,
+  type ConfigErrorCode,
+  type ConfigErrorOptions,
+  type ConfigIssue,
+} from './config-error.js';
+export { configJsonSchema } from './config-json-schema.js';
+export { defineConfig } from './define-config.js';
+export { type Env, type EnvExpansion, expandEnvString } from './expand-env.js';
+export { configFileNames, type FindConfigFileOptions, findConfigFile } from './find-config-file.js';
+export { formatConfigIssue } from './format-config-issue.js';
+export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './load-config.js';
+export { type ParseConfigOptions, parseConfig } from './parse-config.js';
+export { parseDuration } from './parse-duration.js';
+export { parseSize } from './parse-size.js';
+export { redactConfig, redactedValue } from './redact-config.js';
+export { type ResolveConfigOptions, resolveConfig } from './resolve-config.js';
+export { type AuthConfig, authSchema } from './schema/auth-schema.js';
+export { type Config, type ConfigInput, configSchema } from './schema/config-schema.js';
+export {
+  type AuthType,
+  authTypes,
+  type ProviderConfig,
+  type ProviderTimeouts,
+  providerSchema,
+} from './schema/provider-schema.js';
+export {
+  type RoutingConfig,
+  type RoutingStrategyName,
+  routingSchema,
+  routingStrategies,
+} from './schema/routing-schema.js';
+export {
+  type LogFormat,
+  type LogLevel,
+  logFormats,
+  logLevels,
+  type ServerConfig,
+  serverSchema,
+} from './schema/server-schema.js';
+export { starterConfigYaml, starterEnvExample } from './starter-config.js';

@@ -38,6 +38,9 @@ export interface ProxyHandlerOptions {
   readonly version?: string;
   /** Extra routes by path (query ignored), answered without client auth checks unless they do their own. */
   readonly routes?: Readonly<Record<string, RouteHandler>>;
+  /** Called when an attempt starts and ends (e.g. for in-flight gauges). Must not throw. */
+  readonly onAttemptStart?: (provider: string) => void;
+  readonly onAttemptEnd?: (provider: string) => void;
   /** Called once per proxied request, after its response ended. Must not throw. */
   readonly onRequestEnd?: (record: RequestRecord) => void;
   /** The undici dispatcher for an upstream; default: one keep-alive `Pool` per upstream. */
@@ -260,6 +263,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     async #attempt(upstream: Upstream, canFailOver: boolean): Promise<AttemptResult> {
       const { target } = upstream;
       const started = performance.now();
+      options.onAttemptStart?.(target.name);
       const result = await this.#dispatch(upstream, canFailOver);
       let final = result;
       if (
@@ -271,6 +275,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         // A refreshable credential renewed itself: one more try of the same provider.
         final = await this.#dispatch(upstream, canFailOver);
       }
+      options.onAttemptEnd?.(target.name);
       if (final.kind !== 'aborted') {
         options.planner.report(target.name, final.outcome);
         const { outcome } = final;
@@ -345,6 +350,9 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       const attempts = this.#attempts;
       const now = performance.now();
       const served = provider !== undefined && status < 400;
+      const durationInMs = now - init.arrivedAt;
+      let upstreamInMs = 0;
+      for (const attempt of attempts) upstreamInMs += attempt.durationInMs;
       onRequestEnd({
         requestId: init.requestId,
         method: init.request.method ?? 'GET',
@@ -359,7 +367,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         clientKeyId: init.clientKeyId,
         upstreamRequestId,
         startedAt: Date.now() - (now - init.arrivedAt),
-        durationInMs: now - init.arrivedAt,
+        durationInMs,
+        overheadInMs: Math.max(0, durationInMs - upstreamInMs),
         timeToFirstByteInMs: this.#firstByteAt === undefined ? undefined : this.#firstByteAt - init.arrivedAt,
         bytesIn: init.body?.length ?? 0,
         bytesOut,

@@ -38,6 +38,11 @@ export interface RequestRecord {
   readonly upstreamRequestId: string | undefined;
   readonly startedAt: number;
   readonly durationInMs: number;
+  /**
+   * Time spent in ccb itself: the whole duration less the time attempts spent with their upstreams (connect,
+   * wait, relay). Body reading, auth, planning and bookkeeping land here.
+   */
+  readonly overheadInMs: number;
   /** From the request's arrival to the first response byte sent to the client. */
   readonly timeToFirstByteInMs: number | undefined;
   readonly bytesIn: number;

@@ -1,0 +1,17 @@
+import type { ConfigIssue } from './config-error.js';
+
+/**
+ * Formats one issue as `<file>:<line>:<col> <path>: <message>` (the form editors and terminals make
+ * clickable), leaving out what is unknown. Without a file, the position follows the path instead:
+ * `<path> (line 9, col 14): <message>`.
+ */
+export function formatConfigIssue(issue: ConfigIssue, source?: string): string {
+  const { path, message, line, column = 1 } = issue;
+  if (source !== undefined) {
+    const location = line === undefined ? source : `${source}:${line}:${column}`;
+    return path === '' ? `${location}: ${message}` : `${location} ${path}: ${message}`;
+  }
+  const position = line === undefined ? '' : `line ${line}, col ${column}`;
+  if (path === '') return position === '' ? message : `${position}: ${message}`;
+  return position === '' ? `${path}: ${message}` : `${path} (${position}): ${message}`;
+}

@@ -1,0 +1,27 @@
+import { deepFreeze } from './_deep-freeze.js';
+import type { Config } from './schema/config-schema.js';
+
+/** What a redacted secret reads as. */
+export const redactedValue = '***';
+
+/** Header names that carry credentials by convention (Authorization, X-Api-Key, Cookie, *-Token…). */
+const secretHeaderName = /auth|cookie|key|token|secret|passw|credential|session|signature/i;
+
+/**
+ * A deep, frozen copy of `config` safe to log or print: every secret is replaced by `"***"`
+ * (`auth.api_keys` entries, `auth.admin_key`, `providers[].api_key`, and provider `headers` whose name looks
+ * secret). Structure and all other values are kept, so the output still shows what is configured.
+ * A new section holding secrets must be added here.
+ */
+export function redactConfig(config: Config): Config {
+  const copy = structuredClone(config);
+  copy.auth.api_keys = copy.auth.api_keys.map(() => redactedValue);
+  if (copy.auth.admin_key !== undefined) copy.auth.admin_key = redactedValue;
+  for (const provider of copy.providers) {
+    if (provider.api_key !== undefined) provider.api_key = redactedValue;
+    for (const name of Object.keys(provider.headers)) {
+      if (secretHeaderName.test(name)) provider.headers[name] = redactedValue;
+    }
+  }
+  return deepFreeze(copy);
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { evenWithFieldErrors } from './_fields.js';
+import { authSchema } from './auth-schema.js';
+import { providerSchema } from './provider-schema.js';
+import { routingSchema } from './routing-schema.js';
+import { serverSchema } from './server-schema.js';
+
+const passthroughWithClientKeys =
+  "passthrough forwards the client's own Anthropic credential, but with auth.api_keys set clients present ccb keys instead; remove auth.api_keys or use auth_type api_key/bearer";
+
+/**
+ * The whole config file. A new section is one schema file plus one line here; checks that span
+ * sections live in the `.check` below.
+ */
+export const configSchema = z
+  .strictObject({
+    server: serverSchema.prefault({}),
+    auth: authSchema.prefault({}),
+    routing: routingSchema.prefault({}),
+    providers: z
+      .array(providerSchema, {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'is required: list at least one provider (ccb init writes an example)'
+            : undefined,
+      })
+      .min(1, 'must list at least one provider')
+      .meta({ description: 'Anthropic-compatible upstreams, at least one; at least one must be enabled.' }),
+  })
+  .superRefine((config, context) => {
+    const { auth, providers } = config as { auth?: { api_keys?: unknown }; providers?: unknown };
+    if (!Array.isArray(providers)) return;
+    const hasClientKeys = Array.isArray(auth?.api_keys) && auth.api_keys.length > 0;
+    const firstIndexByName = new Map<string, number>();
+    providers.forEach((provider: unknown, index) => {
+      if (typeof provider !== 'object' || provider === null) return;
+      const { name, auth_type: authType } = provider as { name?: unknown; auth_type?: unknown };
+      const firstIndex = typeof name === 'string' ? firstIndexByName.get(name) : undefined;
+      if (typeof name === 'string' && firstIndex === undefined) firstIndexByName.set(name, index);
+      else if (firstIndex !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['providers', index, 'name'],
+          message: `duplicate provider name ${JSON.stringify(name)} (also providers[${firstIndex}])`,
+        });
+      }
+      if (authType === 'passthrough' && hasClientKeys) {
+        context.addIssue({
+          code: 'custom',
+          path: ['providers', index, 'auth_type'],
+          message: passthroughWithClientKeys,
+        });
+      }
+    });
+    const isDisabled = (provider: unknown) => (provider as { enabled?: unknown } | null)?.enabled === false;
+    if (providers.length > 0 && providers.every(isDisabled)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['providers'],
+        message: 'at least one provider must be enabled; every provider has enabled: false',
+      });
+    }
+  }, evenWithFieldErrors)
+  .meta({
+    title: 'CC-Balancer configuration',
+    description: 'ccb.yaml: the CC-Balancer proxy configuration.',
+  });
+
+/** The resolved, validated, deep-frozen configuration (durations in ms, sizes in bytes, defaults applied). */
+export type Config = z.output<typeof configSchema>;
+/** What users write: every field with a default is optional; durations and sizes accept numbers or strings. */
+export type ConfigInput = z.input<typeof configSchema>;

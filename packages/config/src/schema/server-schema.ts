@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { caseInsensitivePattern, durationField, sizeField } from './_fields.js';
+
+/** Log levels from most to least verbose; `silent` turns logging off. */
+export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+/** How logs are written: `auto` is pretty on a TTY and JSON lines otherwise. */
+export const logFormats = ['auto', 'json', 'pretty'] as const;
+
+export type LogLevel = (typeof logLevels)[number];
+export type LogFormat = (typeof logFormats)[number];
+
+function isLogLevel(value: string): value is LogLevel {
+  return (logLevels as readonly string[]).includes(value);
+}
+
+/** `server:` — where ccb listens and how it logs. */
+export const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1').meta({
+      description: 'Interface to listen on. Default 127.0.0.1 (local only); 0.0.0.0 listens on all.',
+    }),
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(8000)
+      .meta({ description: 'TCP port to listen on, 0..65535; 0 lets the OS choose. Default 8000.' }),
+    log_level: z
+      .string()
+      .meta({ pattern: caseInsensitivePattern(logLevels), examples: [...logLevels] })
+      .transform((value, context): LogLevel => {
+        const level = value.toLowerCase();
+        if (isLogLevel(level)) return level;
+        context.issues.push({ code: 'invalid_value', values: [...logLevels], input: value });
+        return z.NEVER;
+      })
+      .prefault('info')
+      .meta({ description: `Log level, case-insensitive: ${logLevels.join(', ')}. Default info.` }),
+    log_format: z.enum(logFormats).default('auto').meta({
+      description: 'Log output: auto (pretty on a TTY, JSON lines otherwise), json or pretty. Default auto.',
+    }),
+    body_limit: sizeField().prefault('32MiB').meta({
+      description: 'Largest accepted request body: bytes, or a size such as "32MiB" or "1MB". Default 32MiB.',
+    }),
+    shutdown_grace: durationField().prefault('10s').meta({
+      description:
+        'How long in-flight requests may finish after a shutdown signal: milliseconds or "10s", "1m". Default 10s.',
+    }),
+  })
+  .meta({ description: 'Where ccb listens and how it logs.' });
+
+/** The resolved `server:` section; `body_limit` is in bytes and `shutdown_grace` in milliseconds. */
+export type ServerConfig = z.output<typeof serverSchema>;

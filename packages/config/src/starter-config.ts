@@ -1,0 +1,76 @@
+/**
+ * The commented starter `ccb.yaml` that `ccb init` writes. It is valid as soon as `ANTHROPIC_API_KEY` is set:
+ * the second provider is an example, disabled, whose key falls back to a placeholder.
+ * Tests keep it in step with the schema: every key the schema knows appears in it.
+ */
+export const starterConfigYaml = `# CC-Balancer (ccb) configuration.
+# Point Claude Code at ccb:  ANTHROPIC_BASE_URL=http://127.0.0.1:8000 claude
+# Values may use environment variables: \${VAR}, or \${VAR:-default} when VAR is unset or empty
+# ($\${VAR} is a literal "\${VAR}"). Variables also come from a .env beside this file or in the
+# working directory; they never override variables that are already set.
+# Durations: milliseconds or "500ms", "10s", "1.5m", "1h". Sizes: bytes or "512KiB", "32MiB", "1MB".
+# Unknown keys are errors, so a typo is reported instead of silently ignored.
+
+server:
+  host: 127.0.0.1        # interface to listen on; 0.0.0.0 for all interfaces (then set auth.api_keys)
+  port: 8000             # 0..65535; 0 lets the OS choose
+  log_level: info        # trace | debug | info | warn | error | silent (case-insensitive)
+  log_format: auto       # auto (pretty on a terminal, JSON otherwise) | json | pretty
+  body_limit: 32MiB      # largest request body accepted
+  shutdown_grace: 10s    # time in-flight requests get to finish on shutdown
+
+auth:
+  # Keys clients must present to ccb (x-api-key or Authorization: Bearer). Empty: no client auth,
+  # fine on 127.0.0.1. Setting any rules out auth_type passthrough providers.
+  api_keys: []
+  #   - \${CCB_API_KEY}
+  # Protects /metrics and /admin/* when set; leave unset to keep them open.
+  # admin_key: \${CCB_ADMIN_KEY}
+
+routing:
+  strategy: weighted          # round-robin | weighted (by provider weight) | priority (lowest tier first)
+  max_attempts: 3             # distinct providers tried per request before giving up (>= 1)
+  first_content_timeout: 30s  # fail over if a stream sends no content in this time (before anything reaches the client)
+
+providers:                    # at least one, and at least one enabled
+  - name: anthropic-primary   # unique; letters, digits, ".", "_", "-"
+    base_url: https://api.anthropic.com   # without /v1; may carry a path prefix (https://host/api/anthropic)
+    auth_type: api_key        # api_key (x-api-key) | bearer (Authorization: Bearer) | passthrough (client's own credential)
+    api_key: \${ANTHROPIC_API_KEY}         # required for api_key and bearer; omit for passthrough
+    weight: 2                 # share of traffic under the weighted strategy (integer >= 1)
+    priority: 1               # tier under the priority strategy; lower is preferred (integer >= 0)
+    enabled: true
+    headers: {}               # extra headers sent upstream, e.g. { x-team: platform }
+    models: []                # models served, globs allowed (e.g. ["claude-*"]); [] serves every model
+    model_map: {}             # rename the requested model for this provider, e.g. { claude-sonnet-4-6: my-sonnet }
+    timeouts:
+      connect: 10s            # opening the connection (TCP + TLS)
+      first_byte: 10m         # waiting for the response headers
+      stream_idle: 5m         # longest silence between two chunks of a response
+
+  # An example backup provider. Set BACKUP_API_KEY and enabled: true to use it.
+  - name: backup
+    base_url: https://api.anthropic.com
+    auth_type: api_key
+    api_key: \${BACKUP_API_KEY:-unset}
+    weight: 1
+    priority: 2               # only used once anthropic-primary is unavailable under the priority strategy
+    enabled: false
+`;
+
+/** The `.env.example` that `ccb init` writes next to the starter config: every variable it references. */
+export const starterEnvExample = `# Variables referenced by ccb.yaml. Copy to .env and fill in; .env never overrides the real environment.
+
+# Key for the anthropic-primary provider (required).
+ANTHROPIC_API_KEY=
+
+# Key for the example backup provider (optional; also set enabled: true in ccb.yaml).
+BACKUP_API_KEY=
+
+# Keys clients present to ccb, if you enable auth.api_keys / auth.admin_key in ccb.yaml (optional).
+CCB_API_KEY=
+CCB_ADMIN_KEY=
+
+# Which config file to read, if not ./ccb.yaml or ./config.yaml (optional).
+# CCB_CONFIG=
+`;
