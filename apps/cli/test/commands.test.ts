@@ -120,6 +120,12 @@ describe('ccb init', () => {
     expect(first.code).toBe(0);
     expect(existsSync(join(folder.path, 'ccb.yaml'))).toBe(true);
     expect(existsSync(join(folder.path, '.env.example'))).toBe(true);
+    expect(readFileSync(join(folder.path, 'ccb.yaml'), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=.\/ccb.schema.json/,
+    );
+    expect(JSON.parse(readFileSync(join(folder.path, 'ccb.schema.json'), 'utf8')).properties).toHaveProperty(
+      'providers',
+    );
     const check = await runCli(['config', 'check'], {
       cwd: folder.path,
       env: { ANTHROPIC_API_KEY: 'sk-test' },

@@ -1,6 +1,7 @@
 import { configJsonSchema, redactConfig } from '@ccb/config';
 import { defineCommand } from 'citty';
 import { stringify } from 'yaml';
+import { renderConfigReference } from '../config-reference.js';
 import { configArgs, exitOnUserError, loadCliConfig } from '../load-cli-config.js';
 
 const checkCommand = defineCommand({
@@ -26,7 +27,17 @@ const schemaCommand = defineCommand({
   },
 });
 
+const referenceCommand = defineCommand({
+  meta: {
+    name: 'reference',
+    description: 'Print the configuration reference as Markdown (docs/configuration.md)',
+  },
+  run() {
+    process.stdout.write(renderConfigReference(configJsonSchema()));
+  },
+});
+
 export const configCommand = defineCommand({
-  meta: { name: 'config', description: 'Check the configuration or print its schema' },
-  subCommands: { check: checkCommand, schema: schemaCommand },
+  meta: { name: 'config', description: 'Check the configuration, print its schema or its reference' },
+  subCommands: { check: checkCommand, schema: schemaCommand, reference: referenceCommand },
 });

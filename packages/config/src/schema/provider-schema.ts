@@ -93,7 +93,8 @@ export const providerSchema = z
       .default(1)
       .meta({ description: 'Share of traffic under the weighted strategy, an integer >= 1. Default 1.' }),
     priority: z.number().int().min(0).default(1).meta({
-      description: 'Tier under the priority strategy, an integer >= 0; lower is preferred. Default 1.',
+      description:
+        'Priority tier, an integer >= 0: the lowest tier with a usable provider takes the traffic, higher tiers are fallbacks (every strategy). Default 1.',
     }),
     enabled: z
       .boolean()

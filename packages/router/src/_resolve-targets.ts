@@ -1,0 +1,85 @@
+import { compileModelGlobs, type ModelMatcher } from './model-glob.js';
+import type { RouteTarget } from './route-target.js';
+import { RouterError } from './router-error.js';
+import type { RoutingCandidate } from './routing-strategy.js';
+
+/** A configured target with defaults applied and its model globs compiled, precomputed once per router. */
+export interface PlanEntry extends RoutingCandidate {
+  readonly name: string;
+  readonly weight: number;
+  readonly priority: number;
+  readonly enabled: boolean;
+  /** `undefined` = serves every model. */
+  readonly matchesModel: ModelMatcher | undefined;
+}
+
+/** Targets validated and prepared for planning. */
+export interface ResolvedTargets {
+  /** Frozen copies of the configured targets, in configuration order. */
+  readonly targets: readonly RouteTarget[];
+  /** Every target, by name. */
+  readonly entriesByName: ReadonlyMap<string, PlanEntry>;
+  /** Enabled targets grouped by priority, best tier first; each tier in configuration order. */
+  readonly tiers: readonly (readonly PlanEntry[])[];
+  /** `true` when at least one enabled target restricts its models (otherwise model filtering is skipped). */
+  readonly filtersModels: boolean;
+}
+
+/**
+ * Validates targets and precomputes tiers and model matchers.
+ * @throws {RouterError} `CCB_ROUTER_INVALID_TARGET` on an empty or duplicate name, a non-positive weight, a
+ * non-finite priority or a malformed model list.
+ */
+export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets {
+  if (!Array.isArray(targets)) {
+    throw invalid('targets must be an array of { name, weight?, priority?, enabled?, models? } objects');
+  }
+  const frozenTargets: RouteTarget[] = [];
+  const entriesByName = new Map<string, PlanEntry>();
+  const tiersByPriority = new Map<number, PlanEntry[]>();
+  let filtersModels = false;
+
+  for (const [index, target] of targets.entries()) {
+    const where = `route target #${index + 1}`;
+    if (typeof target !== 'object' || target === null) throw invalid(`${where} must be an object`);
+    const { name, weight = 1, priority = 1, enabled = true, models } = target;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw invalid(`${where} needs a non-empty string "name"`);
+    }
+    const label = `${where} ("${name}")`;
+    if (entriesByName.has(name)) throw invalid(`${label} repeats a name; give every target a unique name`);
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
+      throw invalid(`${label}: "weight" must be a positive finite number, got ${String(weight)}`);
+    }
+    if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+      throw invalid(`${label}: "priority" must be a finite number, got ${String(priority)}`);
+    }
+    if (typeof enabled !== 'boolean') throw invalid(`${label}: "enabled" must be true or false`);
+    if (
+      models !== undefined &&
+      (!Array.isArray(models) || !models.every((glob) => typeof glob === 'string'))
+    ) {
+      throw invalid(`${label}: "models" must be a list of model-name globs such as "claude-*"`);
+    }
+
+    const entry: PlanEntry = { name, weight, priority, enabled, matchesModel: compileModelGlobs(models) };
+    entriesByName.set(name, entry);
+    frozenTargets.push(
+      Object.freeze({ ...target, ...(models === undefined ? {} : { models: Object.freeze([...models]) }) }),
+    );
+    if (!enabled) continue;
+    if (entry.matchesModel !== undefined) filtersModels = true;
+    const tier = tiersByPriority.get(priority);
+    if (tier === undefined) tiersByPriority.set(priority, [entry]);
+    else tier.push(entry);
+  }
+
+  const tiers = [...tiersByPriority.entries()]
+    .sort(([left], [right]) => left - right)
+    .map(([, entries]) => Object.freeze(entries));
+  return { targets: Object.freeze(frozenTargets), entriesByName, tiers: Object.freeze(tiers), filtersModels };
+}
+
+function invalid(problem: string): RouterError {
+  return new RouterError('CCB_ROUTER_INVALID_TARGET', `Invalid router configuration: ${problem}.`);
+}

@@ -1,0 +1,100 @@
+import type { AttemptOutcome } from './attempt-outcome.js';
+import type { ResolvedHealthOptions } from './health-options.js';
+import type { RateLimitClass, UnifiedReading } from './health-store.js';
+import { headerValue, type RateLimitHeaders, readRetryAfter } from './rate-limit-headers.js';
+
+/** A cool-down decided from one failed attempt: the provider is unusable until `until` (ms epoch). */
+export interface Cooldown {
+  readonly rateLimitClass: RateLimitClass;
+  readonly until: number;
+}
+
+const spendLimitCode = 'enforced_spend_limit_reached';
+const creditTooLow = /credit balance is too low/i;
+
+/**
+ * Spend limits and exhausted credit: `error.details.error_code = enforced_spend_limit_reached` on a 429 (does not
+ * clear before the next month), 402 / `billing_error`, and the account-specific 400 "Your credit balance is too
+ * low" (protocol notes §5). All bench the provider rather than retrying it.
+ */
+export function isSpendLimit(outcome: AttemptOutcome): boolean {
+  return (
+    outcome.errorCode === spendLimitCode ||
+    outcome.errorType === spendLimitCode ||
+    outcome.status === 402 ||
+    outcome.errorType === 'billing_error' ||
+    (outcome.errorMessage !== undefined &&
+      (outcome.errorMessage.includes(spendLimitCode) || creditTooLow.test(outcome.errorMessage)))
+  );
+}
+
+/** The subscription window that decides a rejection; `overage` is extra usage, not a limit of its own. */
+function isLimitWindow(window: string): boolean {
+  return window !== 'overage';
+}
+
+/** Latest reset among the rejected (or over-used) subscription windows still in the future. */
+function rejectedWindowsResetAt(unified: UnifiedReading, nowInMs: number): number | null {
+  let resetAt: number | null = null;
+  for (const window in unified.windows) {
+    if (!isLimitWindow(window)) continue;
+    const reading = unified.windows[window];
+    if (reading === undefined || reading.resetAt === null || reading.resetAt <= nowInMs) continue;
+    const exhausted =
+      reading.status === 'rejected' || (reading.utilization !== null && reading.utilization >= 1);
+    if (exhausted && (resetAt === null || reading.resetAt > resetAt)) resetAt = reading.resetAt;
+  }
+  return resetAt;
+}
+
+function future(time: number | null, nowInMs: number): number | null {
+  return time !== null && time > nowInMs ? time : null;
+}
+
+/**
+ * Decides whether a failed attempt cools the provider down, and until when. Order matters: a spend limit beats
+ * everything; 529/overloaded is short; subscription windows trust their reset epochs over `retry-after` (which
+ * drained windows do not always send, protocol notes §7); a bare 429 with `x-should-retry: true` and no
+ * rate-limit headers is request-scoped (better-ccflare `retryable-429.ts`); any other 429 waits for
+ * `retry-after`, else the earliest exhausted budget reset, else the default. Returns `undefined` for failures
+ * that are not about limits (those feed the circuit breaker instead).
+ */
+export function classifyCooldown(
+  outcome: AttemptOutcome,
+  rateLimit: RateLimitHeaders,
+  nowInMs: number,
+  options: ResolvedHealthOptions,
+): Cooldown | undefined {
+  if (isSpendLimit(outcome)) {
+    return { rateLimitClass: 'spend_limit', until: nowInMs + options.spendLimitCooldownMs };
+  }
+  const headers = outcome.headers;
+  const retryAt = headers === undefined ? null : future(readRetryAfter(headers, nowInMs), nowInMs);
+
+  if (outcome.status === 529 || outcome.errorType === 'overloaded_error') {
+    return { rateLimitClass: 'overloaded', until: retryAt ?? nowInMs + options.overloadedCooldownMs };
+  }
+
+  const is429 = outcome.status === 429 || outcome.errorType === 'rate_limit_error';
+  const unified = rateLimit.unified;
+  if (unified !== null && (is429 || unified.status === 'rejected')) {
+    const until =
+      (unified.status === 'rejected' ? future(unified.resetAt, nowInMs) : null) ??
+      rejectedWindowsResetAt(unified, nowInMs) ??
+      future(unified.resetAt, nowInMs) ??
+      retryAt ??
+      nowInMs + options.rateLimitDefaultCooldownMs;
+    return { rateLimitClass: 'unified_window', until };
+  }
+  if (!is429) return undefined;
+
+  if (!rateLimit.present && headers !== undefined && headerValue(headers, 'x-should-retry') === 'true') {
+    const cap = nowInMs + options.requestScoped429CooldownMs;
+    return { rateLimitClass: 'request_scoped', until: retryAt === null ? cap : Math.min(retryAt, cap) };
+  }
+  return {
+    rateLimitClass: 'rate_limit',
+    until:
+      retryAt ?? future(rateLimit.exhaustedResetAt, nowInMs) ?? nowInMs + options.rateLimitDefaultCooldownMs,
+  };
+}

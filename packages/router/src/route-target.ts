@@ -1,0 +1,16 @@
+/** One provider the router can choose, as configured. Only `name` is required. */
+export interface RouteTarget {
+  /** Unique, non-empty provider name; plans and reports refer to targets by it. */
+  readonly name: string;
+  /** Share of traffic within its tier for the `weighted` strategy; a positive finite number, default `1`. */
+  readonly weight?: number;
+  /** Tier: lower is preferred; higher tiers are used only when every better tier is unusable. Default `1`. */
+  readonly priority?: number;
+  /** `false` removes the target from every plan without removing it from the configuration. Default `true`. */
+  readonly enabled?: boolean;
+  /**
+   * Model-name globs the target serves (`*` = any run of characters, `?` = one character, case-sensitive,
+   * whole name). Absent or empty: the target serves every model.
+   */
+  readonly models?: readonly string[];
+}

@@ -1,0 +1,64 @@
+import type { CircuitState, DeprioritizedReason, OpenReason, RateLimitClass } from './health-store.js';
+
+/** Why a circuit changed state. */
+export type StateChangeReason = OpenReason | 'cooldown-elapsed' | 'trial-success' | 'probe-success' | 'reset';
+
+/** A provider's circuit changed state. Fires once per change, never per request. */
+export interface StateChangeEvent {
+  readonly type: 'state-change';
+  readonly provider: string;
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly reason: StateChangeReason;
+  /** End of the open period (ms epoch) when `to` is `open`, else `null`. */
+  readonly until: number | null;
+  /** Upstream status of the attempt that caused the change, when there was one (e.g. 401). */
+  readonly status: number | null;
+  /** ms epoch. */
+  readonly at: number;
+}
+
+/** A provider started cooling down after a 429/529, spend limit or billing failure. */
+export interface RateLimitedEvent {
+  readonly type: 'rate-limited';
+  readonly provider: string;
+  readonly rateLimitClass: RateLimitClass;
+  /** ms epoch at which the provider is usable again (unless `reset()` comes first). */
+  readonly until: number;
+  readonly status: number | null;
+  readonly at: number;
+}
+
+/** A cool-down ended: it expired (noticed at the next plan or report) or an operator called `reset()`. */
+export interface RateLimitEndedEvent {
+  readonly type: 'rate-limit-ended';
+  readonly provider: string;
+  readonly rateLimitClass: RateLimitClass;
+  readonly reason: 'expired' | 'reset';
+  readonly at: number;
+}
+
+/** A provider runs short of budget and is now tried last in its tier. */
+export interface DeprioritizedEvent {
+  readonly type: 'deprioritized';
+  readonly provider: string;
+  readonly reason: DeprioritizedReason;
+  /** ms epoch (the budget's or window's reset). */
+  readonly until: number;
+  readonly at: number;
+}
+
+/** A de-prioritized provider takes its normal share again. */
+export interface ReprioritizedEvent {
+  readonly type: 'reprioritized';
+  readonly provider: string;
+  readonly at: number;
+}
+
+/** Everything `onEvent` receives. */
+export type RouterEvent =
+  | StateChangeEvent
+  | RateLimitedEvent
+  | RateLimitEndedEvent
+  | DeprioritizedEvent
+  | ReprioritizedEvent;
