@@ -4,6 +4,7 @@ import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { serveArgs, serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
 import { version } from './version.js';
 
 const main = defineCommand({
@@ -15,7 +16,13 @@ const main = defineCommand({
   },
   // The serve flags are declared here too so `ccb --config F --port 8080` serves, as cc-balancer users expect.
   args: serveArgs,
-  subCommands: { serve: serveCommand, demo: demoCommand, init: initCommand, config: configCommand },
+  subCommands: {
+    serve: serveCommand,
+    demo: demoCommand,
+    status: statusCommand,
+    init: initCommand,
+    config: configCommand,
+  },
   default: 'serve',
 });
 

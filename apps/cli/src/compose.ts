@@ -8,7 +8,10 @@ import {
   type RouteHandler,
   type UpstreamTarget,
 } from '@ccb/proxy';
-import { createRouter, type Router } from '@ccb/router';
+import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
+import { toHealthOptions } from './health-options.js';
+import { probeProvider } from './probe-provider.js';
+import { readinessRoute } from './readiness.js';
 import { version } from './version.js';
 
 /** A balancer assembled from a resolved configuration: the one place the libraries meet. */
@@ -16,12 +19,20 @@ export interface Balancer {
   readonly server: ProxyServer;
   readonly router: Router;
   readonly providers: readonly Provider[];
+  /** Attempts in flight per provider. */
+  readonly inFlight: ReadonlyMap<string, number>;
+  /** Starts listening and the background probes. */
+  start(): Promise<{ url: string }>;
+  /** Stops probes, then shuts the server down gracefully. */
+  close(): Promise<void>;
 }
 
 export interface ComposeOptions {
   /** Called once per proxied request, after it ended. */
   readonly onRequestEnd?: (record: RequestRecord) => void;
-  /** Extra routes (readiness, metrics, admin). */
+  /** Health changes (circuit, cool-downs), once per change. */
+  readonly onRouterEvent?: (event: RouterEvent) => void;
+  /** Extra routes (metrics, admin). */
   readonly routes?: Readonly<Record<string, RouteHandler>>;
 }
 
@@ -37,9 +48,10 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       modelMap: provider.model_map,
     }),
   );
-  createProviderRegistry(providers);
+  const registry = createProviderRegistry(providers);
   const router = createRouter({
     strategy: config.routing.strategy,
+    health: toHealthOptions(config.health),
     targets: config.providers.map((provider) => ({
       name: provider.name,
       weight: provider.weight,
@@ -47,7 +59,9 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       enabled: provider.enabled,
       models: provider.models,
     })),
+    ...(options.onRouterEvent !== undefined ? { onEvent: options.onRouterEvent } : {}),
   });
+  const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
   const upstreams = config.providers.map((provider, index) => ({
     target: providers[index] as UpstreamTarget,
     timeouts: {
@@ -68,8 +82,35 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     firstContentTimeoutInMs: config.routing.first_content_timeout,
     shutdownGraceInMs: config.server.shutdown_grace,
     version,
-    ...(options.routes !== undefined ? { routes: options.routes } : {}),
+    routes: { '/readyz': readinessRoute(() => router.snapshot(), inFlight), ...options.routes },
+    onAttemptStart: (name) => inFlight.set(name, (inFlight.get(name) ?? 0) + 1),
+    onAttemptEnd: (name) => inFlight.set(name, (inFlight.get(name) ?? 1) - 1),
     ...(options.onRequestEnd !== undefined ? { onRequestEnd: options.onRequestEnd } : {}),
   });
-  return { server, router, providers };
+  const probe = config.health.probe;
+  const probes =
+    probe.enabled && config.health.enabled
+      ? createProbeScheduler({
+          targets: config.providers.filter((provider) => provider.enabled).map((provider) => provider.name),
+          intervalMs: probe.interval,
+          probe: (name, signal) =>
+            probeProvider(registry.require(name), probe.kind, { signal, timeoutInMs: probe.timeout }),
+          onResult: router.reportProbe,
+        })
+      : undefined;
+  return {
+    server,
+    router,
+    providers,
+    inFlight,
+    async start() {
+      const address = await server.listen();
+      probes?.start();
+      return address;
+    },
+    async close() {
+      await probes?.stop();
+      await server.close();
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { Config } from '@ccb/config';
 import { type Balancer, type ComposeOptions, composeBalancer } from './compose.js';
+import { describeRouterEvent } from './describe-router-event.js';
 import { isLoopback } from './is-loopback.js';
 import { CliUsageError } from './load-cli-config.js';
 import type { Output } from './output.js';
@@ -33,15 +34,20 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       output.request(record);
       options.onRequestEnd?.(record);
     },
+    onRouterEvent: (event) => {
+      const { level, message } = describeRouterEvent(event);
+      output[level](message);
+      options.onRouterEvent?.(event);
+    },
   });
-  const address = await balancer.server.listen();
+  const address = await balancer.start();
   const enabled = config.providers.filter((provider) => provider.enabled).map((provider) => provider.name);
   output.success(
     `ccb listening on ${address.url} · providers: ${enabled.join(', ')} · strategy: ${config.routing.strategy}`,
   );
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= balancer.server.close();
+    stopping ??= balancer.close();
     return stopping;
   };
   if (options.handleSignals !== false) {

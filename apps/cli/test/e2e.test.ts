@@ -1,42 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningCcb, startCcb, tempDir } from './run-cli.js';
+import { serveProviders } from './run-cli.js';
 
-interface ProviderSpec {
-  name: string;
-  url: string;
-  key: string;
-  weight?: number;
-  priority?: number;
-}
-
-async function serve(
-  providers: ProviderSpec[],
-  extra = '',
-): Promise<{ ccb: RunningCcb; dispose(): Promise<void> }> {
-  const dir = await tempDir();
-  const yaml = [
-    extra,
-    'providers:',
-    ...providers.flatMap((provider) => [
-      `  - name: ${provider.name}`,
-      `    base_url: ${provider.url}`,
-      `    api_key: ${provider.key}`,
-      `    weight: ${provider.weight ?? 1}`,
-      `    priority: ${provider.priority ?? 1}`,
-    ]),
-  ].join('\n');
-  const config = await dir.write('ccb.yaml', yaml);
-  const ccb = await startCcb(['serve', '--config', config, '--port', '0']);
-  return {
-    ccb,
-    async dispose() {
-      await ccb.stop();
-      await dir.dispose();
-    },
-  };
-}
+const serve = serveProviders;
 
 const ask = {
   model: 'claude-sonnet-4-6',

@@ -118,3 +118,40 @@ export async function startCcb(
     },
   };
 }
+
+/** One provider line of a generated test config. */
+export interface ProviderSpec {
+  readonly name: string;
+  readonly url: string;
+  readonly key: string;
+  readonly weight?: number;
+  readonly priority?: number;
+}
+
+/** Serves a generated config (`extra` YAML sections plus the providers) on 127.0.0.1:0. */
+export async function serveProviders(
+  providers: readonly ProviderSpec[],
+  extra = '',
+): Promise<{ ccb: RunningCcb; dispose(): Promise<void> }> {
+  const dir = await tempDir();
+  const yaml = [
+    extra,
+    'providers:',
+    ...providers.flatMap((provider) => [
+      `  - name: ${provider.name}`,
+      `    base_url: ${provider.url}`,
+      `    api_key: ${provider.key}`,
+      `    weight: ${provider.weight ?? 1}`,
+      `    priority: ${provider.priority ?? 1}`,
+    ]),
+  ].join('\n');
+  const config = await dir.write('ccb.yaml', yaml);
+  const ccb = await startCcb(['serve', '--config', config, '--port', '0']);
+  return {
+    ccb,
+    async dispose() {
+      await ccb.stop();
+      await dir.dispose();
+    },
+  };
+}

@@ -19,6 +19,14 @@ export { type ResolveConfigOptions, resolveConfig } from './resolve-config.js';
 export { type AuthConfig, authSchema } from './schema/auth-schema.js';
 export { type Config, type ConfigInput, configSchema } from './schema/config-schema.js';
 export {
+  type HealthConfig,
+  healthSchema,
+  type ProbeConfig,
+  type ProbeKind,
+  probeKinds,
+  probeSchema,
+} from './schema/health-schema.js';
+export {
   type AuthType,
   authTypes,
   type ProviderConfig,

@@ -32,13 +32,36 @@ routing:
   max_attempts: 3             # distinct providers tried per request before giving up (>= 1)
   first_content_timeout: 30s  # fail over if a stream sends no content in this time (before anything reaches the client)
 
+health:
+  enabled: true               # skip failing or rate-limited providers until they recover (circuit breaking)
+  failure_threshold: 3        # consecutive failures that open a provider's circuit
+  failure_rate_threshold: 0.5 # ...or this failure rate over the last window_size requests
+  window_size: 20
+  min_requests_in_window: 10
+  cooldown: 10s               # first cool-down of an open circuit; doubles (backoff_multiplier) up to max_cooldown
+  max_cooldown: 5m
+  backoff_multiplier: 2
+  auth_failure_cooldown: 10m  # a provider answering 401/403 has bad credentials: skip it this long
+  rate_limit_cooldown: 10s    # after a 429 without retry-after or reset headers
+  overloaded_cooldown: 2s     # after a 529 overloaded answer
+  request_scoped_429_cooldown: 1s
+  spend_limit_cooldown: 24h   # a provider over its spend limit is benched this long
+  low_budget_threshold: 0.05  # move traffic away before the 429s start: de-prioritize under 5% of a rate limit left
+  unified_utilization_threshold: 0.9   # same for subscription windows (5-hour / 7-day utilization)
+  half_open_trial_timeout: 60s
+  probe:
+    enabled: false            # background checks: find failures and recoveries without spending user requests
+    interval: 30s
+    timeout: 5s
+    kind: models              # models (GET /v1/models) | count_tokens | tcp
+
 providers:                    # at least one, and at least one enabled
   - name: anthropic-primary   # unique; letters, digits, ".", "_", "-"
     base_url: https://api.anthropic.com   # without /v1; may carry a path prefix (https://host/api/anthropic)
     auth_type: api_key        # api_key (x-api-key) | bearer (Authorization: Bearer) | passthrough (client's own credential)
     api_key: \${ANTHROPIC_API_KEY}         # required for api_key and bearer; omit for passthrough
     weight: 2                 # share of traffic under the weighted strategy (integer >= 1)
-    priority: 1               # tier under the priority strategy; lower is preferred (integer >= 0)
+    priority: 1               # tier (integer >= 0): the lowest tier with a usable provider takes the traffic
     enabled: true
     headers: {}               # extra headers sent upstream, e.g. { x-team: platform }
     models: []                # models served, globs allowed (e.g. ["claude-*"]); [] serves every model
@@ -54,7 +77,7 @@ providers:                    # at least one, and at least one enabled
     auth_type: api_key
     api_key: \${BACKUP_API_KEY:-unset}
     weight: 1
-    priority: 2               # only used once anthropic-primary is unavailable under the priority strategy
+    priority: 2               # fallback tier: used only while no tier-1 provider is usable
     enabled: false
 `;
 

@@ -310,6 +310,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         requestId: init.requestId,
         firstContentTimeoutInMs: init.stream ? firstContentTimeoutInMs : 0,
         maxRetryAfterInSeconds,
+        clientCredentials: target.forwardsClientCredentials,
         observeUsage: init.observeUsage,
         canFailOver,
         onCommit: () => this.#markFirstByte(),

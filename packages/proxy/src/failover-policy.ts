@@ -22,17 +22,19 @@ export function isAccountProblem(message: string | undefined): boolean {
 }
 
 /** The `error.type` and `error.message` of an Anthropic-shaped error body, tolerant of anything else. */
-export function readErrorBody(body: Buffer): { type?: string; message?: string } {
+export function readErrorBody(body: Buffer): { type?: string; message?: string; code?: string } {
   if (body.length === 0 || body.length > 65_536) return {};
   try {
     const parsed = JSON.parse(body.toString('utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null) return {};
     const error = (parsed as { error?: unknown }).error;
     if (typeof error === 'object' && error !== null) {
-      const { type, message } = error as { type?: unknown; message?: unknown };
+      const { type, message, details } = error as { type?: unknown; message?: unknown; details?: unknown };
+      const code = (details as { error_code?: unknown } | null | undefined)?.error_code;
       return {
         ...(typeof type === 'string' ? { type } : {}),
         ...(typeof message === 'string' ? { message } : {}),
+        ...(typeof code === 'string' ? { code } : {}),
       };
     }
     if (typeof error === 'string') return { message: error };

@@ -48,6 +48,8 @@ export interface AttemptOutcome {
   readonly errorType?: string;
   /** Anthropic error message when known. */
   readonly errorMessage?: string;
+  /** `error.details.error_code` when the upstream gives one (e.g. `enforced_spend_limit_reached`). */
+  readonly errorCode?: string;
   /** Upstream response headers (lower-case names) when a head was received. */
   readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
 }

@@ -17,6 +17,8 @@ export interface AttemptContext {
   readonly firstContentTimeoutInMs: number;
   /** Largest `retry-after` (seconds) passed to the client. */
   readonly maxRetryAfterInSeconds: number;
+  /** True when the client's own credential went upstream (passthrough): a 401/403 is then the client's. */
+  readonly clientCredentials: boolean;
   /** Whether usage should be read from the response (Messages API calls). */
   readonly observeUsage: boolean;
   /** True when another provider could still be tried if this attempt fails before commit. */
@@ -300,8 +302,13 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       headers: this.#headers,
       ...(error.type !== undefined ? { errorType: error.type } : {}),
       ...(error.message !== undefined ? { errorMessage: error.message } : {}),
+      ...(error.code !== undefined ? { errorCode: error.code } : {}),
     };
-    if (isProviderFailureStatus(this.#status) || (this.#status === 400 && isAccountProblem(error.message))) {
+    const clientsCredential = this.#context.clientCredentials && (this.#status === 401 || this.#status === 403);
+    if (
+      !clientsCredential &&
+      (isProviderFailureStatus(this.#status) || (this.#status === 400 && isAccountProblem(error.message)))
+    ) {
       this.#fail(
         outcome,
         `status ${this.#status}`,
@@ -313,7 +320,8 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     // The client's own mistake: pass it through unchanged, and it says nothing about the provider.
     this.#commit();
     this.#context.response.end();
-    this.#finish({ ...outcome, result: 'client_error', failure: undefined } as AttemptOutcome, undefined);
+    const { failure: _failure, ...neutral } = outcome;
+    this.#finish({ ...neutral, result: 'client_error' }, undefined);
   }
 
   #commit(): void {

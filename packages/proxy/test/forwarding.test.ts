@@ -206,3 +206,22 @@ describe('request limits and rewriting', () => {
     }
   });
 });
+
+describe('passthrough credentials', () => {
+  it("passes a 401 for the client's own credential through instead of failing over", async () => {
+    const pass = await createMockUpstream({ name: 'pass', apiKey: 'right-key' });
+    const other = await createMockUpstream({ name: 'other' });
+    const proxy = await startProxy([target('pass', pass.url, { passthrough: true }), target('other', other.url)]);
+    try {
+      const recorded = proxy.nextRecord();
+      const response = await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'wrong-key' });
+      expect(response.status).toBe(401);
+      expect(other.requests).toHaveLength(0);
+      expect((await recorded).attempts[0]?.result).toBe('client_error');
+    } finally {
+      await proxy.close();
+      await pass.close();
+      await other.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { evenWithFieldErrors } from './_fields.js';
 import { authSchema } from './auth-schema.js';
+import { healthSchema } from './health-schema.js';
 import { providerSchema } from './provider-schema.js';
 import { routingSchema } from './routing-schema.js';
 import { serverSchema } from './server-schema.js';
@@ -17,6 +18,7 @@ export const configSchema = z
     server: serverSchema.prefault({}),
     auth: authSchema.prefault({}),
     routing: routingSchema.prefault({}),
+    health: healthSchema.prefault({}),
     providers: z
       .array(providerSchema, {
         error: (issue) =>

@@ -1,0 +1,39 @@
+import type { RouterEvent } from '@ccb/router';
+
+/** A log line for a health change: said once per change, never per request. */
+export function describeRouterEvent(event: RouterEvent): {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+} {
+  const until = (at: number) => new Date(at).toISOString();
+  switch (event.type) {
+    case 'state-change': {
+      const status = event.status === null ? '' : ` (status ${event.status})`;
+      if (event.to === 'open' && event.reason === 'auth') {
+        return {
+          level: 'error',
+          message: `provider ${event.provider}: credentials rejected${status}; skipping it until ${until(event.until ?? event.at)}: check its api_key`,
+        };
+      }
+      const tail = event.to === 'open' && event.until !== null ? ` until ${until(event.until)}` : '';
+      return {
+        level: event.to === 'closed' ? 'info' : 'warn',
+        message: `provider ${event.provider}: circuit ${event.from} → ${event.to} (${event.reason}${status})${tail}`,
+      };
+    }
+    case 'rate-limited':
+      return {
+        level: 'warn',
+        message: `provider ${event.provider}: ${event.rateLimitClass.replaceAll('_', ' ')}${event.status === null ? '' : ` (status ${event.status})`}, cooling down until ${until(event.until)}`,
+      };
+    case 'rate-limit-ended':
+      return { level: 'info', message: `provider ${event.provider}: cool-down over (${event.reason})` };
+    case 'deprioritized':
+      return {
+        level: 'info',
+        message: `provider ${event.provider}: running low (${event.reason}), tried last in its tier until ${until(event.until)}`,
+      };
+    case 'reprioritized':
+      return { level: 'info', message: `provider ${event.provider}: back to its normal share` };
+  }
+}

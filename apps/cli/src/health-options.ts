@@ -1,0 +1,24 @@
+import type { HealthConfig } from '@ccb/config';
+import type { HealthOptions } from '@ccb/router';
+
+/** The router's health options from the `health:` section (snake_case YAML to the library's camelCase). */
+export function toHealthOptions(health: HealthConfig): HealthOptions | false {
+  if (!health.enabled) return false;
+  return {
+    failureThreshold: health.failure_threshold,
+    failureRateThreshold: health.failure_rate_threshold,
+    windowSize: health.window_size,
+    minRequestsInWindow: health.min_requests_in_window,
+    cooldownMs: health.cooldown,
+    maxCooldownMs: health.max_cooldown,
+    backoffMultiplier: health.backoff_multiplier,
+    authFailureCooldownMs: health.auth_failure_cooldown,
+    rateLimitDefaultCooldownMs: health.rate_limit_cooldown,
+    overloadedCooldownMs: health.overloaded_cooldown,
+    requestScoped429CooldownMs: health.request_scoped_429_cooldown,
+    spendLimitCooldownMs: health.spend_limit_cooldown,
+    lowBudgetThreshold: health.low_budget_threshold,
+    unifiedUtilizationThreshold: health.unified_utilization_threshold,
+    halfOpenTrialTimeoutMs: health.half_open_trial_timeout,
+  };
+}

@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ProviderHealth } from '@ccb/router';
+
+/** The `/readyz` body: whether any provider is usable, and each provider's state. Holds no credentials. */
+export function readinessReport(
+  snapshot: readonly ProviderHealth[],
+  inFlight: ReadonlyMap<string, number>,
+): { ready: boolean; body: Record<string, unknown> } {
+  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+  const providers = snapshot.map((health) => ({
+    name: health.name,
+    enabled: health.enabled,
+    usable: health.usable,
+    state: health.state,
+    cooling_down_until: iso(health.coolingDownUntil),
+    reason: health.reason,
+    deprioritized: health.deprioritized,
+    consecutive_failures: health.consecutiveFailures,
+    failure_rate: health.failureRate,
+    last_error: health.lastError === null ? null : { ...health.lastError, at: iso(health.lastError.at) },
+    budget: health.budget,
+    unified: health.unified,
+    in_flight: inFlight.get(health.name) ?? 0,
+  }));
+  const ready = snapshot.some((health) => health.enabled && health.usable);
+  return { ready, body: { status: ready ? 'ready' : 'unavailable', providers } };
+}
+
+/** `GET /readyz`: 200 when at least one provider is usable, 503 otherwise. */
+export function readinessRoute(
+  snapshot: () => readonly ProviderHealth[],
+  inFlight: ReadonlyMap<string, number>,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    request.resume();
+    const { ready, body } = readinessReport(snapshot(), inFlight);
+    const text = JSON.stringify(body);
+    response.writeHead(ready ? 200 : 503, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
+    response.end(request.method === 'HEAD' ? undefined : text);
+  };
+}

@@ -1,0 +1,225 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import Anthropic from '@anthropic-ai/sdk';
+import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ReadinessBody } from '../src/format-status-table.js';
+import { runCli, serveProviders } from './run-cli.js';
+
+const ask = {
+  model: 'claude-sonnet-4-6',
+  max_tokens: 16,
+  messages: [{ role: 'user' as const, content: 'hi' }],
+};
+type Provider = ReadinessBody['providers'][number];
+
+async function readiness(url: string): Promise<{ status: number; body: ReadinessBody }> {
+  const response = await request(`${url}/readyz`);
+  return { status: response.statusCode, body: (await response.body.json()) as ReadinessBody };
+}
+
+/** Polls /readyz (ccb runs in another process) until `predicate` holds; bounded by `timeoutInMs`. */
+async function waitForProvider(
+  url: string,
+  name: string,
+  predicate: (provider: Provider) => boolean,
+  timeoutInMs = 5_000,
+) {
+  const deadline = Date.now() + timeoutInMs;
+  for (;;) {
+    const provider = (await readiness(url)).body.providers.find((item) => item.name === name) as Provider;
+    if (predicate(provider)) return provider;
+    if (Date.now() > deadline)
+      throw new Error(`provider ${name} never reached the expected state: ${JSON.stringify(provider)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+async function mock(
+  name: string,
+  options: Parameters<typeof createMockUpstream>[0] = {},
+): Promise<MockUpstream> {
+  const created = await createMockUpstream({ name, apiKey: `key-${name}`, ...options });
+  cleanups.push(() => created.close());
+  return created;
+}
+async function serve(...args: Parameters<typeof serveProviders>) {
+  const served = await serveProviders(...args);
+  cleanups.push(() => served.dispose());
+  return served.ccb;
+}
+
+describe('health', () => {
+  it('skips a provider that fails every request after the threshold: clients see no error and one attempt each', async () => {
+    const alive = await mock('alive');
+    const ccb = await serve(
+      [
+        { name: 'dead', url: `http://127.0.0.1:${await freePort()}`, key: 'k' },
+        { name: 'alive', url: alive.url, key: 'key-alive' },
+      ],
+      'routing: { strategy: round-robin }',
+    );
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
+    const attempts: number[] = [];
+    for (let index = 0; index < 30; index++) {
+      const line = ccb.nextRequestLine();
+      const message = await client.messages.create(ask);
+      expect(message.type).toBe('message');
+      attempts.push((((await line).attempts as unknown[]) ?? []).length);
+    }
+    // Only the failures that open the circuit cost an extra attempt; after that, as if `dead` were not configured.
+    expect(attempts.filter((count) => count > 1).length).toBeLessThanOrEqual(3);
+    expect(attempts.slice(10)).toEqual(Array(20).fill(1));
+    const { status, body } = await readiness(ccb.url);
+    expect(status).toBe(200);
+    expect(body.providers.find((provider) => provider.name === 'dead')).toMatchObject({
+      state: 'open',
+      usable: false,
+    });
+  });
+
+  it('takes a recovered provider back through half-open and gives it its share again', async () => {
+    const flaky = await mock('flaky');
+    const steady = await mock('steady');
+    const ccb = await serve(
+      [
+        { name: 'flaky', url: flaky.url, key: 'key-flaky' },
+        { name: 'steady', url: steady.url, key: 'key-steady' },
+      ],
+      'routing: { strategy: round-robin }\nhealth: { cooldown: 300ms, failure_threshold: 2 }',
+    );
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
+    flaky.inject({ kind: 'status', status: 500 }, 2);
+    for (let index = 0; index < 4; index++) await client.messages.create(ask);
+    expect(
+      (await readiness(ccb.url)).body.providers.find((provider) => provider.name === 'flaky')?.state,
+    ).toBe('open');
+    await waitForProvider(ccb.url, 'flaky', (provider) => provider.state === 'half-open');
+    flaky.reset();
+    steady.reset();
+    for (let index = 0; index < 10; index++) await client.messages.create(ask);
+    expect(
+      (await readiness(ccb.url)).body.providers.find((provider) => provider.name === 'flaky')?.state,
+    ).toBe('closed');
+    expect(flaky.requests.length).toBeGreaterThanOrEqual(4);
+    expect(steady.requests.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('cools a provider down for the retry-after of its 429, then takes it back', async () => {
+    const limited = await mock('limited');
+    const other = await mock('other');
+    const ccb = await serve(
+      [
+        { name: 'limited', url: limited.url, key: 'key-limited' },
+        { name: 'other', url: other.url, key: 'key-other' },
+      ],
+      'routing: { strategy: priority }',
+    );
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
+    limited.inject({
+      kind: 'status',
+      status: 429,
+      errorType: 'rate_limit_error',
+      headers: { 'retry-after': '2' },
+    });
+    const sentAt = Date.now();
+    const rescued = await client.messages.create(ask).withResponse();
+    expect(rescued.response.headers.get('x-ccb-provider')).toBe('other');
+    const cooling = await waitForProvider(
+      ccb.url,
+      'limited',
+      (provider) => provider.cooling_down_until !== null,
+    );
+    const coolingForMs = Date.parse(cooling.cooling_down_until as string) - sentAt;
+    expect(coolingForMs).toBeGreaterThan(1_500);
+    expect(coolingForMs).toBeLessThan(2_500);
+    limited.reset();
+    for (let index = 0; index < 3; index++) await client.messages.create(ask);
+    expect(limited.requests).toHaveLength(0);
+    await waitForProvider(ccb.url, 'limited', (provider) => provider.usable, 4_000);
+    expect(Date.now() - sentAt).toBeGreaterThan(1_500);
+    await client.messages.create(ask);
+    expect(limited.requests).toHaveLength(1);
+  });
+
+  it('moves traffic away from a provider whose rate-limit budget runs low, before any 429', async () => {
+    const reset = new Date(Date.now() + 60_000).toISOString();
+    const low = await mock('low', {
+      rateLimitHeaders: {
+        'anthropic-ratelimit-requests-limit': '1000',
+        'anthropic-ratelimit-requests-remaining': '10',
+        'anthropic-ratelimit-requests-reset': reset,
+      },
+    });
+    const plenty = await mock('plenty');
+    const ccb = await serve(
+      [
+        { name: 'low', url: low.url, key: 'key-low' },
+        { name: 'plenty', url: plenty.url, key: 'key-plenty' },
+      ],
+      'routing: { strategy: round-robin }',
+    );
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
+    for (let index = 0; index < 12; index++) await client.messages.create(ask);
+    expect(low.requests.length).toBeLessThanOrEqual(1);
+    expect(plenty.requests.length).toBeGreaterThanOrEqual(11);
+    expect(
+      (await readiness(ccb.url)).body.providers.find((provider) => provider.name === 'low'),
+    ).toMatchObject({
+      usable: true,
+      deprioritized: true,
+    });
+  });
+
+  it('probes mark a provider down before users hit it, and bring it back with no user request', async () => {
+    const port = await freePort();
+    const steady = await mock('steady');
+    const ccb = await serve(
+      [
+        { name: 'late', url: `http://127.0.0.1:${port}`, key: 'key-late' },
+        { name: 'steady', url: steady.url, key: 'key-steady' },
+      ],
+      'health: { cooldown: 1m, probe: { enabled: true, interval: 100ms, timeout: 1s } }',
+    );
+    await waitForProvider(ccb.url, 'late', (provider) => provider.state === 'open');
+    const late = await mock('late', { port });
+    await waitForProvider(ccb.url, 'late', (provider) => provider.state === 'closed' && provider.usable);
+    expect(late.requests.length).toBeGreaterThan(0);
+    for (const probe of late.requests) {
+      expect(probe.method).toBe('GET');
+      expect(probe.path).toBe('/v1/models');
+      expect(probe.headers['x-api-key']).toBe('key-late');
+    }
+  });
+
+  it('reports 503 on /readyz and in ccb status when no provider is usable', async () => {
+    const ccb = await serve(
+      [{ name: 'only', url: `http://127.0.0.1:${await freePort()}`, key: 'k' }],
+      'health: { failure_threshold: 1, cooldown: 1m }',
+    );
+    expect((await readiness(ccb.url)).status).toBe(200);
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
+    await expect(client.messages.create(ask)).rejects.toThrow();
+    const { status, body } = await readiness(ccb.url);
+    expect(status).toBe(503);
+    expect(body.providers[0]).toMatchObject({ name: 'only', state: 'open', usable: false });
+    expect(JSON.stringify(body)).not.toContain('"k"');
+    const printed = await runCli(['status', '--url', ccb.url]);
+    expect(printed.code).toBe(1);
+    expect(printed.stdout).toMatch(/only\s+open\s+no/);
+    expect(printed.stdout).toContain('unavailable');
+  });
+});
