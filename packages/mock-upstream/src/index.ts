@@ -1,1 +1,10 @@
-export {};
+/** @ccb/mock-upstream: a fault-injecting mock of the Anthropic Messages API on a real HTTP server. */
+export { createMockUpstream } from './create-mock-upstream.js';
+export type { Fault, FaultKind } from './fault.js';
+export { parseFault } from './fault.js';
+export type { MockModel } from './mock-models.js';
+export { mockModels } from './mock-models.js';
+export type { MockUpstream, MockUpstreamOptions, RecordedRequest } from './mock-upstream.js';
+export type { MockUpstreamErrorCode } from './mock-upstream-error.js';
+export { MockUpstreamError } from './mock-upstream-error.js';
+export { startMockUpstreams } from './start-mock-upstreams.js';

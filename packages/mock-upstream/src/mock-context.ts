@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defaultErrorMessage, renderErrorBody } from './anthropic-error.js';
+import type { CountSignal } from './count-signal.js';
+import type { FaultQueue } from './fault-queue.js';
+import type { IdSource } from './id-source.js';
+import type { LeanReplyCache } from './lean-reply-cache.js';
+import type { RecordedRequest } from './mock-upstream.js';
+
+/** Settings and state shared by every request of one mock (internal). */
+export interface MockContext {
+  readonly name: string;
+  readonly lean: boolean;
+  readonly streamEvents: number;
+  readonly streamIntervalInMs: number;
+  readonly replyText: string | undefined;
+  readonly apiKey: string | undefined;
+  /** `Bearer <apiKey>`, precomputed so auth is one comparison. */
+  readonly bearerAuthorization: string | undefined;
+  readonly maxRequestBodyInBytes: number;
+  /** `x-mock-upstream` and the rate-limit headers as a flat `[name, value, …]` list (Node's fastest form). */
+  readonly baseHeaders: readonly string[];
+  readonly baseHeaderObject: Readonly<Record<string, string>>;
+  readonly now: () => number;
+  readonly ids: IdSource;
+  readonly faults: FaultQueue;
+  readonly received: CountSignal;
+  readonly aborts: CountSignal;
+  readonly leanReplies: LeanReplyCache | undefined;
+  requests: RecordedRequest[];
+  activeRequests: number;
+  closing: boolean;
+}
+
+/** One request/response pair (internal). */
+export interface Exchange {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly requestId: string;
+  /** Set when the mock itself cuts the connection (reset, drop), so it is not counted as a client abort. */
+  serverClosed: boolean;
+  /** The pending `delay` fault timer, cleared if the client leaves first. */
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Headers of a 200 SSE response (protocol §4). */
+export function writeStreamHead(context: MockContext, exchange: Exchange): void {
+  exchange.response.writeHead(
+    200,
+    context.baseHeaders.concat(
+      'request-id',
+      exchange.requestId,
+      'content-type',
+      'text/event-stream; charset=utf-8',
+      'cache-control',
+      'no-cache',
+    ),
+  );
+}
+
+/**
+ * Sends a complete response with the mock's base headers, `request-id` and `content-length`.
+ * `extraHeaders` (lower-case names) override the defaults, e.g. a fault's `retry-after`.
+ */
+export function sendBody(
+  context: MockContext,
+  exchange: Exchange,
+  status: number,
+  body: string | Buffer,
+  extraHeaders?: Readonly<Record<string, string>>,
+): void {
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  if (extraHeaders === undefined) {
+    exchange.response.writeHead(
+      status,
+      context.baseHeaders.concat(
+        'request-id',
+        exchange.requestId,
+        'content-type',
+        'application/json',
+        'content-length',
+        String(length),
+      ),
+    );
+  } else {
+    exchange.response.writeHead(status, {
+      ...context.baseHeaderObject,
+      'request-id': exchange.requestId,
+      'content-type': 'application/json',
+      ...extraHeaders,
+      'content-length': String(length),
+    });
+  }
+  exchange.response.end(body);
+}
+
+/** Sends an Anthropic-shaped error (`{"type":"error","error":{…},"request_id"}`). */
+export function sendError(
+  context: MockContext,
+  exchange: Exchange,
+  status: number,
+  errorType: string,
+  message: string = defaultErrorMessage(errorType),
+  extraHeaders?: Readonly<Record<string, string>>,
+): void {
+  sendBody(context, exchange, status, renderErrorBody(errorType, message, exchange.requestId), extraHeaders);
+}

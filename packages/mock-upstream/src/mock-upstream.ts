@@ -1,0 +1,81 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Fault } from './fault.js';
+
+/** Options of {@link createMockUpstream}; every field is optional. */
+export interface MockUpstreamOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** TCP port. Default `0` (the OS picks a free one; read it back from `MockUpstream.port`). */
+  port?: number;
+  /** Sent as `x-mock-upstream: <name>` on every response and used in the reply text. Printable ASCII. Default `mock`. */
+  name?: string;
+  /**
+   * When set, API requests must carry it as `x-api-key` or `Authorization: Bearer`, else 401
+   * `authentication_error`. As the real API does, a present `x-api-key` wins over the Bearer header.
+   * Default: no auth.
+   */
+  apiKey?: string;
+  /**
+   * Benchmark mode: no request recording (`requests` stays empty, `requestCount` still counts), no
+   * JSON.parse or validation of Messages bodies (`model` and `stream` are scanned from the bytes),
+   * text replies only (no tool logic), precomputed response bytes per model. Default `false`.
+   */
+  lean?: boolean;
+  /** Number of `content_block_delta` events per streamed reply, and the reply's `output_tokens`. Integer ≥ 1. Default `3`. */
+  streamEvents?: number;
+  /** Delay between SSE events, in ms; one timer per gap. Default `0` (as fast as the socket accepts). */
+  streamIntervalMs?: number;
+  /** Reply text. Default `Hello from <name>!`. */
+  replyText?: string;
+  /** Headers added to every response (e.g. `anthropic-ratelimit-*`). Default none. */
+  rateLimitHeaders?: Record<string, string>;
+  /** Largest accepted request body, in bytes; bigger ones get 413 `request_too_large`. Default 32 MiB (the API's limit). */
+  maxRequestBodyInBytes?: number;
+  /** Clock for `RecordedRequest.receivedAt`, in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** One request as the mock received it (not recorded in lean mode, nor for `/_mock/*`). */
+export interface RecordedRequest {
+  readonly method: string;
+  /** The full request target as received: prefix and query string included. */
+  readonly path: string;
+  /** Node's lower-cased header map. */
+  readonly headers: Readonly<IncomingHttpHeaders>;
+  readonly body: Buffer;
+  /** The parsed body, or undefined when it is empty or not JSON. */
+  readonly json: unknown;
+  /** When the body was fully received, in ms since the epoch (from `now`). */
+  readonly receivedAt: number;
+}
+
+/** A running mock Anthropic upstream. */
+export interface MockUpstream {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`; pass it as the SDK's `baseURL`. */
+  readonly url: string;
+  readonly port: number;
+  readonly name: string;
+  /** Requests since the last `reset()`, oldest first. Always empty in lean mode. */
+  readonly requests: readonly RecordedRequest[];
+  /** Requests received since the last `reset()`, counted in lean mode too. */
+  readonly requestCount: number;
+  /** Requests whose response is not finished yet. */
+  readonly activeRequests: number;
+  /** Client aborts (connection closed before the response finished) since the last `reset()`. */
+  readonly abortCount: number;
+  /** The next `count` (default 1) matching requests get `fault`; queued faults apply first in, first out. */
+  inject(fault: Fault, count?: number): void;
+  clearFaults(): void;
+  /** Clears recorded requests, counters and faults. */
+  reset(): void;
+  /** Resolves once `n` requests were received since the last `reset()`. Default timeout 2000 ms. */
+  waitForRequests(n: number, timeoutInMs?: number): Promise<void>;
+  /**
+   * Resolves when a client closes its connection before its response finished. Each call claims one
+   * abort, so an abort that happened before the call (and was not claimed) resolves it at once.
+   * Default timeout 2000 ms.
+   */
+  waitForAbort(timeoutInMs?: number): Promise<void>;
+  /** Stops listening and destroys every open connection (hanging and stalled ones included). Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,111 @@
+import type { ReplyPlan } from './reply-plan.js';
+import { encodeSseEvent } from './sse-frame.js';
+
+/** Ids a rendered reply needs; `toolUseId` only matters for `tool_use` plans. */
+export interface ReplyIds {
+  readonly messageId: string;
+  readonly toolUseId: string;
+}
+
+// The real API sends this exact ping payload, space included (https://platform.claude.com/docs/en/build-with-claude/streaming).
+const pingFrame = encodeSseEvent('ping', '{"type": "ping"}');
+const messageStopFrame = encodeSseEvent('message_stop', '{"type":"message_stop"}');
+const contentBlockStopFrame = encodeSseEvent('content_block_stop', '{"type":"content_block_stop","index":0}');
+
+function usageOf(plan: ReplyPlan, outputTokens: number) {
+  return {
+    input_tokens: plan.inputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+    output_tokens: outputTokens,
+    service_tier: 'standard',
+  };
+}
+
+function contentBlockOf(plan: ReplyPlan, ids: ReplyIds) {
+  const block = plan.block;
+  return block.type === 'text'
+    ? { type: 'text', text: block.text }
+    : { type: 'tool_use', id: ids.toolUseId, name: block.name, input: block.input };
+}
+
+/** The non-streaming Messages response body (protocol §4). */
+export function renderMessageJson(plan: ReplyPlan, ids: ReplyIds): string {
+  return JSON.stringify({
+    id: ids.messageId,
+    type: 'message',
+    role: 'assistant',
+    model: plan.model,
+    content: [contentBlockOf(plan, ids)],
+    stop_reason: plan.stopReason,
+    stop_sequence: null,
+    usage: usageOf(plan, plan.outputTokens),
+  });
+}
+
+/**
+ * The full SSE stream as one string per event, in the API's order: message_start, content_block_start,
+ * ping, one content_block_delta per chunk, content_block_stop, message_delta (cumulative usage),
+ * message_stop.
+ */
+export function renderStreamEvents(plan: ReplyPlan, ids: ReplyIds): string[] {
+  const block = plan.block;
+  const events: string[] = [
+    encodeSseEvent(
+      'message_start',
+      JSON.stringify({
+        type: 'message_start',
+        message: {
+          id: ids.messageId,
+          type: 'message',
+          role: 'assistant',
+          model: plan.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: usageOf(plan, 1),
+        },
+      }),
+    ),
+    encodeSseEvent(
+      'content_block_start',
+      JSON.stringify({
+        type: 'content_block_start',
+        index: 0,
+        content_block:
+          block.type === 'text'
+            ? { type: 'text', text: '' }
+            : { type: 'tool_use', id: ids.toolUseId, name: block.name, input: {} },
+      }),
+    ),
+    pingFrame,
+  ];
+  for (const chunk of block.chunks) {
+    const delta =
+      block.type === 'text'
+        ? { type: 'text_delta', text: chunk }
+        : { type: 'input_json_delta', partial_json: chunk };
+    events.push(
+      encodeSseEvent('content_block_delta', JSON.stringify({ type: 'content_block_delta', index: 0, delta })),
+    );
+  }
+  events.push(
+    contentBlockStopFrame,
+    encodeSseEvent(
+      'message_delta',
+      JSON.stringify({
+        type: 'message_delta',
+        delta: { stop_reason: plan.stopReason, stop_sequence: null },
+        usage: {
+          input_tokens: plan.inputTokens,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+          output_tokens: plan.outputTokens,
+        },
+      }),
+    ),
+    messageStopFrame,
+  );
+  return events;
+}
