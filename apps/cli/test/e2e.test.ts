@@ -135,10 +135,9 @@ describe('ccb serve, end to end with the official SDK', () => {
     const logged: Record<string, unknown>[] = [];
     // Round-robin sends one of two requests to alpha first, whatever the rotation stands at.
     for (let index = 0; index < 2; index++) {
-      const line = balancer.ccb.nextRequestLine();
-      const message = await client.messages.create(ask);
+      const { data: message, response } = await client.messages.create(ask).withResponse();
       expect(message.type).toBe('message');
-      logged.push(await line);
+      logged.push(await balancer.ccb.requestLine(response.headers.get('x-request-id') ?? ''));
     }
     const failedOver = logged.filter((line) => line.outcome === 'failed_over');
     expect(failedOver).toHaveLength(1);

@@ -75,10 +75,10 @@ describe('health', () => {
     const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
     const attempts: number[] = [];
     for (let index = 0; index < 30; index++) {
-      const line = ccb.nextRequestLine();
-      const message = await client.messages.create(ask);
+      const { data: message, response } = await client.messages.create(ask).withResponse();
       expect(message.type).toBe('message');
-      attempts.push((((await line).attempts as unknown[]) ?? []).length);
+      const line = await ccb.requestLine(response.headers.get('x-request-id') ?? '');
+      attempts.push((line.attempts as unknown[]).length);
     }
     // Only the failures that open the circuit cost an extra attempt; after that, as if `dead` were not configured.
     expect(attempts.filter((count) => count > 1).length).toBeLessThanOrEqual(3);

@@ -60,6 +60,8 @@ export interface RunningCcb {
   readonly lines: Record<string, unknown>[];
   /** Resolves with the next request log line. */
   nextRequestLine(): Promise<Record<string, unknown>>;
+  /** Resolves with the request log line of `requestId` (logged already or still to come). */
+  requestLine(requestId: string): Promise<Record<string, unknown>>;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
 }
@@ -76,6 +78,7 @@ export async function startCcb(
   });
   const lines: Record<string, unknown>[] = [];
   const waiters: ((line: Record<string, unknown>) => void)[] = [];
+  const byId = new Map<string, (line: Record<string, unknown>) => void>();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -102,7 +105,11 @@ export async function startCcb(
         clearTimeout(timer);
         resolveUrl(match[1] as string);
       }
-      if (line.msg === 'request') waiters.shift()?.(line);
+      if (line.msg === 'request') {
+        waiters.shift()?.(line);
+        const waiting = byId.get(String(line.request_id));
+        if (waiting !== undefined) waiting(line);
+      }
     });
   });
   return {
@@ -110,6 +117,12 @@ export async function startCcb(
     child,
     lines,
     nextRequestLine: () => new Promise((resolveLine) => waiters.push(resolveLine)),
+    requestLine: (requestId) =>
+      new Promise((resolveLine) => {
+        const logged = lines.find((line) => line.msg === 'request' && line.request_id === requestId);
+        if (logged !== undefined) resolveLine(logged);
+        else byId.set(requestId, resolveLine);
+      }),
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

@@ -1,0 +1,185 @@
+import type { Readable, Writable } from 'node:stream';
+import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
+import pinoPretty from 'pino-pretty';
+import { flushDestination } from './_flush-destination.js';
+import { redactFields } from './_redact-fields.js';
+import { formatRequestLine } from './format-request-line.js';
+import { requestLogFields } from './request-log-fields.js';
+import type { RequestRecordLike } from './request-record-like.js';
+import { createSecretScrubber } from './secret-scrubber.js';
+import { TelemetryError } from './telemetry-error.js';
+
+/** Log levels, most verbose first; `silent` logs nothing. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+/** `auto` is pretty on a TTY and JSON lines otherwise. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+const logLevels: ReadonlySet<string> = new Set<LogLevel>([
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'error',
+  'silent',
+]);
+const logFormats: ReadonlySet<string> = new Set<LogFormat>(['auto', 'json', 'pretty']);
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+  /**
+   * Where lines go. Default: stdout through sonic-boom, asynchronous in JSON mode (call `flush()` before exit),
+   * synchronous in pretty mode. A `pino.destination(...)` or any writable stream works.
+   */
+  readonly destination?: NodeJS.WritableStream | DestinationStream;
+  /** Every configured secret (provider keys, client keys): replaced by `[redacted]` wherever it appears. */
+  readonly redactValues?: readonly string[];
+}
+
+/** A log call: a message, or fields and an optional message. */
+export interface LogMethod {
+  (message: string): void;
+  (fields: object, message?: string): void;
+}
+
+/** The balancer's logger: pino underneath, secrets scrubbed from every line it writes. */
+export interface Logger {
+  /** The format in use once `auto` is resolved. */
+  readonly format: 'json' | 'pretty';
+  /** The underlying pino logger (children inherit its redaction). */
+  readonly pino: PinoLogger;
+  trace: LogMethod;
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+  /**
+   * Logs one finished request: at `warn` when the client got a 5xx, at `info` otherwise. JSON mode writes the
+   * fields of {@link requestLogFields}; pretty mode writes {@link formatRequestLine}. At `debug`, upstream header
+   * summaries are added.
+   */
+  request(record: RequestRecordLike): void;
+  /** Resolves once buffered lines reached the destination; call before the process exits. */
+  flush(): Promise<void>;
+}
+
+/** Creates the logger for the configured level and format. */
+export function createLogger(options: LoggerOptions): Logger {
+  const { level, format } = options;
+  if (!logLevels.has(level)) {
+    throw new TelemetryError(
+      'CCB_TELEMETRY_INVALID_OPTIONS',
+      `log level ${JSON.stringify(level)} is not one of ${[...logLevels].join(', ')}`,
+    );
+  }
+  if (!logFormats.has(format)) {
+    throw new TelemetryError(
+      'CCB_TELEMETRY_INVALID_OPTIONS',
+      `log format ${JSON.stringify(format)} is not one of ${[...logFormats].join(', ')}`,
+    );
+  }
+  if (options.destination !== undefined && typeof options.destination.write !== 'function') {
+    throw new TelemetryError(
+      'CCB_TELEMETRY_INVALID_OPTIONS',
+      'log destination must be a writable stream or a pino destination',
+    );
+  }
+  const scrub = createSecretScrubber(options.redactValues);
+  const isTty = ((options.destination ?? process.stdout) as { isTTY?: boolean }).isTTY === true;
+  const pretty = format === 'pretty' || (format === 'auto' && isTty);
+  // sonic-boom, not a worker transport: tsup bundles and worker threads do not mix reliably.
+  const sink = options.destination ?? pino.destination({ dest: 1, sync: pretty });
+  const prettyStream = pretty
+    ? pinoPretty({
+        destination: sink,
+        colorize: isTty,
+        translateTime: 'SYS:HH:MM:ss.l',
+        singleLine: true,
+      })
+    : undefined;
+  // Request lines are built here from known fields (header values already allowlisted): the name walk is skipped
+  // for them; the value scrubber still runs.
+  let trustedFields: object | undefined;
+  const base = pino(
+    {
+      level,
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => (fields === trustedFields ? fields : redactFields(fields)),
+      },
+      // On the serialised line, so it also covers messages, child bindings and error stacks.
+      hooks: { streamWrite: scrub },
+    },
+    (prettyStream ?? sink) as DestinationStream,
+  );
+
+  const method =
+    (name: Exclude<LogLevel, 'silent'>): LogMethod =>
+    (fieldsOrMessage: object | string, message?: string) => {
+      if (typeof fieldsOrMessage === 'string') base[name](fieldsOrMessage);
+      else if (message === undefined) base[name](fieldsOrMessage);
+      else base[name](fieldsOrMessage, message);
+    };
+
+  return {
+    format: pretty ? 'pretty' : 'json',
+    pino: base,
+    trace: method('trace'),
+    debug: method('debug'),
+    info: method('info'),
+    warn: method('warn'),
+    error: method('error'),
+    request(record) {
+      const recordLevel = record.outcome === 'error' && record.status >= 500 ? 'warn' : 'info';
+      if (!base.isLevelEnabled(recordLevel)) return;
+      const withHeaders = base.isLevelEnabled('debug');
+      if (!pretty) {
+        const fields = requestLogFields(record, withHeaders);
+        trustedFields = fields;
+        try {
+          base[recordLevel](fields, 'request');
+        } finally {
+          trustedFields = undefined;
+        }
+        return;
+      }
+      const line = formatRequestLine(record);
+      if (withHeaders && record.attempts.some((attempt) => attempt.headers !== undefined)) {
+        base[recordLevel]({ attempts: requestLogFields(record, true).attempts }, line);
+      } else {
+        base[recordLevel](line);
+      }
+    },
+    flush() {
+      return new Promise<void>((resolve, reject) => {
+        const done = (error?: Error | null) => {
+          if (error) {
+            reject(
+              new TelemetryError('CCB_TELEMETRY_FLUSH_FAILED', 'could not flush the log', { cause: error }),
+            );
+          } else {
+            resolve();
+          }
+        };
+        const flushSink = () => flushDestination(sink, done);
+        if (prettyStream === undefined) flushSink();
+        else drainPretty(prettyStream, flushSink);
+      });
+    },
+  };
+}
+
+/**
+ * pino-pretty parses and formats lines in a stream pipeline, a few ticks behind `write`: wait (a bounded number of
+ * turns) until its buffers are empty, then one more turn for the last line to reach the sink.
+ */
+function drainPretty(prettyStream: Readable & Writable, then: () => void, turnsLeft = 1000): void {
+  setImmediate(() => {
+    const busy = prettyStream.writableLength > 0 || prettyStream.readableLength > 0;
+    if (busy && turnsLeft > 0) drainPretty(prettyStream, then, turnsLeft - 1);
+    else setImmediate(then);
+  });
+}

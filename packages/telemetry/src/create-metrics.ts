@@ -1,0 +1,202 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { registerHealthGauges } from './_health-gauges.js';
+import { Series } from './_series.js';
+import { createModelLabeler } from './model-label.js';
+import type { ProviderHealthLike, RequestRecordLike } from './request-record-like.js';
+import { TelemetryError } from './telemetry-error.js';
+
+/** Seconds; LLM calls run from well under a second (count_tokens) to ten minutes (long streams). */
+const durationBucketsInSeconds = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
+/** Seconds; the wait for the first byte includes the upstream's queueing and prompt processing. */
+const firstByteBucketsInSeconds = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
+/** Seconds; ccb's own share of a request should stay far below a millisecond. */
+const overheadBucketsInSeconds = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+
+const noProviderLabel = 'none';
+const unknownFailureLabel = 'unknown';
+const metricPrefixPattern = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** Options of {@link createMetrics}. */
+export interface MetricsOptions {
+  /** Prepended to every ccb metric name (not to the standard process metrics). Default `ccb_`. */
+  readonly prefix?: string;
+  /** Models kept verbatim as `model` labels; Claude-family ids are kept too, anything else is `other`. */
+  readonly knownModels?: readonly string[];
+  /** Distinct Claude-family ids admitted as labels beyond `knownModels`. Default 64. */
+  readonly maxFamilyModels?: number;
+  /** Registers prom-client's process metrics (event-loop lag, memory, GC, handles) on this registry. Default true. */
+  readonly collectDefaultMetrics?: boolean;
+  /** Provider health read at every scrape; the health gauges exist only when this is given. */
+  readonly healthSnapshot?: () => readonly ProviderHealthLike[];
+  /** Clock for cool-down checks, ms epoch. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** Prometheus metrics of one balancer, in a registry of its own. */
+export interface Metrics {
+  /** This instance's registry (never prom-client's global one). */
+  readonly registry: Registry;
+  /** The `content-type` to serve `render()` with. */
+  readonly contentType: string;
+  /** Counts one finished request; call from `onRequestEnd`. */
+  observe(record: RequestRecordLike): void;
+  /** An attempt to `provider` began: raises its in-flight gauge. */
+  attemptStarted(provider: string): void;
+  /** An attempt to `provider` ended, however it ended: lowers its in-flight gauge. */
+  attemptEnded(provider: string): void;
+  /** The Prometheus text exposition of every metric in the registry. */
+  render(): Promise<string>;
+}
+
+/** Creates the metrics: counters, histograms and the in-flight gauge, plus health and process metrics when asked. */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const prefix = options.prefix ?? 'ccb_';
+  if (prefix !== '' && !metricPrefixPattern.test(prefix)) {
+    throw new TelemetryError(
+      'CCB_TELEMETRY_INVALID_OPTIONS',
+      `metrics prefix ${JSON.stringify(prefix)} is not a valid Prometheus name start; use letters, digits, _ and :, e.g. "ccb_"`,
+    );
+  }
+  const labelModel = createModelLabeler({
+    ...(options.knownModels !== undefined ? { knownModels: options.knownModels } : {}),
+    ...(options.maxFamilyModels !== undefined ? { maxFamilyModels: options.maxFamilyModels } : {}),
+  });
+  const registry = new Registry();
+
+  const requests = new Series(['provider', 'model', 'status', 'outcome']);
+  const attempts = new Series(['provider', 'result']);
+  const failovers = new Series(['provider', 'reason']);
+  const tokens = new Series(['provider', 'model', 'kind']);
+  const bytesReceived = new Series(['provider']);
+  const bytesSent = new Series(['provider']);
+  const inFlight = new Series(['provider']);
+  registerCounter(registry, `${prefix}requests_total`, 'Finished client requests.', requests);
+  registerCounter(registry, `${prefix}attempts_total`, 'Upstream attempts by result.', attempts);
+  registerCounter(
+    registry,
+    `${prefix}failovers_total`,
+    'Failed attempts after which ccb moved on to the next provider, by failure kind.',
+    failovers,
+  );
+  registerCounter(registry, `${prefix}tokens_total`, 'Tokens the upstreams reported, by kind.', tokens);
+  registerCounter(
+    registry,
+    `${prefix}received_bytes_total`,
+    'Request body bytes received from clients.',
+    bytesReceived,
+  );
+  registerCounter(registry, `${prefix}sent_bytes_total`, 'Response bytes sent to clients.', bytesSent);
+  new Gauge({
+    name: `${prefix}in_flight_attempts`,
+    help: 'Upstream attempts currently in progress.',
+    labelNames: ['provider'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const cell of inFlight.cells) this.set(cell.labels, cell.value);
+    },
+  });
+  const duration = new Histogram({
+    name: `${prefix}request_duration_seconds`,
+    help: 'Time from a request’s arrival to its last byte, in seconds.',
+    labelNames: ['provider', 'stream'],
+    buckets: durationBucketsInSeconds,
+    registers: [registry],
+  });
+  const firstByte = new Histogram({
+    name: `${prefix}time_to_first_byte_seconds`,
+    help: 'Time from a request’s arrival to the first response byte sent to the client, in seconds.',
+    labelNames: ['provider', 'stream'],
+    buckets: firstByteBucketsInSeconds,
+    registers: [registry],
+  });
+  const overhead = new Histogram({
+    name: `${prefix}overhead_seconds`,
+    help: 'Time a request spent in ccb itself, excluding waiting for upstreams, in seconds.',
+    buckets: overheadBucketsInSeconds,
+    registers: [registry],
+  });
+  // prom-client builds a label object per observe from its arguments; these are built once per series.
+  const timingLabels = new Series(['provider', 'stream']);
+
+  if (options.healthSnapshot !== undefined) {
+    registerHealthGauges({
+      registry,
+      prefix,
+      healthSnapshot: options.healthSnapshot,
+      now: options.now ?? Date.now,
+    });
+  }
+  if (options.collectDefaultMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    observe(record) {
+      const provider = record.provider ?? noProviderLabel;
+      const model = labelModel(record.model);
+      requests.at(provider, model, record.status, record.outcome).value += 1;
+      const recordAttempts = record.attempts;
+      const lastIndex = recordAttempts.length - 1;
+      for (let index = 0; index <= lastIndex; index += 1) {
+        const attempt = recordAttempts[index] as (typeof recordAttempts)[number];
+        attempts.at(attempt.provider, attempt.result).value += 1;
+        if (attempt.result === 'failure' && index < lastIndex) {
+          failovers.at(attempt.provider, attempt.failure ?? unknownFailureLabel).value += 1;
+        }
+      }
+      const usage = record.usage;
+      if (usage !== undefined) {
+        addCount(tokens.at(provider, model, 'input'), usage.inputTokens);
+        addCount(tokens.at(provider, model, 'output'), usage.outputTokens);
+        addCount(tokens.at(provider, model, 'cache_creation'), usage.cacheCreationInputTokens);
+        addCount(tokens.at(provider, model, 'cache_read'), usage.cacheReadInputTokens);
+      }
+      addCount(bytesReceived.at(provider), record.bytesIn);
+      addCount(bytesSent.at(provider), record.bytesOut);
+      const labels = timingLabels.at(provider, record.stream ? 'true' : 'false').labels;
+      observeMs(duration, labels, record.durationInMs);
+      if (record.timeToFirstByteInMs !== undefined) observeMs(firstByte, labels, record.timeToFirstByteInMs);
+      const overheadInMs = record.overheadInMs;
+      if (overheadInMs !== undefined && overheadInMs >= 0 && Number.isFinite(overheadInMs)) {
+        overhead.observe(overheadInMs / 1000);
+      }
+    },
+    attemptStarted(provider) {
+      inFlight.at(provider).value += 1;
+    },
+    attemptEnded(provider) {
+      const cell = inFlight.at(provider);
+      // An unpaired end (a hook wired twice) must not drive the gauge negative.
+      if (cell.value > 0) cell.value -= 1;
+    },
+    render: () => registry.metrics(),
+  };
+}
+
+/** A counter published from `series` at scrape time. */
+function registerCounter(registry: Registry, name: string, help: string, series: Series): void {
+  new Counter({
+    name,
+    help,
+    labelNames: series.labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const cell of series.cells) this.inc(cell.labels, cell.value);
+    },
+  });
+}
+
+/** Adds a count from a record, ignoring values a counter must not take (negative, NaN, infinite). */
+function addCount(cell: { value: number }, count: number): void {
+  if (count > 0 && Number.isFinite(count)) cell.value += count;
+}
+
+function observeMs(
+  histogram: Histogram<'provider' | 'stream'>,
+  labels: Readonly<Record<string, string>>,
+  valueInMs: number,
+): void {
+  if (valueInMs >= 0 && Number.isFinite(valueInMs)) histogram.observe(labels, valueInMs / 1000);
+}

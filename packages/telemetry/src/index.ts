@@ -1,0 +1,36 @@
+/** @ccb/telemetry: Prometheus metrics and structured, secret-scrubbed request logs from the proxy's request records. */
+export {
+  createLogger,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type LogMethod,
+} from './create-logger.js';
+export { createMetrics, type Metrics, type MetricsOptions } from './create-metrics.js';
+export { formatRequestLine } from './format-request-line.js';
+export {
+  createModelLabeler,
+  isClaudeFamilyModel,
+  type ModelLabeler,
+  type ModelLabelerOptions,
+  noModelLabel,
+  otherModelLabel,
+} from './model-label.js';
+export {
+  type AttemptLogFields,
+  type RequestLogFields,
+  requestLogFields,
+  type TokenLogFields,
+} from './request-log-fields.js';
+export type {
+  AttemptRecordLike,
+  BudgetReadingLike,
+  FailureKindLike,
+  HeadersLike,
+  ProviderHealthLike,
+  RequestRecordLike,
+  UsageLike,
+} from './request-record-like.js';
+export { createSecretScrubber, redactedText, type SecretScrubber } from './secret-scrubber.js';
+export { TelemetryError, type TelemetryErrorCode, type TelemetryErrorOptions } from './telemetry-error.js';

@@ -1,0 +1,104 @@
+import { summarizeHeaders } from './_header-summary.js';
+import type { AttemptRecordLike, RequestRecordLike } from './request-record-like.js';
+
+/** One attempt in a request log line. */
+export interface AttemptLogFields {
+  provider: string;
+  result: AttemptRecordLike['result'];
+  status: number | undefined;
+  failure: string | undefined;
+  error_type: string | undefined;
+  reason: string | undefined;
+  duration_ms: number;
+  /** Debug level only: upstream response headers, values of non-allowlisted names redacted. */
+  headers?: Record<string, string>;
+}
+
+/** Token counts in a request log line. */
+export interface TokenLogFields {
+  input: number;
+  output: number;
+  cache_creation: number;
+  cache_read: number;
+  cache_creation_5m: number | undefined;
+  cache_creation_1h: number | undefined;
+}
+
+/** The fields of one request log line; `undefined` fields are left out of the JSON. */
+export interface RequestLogFields {
+  request_id: string;
+  method: string;
+  path: string;
+  model: string | undefined;
+  stream: boolean;
+  status: number;
+  provider: string | undefined;
+  outcome: RequestRecordLike['outcome'];
+  attempts: AttemptLogFields[];
+  duration_ms: number;
+  ttfb_ms: number | undefined;
+  overhead_ms: number | undefined;
+  tokens: TokenLogFields | undefined;
+  bytes_in: number;
+  bytes_out: number;
+  client_key_id: string | undefined;
+  upstream_request_id: string | undefined;
+}
+
+/**
+ * The structured fields of a request's log line: durations in ms rounded to 0.01, token counts, the client key's
+ * fingerprint (never the key). `includeHeaders` (debug level) adds each attempt's upstream header summary. Bodies
+ * are never included.
+ */
+export function requestLogFields(record: RequestRecordLike, includeHeaders = false): RequestLogFields {
+  const usage = record.usage;
+  return {
+    request_id: record.requestId,
+    method: record.method,
+    path: record.path,
+    model: record.model,
+    stream: record.stream,
+    status: record.status,
+    provider: record.provider,
+    outcome: record.outcome,
+    attempts: record.attempts.map((attempt) => attemptLogFields(attempt, includeHeaders)),
+    duration_ms: roundMs(record.durationInMs),
+    ttfb_ms: record.timeToFirstByteInMs === undefined ? undefined : roundMs(record.timeToFirstByteInMs),
+    overhead_ms: record.overheadInMs === undefined ? undefined : roundMs(record.overheadInMs),
+    tokens:
+      usage === undefined
+        ? undefined
+        : {
+            input: usage.inputTokens,
+            output: usage.outputTokens,
+            cache_creation: usage.cacheCreationInputTokens,
+            cache_read: usage.cacheReadInputTokens,
+            cache_creation_5m: usage.cacheCreation5mInputTokens,
+            cache_creation_1h: usage.cacheCreation1hInputTokens,
+          },
+    bytes_in: record.bytesIn,
+    bytes_out: record.bytesOut,
+    // The proxy records "" when client auth is off: leave the field out rather than log an empty id.
+    client_key_id: record.clientKeyId === '' ? undefined : record.clientKeyId,
+    upstream_request_id: record.upstreamRequestId,
+  };
+}
+
+function attemptLogFields(attempt: AttemptRecordLike, includeHeaders: boolean): AttemptLogFields {
+  const fields: AttemptLogFields = {
+    provider: attempt.provider,
+    result: attempt.result,
+    status: attempt.status,
+    failure: attempt.failure,
+    error_type: attempt.errorType,
+    reason: attempt.reason,
+    duration_ms: roundMs(attempt.durationInMs),
+  };
+  if (includeHeaders && attempt.headers !== undefined) fields.headers = summarizeHeaders(attempt.headers);
+  return fields;
+}
+
+/** Milliseconds to two decimals: enough for sub-ms overheads, short in the line. */
+function roundMs(valueInMs: number): number {
+  return Math.round(valueInMs * 100) / 100;
+}

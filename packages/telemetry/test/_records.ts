@@ -1,0 +1,30 @@
+import type { AttemptRecordLike, RequestRecordLike } from '../src/request-record-like.js';
+
+/** A successful streamed request served by `alpha` on the first try; override what a test needs. */
+export function requestRecord(overrides: Partial<RequestRecordLike> = {}): RequestRecordLike {
+  return {
+    requestId: 'ccb_test-1',
+    method: 'POST',
+    path: '/v1/messages?beta=true',
+    model: 'claude-sonnet-4-6',
+    stream: true,
+    status: 200,
+    provider: 'alpha',
+    outcome: 'ok',
+    attempts: [attemptRecord()],
+    usage: { inputTokens: 25, outputTokens: 15, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
+    clientKeyId: 'k_3f9a1c',
+    upstreamRequestId: 'req_011',
+    durationInMs: 123.456,
+    overheadInMs: 0.2,
+    timeToFirstByteInMs: 45.5,
+    bytesIn: 1000,
+    bytesOut: 2000,
+    ...overrides,
+  };
+}
+
+/** A successful attempt to `alpha`. */
+export function attemptRecord(overrides: Partial<AttemptRecordLike> = {}): AttemptRecordLike {
+  return { provider: 'alpha', result: 'success', status: 200, durationInMs: 120, ...overrides };
+}
