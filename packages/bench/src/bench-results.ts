@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TargetRow } from './compare-targets.js';
+import type { GoalCheck } from './evaluate-goals.js';
+import type { SoakResult } from './run-soak.js';
+import type { Scenario, TargetId } from './scenarios.js';
+import type { HotFunction } from './summarize-cpu-profile.js';
+
+/** Everything one bench run measured: the content of `bench/results/latest.json`. */
+export interface BenchResults {
+  /** ISO 8601 times of the run. */
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: {
+    readonly node: string;
+    readonly platform: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+  };
+  readonly settings: {
+    readonly durationInMs: number;
+    readonly warmupInMs: number;
+    readonly rounds: number;
+    readonly targets: readonly TargetId[];
+  };
+  /** Milliseconds for latencies, µs for CPU per request, bytes for RSS; NaN becomes null in the JSON. */
+  readonly scenarios: readonly (Pick<Scenario, 'id' | 'title' | 'connections' | 'load' | 'failover'> & {
+    readonly rows: readonly TargetRow[];
+  })[];
+  readonly goals: readonly GoalCheck[];
+  readonly soak: SoakResult | undefined;
+  readonly cpuProfiles: readonly { readonly file: string; readonly hotFunctions: readonly HotFunction[] }[];
+}
+
+/**
+ * `bench/results/latest.json` at the repo root: the first folder above `fromDirectory` (default this
+ * file's) that holds `pnpm-workspace.yaml`, else the current directory.
+ */
+export function defaultResultsPath(fromDirectory = dirname(fileURLToPath(import.meta.url))): string {
+  let directory = fromDirectory;
+  for (;;) {
+    if (existsSync(join(directory, 'pnpm-workspace.yaml'))) break;
+    const parent = dirname(directory);
+    if (parent === directory) {
+      directory = process.cwd();
+      break;
+    }
+    directory = parent;
+  }
+  return join(directory, 'bench', 'results', 'latest.json');
+}
+
+/** Writes the results as indented JSON, creating the folder. Resolves to the absolute path written. */
+export async function writeBenchResults(path: string, results: BenchResults): Promise<string> {
+  const absolutePath = resolve(path);
+  await mkdir(dirname(absolutePath), { recursive: true });
+  await writeFile(absolutePath, `${JSON.stringify(results, null, 2)}\n`);
+  return absolutePath;
+}

@@ -1,0 +1,24 @@
+// The mock upstream in its own process, so serving it never shares an event loop with the load
+// generator. Prints one JSON line with its URLs, then serves until SIGTERM or the bench goes away.
+import { startMockUpstreams } from '@ccb/mock-upstream';
+
+/** Streams of the issue's scenarios: 20 events, 20 ms apart. */
+const pacedStream = { streamEvents: 20, streamIntervalMs: 20 } as const;
+
+const [paced, fast] = await startMockUpstreams([
+  { name: 'paced', lean: true, ...pacedStream },
+  // The soak test streams unpaced so 100 000 requests finish in minutes.
+  { name: 'fast', lean: true, streamEvents: pacedStream.streamEvents },
+]);
+if (paced === undefined || fast === undefined) throw new Error('startMockUpstreams returned too few mocks');
+
+process.stdout.write(
+  `${JSON.stringify({ msg: `mock listening on ${paced.url}`, urls: { paced: paced.url, fast: fast.url } })}\n`,
+);
+
+const shutdown = async (): Promise<never> => {
+  await Promise.all([paced.close(), fast.close()]);
+  process.exit(0);
+};
+process.on('disconnect', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { BenchError } from './bench-error.js';
+import { parseBenchArgs } from './parse-bench-args.js';
+
+function parseError(argv: string[]): BenchError {
+  try {
+    parseBenchArgs(argv);
+  } catch (error) {
+    if (BenchError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected parseBenchArgs to throw');
+}
+
+describe('parseBenchArgs', () => {
+  it('defaults to every scenario and target, 3 s per target and 2 rounds', () => {
+    const options = parseBenchArgs([]);
+    expect(options).toMatchObject({ durationInMs: 3000, warmupInMs: 1000, rounds: 2, soak: false });
+    expect(options.scenarios.map((scenario) => scenario.id)).toContain('failover-c50');
+    expect(options.targets).toEqual(['direct', 'node-pipe', 'ccb']);
+    expect(options.soakRequests).toBe(100_000);
+    expect(options.outPath).toBeUndefined();
+  });
+
+  it('shortens every phase with --quick unless a flag says otherwise', () => {
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ durationInMs: 500, rounds: 1, soakRequests: 5_000 });
+    expect(parseBenchArgs(['--quick', '--duration', '2'])).toMatchObject({ durationInMs: 2000, rounds: 1 });
+  });
+
+  it('keeps catalog order for filtered scenarios and targets, whatever order they are typed in', () => {
+    const options = parseBenchArgs(['--scenarios', 'stream-c100, nonstream-c1', '--targets', 'ccb,direct']);
+    expect(options.scenarios.map((scenario) => scenario.id)).toEqual(['nonstream-c1', 'stream-c100']);
+    expect(options.targets).toEqual(['direct', 'ccb']);
+  });
+
+  it('accepts fractional durations in seconds', () => {
+    expect(parseBenchArgs(['--duration', '1.5']).durationInMs).toBe(1500);
+  });
+
+  it('rejects an unknown scenario and names the valid ones', () => {
+    const error = parseError(['--scenarios', 'nonstream-c2']);
+    expect(error.code).toBe('CCB_BENCH_INVALID_ARGS');
+    expect(error.message).toMatch(/unknown nonstream-c2; choose from nonstream-c1/);
+  });
+
+  it('rejects zero, negative and non-numeric durations', () => {
+    for (const value of ['0', '-1', 'abc', '']) {
+      expect(parseError([`--duration=${value}`]).message).toMatch(/--duration must be a positive number/);
+    }
+  });
+
+  it('rejects fractional rounds and soak counts', () => {
+    expect(parseError(['--rounds', '1.5']).message).toMatch(/--rounds must be a whole number/);
+    expect(parseError(['--soak-requests', '10.5']).message).toMatch(/--soak-requests must be a whole number/);
+  });
+
+  it('rejects unknown flags and stray positionals', () => {
+    expect(parseError(['--durations', '3']).code).toBe('CCB_BENCH_INVALID_ARGS');
+    expect(parseError(['fast']).code).toBe('CCB_BENCH_INVALID_ARGS');
+  });
+
+  it('rejects an empty target list', () => {
+    expect(parseError(['--targets', ',']).message).toMatch(/--targets needs at least one name/);
+  });
+
+  it('reads --soak, --out, --cpu-prof-dir and --help', () => {
+    expect(
+      parseBenchArgs(['--soak', '--out', '/tmp/x.json', '--cpu-prof-dir', '/tmp/prof', '-h']),
+    ).toMatchObject({
+      soak: true,
+      outPath: '/tmp/x.json',
+      cpuProfileDir: '/tmp/prof',
+      help: true,
+    });
+  });
+});

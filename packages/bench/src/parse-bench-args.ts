@@ -1,0 +1,129 @@
+import { parseArgs } from 'node:util';
+import { BenchError } from './bench-error.js';
+import { type Scenario, scenarios, type TargetId, targetIds } from './scenarios.js';
+
+/** What one `bench` run does, resolved from the command line. */
+export interface BenchOptions {
+  /** Measured time per target per round, in ms. Default 3000 (`--quick`: 500). */
+  readonly durationInMs: number;
+  /** Unmeasured load per target before the first round, in ms. Default 1000 (`--quick`: 200). */
+  readonly warmupInMs: number;
+  /** Interleaved rounds (A B C, A B C…). Default 2 (`--quick`: 1). */
+  readonly rounds: number;
+  /** Selected scenarios, in catalog order. Default all. */
+  readonly scenarios: readonly Scenario[];
+  /** Selected targets, in interleaving order. Default all. */
+  readonly targets: readonly TargetId[];
+  /** Run the soak test instead of the scenarios. */
+  readonly soak: boolean;
+  /** Requests the soak test sends. Default 100 000 (`--quick`: 5 000). */
+  readonly soakRequests: number;
+  /** Where the JSON results go; undefined means `bench/results/latest.json` at the repo root. */
+  readonly outPath: string | undefined;
+  /** When set, ccb runs under `node --cpu-prof`, profiles go here and their hot functions are printed. */
+  readonly cpuProfileDir: string | undefined;
+  readonly quick: boolean;
+  readonly help: boolean;
+}
+
+/** The `--help` text. */
+export const benchUsage = `Usage: node dist/main.js [options]
+
+Measures direct (client → mock), node-pipe (minimal Node proxy) and ccb side by side.
+
+Options:
+  --duration <s>        measured seconds per target per round (default 3)
+  --warmup <s>          unmeasured seconds per target before the first round (default 1)
+  --rounds <n>          interleaved rounds (default 2)
+  --scenarios <a,b,…>   only these scenarios: ${scenarios.map((scenario) => scenario.id).join(', ')}
+  --targets <a,b,…>     only these targets: ${targetIds.join(', ')}
+  --quick               short smoke run (0.5 s per target, 1 round, 5 000 soak requests)
+  --soak                send --soak-requests mixed requests to ccb and report its RSS instead
+  --soak-requests <n>   requests of the soak test (default 100 000)
+  --out <path>          JSON results file (default bench/results/latest.json at the repo root)
+  --cpu-prof-dir <dir>  profile ccb (node --cpu-prof) into <dir> and print its hottest functions
+  --help                show this text`;
+
+function invalid(message: string, cause?: unknown): BenchError {
+  return new BenchError('CCB_BENCH_INVALID_ARGS', `${message}\n\n${benchUsage}`, { cause });
+}
+
+function positiveNumber(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw invalid(`${flag} must be a positive number, got "${text}".`);
+  }
+  return value;
+}
+
+function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
+  const value = positiveNumber(text, flag, fallback);
+  if (!Number.isInteger(value)) throw invalid(`${flag} must be a whole number, got "${text}".`);
+  return value;
+}
+
+function selectList<T>(
+  text: string | undefined,
+  flag: string,
+  all: readonly T[],
+  idOf: (item: T) => string,
+): T[] {
+  if (text === undefined) return [...all];
+  const wanted = new Set(
+    text
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  );
+  const known = new Set(all.map(idOf));
+  const unknown = [...wanted].filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw invalid(`${flag}: unknown ${unknown.join(', ')}; choose from ${[...known].join(', ')}.`);
+  }
+  if (wanted.size === 0) throw invalid(`${flag} needs at least one name.`);
+  // Catalog order, whatever order the user typed: interleaving and tables stay comparable across runs.
+  return all.filter((item) => wanted.has(idOf(item)));
+}
+
+/** Parses the bench's command line (without `node` and the script). Throws `CCB_BENCH_INVALID_ARGS`. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        rounds: { type: 'string' },
+        scenarios: { type: 'string' },
+        targets: { type: 'string' },
+        quick: { type: 'boolean' },
+        soak: { type: 'boolean' },
+        'soak-requests': { type: 'string' },
+        out: { type: 'string' },
+        'cpu-prof-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw invalid((error as Error).message, error);
+  }
+  const text = (name: string) => values[name] as string | undefined;
+  const quick = values.quick === true;
+  return {
+    durationInMs: positiveNumber(text('duration'), '--duration', quick ? 0.5 : 3) * 1000,
+    warmupInMs: positiveNumber(text('warmup'), '--warmup', quick ? 0.2 : 1) * 1000,
+    rounds: positiveInteger(text('rounds'), '--rounds', quick ? 1 : 2),
+    scenarios: selectList(text('scenarios'), '--scenarios', scenarios, (scenario) => scenario.id),
+    targets: selectList(text('targets'), '--targets', targetIds, (target) => target),
+    soak: values.soak === true,
+    soakRequests: positiveInteger(text('soak-requests'), '--soak-requests', quick ? 5_000 : 100_000),
+    outPath: text('out'),
+    cpuProfileDir: text('cpu-prof-dir'),
+    quick,
+    help: values.help === true,
+  };
+}

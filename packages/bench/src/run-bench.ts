@@ -1,0 +1,154 @@
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchResults } from './bench-results.js';
+import { evaluateGoals, type GoalCheck } from './evaluate-goals.js';
+import { formatScenarioTable } from './format-scenario-table.js';
+import { formatTable } from './format-table.js';
+import type { BenchOptions } from './parse-bench-args.js';
+import type { ProcessRegistry } from './process-registry.js';
+import { resolveCliPath } from './resolve-cli-path.js';
+import { runScenario } from './run-scenario.js';
+import { formatSoakTable, runSoak, type SoakResult } from './run-soak.js';
+import { spawnServer } from './spawn-server.js';
+import type { BenchEnvironment } from './start-targets.js';
+import { type CpuProfile, formatHotFunctions, summarizeCpuProfile } from './summarize-cpu-profile.js';
+
+/** Where {@link runBench} reports and whom it answers to. */
+export interface RunBenchContext {
+  readonly registry: ProcessRegistry;
+  /** Ctrl-C: stops the load and unwinds. */
+  readonly signal: AbortSignal;
+  /** Results (tables, summaries). */
+  readonly print: (text: string) => void;
+  /** Progress lines. */
+  readonly progress: (text: string) => void;
+}
+
+const statusMark = { met: 'met', missed: 'MISSED', 'not measured': 'n/a' } as const;
+
+/** The goals as a plain-text table, one line per check. */
+export function formatGoals(checks: readonly GoalCheck[]): string {
+  return formatTable(
+    [
+      { header: 'result', align: 'left' },
+      { header: 'goal', align: 'left' },
+      { header: 'scenario', align: 'left' },
+      { header: 'measured', align: 'left' },
+      { header: 'limit', align: 'left' },
+    ],
+    checks.map((check) => [
+      statusMark[check.status],
+      check.goal,
+      check.scenario,
+      check.measured,
+      check.limit,
+    ]),
+  );
+}
+
+function builtScript(name: string): string {
+  // The entry scripts sit beside this bundle in dist/.
+  return fileURLToPath(new URL(`./${name}`, import.meta.url));
+}
+
+async function summarizeProfiles(directory: string): Promise<BenchResults['cpuProfiles']> {
+  const files = (await readdir(directory)).filter((file) => file.endsWith('.cpuprofile')).sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const profile = JSON.parse(await readFile(join(directory, file), 'utf8')) as CpuProfile;
+      return { file: join(directory, file), hotFunctions: summarizeCpuProfile(profile) };
+    }),
+  );
+}
+
+/**
+ * Runs the benchmark the options describe: starts the mock process, then either every selected scenario
+ * (printing each table as it finishes, then the goals) or the soak test. Stops every process it started.
+ */
+export async function runBench(options: BenchOptions, context: RunBenchContext): Promise<BenchResults> {
+  const startedAt = new Date().toISOString();
+  const { registry, signal, print, progress } = context;
+  const needsCcb = options.soak || options.targets.includes('ccb');
+  const cliPath = needsCcb ? resolveCliPath() : '';
+  const cpuProfileDir = options.cpuProfileDir === undefined ? undefined : resolve(options.cpuProfileDir);
+  if (cpuProfileDir !== undefined) await mkdir(cpuProfileDir, { recursive: true });
+  const workDir = await mkdtemp(join(tmpdir(), 'ccb-bench-'));
+  const mock = await spawnServer({
+    name: 'mock',
+    nodeArgs: [builtScript('mock-process.js')],
+    registry,
+    ipc: true,
+  });
+  try {
+    const { urls } = JSON.parse(mock.readyLine) as { urls: BenchEnvironment['mockUrls'] };
+    const environment: BenchEnvironment = {
+      registry,
+      mockUrls: urls,
+      cliPath,
+      nodePipePath: builtScript('node-pipe.js'),
+      workDir,
+      cpuProfileDir,
+      signal,
+    };
+    const scenarioResults: BenchResults['scenarios'][number][] = [];
+    let soak: SoakResult | undefined;
+    if (options.soak) {
+      progress(`soak: ${options.soakRequests} requests to ccb…`);
+      soak = await runSoak(environment, { requests: options.soakRequests });
+      print(formatSoakTable(soak));
+    } else {
+      const loadInMs = options.scenarios.reduce(
+        (total, scenario) =>
+          total +
+          options.targets.length *
+            (options.warmupInMs +
+              options.rounds * Math.max(options.durationInMs, scenario.minWindowInMs ?? 0)),
+        0,
+      );
+      progress(
+        `${options.scenarios.length} scenario(s) × ${options.targets.length} target(s), ~${Math.ceil(loadInMs / 1000)} s of load; mock pid ${mock.pid}`,
+      );
+      for (const scenario of options.scenarios) {
+        progress(`running ${scenario.id}…`);
+        const rows = await runScenario(environment, scenario, options);
+        mock.assertRunning();
+        print(`\n${formatScenarioTable(scenario, rows)}`);
+        const { id, title, connections, load, failover } = scenario;
+        scenarioResults.push({ id, title, connections, load, failover, rows });
+      }
+    }
+    const goals = options.soak
+      ? []
+      : evaluateGoals(scenarioResults.map((result) => ({ scenario: result, rows: result.rows })));
+    if (goals.length > 0) print(`\ntargets (goals of the performance issue)\n${formatGoals(goals)}`);
+    const cpuProfiles = cpuProfileDir === undefined ? [] : await summarizeProfiles(cpuProfileDir);
+    for (const profile of cpuProfiles) {
+      print(`\nccb self time: ${profile.file}\n${formatHotFunctions(profile.hotFunctions)}`);
+    }
+    return {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: {
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+      },
+      settings: {
+        durationInMs: options.durationInMs,
+        warmupInMs: options.warmupInMs,
+        rounds: options.rounds,
+        targets: options.targets,
+      },
+      scenarios: scenarioResults,
+      goals,
+      soak,
+      cpuProfiles,
+    };
+  } finally {
+    await mock.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,186 @@
+import { BenchError } from './bench-error.js';
+import { compareTargets, type TargetMeasurement, type TargetRow } from './compare-targets.js';
+import { createSampleRecorder, type SampleRecorder, summarizeSamples } from './latency-stats.js';
+import { openMeasurementWindow, rampTimeInMs } from './measurement-window.js';
+import { readCpuTimeInMs, readProcessMemory } from './proc-stats.js';
+import { type BenchRequest, createBenchRequest } from './request-bodies.js';
+import { type LoadResult, runAutocannon } from './run-autocannon.js';
+import { runTtfbProbe } from './run-ttfb-probe.js';
+import type { Scenario, TargetId } from './scenarios.js';
+import { type BenchEnvironment, type RunningTarget, startTargets, stopTargets } from './start-targets.js';
+
+/** Timing of a scenario run. */
+export interface ScenarioTiming {
+  /** Measured time per target per round, in ms. */
+  readonly durationInMs: number;
+  /** Unmeasured load per target before the first round, in ms. */
+  readonly warmupInMs: number;
+  readonly rounds: number;
+  readonly targets: readonly TargetId[];
+}
+
+interface Accumulator {
+  readonly latency: SampleRecorder;
+  readonly ttfb: SampleRecorder | undefined;
+  completed: number;
+  failed: number;
+  measuredInMs: number;
+  served: number;
+  cpuTimeInMs: number | undefined;
+  peakRssInBytes: number | undefined;
+}
+
+const noLoad: LoadResult = { completed: 0, failed: 0 };
+
+function createAccumulator(scenario: Scenario, hasProcess: boolean): Accumulator {
+  const measuresTtfb = scenario.load === 'ttfb' || scenario.ttfbProbeConnections > 0;
+  return {
+    latency: createSampleRecorder(),
+    ttfb: measuresTtfb ? createSampleRecorder() : undefined,
+    completed: 0,
+    failed: 0,
+    measuredInMs: 0,
+    served: 0,
+    cpuTimeInMs: hasProcess ? 0 : undefined,
+    peakRssInBytes: undefined,
+  };
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new BenchError('CCB_BENCH_INTERRUPTED', 'Benchmark interrupted.');
+}
+
+/** Uncounted time after the last connection batch opened, in ms, for the load to settle. */
+const settleInMs = 500;
+
+/**
+ * Runs the scenario's load once against one target (autocannon plus, for streaming scenarios, a TTFB
+ * probe, both in one measurement window), adding what it counted to `into`.
+ */
+async function measure(
+  environment: BenchEnvironment,
+  scenario: Scenario,
+  request: BenchRequest,
+  target: RunningTarget,
+  durationInMs: number,
+  into: Accumulator,
+): Promise<void> {
+  const pid = target.process?.pid;
+  let cpuAtOpen: number | undefined;
+  let cpuAtEnd: number | undefined;
+  const window = openMeasurementWindow({
+    rampInMs: rampTimeInMs(scenario.connections, settleInMs),
+    durationInMs,
+    signal: environment.signal,
+    onOpen: () => {
+      if (pid !== undefined) cpuAtOpen = readCpuTimeInMs(pid);
+    },
+    onEnd: () => {
+      if (pid !== undefined) cpuAtEnd = readCpuTimeInMs(pid);
+    },
+  });
+  const main =
+    scenario.load === 'ttfb'
+      ? runTtfbProbe({
+          url: target.url,
+          request,
+          connections: scenario.connections,
+          window,
+          ttfb: into.ttfb ?? createSampleRecorder(),
+          latencies: into.latency,
+        })
+      : runAutocannon({
+          url: target.url,
+          requests: [request],
+          connections: scenario.connections,
+          window,
+          latencies: into.latency,
+        });
+  const probe =
+    scenario.load === 'autocannon' && scenario.ttfbProbeConnections > 0 && into.ttfb !== undefined
+      ? runTtfbProbe({
+          url: target.url,
+          request,
+          connections: scenario.ttfbProbeConnections,
+          window,
+          ttfb: into.ttfb,
+        })
+      : Promise.resolve(noLoad);
+  const [mainResult, probeResult] = await Promise.all([main, probe]);
+
+  into.completed += mainResult.completed;
+  into.failed += mainResult.failed + probeResult.failed;
+  into.measuredInMs += window.elapsedInMs;
+  into.served += mainResult.completed + probeResult.completed;
+  if (into.cpuTimeInMs !== undefined) {
+    into.cpuTimeInMs =
+      cpuAtOpen === undefined || cpuAtEnd === undefined ? undefined : into.cpuTimeInMs + cpuAtEnd - cpuAtOpen;
+  }
+  if (pid !== undefined) {
+    // VmHWM: the kernel's own high-water mark since the process started (fresh for each scenario).
+    into.peakRssInBytes = readProcessMemory(pid)?.peakRssInBytes;
+  }
+  target.process?.assertRunning();
+  throwIfAborted(environment.signal);
+}
+
+function toMeasurement(target: TargetId, accumulated: Accumulator): TargetMeasurement {
+  return {
+    target,
+    completed: accumulated.completed,
+    failed: accumulated.failed,
+    measuredInMs: accumulated.measuredInMs,
+    latency: summarizeSamples(accumulated.latency.values()),
+    ttfb: accumulated.ttfb === undefined ? undefined : summarizeSamples(accumulated.ttfb.values()),
+    cpuTimeInMs: accumulated.cpuTimeInMs,
+    served: accumulated.served,
+    peakRssInBytes: accumulated.peakRssInBytes,
+  };
+}
+
+/**
+ * Runs one scenario: starts fresh target processes, warms each one up, then measures the targets
+ * interleaved (A B C, A B C…) for `rounds` rounds so drift (thermal, background load) spreads evenly,
+ * and stops the processes again whatever happens.
+ */
+export async function runScenario(
+  environment: BenchEnvironment,
+  scenario: Scenario,
+  timing: ScenarioTiming,
+): Promise<TargetRow[]> {
+  const request = createBenchRequest(scenario.request);
+  const targets = await startTargets(environment, {
+    label: scenario.id,
+    targets: timing.targets,
+    upstreamUrl: environment.mockUrls.paced,
+    withRefusingProvider: scenario.failover,
+  });
+  try {
+    const accumulators = new Map(
+      targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
+    );
+    for (const target of targets) {
+      const discard = createAccumulator(scenario, target.process !== undefined);
+      await measure(environment, scenario, request, target, timing.warmupInMs, discard);
+    }
+    const windowInMs = Math.max(timing.durationInMs, scenario.minWindowInMs ?? 0);
+    for (let round = 0; round < timing.rounds; round++) {
+      for (const target of targets) {
+        await measure(
+          environment,
+          scenario,
+          request,
+          target,
+          windowInMs,
+          accumulators.get(target.id) as Accumulator,
+        );
+      }
+    }
+    return compareTargets(
+      scenario,
+      targets.map((target) => toMeasurement(target.id, accumulators.get(target.id) as Accumulator)),
+    );
+  } finally {
+    await stopTargets(targets);
+  }
+}

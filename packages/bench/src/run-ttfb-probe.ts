@@ -1,0 +1,108 @@
+import { type Dispatcher, Pool } from 'undici';
+import type { SampleRecorder } from './latency-stats.js';
+import { connectionBatch, connectionBatches, type MeasurementWindow } from './measurement-window.js';
+import type { BenchRequest } from './request-bodies.js';
+import type { LoadResult } from './run-autocannon.js';
+
+/** Options of {@link runTtfbProbe}. */
+export interface TtfbProbeOptions {
+  /** Base URL of the target, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  readonly request: BenchRequest;
+  /** Concurrent requests, one connection each. */
+  readonly connections: number;
+  /** Only responses while it counts are counted; in-flight requests are cut when it closes. */
+  readonly window: MeasurementWindow;
+  /** Most requests started, whatever the time. Default 1 000 000. */
+  readonly maxRequests?: number;
+  /** Receives the time from sending to the first body byte of every counted 2xx response, in ms. */
+  readonly ttfb: SampleRecorder;
+  /** Receives the full response time of every counted 2xx response, in ms. */
+  readonly latencies?: SampleRecorder;
+}
+
+const defaultMaxRequests = 1_000_000;
+
+// One handler object per request and no closures: the probe must cost the load generator little.
+class ProbeHandler implements Dispatcher.DispatchHandler {
+  readonly sentAt = performance.now();
+  ok = false;
+  sawBody = false;
+  constructor(
+    private readonly window: MeasurementWindow,
+    private readonly ttfb: SampleRecorder,
+    private readonly done: (ok: boolean) => void,
+  ) {}
+  // undici recognises the current handler API by this method; without it, it expects the legacy one.
+  onRequestStart(): void {}
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.ok = statusCode >= 200 && statusCode < 300;
+  }
+  onResponseData(): void {
+    if (this.sawBody) return;
+    this.sawBody = true;
+    // Recorded now, not at the end: a stream cut by the window's end still had its first byte.
+    if (this.ok && this.window.counting) this.ttfb.add(performance.now() - this.sentAt);
+  }
+  onResponseEnd(): void {
+    this.done(this.ok);
+  }
+  onResponseError(): void {
+    this.done(false);
+  }
+}
+
+/**
+ * Measures time to first byte with undici (autocannon only sees whole responses): `connections`
+ * loops, started in batches like {@link runAutocannon}'s connections, each send `request` back to back
+ * until the window closes or `maxRequests` were started.
+ */
+export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResult> {
+  const { request, latencies, window, ttfb } = options;
+  const origin = new URL(options.url).origin;
+  const pool = new Pool(origin, { connections: options.connections, keepAliveTimeout: 30_000 });
+  const maxRequests = options.maxRequests ?? defaultMaxRequests;
+  let started = 0;
+  let completed = 0;
+  let failed = 0;
+  const dispatchOptions: Dispatcher.DispatchOptions = {
+    origin,
+    method: request.method,
+    path: request.path,
+    headers: request.headers,
+    body: request.body,
+  };
+  const send = (resolve: (ok: boolean) => void) => {
+    const handler = new ProbeHandler(window, ttfb, resolve);
+    pool.dispatch(dispatchOptions, handler);
+    return handler;
+  };
+
+  async function loop(delayInMs: number): Promise<void> {
+    if (delayInMs > 0) await new Promise((resolve) => setTimeout(resolve, delayInMs));
+    while (!window.closed && started < maxRequests) {
+      started++;
+      let handler: ProbeHandler | undefined;
+      const ok = await new Promise<boolean>((resolve) => {
+        handler = send(resolve);
+      });
+      if (!window.counting) continue;
+      if (!ok) {
+        failed++;
+        continue;
+      }
+      completed++;
+      latencies?.add(performance.now() - (handler as ProbeHandler).sentAt);
+    }
+  }
+
+  // Cuts requests still in flight when the window closes; they end as errors and are not counted.
+  window.onClose(() => void pool.destroy());
+  const loops = connectionBatches(options.connections).flatMap((size, batch) =>
+    Array.from({ length: size }, () => loop(batch * connectionBatch.intervalInMs)),
+  );
+  await Promise.all(loops);
+  // Loops also end at `maxRequests`, with the window (shared with autocannon) still open.
+  if (!pool.destroyed) await pool.destroy();
+  return { completed, failed };
+}

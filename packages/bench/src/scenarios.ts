@@ -1,0 +1,120 @@
+/** What a benchmark target is: the mock itself, the Node floor proxy, or the real balancer. */
+export type TargetId = 'direct' | 'node-pipe' | 'ccb';
+
+/** Every target, in the order they are interleaved within a round. */
+export const targetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb'];
+
+/**
+ * The request a scenario sends (see `request-bodies.ts`): `small` non-streaming, `stream`, `medium`
+ * (~100 KB, a typical Claude Code turn) or `large` (1 MiB).
+ */
+export type RequestKind = 'small' | 'stream' | 'medium' | 'large';
+
+/** One benchmark scenario: a request shape at a concurrency, measured on every selected target. */
+export interface Scenario {
+  readonly id: string;
+  /** One line for the table heading. */
+  readonly title: string;
+  /** Concurrent connections of the load generator. */
+  readonly connections: number;
+  readonly request: RequestKind;
+  /**
+   * The load generator: `autocannon` measures full-response latency; `ttfb` runs the bench's own undici
+   * client, whose latency columns are the time to the first body byte.
+   */
+  readonly load: 'autocannon' | 'ttfb';
+  /**
+   * Extra streams a TTFB probe keeps open beside autocannon, for the TTFB columns of a streaming
+   * scenario; 0 for none.
+   */
+  readonly ttfbProbeConnections: number;
+  /**
+   * Shortest measurement window, in ms, whatever `--duration` says: a paced stream lasts ~420 ms, and a
+   * window only a little longer would complete almost none. Default 0.
+   */
+  readonly minWindowInMs?: number;
+  /** ccb gets a second provider that refuses connections (listed first, so it is tried first half the time). */
+  readonly failover: boolean;
+}
+
+const streamMinWindowInMs = 2000;
+
+/** The scenarios from the performance issue, in run order. */
+export const scenarios: readonly Scenario[] = [
+  {
+    id: 'nonstream-c1',
+    title: 'non-streaming, 1 connection',
+    connections: 1,
+    request: 'small',
+    load: 'autocannon',
+    ttfbProbeConnections: 0,
+    failover: false,
+  },
+  {
+    id: 'nonstream-c50',
+    title: 'non-streaming, 50 connections',
+    connections: 50,
+    request: 'small',
+    load: 'autocannon',
+    ttfbProbeConnections: 0,
+    failover: false,
+  },
+  {
+    id: 'nonstream-c200',
+    title: 'non-streaming, 200 connections',
+    connections: 200,
+    request: 'small',
+    load: 'autocannon',
+    ttfbProbeConnections: 0,
+    failover: false,
+  },
+  {
+    id: 'stream-c100',
+    title: 'streaming (20 events, 20 ms apart), 100 connections + 10 TTFB probe streams',
+    connections: 100,
+    request: 'stream',
+    load: 'autocannon',
+    ttfbProbeConnections: 10,
+    failover: false,
+    minWindowInMs: streamMinWindowInMs,
+  },
+  {
+    id: 'stream-c1000',
+    title: 'streaming (20 events, 20 ms apart), 1000 connections + 10 TTFB probe streams',
+    connections: 1000,
+    request: 'stream',
+    load: 'autocannon',
+    ttfbProbeConnections: 10,
+    failover: false,
+    minWindowInMs: streamMinWindowInMs,
+  },
+  {
+    id: 'ttfb-c50',
+    title: 'stream time to first byte, 50 connections (latency columns are TTFB)',
+    connections: 50,
+    request: 'stream',
+    load: 'ttfb',
+    ttfbProbeConnections: 0,
+    failover: false,
+    minWindowInMs: streamMinWindowInMs,
+  },
+  {
+    id: 'body-1mb-c20',
+    title: '1 MB request body, non-streaming, 20 connections',
+    connections: 20,
+    request: 'large',
+    load: 'autocannon',
+    ttfbProbeConnections: 0,
+    failover: false,
+  },
+  {
+    id: 'failover-c50',
+    title:
+      'failover: ccb has a refusing provider first in round-robin; others hit the healthy mock, 50 connections',
+    connections: 50,
+    request: 'small',
+    load: 'autocannon',
+    ttfbProbeConnections: 0,
+    failover: true,
+  },
+];

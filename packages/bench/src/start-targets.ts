@@ -1,0 +1,140 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { ProcessRegistry } from './process-registry.js';
+import type { TargetId } from './scenarios.js';
+import { type ServerProcess, spawnServer } from './spawn-server.js';
+
+/** What every scenario needs from the run: where things are and who owns the child processes. */
+export interface BenchEnvironment {
+  readonly registry: ProcessRegistry;
+  /** Base URLs of the mock process: `paced` streams 20 events 20 ms apart, `fast` without pauses. */
+  readonly mockUrls: { readonly paced: string; readonly fast: string };
+  /** The `ccb` script (`@ccb/cli`'s bin). */
+  readonly cliPath: string;
+  /** The bench's built `node-pipe.js`. */
+  readonly nodePipePath: string;
+  /** A private temporary folder for ccb configs. */
+  readonly workDir: string;
+  /** When set, ccb runs under `--cpu-prof` and writes one `.cpuprofile` per scenario here. */
+  readonly cpuProfileDir: string | undefined;
+  /** Aborted on Ctrl-C: loads stop and the run unwinds. */
+  readonly signal: AbortSignal;
+}
+
+/** A target ready to take load; `process` is undefined for `direct`. */
+export interface RunningTarget {
+  readonly id: TargetId;
+  readonly url: string;
+  readonly process: ServerProcess | undefined;
+}
+
+/** Options of {@link startTargets}. */
+export interface StartTargetsOptions {
+  /** Names the ccb config and profile files. */
+  readonly label: string;
+  readonly targets: readonly TargetId[];
+  /** The mock every target forwards to. */
+  readonly upstreamUrl: string;
+  /** Gives ccb a first provider that refuses connections. Default false. */
+  readonly withRefusingProvider?: boolean;
+}
+
+/** A loopback port that refuses connections: bound to learn a free number, then released. */
+export function reserveRefusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function writeCcbConfig(
+  path: string,
+  upstreamUrl: string,
+  refusedUrl: string | undefined,
+): Promise<void> {
+  const provider = (name: string, baseUrl: string) => ({
+    name,
+    base_url: baseUrl,
+    api_key: 'sk-bench-upstream',
+  });
+  const config = {
+    // Port 0: the OS picks one and ccb announces it. Default logging (info, one JSON line per request).
+    server: { host: '127.0.0.1', port: 0, log_format: 'json', shutdown_grace: '1s' },
+    routing: { strategy: 'round-robin' },
+    providers:
+      refusedUrl === undefined
+        ? [provider('mock', upstreamUrl)]
+        : [provider('refused', refusedUrl), provider('mock', upstreamUrl)],
+  };
+  // JSON is YAML: no YAML library needed.
+  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
+}
+
+async function startCcb(environment: BenchEnvironment, options: StartTargetsOptions): Promise<ServerProcess> {
+  const configPath = join(environment.workDir, `ccb-${options.label}.yaml`);
+  const refusedUrl = options.withRefusingProvider
+    ? `http://127.0.0.1:${await reserveRefusedPort()}`
+    : undefined;
+  await writeCcbConfig(configPath, options.upstreamUrl, refusedUrl);
+  const profileArgs =
+    environment.cpuProfileDir === undefined
+      ? []
+      : [
+          '--cpu-prof',
+          '--cpu-prof-dir',
+          environment.cpuProfileDir,
+          '--cpu-prof-name',
+          `ccb-${options.label}.cpuprofile`,
+        ];
+  return spawnServer({
+    name: 'ccb',
+    nodeArgs: [...profileArgs, environment.cliPath, 'serve', '--config', configPath, '--log-format', 'json'],
+    registry: environment.registry,
+  });
+}
+
+/**
+ * Starts fresh node-pipe and ccb processes for one scenario (fresh, so one scenario's heap does not
+ * inflate the next one's RSS), in parallel. If one fails, the others are stopped and the error is thrown.
+ */
+export async function startTargets(
+  environment: BenchEnvironment,
+  options: StartTargetsOptions,
+): Promise<RunningTarget[]> {
+  const starts = options.targets.map(async (id): Promise<RunningTarget> => {
+    switch (id) {
+      case 'direct':
+        return { id, url: options.upstreamUrl, process: undefined };
+      case 'node-pipe': {
+        const server = await spawnServer({
+          name: 'node-pipe',
+          nodeArgs: [environment.nodePipePath, options.upstreamUrl],
+          registry: environment.registry,
+          ipc: true,
+        });
+        return { id, url: server.url, process: server };
+      }
+      case 'ccb': {
+        const server = await startCcb(environment, options);
+        return { id, url: server.url, process: server };
+      }
+    }
+  });
+  const settled = await Promise.allSettled(starts);
+  const failure = settled.find((result) => result.status === 'rejected');
+  const running = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  if (failure === undefined) return running;
+  await stopTargets(running);
+  throw failure.reason;
+}
+
+/** Stops every target process (direct has none); resolves once all exited. */
+export async function stopTargets(targets: readonly RunningTarget[]): Promise<void> {
+  await Promise.all(targets.map((target) => target.process?.stop()));
+}
