@@ -9,7 +9,9 @@ import {
   type UpstreamTarget,
 } from '@ccb/proxy';
 import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
+import { createMetrics, type Metrics } from '@ccb/telemetry';
 import { toHealthOptions } from './health-options.js';
+import { metricsRoute } from './metrics-route.js';
 import { probeProvider } from './probe-provider.js';
 import { readinessRoute } from './readiness.js';
 import { version } from './version.js';
@@ -21,6 +23,8 @@ export interface Balancer {
   readonly providers: readonly Provider[];
   /** Attempts in flight per provider. */
   readonly inFlight: ReadonlyMap<string, number>;
+  /** Prometheus metrics, unless `server.metrics` is off. */
+  readonly metrics: Metrics | undefined;
   /** Starts listening and the background probes. */
   start(): Promise<{ url: string }>;
   /** Stops probes, then shuts the server down gracefully. */
@@ -62,6 +66,16 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     ...(options.onRouterEvent !== undefined ? { onEvent: options.onRouterEvent } : {}),
   });
   const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
+  const metrics = config.server.metrics
+    ? createMetrics({
+        knownModels: config.providers.flatMap((provider) => [
+          ...provider.models,
+          ...Object.keys(provider.model_map),
+        ]),
+        healthSnapshot: () => router.snapshot(),
+      })
+    : undefined;
+  const onRequestEnd = options.onRequestEnd;
   const upstreams = config.providers.map((provider, index) => ({
     target: providers[index] as UpstreamTarget,
     timeouts: {
@@ -82,10 +96,27 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     firstContentTimeoutInMs: config.routing.first_content_timeout,
     shutdownGraceInMs: config.server.shutdown_grace,
     version,
-    routes: { '/readyz': readinessRoute(() => router.snapshot(), inFlight), ...options.routes },
-    onAttemptStart: (name) => inFlight.set(name, (inFlight.get(name) ?? 0) + 1),
-    onAttemptEnd: (name) => inFlight.set(name, (inFlight.get(name) ?? 1) - 1),
-    ...(options.onRequestEnd !== undefined ? { onRequestEnd: options.onRequestEnd } : {}),
+    ...(config.server.log_bodies &&
+    (config.server.log_level === 'debug' || config.server.log_level === 'trace')
+      ? { captureBodiesInBytes: 64 * 1024 }
+      : {}),
+    routes: {
+      '/readyz': readinessRoute(() => router.snapshot(), inFlight),
+      ...(metrics !== undefined ? { '/metrics': metricsRoute(metrics, config.auth.admin_key) } : {}),
+      ...options.routes,
+    },
+    onAttemptStart: (name) => {
+      inFlight.set(name, (inFlight.get(name) ?? 0) + 1);
+      metrics?.attemptStarted(name);
+    },
+    onAttemptEnd: (name) => {
+      inFlight.set(name, (inFlight.get(name) ?? 1) - 1);
+      metrics?.attemptEnded(name);
+    },
+    onRequestEnd: (record) => {
+      metrics?.observe(record);
+      onRequestEnd?.(record);
+    },
   });
   const probe = config.health.probe;
   const probes =
@@ -103,6 +134,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     router,
     providers,
     inFlight,
+    metrics,
     async start() {
       const address = await server.listen();
       probes?.start();

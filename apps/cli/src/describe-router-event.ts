@@ -35,5 +35,15 @@ export function describeRouterEvent(event: RouterEvent): {
       };
     case 'reprioritized':
       return { level: 'info', message: `provider ${event.provider}: back to its normal share` };
+    case 'benched':
+      return {
+        level: 'warn',
+        message: `provider ${event.provider}: benched (${event.reason}) until ${until(event.until)}`,
+      };
+    case 'unbenched':
+      return {
+        level: 'info',
+        message: `provider ${event.provider}: back from the bench (${event.benchReason}, ${event.reason})`,
+      };
   }
 }

@@ -32,6 +32,16 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
     ...options,
     onRequestEnd: (record) => {
       output.request(record);
+      if (record.bodies !== undefined) {
+        output.debug(
+          {
+            request_id: record.requestId,
+            request_body: record.bodies.request,
+            response_body: record.bodies.response,
+          },
+          'bodies',
+        );
+      }
       options.onRequestEnd?.(record);
     },
     onRouterEvent: (event) => {
@@ -47,7 +57,7 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   );
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= balancer.close();
+    stopping ??= balancer.close().finally(() => output.flush());
     return stopping;
   };
   if (options.handleSignals !== false) {

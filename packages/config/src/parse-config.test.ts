@@ -29,6 +29,8 @@ describe('parseConfig', () => {
         log_format: 'auto',
         body_limit: 32 * 1024 * 1024,
         shutdown_grace: 10_000,
+        metrics: true,
+        log_bodies: false,
       },
       auth: { api_keys: [] },
       routing: { strategy: 'weighted', max_attempts: 3, first_content_timeout: 30_000 },

@@ -18,6 +18,8 @@ server:
   log_format: auto       # auto (pretty on a terminal, JSON otherwise) | json | pretty
   body_limit: 32MiB      # largest request body accepted
   shutdown_grace: 10s    # time in-flight requests get to finish on shutdown
+  metrics: true          # Prometheus metrics at /metrics (protected by auth.admin_key when set)
+  log_bodies: false      # never log bodies unless this is on (debug level only; secrets still redacted)
 
 auth:
   # Keys clients must present to ccb (x-api-key or Authorization: Bearer). Empty: no client auth,

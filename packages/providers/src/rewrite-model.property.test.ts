@@ -87,7 +87,7 @@ class JsonWriter {
 }
 
 describe('rewriteModel on generated bodies', () => {
-  it('matches JSON.parse and changes only the model value bytes', () => {
+  it('matches JSON.parse and changes only the model value bytes', { timeout: 60_000 }, () => {
     for (let seed = 1; seed <= 2000; seed++) {
       const random = seededRandom(seed);
       const writer = new JsonWriter(random);

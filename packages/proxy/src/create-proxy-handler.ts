@@ -34,6 +34,11 @@ export interface ProxyHandlerOptions {
   readonly firstContentTimeoutInMs?: number;
   /** Largest `retry-after` passed to the client, in seconds. Default 5. */
   readonly maxRetryAfterInSeconds?: number;
+  /**
+   * Keep up to this many bytes of each request and response body on the record, for debug logging. Default 0:
+   * bodies never leave the hot path.
+   */
+  readonly captureBodiesInBytes?: number;
   /** Reported by `/healthz`. */
   readonly version?: string;
   /** Extra routes by path (query ignored), answered without client auth checks unless they do their own. */
@@ -58,6 +63,16 @@ export interface ProxyHandler {
   close(): Promise<void>;
 }
 
+/** How a request ended, for its record. */
+interface RequestEnd {
+  readonly status: number;
+  readonly provider?: string;
+  readonly usage?: RequestRecord['usage'];
+  readonly upstreamRequestId?: string | undefined;
+  readonly bytesOut?: number;
+  readonly responseBody?: Buffer | undefined;
+}
+
 interface Upstream {
   readonly target: UpstreamTarget;
   readonly dispatcher: Dispatcher;
@@ -73,6 +88,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const bodyLimitInBytes = options.bodyLimitInBytes ?? 32 * 1024 * 1024;
   const firstContentTimeoutInMs = options.firstContentTimeoutInMs ?? 30_000;
   const maxRetryAfterInSeconds = options.maxRetryAfterInSeconds ?? 5;
+  const captureBodiesInBytes = options.captureBodiesInBytes ?? 0;
   if (!(maxAttempts >= 1))
     throw new ProxyError('CCB_PROXY_INVALID_OPTIONS', 'maxAttempts must be at least 1');
   const createDispatcher = options.createDispatcher ?? defaultDispatcher;
@@ -206,7 +222,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
             ? 'no provider is available for this request'
             : `no configured provider serves model "${model}"`,
         );
-        return this.#record(404, undefined, undefined, undefined, 0);
+        return this.#record({ status: 404 });
       }
       let lastFailure: Extract<AttemptResult, { kind: 'failed' }> | undefined;
       for (let index = 0; index < candidates.length; index++) {
@@ -214,18 +230,19 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         const upstream = upstreams.get(name);
         if (upstream === undefined) continue;
         const result = await this.#attempt(upstream, index < candidates.length - 1);
-        if (result.kind === 'aborted') return this.#record(499, undefined, undefined, undefined, 0);
+        if (result.kind === 'aborted') return this.#record({ status: 499 });
         if (result.kind === 'committed') {
-          return this.#record(
-            response.statusCode,
-            name,
-            result.usage,
-            result.upstreamRequestId,
-            result.bytesOut,
-          );
+          return this.#record({
+            status: response.statusCode,
+            provider: name,
+            usage: result.usage,
+            upstreamRequestId: result.upstreamRequestId,
+            bytesOut: result.bytesOut,
+            responseBody: result.capturedBody,
+          });
         }
         lastFailure = result;
-        if (this.#clientGone) return this.#record(499, undefined, undefined, undefined, 0);
+        if (this.#clientGone) return this.#record({ status: 499 });
       }
       // Every candidate failed before anything reached the client.
       const held = lastFailure?.held;
@@ -242,7 +259,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         } else {
           response.end(held.body);
         }
-        return this.#record(held.status, undefined, undefined, undefined, held.body.length);
+        return this.#record({ status: held.status, bytesOut: held.body.length, responseBody: held.body });
       }
       const tried = this.#attempts
         .map((attempt) => `${attempt.provider} (${attempt.reason ?? 'failed'})`)
@@ -257,7 +274,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         allTimeouts ? 'timeout_error' : 'api_error',
         `all upstream providers failed: ${tried || 'none could be reached'}`,
       );
-      this.#record(status, undefined, undefined, undefined, 0);
+      this.#record({ status });
     }
 
     async #attempt(upstream: Upstream, canFailOver: boolean): Promise<AttemptResult> {
@@ -285,6 +302,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
           ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
           ...(outcome.status !== undefined ? { status: outcome.status } : {}),
           ...(outcome.errorType !== undefined ? { errorType: outcome.errorType } : {}),
+          ...(outcome.headers !== undefined ? { headers: outcome.headers } : {}),
           ...(final.kind === 'failed' || final.reason !== undefined ? { reason: final.reason } : {}),
           durationInMs: performance.now() - started,
         });
@@ -311,6 +329,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         firstContentTimeoutInMs: init.stream ? firstContentTimeoutInMs : 0,
         maxRetryAfterInSeconds,
         clientCredentials: target.forwardsClientCredentials,
+        captureLimitInBytes: captureBodiesInBytes,
         observeUsage: init.observeUsage,
         canFailOver,
         onCommit: () => this.#markFirstByte(),
@@ -338,13 +357,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       this.#firstByteAt ??= performance.now();
     }
 
-    #record(
-      status: number,
-      provider: string | undefined,
-      usage: RequestRecord['usage'],
-      upstreamRequestId: string | undefined,
-      bytesOut: number,
-    ): void {
+    #record(end: RequestEnd): void {
+      const { status, provider, usage, upstreamRequestId, bytesOut = 0 } = end;
       const onRequestEnd = options.onRequestEnd;
       if (onRequestEnd === undefined) return;
       const init = this.#init;
@@ -373,6 +387,14 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         timeToFirstByteInMs: this.#firstByteAt === undefined ? undefined : this.#firstByteAt - init.arrivedAt,
         bytesIn: init.body?.length ?? 0,
         bytesOut,
+        ...(captureBodiesInBytes > 0
+          ? {
+              bodies: {
+                request: init.body?.toString('utf8', 0, captureBodiesInBytes) ?? '',
+                response: end.responseBody?.toString('utf8', 0, captureBodiesInBytes) ?? '',
+              },
+            }
+          : {}),
       });
     }
   }

@@ -12,6 +12,8 @@ export interface AttemptRecord {
   readonly errorType?: string;
   /** Short reason for a failure, safe to log. */
   readonly reason?: string;
+  /** Upstream response headers (lower-case names) when a head arrived; for debug summaries, never logged whole. */
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
   readonly durationInMs: number;
 }
 
@@ -47,4 +49,6 @@ export interface RequestRecord {
   readonly timeToFirstByteInMs: number | undefined;
   readonly bytesIn: number;
   readonly bytesOut: number;
+  /** The start of the request and response bodies, only when body capture is on (`captureBodiesInBytes`). */
+  readonly bodies?: { readonly request: string; readonly response: string };
 }

@@ -23,6 +23,8 @@ export interface AttemptContext {
   readonly observeUsage: boolean;
   /** True when another provider could still be tried if this attempt fails before commit. */
   readonly canFailOver: boolean;
+  /** Keep a copy of up to this many response bytes for debug logging (0: keep nothing). */
+  readonly captureLimitInBytes: number;
   /** Called once, when the first byte of the response is about to be written to the client. */
   onCommit(): void;
 }
@@ -45,6 +47,8 @@ export type AttemptResult =
       readonly upstreamRequestId: string | undefined;
       readonly bytesOut: number;
       readonly reason?: string;
+      /** The start of the response body, when capture is on. */
+      readonly capturedBody?: Buffer;
     }
   /** Nothing was sent to the client: another provider may be tried. */
   | {
@@ -85,6 +89,8 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   #usageCopyBytes = 0;
   #gateTimer: NodeJS.Timeout | undefined;
   #bytesOut = 0;
+  #captured: Buffer[] | undefined;
+  #capturedBytes = 0;
   #settled = false;
   #clientGone = false;
   readonly #onDrain = () => this.#controller?.resume();
@@ -95,6 +101,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     this.promise = new Promise((resolve) => {
       this.#resolve = resolve;
     });
+    if (context.captureLimitInBytes > 0) this.#captured = [];
   }
 
   /** Stops the upstream request because the client disconnected. */
@@ -304,7 +311,8 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       ...(error.message !== undefined ? { errorMessage: error.message } : {}),
       ...(error.code !== undefined ? { errorCode: error.code } : {}),
     };
-    const clientsCredential = this.#context.clientCredentials && (this.#status === 401 || this.#status === 403);
+    const clientsCredential =
+      this.#context.clientCredentials && (this.#status === 401 || this.#status === 403);
     if (
       !clientsCredential &&
       (isProviderFailureStatus(this.#status) || (this.#status === 400 && isAccountProblem(error.message)))
@@ -345,6 +353,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       this.#heldBytes = 0;
       if (mode === 'buffer') {
         this.#bytesOut += body.length;
+        if (this.#captured !== undefined) this.#capture(body);
         response.write(body);
         return;
       }
@@ -357,10 +366,19 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
 
   #write(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.#bytesOut += chunk.length;
+    if (this.#captured !== undefined) this.#capture(chunk);
     if (!this.#context.response.write(chunk)) {
       controller.pause();
       this.#context.response.once('drain', this.#onDrain);
     }
+  }
+
+  #capture(chunk: Buffer): void {
+    const room = this.#context.captureLimitInBytes - this.#capturedBytes;
+    if (room <= 0) return;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    (this.#captured as Buffer[]).push(kept);
+    this.#capturedBytes += kept.length;
   }
 
   #hold(chunk: Buffer): void {
@@ -427,6 +445,9 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       upstreamRequestId: headerValue(this.#headers['request-id']),
       bytesOut: this.#bytesOut,
       ...(reason !== undefined ? { reason } : {}),
+      ...(this.#captured !== undefined
+        ? { capturedBody: Buffer.concat(this.#captured, this.#capturedBytes) }
+        : {}),
     });
   }
 

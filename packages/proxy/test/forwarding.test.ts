@@ -211,7 +211,10 @@ describe('passthrough credentials', () => {
   it("passes a 401 for the client's own credential through instead of failing over", async () => {
     const pass = await createMockUpstream({ name: 'pass', apiKey: 'right-key' });
     const other = await createMockUpstream({ name: 'other' });
-    const proxy = await startProxy([target('pass', pass.url, { passthrough: true }), target('other', other.url)]);
+    const proxy = await startProxy([
+      target('pass', pass.url, { passthrough: true }),
+      target('other', other.url),
+    ]);
     try {
       const recorded = proxy.nextRecord();
       const response = await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'wrong-key' });
@@ -222,6 +225,31 @@ describe('passthrough credentials', () => {
       await proxy.close();
       await pass.close();
       await other.close();
+    }
+  });
+});
+
+describe('body capture for debug logs', () => {
+  it('keeps bodies on the record only when capture is on, truncated to the limit', async () => {
+    const mock = await createMockUpstream({ name: 'm1' });
+    const capturing = await startProxy([target('m1', mock.url)], { captureBodiesInBytes: 40 });
+    const plain = await startProxy([target('m1', mock.url)]);
+    try {
+      const recorded = capturing.nextRecord();
+      const body = messageBody({ stream: true });
+      await post(capturing.url, '/v1/messages', body);
+      const record = await recorded;
+      expect(record.bodies?.request).toBe(body.slice(0, 40));
+      expect(record.bodies?.response.startsWith('event: message_start')).toBe(true);
+      expect(record.bodies?.response.length).toBe(40);
+
+      const plainRecorded = plain.nextRecord();
+      await post(plain.url, '/v1/messages', messageBody());
+      expect((await plainRecorded).bodies).toBeUndefined();
+    } finally {
+      await capturing.close();
+      await plain.close();
+      await mock.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { resolveConfig } from '@ccb/config';
 import { type Fault, type MockUpstream, startMockUpstreams } from '@ccb/mock-upstream';
 import { defineCommand } from 'citty';
+import { configSecrets } from '../config-secrets.js';
 import { exitOnUserError } from '../load-cli-config.js';
 import { createOutput } from '../output.js';
 import { runBalancer } from '../run-balancer.js';
@@ -55,7 +56,11 @@ export const demoCommand = defineCommand({
           { name: 'backup', base_url: backup.url, api_key: 'demo-key-backup', priority: 2 },
         ],
       });
-      const output = createOutput({ level: 'info', format: config.server.log_format });
+      const output = createOutput({
+        level: 'info',
+        format: config.server.log_format,
+        redactValues: configSecrets(config),
+      });
       const arm = () => {
         if (Math.random() < flakyRate) {
           beta.inject(flakyFaults[Math.floor(Math.random() * flakyFaults.length)] as Fault);

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { configSecrets } from '../config-secrets.js';
 import { configArgs, exitOnUserError, loadCliConfig } from '../load-cli-config.js';
 import { createOutput } from '../output.js';
 import { runBalancer } from '../run-balancer.js';
@@ -27,7 +28,11 @@ export const serveCommand = defineCommand({
         logLevel: args['log-level'],
         logFormat: args['log-format'],
       });
-      const output = createOutput({ level: config.server.log_level, format: config.server.log_format });
+      const output = createOutput({
+        level: config.server.log_level,
+        format: config.server.log_format,
+        redactValues: configSecrets(config),
+      });
       if (path === undefined)
         output.info('no config file found: serving api.anthropic.com with $ANTHROPIC_API_KEY');
       await runBalancer(config, { output, allowUnauthenticated: args['allow-unauthenticated'] === true });

@@ -47,6 +47,14 @@ export const serverSchema = z
       description:
         'How long in-flight requests may finish after a shutdown signal: milliseconds or "10s", "1m". Default 10s.',
     }),
+    metrics: z.boolean().default(true).meta({
+      description:
+        'Serve Prometheus metrics at /metrics (protected by auth.admin_key when set). Default true.',
+    }),
+    log_bodies: z.boolean().default(false).meta({
+      description:
+        'At debug level, also log request and response bodies (secrets still redacted). Default false: bodies are never logged.',
+    }),
   })
   .meta({ description: 'Where ccb listens and how it logs.' });
 
