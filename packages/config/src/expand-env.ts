@@ -17,7 +17,7 @@ export interface EnvExpansionProblem {
   message: string;
 }
 
-const referenceBody = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([^]*))?$/;
+const referenceBody = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
 const noProblems: string[] = [];
 
 /**

@@ -33,7 +33,13 @@ describe('parseConfig', () => {
         log_bodies: false,
       },
       auth: { api_keys: [] },
-      routing: { strategy: 'weighted', max_attempts: 3, first_content_timeout: 30_000 },
+      routing: {
+        strategy: 'weighted',
+        max_attempts: 3,
+        first_content_timeout: 30_000,
+        affinity: { enabled: true, ttl: 3_600_000, max_sessions: 10_000 },
+        rules: [],
+      },
       health: {
         enabled: true,
         failure_threshold: 3,
@@ -53,6 +59,9 @@ describe('parseConfig', () => {
         half_open_trial_timeout: 60_000,
         probe: { enabled: false, interval: 30_000, timeout: 5_000, kind: 'models' },
       },
+      ledger: { enabled: true, path: 'ccb-ledger.sqlite', batch_interval: 1_000, retention: 2_592_000_000 },
+      pricing: {},
+      budgets: [],
       providers: [
         {
           name: 'primary',
@@ -66,6 +75,7 @@ describe('parseConfig', () => {
           models: [],
           model_map: {},
           timeouts: { connect: 10_000, first_byte: 600_000, stream_idle: 300_000 },
+          pricing: { multiplier: 1, models: {} },
         },
       ],
     });
@@ -179,7 +189,7 @@ describe('parseConfig', () => {
     it('lists the valid keys instead of suggesting when nothing is close', () => {
       const error = parseError(`routing:\n  colour: blue\n${minimal}`);
       expect(error.issues[0]?.message).toBe(
-        'unknown key (valid keys: strategy, max_attempts, first_content_timeout)',
+        'unknown key (valid keys: strategy, max_attempts, first_content_timeout, affinity, rules)',
       );
       expect(error.message).not.toContain('did you mean');
     });
@@ -194,7 +204,7 @@ describe('parseConfig', () => {
     it('lists the allowed values of an enum', () => {
       const error = parseError(`routing:\n  strategy: roundrobin\n${minimal}`);
       expect(error.message).toBe(
-        'ccb.yaml:2:13 routing.strategy: must be one of round-robin, weighted, priority; got "roundrobin"',
+        'ccb.yaml:2:13 routing.strategy: must be one of round-robin, weighted, priority, cost; got "roundrobin"',
       );
     });
 

@@ -17,7 +17,7 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(expected);
   });
 
-  it.each(['', '10', '10 sec', '-1s', '1d', 's', '1.2.3s'])('rejects %j', (input) => {
+  it.each(['', '10', '10 sec', '-1s', '1w', 's', '1.2.3s'])('rejects %j', (input) => {
     expect(parseDuration(input)).toBeUndefined();
   });
 

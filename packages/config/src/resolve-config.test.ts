@@ -41,7 +41,7 @@ describe('resolveConfig', () => {
       expect((error as ConfigError).issues).toEqual([
         {
           path: 'routing.strategy',
-          message: 'must be one of round-robin, weighted, priority; got "fastest"',
+          message: 'must be one of round-robin, weighted, priority, cost; got "fastest"',
         },
         { path: 'providers', message: 'must list at least one provider' },
       ]);

@@ -33,6 +33,21 @@ routing:
   strategy: weighted          # round-robin | weighted (by provider weight) | priority (lowest tier first)
   max_attempts: 3             # distinct providers tried per request before giving up (>= 1)
   first_content_timeout: 30s  # fail over if a stream sends no content in this time (before anything reaches the client)
+  affinity:                   # keep each Claude Code session on one provider: its prompt cache stays warm
+    enabled: true
+    ttl: 1h                   # an idle session is forgotten after this
+    max_sessions: 10000
+  rules: []                   # model rules, first match wins; examples:
+  #  - name: background       # Claude Code's small/fast model calls go to a cheap group
+  #    match: { family: haiku }
+  #    providers: [backup]
+  #  - name: long-context     # huge prompts to a provider with a different model
+  #    match: { min_input_tokens: 150000 }
+  #    providers: [anthropic-primary]
+  #    model: claude-sonnet-4-6
+  #  - name: thinking
+  #    match: { thinking: true, model: "claude-opus-*" }
+  #    providers: [anthropic-primary]
 
 health:
   enabled: true               # skip failing or rate-limited providers until they recover (circuit breaking)
@@ -57,6 +72,23 @@ health:
     timeout: 5s
     kind: models              # models (GET /v1/models) | count_tokens | tcp
 
+ledger:                       # every request's tokens and cost (never bodies), for ccb usage and budgets
+  enabled: true
+  path: ccb-ledger.sqlite     # relative to this file
+  batch_interval: 1s          # writes are batched off the request path
+  retention: 30d
+
+pricing: {}                   # built-in Claude list prices; replace them with { file: prices.yaml }
+
+budgets: []                   # spend/token caps per UTC day and month; over budget a provider is skipped,
+#  - provider: anthropic-primary   # a client key gets 429 until the window resets
+#    daily_usd: 50
+#    monthly_usd: 500
+#  - key: "*"                 # each client key (or one key: \${CCB_API_KEY}, or its fingerprint)
+#    daily_usd: 20
+#    daily_tokens: 5000000
+#    monthly_tokens: 100000000
+
 providers:                    # at least one, and at least one enabled
   - name: anthropic-primary   # unique; letters, digits, ".", "_", "-"
     base_url: https://api.anthropic.com   # without /v1; may carry a path prefix (https://host/api/anthropic)
@@ -72,6 +104,9 @@ providers:                    # at least one, and at least one enabled
       connect: 10s            # opening the connection (TCP + TLS)
       first_byte: 10m         # waiting for the response headers
       stream_idle: 5m         # longest silence between two chunks of a response
+    pricing:
+      multiplier: 1           # 0.6 for a reseller at 60% of list price, 0 for a subscription account
+      models: {}              # per model glob: { input, cache_write_5m, cache_write_1h, cache_read, output } or free
 
   # An example backup provider. Set BACKUP_API_KEY and enabled: true to use it.
   - name: backup

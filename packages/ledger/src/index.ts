@@ -1,1 +1,43 @@
-export {};
+/** @ccb/ledger: Claude prices by model family, per-request cost, a batched SQLite usage ledger, reports and budgets. */
+
+export { type BudgetStore, type BudgetTotals, createMemoryBudgetStore } from './budget-store.js';
+export {
+  type Budget,
+  type BudgetCheck,
+  type BudgetEntry,
+  type BudgetStatus,
+  type Budgets,
+  type BudgetsOptions,
+  createBudgets,
+} from './create-budgets.js';
+export {
+  createLedger,
+  type Ledger,
+  type LedgerOptions,
+  type SpendQuery,
+  type SpendTotals,
+} from './create-ledger.js';
+export { createPricing, type Pricing, type PricingOptions, type ProviderPricing } from './create-pricing.js';
+export { defaultPriceTable } from './default-price-table.js';
+export { formatUsageTable, type UsageTableOptions } from './format-usage-table.js';
+export { LedgerError, type LedgerErrorCode, type LedgerErrorOptions } from './ledger-error.js';
+export {
+  cacheHitRate,
+  type LedgerRow,
+  totalUsageRow,
+  type UsageDimension,
+  type UsageQuery,
+  type UsageRow,
+  usageDimensions,
+} from './ledger-row.js';
+export { modelFamily } from './model-family.js';
+export {
+  costOf,
+  type Price,
+  type PriceTable,
+  type PriceTableEntry,
+  type PriceTier,
+  promptTokens,
+  type UsageLike,
+  usageTokens,
+} from './price.js';

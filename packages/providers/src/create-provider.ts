@@ -33,6 +33,7 @@ export interface ProviderOptions {
 const authTypes: ReadonlySet<string> = new Set<AuthType>(['api_key', 'bearer', 'passthrough']);
 
 /** Characters no HTTP field value may carry (RFC 9110 §5.5) plus DEL; a key with them would be rejected. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control characters in a key is the point
 const controlCharacterPattern = /[\u0000-\u001f\u007f]/;
 
 interface CredentialBehaviour {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
 import { createClientAuth } from './client-auth.js';
 import { type ClientHeaders, readClientHeaders } from './hop-by-hop.js';
-import type { AttemptPlanner, UpstreamTarget, UpstreamTimeouts } from './ports.js';
+import type { AttemptPlanner, RouteRequest, UpstreamTarget, UpstreamTimeouts } from './ports.js';
 import { ProxyError } from './proxy-error.js';
 import { readRequestBody } from './read-request-body.js';
 import { readRequestBodyInfo } from './request-body-info.js';
@@ -154,15 +154,20 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       }
     }
     const isMessages = path === messagesPath;
-    let model: string | undefined;
+    let route: RouteRequest = {};
     let stream = false;
     if (body !== null && (isMessages || path === countTokensPath) && request.method === 'POST') {
-      const info = readRequestBodyInfo(body);
+      const info = readRequestBodyInfo(body, headers.sessionId);
       if (info === undefined) {
         return sendError(response, 400, 'invalid_request_error', 'request body is not a valid JSON object');
       }
-      model = info.model;
       stream = info.stream;
+      route = {
+        model: info.model,
+        sessionKey: info.sessionKey,
+        thinking: info.thinking,
+        inputTokens: Math.ceil(body.length / 4),
+      };
     }
     const exchange = new Exchange({
       request,
@@ -171,7 +176,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       body,
       requestId,
       clientKeyId,
-      model,
+      route,
       stream,
       observeUsage: isMessages,
       arrivedAt,
@@ -186,7 +191,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     readonly body: Buffer | null;
     readonly requestId: string;
     readonly clientKeyId: string;
-    readonly model: string | undefined;
+    readonly route: RouteRequest;
     readonly stream: boolean;
     readonly observeUsage: boolean;
     readonly arrivedAt: number;
@@ -199,6 +204,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     #current: UpstreamAttempt | undefined;
     #clientGone = false;
     #firstByteAt: number | undefined;
+    /** The model to send after routing rules (before each provider's `model_map`). */
+    #model: string | undefined;
+    #modelSent: string | undefined;
+    #rule: string | undefined;
+    #affinity = false;
 
     constructor(init: ExchangeInit) {
       this.#init = init;
@@ -210,8 +220,13 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
 
     async run(): Promise<void> {
-      const { response, model, requestId } = this.#init;
-      const plan = options.planner.plan({ model });
+      const { response, route, requestId } = this.#init;
+      const model = route.model;
+      const routePlan = options.planner.route(route);
+      const plan = routePlan.providers;
+      this.#model = routePlan.model ?? model;
+      this.#rule = routePlan.rule;
+      this.#affinity = routePlan.affinity === true;
       const candidates = plan.length > maxAttempts ? plan.slice(0, maxAttempts) : plan;
       if (candidates.length === 0) {
         sendError(
@@ -294,7 +309,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       }
       options.onAttemptEnd?.(target.name);
       if (final.kind !== 'aborted') {
-        options.planner.report(target.name, final.outcome);
+        options.planner.report(target.name, final.outcome, this.#init.route);
         const { outcome } = final;
         this.#attempts.push({
           provider: target.name,
@@ -304,10 +319,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
           ...(outcome.errorType !== undefined ? { errorType: outcome.errorType } : {}),
           ...(outcome.headers !== undefined ? { headers: outcome.headers } : {}),
           ...(final.kind === 'failed' || final.reason !== undefined ? { reason: final.reason } : {}),
+          ...(final.kind === 'committed' && final.usage !== undefined ? { usage: final.usage } : {}),
           durationInMs: performance.now() - started,
         });
       } else {
-        options.planner.report(target.name, { result: 'client_error' });
+        options.planner.report(target.name, { result: 'client_error' }, this.#init.route);
       }
       return final;
     }
@@ -318,9 +334,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       const credentials = target.credentialHeaders();
       const credentialPairs = isPromise(credentials) ? await credentials : credentials;
       let body = init.body;
-      if (body !== null && init.model !== undefined) {
-        const mapped = target.mapModel(init.model);
-        if (mapped !== undefined && mapped !== init.model) body = target.rewriteModel(body, mapped) ?? body;
+      const model = this.#model;
+      if (model !== undefined) {
+        const sent = target.mapModel(model) ?? model;
+        this.#modelSent = sent;
+        if (body !== null && sent !== init.route.model) body = target.rewriteModel(body, sent) ?? body;
       }
       const headers = upstreamHeaders(init.headers, target, credentialPairs, init.requestId, viaValue, body);
       const attempt = new UpstreamAttempt(target.name, {
@@ -372,7 +390,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         requestId: init.requestId,
         method: init.request.method ?? 'GET',
         path: init.request.url ?? '/',
-        model: init.model,
+        model: init.route.model,
+        modelSent: this.#modelSent,
+        sessionKey: init.route.sessionKey,
+        rule: this.#rule,
+        affinity: this.#affinity,
         stream: init.stream,
         status,
         provider,
@@ -412,7 +434,10 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       return;
     }
     const route = routes[path];
-    if (route !== undefined) return route(request, response);
+    if (route !== undefined) {
+      route(request, response);
+      return;
+    }
     if (path === '/' && (request.method === 'HEAD' || request.method === 'GET')) {
       // Claude Code preconnects with an unauthenticated `HEAD /` and ignores the answer.
       const body = healthBody();

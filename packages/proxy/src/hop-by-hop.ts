@@ -27,6 +27,8 @@ export interface ClientHeaders {
   readonly authorization: string | undefined;
   readonly requestId: string | undefined;
   readonly via: string | undefined;
+  /** Claude Code's `x-claude-code-session-id` (also forwarded). */
+  readonly sessionId: string | undefined;
 }
 
 /** Splits the client's raw headers into what is forwarded and what the proxy itself acts on. */
@@ -36,6 +38,7 @@ export function readClientHeaders(rawHeaders: readonly string[]): ClientHeaders 
   let authorization: string | undefined;
   let requestId: string | undefined;
   let via: string | undefined;
+  let sessionId: string | undefined;
   let connectionTokens: string | undefined;
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const rawName = rawHeaders[index] as string;
@@ -57,6 +60,9 @@ export function readClientHeaders(rawHeaders: readonly string[]): ClientHeaders 
       case 'connection':
         connectionTokens = value;
         continue;
+      case 'x-claude-code-session-id':
+        sessionId = value;
+        break;
     }
     if (dropped.has(name) || name.charCodeAt(0) === 58 /* ':' pseudo-header */) continue;
     forward.push(name, value);
@@ -67,6 +73,7 @@ export function readClientHeaders(rawHeaders: readonly string[]): ClientHeaders 
     authorization,
     requestId,
     via,
+    sessionId,
   };
 }
 

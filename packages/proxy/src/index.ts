@@ -15,6 +15,8 @@ export type {
   AttemptPlanner,
   FailureKind,
   HeaderPair,
+  RoutePlan,
+  RouteRequest,
   UpstreamTarget,
   UpstreamTimeouts,
 } from './ports.js';

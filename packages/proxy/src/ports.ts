@@ -57,9 +57,31 @@ export interface AttemptOutcome {
 /** Why an attempt failed. */
 export type FailureKind = 'connect' | 'timeout' | 'reset' | 'status' | 'stream' | 'protocol';
 
+/** What routing may look at: the model and cheap traits of the request, never the body itself. */
+export interface RouteRequest {
+  readonly model?: string | undefined;
+  /** Stable key of the client's conversation, for prompt-cache affinity. */
+  readonly sessionKey?: string | undefined;
+  /** Extended thinking is on. */
+  readonly thinking?: boolean;
+  /** Rough input size in tokens (body bytes / 4). */
+  readonly inputTokens?: number;
+}
+
+/** The providers to try, in order, and whether a rule changed the model. */
+export interface RoutePlan {
+  readonly providers: readonly string[];
+  /** The model to send instead of the requested one, when a routing rule says so. */
+  readonly model?: string;
+  /** The routing rule that matched, for logs. */
+  readonly rule?: string;
+  /** The first provider was chosen to keep the session's prompt cache warm. */
+  readonly affinity?: boolean;
+}
+
 /** Plans the providers to try for a request and learns from outcomes (satisfied by `@ccb/router`). */
 export interface AttemptPlanner {
-  /** Ordered provider names: first choice, then fallbacks. */
-  plan(request: { readonly model?: string | undefined }): readonly string[];
-  report(name: string, outcome: AttemptOutcome): void;
+  route(request: RouteRequest): RoutePlan;
+  /** Every attempt's outcome, with the request it belonged to (session affinity binds on success). */
+  report(name: string, outcome: AttemptOutcome, request?: RouteRequest): void;
 }

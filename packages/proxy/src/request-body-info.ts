@@ -1,14 +1,23 @@
-/** What the proxy reads from a Messages API body: routing needs the model, accounting the stream flag. */
+import { createHash } from 'node:crypto';
+
+/** What the proxy reads from a Messages API body: routing needs the model and traits, accounting the rest. */
 export interface RequestBodyInfo {
   readonly model: string | undefined;
   readonly stream: boolean;
+  /** Extended thinking is on (`thinking` present and not `disabled`). */
+  readonly thinking: boolean;
+  /**
+   * The Claude Code session: `session_id` inside `metadata.user_id` (a JSON string), else a stable hash of the
+   * system prompt and first message, which do not change from turn to turn. `undefined` when neither exists.
+   */
+  readonly sessionKey: string | undefined;
 }
 
 /**
  * Parses a Messages API request body. Returns `undefined` when it is not a JSON object, so the caller can answer
  * 400 itself instead of spending an upstream call on it.
  */
-export function readRequestBodyInfo(body: Buffer): RequestBodyInfo | undefined {
+export function readRequestBodyInfo(body: Buffer, sessionHeader?: string): RequestBodyInfo | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -16,6 +25,42 @@ export function readRequestBodyInfo(body: Buffer): RequestBodyInfo | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const { model, stream } = parsed as { model?: unknown; stream?: unknown };
-  return { model: typeof model === 'string' ? model : undefined, stream: stream === true };
+  const fields = parsed as Record<string, unknown>;
+  const { model, stream, thinking } = fields;
+  return {
+    model: typeof model === 'string' ? model : undefined,
+    stream: stream === true,
+    thinking:
+      typeof thinking === 'object' &&
+      thinking !== null &&
+      (thinking as { type?: unknown }).type !== 'disabled',
+    sessionKey: sessionHeader || sessionFromMetadata(fields.metadata) || conversationHash(fields),
+  };
+}
+
+function sessionFromMetadata(metadata: unknown): string | undefined {
+  const userId = (metadata as { user_id?: unknown } | null | undefined)?.user_id;
+  if (typeof userId !== 'string' || userId === '') return undefined;
+  if (userId.charCodeAt(0) === 123 /* '{' */) {
+    try {
+      const sessionId = (JSON.parse(userId) as { session_id?: unknown }).session_id;
+      if (typeof sessionId === 'string' && sessionId !== '') return sessionId;
+    } catch {
+      // Older Claude Code builds used other formats: fall through and treat the value as opaque.
+    }
+  }
+  // e.g. "user_<hash>_account__session_<uuid>" in older builds: the whole value is stable per session.
+  return userId;
+}
+
+/** A stable key for a conversation without a session id: its system prompt and first message. */
+function conversationHash(fields: Record<string, unknown>): string | undefined {
+  const { system, messages } = fields;
+  const first = Array.isArray(messages) ? messages[0] : undefined;
+  if (system === undefined && first === undefined) return undefined;
+  // cache_control moves from turn to turn (Claude Code marks the last message), so it must not change the key.
+  const canonical = JSON.stringify([system ?? null, first ?? null], (key, value) =>
+    key === 'cache_control' ? undefined : value,
+  );
+  return `h:${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}`;
 }

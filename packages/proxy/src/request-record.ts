@@ -14,6 +14,8 @@ export interface AttemptRecord {
   readonly reason?: string;
   /** Upstream response headers (lower-case names) when a head arrived; for debug summaries, never logged whole. */
   readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /** Tokens this attempt consumed, when its response reported usage (also failed attempts that were billed). */
+  readonly usage?: Usage;
   readonly durationInMs: number;
 }
 
@@ -25,6 +27,14 @@ export interface RequestRecord {
   readonly path: string;
   /** The model the client asked for, when the body names one. */
   readonly model: string | undefined;
+  /** The model sent to the provider that served (after routing rules and `model_map`). */
+  readonly modelSent: string | undefined;
+  /** The conversation's session key, when one could be derived. */
+  readonly sessionKey: string | undefined;
+  /** The routing rule that matched, if any. */
+  readonly rule: string | undefined;
+  /** The provider was picked to keep the session's prompt cache warm. */
+  readonly affinity: boolean;
   readonly stream: boolean;
   /** Status the client received (for a stream, the status of its head). */
   readonly status: number;

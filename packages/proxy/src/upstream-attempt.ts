@@ -186,7 +186,10 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.#clearGate();
     if (this.#settled) return;
-    if (this.#mode === 'buffer') return this.#decideOnError();
+    if (this.#mode === 'buffer') {
+      this.#decideOnError();
+      return;
+    }
     if (this.#mode === 'gate') {
       const observer = this.#observer as SseObserver;
       if (observer.error === undefined && observer.sawMessageStop) {
@@ -215,7 +218,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       if (observer.error !== undefined) {
         // The upstream's own error event already went to the client; the stream is over.
         response.end();
-        return this.#finish(
+        this.#finish(
           {
             result: 'failure',
             failure: 'stream',
@@ -226,11 +229,12 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
           },
           `in-band ${observer.error.type} after content`,
         );
+        return;
       }
       if (!observer.sawMessageStop || observer.malformed) {
         const reason = observer.malformed ? 'malformed stream' : 'stream ended without message_stop';
         this.#endStreamWithError(reason);
-        return this.#finish(
+        this.#finish(
           {
             result: 'failure',
             failure: observer.malformed ? 'protocol' : 'stream',
@@ -239,6 +243,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
           },
           reason,
         );
+        return;
       }
     }
     response.end();
@@ -263,7 +268,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       } else {
         this.#context.response.destroy();
       }
-      return this.#finish(
+      this.#finish(
         {
           result: 'failure',
           failure: transport.failure === 'timeout' ? 'timeout' : 'stream',
@@ -272,6 +277,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
         },
         transport.description,
       );
+      return;
     }
     const gated = this.#mode === 'gate';
     this.#fail(

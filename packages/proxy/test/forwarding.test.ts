@@ -1,7 +1,7 @@
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { messageBody, post, type StartedProxy, startProxy, target } from './harness.js';
+import { fixedPlanner, messageBody, post, type StartedProxy, startProxy, target } from './harness.js';
 
 describe('forwarding', () => {
   let mock: MockUpstream;
@@ -187,7 +187,7 @@ describe('request limits and rewriting', () => {
     ]);
     try {
       await post(proxy.url, '/v1/messages', messageBody());
-      expect((mock.requests[0]?.json as { model: string }).model).toBe('vendor-sonnet');
+      expect((mock.requests[0]?.json as { model?: string } | undefined)?.model).toBe('vendor-sonnet');
     } finally {
       await proxy.close();
       await mock.close();
@@ -249,6 +249,52 @@ describe('body capture for debug logs', () => {
     } finally {
       await capturing.close();
       await plain.close();
+      await mock.close();
+    }
+  });
+});
+
+describe('routing inputs and rules', () => {
+  it('routes on the model, session and traits, and reports outcomes with the same request', async () => {
+    const mock = await createMockUpstream({ name: 'm1' });
+    const planner = fixedPlanner(['m1']);
+    const proxy = await startProxy([target('m1', mock.url)], { planner });
+    try {
+      const userId = JSON.stringify({ device_id: 'd', account_uuid: '', session_id: 'session-7' });
+      const body = messageBody({ metadata: { user_id: userId }, thinking: { type: 'adaptive' } });
+      await post(proxy.url, '/v1/messages', body);
+      expect(planner.routed[0]).toEqual({
+        model: 'claude-sonnet-4-6',
+        sessionKey: 'session-7',
+        thinking: true,
+        inputTokens: Math.ceil(Buffer.byteLength(body) / 4),
+      });
+      expect(planner.reports[0]?.[2]).toBe(planner.routed[0]);
+      await post(proxy.url, '/v1/messages', messageBody(), { 'x-claude-code-session-id': 'from-header' });
+      expect(planner.routed[1]?.sessionKey).toBe('from-header');
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  });
+
+  it('sends the model a routing rule chose, and records it', async () => {
+    const mock = await createMockUpstream({ name: 'm1' });
+    const proxy = await startProxy([target('m1', mock.url)], {
+      planner: fixedPlanner(['m1'], { model: 'claude-haiku-4-5', rule: 'background' }),
+    });
+    try {
+      const recorded = proxy.nextRecord();
+      await post(proxy.url, '/v1/messages', messageBody());
+      expect((mock.requests[0]?.json as { model?: string } | undefined)?.model).toBe('claude-haiku-4-5');
+      const record = await recorded;
+      expect(record).toMatchObject({
+        model: 'claude-sonnet-4-6',
+        modelSent: 'claude-haiku-4-5',
+        rule: 'background',
+      });
+    } finally {
+      await proxy.close();
       await mock.close();
     }
   });

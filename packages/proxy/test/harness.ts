@@ -9,6 +9,8 @@ import {
   type ProxyServer,
   type ProxyServerOptions,
   type RequestRecord,
+  type RoutePlan,
+  type RouteRequest,
   type UpstreamTarget,
 } from '../src/index.js';
 
@@ -41,16 +43,25 @@ export function target(
   };
 }
 
-/** A planner that always proposes the same order and remembers every report. */
+/** A planner that always proposes the same order (and optionally a model) and remembers every report. */
 export function fixedPlanner(
   order: readonly string[],
-): AttemptPlanner & { reports: [string, AttemptOutcome][] } {
-  const reports: [string, AttemptOutcome][] = [];
+  extra: Omit<RoutePlan, 'providers'> = {},
+): AttemptPlanner & {
+  reports: [string, AttemptOutcome, RouteRequest | undefined][];
+  routed: RouteRequest[];
+} {
+  const reports: [string, AttemptOutcome, RouteRequest | undefined][] = [];
+  const routed: RouteRequest[] = [];
   return {
     reports,
-    plan: () => order,
-    report: (name, outcome) => {
-      reports.push([name, outcome]);
+    routed,
+    route: (request) => {
+      routed.push(request);
+      return { providers: order, ...extra };
+    },
+    report: (name, outcome, request) => {
+      reports.push([name, outcome, request]);
     },
   };
 }

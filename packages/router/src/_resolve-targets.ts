@@ -76,8 +76,10 @@ export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets
 
   const tiers = [...tiersByPriority.entries()]
     .sort(([left], [right]) => left - right)
-    .map(([, entries]) => Object.freeze(entries));
-  return { targets: Object.freeze(frozenTargets), entriesByName, tiers: Object.freeze(tiers), filtersModels };
+    // Not frozen: V8 iterates frozen arrays on a slower path, and plans iterate tiers on every request. They
+    // never leave the router.
+    .map(([, entries]) => entries);
+  return { targets: Object.freeze(frozenTargets), entriesByName, tiers, filtersModels };
 }
 
 function invalid(problem: string): RouterError {

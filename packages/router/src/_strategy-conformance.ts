@@ -99,6 +99,17 @@ export function describeStrategyConformance(testCase: StrategyConformanceCase): 
       ).toEqual(['p0', 'p1', 'p2']);
     });
 
+    it('peeks exactly the order of the next call without advancing', () => {
+      const strategy = testCase.create(seededRandom(9));
+      if (strategy.peek === undefined) return;
+      const list = candidates([3, 1, 2, 1]);
+      for (let pick = 0; pick < 30; pick++) {
+        const peeked = strategy.peek(list).map((candidate) => candidate.name);
+        expect(strategy.peek(list).map((candidate) => candidate.name)).toEqual(peeked);
+        expect(strategy.order(list).map((candidate) => candidate.name)).toEqual(peeked);
+      }
+    });
+
     it('stays fair when a candidate leaves and rejoins', () => {
       const strategy = testCase.create(seededRandom(5));
       const all = candidates([1, 1, 1]);

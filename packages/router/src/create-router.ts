@@ -1,76 +1,26 @@
-import { createHealthTracker, type HealthTracker } from './_health-tracker.js';
+import { createBenchBoard } from './_bench-board.js';
+import { type CandidateTiers, createCandidateTiers, type Tier } from './_candidate-tiers.js';
+import { type CompiledModelRule, compileModelRules, findModelRule } from './_compile-model-rules.js';
+import { type Availability, createHealthTracker, type HealthTracker } from './_health-tracker.js';
 import { type PlanEntry, resolveTargets } from './_resolve-targets.js';
-import type { AttemptOutcome } from './attempt-outcome.js';
 import { createStrategy } from './create-strategy.js';
-import { type HealthOptions, resolveHealthOptions } from './health-options.js';
-import { createHealthRecord, createMemoryHealthStore, type HealthStore } from './health-store.js';
-import { type ProviderHealth, toProviderHealth } from './provider-health.js';
-import type { RouteTarget } from './route-target.js';
+import { resolveHealthOptions } from './health-options.js';
+import { createHealthRecord, createMemoryHealthStore } from './health-store.js';
+import { toProviderHealth } from './provider-health.js';
+import type { RouteRequest } from './route-request.js';
+import type { Router, RouterOptions } from './router.js';
 import { RouterError } from './router-error.js';
 import type { RouterEvent } from './router-event.js';
-import type { RoutingStrategy, StrategyName } from './routing-strategy.js';
+import type { RoutingStrategy } from './routing-strategy.js';
+import { createSessionAffinity } from './session-affinity.js';
 
-/** Options of {@link createRouter}. */
-export interface RouterOptions {
-  /** The providers to route between, in configuration order (the order `priority` and ties follow). */
-  readonly targets: readonly RouteTarget[];
-  /** A built-in strategy name or your own {@link RoutingStrategy}. Default `'weighted'`. */
-  readonly strategy?: StrategyName | RoutingStrategy;
-  /** Circuit breaker, cool-downs and budget awareness; `false` turns health off entirely. Default `{}` (on). */
-  readonly health?: HealthOptions | false;
-  /** Where per-provider health lives. Default: a fresh {@link createMemoryHealthStore} per router. */
-  readonly healthStore?: HealthStore;
-  /** Clock in ms since the epoch. Default `Date.now`. */
-  readonly now?: () => number;
-  /** Randomness in [0, 1) for the built-in strategies' tie-breaks. Default `Math.random`. */
-  readonly random?: () => number;
-  /** Receives health changes, once per change (never per request). Must not throw; throws are ignored. */
-  readonly onEvent?: (event: RouterEvent) => void;
-}
-
-/** What the router needs to know about a request. */
-export interface PlanRequest {
-  /** The requested model; absent means the request matches every target. */
-  readonly model?: string | undefined;
-}
-
-/** Plans the providers to try for each request and learns from the outcome of every attempt. */
-export interface Router {
-  /**
-   * Ordered provider names for one request: the first choice, then the rest of its tier, then the fallback
-   * tiers. Holds only enabled targets serving `request.model`, and only usable ones: a half-open provider's
-   * single trial goes first in its tier, de-prioritized (low-budget) ones last. When every target serving the
-   * model is unusable, holds the one whose cool-down ends soonest; empty only when none serves the model.
-   * Call once per request: it advances the strategy and may take a half-open trial slot.
-   */
-  plan(request: PlanRequest): readonly string[];
-  /** Records the outcome of one attempt against `name`. Unknown names are ignored (a report may race a reload). */
-  report(name: string, outcome: AttemptOutcome): void;
-  /**
-   * Records a health probe: success closes an open or half-open circuit without waiting for a user request;
-   * failure counts like a failed attempt. Unknown names are ignored.
-   */
-  reportProbe(name: string, ok: boolean): void;
-  /** The configured targets (frozen copies), in configuration order. */
-  targets(): readonly RouteTarget[];
-  /** Health of every configured target, in configuration order. */
-  snapshot(): readonly ProviderHealth[];
-  /** Whether `plan()` would offer `name` now; `false` for unknown or disabled targets. */
-  isUsable(name: string): boolean;
-  /**
-   * Operator reset: forgets everything about `name` (closes its circuit, ends any cool-down or spend-limit bench).
-   * @throws {RouterError} `CCB_ROUTER_UNKNOWN_TARGET` for a name that is not configured.
-   */
-  reset(name: string): void;
-}
-
-/** Distinct model names cached with their filtered tiers; clients choose model names, so the cache is capped. */
-const maxCachedModels = 256;
+export type { PlanRequest, Router, RouterOptions } from './router.js';
 
 /**
  * Creates a router over `options.targets`.
  * @throws {RouterError} `CCB_ROUTER_INVALID_TARGET` for a malformed target list, `CCB_ROUTER_UNKNOWN_STRATEGY`
- * for an unknown strategy name, `CCB_ROUTER_INVALID_OPTIONS` for out-of-range health options.
+ * for an unknown strategy name, `CCB_ROUTER_INVALID_OPTIONS` for out-of-range health or affinity options,
+ * `CCB_ROUTER_INVALID_RULE` for a malformed rule.
  */
 export function createRouter(options: RouterOptions): Router {
   const resolved = resolveTargets(options.targets);
@@ -86,57 +36,84 @@ export function createRouter(options: RouterOptions): Router {
           now,
           onEvent: options.onEvent,
         });
-  const tiersByModel = new Map<string, readonly (readonly PlanEntry[])[]>();
+  const benches = createBenchBoard(safeEmitter(options.onEvent));
+  const affinity = createSessionAffinity({ affinity: options.affinity, store: options.affinityStore, now });
+  const rules = compileModelRules(options.rules, new Set(resolved.entriesByName.keys()));
+  const allCandidates = createCandidateTiers(resolved.tiers, options.priceOf);
+  const ruleCandidates: readonly (CandidateTiers | undefined)[] = rules.map((rule) =>
+    rule.providers === undefined
+      ? undefined
+      : createCandidateTiers(groupTiers(resolved.tiers, rule.providers), options.priceOf),
+  );
 
-  function tiersFor(model: string | undefined): readonly (readonly PlanEntry[])[] {
-    if (model === undefined || !resolved.filtersModels) return resolved.tiers;
-    let tiers = tiersByModel.get(model);
-    if (tiers === undefined) {
-      tiers = filterTiers(resolved.tiers, model);
-      if (tiersByModel.size >= maxCachedModels) tiersByModel.clear();
-      tiersByModel.set(model, tiers);
-    }
-    return tiers;
+  // Set by buildPlan() for route() to read, so that plan() allocates nothing beyond its list.
+  let matchedRule: CompiledModelRule | undefined;
+  let affinityChose = false;
+
+  function availability(name: string, nowInMs: number): Availability {
+    if (benches.count() > 0 && benches.active(name, nowInMs) !== undefined) return 'unavailable';
+    return tracker === undefined ? 'usable' : tracker.availability(name, nowInMs);
   }
 
-  function appendOrdered(names: string[], entries: readonly PlanEntry[]): void {
+  function availableAt(name: string, nowInMs: number): number {
+    const healthAt = tracker === undefined ? nowInMs : tracker.availableAt(name, nowInMs);
+    const bench = benches.count() > 0 ? benches.peek(name, nowInMs) : undefined;
+    return bench === undefined ? healthAt : Math.max(healthAt, bench.until);
+  }
+
+  /**
+   * Appends `entries` in the strategy's order, leaving out `pinned` (affinity's choice, already first).
+   * `advance: false` orders without moving the strategy's turns (plans whose first choice is affinity's).
+   */
+  function appendOrdered(
+    names: string[],
+    entries: readonly PlanEntry[],
+    advance: boolean,
+    pinned: PlanEntry | undefined,
+  ): void {
     if (entries.length === 1) {
-      names.push((entries[0] as PlanEntry).name);
+      const only = entries[0] as PlanEntry;
+      if (only !== pinned) names.push(only.name);
       return;
     }
-    for (const entry of strategy.order(entries)) names.push(entry.name);
+    const ordered = advance ? strategy.order(entries) : (strategy.peek?.(entries) ?? entries);
+    for (const entry of ordered) if (entry !== pinned) names.push(entry.name);
   }
 
+  /** Appends the usable targets of one tier, except `pinned`. */
   function appendTier(
     names: string[],
-    tier: readonly PlanEntry[],
-    health: HealthTracker,
+    tier: Tier,
     nowInMs: number,
+    advance: boolean,
+    pinned: PlanEntry | undefined,
   ): void {
     let allUsable = true;
     for (const entry of tier) {
-      if (health.availability(entry.name, nowInMs) !== 'usable') {
+      if (entry !== pinned && availability(entry.name, nowInMs) !== 'usable') {
         allUsable = false;
         break;
       }
     }
     // The common case: nothing to filter, so no extra arrays.
     if (allUsable) {
-      appendOrdered(names, tier);
+      appendOrdered(names, tier, advance, pinned);
       return;
     }
     let usable: PlanEntry[] | undefined;
     let demoted: PlanEntry[] | undefined;
     for (const entry of tier) {
-      switch (health.availability(entry.name, nowInMs)) {
+      switch (availability(entry.name, nowInMs)) {
         case 'usable':
           usable ??= [];
           usable.push(entry);
           break;
         case 'trial':
-          // The single half-open trial goes first so that it is really attempted, not left as an unused fallback.
+          // The single half-open trial goes first so that it is really attempted, not left as an unused
+          // fallback. Behind a pinned provider it would hold the slot untried, so it waits for another plan.
+          if (pinned !== undefined) break;
           names.push(entry.name);
-          health.beginTrial(entry.name, nowInMs);
+          tracker?.beginTrial(entry.name, nowInMs);
           break;
         case 'deprioritized':
           demoted ??= [];
@@ -146,52 +123,120 @@ export function createRouter(options: RouterOptions): Router {
           break;
       }
     }
-    if (usable !== undefined) appendOrdered(names, usable);
+    if (usable !== undefined) appendOrdered(names, usable, advance, pinned);
     if (demoted === undefined) return;
     // Demoted targets keep configuration order behind the others, leaving the strategy's turns undisturbed;
     // only a tier of nothing but demoted targets shares its traffic by the strategy.
-    if (usable === undefined) appendOrdered(names, demoted);
-    else for (const entry of demoted) names.push(entry.name);
+    if (usable === undefined) appendOrdered(names, demoted, advance, pinned);
+    else for (const entry of demoted) if (entry !== pinned) names.push(entry.name);
+  }
+
+  /**
+   * Affinity applies within the best tier that has a usable target only: when the session's provider sits in
+   * a fallback tier while a better tier is usable again, the better tier wins (the user ranked tiers above
+   * cache warmth). Returns the best tier's index with the bound provider in `pinnedEntry`, or -1.
+   */
+  let pinnedEntry: PlanEntry | undefined;
+  function findPinned(bound: string, tiers: readonly Tier[], nowInMs: number): number {
+    pinnedEntry = undefined;
+    for (let tierIndex = 0; tierIndex < tiers.length; tierIndex++) {
+      let tierUsable = false;
+      for (const entry of tiers[tierIndex] as Tier) {
+        const entryAvailability = availability(entry.name, nowInMs);
+        if (entryAvailability === 'unavailable') continue;
+        tierUsable = true;
+        // A low-budget provider still serves its sessions: a cache read is cheaper in rate limit too.
+        if (entry.name === bound && entryAvailability !== 'trial') pinnedEntry = entry;
+      }
+      if (tierUsable) return pinnedEntry === undefined ? -1 : tierIndex;
+    }
+    return -1;
+  }
+
+  /** Candidate tiers and the effective model of a request; sets `matchedRule`. */
+  function candidatesFor(request: RouteRequest): readonly Tier[] {
+    const rule = rules.length === 0 ? undefined : findModelRule(rules, request);
+    matchedRule = rule;
+    if (rule === undefined) return allCandidates.forModel(request.model);
+    const model = rule.model ?? request.model;
+    return (ruleCandidates[rule.index] ?? allCandidates).forModel(model);
+  }
+
+  function buildPlan(request: RouteRequest): string[] {
+    const tiers = candidatesFor(request);
+    affinityChose = false;
+    const names: string[] = [];
+    const sessionKey = affinity === undefined ? undefined : request.sessionKey;
+    if (tracker === undefined && benches.count() === 0 && sessionKey === undefined) {
+      for (const tier of tiers) appendOrdered(names, tier, true, undefined);
+      return names;
+    }
+    const nowInMs = now();
+    if (affinity !== undefined && sessionKey !== undefined && tiers.length > 0) {
+      const bound = affinity.lookup(affinity.keyOf(sessionKey, matchedRule?.model ?? request.model));
+      const pinnedTier = bound === undefined ? -1 : findPinned(bound, tiers, nowInMs);
+      if (pinnedTier >= 0 && pinnedEntry !== undefined) {
+        affinity.hit();
+        affinityChose = true;
+        names.push(pinnedEntry.name);
+        // Tiers before the pinned one have no usable target (that is how it was found).
+        for (let tierIndex = pinnedTier; tierIndex < tiers.length; tierIndex++) {
+          const pinned = tierIndex === pinnedTier ? pinnedEntry : undefined;
+          appendTier(names, tiers[tierIndex] as Tier, nowInMs, false, pinned);
+        }
+        return names;
+      }
+    }
+    for (const tier of tiers) appendTier(names, tier, nowInMs, true, undefined);
+    if (names.length === 0) {
+      const fallback = soonestAvailable(tiers, nowInMs);
+      if (fallback !== undefined) names.push(fallback);
+    }
+    return names;
   }
 
   /** A broken breaker must never make things worse than no breaker: offer the provider back soonest. */
-  function soonestAvailable(
-    tiers: readonly (readonly PlanEntry[])[],
-    health: HealthTracker,
-    nowInMs: number,
-  ): string | undefined {
+  function soonestAvailable(tiers: readonly Tier[], nowInMs: number): string | undefined {
     let soonest: string | undefined;
     let soonestAt = Number.POSITIVE_INFINITY;
     for (const tier of tiers) {
       for (const entry of tier) {
-        const availableAt = health.availableAt(entry.name, nowInMs);
-        if (availableAt < soonestAt) {
+        const at = availableAt(entry.name, nowInMs);
+        // The first entry counts even at an infinite deadline (an indefinite bench): a target that serves the
+        // model is always offered.
+        if (at < soonestAt || soonest === undefined) {
           soonest = entry.name;
-          soonestAt = availableAt;
+          soonestAt = at;
         }
       }
     }
     return soonest;
   }
 
+  function requireTarget(name: string, action: string): void {
+    if (resolved.entriesByName.has(name)) return;
+    throw new RouterError(
+      'CCB_ROUTER_UNKNOWN_TARGET',
+      `Cannot ${action} provider ${JSON.stringify(name)}: no such target. Configured: ${[...resolved.entriesByName.keys()].join(', ') || '(none)'}.`,
+    );
+  }
+
   return {
-    plan(request) {
-      const tiers = tiersFor(request.model);
-      const names: string[] = [];
-      if (tracker === undefined) {
-        for (const tier of tiers) appendOrdered(names, tier);
-        return names;
-      }
-      const nowInMs = now();
-      for (const tier of tiers) appendTier(names, tier, tracker, nowInMs);
-      if (names.length === 0) {
-        const fallback = soonestAvailable(tiers, tracker, nowInMs);
-        if (fallback !== undefined) names.push(fallback);
-      }
-      return names;
+    route(request) {
+      const providers = buildPlan(request);
+      const rule = matchedRule;
+      if (rule === undefined) return { providers, affinity: affinityChose };
+      if (rule.model === undefined) return { providers, rule: rule.name, affinity: affinityChose };
+      return { providers, model: rule.model, rule: rule.name, affinity: affinityChose };
     },
-    report(name, outcome) {
-      if (tracker !== undefined && resolved.entriesByName.has(name)) tracker.report(name, outcome);
+    plan: buildPlan,
+    report(name, outcome, request) {
+      if (!resolved.entriesByName.has(name)) return;
+      tracker?.report(name, outcome);
+      if (affinity === undefined || request?.sessionKey === undefined || outcome.result !== 'success') return;
+      // The binding key holds the model sent, which the rules decide; they are cheap to evaluate again.
+      const rule = rules.length === 0 ? undefined : findModelRule(rules, request);
+      affinity.bind(affinity.keyOf(request.sessionKey, rule?.model ?? request.model), name);
     },
     reportProbe(name, ok) {
       if (tracker !== undefined && resolved.entriesByName.has(name)) tracker.reportProbe(name, ok);
@@ -201,27 +246,65 @@ export function createRouter(options: RouterOptions): Router {
     },
     snapshot() {
       const nowInMs = now();
-      return resolved.targets.map(({ name, enabled = true }) =>
-        tracker === undefined
-          ? toProviderHealth(name, createHealthRecord(), enabled, nowInMs, healthOptions)
-          : tracker.snapshot(name, enabled),
-      );
+      return resolved.targets.map(({ name, enabled = true }) => {
+        const health =
+          tracker === undefined
+            ? toProviderHealth(name, createHealthRecord(), enabled, nowInMs, healthOptions)
+            : tracker.snapshot(name, enabled);
+        const bench = benches.count() > 0 ? benches.peek(name, nowInMs) : undefined;
+        if (bench === undefined) return health;
+        const coolingDownUntil =
+          health.coolingDownUntil === null ? bench.until : Math.max(health.coolingDownUntil, bench.until);
+        return { ...health, usable: false, coolingDownUntil, reason: bench.reason };
+      });
     },
     isUsable(name) {
       const entry = resolved.entriesByName.get(name);
       if (entry === undefined || !entry.enabled) return false;
-      return tracker === undefined || tracker.availability(name, now()) !== 'unavailable';
+      return availability(name, now()) !== 'unavailable';
     },
     reset(name) {
-      if (!resolved.entriesByName.has(name)) {
-        throw new RouterError(
-          'CCB_ROUTER_UNKNOWN_TARGET',
-          `Cannot reset provider ${JSON.stringify(name)}: no such target. Configured: ${[...resolved.entriesByName.keys()].join(', ') || '(none)'}.`,
-        );
-      }
+      requireTarget(name, 'reset');
       tracker?.reset(name);
     },
+    bench(name, untilMs, reason = 'budget') {
+      requireTarget(name, 'bench');
+      if (typeof untilMs !== 'number' || Number.isNaN(untilMs)) {
+        throw new RouterError(
+          'CCB_ROUTER_INVALID_OPTIONS',
+          `Cannot bench provider ${JSON.stringify(name)}: untilMs must be a time in ms since the epoch (or Infinity), got ${String(untilMs)}.`,
+        );
+      }
+      benches.bench(name, untilMs, reason, now());
+    },
+    unbench(name) {
+      requireTarget(name, 'unbench');
+      benches.unbench(name, now());
+    },
+    affinityStats() {
+      return affinity === undefined ? { sessions: 0, hits: 0, moves: 0, misses: 0 } : affinity.stats();
+    },
   };
+}
+
+/** Wraps `onEvent` so that a listener bug cannot break routing (plan and report run inside request handling). */
+function safeEmitter(onEvent: ((event: RouterEvent) => void) | undefined): (event: RouterEvent) => void {
+  return (event) => {
+    if (onEvent === undefined) return;
+    try {
+      onEvent(event);
+    } catch {}
+  };
+}
+
+/** `tiers` restricted to a rule's provider group, keeping tiers and configuration order. */
+function groupTiers(tiers: readonly Tier[], group: ReadonlySet<string>): readonly Tier[] {
+  const grouped: Tier[] = [];
+  for (const tier of tiers) {
+    const members = tier.filter((entry) => group.has(entry.name));
+    if (members.length > 0) grouped.push(members);
+  }
+  return grouped;
 }
 
 function resolveStrategy(options: RouterOptions): RoutingStrategy {
@@ -236,16 +319,4 @@ function resolveStrategy(options: RouterOptions): RoutingStrategy {
     return strategy;
   }
   return createStrategy(strategy, options.random === undefined ? {} : { random: options.random });
-}
-
-function filterTiers(
-  tiers: readonly (readonly PlanEntry[])[],
-  model: string,
-): readonly (readonly PlanEntry[])[] {
-  const filtered: (readonly PlanEntry[])[] = [];
-  for (const tier of tiers) {
-    const serving = tier.filter((entry) => entry.matchesModel === undefined || entry.matchesModel(model));
-    if (serving.length > 0) filtered.push(serving);
-  }
-  return filtered;
 }

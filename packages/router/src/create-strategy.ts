@@ -1,10 +1,11 @@
+import { cost } from './cost.js';
 import { priority } from './priority.js';
 import { roundRobin } from './round-robin.js';
 import { RouterError } from './router-error.js';
 import type { RoutingStrategy, StrategyName, StrategyOptions } from './routing-strategy.js';
 import { weighted } from './weighted.js';
 
-const strategyNames: readonly StrategyName[] = ['round-robin', 'weighted', 'priority'];
+const strategyNames: readonly StrategyName[] = ['round-robin', 'weighted', 'priority', 'cost'];
 
 /**
  * Creates a built-in strategy by name (as written in configuration).
@@ -18,6 +19,8 @@ export function createStrategy(name: StrategyName, options: StrategyOptions = {}
       return weighted(options);
     case 'priority':
       return priority();
+    case 'cost':
+      return cost(options);
     default:
       throw new RouterError(
         'CCB_ROUTER_UNKNOWN_STRATEGY',

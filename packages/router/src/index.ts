@@ -1,6 +1,12 @@
-/** @ccb/router: routing strategies, priority tiers, failover plans and provider health for CC-Balancer. Pure, no I/O. */
+/** @ccb/router: strategies, tiers, model rules, session affinity, failover plans and provider health. Pure, no I/O. */
+export {
+  type AffinityStore,
+  createMemoryAffinityStore,
+  type MemoryAffinityStoreOptions,
+} from './affinity-store.js';
 export type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
-export { createRouter, type PlanRequest, type Router, type RouterOptions } from './create-router.js';
+export { cost } from './cost.js';
+export { createRouter } from './create-router.js';
 export { createStrategy } from './create-strategy.js';
 export type { HealthOptions } from './health-options.js';
 export {
@@ -18,13 +24,17 @@ export {
   type UnifiedWindowReading,
 } from './health-store.js';
 export { compileModelGlobs, type ModelMatcher } from './model-glob.js';
+export { type ModelFamily, type ModelRule, type ModelRuleMatch, modelFamilies } from './model-rule.js';
 export { priority } from './priority.js';
 export { createProbeScheduler, type ProbeScheduler, type ProbeSchedulerOptions } from './probe-scheduler.js';
-export type { ProviderHealth } from './provider-health.js';
+export type { ProviderHealth, ProviderHealthReason } from './provider-health.js';
 export { roundRobin } from './round-robin.js';
+export type { PriceOf, RoutePlan, RouteRequest } from './route-request.js';
 export type { RouteTarget } from './route-target.js';
+export type { PlanRequest, Router, RouterOptions } from './router.js';
 export { RouterError, type RouterErrorCode, type RouterErrorOptions } from './router-error.js';
 export type {
+  BenchedEvent,
   DeprioritizedEvent,
   RateLimitEndedEvent,
   RateLimitedEvent,
@@ -32,6 +42,8 @@ export type {
   RouterEvent,
   StateChangeEvent,
   StateChangeReason,
+  UnbenchedEvent,
 } from './router-event.js';
 export type { RoutingCandidate, RoutingStrategy, StrategyName, StrategyOptions } from './routing-strategy.js';
+export type { AffinityOptions, AffinityStats } from './session-affinity.js';
 export { weighted } from './weighted.js';

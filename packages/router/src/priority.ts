@@ -10,5 +10,8 @@ export function priority(): RoutingStrategy {
     order<Candidate extends RoutingCandidate>(candidates: readonly Candidate[]): Candidate[] {
       return candidates.slice();
     },
+    peek<Candidate extends RoutingCandidate>(candidates: readonly Candidate[]): Candidate[] {
+      return candidates.slice();
+    },
   };
 }

@@ -10,6 +10,9 @@ import type {
   UnifiedReading,
 } from './health-store.js';
 
+/** Why a provider is unusable or demoted; any other string is a reason given to `router.bench()`. */
+export type ProviderHealthReason = RateLimitClass | OpenReason | DeprioritizedReason | (string & {});
+
 /** One provider's health as `snapshot()` reports it. Plain data; holds no credentials. Times are ms epochs. */
 export interface ProviderHealth {
   readonly name: string;
@@ -18,10 +21,13 @@ export interface ProviderHealth {
   readonly state: CircuitState;
   /** Whether `plan()` would offer it now (outside the all-unusable fallback). */
   readonly usable: boolean;
-  /** When an open circuit or a cool-down ends, whichever is later; `null` when neither applies. */
+  /** When an open circuit, a cool-down or a `bench()` ends, whichever is latest; `null` when none applies. */
   readonly coolingDownUntil: number | null;
-  /** Why it is unusable or demoted: a rate-limit class, an open reason, or a de-prioritization reason. */
-  readonly reason: RateLimitClass | OpenReason | DeprioritizedReason | null;
+  /**
+   * Why it is unusable or demoted: the reason given to `bench()` (e.g. `budget`), a rate-limit class, an open
+   * reason, or a de-prioritization reason, in that order of precedence.
+   */
+  readonly reason: ProviderHealthReason | null;
   /** Class of the cool-down in force, or `null`. */
   readonly rateLimitClass: RateLimitClass | null;
   readonly lastError: LastError | null;
@@ -78,7 +84,7 @@ export function toProviderHealth(
         ? rateLimitedUntil
         : Math.max(openUntil, rateLimitedUntil);
   const deprioritized = record.deprioritizedUntil !== null && nowInMs < record.deprioritizedUntil;
-  let reason: ProviderHealth['reason'] = null;
+  let reason: ProviderHealthReason | null = null;
   if (rateLimitedUntil !== null) reason = record.rateLimitClass;
   else if (state !== 'closed') reason = record.openReason;
   else if (deprioritized) reason = record.deprioritizedReason;

@@ -1,4 +1,4 @@
-import type { BudgetReading, BudgetReadings, UnifiedReading, UnifiedWindowReading } from './health-store.js';
+import type { BudgetReading, BudgetReadings, UnifiedReading } from './health-store.js';
 
 /** Upstream response headers with lower-case names, as the proxy reports them. */
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
@@ -100,7 +100,11 @@ export function readRateLimitHeaders(headers: ResponseHeaders): RateLimitHeaders
         const split = splitField(field, windowFields);
         if (split === undefined) continue;
         windows ??= {};
-        const window = (windows[split.owner] ??= { status: null, utilization: null, resetAt: null });
+        let window = windows[split.owner];
+        if (window === undefined) {
+          window = { status: null, utilization: null, resetAt: null };
+          windows[split.owner] = window;
+        }
         if (split.field === 'status') window.status = value;
         else if (split.field === 'utilization') window.utilization = toNumber(value);
         else window.resetAt = epochToMs(value);
@@ -111,7 +115,11 @@ export function readRateLimitHeaders(headers: ResponseHeaders): RateLimitHeaders
     const split = splitField(rest, budgetFields);
     if (split === undefined) continue;
     budgets ??= {};
-    const reading = (budgets[split.owner] ??= { limit: null, remaining: null, resetAt: null });
+    let reading = budgets[split.owner];
+    if (reading === undefined) {
+      reading = { limit: null, remaining: null, resetAt: null };
+      budgets[split.owner] = reading;
+    }
     if (split.field === 'limit') reading.limit = toNumber(value);
     else if (split.field === 'remaining') reading.remaining = toNumber(value);
     else reading.resetAt = dateToMs(value);

@@ -20,32 +20,41 @@ export function roundRobin(options: StrategyOptions = {}): RoutingStrategy {
   const states = new Map<string, RoundRobinState>();
   let sequence = 0;
 
-  return {
-    name: 'round-robin',
-    order<Candidate extends RoutingCandidate>(candidates: readonly Candidate[]): Candidate[] {
-      const count = candidates.length;
-      let chosenIndex = -1;
-      let chosenState: RoundRobinState | undefined;
-      for (let index = 0; index < count; index++) {
-        const state = stateFor(states, (candidates[index] as Candidate).name, random, createState);
-        if (
-          chosenState === undefined ||
-          state.lastChosenAt < chosenState.lastChosenAt ||
-          (state.lastChosenAt === chosenState.lastChosenAt && state.rank < chosenState.rank)
-        ) {
-          chosenIndex = index;
-          chosenState = state;
-        }
+  /** Rotates `candidates` to start at the one chosen least recently; `advance` records that choice. */
+  function arrange<Candidate extends RoutingCandidate>(
+    candidates: readonly Candidate[],
+    advance: boolean,
+  ): Candidate[] {
+    const count = candidates.length;
+    let chosenIndex = -1;
+    let chosenState: RoundRobinState | undefined;
+    for (let index = 0; index < count; index++) {
+      const state = stateFor(states, (candidates[index] as Candidate).name, random, createState);
+      if (
+        chosenState === undefined ||
+        state.lastChosenAt < chosenState.lastChosenAt ||
+        (state.lastChosenAt === chosenState.lastChosenAt && state.rank < chosenState.rank)
+      ) {
+        chosenIndex = index;
+        chosenState = state;
       }
-      if (chosenState === undefined) return [];
+    }
+    if (chosenState === undefined) return [];
+    if (advance) {
       sequence += 1;
       chosenState.lastChosenAt = sequence;
+    }
 
-      const ordered: Candidate[] = [];
-      for (let offset = 0; offset < count; offset++) {
-        ordered.push(candidates[(chosenIndex + offset) % count] as Candidate);
-      }
-      return ordered;
-    },
+    const ordered: Candidate[] = [];
+    for (let offset = 0; offset < count; offset++) {
+      ordered.push(candidates[(chosenIndex + offset) % count] as Candidate);
+    }
+    return ordered;
+  }
+
+  return {
+    name: 'round-robin',
+    order: (candidates) => arrange(candidates, true),
+    peek: (candidates) => arrange(candidates, false),
   };
 }

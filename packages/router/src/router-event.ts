@@ -55,10 +55,33 @@ export interface ReprioritizedEvent {
   readonly at: number;
 }
 
+/** The caller benched a provider with `router.bench()` (e.g. over its spend budget). Once per bench or new reason. */
+export interface BenchedEvent {
+  readonly type: 'benched';
+  readonly provider: string;
+  /** The reason given to `bench()`, e.g. `budget`. */
+  readonly reason: string;
+  /** ms epoch until which the provider is left out of plans. */
+  readonly until: number;
+  readonly at: number;
+}
+
+/** A bench ended: it expired (noticed at the next plan) or the caller called `unbench()`. */
+export interface UnbenchedEvent {
+  readonly type: 'unbenched';
+  readonly provider: string;
+  readonly reason: 'expired' | 'unbench';
+  /** The reason the bench was given, e.g. `budget`. */
+  readonly benchReason: string;
+  readonly at: number;
+}
+
 /** Everything `onEvent` receives. */
 export type RouterEvent =
   | StateChangeEvent
   | RateLimitedEvent
   | RateLimitEndedEvent
   | DeprioritizedEvent
-  | ReprioritizedEvent;
+  | ReprioritizedEvent
+  | BenchedEvent
+  | UnbenchedEvent;

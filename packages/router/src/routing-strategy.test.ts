@@ -1,4 +1,5 @@
 import { describeStrategyConformance } from './_strategy-conformance.js';
+import { cost } from './cost.js';
 import { priority } from './priority.js';
 import { roundRobin } from './round-robin.js';
 import { weighted } from './weighted.js';
@@ -22,4 +23,14 @@ describeStrategyConformance({
   name: 'priority',
   create: () => priority(),
   expectedShares: (weights) => weights.map((_, index) => (index === 0 ? 1 : 0)),
+});
+
+// Without prices, cost shares turns exactly like weighted; its price ordering is tested in cost.test.ts.
+describeStrategyConformance({
+  name: 'cost',
+  create: (random) => cost({ random }),
+  expectedShares: (weights) => {
+    const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
+    return weights.map((weight) => weight / totalWeight);
+  },
 });

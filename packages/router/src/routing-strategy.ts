@@ -2,8 +2,13 @@
 export interface RoutingCandidate {
   /** Unique provider name; strategies key their state by it, so state survives changing candidate sets. */
   readonly name: string;
-  /** Positive relative share of traffic (only the `weighted` strategy reads it). */
+  /** Positive relative share of traffic (the `weighted` and `cost` strategies read it). */
   readonly weight: number;
+  /**
+   * Effective price of the request's model at this provider, in USD per million tokens, when the router was
+   * given `priceOf` (only the `cost` strategy reads it). Absent = unknown, ranked as the most expensive.
+   */
+  readonly price?: number | undefined;
 }
 
 /**
@@ -19,10 +24,16 @@ export interface RoutingStrategy {
    * arrive in configuration order; may be called with an empty list.
    */
   order<Candidate extends RoutingCandidate>(candidates: readonly Candidate[]): Candidate[];
+  /**
+   * Returns the order `order()` would return now, without advancing any state. The router uses it for plans
+   * whose first choice comes from session affinity, so that sticky sessions do not take other sessions' turns.
+   * Optional: without it those plans list the other candidates in configuration order.
+   */
+  peek?<Candidate extends RoutingCandidate>(candidates: readonly Candidate[]): Candidate[];
 }
 
 /** Names of the built-in strategies. */
-export type StrategyName = 'round-robin' | 'weighted' | 'priority';
+export type StrategyName = 'round-robin' | 'weighted' | 'priority' | 'cost';
 
 /** Options shared by the built-in strategy factories. */
 export interface StrategyOptions {

@@ -61,5 +61,28 @@ export function weighted(options: StrategyOptions = {}): RoutingStrategy {
       }
       return ordered;
     },
+
+    peek<Candidate extends RoutingCandidate>(candidates: readonly Candidate[]): Candidate[] {
+      // What order() would do: rank by the current weight each candidate would reach on this call.
+      const ordered: Candidate[] = [];
+      for (const candidate of candidates) {
+        const state = stateFor(states, candidate.name, random, createState);
+        const projected = state.current + candidate.weight;
+        let position = ordered.length;
+        while (position > 0) {
+          const before = ordered[position - 1] as Candidate;
+          const beforeState = states.get(before.name) as WeightedState;
+          const beforeProjected = beforeState.current + before.weight;
+          if (
+            projected < beforeProjected ||
+            (projected === beforeProjected && state.rank >= beforeState.rank)
+          )
+            break;
+          position -= 1;
+        }
+        ordered.splice(position, 0, candidate);
+      }
+      return ordered;
+    },
   };
 }

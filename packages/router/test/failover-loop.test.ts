@@ -21,9 +21,15 @@ afterEach(async () => {
 });
 
 /** The loop a proxy runs: try the plan in order, report every attempt, stop at the first answer. */
-async function send(router: Router, origins: ReadonlyMap<string, string>, model: string) {
+async function send(
+  router: Router,
+  origins: ReadonlyMap<string, string>,
+  model: string,
+  sessionKey?: string,
+) {
+  const request = { model, sessionKey };
   const tried: string[] = [];
-  for (const name of router.plan({ model })) {
+  for (const name of router.plan(request)) {
     tried.push(name);
     let outcome: AttemptOutcome;
     try {
@@ -35,7 +41,7 @@ async function send(router: Router, origins: ReadonlyMap<string, string>, model:
     } catch {
       outcome = { result: 'failure', failure: 'connect' };
     }
-    router.report(name, outcome);
+    router.report(name, outcome, request);
     if (outcome.result === 'success') return { answeredBy: name, tried };
   }
   return { answeredBy: undefined, tried };
@@ -97,5 +103,44 @@ describe('a failover loop over real upstreams', () => {
       lastError: { kind: 'connect' },
     });
     expect(await send(router, origins, 'claude-haiku-5-5')).toEqual({ answeredBy: 'up', tried: ['up'] });
+  });
+
+  it('keeps sessions on the upstream that served them and moves them once when it fails', async () => {
+    let oneFails = false;
+    const one = await upstream((_, response) => {
+      response.writeHead(oneFails ? 500 : 200, { 'content-type': 'application/json' });
+      response.end('{}');
+    });
+    const two = await upstream((_, response) => response.end('{}'));
+    const origins = new Map([
+      ['one', one],
+      ['two', two],
+    ]);
+    const router = createRouter({
+      strategy: 'round-robin',
+      random: () => 0,
+      targets: [{ name: 'one' }, { name: 'two' }],
+    });
+    const sessions = ['s0', 's1', 's2', 's3'];
+    const homes: (string | undefined)[] = [];
+    for (const session of sessions)
+      homes.push((await send(router, origins, 'claude-opus-5-5', session)).answeredBy);
+    expect(homes).toEqual(['one', 'two', 'one', 'two']);
+    for (const [index, session] of sessions.entries()) {
+      expect(await send(router, origins, 'claude-opus-5-5', session)).toEqual({
+        answeredBy: homes[index],
+        tried: [homes[index]],
+      });
+    }
+
+    oneFails = true;
+    expect((await send(router, origins, 'claude-opus-5-5', 's0')).tried).toEqual(['one', 'two']);
+    oneFails = false;
+    // s0 moved to two and stays there; s2, never failed, stays on one.
+    const after: (string | undefined)[] = [];
+    for (const session of sessions)
+      after.push((await send(router, origins, 'claude-opus-5-5', session)).answeredBy);
+    expect(after).toEqual(['two', 'two', 'one', 'two']);
+    expect(router.affinityStats()).toMatchObject({ sessions: 4, moves: 1, misses: 4 });
   });
 });

@@ -74,10 +74,12 @@ describe('createLogger request lines', () => {
     });
     const info = jsonLogger('info');
     info.logger.request(record);
-    expect((info.entries()[0]?.attempts as Record<string, unknown>[])[0]).not.toHaveProperty('headers');
+    const infoAttempts = info.entries()[0]?.attempts as Record<string, unknown>[] | undefined;
+    expect(infoAttempts?.[0]).not.toHaveProperty('headers');
     const debug = jsonLogger('debug');
     debug.logger.request(record);
-    expect((debug.entries()[0]?.attempts as Record<string, unknown>[])[0]?.headers).toEqual({
+    const debugAttempts = debug.entries()[0]?.attempts as Record<string, unknown>[] | undefined;
+    expect(debugAttempts?.[0]?.headers).toEqual({
       'request-id': 'req_9',
       'x-api-key': '[redacted]',
       'x-other': '[redacted]',

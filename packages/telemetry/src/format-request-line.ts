@@ -1,7 +1,9 @@
 import type { RequestRecordLike } from './request-record-like.js';
 
 // Control characters in a client-chosen model or path would reach a terminal raw through the pretty output.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching C0/C1 control characters is the point
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: replacing C0/C1 control characters is the point
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/g;
 const maxModelLength = 64;
 

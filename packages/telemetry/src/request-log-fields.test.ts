@@ -13,7 +13,7 @@ describe('requestLogFields', () => {
           cacheReadInputTokens: 100,
           cacheCreation1hInputTokens: 7,
         },
-        attempts: [attemptRecord({ durationInMs: 3.14159, errorType: undefined })],
+        attempts: [attemptRecord({ durationInMs: 3.14209, errorType: undefined })],
       }),
     );
     expect(JSON.parse(JSON.stringify(fields))).toEqual({

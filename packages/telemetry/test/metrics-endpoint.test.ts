@@ -18,7 +18,7 @@ afterEach(async () => {
 
 /** Serves `render()` the way the CLI's `/metrics` route does. */
 async function serveMetrics(metrics: Metrics): Promise<string> {
-  server = createServer((request, response) => {
+  server = createServer((_request, response) => {
     metrics.render().then(
       (text) => {
         response.writeHead(200, { 'content-type': metrics.contentType });

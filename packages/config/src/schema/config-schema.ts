@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { evenWithFieldErrors } from './_fields.js';
 import { authSchema } from './auth-schema.js';
 import { healthSchema } from './health-schema.js';
+import { budgetSchema, ledgerSchema, pricingSchema } from './ledger-schema.js';
 import { providerSchema } from './provider-schema.js';
 import { routingSchema } from './routing-schema.js';
 import { serverSchema } from './server-schema.js';
@@ -19,6 +20,11 @@ export const configSchema = z
     auth: authSchema.prefault({}),
     routing: routingSchema.prefault({}),
     health: healthSchema.prefault({}),
+    ledger: ledgerSchema.prefault({}),
+    pricing: pricingSchema.prefault({}),
+    budgets: z.array(budgetSchema).prefault([]).meta({
+      description: 'Spend and token caps per UTC day and month, per provider or client key. Default [].',
+    }),
     providers: z
       .array(providerSchema, {
         error: (issue) =>

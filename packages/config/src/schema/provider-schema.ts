@@ -63,6 +63,30 @@ export const providerTimeoutsSchema = z
   })
   .meta({ description: 'Timeouts: milliseconds or durations such as "10s", "5m".' });
 
+const priceSchema = z
+  .strictObject({
+    input: z.number().min(0).optional(),
+    cache_write_5m: z.number().min(0).optional(),
+    cache_write_1h: z.number().min(0).optional(),
+    cache_read: z.number().min(0).optional(),
+    output: z.number().min(0).optional(),
+  })
+  .meta({ description: 'USD per million tokens; omitted fields keep the table price.' });
+
+/** `providers[].pricing:` — what this provider charges compared with the list prices. */
+const providerPricingSchema = z
+  .strictObject({
+    multiplier: z.number().min(0).default(1).meta({
+      description:
+        'Scales every list price: 0.6 for a reseller at 60%, 0 for a subscription with no marginal cost. Default 1.',
+    }),
+    models: z
+      .record(z.string().min(1), z.union([priceSchema, z.literal('free')]))
+      .prefault({})
+      .meta({ description: 'Per model glob: its price (USD per million tokens) or free. Default {}.' }),
+  })
+  .meta({ description: 'Provider pricing overrides.' });
+
 /** One entry of `providers:` — an Anthropic-compatible upstream. */
 export const providerSchema = z
   .strictObject({
@@ -120,6 +144,7 @@ export const providerSchema = z
       description: 'Renames the requested model for this provider: requested: upstream. Default {}.',
     }),
     timeouts: providerTimeoutsSchema.prefault({}),
+    pricing: providerPricingSchema.prefault({}),
   })
   .superRefine((provider, context) => {
     const { auth_type: authType, api_key: apiKey } = provider as { auth_type?: unknown; api_key?: unknown };

@@ -1,0 +1,56 @@
+import type { Database } from 'better-sqlite3';
+
+/** Bumped on every incompatible change; a file written by a newer ccb is refused rather than misread. */
+export const schemaVersion = 1;
+
+const createStatements = `
+CREATE TABLE IF NOT EXISTS requests (
+  id INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  request_id TEXT NOT NULL,
+  client_key_id TEXT NOT NULL,
+  session_id TEXT,
+  provider TEXT,
+  model_requested TEXT,
+  model_sent TEXT,
+  status INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_creation_input_tokens INTEGER NOT NULL,
+  cache_read_input_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  duration_ms REAL NOT NULL,
+  ttfb_ms REAL,
+  stream INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_time ON requests (time_ms);
+CREATE INDEX IF NOT EXISTS requests_provider_time ON requests (provider, time_ms);
+CREATE INDEX IF NOT EXISTS requests_key_time ON requests (client_key_id, time_ms);
+`;
+
+/** Positional, in the order `insertValues` binds them. */
+export const insertSql = `INSERT INTO requests (
+  time_ms, request_id, client_key_id, session_id, provider, model_requested, model_sent, status, attempts,
+  input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd, duration_ms,
+  ttfb_ms, stream
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/**
+ * Sets the pragmas and creates the schema. WAL lets reports read while the proxy writes, and with
+ * `synchronous = NORMAL` a committed batch survives a process crash (only an OS crash can lose the last commits).
+ */
+export function prepareSchema(database: Database): void {
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  // A second writer (another ccb on the same file) blocks the event loop while it waits, so keep the wait short.
+  database.pragma('busy_timeout = 1000');
+  const version = database.pragma('user_version', { simple: true }) as number;
+  if (version > schemaVersion) {
+    throw new Error(
+      `the file has schema version ${version}; this ccb reads up to ${schemaVersion}, upgrade ccb`,
+    );
+  }
+  database.exec(createStatements);
+  if (version < schemaVersion) database.pragma(`user_version = ${schemaVersion}`);
+}

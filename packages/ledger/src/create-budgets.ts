@@ -1,0 +1,283 @@
+import { checkNumberOption } from './_check-option.js';
+import { formatInteger, formatUsd } from './_format-number.js';
+import { type UtcWindows, utcWindows } from './_utc-windows.js';
+import { type BudgetStore, createMemoryBudgetStore } from './budget-store.js';
+import type { Ledger } from './create-ledger.js';
+import { LedgerError } from './ledger-error.js';
+
+/** Spending caps of one provider or client key; windows are the UTC calendar day and month. Give at least one cap. */
+export interface Budget {
+  readonly scope: 'provider' | 'key';
+  /** Provider name, or client key fingerprint; `'*'` (scope `key` only) = every key, each on its own. */
+  readonly name: string;
+  /** USD per UTC day. */
+  readonly dailyUsd?: number;
+  /** USD per UTC calendar month. */
+  readonly monthlyUsd?: number;
+  /** Tokens (input + cache writes + cache reads + output) per UTC day. */
+  readonly dailyTokens?: number;
+  /** Tokens per UTC calendar month. */
+  readonly monthlyTokens?: number;
+}
+
+/** Options of {@link createBudgets}. */
+export interface BudgetsOptions {
+  readonly budgets: readonly Budget[];
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Where the current day's and month's spend is read back from, so budgets survive a restart. */
+  readonly ledger?: Pick<Ledger, 'spend'>;
+  /** Counter storage. Default {@link createMemoryBudgetStore}. */
+  readonly store?: BudgetStore;
+  /** Receives ledger read failures while restoring a key first seen after start. Default: `process.emitWarning`. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Spend of one finished request. Pass what the ledger records: `costUsd` in USD and `tokens` = {@link usageTokens}. */
+export interface BudgetEntry {
+  readonly provider?: string | null | undefined;
+  readonly keyId?: string | null | undefined;
+  readonly costUsd: number;
+  readonly tokens: number;
+}
+
+/** The verdict of {@link Budgets.check}. */
+export type BudgetCheck =
+  | { readonly exceeded: false }
+  | {
+      readonly exceeded: true;
+      /** Which cap, for logs and error messages, e.g. `daily spend of provider x ($5.00)`. */
+      readonly budget: string;
+      /** When that window ends, ms since the epoch (the latest of the exceeded caps). */
+      readonly resetsAt: number;
+    };
+
+/** One cap of one provider or key, as {@link Budgets.snapshot} reports it. */
+export interface BudgetStatus {
+  readonly scope: 'provider' | 'key';
+  /** Provider name or key fingerprint (each key of a `'*'` budget has its own status once seen). */
+  readonly name: string;
+  readonly window: 'day' | 'month';
+  readonly metric: 'usd' | 'tokens';
+  readonly limit: number;
+  readonly used: number;
+  /** End of the current window, ms since the epoch. */
+  readonly resetsAt: number;
+  readonly exceeded: boolean;
+  /** The same description `check` gives. */
+  readonly budget: string;
+}
+
+/** Budget windows and their counters. */
+export interface Budgets {
+  /** Counts one request's spend toward every budget of its provider and key. */
+  add(entry: BudgetEntry): void;
+  /** Whether a cap of `name` is used up (spend ≥ limit) in the current window. Unbudgeted names never are. */
+  check(scope: 'provider' | 'key', name: string): BudgetCheck;
+  /** Every cap with its current use. */
+  snapshot(): BudgetStatus[];
+}
+
+interface Cap {
+  readonly window: 'day' | 'month';
+  readonly metric: 'usd' | 'tokens';
+  readonly limit: number;
+}
+
+interface Subject {
+  readonly scope: 'provider' | 'key';
+  readonly name: string;
+  readonly caps: readonly Cap[];
+  readonly dayCounter: string;
+  readonly monthCounter: string;
+}
+
+const notExceeded: BudgetCheck = Object.freeze({ exceeded: false });
+
+const capFields = [
+  ['dailyUsd', 'day', 'usd'],
+  ['monthlyUsd', 'month', 'usd'],
+  ['dailyTokens', 'day', 'tokens'],
+  ['monthlyTokens', 'month', 'tokens'],
+] as const;
+
+function invalidBudget(index: number, problem: string): LedgerError {
+  return new LedgerError('CCB_LEDGER_INVALID_OPTIONS', `createBudgets: budgets[${index}] ${problem}`);
+}
+
+function capsOf(budget: Budget, index: number): Cap[] {
+  if (typeof budget !== 'object' || budget === null) throw invalidBudget(index, 'must be an object');
+  if (budget.scope !== 'provider' && budget.scope !== 'key') {
+    throw invalidBudget(index, `scope must be 'provider' or 'key', got ${String(budget.scope)}`);
+  }
+  if (typeof budget.name !== 'string' || budget.name === '')
+    throw invalidBudget(index, 'name must be a non-empty string');
+  if (budget.name === '*' && budget.scope !== 'key')
+    throw invalidBudget(index, "name '*' is only for scope 'key'");
+  const caps: Cap[] = [];
+  for (const [field, window, metric] of capFields) {
+    const limit = budget[field];
+    if (limit === undefined) continue;
+    checkNumberOption(`createBudgets: budgets[${index}]`, field, limit, { minimum: 0 });
+    caps.push({ window, metric, limit });
+  }
+  if (caps.length === 0) {
+    throw invalidBudget(index, 'has no cap; set dailyUsd, monthlyUsd, dailyTokens or monthlyTokens');
+  }
+  return caps;
+}
+
+function describe(cap: Cap, subject: Subject): string {
+  const window = cap.window === 'day' ? 'daily' : 'monthly';
+  const limit = cap.metric === 'usd' ? formatUsd(cap.limit) : `${formatInteger(cap.limit)} tokens`;
+  return `${window} ${cap.metric === 'usd' ? 'spend' : 'tokens'} of ${subject.scope} ${subject.name} (${limit})`;
+}
+
+/**
+ * Creates budget counters for the given caps. Windows are the UTC calendar day and month and reset at their
+ * boundary. With a `ledger`, the spend of the current day and month up to now is read back at creation (for a key
+ * under a `'*'` budget: when the key is first seen), so budgets survive a restart without counting twice.
+ *
+ * @throws {LedgerError} `CCB_LEDGER_INVALID_OPTIONS` for a malformed budget; the ledger's errors while restoring.
+ */
+export function createBudgets(options: BudgetsOptions): Budgets {
+  if (!Array.isArray(options?.budgets)) {
+    throw new LedgerError('CCB_LEDGER_INVALID_OPTIONS', 'createBudgets: budgets must be a list');
+  }
+  const now = options.now ?? Date.now;
+  const store = options.store ?? createMemoryBudgetStore();
+  const ledger = options.ledger;
+  const onError = options.onError ?? ((error: unknown) => process.emitWarning(error as Error));
+  const createdAtMs = now();
+  let windows: UtcWindows = utcWindows(createdAtMs);
+
+  const providerCaps = new Map<string, Cap[]>();
+  const keyCaps = new Map<string, Cap[]>();
+  const everyKeyCaps: Cap[] = [];
+  options.budgets.forEach((budget, index) => {
+    const caps = capsOf(budget, index);
+    if (budget.scope === 'key' && budget.name === '*') {
+      everyKeyCaps.push(...caps);
+      return;
+    }
+    const byName = budget.scope === 'provider' ? providerCaps : keyCaps;
+    byName.set(budget.name, [...(byName.get(budget.name) ?? []), ...caps]);
+  });
+
+  const providers = new Map<string, Subject>();
+  const keys = new Map<string, Subject>();
+
+  function currentWindows(): UtcWindows {
+    const time = now();
+    if (time >= windows.dayEndMs || time < windows.dayStartMs) windows = utcWindows(time);
+    return windows;
+  }
+
+  function restore(subject: Subject): void {
+    if (ledger === undefined) return;
+    const { dayStartMs, monthStartMs } = currentWindows();
+    // Only what happened before this process started: later requests come through `add`.
+    const restoreWindow = (counter: string, sinceMs: number) => {
+      if (sinceMs >= createdAtMs) return;
+      const spent = ledger.spend({ scope: subject.scope, name: subject.name, sinceMs, untilMs: createdAtMs });
+      if (spent.costUsd !== 0 || spent.tokens !== 0) store.add(counter, sinceMs, spent.costUsd, spent.tokens);
+    };
+    restoreWindow(subject.dayCounter, dayStartMs);
+    restoreWindow(subject.monthCounter, monthStartMs);
+  }
+
+  function subjectOf(scope: 'provider' | 'key', name: string, caps: readonly Cap[]): Subject {
+    return { scope, name, caps, dayCounter: `${scope}:${name}:day`, monthCounter: `${scope}:${name}:month` };
+  }
+
+  for (const [name, caps] of providerCaps) {
+    const subject = subjectOf('provider', name, caps);
+    providers.set(name, subject);
+    restore(subject);
+  }
+  for (const [name, caps] of keyCaps) {
+    const subject = subjectOf('key', name, [...caps, ...everyKeyCaps]);
+    keys.set(name, subject);
+    restore(subject);
+  }
+
+  function keySubject(keyId: string): Subject | undefined {
+    const known = keys.get(keyId);
+    if (known !== undefined || everyKeyCaps.length === 0) return known;
+    const subject = subjectOf('key', keyId, everyKeyCaps);
+    keys.set(keyId, subject);
+    try {
+      restore(subject);
+    } catch (error) {
+      // Budgets sit on the request path: a failed read-back must not fail the request.
+      onError(error);
+    }
+    return subject;
+  }
+
+  function used(subject: Subject, cap: Cap, current: UtcWindows): number {
+    const totals =
+      cap.window === 'day'
+        ? store.read(subject.dayCounter, current.dayStartMs)
+        : store.read(subject.monthCounter, current.monthStartMs);
+    return cap.metric === 'usd' ? totals.costUsd : totals.tokens;
+  }
+
+  function resetsAt(cap: Cap, current: UtcWindows): number {
+    return cap.window === 'day' ? current.dayEndMs : current.monthEndMs;
+  }
+
+  function addTo(subject: Subject, entry: BudgetEntry, current: UtcWindows): void {
+    store.add(subject.dayCounter, current.dayStartMs, entry.costUsd, entry.tokens);
+    store.add(subject.monthCounter, current.monthStartMs, entry.costUsd, entry.tokens);
+  }
+
+  return {
+    add(entry) {
+      const current = currentWindows();
+      if (entry.provider != null) {
+        const subject = providers.get(entry.provider);
+        if (subject !== undefined) addTo(subject, entry, current);
+      }
+      if (entry.keyId != null) {
+        const subject = keySubject(entry.keyId);
+        if (subject !== undefined) addTo(subject, entry, current);
+      }
+    },
+    check(scope, name) {
+      const subject = scope === 'provider' ? providers.get(name) : keySubject(name);
+      if (subject === undefined) return notExceeded;
+      const current = currentWindows();
+      let exceeded: Cap | undefined;
+      for (const cap of subject.caps) {
+        if (used(subject, cap, current) < cap.limit) continue;
+        if (exceeded === undefined || resetsAt(cap, current) > resetsAt(exceeded, current)) exceeded = cap;
+      }
+      if (exceeded === undefined) return notExceeded;
+      return { exceeded: true, budget: describe(exceeded, subject), resetsAt: resetsAt(exceeded, current) };
+    },
+    snapshot() {
+      const current = currentWindows();
+      const statuses: BudgetStatus[] = [];
+      for (const subjects of [providers, keys]) {
+        for (const subject of subjects.values()) {
+          for (const cap of subject.caps) {
+            const spent = used(subject, cap, current);
+            statuses.push({
+              scope: subject.scope,
+              name: subject.name,
+              window: cap.window,
+              metric: cap.metric,
+              limit: cap.limit,
+              used: spent,
+              resetsAt: resetsAt(cap, current),
+              exceeded: spent >= cap.limit,
+              budget: describe(cap, subject),
+            });
+          }
+        }
+      }
+      return statuses;
+    },
+  };
+}

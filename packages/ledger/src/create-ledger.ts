@@ -1,0 +1,281 @@
+import type { Statement } from 'better-sqlite3';
+import { checkNumberOption } from './_check-option.js';
+import { openLedgerDatabase } from './_open-ledger-database.js';
+import { type UsageSqlRow, usageSql } from './_usage-sql.js';
+import { causeMessage, LedgerError } from './ledger-error.js';
+import {
+  cacheHitRate,
+  type LedgerRow,
+  type UsageDimension,
+  type UsageQuery,
+  type UsageRow,
+  usageDimensions,
+} from './ledger-row.js';
+
+/** Options of {@link createLedger}. */
+export interface LedgerOptions {
+  /** SQLite file (its directory is created when missing), or `':memory:'` for a ledger that dies with the process. */
+  readonly path: string;
+  /** How long recorded rows may wait in memory before one transaction writes them, in ms. Default 1000. */
+  readonly batchIntervalMs?: number;
+  /** Rows older than this many days are deleted at open and then hourly. Default 30; `Infinity` keeps everything. */
+  readonly retentionDays?: number;
+  /** Clock for retention, in ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Once this many rows wait, a flush runs on the next turn of the event loop (never inside `record`). Default 1000. */
+  readonly maxBatchRows?: number;
+  /** While writes fail, rows are kept for the next flush up to this many; the oldest beyond it are dropped. Default 100000. */
+  readonly maxPendingRows?: number;
+  /** Receives failures of background flushes and prunes (`CCB_LEDGER_WRITE_FAILED`). Default: `process.emitWarning`. */
+  readonly onError?: (error: LedgerError) => void;
+}
+
+/** Which spend {@link Ledger.spend} sums. */
+export interface SpendQuery {
+  readonly scope: 'provider' | 'key';
+  /** Provider name, or client key fingerprint. */
+  readonly name: string;
+  /** Start, inclusive, ms since the epoch. */
+  readonly sinceMs: number;
+  /** End, exclusive, ms since the epoch; default: no end. */
+  readonly untilMs?: number;
+}
+
+/** Summed spend: USD, and tokens as {@link usageTokens} counts them (input + cache writes + cache reads + output). */
+export interface SpendTotals {
+  readonly costUsd: number;
+  readonly tokens: number;
+}
+
+/** The usage and cost ledger. Synchronous: SQLite calls are fast, and only `flush` writes. */
+export interface Ledger {
+  /**
+   * Queues a row; it is written by the next batch (within `batchIntervalMs`). Never touches the disk, so the
+   * request never waits for it. The row is kept by reference until then: do not mutate it.
+   * @throws {LedgerError} `CCB_LEDGER_CLOSED` after `close()`.
+   */
+  record(row: LedgerRow): void;
+  /**
+   * Writes every queued row now, in one transaction.
+   * @throws {LedgerError} `CCB_LEDGER_WRITE_FAILED` (the rows stay queued), `CCB_LEDGER_CLOSED`.
+   */
+  flush(): void;
+  /** Usage grouped by one dimension, most expensive first (`day`: oldest first). Flushes first. */
+  query(options: UsageQuery): UsageRow[];
+  /** Total spend of one provider or client key in a range, e.g. to restore budget windows. Flushes first. */
+  spend(options: SpendQuery): SpendTotals;
+  /** Deletes rows older than `retentionDays` and returns how many. */
+  prune(): number;
+  /** Flushes, stops the timers and closes the file. Idempotent. Call it on shutdown: queued rows are lost otherwise. */
+  close(): void;
+}
+
+const dayInMs = 86_400_000;
+const pruneIntervalMs = 3_600_000;
+
+function defaultOnError(error: LedgerError): void {
+  process.emitWarning(error);
+}
+
+/**
+ * Opens (or creates) the ledger at `options.path`: WAL mode, indexes on time, provider and key, a prune at open.
+ * Rows are batched in memory and written in one transaction every `batchIntervalMs` by an `unref`ed timer, so a
+ * crash loses at most the last interval.
+ *
+ * @throws {LedgerError} `CCB_LEDGER_INVALID_OPTIONS`, `CCB_LEDGER_OPEN_FAILED`.
+ */
+export function createLedger(options: LedgerOptions): Ledger {
+  const where = 'createLedger';
+  if (typeof options?.path !== 'string') {
+    throw new LedgerError('CCB_LEDGER_INVALID_OPTIONS', `${where}: path must be a file path or ':memory:'`);
+  }
+  const batchIntervalMs = checkNumberOption(where, 'batchIntervalMs', options.batchIntervalMs ?? 1000, {
+    minimum: 0,
+    exclusive: true,
+  });
+  const retentionDays = checkNumberOption(where, 'retentionDays', options.retentionDays ?? 30, {
+    minimum: 0,
+    exclusive: true,
+    allowInfinity: true,
+  });
+  const maxBatchRows = checkNumberOption(where, 'maxBatchRows', options.maxBatchRows ?? 1000, {
+    minimum: 1,
+    integer: true,
+  });
+  const maxPendingRows = checkNumberOption(where, 'maxPendingRows', options.maxPendingRows ?? 100_000, {
+    minimum: 1,
+    integer: true,
+  });
+  const now = options.now ?? Date.now;
+  const onError = options.onError ?? defaultOnError;
+
+  const { database, insertBatch, deleteOlder, providerSpend, keySpend } = openLedgerDatabase(options.path);
+  const usageStatements = new Map<UsageDimension, Statement>();
+
+  let pending: LedgerRow[] = [];
+  let closed = false;
+  let batchTimer: NodeJS.Timeout | undefined;
+  let earlyFlush: NodeJS.Immediate | undefined;
+
+  function closedError(): LedgerError {
+    return new LedgerError('CCB_LEDGER_CLOSED', `The ledger at ${options.path} is closed; create a new one.`);
+  }
+
+  function flushInBackground(): void {
+    if (closed) return;
+    try {
+      flush();
+    } catch (error) {
+      onError(error as LedgerError);
+    }
+  }
+
+  function armBatchTimer(): void {
+    if (batchTimer !== undefined) return;
+    batchTimer = setTimeout(flushInBackground, batchIntervalMs);
+    batchTimer.unref();
+  }
+
+  function flush(): void {
+    if (closed) throw closedError();
+    if (batchTimer !== undefined) {
+      clearTimeout(batchTimer);
+      batchTimer = undefined;
+    }
+    if (earlyFlush !== undefined) {
+      clearImmediate(earlyFlush);
+      earlyFlush = undefined;
+    }
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    try {
+      insertBatch(batch);
+    } catch (cause) {
+      // `flush` is synchronous, so nothing was recorded meanwhile: the failed batch is the whole queue.
+      const dropped = Math.max(0, batch.length - maxPendingRows);
+      pending = dropped === 0 ? batch : batch.slice(dropped);
+      armBatchTimer();
+      const reason = causeMessage(cause);
+      throw new LedgerError(
+        'CCB_LEDGER_WRITE_FAILED',
+        `Cannot write ${batch.length} rows to the ledger at ${options.path}: ${reason}; ` +
+          `${pending.length} rows kept for the next flush${dropped === 0 ? '' : `, ${dropped} oldest dropped`}.`,
+        { cause },
+      );
+    }
+  }
+
+  function flushBeforeReading(): void {
+    try {
+      flush();
+    } catch (error) {
+      if (LedgerError.is(error, 'CCB_LEDGER_CLOSED')) throw error;
+      // The report still answers from what is on disk; the failure goes where background failures go.
+      onError(error as LedgerError);
+    }
+  }
+
+  function queryFailed(what: string, cause: unknown): LedgerError {
+    const reason = causeMessage(cause);
+    return new LedgerError(
+      'CCB_LEDGER_QUERY_FAILED',
+      `Cannot read ${what} from the ledger at ${options.path}: ${reason}`,
+      { cause },
+    );
+  }
+
+  function prune(): number {
+    if (closed) throw closedError();
+    if (retentionDays === Number.POSITIVE_INFINITY) return 0;
+    try {
+      return deleteOlder.run(now() - retentionDays * dayInMs).changes;
+    } catch (cause) {
+      const reason = causeMessage(cause);
+      throw new LedgerError(
+        'CCB_LEDGER_WRITE_FAILED',
+        `Cannot prune the ledger at ${options.path}: ${reason}`,
+        { cause },
+      );
+    }
+  }
+
+  try {
+    prune();
+  } catch (error) {
+    database.close();
+    throw new LedgerError('CCB_LEDGER_OPEN_FAILED', (error as LedgerError).message, { cause: error });
+  }
+  const pruneTimer = setInterval(() => {
+    try {
+      prune();
+    } catch (error) {
+      onError(error as LedgerError);
+    }
+  }, pruneIntervalMs);
+  pruneTimer.unref();
+
+  return {
+    record(row) {
+      if (closed) throw closedError();
+      pending.push(row);
+      if (pending.length >= maxBatchRows) {
+        if (earlyFlush === undefined) earlyFlush = setImmediate(flushInBackground).unref();
+      } else if (batchTimer === undefined) {
+        armBatchTimer();
+      }
+    },
+    flush,
+    query({ sinceMs, untilMs, by }) {
+      if (!usageDimensions.includes(by)) {
+        throw new LedgerError(
+          'CCB_LEDGER_INVALID_OPTIONS',
+          `query: by must be one of ${usageDimensions.join(', ')}, got ${String(by)}`,
+        );
+      }
+      flushBeforeReading();
+      let statement = usageStatements.get(by);
+      if (statement === undefined) {
+        statement = database.prepare(usageSql(by));
+        usageStatements.set(by, statement);
+      }
+      let rows: UsageSqlRow[];
+      try {
+        rows = statement.all(sinceMs, untilMs ?? Number.MAX_SAFE_INTEGER) as UsageSqlRow[];
+      } catch (cause) {
+        throw queryFailed(`usage by ${by}`, cause);
+      }
+      return rows.map((row) => ({
+        key: row.key,
+        requests: row.requests,
+        inputTokens: row.inputTokens,
+        outputTokens: row.outputTokens,
+        cacheCreationInputTokens: row.cacheCreationInputTokens,
+        cacheReadInputTokens: row.cacheReadInputTokens,
+        cacheHitRate: cacheHitRate(row.inputTokens, row.cacheCreationInputTokens, row.cacheReadInputTokens),
+        costUsd: row.costUsd,
+      }));
+    },
+    spend({ scope, name, sinceMs, untilMs }) {
+      flushBeforeReading();
+      const statement = scope === 'provider' ? providerSpend : keySpend;
+      try {
+        const totals = statement.get(name, sinceMs, untilMs ?? Number.MAX_SAFE_INTEGER) as SpendTotals;
+        return { costUsd: totals.costUsd, tokens: totals.tokens };
+      } catch (cause) {
+        throw queryFailed(`the spend of ${scope} ${name}`, cause);
+      }
+    },
+    prune,
+    close() {
+      if (closed) return;
+      clearInterval(pruneTimer);
+      try {
+        flush();
+      } finally {
+        closed = true;
+        database.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { readRequestBodyInfo } from './request-body-info.js';
+
+const body = (fields: Record<string, unknown>) => Buffer.from(JSON.stringify(fields));
+
+describe('readRequestBodyInfo', () => {
+  it('reads model, stream and thinking', () => {
+    const info = readRequestBodyInfo(
+      body({ model: 'm', stream: true, thinking: { type: 'adaptive' }, messages: [] }),
+    );
+    expect(info).toMatchObject({ model: 'm', stream: true, thinking: true });
+    expect(readRequestBodyInfo(body({ model: 'm', thinking: { type: 'disabled' } }))?.thinking).toBe(false);
+  });
+
+  it('takes the session from the JSON inside metadata.user_id, or the session header first', () => {
+    const userId = JSON.stringify({ device_id: 'd', account_uuid: '', session_id: 'sess-1' });
+    expect(readRequestBodyInfo(body({ metadata: { user_id: userId } }))?.sessionKey).toBe('sess-1');
+    expect(readRequestBodyInfo(body({ metadata: { user_id: userId } }), 'sess-header')?.sessionKey).toBe(
+      'sess-header',
+    );
+    expect(readRequestBodyInfo(body({ metadata: { user_id: 'user_abc_session_x' } }))?.sessionKey).toBe(
+      'user_abc_session_x',
+    );
+  });
+
+  it('falls back to a hash that survives new turns and moving cache_control markers', () => {
+    const system = [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }];
+    const first = {
+      role: 'user',
+      content: [{ type: 'text', text: 'fix the bug', cache_control: { type: 'ephemeral' } }],
+    };
+    const turn1 = readRequestBodyInfo(body({ system, messages: [first] }))?.sessionKey;
+    const turn2 = readRequestBodyInfo(
+      body({
+        system,
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'fix the bug' }] },
+          { role: 'assistant', content: 'done' },
+          { role: 'user', content: [{ type: 'text', text: 'thanks', cache_control: { type: 'ephemeral' } }] },
+        ],
+      }),
+    )?.sessionKey;
+    expect(turn1).toMatch(/^h:/);
+    expect(turn2).toBe(turn1);
+    const other = readRequestBodyInfo(
+      body({ system, messages: [{ role: 'user', content: 'another task' }] }),
+    )?.sessionKey;
+    expect(other).not.toBe(turn1);
+  });
+
+  it('refuses what is not a JSON object', () => {
+    expect(readRequestBodyInfo(Buffer.from('[1]'))).toBeUndefined();
+    expect(readRequestBodyInfo(Buffer.from('{'))).toBeUndefined();
+  });
+});

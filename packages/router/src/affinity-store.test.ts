@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryAffinityStore } from './affinity-store.js';
+import { RouterError } from './router-error.js';
+
+function setup(options: { ttlMs?: number; maxSessions?: number } = {}) {
+  let nowInMs = 1_000_000;
+  const store = createMemoryAffinityStore({ ...options, now: () => nowInMs });
+  return {
+    store,
+    advance(milliseconds: number) {
+      nowInMs += milliseconds;
+    },
+  };
+}
+
+describe('createMemoryAffinityStore', () => {
+  it('returns the provider bound to a key and forgets deleted keys', () => {
+    const { store } = setup();
+    expect(store.get('s1')).toBeUndefined();
+    store.set('s1', 'a');
+    store.set('s2', 'b');
+    store.set('s1', 'c');
+    expect(store.get('s1')).toBe('c');
+    expect(store.get('s2')).toBe('b');
+    store.delete('s2');
+    expect(store.get('s2')).toBeUndefined();
+    expect(store.size?.()).toBe(1);
+  });
+
+  it('expires a binding ttlMs after its last use, not after its creation', () => {
+    const { store, advance } = setup({ ttlMs: 1_000 });
+    store.set('s1', 'a');
+    advance(999);
+    expect(store.get('s1')).toBe('a');
+    advance(999);
+    expect(store.get('s1')).toBe('a');
+    advance(1_000);
+    expect(store.get('s1')).toBeUndefined();
+    expect(store.size?.()).toBe(0);
+  });
+
+  it('evicts the least recently used binding when full', () => {
+    const { store } = setup({ maxSessions: 3 });
+    store.set('s1', 'a');
+    store.set('s2', 'a');
+    store.set('s3', 'a');
+    expect(store.get('s1')).toBe('a');
+    store.set('s4', 'b');
+    expect(store.get('s2')).toBeUndefined();
+    expect(store.get('s1')).toBe('a');
+    expect(store.get('s3')).toBe('a');
+    expect(store.get('s4')).toBe('b');
+    expect(store.size?.()).toBe(3);
+  });
+
+  it('drops expired bindings before evicting live ones', () => {
+    const { store, advance } = setup({ ttlMs: 1_000, maxSessions: 3 });
+    store.set('old-1', 'a');
+    store.set('old-2', 'a');
+    advance(500);
+    store.set('live', 'b');
+    advance(600);
+    store.set('new', 'c');
+    expect(store.size?.()).toBe(2);
+    expect(store.get('live')).toBe('b');
+    expect(store.get('new')).toBe('c');
+  });
+
+  it('stays bounded under many sessions', () => {
+    const { store } = setup({ maxSessions: 100 });
+    for (let session = 0; session < 10_000; session++) store.set(`s${session}`, 'a');
+    expect(store.size?.()).toBe(100);
+    expect(store.get('s9999')).toBe('a');
+    expect(store.get('s9899')).toBeUndefined();
+  });
+
+  it.each([
+    ['a zero ttlMs', { ttlMs: 0 }],
+    ['a NaN ttlMs', { ttlMs: Number.NaN }],
+    ['a zero maxSessions', { maxSessions: 0 }],
+    ['a fractional maxSessions', { maxSessions: 1.5 }],
+  ])('rejects %s with CCB_ROUTER_INVALID_OPTIONS', (_, options) => {
+    let caught: unknown;
+    try {
+      createMemoryAffinityStore(options);
+    } catch (error) {
+      caught = error;
+    }
+    expect(RouterError.is(caught) && caught.code).toBe('CCB_ROUTER_INVALID_OPTIONS');
+  });
+});

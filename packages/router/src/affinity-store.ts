@@ -1,0 +1,113 @@
+import { RouterError } from './router-error.js';
+
+/**
+ * Where session bindings (session key → provider name) live. Synchronous because `route()` reads it on every
+ * request; a shared store keeps a local copy and replicates in the background. Expiry and eviction are the
+ * store's business: the router only reads, writes and deletes.
+ */
+export interface AffinityStore {
+  /** The provider bound to `key`, or `undefined` when none (or expired). A read counts as use (LRU, TTL). */
+  get(key: string): string | undefined;
+  /** Binds `key` to `provider`, replacing any binding. */
+  set(key: string, provider: string): void;
+  delete(key: string): void;
+  /** Live bindings, for `affinityStats()`. Optional: stores without it report `sessions: 0`. */
+  size?(): number;
+}
+
+/** Options of {@link createMemoryAffinityStore}. */
+export interface MemoryAffinityStoreOptions {
+  /**
+   * How long a binding outlives its last use, in ms. Default `3_600_000` (1 h, the longest prompt-cache TTL;
+   * past it the provider's cache is cold anyway, so the binding is worthless).
+   */
+  readonly ttlMs?: number;
+  /** Most bindings kept; the least recently used goes first. Default `10_000`. */
+  readonly maxSessions?: number;
+  /** Clock in ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+interface Binding {
+  provider: string;
+  expiresAt: number;
+}
+
+/** Defaults shared with the router's `affinity` option. */
+export const defaultAffinityTtlMs = 3_600_000;
+export const defaultMaxSessions = 10_000;
+
+/**
+ * An in-process {@link AffinityStore}: a `Map` kept in least-recently-used order (a use moves the entry to the
+ * end), so eviction takes the first entry and every operation is O(1). A binding expires `ttlMs` after its
+ * last use. Because every use also pushes the expiry out by the same `ttlMs`, the map is in expiry order too,
+ * and expired entries are dropped from its front as new ones arrive: memory stays bounded by live sessions.
+ * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for a non-positive `ttlMs` or `maxSessions`.
+ */
+export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = {}): AffinityStore {
+  const ttlMs = options.ttlMs ?? defaultAffinityTtlMs;
+  const maxSessions = options.maxSessions ?? defaultMaxSessions;
+  const now = options.now ?? Date.now;
+  validateAffinityLimits(ttlMs, maxSessions, 'createMemoryAffinityStore');
+  const bindings = new Map<string, Binding>();
+
+  function dropExpired(nowInMs: number): void {
+    for (const [key, binding] of bindings) {
+      if (binding.expiresAt > nowInMs) return;
+      bindings.delete(key);
+    }
+  }
+
+  return {
+    get(key) {
+      const binding = bindings.get(key);
+      if (binding === undefined) return undefined;
+      const nowInMs = now();
+      bindings.delete(key);
+      if (binding.expiresAt <= nowInMs) return undefined;
+      binding.expiresAt = nowInMs + ttlMs;
+      bindings.set(key, binding);
+      return binding.provider;
+    },
+    set(key, provider) {
+      const nowInMs = now();
+      const binding = bindings.get(key);
+      if (binding !== undefined) {
+        bindings.delete(key);
+        binding.provider = provider;
+        binding.expiresAt = nowInMs + ttlMs;
+        bindings.set(key, binding);
+        return;
+      }
+      dropExpired(nowInMs);
+      if (bindings.size >= maxSessions) {
+        const leastRecent = bindings.keys().next();
+        if (leastRecent.done !== true) bindings.delete(leastRecent.value);
+      }
+      bindings.set(key, { provider, expiresAt: nowInMs + ttlMs });
+    },
+    delete(key) {
+      bindings.delete(key);
+    },
+    size() {
+      dropExpired(now());
+      return bindings.size;
+    },
+  };
+}
+
+/** @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` naming the field out of range. */
+export function validateAffinityLimits(ttlMs: number, maxSessions: number, where: string): void {
+  if (typeof ttlMs !== 'number' || Number.isNaN(ttlMs) || ttlMs <= 0) {
+    throw new RouterError(
+      'CCB_ROUTER_INVALID_OPTIONS',
+      `${where}: ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}.`,
+    );
+  }
+  if (!Number.isInteger(maxSessions) || maxSessions < 1) {
+    throw new RouterError(
+      'CCB_ROUTER_INVALID_OPTIONS',
+      `${where}: maxSessions must be a positive integer, got ${String(maxSessions)}.`,
+    );
+  }
+}
