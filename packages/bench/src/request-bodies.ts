@@ -41,7 +41,8 @@ const messagesPath = '/v1/messages?beta=true';
 /** Alternating user and assistant turns of about `targetBytes` of JSON in all, ending on a user turn. */
 function conversationOfSize(targetBytes: number): { role: string; content: string }[] {
   // Plain prose without characters JSON must escape, so the body is as long as it looks.
-  const paragraph = 'The quick brown fox jumps over the lazy dog while the build runs its tests again. '.repeat(40);
+  const paragraph =
+    'The quick brown fox jumps over the lazy dog while the build runs its tests again. '.repeat(40);
   const messages: { role: string; content: string }[] = [];
   let size = 0;
   while (size < targetBytes) {

@@ -3,9 +3,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResults } from './bench-results.js';
-import { evaluateGoals, type GoalCheck } from './evaluate-goals.js';
+import { evaluateGoals } from './evaluate-goals.js';
+import { formatGoals } from './format-goals.js';
 import { formatScenarioTable } from './format-scenario-table.js';
-import { formatTable } from './format-table.js';
 import type { BenchOptions } from './parse-bench-args.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { resolveCliPath } from './resolve-cli-path.js';
@@ -24,28 +24,6 @@ export interface RunBenchContext {
   readonly print: (text: string) => void;
   /** Progress lines. */
   readonly progress: (text: string) => void;
-}
-
-const statusMark = { met: 'met', missed: 'MISSED', 'not measured': 'n/a' } as const;
-
-/** The goals as a plain-text table, one line per check. */
-export function formatGoals(checks: readonly GoalCheck[]): string {
-  return formatTable(
-    [
-      { header: 'result', align: 'left' },
-      { header: 'goal', align: 'left' },
-      { header: 'scenario', align: 'left' },
-      { header: 'measured', align: 'left' },
-      { header: 'limit', align: 'left' },
-    ],
-    checks.map((check) => [
-      statusMark[check.status],
-      check.goal,
-      check.scenario,
-      check.measured,
-      check.limit,
-    ]),
-  );
 }
 
 function builtScript(name: string): string {

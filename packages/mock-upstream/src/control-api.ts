@@ -2,6 +2,7 @@ import { parseFault } from './fault.js';
 import type { Exchange, MockContext } from './mock-context.js';
 import { sendBody, sendError } from './mock-context.js';
 import { MockUpstreamError } from './mock-upstream-error.js';
+import { emptyPromptCacheStats } from './prompt-cache.js';
 
 /** Path prefix of the runtime control API; never recorded, never faulted, never authenticated. */
 export const controlPathPrefix = '/_mock/';
@@ -25,7 +26,8 @@ function summarise(context: MockContext) {
 /**
  * Serves the control API so another process can drive the mock:
  * `POST /_mock/faults` `{fault, count?}`, `DELETE /_mock/faults`, `GET /_mock/requests`,
- * `DELETE /_mock/requests`. Bad input answers 400 `invalid_request_error`.
+ * `DELETE /_mock/requests`, `GET /_mock/cache` (prompt-cache counters and entry count),
+ * `DELETE /_mock/cache` (forget cached prefixes). Bad input answers 400 `invalid_request_error`.
  */
 export function handleControlRequest(
   context: MockContext,
@@ -66,6 +68,16 @@ export function handleControlRequest(
       context.requests = [];
       context.received.reset();
       sendBody(context, exchange, 200, JSON.stringify({ count: 0 }));
+      return;
+    case 'GET /_mock/cache': {
+      const promptCache = context.promptCache;
+      const stats = promptCache?.stats() ?? emptyPromptCacheStats();
+      sendBody(context, exchange, 200, JSON.stringify({ ...stats, entries: promptCache?.entryCount ?? 0 }));
+      return;
+    }
+    case 'DELETE /_mock/cache':
+      context.promptCache?.clear();
+      sendBody(context, exchange, 200, JSON.stringify({ entries: 0 }));
       return;
     default:
       sendError(context, exchange, 404, 'not_found_error', `No control route ${route}.`);

@@ -10,6 +10,7 @@ import { createLeanReplyCache } from './lean-reply-cache.js';
 import type { MockContext } from './mock-context.js';
 import type { MockUpstream, MockUpstreamOptions } from './mock-upstream.js';
 import { MockUpstreamError } from './mock-upstream-error.js';
+import { createPromptCache, emptyPromptCacheStats, type PromptCache } from './prompt-cache.js';
 import { defaultReplyText } from './reply-plan.js';
 
 const defaultWaitTimeoutInMs = 2000;
@@ -30,6 +31,22 @@ function requireInteger(value: number, name: string, minimum: number): number {
     throw invalidOption(`\`${name}\` must be an integer ≥ ${minimum}, got ${value}.`);
   }
   return value;
+}
+
+function buildPromptCache(
+  option: MockUpstreamOptions['promptCache'],
+  now: () => number,
+): PromptCache | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option !== true && (typeof option !== 'object' || option === null)) {
+    throw invalidOption('`promptCache` must be a boolean or an object `{ ttlMs?, lookbackBlocks? }`.');
+  }
+  const settings = option === true ? {} : option;
+  return createPromptCache({
+    ttlInMs: requireInteger(settings.ttlMs ?? 300_000, 'promptCache.ttlMs', 1),
+    lookbackBlocks: requireInteger(settings.lookbackBlocks ?? 20, 'promptCache.lookbackBlocks', 0),
+    now,
+  });
 }
 
 interface BaseHeaders {
@@ -106,6 +123,8 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
   );
   const baseHeaders = buildBaseHeaders(name, options.rateLimitHeaders ?? {});
   const lean = options.lean ?? false;
+  const now = options.now ?? Date.now;
+  const promptCache = buildPromptCache(options.promptCache, now);
 
   // keepAliveTimeout above undici's 4 s default, so pooled client sockets are not closed under them.
   const server = createServer({ noDelay: true, keepAliveTimeout: 10_000 });
@@ -123,7 +142,7 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
     maxRequestBodyInBytes,
     baseHeaders: baseHeaders.list,
     baseHeaderObject: baseHeaders.object,
-    now: options.now ?? Date.now,
+    now,
     ids: createIdSource(String(address.port)),
     faults: createFaultQueue(),
     received: createCountSignal(),
@@ -131,6 +150,8 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
     leanReplies: lean
       ? createLeanReplyCache({ text: options.replyText ?? defaultReplyText(name), streamEvents })
       : undefined,
+    // Lean mode never parses bodies, so it cannot see breakpoints: the option is ignored there.
+    promptCache: lean ? undefined : promptCache,
     requests: [],
     activeRequests: 0,
     closing: false,
@@ -169,6 +190,13 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
       context.aborts.reset();
       abortsClaimed = 0;
       context.faults.clear();
+      context.promptCache?.resetStats();
+    },
+    cacheStats() {
+      return context.promptCache?.stats() ?? emptyPromptCacheStats();
+    },
+    clearCache() {
+      context.promptCache?.clear();
     },
     waitForRequests(n, timeoutInMs = defaultWaitTimeoutInMs) {
       return context.received.waitFor(n, timeoutInMs, `${n} request(s) to ${name}`);

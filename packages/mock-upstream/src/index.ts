@@ -7,4 +7,5 @@ export { mockModels } from './mock-models.js';
 export type { MockUpstream, MockUpstreamOptions, RecordedRequest } from './mock-upstream.js';
 export type { MockUpstreamErrorCode } from './mock-upstream-error.js';
 export { MockUpstreamError } from './mock-upstream-error.js';
+export type { PromptCacheOptions, PromptCacheStats } from './prompt-cache.js';
 export { startMockUpstreams } from './start-mock-upstreams.js';

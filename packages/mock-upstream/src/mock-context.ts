@@ -5,6 +5,7 @@ import type { FaultQueue } from './fault-queue.js';
 import type { IdSource } from './id-source.js';
 import type { LeanReplyCache } from './lean-reply-cache.js';
 import type { RecordedRequest } from './mock-upstream.js';
+import type { PromptCache } from './prompt-cache.js';
 
 /** Settings and state shared by every request of one mock (internal). */
 export interface MockContext {
@@ -26,6 +27,8 @@ export interface MockContext {
   readonly received: CountSignal;
   readonly aborts: CountSignal;
   readonly leanReplies: LeanReplyCache | undefined;
+  /** Set when the `promptCache` option is on, outside lean mode. */
+  readonly promptCache: PromptCache | undefined;
   requests: RecordedRequest[];
   activeRequests: number;
   closing: boolean;

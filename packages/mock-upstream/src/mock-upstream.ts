@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Fault } from './fault.js';
+import type { PromptCacheOptions, PromptCacheStats } from './prompt-cache.js';
 
 /** Options of {@link createMockUpstream}; every field is optional. */
 export interface MockUpstreamOptions {
@@ -31,7 +32,15 @@ export interface MockUpstreamOptions {
   rateLimitHeaders?: Record<string, string>;
   /** Largest accepted request body, in bytes; bigger ones get 413 `request_too_large`. Default 32 MiB (the API's limit). */
   maxRequestBodyInBytes?: number;
-  /** Clock for `RecordedRequest.receivedAt`, in ms since the epoch. Default `Date.now`. */
+  /**
+   * Simulates Anthropic's prompt cache for `POST /v1/messages`: `cache_control` breakpoints over the
+   * tools → system → messages prefix, per mock instance (one "organization"), with cache reads and
+   * creation reported in `usage` and counted in `cacheStats()`. `true` uses the defaults
+   * (5-minute TTL 300 000 ms, 20 lookback blocks). Ignored in lean mode. Default `false` (all cache
+   * counts 0, `input_tokens` covers the whole request).
+   */
+  promptCache?: boolean | PromptCacheOptions;
+  /** Clock for `RecordedRequest.receivedAt` and prompt-cache expiry, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
 }
 
@@ -66,8 +75,12 @@ export interface MockUpstream {
   /** The next `count` (default 1) matching requests get `fault`; queued faults apply first in, first out. */
   inject(fault: Fault, count?: number): void;
   clearFaults(): void;
-  /** Clears recorded requests, counters and faults. */
+  /** Clears recorded requests, counters (`cacheStats()` included) and faults; cached prompt prefixes stay. */
   reset(): void;
+  /** Prompt-cache counters since the last `reset()`; all zero when `promptCache` is off or in lean mode. */
+  cacheStats(): PromptCacheStats;
+  /** Forgets every cached prompt prefix, as if the cache had expired; counters stay. */
+  clearCache(): void;
   /** Resolves once `n` requests were received since the last `reset()`. Default timeout 2000 ms. */
   waitForRequests(n: number, timeoutInMs?: number): Promise<void>;
   /**

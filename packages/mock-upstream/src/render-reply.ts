@@ -13,11 +13,15 @@ const messageStopFrame = encodeSseEvent('message_stop', '{"type":"message_stop"}
 const contentBlockStopFrame = encodeSseEvent('content_block_stop', '{"type":"content_block_stop","index":0}');
 
 function usageOf(plan: ReplyPlan, outputTokens: number) {
+  const cache = plan.cache;
   return {
     input_tokens: plan.inputTokens,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
-    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+    cache_creation_input_tokens: cache.creation5mInputTokens + cache.creation1hInputTokens,
+    cache_read_input_tokens: cache.readInputTokens,
+    cache_creation: {
+      ephemeral_5m_input_tokens: cache.creation5mInputTokens,
+      ephemeral_1h_input_tokens: cache.creation1hInputTokens,
+    },
     output_tokens: outputTokens,
     service_tier: 'standard',
   };
@@ -46,8 +50,8 @@ export function renderMessageJson(plan: ReplyPlan, ids: ReplyIds): string {
 
 /**
  * The full SSE stream as one string per event, in the API's order: message_start, content_block_start,
- * ping, one content_block_delta per chunk, content_block_stop, message_delta (cumulative usage),
- * message_stop.
+ * ping, one content_block_delta per chunk, content_block_stop, message_delta (cumulative usage, with the
+ * input and cache counts repeated), message_stop.
  */
 export function renderStreamEvents(plan: ReplyPlan, ids: ReplyIds): string[] {
   const block = plan.block;
@@ -99,8 +103,8 @@ export function renderStreamEvents(plan: ReplyPlan, ids: ReplyIds): string[] {
         delta: { stop_reason: plan.stopReason, stop_sequence: null },
         usage: {
           input_tokens: plan.inputTokens,
-          cache_creation_input_tokens: 0,
-          cache_read_input_tokens: 0,
+          cache_creation_input_tokens: plan.cache.creation5mInputTokens + plan.cache.creation1hInputTokens,
+          cache_read_input_tokens: plan.cache.readInputTokens,
           output_tokens: plan.outputTokens,
         },
       }),

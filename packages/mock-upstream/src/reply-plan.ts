@@ -11,12 +11,28 @@ export type ReplyBlock =
       readonly chunks: readonly string[];
     };
 
+/** The prompt-cache part of a reply's usage; {@link noCacheTokens} unless the cache simulation is on. */
+export interface CacheTokens {
+  readonly readInputTokens: number;
+  readonly creation5mInputTokens: number;
+  readonly creation1hInputTokens: number;
+}
+
+/** All-zero cache usage: the reply of a mock without the prompt cache simulation, and of lean mode. */
+export const noCacheTokens: CacheTokens = Object.freeze({
+  readInputTokens: 0,
+  creation5mInputTokens: 0,
+  creation1hInputTokens: 0,
+});
+
 /** Everything needed to render a reply as JSON or as an SSE stream. */
 export interface ReplyPlan {
   readonly model: string;
   readonly block: ReplyBlock;
   readonly stopReason: 'end_turn' | 'tool_use';
+  /** `usage.input_tokens`: the whole request's estimate, less what the prompt cache read or created. */
   readonly inputTokens: number;
+  readonly cache: CacheTokens;
   /** Equals the number of deltas, streamed or not, so both modes report the same usage. */
   readonly outputTokens: number;
 }
@@ -67,6 +83,7 @@ export function planTextReply(
     block: { type: 'text', text, chunks: splitIntoChunks(text, streamEvents) },
     stopReason: 'end_turn',
     inputTokens,
+    cache: noCacheTokens,
     outputTokens: streamEvents,
   };
 }
@@ -176,6 +193,7 @@ export function planReply(
       },
       stopReason: 'tool_use',
       inputTokens,
+      cache: noCacheTokens,
       outputTokens: settings.streamEvents,
     };
   }

@@ -95,7 +95,12 @@ export function respondMessages(
     sendError(context, exchange, 400, 'invalid_request_error', problem);
     return;
   }
-  const plan = planReply(json as Record<string, unknown>, call.body.length, context);
+  const body = json as Record<string, unknown>;
+  let plan = planReply(body, call.body.length, context);
+  if (context.promptCache !== undefined) {
+    const usage = context.promptCache.account(body, plan.inputTokens);
+    plan = { ...plan, inputTokens: usage.inputTokens, cache: usage.cache };
+  }
   const ids = {
     messageId: context.ids.messageId(),
     toolUseId: plan.block.type === 'tool_use' ? context.ids.toolUseId() : '',

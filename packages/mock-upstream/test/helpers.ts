@@ -89,7 +89,15 @@ export async function readEvents(
   return { events: parseSse(text), reader };
 }
 
+/** The byte length of the `index`-th recorded request's body; throws when there is no such request. */
+export function recordedBodyLength(mock: MockUpstream, index = 0): number {
+  const recorded = mock.requests[index];
+  if (recorded === undefined) throw new Error(`no recorded request #${index} at ${mock.name}`);
+  return recorded.body.length;
+}
+
 /** A response's JSON body, loosely typed so assertions can reach into it. */
+// biome-ignore lint/suspicious/noExplicitAny: assertions reach into arbitrary response JSON.
 export async function jsonOf(response: Response): Promise<any> {
   return response.json();
 }

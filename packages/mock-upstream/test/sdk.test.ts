@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { startMock } from './helpers.js';
+import { recordedBodyLength, startMock } from './helpers.js';
 
 const apiKey = 'sk-ant-test-key';
 
@@ -60,7 +60,7 @@ describe('the official SDK against the mock', () => {
     expect(message.model).toBe('claude-haiku-5-5');
     expect(message.stop_reason).toBe('end_turn');
     expect(message.usage.output_tokens).toBe(4);
-    expect(message.usage.input_tokens).toBe(Math.ceil((mock.requests[0]?.body as Buffer).length / 4));
+    expect(message.usage.input_tokens).toBe(Math.ceil(recordedBodyLength(mock) / 4));
     expect(deltas.join('')).toBe('one two three four');
     // The SDK drops `ping` events before user code sees them; the raw bytes test checks the ping.
     expect(eventTypes).toEqual([
@@ -131,7 +131,7 @@ describe('the official SDK against the mock', () => {
       model: 'claude-sonnet-4-6',
       messages: [{ role: 'user', content: 'count me' }],
     });
-    expect(result.input_tokens).toBe(Math.ceil((mock.requests[0]?.body as Buffer).length / 4));
+    expect(result.input_tokens).toBe(Math.ceil(recordedBodyLength(mock) / 4));
     expect(mock.requests[0]?.path).toBe('/v1/messages/count_tokens');
   });
 

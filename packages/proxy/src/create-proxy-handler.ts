@@ -9,7 +9,7 @@ import { ProxyError } from './proxy-error.js';
 import { readRequestBody } from './read-request-body.js';
 import { readRequestBodyInfo } from './request-body-info.js';
 import type { AttemptRecord, RequestRecord } from './request-record.js';
-import { sendError } from './send-error.js';
+import { type AnthropicErrorType, sendError } from './send-error.js';
 import { type AttemptResult, responseHeaders, UpstreamAttempt } from './upstream-attempt.js';
 
 /** An upstream and how to connect to it. */
@@ -46,6 +46,14 @@ export interface ProxyHandlerOptions {
   /** Called when an attempt starts and ends (e.g. for in-flight gauges). Must not throw. */
   readonly onAttemptStart?: (provider: string) => void;
   readonly onAttemptEnd?: (provider: string) => void;
+  /**
+   * Decides whether a request may proceed before any provider is tried (e.g. a client key over its budget).
+   * A rejection is answered with its status, `rate_limit_error`-style type and message, and a `retry-after`.
+   */
+  readonly admitRequest?: (request: {
+    readonly clientKeyId: string;
+    readonly route: RouteRequest;
+  }) => RequestRejection | undefined;
   /** Called once per proxied request, after its response ended. Must not throw. */
   readonly onRequestEnd?: (record: RequestRecord) => void;
   /** The undici dispatcher for an upstream; default: one keep-alive `Pool` per upstream. */
@@ -61,6 +69,15 @@ export interface ProxyHandler {
   readonly viaToken: string;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
+}
+
+/** Why ccb refuses a request itself, before routing. */
+export interface RequestRejection {
+  readonly status: number;
+  readonly type: AnthropicErrorType;
+  readonly message: string;
+  /** When the client may come back (ms epoch); sent as `retry-after`, capped like upstream ones. */
+  readonly retryAt?: number;
 }
 
 /** How a request ended, for its record. */
@@ -222,6 +239,23 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     async run(): Promise<void> {
       const { response, route, requestId } = this.#init;
       const model = route.model;
+      const rejection = options.admitRequest?.({ clientKeyId: this.#init.clientKeyId, route });
+      if (rejection !== undefined) {
+        const headers =
+          rejection.retryAt === undefined
+            ? []
+            : [
+                'retry-after',
+                String(
+                  Math.min(
+                    maxRetryAfterInSeconds,
+                    Math.max(1, Math.ceil((rejection.retryAt - Date.now()) / 1000)),
+                  ),
+                ),
+              ];
+        sendError(response, rejection.status, rejection.type, rejection.message, headers);
+        return this.#record({ status: rejection.status });
+      }
       const routePlan = options.planner.route(route);
       const plan = routePlan.providers;
       this.#model = routePlan.model ?? model;
@@ -344,7 +378,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       const attempt = new UpstreamAttempt(target.name, {
         response: init.response,
         requestId: init.requestId,
-        firstContentTimeoutInMs: init.stream ? firstContentTimeoutInMs : 0,
+        // The gate only buys a failover; with no provider left to try, the stream starts at once.
+        firstContentTimeoutInMs: init.stream && canFailOver ? firstContentTimeoutInMs : 0,
         maxRetryAfterInSeconds,
         clientCredentials: target.forwardsClientCredentials,
         captureLimitInBytes: captureBodiesInBytes,

@@ -4,6 +4,7 @@ export {
   createProxyHandler,
   type ProxyHandler,
   type ProxyHandlerOptions,
+  type RequestRejection,
   type RouteHandler,
   type UpstreamEntry,
 } from './create-proxy-handler.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { firstElement, isTrue, parseSpan, type Span, scanTopLevel } from './scan-json.js';
 
 /** What the proxy reads from a Messages API body: routing needs the model and traits, accounting the rest. */
 export interface RequestBodyInfo {
@@ -14,27 +15,26 @@ export interface RequestBodyInfo {
 }
 
 /**
- * Parses a Messages API request body. Returns `undefined` when it is not a JSON object, so the caller can answer
- * 400 itself instead of spending an upstream call on it.
+ * Reads what routing needs from a Messages API body without parsing the conversation: a structural scan finds
+ * the top-level fields and only small values are decoded. Returns `undefined` when the body is not a JSON
+ * object, so the caller can answer 400 itself instead of spending an upstream call on it.
  */
 export function readRequestBodyInfo(body: Buffer, sessionHeader?: string): RequestBodyInfo | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const fields = parsed as Record<string, unknown>;
-  const { model, stream, thinking } = fields;
+  const fields = scanTopLevel(body);
+  if (fields === undefined) return undefined;
+  const model = parseSpan(body, fields.get('model'));
+  const thinking = parseSpan(body, fields.get('thinking'));
   return {
     model: typeof model === 'string' ? model : undefined,
-    stream: stream === true,
+    stream: isTrue(body, fields.get('stream')),
     thinking:
       typeof thinking === 'object' &&
       thinking !== null &&
       (thinking as { type?: unknown }).type !== 'disabled',
-    sessionKey: sessionHeader || sessionFromMetadata(fields.metadata) || conversationHash(fields),
+    sessionKey:
+      sessionHeader ||
+      sessionFromMetadata(parseSpan(body, fields.get('metadata'))) ||
+      conversationHash(body, fields),
   };
 }
 
@@ -54,9 +54,10 @@ function sessionFromMetadata(metadata: unknown): string | undefined {
 }
 
 /** A stable key for a conversation without a session id: its system prompt and first message. */
-function conversationHash(fields: Record<string, unknown>): string | undefined {
-  const { system, messages } = fields;
-  const first = Array.isArray(messages) ? messages[0] : undefined;
+function conversationHash(body: Buffer, fields: Map<string, Span>): string | undefined {
+  const system = parseSpan(body, fields.get('system'));
+  const messages = fields.get('messages');
+  const first = messages === undefined ? undefined : parseSpan(body, firstElement(body, messages));
   if (system === undefined && first === undefined) return undefined;
   // cache_control moves from turn to turn (Claude Code marks the last message), so it must not change the key.
   const canonical = JSON.stringify([system ?? null, first ?? null], (key, value) =>

@@ -299,3 +299,36 @@ describe('routing inputs and rules', () => {
     }
   });
 });
+
+describe('admission', () => {
+  it('answers a rejected request itself, with a retry-after, and never calls an upstream', async () => {
+    const mock = await createMockUpstream({ name: 'm1' });
+    const proxy = await startProxy([target('m1', mock.url)], {
+      clientApiKeys: ['team-key'],
+      admitRequest: ({ clientKeyId }) =>
+        clientKeyId !== ''
+          ? {
+              status: 429,
+              type: 'rate_limit_error',
+              message: 'daily budget of this key is spent',
+              retryAt: Date.now() + 3_600_000,
+            }
+          : undefined,
+    });
+    try {
+      const recorded = proxy.nextRecord();
+      const response = await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'team-key' });
+      expect(response.status).toBe(429);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(JSON.parse(response.text)).toMatchObject({
+        type: 'error',
+        error: { type: 'rate_limit_error', message: 'daily budget of this key is spent' },
+      });
+      expect(mock.requests).toHaveLength(0);
+      expect((await recorded).status).toBe(429);
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  });
+});

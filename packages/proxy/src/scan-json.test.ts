@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { firstElement, isTrue, parseSpan, scanTopLevel } from './scan-json.js';
+
+const claudeCodeLike = JSON.stringify({
+  model: 'claude-sonnet-4-6',
+  max_tokens: 32000,
+  stream: true,
+  thinking: { type: 'adaptive' },
+  metadata: { user_id: JSON.stringify({ device_id: 'd', account_uuid: '', session_id: 's-1' }) },
+  system: [{ type: 'text', text: 'You are "Claude" \\ {not json} [', cache_control: { type: 'ephemeral' } }],
+  tools: [{ name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }],
+  messages: [
+    { role: 'user', content: [{ type: 'text', text: 'a "quoted" \\"escaped\\" string with } and ] inside' }] },
+    { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'Bash', input: { command: 'ls -la' } }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'x'.repeat(10_000) }] },
+  ],
+  temperature: 0.5,
+  stop_sequences: null,
+});
+
+describe('scanTopLevel', () => {
+  it('finds every top-level value exactly where JSON.parse sees it', () => {
+    const body = Buffer.from(claudeCodeLike);
+    const fields = scanTopLevel(body);
+    const parsed = JSON.parse(claudeCodeLike) as Record<string, unknown>;
+    expect([...(fields?.keys() ?? [])]).toEqual(Object.keys(parsed));
+    for (const [key, span] of fields ?? []) expect(parseSpan(body, span), key).toEqual(parsed[key]);
+    expect(isTrue(body, fields?.get('stream'))).toBe(true);
+    expect(parseSpan(body, firstElement(body, fields?.get('messages') as [number, number]))).toEqual(
+      (parsed.messages as unknown[])[0],
+    );
+  });
+
+  it('copes with whitespace, unicode and escapes', () => {
+    const text = ' {\n "mödel" : "\\u00e9\\"" ,\t"n":-1.5e3 , "e": [ ] ,"o":{}}\n';
+    const body = Buffer.from(text);
+    const fields = scanTopLevel(body);
+    expect(parseSpan(body, fields?.get('n'))).toBe(-1500);
+    expect(parseSpan(body, fields?.get('e'))).toEqual([]);
+    expect(parseSpan(body, fields?.get('o'))).toEqual({});
+    expect(fields?.has(Buffer.from('mödel').toString('latin1'))).toBe(true);
+  });
+
+  it('refuses every truncation of a valid body', () => {
+    const valid = JSON.stringify({ ...JSON.parse(claudeCodeLike), messages: [] });
+    expect(scanTopLevel(Buffer.from(valid))).toBeDefined();
+    for (let end = 0; end < valid.length; end++) {
+      expect(scanTopLevel(Buffer.from(valid.slice(0, end))), `prefix of ${end} bytes`).toBeUndefined();
+    }
+  });
+
+  it('refuses what is not an object', () => {
+    for (const text of ['', '[]', '"x"', 'null', '{"a" 1}', '{"a":1,}', '{"a":1} x', '{"a":[1}', '{a:1}']) {
+      expect(scanTopLevel(Buffer.from(text)), text).toBeUndefined();
+    }
+  });
+});
