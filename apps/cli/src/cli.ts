@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { serveArgs, serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { usageCommand } from './commands/usage.js';
 import { version } from './version.js';
 
 const main = defineCommand({
@@ -20,6 +21,7 @@ const main = defineCommand({
     serve: serveCommand,
     demo: demoCommand,
     status: statusCommand,
+    usage: usageCommand,
     init: initCommand,
     config: configCommand,
   },

@@ -10,6 +10,8 @@ import {
 } from '@ccb/proxy';
 import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
 import { createMetrics, type Metrics } from '@ccb/telemetry';
+import { adminUsageRoute } from './admin-usage-route.js';
+import { type CostAccounting, createCostAccounting } from './cost-accounting.js';
 import { toHealthOptions } from './health-options.js';
 import { metricsRoute } from './metrics-route.js';
 import { probeProvider } from './probe-provider.js';
@@ -25,6 +27,8 @@ export interface Balancer {
   readonly inFlight: ReadonlyMap<string, number>;
   /** Prometheus metrics, unless `server.metrics` is off. */
   readonly metrics: Metrics | undefined;
+  /** Pricing, the usage ledger and budgets. */
+  readonly costs: CostAccounting;
   /** Starts listening and the background probes. */
   start(): Promise<{ url: string }>;
   /** Stops probes, then shuts the server down gracefully. */
@@ -32,6 +36,10 @@ export interface Balancer {
 }
 
 export interface ComposeOptions {
+  /** Folder that relative paths in the config (ledger, price file) are resolved against. Default: the cwd. */
+  readonly baseDir?: string;
+  /** Something worth an operator's attention that is not an error (e.g. a model without a price). */
+  readonly onWarning?: (message: string) => void;
   /** Called once per proxied request, after it ended. */
   readonly onRequestEnd?: (record: RequestRecord) => void;
   /** Health changes (circuit, cool-downs), once per change. */
@@ -53,8 +61,35 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     }),
   );
   const registry = createProviderRegistry(providers);
+  // The router benches providers over budget; the accounting prices providers for the router: tie the knot lazily.
+  let benchProvider = (_provider: string, _untilMs: number) => {};
+  const costs = createCostAccounting(config, {
+    baseDir: options.baseDir ?? process.cwd(),
+    bench: (provider, untilMs) => benchProvider(provider, untilMs),
+    onUnknownModel: (model, provider) =>
+      options.onWarning?.(
+        `no price known for model "${model ?? '(none)'}" at provider ${provider}; its cost counts as 0`,
+      ),
+    onError: (error) => options.onWarning?.(`ledger: ${(error as Error).message}`),
+  });
+  const routing = config.routing;
   const router = createRouter({
-    strategy: config.routing.strategy,
+    strategy: routing.strategy,
+    priceOf: costs.priceOf,
+    affinity: routing.affinity.enabled
+      ? { enabled: true, ttlMs: routing.affinity.ttl, maxSessions: routing.affinity.max_sessions }
+      : false,
+    rules: routing.rules.map((rule) => ({
+      name: rule.name,
+      match: {
+        ...(rule.match.model !== undefined ? { model: rule.match.model } : {}),
+        ...(rule.match.family !== undefined ? { family: rule.match.family } : {}),
+        ...(rule.match.thinking !== undefined ? { thinking: rule.match.thinking } : {}),
+        ...(rule.match.min_input_tokens !== undefined ? { minInputTokens: rule.match.min_input_tokens } : {}),
+      },
+      ...(rule.providers !== undefined ? { providers: rule.providers } : {}),
+      ...(rule.model !== undefined ? { model: rule.model } : {}),
+    })),
     health: toHealthOptions(config.health),
     targets: config.providers.map((provider) => ({
       name: provider.name,
@@ -65,6 +100,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     })),
     ...(options.onRouterEvent !== undefined ? { onEvent: options.onRouterEvent } : {}),
   });
+  benchProvider = (provider, untilMs) => router.bench(provider, untilMs, 'budget');
   const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
   const metrics = config.server.metrics
     ? createMetrics({
@@ -73,6 +109,10 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
           ...Object.keys(provider.model_map),
         ]),
         healthSnapshot: () => router.snapshot(),
+        affinityStats: () => router.affinityStats(),
+        ...(costs.budgets !== undefined
+          ? { budgetSnapshot: (costs.budgets as NonNullable<typeof costs.budgets>).snapshot }
+          : {}),
       })
     : undefined;
   const onRequestEnd = options.onRequestEnd;
@@ -103,6 +143,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     routes: {
       '/readyz': readinessRoute(() => router.snapshot(), inFlight),
       ...(metrics !== undefined ? { '/metrics': metricsRoute(metrics, config.auth.admin_key) } : {}),
+      '/admin/usage': adminUsageRoute(costs.ledger, config.auth.admin_key),
       ...options.routes,
     },
     onAttemptStart: (name) => {
@@ -113,9 +154,12 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       inFlight.set(name, (inFlight.get(name) ?? 1) - 1);
       metrics?.attemptEnded(name);
     },
+    admitRequest: costs.admit,
     onRequestEnd: (record) => {
-      metrics?.observe(record);
-      onRequestEnd?.(record);
+      const costUsd = costs.record(record);
+      const priced = costUsd > 0 ? { ...record, costUsd } : record;
+      metrics?.observe(priced);
+      onRequestEnd?.(priced);
     },
   });
   const probe = config.health.probe;
@@ -135,6 +179,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     providers,
     inFlight,
     metrics,
+    costs,
     async start() {
       const address = await server.listen();
       probes?.start();
@@ -143,6 +188,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     async close() {
       await probes?.stop();
       await server.close();
+      costs.close();
     },
   };
 }

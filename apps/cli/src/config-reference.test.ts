@@ -9,7 +9,7 @@ describe('renderConfigReference', () => {
   it('lists every key of the schema with its default', () => {
     const reference = renderConfigReference(configJsonSchema());
     expect(reference).toContain(
-      '| `routing.strategy` | `round-robin` \\| `weighted` \\| `priority` | `weighted` |',
+      '| `routing.strategy` | `round-robin` \\| `weighted` \\| `priority` \\| `cost` | `weighted` |',
     );
     expect(reference).toContain('| `providers[].timeouts.first_byte` |');
     expect(reference).toContain('| `providers[].name` | string | required |');

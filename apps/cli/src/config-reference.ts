@@ -33,13 +33,15 @@ function collectRows(node: SchemaNode, path: string, rows: string[], required: b
   const nested = object ?? (items?.type === 'object' && items.properties !== undefined ? items : undefined);
   if (nested === undefined) {
     rows.push(
-      `| \`${path}\` | ${typeOf(node)} | ${defaultOf(node, required)} | ${escape(node.description ?? '')} |`,
+      `| \`${path}\` | ${typeOf(node)} | ${defaultOf(node, required)} | ${escapeCell(node.description ?? '')} |`,
     );
     return;
   }
   const prefix = nested === items ? `${path}[]` : path;
   if (nested === items)
-    rows.push(`| \`${path}\` | list | ${defaultOf(node, required)} | ${escape(node.description ?? '')} |`);
+    rows.push(
+      `| \`${path}\` | list | ${defaultOf(node, required)} | ${escapeCell(node.description ?? '')} |`,
+    );
   for (const [key, child] of Object.entries(nested.properties ?? {})) {
     collectRows(child, `${prefix}.${key}`, rows, nested.required?.includes(key) ?? false);
   }
@@ -68,6 +70,6 @@ function defaultOf(node: SchemaNode, required: boolean): string {
   return required ? 'required' : '—';
 }
 
-function escape(text: string): string {
+function escapeCell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }

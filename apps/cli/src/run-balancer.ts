@@ -29,6 +29,7 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
     );
   }
   const balancer = composeBalancer(config, {
+    onWarning: (message) => output.warn(message),
     ...options,
     onRequestEnd: (record) => {
       output.request(record);

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveProviders } from './run-cli.js';
+import { askAsNewSession, serveProviders } from './run-cli.js';
 
 const serve = serveProviders;
 
@@ -104,8 +104,8 @@ describe('ccb serve, end to end with the official SDK', () => {
   });
 
   it('substitutes keys both ways: upstreams see their own key, the client only its ccb key', async () => {
-    await client.messages.create(ask);
-    await client.messages.create(ask);
+    await client.messages.create(askAsNewSession(ask));
+    await client.messages.create(askAsNewSession(ask));
     expect(alpha.requests[0]?.headers['x-api-key']).toBe('key-alpha');
     expect(beta.requests[0]?.headers['x-api-key']).toBe('key-beta');
     for (const request of [...alpha.requests, ...beta.requests]) {
@@ -122,7 +122,7 @@ describe('ccb serve, end to end with the official SDK', () => {
   it('alternates providers with round-robin', async () => {
     const served: string[] = [];
     for (let index = 0; index < 20; index++) {
-      const response = await client.messages.create(ask).withResponse();
+      const response = await client.messages.create(askAsNewSession(ask)).withResponse();
       served.push(response.response.headers.get('x-ccb-provider') ?? '');
     }
     expect(served.filter((name) => name === 'alpha')).toHaveLength(10);
@@ -135,7 +135,7 @@ describe('ccb serve, end to end with the official SDK', () => {
     const logged: Record<string, unknown>[] = [];
     // Round-robin sends one of two requests to alpha first, whatever the rotation stands at.
     for (let index = 0; index < 2; index++) {
-      const { data: message, response } = await client.messages.create(ask).withResponse();
+      const { data: message, response } = await client.messages.create(askAsNewSession(ask)).withResponse();
       expect(message.type).toBe('message');
       logged.push(await balancer.ccb.requestLine(response.headers.get('x-request-id') ?? ''));
     }
@@ -176,7 +176,7 @@ describe('ccb serve distribution and tiers', () => {
     );
     try {
       const client = new Anthropic({ baseURL: balancer.ccb.url, apiKey: 'x', maxRetries: 0 });
-      for (let index = 0; index < 40; index++) await client.messages.create(ask);
+      for (let index = 0; index < 40; index++) await client.messages.create(askAsNewSession(ask));
       expect(heavy.requests).toHaveLength(30);
       expect(light.requests).toHaveLength(10);
     } finally {
@@ -197,10 +197,10 @@ describe('ccb serve distribution and tiers', () => {
     );
     try {
       const client = new Anthropic({ baseURL: balancer.ccb.url, apiKey: 'x', maxRetries: 0 });
-      for (let index = 0; index < 6; index++) await client.messages.create(ask);
+      for (let index = 0; index < 6; index++) await client.messages.create(askAsNewSession(ask));
       expect(backup.requests).toHaveLength(0);
       main.inject({ kind: 'reset' });
-      const rescued = await client.messages.create(ask).withResponse();
+      const rescued = await client.messages.create(askAsNewSession(ask)).withResponse();
       expect(rescued.response.headers.get('x-ccb-provider')).toBe('backup');
     } finally {
       await balancer.dispose();

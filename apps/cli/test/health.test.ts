@@ -5,7 +5,7 @@ import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReadinessBody } from '../src/format-status-table.js';
-import { runCli, serveProviders } from './run-cli.js';
+import { askAsNewSession, runCli, serveProviders } from './run-cli.js';
 
 const ask = {
   model: 'claude-sonnet-4-6',
@@ -75,7 +75,7 @@ describe('health', () => {
     const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
     const attempts: number[] = [];
     for (let index = 0; index < 30; index++) {
-      const { data: message, response } = await client.messages.create(ask).withResponse();
+      const { data: message, response } = await client.messages.create(askAsNewSession(ask)).withResponse();
       expect(message.type).toBe('message');
       const line = await ccb.requestLine(response.headers.get('x-request-id') ?? '');
       attempts.push((line.attempts as unknown[]).length);
@@ -103,14 +103,14 @@ describe('health', () => {
     );
     const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
     flaky.inject({ kind: 'status', status: 500 }, 2);
-    for (let index = 0; index < 4; index++) await client.messages.create(ask);
+    for (let index = 0; index < 4; index++) await client.messages.create(askAsNewSession(ask));
     expect(
       (await readiness(ccb.url)).body.providers.find((provider) => provider.name === 'flaky')?.state,
     ).toBe('open');
     await waitForProvider(ccb.url, 'flaky', (provider) => provider.state === 'half-open');
     flaky.reset();
     steady.reset();
-    for (let index = 0; index < 10; index++) await client.messages.create(ask);
+    for (let index = 0; index < 10; index++) await client.messages.create(askAsNewSession(ask));
     expect(
       (await readiness(ccb.url)).body.providers.find((provider) => provider.name === 'flaky')?.state,
     ).toBe('closed');
@@ -136,7 +136,7 @@ describe('health', () => {
       headers: { 'retry-after': '2' },
     });
     const sentAt = Date.now();
-    const rescued = await client.messages.create(ask).withResponse();
+    const rescued = await client.messages.create(askAsNewSession(ask)).withResponse();
     expect(rescued.response.headers.get('x-ccb-provider')).toBe('other');
     const cooling = await waitForProvider(
       ccb.url,
@@ -147,11 +147,11 @@ describe('health', () => {
     expect(coolingForMs).toBeGreaterThan(1_500);
     expect(coolingForMs).toBeLessThan(2_500);
     limited.reset();
-    for (let index = 0; index < 3; index++) await client.messages.create(ask);
+    for (let index = 0; index < 3; index++) await client.messages.create(askAsNewSession(ask));
     expect(limited.requests).toHaveLength(0);
     await waitForProvider(ccb.url, 'limited', (provider) => provider.usable, 4_000);
     expect(Date.now() - sentAt).toBeGreaterThan(1_500);
-    await client.messages.create(ask);
+    await client.messages.create(askAsNewSession(ask));
     expect(limited.requests).toHaveLength(1);
   });
 
@@ -173,7 +173,7 @@ describe('health', () => {
       'routing: { strategy: round-robin }',
     );
     const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
-    for (let index = 0; index < 12; index++) await client.messages.create(ask);
+    for (let index = 0; index < 12; index++) await client.messages.create(askAsNewSession(ask));
     expect(low.requests.length).toBeLessThanOrEqual(1);
     expect(plenty.requests.length).toBeGreaterThanOrEqual(11);
     expect(
@@ -212,7 +212,7 @@ describe('health', () => {
     );
     expect((await readiness(ccb.url)).status).toBe(200);
     const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
-    await expect(client.messages.create(ask)).rejects.toThrow();
+    await expect(client.messages.create(askAsNewSession(ask))).rejects.toThrow();
     const { status, body } = await readiness(ccb.url);
     expect(status).toBe(503);
     expect(body.providers[0]).toMatchObject({ name: 'only', state: 'open', usable: false });

@@ -168,3 +168,19 @@ export async function serveProviders(
     },
   };
 }
+
+/** A request of its own Claude Code session (as Claude Code sends it), so routing treats each as a new session. */
+let sessionCounter = 0;
+export function askAsNewSession<T extends object>(request: T): T & { metadata: { user_id: string } } {
+  sessionCounter += 1;
+  return {
+    ...request,
+    metadata: {
+      user_id: JSON.stringify({
+        device_id: 'test',
+        account_uuid: '',
+        session_id: `session-${process.pid}-${sessionCounter}`,
+      }),
+    },
+  };
+}

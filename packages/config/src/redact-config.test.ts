@@ -10,10 +10,16 @@ const secrets = [
   'bearer-tok',
   'hdr-secret',
   'cookie-val',
+  'budget-client-key',
 ];
 
 const config = resolveConfig({
   auth: { api_keys: ['client-key-1', 'client-key-2'], admin_key: 'admin-secret' },
+  budgets: [
+    { key: 'budget-client-key', daily_usd: 5 },
+    { key: '*', daily_usd: 1 },
+    { key: '0123456789ab', daily_usd: 2 },
+  ],
   providers: [
     {
       name: 'a',
@@ -50,11 +56,14 @@ describe('redactConfig', () => {
       'x-team': 'platform',
     });
     expect(redacted.providers[1]?.headers).toEqual({ 'X-Api-Key': '***' });
+    expect(redacted.budgets.map((budget) => budget.key)).toEqual(['***', '*', '0123456789ab']);
   });
 
   it('keeps everything else and leaves the original untouched', () => {
     const redacted = redactConfig(config);
-    expect({ ...redacted, auth: config.auth, providers: config.providers }).toEqual(config);
+    expect({ ...redacted, auth: config.auth, providers: config.providers, budgets: config.budgets }).toEqual(
+      config,
+    );
     expect(redacted.providers[0]?.base_url).toBe('https://a.example');
     expect(config.providers[0]?.api_key).toBe('sk-provider');
     expect(Object.isFrozen(redacted.providers[0]?.headers)).toBe(true);

@@ -396,3 +396,28 @@ describe('createMetrics provider health', () => {
     expect(text).not.toContain('provider_circuit_state');
   });
 });
+
+describe('cost, affinity and budget metrics', () => {
+  it('sums request cost by provider and model, and reads affinity and budgets at scrape time', async () => {
+    let hits = 3;
+    const metrics = createMetrics({
+      collectDefaultMetrics: false,
+      affinityStats: () => ({ sessions: 2, hits, moves: 1, misses: 4 }),
+      budgetSnapshot: () => [
+        { scope: 'provider', name: 'a', window: 'day', metric: 'usd', limit: 10, used: 2.5 },
+        { scope: 'key', name: 'k1', window: 'month', metric: 'tokens', limit: 100, used: 150 },
+      ],
+    });
+    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6', costUsd: 0.25 }));
+    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6', costUsd: 0.5 }));
+    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6' }));
+    hits = 5;
+    const samples = parseExposition(await metrics.render());
+    expect(sampleValue(samples, 'ccb_cost_usd_total', { provider: 'a', model: 'claude-sonnet-4-6' })).toBe(0.75);
+    expect(sampleValue(samples, 'ccb_affinity_sessions', {})).toBe(2);
+    expect(sampleValue(samples, 'ccb_affinity_decisions_total', { decision: 'hit' })).toBe(5);
+    expect(sampleValue(samples, 'ccb_affinity_decisions_total', { decision: 'miss' })).toBe(4);
+    expect(sampleValue(samples, 'ccb_budget_remaining', { scope: 'provider', name: 'a', window: 'day', metric: 'usd' })).toBe(7.5);
+    expect(sampleValue(samples, 'ccb_budget_remaining', { scope: 'key', name: 'k1', window: 'month', metric: 'tokens' })).toBe(0);
+  });
+});

@@ -30,6 +30,20 @@ export interface MetricsOptions {
   readonly healthSnapshot?: () => readonly ProviderHealthLike[];
   /** Clock for cool-down checks, ms epoch. Default `Date.now`. */
   readonly now?: () => number;
+  /** Session-affinity counters read at every scrape (the router's `affinityStats`). */
+  readonly affinityStats?: () => { sessions: number; hits: number; moves: number; misses: number };
+  /** Budget windows read at every scrape (the ledger's budget `snapshot`). */
+  readonly budgetSnapshot?: () => readonly BudgetStatusLike[];
+}
+
+/** One budget window, as the metrics read it. */
+export interface BudgetStatusLike {
+  readonly scope: string;
+  readonly name: string;
+  readonly window: string;
+  readonly metric: string;
+  readonly limit: number;
+  readonly used: number;
 }
 
 /** Prometheus metrics of one balancer, in a registry of its own. */
@@ -70,7 +84,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const bytesReceived = new Series(['provider']);
   const bytesSent = new Series(['provider']);
   const inFlight = new Series(['provider']);
+  const cost = new Series(['provider', 'model']);
   registerCounter(registry, `${prefix}requests_total`, 'Finished client requests.', requests);
+  registerCounter(registry, `${prefix}cost_usd_total`, 'What requests cost at the configured prices, in USD.', cost);
   registerCounter(registry, `${prefix}attempts_total`, 'Upstream attempts by result.', attempts);
   registerCounter(
     registry,
@@ -127,6 +143,48 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       now: options.now ?? Date.now,
     });
   }
+  const affinityStats = options.affinityStats;
+  if (affinityStats !== undefined) {
+    new Gauge({
+      name: `${prefix}affinity_sessions`,
+      help: 'Sessions bound to a provider for prompt-cache affinity.',
+      registers: [registry],
+      collect() {
+        this.set(affinityStats().sessions);
+      },
+    });
+    new Counter({
+      name: `${prefix}affinity_decisions_total`,
+      help: 'Affinity decisions: hit (served where the cache is warm), move (rebound elsewhere), miss (no binding).',
+      labelNames: ['decision'],
+      registers: [registry],
+      collect() {
+        const stats = affinityStats();
+        this.reset();
+        this.inc({ decision: 'hit' }, stats.hits);
+        this.inc({ decision: 'move' }, stats.moves);
+        this.inc({ decision: 'miss' }, stats.misses);
+      },
+    });
+  }
+  const budgetSnapshot = options.budgetSnapshot;
+  if (budgetSnapshot !== undefined) {
+    new Gauge({
+      name: `${prefix}budget_remaining`,
+      help: 'What is left of each budget in its current window (USD or tokens, per the metric label).',
+      labelNames: ['scope', 'name', 'window', 'metric'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const budget of budgetSnapshot()) {
+          this.set(
+            { scope: budget.scope, name: budget.name, window: budget.window, metric: budget.metric },
+            Math.max(0, budget.limit - budget.used),
+          );
+        }
+      },
+    });
+  }
   if (options.collectDefaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
   return {
@@ -152,6 +210,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         addCount(tokens.at(provider, model, 'cache_creation'), usage.cacheCreationInputTokens);
         addCount(tokens.at(provider, model, 'cache_read'), usage.cacheReadInputTokens);
       }
+      if (record.costUsd !== undefined) addCount(cost.at(provider, model), record.costUsd);
       addCount(bytesReceived.at(provider), record.bytesIn);
       addCount(bytesSent.at(provider), record.bytesOut);
       const labels = timingLabels.at(provider, record.stream ? 'true' : 'false').labels;

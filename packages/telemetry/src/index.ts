@@ -7,7 +7,7 @@ export {
   type LogLevel,
   type LogMethod,
 } from './create-logger.js';
-export { createMetrics, type Metrics, type MetricsOptions } from './create-metrics.js';
+export { type BudgetStatusLike, createMetrics, type Metrics, type MetricsOptions } from './create-metrics.js';
 export { formatRequestLine } from './format-request-line.js';
 export {
   createModelLabeler,

@@ -30,6 +30,11 @@ export interface RequestLogFields {
   method: string;
   path: string;
   model: string | undefined;
+  model_sent: string | undefined;
+  session_id: string | undefined;
+  rule: string | undefined;
+  affinity: boolean | undefined;
+  cost_usd: number | undefined;
   stream: boolean;
   status: number;
   provider: string | undefined;
@@ -57,6 +62,11 @@ export function requestLogFields(record: RequestRecordLike, includeHeaders = fal
     method: record.method,
     path: record.path,
     model: record.model,
+    model_sent: record.modelSent !== record.model ? record.modelSent : undefined,
+    session_id: record.sessionKey,
+    rule: record.rule,
+    affinity: record.affinity === true ? true : undefined,
+    cost_usd: record.costUsd === undefined ? undefined : Math.round(record.costUsd * 1e6) / 1e6,
     stream: record.stream,
     status: record.status,
     provider: record.provider,

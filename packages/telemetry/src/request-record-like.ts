@@ -43,6 +43,16 @@ export interface RequestRecordLike {
   readonly path: string;
   /** The model the client asked for, when the body names one. */
   readonly model: string | undefined;
+  /** The model sent to the serving provider (after routing rules and model maps), when known. */
+  readonly modelSent?: string | undefined;
+  /** The conversation's session key, when known. */
+  readonly sessionKey?: string | undefined;
+  /** The routing rule that matched, if any. */
+  readonly rule?: string | undefined;
+  /** The provider was picked to keep the session's prompt cache warm. */
+  readonly affinity?: boolean;
+  /** What the request cost in USD, when priced. */
+  readonly costUsd?: number | undefined;
   readonly stream: boolean;
   /** Status the client received. */
   readonly status: number;

@@ -50,6 +50,7 @@ export const demoCommand = defineCommand({
           log_format: args['log-format'] ?? 'pretty',
         },
         routing: { strategy: 'round-robin' },
+        ledger: { path: ':memory:' },
         providers: [
           { name: 'alpha', base_url: alpha.url, api_key: 'demo-key-alpha' },
           { name: 'beta-flaky', base_url: beta.url, api_key: 'demo-key-beta' },

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { defineCommand } from 'citty';
 import { configSecrets } from '../config-secrets.js';
 import { configArgs, exitOnUserError, loadCliConfig } from '../load-cli-config.js';
@@ -35,7 +36,12 @@ export const serveCommand = defineCommand({
       });
       if (path === undefined)
         output.info('no config file found: serving api.anthropic.com with $ANTHROPIC_API_KEY');
-      await runBalancer(config, { output, allowUnauthenticated: args['allow-unauthenticated'] === true });
+      await runBalancer(config, {
+        output,
+        allowUnauthenticated: args['allow-unauthenticated'] === true,
+        // Relative paths in the config (ledger, price file) are relative to the file, like include paths.
+        baseDir: path === undefined ? process.cwd() : dirname(path),
+      });
     } catch (error) {
       exitOnUserError(error);
     }

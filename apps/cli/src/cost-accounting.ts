@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from '@ccb/config';
+import {
+  type Budget,
+  type Budgets,
+  createBudgets,
+  createLedger,
+  createPricing,
+  type Ledger,
+  type Price,
+  type PriceTable,
+  type Pricing,
+  usageTokens,
+} from '@ccb/ledger';
+import { keyFingerprint, type RequestRecord, type RequestRejection, type RouteRequest } from '@ccb/proxy';
+import { parse as parseYaml } from 'yaml';
+import { CliUsageError } from './load-cli-config.js';
+
+/** Pricing, the usage ledger and budgets, as one unit the balancer feeds with finished requests. */
+export interface CostAccounting {
+  readonly pricing: Pricing;
+  readonly ledger: Ledger | undefined;
+  readonly budgets: Budgets | undefined;
+  /** A comparable price per million tokens, for the `cost` strategy. */
+  priceOf(provider: string, model: string | undefined): number | undefined;
+  /** What a finished request cost in USD (0 when nothing was billed or the model has no price). */
+  costOf(record: RequestRecord): number;
+  /** Records a finished request: a ledger row and budget spend. Returns its cost. */
+  record(record: RequestRecord): number;
+  /** Refuses a client key over its budget before any provider is tried. */
+  admit(request: {
+    readonly clientKeyId: string;
+    readonly route: RouteRequest;
+  }): RequestRejection | undefined;
+  close(): void;
+}
+
+export interface CostAccountingOptions {
+  /** The folder relative paths (ledger, price file) are resolved against: the config file's. */
+  readonly baseDir: string;
+  /** Benches a provider over its budget until the window resets. */
+  readonly bench: (provider: string, untilMs: number) => void;
+  readonly onUnknownModel?: (model: string | undefined, provider: string) => void;
+  readonly onError?: (error: unknown) => void;
+  readonly now?: () => number;
+}
+
+/** Builds pricing, ledger and budgets from the configuration. */
+export function createCostAccounting(config: Config, options: CostAccountingOptions): CostAccounting {
+  const pricing = createPricing({
+    ...(config.pricing.file !== undefined
+      ? { table: readPriceTable(resolve(options.baseDir, config.pricing.file)) }
+      : {}),
+    providers: Object.fromEntries(
+      config.providers.map((provider) => [
+        provider.name,
+        {
+          multiplier: provider.pricing.multiplier,
+          models: Object.fromEntries(
+            Object.entries(provider.pricing.models).map(([glob, price]) => [
+              glob,
+              price === 'free' ? 'free' : toPrice(price),
+            ]),
+          ),
+        },
+      ]),
+    ),
+    ...(options.onUnknownModel !== undefined ? { onUnknownModel: options.onUnknownModel } : {}),
+  });
+  const ledger = config.ledger.enabled
+    ? createLedger({
+        path: ledgerPath(config, options.baseDir),
+        batchIntervalMs: config.ledger.batch_interval,
+        retentionDays: config.ledger.retention / 86_400_000,
+        ...(options.now !== undefined ? { now: options.now } : {}),
+        ...(options.onError !== undefined ? { onError: options.onError } : {}),
+      })
+    : undefined;
+  const budgetList: Budget[] = config.budgets.map((budget) => ({
+    scope: budget.provider !== undefined ? 'provider' : 'key',
+    name: budget.provider ?? budgetKeyName(budget.key as string),
+    ...(budget.daily_usd !== undefined ? { dailyUsd: budget.daily_usd } : {}),
+    ...(budget.monthly_usd !== undefined ? { monthlyUsd: budget.monthly_usd } : {}),
+    ...(budget.daily_tokens !== undefined ? { dailyTokens: budget.daily_tokens } : {}),
+    ...(budget.monthly_tokens !== undefined ? { monthlyTokens: budget.monthly_tokens } : {}),
+  }));
+  const budgets =
+    budgetList.length > 0
+      ? createBudgets({
+          budgets: budgetList,
+          ...(ledger !== undefined ? { ledger } : {}),
+          ...(options.now !== undefined ? { now: options.now } : {}),
+          ...(options.onError !== undefined ? { onError: options.onError } : {}),
+        })
+      : undefined;
+  const providerBudgets = budgetList
+    .filter((budget) => budget.scope === 'provider')
+    .map((budget) => budget.name);
+  const benchIfOver = (provider: string) => {
+    const check = budgets?.check('provider', provider);
+    if (check?.exceeded) options.bench(provider, check.resetsAt);
+  };
+  // Budget state survives restarts: spend was read back from the ledger, so a provider over budget stays benched.
+  for (const provider of providerBudgets) benchIfOver(provider);
+
+  const costOf = (record: RequestRecord): number => {
+    if (record.usage === undefined) return 0;
+    const provider = record.provider ?? record.attempts.at(-1)?.provider;
+    if (provider === undefined) return 0;
+    return pricing.costFor(provider, record.modelSent ?? record.model, record.usage) ?? 0;
+  };
+
+  return {
+    pricing,
+    ledger,
+    budgets,
+    priceOf: (provider, model) => pricing.effectivePrice(provider, model),
+    costOf,
+    record(record) {
+      const costUsd = costOf(record);
+      // Only Messages calls are billed; count_tokens and models listings would only add noise to the ledger.
+      if (!record.path.startsWith('/v1/messages') || record.path.startsWith('/v1/messages/count_tokens')) {
+        return costUsd;
+      }
+      const usage = record.usage;
+      ledger?.record({
+        time: record.startedAt,
+        requestId: record.requestId,
+        clientKeyId: record.clientKeyId ?? '',
+        sessionId: record.sessionKey ?? null,
+        provider: record.provider ?? null,
+        modelRequested: record.model ?? null,
+        modelSent: record.modelSent ?? null,
+        status: record.status,
+        attempts: record.attempts.length,
+        inputTokens: usage?.inputTokens ?? 0,
+        outputTokens: usage?.outputTokens ?? 0,
+        cacheCreationInputTokens: usage?.cacheCreationInputTokens ?? 0,
+        cacheReadInputTokens: usage?.cacheReadInputTokens ?? 0,
+        costUsd,
+        durationMs: record.durationInMs,
+        ttfbMs: record.timeToFirstByteInMs ?? null,
+        stream: record.stream,
+      });
+      if (budgets !== undefined && usage !== undefined) {
+        const provider = record.provider ?? record.attempts.at(-1)?.provider;
+        budgets.add({
+          ...(provider !== undefined ? { provider } : {}),
+          ...(record.clientKeyId ? { keyId: record.clientKeyId } : {}),
+          costUsd,
+          tokens: usageTokens(usage),
+        });
+        if (provider !== undefined) benchIfOver(provider);
+      }
+      return costUsd;
+    },
+    admit({ clientKeyId }) {
+      if (budgets === undefined || clientKeyId === '') return undefined;
+      const check = budgets.check('key', clientKeyId);
+      if (!check.exceeded) return undefined;
+      return {
+        status: 429,
+        type: 'rate_limit_error',
+        message: `ccb: ${check.budget} is used up; it resets at ${new Date(check.resetsAt).toISOString()}`,
+        retryAt: check.resetsAt,
+      };
+    },
+    close() {
+      ledger?.close();
+    },
+  };
+}
+
+/** Where the ledger lives: `ledger.path` relative to the config file's folder (`:memory:` stays in memory). */
+export function ledgerPath(config: Config, baseDir: string): string {
+  return config.ledger.path === ':memory:' ? ':memory:' : resolve(baseDir, config.ledger.path);
+}
+
+/** A budget's `key`: `*`, a 12-hex fingerprint as shown in logs, or the key itself (fingerprinted, never kept). */
+function budgetKeyName(key: string): string {
+  if (key === '*' || /^[0-9a-f]{12}$/.test(key)) return key;
+  return keyFingerprint(key);
+}
+
+function toPrice(price: {
+  input?: number | undefined;
+  cache_write_5m?: number | undefined;
+  cache_write_1h?: number | undefined;
+  cache_read?: number | undefined;
+  output?: number | undefined;
+}): Partial<Price> {
+  return {
+    ...(price.input !== undefined ? { input: price.input } : {}),
+    ...(price.cache_write_5m !== undefined ? { cacheWrite5m: price.cache_write_5m } : {}),
+    ...(price.cache_write_1h !== undefined ? { cacheWrite1h: price.cache_write_1h } : {}),
+    ...(price.cache_read !== undefined ? { cacheRead: price.cache_read } : {}),
+    ...(price.output !== undefined ? { output: price.output } : {}),
+  };
+}
+
+function readPriceTable(path: string): PriceTable {
+  try {
+    return parseYaml(readFileSync(path, 'utf8')) as PriceTable;
+  } catch (error) {
+    throw new CliUsageError(`pricing.file: cannot read ${path}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,39 @@
+import { parseDuration } from '@ccb/config';
+import { type Ledger, totalUsageRow, type UsageDimension, type UsageRow, usageDimensions } from '@ccb/ledger';
+import { CliUsageError } from './load-cli-config.js';
+
+/** What `ccb usage` and `GET /admin/usage` report. */
+export interface UsageReport {
+  readonly since: string;
+  readonly by: UsageDimension;
+  readonly rows: readonly UsageRow[];
+  readonly total: UsageRow;
+}
+
+/** Reads the parameters of a usage report (`--since 7d --by model`, or the same query string). */
+export function usageQuery(
+  since: string | undefined,
+  by: string | undefined,
+  now = Date.now(),
+): { sinceMs: number; by: UsageDimension } {
+  const window = parseDuration(since ?? '7d');
+  if (window === undefined) {
+    throw new CliUsageError(`since must be a duration such as 24h, 7d or 30d; got "${since}"`);
+  }
+  const dimension = (by ?? 'provider') as UsageDimension;
+  if (!usageDimensions.includes(dimension)) {
+    throw new CliUsageError(`by must be one of ${usageDimensions.join(', ')}; got "${by}"`);
+  }
+  return { sinceMs: now - window, by: dimension };
+}
+
+/** Queries the ledger for a report. */
+export function usageReport(
+  ledger: Pick<Ledger, 'query'>,
+  since: string | undefined,
+  by: string | undefined,
+): UsageReport {
+  const query = usageQuery(since, by);
+  const rows = ledger.query(query);
+  return { since: new Date(query.sinceMs).toISOString(), by: query.by, rows, total: totalUsageRow(rows) };
+}
