@@ -12,7 +12,8 @@ export function configSecrets(config: Config): string[] {
       if (secretHeader.test(name)) secrets.push(value);
   }
   for (const budget of config.budgets) {
-    if (budget.key !== undefined && budget.key !== '*' && !/^[0-9a-f]{12}$/.test(budget.key)) secrets.push(budget.key);
+    if (budget.key !== undefined && budget.key !== '*' && !/^[0-9a-f]{12}$/.test(budget.key))
+      secrets.push(budget.key);
   }
   return secrets.filter((secret) => secret.length > 0);
 }

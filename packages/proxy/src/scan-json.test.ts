@@ -10,8 +10,14 @@ const claudeCodeLike = JSON.stringify({
   system: [{ type: 'text', text: 'You are "Claude" \\ {not json} [', cache_control: { type: 'ephemeral' } }],
   tools: [{ name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }],
   messages: [
-    { role: 'user', content: [{ type: 'text', text: 'a "quoted" \\"escaped\\" string with } and ] inside' }] },
-    { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'Bash', input: { command: 'ls -la' } }] },
+    {
+      role: 'user',
+      content: [{ type: 'text', text: 'a "quoted" \\"escaped\\" string with } and ] inside' }],
+    },
+    {
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: 't', name: 'Bash', input: { command: 'ls -la' } }],
+    },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'x'.repeat(10_000) }] },
   ],
   temperature: 0.5,

@@ -413,11 +413,27 @@ describe('cost, affinity and budget metrics', () => {
     metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6' }));
     hits = 5;
     const samples = parseExposition(await metrics.render());
-    expect(sampleValue(samples, 'ccb_cost_usd_total', { provider: 'a', model: 'claude-sonnet-4-6' })).toBe(0.75);
+    expect(sampleValue(samples, 'ccb_cost_usd_total', { provider: 'a', model: 'claude-sonnet-4-6' })).toBe(
+      0.75,
+    );
     expect(sampleValue(samples, 'ccb_affinity_sessions', {})).toBe(2);
     expect(sampleValue(samples, 'ccb_affinity_decisions_total', { decision: 'hit' })).toBe(5);
     expect(sampleValue(samples, 'ccb_affinity_decisions_total', { decision: 'miss' })).toBe(4);
-    expect(sampleValue(samples, 'ccb_budget_remaining', { scope: 'provider', name: 'a', window: 'day', metric: 'usd' })).toBe(7.5);
-    expect(sampleValue(samples, 'ccb_budget_remaining', { scope: 'key', name: 'k1', window: 'month', metric: 'tokens' })).toBe(0);
+    expect(
+      sampleValue(samples, 'ccb_budget_remaining', {
+        scope: 'provider',
+        name: 'a',
+        window: 'day',
+        metric: 'usd',
+      }),
+    ).toBe(7.5);
+    expect(
+      sampleValue(samples, 'ccb_budget_remaining', {
+        scope: 'key',
+        name: 'k1',
+        window: 'month',
+        metric: 'tokens',
+      }),
+    ).toBe(0);
   });
 });

@@ -86,7 +86,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const inFlight = new Series(['provider']);
   const cost = new Series(['provider', 'model']);
   registerCounter(registry, `${prefix}requests_total`, 'Finished client requests.', requests);
-  registerCounter(registry, `${prefix}cost_usd_total`, 'What requests cost at the configured prices, in USD.', cost);
+  registerCounter(
+    registry,
+    `${prefix}cost_usd_total`,
+    'What requests cost at the configured prices, in USD.',
+    cost,
+  );
   registerCounter(registry, `${prefix}attempts_total`, 'Upstream attempts by result.', attempts);
   registerCounter(
     registry,
