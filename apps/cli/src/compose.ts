@@ -101,6 +101,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     ...(options.onRouterEvent !== undefined ? { onEvent: options.onRouterEvent } : {}),
   });
   benchProvider = (provider, untilMs) => router.bench(provider, untilMs, 'budget');
+  costs.benchProvidersOverBudget();
   const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
   const metrics = config.server.metrics
     ? createMetrics({

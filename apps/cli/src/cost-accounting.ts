@@ -28,6 +28,8 @@ export interface CostAccounting {
   costOf(record: RequestRecord): number;
   /** Records a finished request: a ledger row and budget spend. Returns its cost. */
   record(record: RequestRecord): number;
+  /** Benches every provider already over budget (spend is read back from the ledger, so this survives restarts). */
+  benchProvidersOverBudget(): void;
   /** Refuses a client key over its budget before any provider is tried. */
   admit(request: {
     readonly clientKeyId: string;
@@ -101,8 +103,6 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     const check = budgets?.check('provider', provider);
     if (check?.exceeded) options.bench(provider, check.resetsAt);
   };
-  // Budget state survives restarts: spend was read back from the ledger, so a provider over budget stays benched.
-  for (const provider of providerBudgets) benchIfOver(provider);
 
   const costOf = (record: RequestRecord): number => {
     if (record.usage === undefined) return 0;
@@ -154,6 +154,9 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         if (provider !== undefined) benchIfOver(provider);
       }
       return costUsd;
+    },
+    benchProvidersOverBudget() {
+      for (const provider of providerBudgets) benchIfOver(provider);
     },
     admit({ clientKeyId }) {
       if (budgets === undefined || clientKeyId === '') return undefined;
