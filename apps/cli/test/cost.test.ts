@@ -193,7 +193,7 @@ describe('cost accounting', () => {
       .create(askAsNewSession({ ...ask, messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }))
       .withResponse();
     expect(long.response.headers.get('x-ccb-provider')).toBe('deep');
-    expect((deep.requests.at(-1)?.json as { model: string }).model).toBe('claude-sonnet-4-5');
+    expect((deep.requests.at(-1)?.json as { model?: string } | undefined)?.model).toBe('claude-sonnet-4-5');
     const line = await ccb.requestLine(long.response.headers.get('x-request-id') ?? '');
     expect(line).toMatchObject({ rule: 'long', model: 'claude-sonnet-4-6', model_sent: 'claude-sonnet-4-5' });
     for (let index = 0; index < 3; index++) {
