@@ -1,1 +1,3 @@
-export {};
+/** @ccb/cli as a library: build the same balancer `ccb serve` runs, from a resolved configuration. */
+export { type Balancer, type ComposeOptions, composeBalancer } from './compose.js';
+export { type CostAccounting, createCostAccounting } from './cost-accounting.js';

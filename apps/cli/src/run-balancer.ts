@@ -53,7 +53,9 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   });
   const address = await balancer.start();
   const enabled = config.providers.filter((provider) => provider.enabled).map((provider) => provider.name);
-  output.success(
+  // The one startup line stays visible at log level warn, so quiet deployments still say where they listen.
+  const announce = config.server.log_level === 'warn' ? output.warn : output.success;
+  announce(
     `ccb listening on ${address.url} · providers: ${enabled.join(', ')} · strategy: ${config.routing.strategy}`,
   );
   let stopping: Promise<void> | undefined;

@@ -27,6 +27,11 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--quick', '--duration', '2'])).toMatchObject({ durationInMs: 2000, rounds: 1 });
   });
 
+  it('measures ccb with logs and metrics off only when asked', () => {
+    expect(parseBenchArgs([]).targets).not.toContain('ccb-quiet');
+    expect(parseBenchArgs(['--targets', 'ccb-quiet,ccb']).targets).toEqual(['ccb', 'ccb-quiet']);
+  });
+
   it('keeps catalog order for filtered scenarios and targets, whatever order they are typed in', () => {
     const options = parseBenchArgs(['--scenarios', 'stream-c100, nonstream-c1', '--targets', 'ccb,direct']);
     expect(options.scenarios.map((scenario) => scenario.id)).toEqual(['nonstream-c1', 'stream-c100']);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BenchError } from './bench-error.js';
-import { type Scenario, scenarios, type TargetId, targetIds } from './scenarios.js';
+import { defaultTargetIds, type Scenario, scenarios, type TargetId, targetIds } from './scenarios.js';
 
 /** What one `bench` run does, resolved from the command line. */
 export interface BenchOptions {
@@ -36,7 +36,7 @@ Options:
   --warmup <s>          unmeasured seconds per target before the first round (default 1)
   --rounds <n>          interleaved rounds (default 2)
   --scenarios <a,b,…>   only these scenarios: ${scenarios.map((scenario) => scenario.id).join(', ')}
-  --targets <a,b,…>     only these targets: ${targetIds.join(', ')}
+  --targets <a,b,…>     only these targets: ${targetIds.join(', ')} (default ${defaultTargetIds.join(',')})
   --quick               short smoke run (0.5 s per target, 1 round, 5 000 soak requests)
   --soak                send --soak-requests mixed requests to ccb and report its RSS instead
   --soak-requests <n>   requests of the soak test (default 100 000)
@@ -118,7 +118,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     warmupInMs: positiveNumber(text('warmup'), '--warmup', quick ? 0.2 : 1) * 1000,
     rounds: positiveInteger(text('rounds'), '--rounds', quick ? 1 : 2),
     scenarios: selectList(text('scenarios'), '--scenarios', scenarios, (scenario) => scenario.id),
-    targets: selectList(text('targets'), '--targets', targetIds, (target) => target),
+    targets:
+      text('targets') === undefined
+        ? [...defaultTargetIds]
+        : selectList(text('targets'), '--targets', targetIds, (target) => target),
     soak: values.soak === true,
     soakRequests: positiveInteger(text('soak-requests'), '--soak-requests', quick ? 5_000 : 100_000),
     outPath: text('out'),

@@ -1,8 +1,14 @@
-/** What a benchmark target is: the mock itself, the Node floor proxy, or the real balancer. */
-export type TargetId = 'direct' | 'node-pipe' | 'ccb';
+/**
+ * What a benchmark target is: the mock itself, the Node floor proxy, the real balancer, or the real balancer
+ * with request logs and metrics off (to measure what they cost).
+ */
+export type TargetId = 'direct' | 'node-pipe' | 'ccb' | 'ccb-quiet';
 
 /** Every target, in the order they are interleaved within a round. */
-export const targetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb'];
+export const targetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb', 'ccb-quiet'];
+
+/** The targets of a default run (`ccb-quiet` only on request: `--targets direct,node-pipe,ccb,ccb-quiet`). */
+export const defaultTargetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb'];
 
 /**
  * The request a scenario sends (see `request-bodies.ts`): `small` non-streaming, `stream`, `medium`

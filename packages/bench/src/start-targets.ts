@@ -57,6 +57,7 @@ async function writeCcbConfig(
   path: string,
   upstreamUrl: string,
   refusedUrl: string | undefined,
+  quiet: boolean,
 ): Promise<void> {
   const provider = (name: string, baseUrl: string) => ({
     name,
@@ -65,7 +66,15 @@ async function writeCcbConfig(
   });
   const config = {
     // Port 0: the OS picks one and ccb announces it. Default logging (info, one JSON line per request).
-    server: { host: '127.0.0.1', port: 0, log_format: 'json', shutdown_grace: '1s' },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      log_format: 'json',
+      shutdown_grace: '1s',
+      // ccb-quiet: request logs (info) and metrics off, to measure what they cost; at warn ccb still prints
+      // its listening line.
+      ...(quiet ? { metrics: false, log_level: 'warn' } : {}),
+    },
     routing: { strategy: 'round-robin' },
     providers:
       refusedUrl === undefined
@@ -76,12 +85,16 @@ async function writeCcbConfig(
   await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
 }
 
-async function startCcb(environment: BenchEnvironment, options: StartTargetsOptions): Promise<ServerProcess> {
-  const configPath = join(environment.workDir, `ccb-${options.label}.yaml`);
+async function startCcb(
+  environment: BenchEnvironment,
+  options: StartTargetsOptions,
+  quiet = false,
+): Promise<ServerProcess> {
+  const configPath = join(environment.workDir, `ccb-${quiet ? 'quiet-' : ''}${options.label}.yaml`);
   const refusedUrl = options.withRefusingProvider
     ? `http://127.0.0.1:${await reserveRefusedPort()}`
     : undefined;
-  await writeCcbConfig(configPath, options.upstreamUrl, refusedUrl);
+  await writeCcbConfig(configPath, options.upstreamUrl, refusedUrl, quiet);
   const profileArgs =
     environment.cpuProfileDir === undefined
       ? []
@@ -93,7 +106,7 @@ async function startCcb(environment: BenchEnvironment, options: StartTargetsOpti
           `ccb-${options.label}.cpuprofile`,
         ];
   return spawnServer({
-    name: 'ccb',
+    name: quiet ? 'ccb-quiet' : 'ccb',
     nodeArgs: [...profileArgs, environment.cliPath, 'serve', '--config', configPath, '--log-format', 'json'],
     registry: environment.registry,
   });
@@ -122,6 +135,10 @@ export async function startTargets(
       }
       case 'ccb': {
         const server = await startCcb(environment, options);
+        return { id, url: server.url, process: server };
+      }
+      case 'ccb-quiet': {
+        const server = await startCcb(environment, options, true);
         return { id, url: server.url, process: server };
       }
     }
