@@ -40,8 +40,8 @@ export interface ComposeOptions {
   readonly baseDir?: string;
   /** Something worth an operator's attention that is not an error (e.g. a model without a price). */
   readonly onWarning?: (message: string) => void;
-  /** Called once per proxied request, after it ended. */
-  readonly onRequestEnd?: (record: RequestRecord) => void;
+  /** Called once per proxied request, after it ended, with what it cost (USD; 0 when not billed or unpriced). */
+  readonly onRequestEnd?: (record: RequestRecord, costUsd: number) => void;
   /** Health changes (circuit, cool-downs), once per change. */
   readonly onRouterEvent?: (event: RouterEvent) => void;
   /** Extra routes (metrics, admin). */
@@ -158,9 +158,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     admitRequest: costs.admit,
     onRequestEnd: (record) => {
       const costUsd = costs.record(record);
-      const priced = costUsd > 0 ? { ...record, costUsd } : record;
-      metrics?.observe(priced);
-      onRequestEnd?.(priced);
+      metrics?.observe(record, costUsd);
+      onRequestEnd?.(record, costUsd);
     },
   });
   const probe = config.health.probe;

@@ -11,8 +11,8 @@ export interface Output {
   warn(message: string): void;
   error(message: string): void;
   debug(fields: Record<string, unknown>, message: string): void;
-  /** One line per finished request. */
-  request(record: RequestRecord): void;
+  /** One line per finished request, with its cost in USD. */
+  request(record: RequestRecord, costUsd?: number): void;
   /** Writes out what is buffered (JSON lines go out asynchronously). */
   flush(): Promise<void>;
 }
@@ -40,7 +40,7 @@ export function createOutput(options: OutputOptions): Output {
     warn: (message) => logger.warn(message),
     error: (message) => logger.error(message),
     debug: (fields, message) => logger.debug(fields, message),
-    request: (record) => logger.request(record),
+    request: (record, costUsd) => logger.request(record, costUsd),
     flush: () => logger.flush(),
   };
 }

@@ -31,8 +31,8 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   const balancer = composeBalancer(config, {
     onWarning: (message) => output.warn(message),
     ...options,
-    onRequestEnd: (record) => {
-      output.request(record);
+    onRequestEnd: (record, costUsd) => {
+      output.request(record, costUsd);
       if (record.bodies !== undefined) {
         output.debug(
           {
@@ -43,7 +43,7 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
           'bodies',
         );
       }
-      options.onRequestEnd?.(record);
+      options.onRequestEnd?.(record, costUsd);
     },
     onRouterEvent: (event) => {
       const { level, message } = describeRouterEvent(event);

@@ -99,6 +99,9 @@ export function filterResponseHeaders(
 }
 
 function dropListed(flat: string[], connectionValue: string): string[] {
+  // Nearly every message says just `keep-alive` or `close`: nothing else to drop, and no allocation.
+  const lower = connectionValue.length <= 10 ? connectionValue.toLowerCase() : '';
+  if (lower === 'keep-alive' || lower === 'close') return flat;
   const listed = new Set(
     connectionValue
       .split(',')

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { isAccountProblem, isProviderFailureStatus, readErrorBody } from './failover-policy.js';
 import { filterResponseHeaders } from './hop-by-hop.js';
 import type { AttemptOutcome } from './ports.js';
+import { parseSpan, scanTopLevel } from './scan-json.js';
 import { sseErrorEvent } from './send-error.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
@@ -461,19 +462,16 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     if (this.#observer !== undefined) return this.#observer.usage;
     const copy = this.#usageCopy;
     if (copy === undefined || copy.length === 0 || this.#status >= 300) return undefined;
-    try {
-      const body = decodedCopy(
-        copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy),
-        this.#headers['content-encoding'],
-      );
-      const parsed = JSON.parse(body.toString('utf8')) as { usage?: unknown };
-      if (parsed.usage === undefined) return undefined;
-      const usage = emptyUsage();
-      mergeUsage(usage, parsed.usage);
-      return usage;
-    } catch {
-      return undefined;
-    }
+    const body = decodedCopy(
+      copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy),
+      this.#headers['content-encoding'],
+    );
+    // Only the `usage` object is decoded; the content (possibly large) is skipped by the scan.
+    const source = parseSpan(body, scanTopLevel(body)?.get('usage'));
+    if (source === undefined) return undefined;
+    const usage = emptyUsage();
+    mergeUsage(usage, source);
+    return usage;
   }
 
   #settle(result: AttemptResult): void {

@@ -40,10 +40,12 @@ describe('createMemoryAffinityStore', () => {
   });
 
   it('evicts the least recently used binding when full', () => {
-    const { store } = setup({ maxSessions: 3 });
+    const { store, advance } = setup({ maxSessions: 3 });
     store.set('s1', 'a');
     store.set('s2', 'a');
     store.set('s3', 'a');
+    // Recency is refreshed at most once per refresh slack (ttl / 64, at most a minute).
+    advance(60_001);
     expect(store.get('s1')).toBe('a');
     store.set('s4', 'b');
     expect(store.get('s2')).toBeUndefined();
@@ -51,6 +53,17 @@ describe('createMemoryAffinityStore', () => {
     expect(store.get('s3')).toBe('a');
     expect(store.get('s4')).toBe('b');
     expect(store.size?.()).toBe(3);
+  });
+
+  it('keeps the place of a binding touched again within the refresh slack (no churn on every request)', () => {
+    const { store, advance } = setup({ maxSessions: 2 });
+    store.set('s1', 'a');
+    store.set('s2', 'a');
+    advance(1_000);
+    expect(store.get('s1')).toBe('a');
+    store.set('s3', 'b');
+    expect(store.get('s1')).toBeUndefined();
+    expect(store.get('s2')).toBe('a');
   });
 
   it('drops expired bindings before evicting live ones', () => {

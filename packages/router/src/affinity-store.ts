@@ -50,6 +50,9 @@ export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = 
   const now = options.now ?? Date.now;
   validateAffinityLimits(ttlMs, maxSessions, 'createMemoryAffinityStore');
   const bindings = new Map<string, Binding>();
+  // Moving an entry to the end of the Map costs a delete and an insert (and, in bulk, rehashing); a binding
+  // touched again within this slack keeps its place. Recency and expiry are then approximate by at most the slack.
+  const refreshSlackInMs = Math.min(ttlMs / 64, 60_000);
 
   function dropExpired(nowInMs: number): void {
     for (const [key, binding] of bindings) {
@@ -63,15 +66,28 @@ export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = 
       const binding = bindings.get(key);
       if (binding === undefined) return undefined;
       const nowInMs = now();
-      bindings.delete(key);
-      if (binding.expiresAt <= nowInMs) return undefined;
-      binding.expiresAt = nowInMs + ttlMs;
-      bindings.set(key, binding);
+      if (binding.expiresAt <= nowInMs) {
+        bindings.delete(key);
+        return undefined;
+      }
+      if (binding.expiresAt - nowInMs < ttlMs - refreshSlackInMs) {
+        bindings.delete(key);
+        binding.expiresAt = nowInMs + ttlMs;
+        bindings.set(key, binding);
+      }
       return binding.provider;
     },
     set(key, provider) {
       const nowInMs = now();
       const binding = bindings.get(key);
+      if (
+        binding !== undefined &&
+        binding.provider === provider &&
+        binding.expiresAt > nowInMs &&
+        binding.expiresAt - nowInMs >= ttlMs - refreshSlackInMs
+      ) {
+        return;
+      }
       if (binding !== undefined) {
         bindings.delete(key);
         binding.provider = provider;

@@ -59,7 +59,7 @@ export interface Logger {
    * fields of {@link requestLogFields}; pretty mode writes {@link formatRequestLine}. At `debug`, upstream header
    * summaries are added.
    */
-  request(record: RequestRecordLike): void;
+  request(record: RequestRecordLike, costUsd?: number): void;
   /** Resolves once buffered lines reached the destination; call before the process exits. */
   flush(): Promise<void>;
 }
@@ -132,12 +132,12 @@ export function createLogger(options: LoggerOptions): Logger {
     info: method('info'),
     warn: method('warn'),
     error: method('error'),
-    request(record) {
+    request(record, costUsd) {
       const recordLevel = record.outcome === 'error' && record.status >= 500 ? 'warn' : 'info';
       if (!base.isLevelEnabled(recordLevel)) return;
       const withHeaders = base.isLevelEnabled('debug');
       if (!pretty) {
-        const fields = requestLogFields(record, withHeaders);
+        const fields = requestLogFields(record, withHeaders, costUsd ?? record.costUsd);
         trustedFields = fields;
         try {
           base[recordLevel](fields, 'request');

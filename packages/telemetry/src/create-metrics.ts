@@ -52,8 +52,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** The `content-type` to serve `render()` with. */
   readonly contentType: string;
-  /** Counts one finished request; call from `onRequestEnd`. */
-  observe(record: RequestRecordLike): void;
+  /** Counts one finished request; call from `onRequestEnd`. `costUsd` defaults to `record.costUsd`. */
+  observe(record: RequestRecordLike, costUsd?: number): void;
   /** An attempt to `provider` began: raises its in-flight gauge. */
   attemptStarted(provider: string): void;
   /** An attempt to `provider` ended, however it ended: lowers its in-flight gauge. */
@@ -195,7 +195,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return {
     registry,
     contentType: registry.contentType,
-    observe(record) {
+    observe(record, costUsd = record.costUsd) {
       const provider = record.provider ?? noProviderLabel;
       const model = labelModel(record.model);
       requests.at(provider, model, record.status, record.outcome).value += 1;
@@ -215,7 +215,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         addCount(tokens.at(provider, model, 'cache_creation'), usage.cacheCreationInputTokens);
         addCount(tokens.at(provider, model, 'cache_read'), usage.cacheReadInputTokens);
       }
-      if (record.costUsd !== undefined) addCount(cost.at(provider, model), record.costUsd);
+      if (costUsd !== undefined) addCount(cost.at(provider, model), costUsd);
       addCount(bytesReceived.at(provider), record.bytesIn);
       addCount(bytesSent.at(provider), record.bytesOut);
       const labels = timingLabels.at(provider, record.stream ? 'true' : 'false').labels;

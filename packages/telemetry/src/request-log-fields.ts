@@ -55,7 +55,11 @@ export interface RequestLogFields {
  * fingerprint (never the key). `includeHeaders` (debug level) adds each attempt's upstream header summary. Bodies
  * are never included.
  */
-export function requestLogFields(record: RequestRecordLike, includeHeaders = false): RequestLogFields {
+export function requestLogFields(
+  record: RequestRecordLike,
+  includeHeaders = false,
+  costUsd = record.costUsd,
+): RequestLogFields {
   const usage = record.usage;
   return {
     request_id: record.requestId,
@@ -66,7 +70,7 @@ export function requestLogFields(record: RequestRecordLike, includeHeaders = fal
     session_id: record.sessionKey,
     rule: record.rule,
     affinity: record.affinity === true ? true : undefined,
-    cost_usd: record.costUsd === undefined ? undefined : Math.round(record.costUsd * 1e6) / 1e6,
+    cost_usd: costUsd === undefined ? undefined : Math.round(costUsd * 1e6) / 1e6,
     stream: record.stream,
     status: record.status,
     provider: record.provider,
