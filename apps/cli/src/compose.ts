@@ -10,6 +10,7 @@ import {
 } from '@ccb/proxy';
 import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
 import { createMetrics, type Metrics } from '@ccb/telemetry';
+import { adminResetRoute } from './admin-reset-route.js';
 import { adminUsageRoute } from './admin-usage-route.js';
 import { type CostAccounting, createCostAccounting } from './cost-accounting.js';
 import { toHealthOptions } from './health-options.js';
@@ -98,7 +99,10 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       enabled: provider.enabled,
       models: provider.models,
     })),
-    ...(options.onRouterEvent !== undefined ? { onEvent: options.onRouterEvent } : {}),
+    onEvent: (event) => {
+      if (event.type === 'rate-limited') metrics?.rateLimited(event.provider, event.rateLimitClass);
+      options.onRouterEvent?.(event);
+    },
   });
   benchProvider = (provider, untilMs) => router.bench(provider, untilMs, 'budget');
   costs.benchProvidersOverBudget();
@@ -145,6 +149,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       '/readyz': readinessRoute(() => router.snapshot(), inFlight),
       ...(metrics !== undefined ? { '/metrics': metricsRoute(metrics, config.auth.admin_key) } : {}),
       '/admin/usage': adminUsageRoute(costs.ledger, config.auth.admin_key),
+      '/admin/reset': adminResetRoute(router, config.auth.admin_key),
       ...options.routes,
     },
     onAttemptStart: (name) => {

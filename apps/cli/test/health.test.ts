@@ -205,6 +205,55 @@ describe('health', () => {
     }
   });
 
+  it('benches a provider at its spend limit until an operator resets it, and counts the class', async () => {
+    const spent = await mock('spent');
+    const other = await mock('other');
+    const ccb = await serve(
+      [
+        { name: 'spent', url: spent.url, key: 'key-spent' },
+        { name: 'other', url: other.url, key: 'key-other' },
+      ],
+      'routing: { strategy: priority }\nauth: { admin_key: admin-secret }',
+    );
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
+    spent.inject({
+      kind: 'status',
+      status: 429,
+      body: JSON.stringify({
+        type: 'error',
+        error: {
+          type: 'rate_limit_error',
+          message: 'You have reached your specified API usage limits.',
+          details: { error_code: 'enforced_spend_limit_reached' },
+        },
+      }),
+    });
+    const rescued = await client.messages.create(askAsNewSession(ask)).withResponse();
+    expect(rescued.response.headers.get('x-ccb-provider')).toBe('other');
+    const benched = await waitForProvider(ccb.url, 'spent', (provider) => !provider.usable);
+    expect(benched.reason).toBe('spend_limit');
+    expect(Date.parse(benched.cooling_down_until as string) - Date.now()).toBeGreaterThan(3_600_000);
+    const metrics = await (
+      await request(`${ccb.url}/metrics`, { headers: { 'x-api-key': 'admin-secret' } })
+    ).body.text();
+    expect(metrics).toMatch(/ccb_rate_limits_total\{provider="spent",class="spend_limit"\} 1/);
+
+    const refused = await request(`${ccb.url}/admin/reset?provider=spent`, { method: 'POST' });
+    expect(refused.statusCode).toBe(401);
+    await refused.body.dump();
+    const reset = await request(`${ccb.url}/admin/reset?provider=spent`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin-secret' },
+    });
+    expect(reset.statusCode).toBe(200);
+    await reset.body.dump();
+    expect((await readiness(ccb.url)).body.providers.find((item) => item.name === 'spent')?.usable).toBe(
+      true,
+    );
+    const back = await client.messages.create(askAsNewSession(ask)).withResponse();
+    expect(back.response.headers.get('x-ccb-provider')).toBe('spent');
+  });
+
   it('reports 503 on /readyz and in ccb status when no provider is usable', async () => {
     const ccb = await serve(
       [{ name: 'only', url: `http://127.0.0.1:${await freePort()}`, key: 'k' }],

@@ -1,7 +1,16 @@
+import { gzipSync } from 'node:zlib';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixedPlanner, messageBody, post, type StartedProxy, startProxy, target } from './harness.js';
+import {
+  fixedPlanner,
+  messageBody,
+  post,
+  type StartedProxy,
+  startProxy,
+  startRawUpstream,
+  target,
+} from './harness.js';
 
 describe('forwarding', () => {
   let mock: MockUpstream;
@@ -329,6 +338,53 @@ describe('admission', () => {
     } finally {
       await proxy.close();
       await mock.close();
+    }
+  });
+});
+
+describe('compression', () => {
+  it('passes a compressed response through untouched and still reads its usage', async () => {
+    const json = JSON.stringify({
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'text', text: 'compressed hello' }],
+      usage: {
+        input_tokens: 12,
+        output_tokens: 3,
+        cache_read_input_tokens: 5,
+        cache_creation_input_tokens: 0,
+      },
+    });
+    const compressed = gzipSync(json);
+    const upstream = await startRawUpstream((request, response) => {
+      request.resume();
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': compressed.length,
+      });
+      response.end(compressed);
+    });
+    const proxy = await startProxy([target('gz', upstream.url)]);
+    try {
+      const recorded = proxy.nextRecord();
+      const response = await request(`${proxy.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+        body: messageBody(),
+      });
+      expect(response.headers['content-encoding']).toBe('gzip');
+      const received = Buffer.from(await response.body.arrayBuffer());
+      expect(received.equals(compressed)).toBe(true);
+      expect((await recorded).usage).toMatchObject({
+        inputTokens: 12,
+        outputTokens: 3,
+        cacheReadInputTokens: 5,
+      });
+    } finally {
+      await proxy.close();
+      await upstream.close();
     }
   });
 });

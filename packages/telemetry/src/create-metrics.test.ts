@@ -437,3 +437,15 @@ describe('cost, affinity and budget metrics', () => {
     ).toBe(0);
   });
 });
+
+describe('rate-limit classes', () => {
+  it('counts cool-downs by provider and class', async () => {
+    const metrics = createMetrics({ collectDefaultMetrics: false });
+    metrics.rateLimited('a', 'rate_limit');
+    metrics.rateLimited('a', 'rate_limit');
+    metrics.rateLimited('b', 'spend_limit');
+    const samples = parseExposition(await metrics.render());
+    expect(sampleValue(samples, 'ccb_rate_limits_total', { provider: 'a', class: 'rate_limit' })).toBe(2);
+    expect(sampleValue(samples, 'ccb_rate_limits_total', { provider: 'b', class: 'spend_limit' })).toBe(1);
+  });
+});

@@ -54,6 +54,8 @@ export interface Metrics {
   readonly contentType: string;
   /** Counts one finished request; call from `onRequestEnd`. `costUsd` defaults to `record.costUsd`. */
   observe(record: RequestRecordLike, costUsd?: number): void;
+  /** A provider was cooled down after a 429/529, by class (rate_limit, request_scoped, spend_limit, …). */
+  rateLimited(provider: string, rateLimitClass: string): void;
   /** An attempt to `provider` began: raises its in-flight gauge. */
   attemptStarted(provider: string): void;
   /** An attempt to `provider` ended, however it ended: lowers its in-flight gauge. */
@@ -85,6 +87,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const bytesSent = new Series(['provider']);
   const inFlight = new Series(['provider']);
   const cost = new Series(['provider', 'model']);
+  const rateLimits = new Series(['provider', 'class']);
+  registerCounter(
+    registry,
+    `${prefix}rate_limits_total`,
+    'Cool-downs after 429/529 answers, by class (rate_limit, request_scoped, spend_limit, unified_window, overloaded…).',
+    rateLimits,
+  );
   registerCounter(registry, `${prefix}requests_total`, 'Finished client requests.', requests);
   registerCounter(
     registry,
@@ -225,6 +234,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       if (overheadInMs !== undefined && overheadInMs >= 0 && Number.isFinite(overheadInMs)) {
         overhead.observe(overheadInMs / 1000);
       }
+    },
+    rateLimited(provider, rateLimitClass) {
+      rateLimits.at(provider, rateLimitClass).value += 1;
     },
     attemptStarted(provider) {
       inFlight.at(provider).value += 1;
