@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createClientAuth, sendError } from '@ccb/proxy';
+import { sendError } from '@ccb/proxy';
 import type { Router } from '@ccb/router';
+import { adminOnly } from './admin-guard.js';
 
 /**
  * `POST /admin/reset?provider=NAME`: an operator clears a provider's circuit, cool-down (e.g. a spend-limit bench)
@@ -11,21 +12,7 @@ export function adminResetRoute(
   router: Router,
   adminKey: string | undefined,
 ): (request: IncomingMessage, response: ServerResponse) => void {
-  const admin = createClientAuth(adminKey === undefined ? [] : [adminKey]);
-  return (request, response) => {
-    request.resume();
-    if (
-      admin.verify(request.headers['x-api-key'] as string | undefined, request.headers.authorization) ===
-      undefined
-    ) {
-      sendError(
-        response,
-        401,
-        'authentication_error',
-        'admin endpoints need auth.admin_key as x-api-key or Authorization: Bearer',
-      );
-      return;
-    }
+  return adminOnly(adminKey, (request, response) => {
     if (request.method !== 'POST') {
       sendError(response, 405, 'invalid_request_error', 'use POST /admin/reset?provider=NAME');
       return;
@@ -43,5 +30,5 @@ export function adminResetRoute(
       'content-length': Buffer.byteLength(body),
     });
     response.end(body);
-  };
+  });
 }

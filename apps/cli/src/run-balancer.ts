@@ -74,7 +74,10 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       );
       stop().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          process.stderr.write(`ccb: shutdown failed: ${(error as Error)?.message ?? String(error)}\n`);
+          process.exit(1);
+        },
       );
     };
     process.on('SIGINT', onSignal);

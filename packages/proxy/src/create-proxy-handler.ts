@@ -473,17 +473,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       route(request, response);
       return;
     }
-    if (path === '/' && (request.method === 'HEAD' || request.method === 'GET')) {
-      // Claude Code preconnects with an unauthenticated `HEAD /` and ignores the answer.
-      const body = healthBody();
-      response.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-      });
-      response.end(request.method === 'HEAD' ? undefined : body);
-      return;
-    }
-    if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
+    // Claude Code preconnects with an unauthenticated `HEAD /` and ignores the answer; `/healthz` is for probes.
+    if ((path === '/' || path === '/healthz') && (request.method === 'HEAD' || request.method === 'GET')) {
       const body = healthBody();
       response.writeHead(200, {
         'content-type': 'application/json',

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 
 /** What a pino destination may offer: sonic-boom's `flush(cb)` and events, or a Node writable's `drain`. */
 interface DestinationLike {
-  flush?: (callback: (error?: Error | null) => void) => void;
+  flush?: (callback?: (error?: Error | null) => void) => void;
   once?: EventEmitter['once'];
   removeListener?: EventEmitter['removeListener'];
   writableNeedDrain?: boolean;
@@ -44,11 +44,14 @@ export function flushDestination(destination: object, done: (error?: Error | nul
     sink.once('error', onError);
   };
   if (typeof sink.flush === 'function') {
-    sink.flush((error) => {
-      if (error) done(error);
-      else whenIdle();
-    });
-  } else {
-    whenIdle();
+    // Without a callback: with one, sonic-boom fsyncs the descriptor, which fails (EINVAL) on a pipe or a TTY.
+    // The flush starts writing what is buffered; `whenIdle` then waits for that write to finish.
+    try {
+      (sink.flush as () => void)();
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
   }
+  whenIdle();
 }
