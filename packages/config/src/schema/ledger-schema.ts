@@ -26,7 +26,7 @@ export const pricingSchema = z
   .strictObject({
     file: z.string().min(1).optional().meta({
       description:
-        'A YAML or JSON price table replacing the built-in one (list of { family or pattern, price: { input, cacheWrite5m, cacheWrite1h, cacheRead, output } } in USD per million tokens), relative to the config file.',
+        'A YAML or JSON price table replacing the built-in one: a list of { family (e.g. claude-sonnet-4-6, which also matches its dated ids) or pattern (a glob), price: { input, cacheWrite5m, cacheWrite1h, cacheRead, output } } in USD per million tokens; relative to the config file.',
     }),
   })
   .meta({ description: 'Model prices.' });
