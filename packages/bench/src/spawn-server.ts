@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { BenchError } from './bench-error.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { stopChild } from './process-registry.js';
@@ -28,6 +29,11 @@ export interface SpawnServerOptions {
   readonly startTimeoutInMs?: number;
   /** Adds an IPC channel, so a bench-owned script can exit when the bench disappears. Default false. */
   readonly ipc?: boolean;
+  /**
+   * Sends stdout to this file instead of a pipe, and finds the announcement there. For a chatty server: a pipe
+   * read by the bench process (which also runs the load generator) would make the server wait on the bench.
+   */
+  readonly stdoutFile?: string;
 }
 
 const listeningUrl = /http:\/\/127\.0\.0\.1:(\d+)/;
@@ -51,9 +57,12 @@ function describeExit(child: ChildProcess): string {
  */
 export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess> {
   const { name, registry } = options;
+  const stdoutFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, 'w');
+  const stdout = stdoutFd ?? 'pipe';
   const child = spawn(process.execPath, [...options.nodeArgs], {
-    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', stdout, 'pipe', 'ipc'] : ['ignore', stdout, 'pipe'],
   });
+  if (stdoutFd !== undefined) closeSync(stdoutFd);
   registry.add(child);
   let stdoutTail = '';
   let stderrTail = '';
@@ -107,8 +116,23 @@ export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess>
         }
       }
     };
+    // With stdout in a file, look for the announcement there (bounded by the start timer).
+    const poll =
+      options.stdoutFile === undefined
+        ? undefined
+        : setInterval(() => {
+            const text = readFileSync(options.stdoutFile as string, 'utf8');
+            stdoutTail = text.slice(-outputTailInChars);
+            const line = text.split('\n').find((candidate) => listeningUrl.test(candidate));
+            const match = line === undefined ? null : listeningUrl.exec(line);
+            if (line !== undefined && match !== null) {
+              cleanup();
+              resolve(started(line, `http://127.0.0.1:${match[1]}`));
+            }
+          }, 25);
     function cleanup(): void {
       clearTimeout(timer);
+      if (poll !== undefined) clearInterval(poll);
       child.off('exit', onExit);
       child.off('error', onError);
       child.stdout?.off('data', onData);

@@ -109,6 +109,8 @@ async function startCcb(
     name: quiet ? 'ccb-quiet' : 'ccb',
     nodeArgs: [...profileArgs, environment.cliPath, 'serve', '--config', configPath, '--log-format', 'json'],
     registry: environment.registry,
+    // Request logs go to a file, as in production; a pipe read by the busy load generator would throttle ccb.
+    stdoutFile: join(environment.workDir, `ccb-${quiet ? 'quiet-' : ''}${options.label}.log`),
   });
 }
 
