@@ -256,6 +256,33 @@ describe('health', () => {
     expect(back.response.headers.get('x-ccb-provider')).toBe('spent');
   });
 
+  it('skips a provider whose credentials are rejected and says so once in the log', async () => {
+    const wrong = await mock('wrong');
+    const right = await mock('right');
+    const ccb = await serve(
+      [
+        { name: 'wrong', url: wrong.url, key: 'not-the-key-of-wrong' },
+        { name: 'right', url: right.url, key: 'key-right' },
+      ],
+      'routing: { strategy: round-robin }',
+    );
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
+    for (let index = 0; index < 8; index++) {
+      const served = await client.messages.create(askAsNewSession(ask)).withResponse();
+      expect(served.response.headers.get('x-ccb-provider')).toBe('right');
+    }
+    expect(wrong.requests).toHaveLength(1);
+    const provider = await waitForProvider(ccb.url, 'wrong', (item) => item.state === 'open');
+    expect(provider.reason).toBe('auth');
+    const warnings = () => ccb.lines.filter((line) => /credentials rejected/.test(String(line.msg)));
+    const deadline = Date.now() + 2_000;
+    while (warnings().length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(warnings()).toHaveLength(1);
+    expect(String(warnings()[0]?.msg)).toContain('provider wrong');
+    expect(JSON.stringify(ccb.lines)).not.toContain('not-the-key-of-wrong');
+  });
+
   it('reports 503 on /readyz and in ccb status when no provider is usable', async () => {
     const ccb = await serve(
       [{ name: 'only', url: `http://127.0.0.1:${await freePort()}`, key: 'k' }],
