@@ -61,3 +61,18 @@ describe('scanTopLevel', () => {
     }
   });
 });
+
+describe('parseSpan', () => {
+  it('decodes strings with and without escapes the same way JSON.parse does', () => {
+    for (const value of [
+      'claude-sonnet-4-6',
+      'héllo wörld',
+      'with "quotes" and \\ backslash',
+      '\u2028 line sep',
+      '',
+    ]) {
+      const body = Buffer.from(JSON.stringify({ value, tail: 'x\\y' }));
+      expect(parseSpan(body, scanTopLevel(body)?.get('value'))).toBe(value);
+    }
+  });
+});

@@ -57,6 +57,10 @@ export function firstElement(body: Buffer, span: Span): Span | undefined {
 /** Parses the value at `span` (small values only: this is where a full parse is still worth it). */
 export function parseSpan(body: Buffer, span: Span | undefined): unknown {
   if (span === undefined) return undefined;
+  // A string without escapes (a model name, a session id) decodes directly, without the JSON parser.
+  if (body[span[0]] === quote && body.subarray(span[0], span[1]).indexOf(backslash) === -1) {
+    return body.toString('utf8', span[0] + 1, span[1] - 1);
+  }
   try {
     return JSON.parse(body.toString('utf8', span[0], span[1]));
   } catch {
