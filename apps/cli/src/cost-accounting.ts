@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Config } from '@ccb/config';
+import { type Config, isPublicKeyReference } from '@ccb/config';
 import {
   type Budget,
   type Budgets,
@@ -182,7 +182,7 @@ export function ledgerPath(config: Config, baseDir: string): string {
 
 /** A budget's `key`: `*`, a 12-hex fingerprint as shown in logs, or the key itself (fingerprinted, never kept). */
 function budgetKeyName(key: string): string {
-  if (key === '*' || /^[0-9a-f]{12}$/.test(key)) return key;
+  if (isPublicKeyReference(key)) return key;
   return keyFingerprint(key);
 }
 

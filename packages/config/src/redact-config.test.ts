@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactConfig } from './redact-config.js';
+import { configSecrets, redactConfig } from './redact-config.js';
 import { resolveConfig } from './resolve-config.js';
 
 const secrets = [
@@ -75,5 +75,13 @@ describe('redactConfig', () => {
     );
     expect('admin_key' in redacted.auth).toBe(false);
     expect('api_key' in (redacted.providers[0] ?? {})).toBe(false);
+  });
+});
+
+describe('configSecrets', () => {
+  it('lists exactly the values redactConfig hides', () => {
+    expect(configSecrets(config).sort()).toEqual([...secrets].sort());
+    const redactedText = JSON.stringify(redactConfig(config));
+    for (const secret of configSecrets(config)) expect(redactedText).not.toContain(secret);
   });
 });

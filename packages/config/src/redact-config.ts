@@ -7,27 +7,56 @@ export const redactedValue = '***';
 /** Header names that carry credentials by convention (Authorization, X-Api-Key, Cookie, *-Token…). */
 const secretHeaderName = /auth|cookie|key|token|secret|passw|credential|session|signature/i;
 
+/** A client key fingerprint as ccb logs it (12 hex digits): names a key without revealing it. */
+const keyFingerprintPattern = /^[0-9a-f]{12}$/;
+
+/** True for `*` and for a key fingerprint: ways a budget names client keys that are not secrets themselves. */
+export function isPublicKeyReference(key: string): boolean {
+  return key === '*' || keyFingerprintPattern.test(key);
+}
+
 /**
- * A deep, frozen copy of `config` safe to log or print: every secret is replaced by `"***"`
- * (`auth.api_keys` entries, `auth.admin_key`, `providers[].api_key`, provider `headers` whose name looks
- * secret, and client keys named in `budgets`). Structure and all other values are kept, so the output still shows what is configured.
- * A new section holding secrets must be added here.
+ * Calls `visit(holder, field)` for every place in `config` that holds a secret: `auth.api_keys` entries,
+ * `auth.admin_key`, `providers[].api_key`, provider `headers` whose name looks secret, and client keys named in
+ * `budgets`. The one definition of what is secret: a new section holding secrets is added here.
+ */
+function forEachSecret(
+  config: Config,
+  visit: (holder: Record<string | number, unknown>, field: string | number) => void,
+): void {
+  config.auth.api_keys.forEach((_key, index) =>
+    visit(config.auth.api_keys as unknown as Record<number, unknown>, index),
+  );
+  if (config.auth.admin_key !== undefined) visit(config.auth, 'admin_key');
+  for (const provider of config.providers) {
+    if (provider.api_key !== undefined) visit(provider, 'api_key');
+    for (const name of Object.keys(provider.headers)) {
+      if (secretHeaderName.test(name)) visit(provider.headers, name);
+    }
+  }
+  for (const budget of config.budgets) {
+    if (budget.key !== undefined && !isPublicKeyReference(budget.key)) visit(budget, 'key');
+  }
+}
+
+/**
+ * A deep, frozen copy of `config` safe to log or print: every secret is replaced by `"***"`. Structure and all
+ * other values are kept, so the output still shows what is configured.
  */
 export function redactConfig(config: Config): Config {
   const copy = structuredClone(config);
-  copy.auth.api_keys = copy.auth.api_keys.map(() => redactedValue);
-  if (copy.auth.admin_key !== undefined) copy.auth.admin_key = redactedValue;
-  for (const provider of copy.providers) {
-    if (provider.api_key !== undefined) provider.api_key = redactedValue;
-    for (const name of Object.keys(provider.headers)) {
-      if (secretHeaderName.test(name)) provider.headers[name] = redactedValue;
-    }
-  }
-  // A budget may name a client key by the key itself; `*` and fingerprints (12 hex digits) are not secret.
-  for (const budget of copy.budgets) {
-    if (budget.key !== undefined && budget.key !== '*' && !/^[0-9a-f]{12}$/.test(budget.key)) {
-      budget.key = redactedValue;
-    }
-  }
+  forEachSecret(copy, (holder, field) => {
+    holder[field] = redactedValue;
+  });
   return deepFreeze(copy);
+}
+
+/** Every secret value in `config` (non-empty, once each), so a logger can scrub them from anything it writes. */
+export function configSecrets(config: Config): string[] {
+  const secrets = new Set<string>();
+  forEachSecret(config, (holder, field) => {
+    const value = holder[field];
+    if (typeof value === 'string' && value !== '') secrets.add(value);
+  });
+  return [...secrets];
 }

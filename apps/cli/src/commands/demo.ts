@@ -1,7 +1,7 @@
-import { resolveConfig } from '@ccb/config';
+import { configSecrets, resolveConfig } from '@ccb/config';
 import { type Fault, type MockUpstream, startMockUpstreams } from '@ccb/mock-upstream';
 import { defineCommand } from 'citty';
-import { configSecrets } from '../config-secrets.js';
+
 import { exitOnUserError } from '../load-cli-config.js';
 import { createOutput } from '../output.js';
 import { runBalancer } from '../run-balancer.js';
@@ -86,9 +86,6 @@ export const demoCommand = defineCommand({
           `    -d '{"model":"claude-sonnet-4-6","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]}'`,
         ].join('\n'),
       );
-      process.once('exit', () => {
-        for (const mock of mocks) void mock.close();
-      });
     } catch (error) {
       exitOnUserError(error);
     }

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
+import { configSecrets } from '@ccb/config';
 import { defineCommand } from 'citty';
-import { configSecrets } from '../config-secrets.js';
+
 import { configArgs, exitOnUserError, loadCliConfig } from '../load-cli-config.js';
 import { createOutput } from '../output.js';
 import { runBalancer } from '../run-balancer.js';
