@@ -9,8 +9,10 @@ import { ProxyError } from './proxy-error.js';
 import { readRequestBody } from './read-request-body.js';
 import { readRequestBodyInfo } from './request-body-info.js';
 import type { AttemptRecord, RequestRecord } from './request-record.js';
+import { responseHeaders } from './response-headers.js';
 import { type AnthropicErrorType, sendError } from './send-error.js';
-import { type AttemptResult, responseHeaders, UpstreamAttempt } from './upstream-attempt.js';
+import { type AttemptResult, UpstreamAttempt } from './upstream-attempt.js';
+import { upstreamHeaders } from './upstream-headers.js';
 
 /** An upstream and how to connect to it. */
 export interface UpstreamEntry {
@@ -506,27 +508,6 @@ function defaultDispatcher(entry: UpstreamEntry): Dispatcher {
     bodyTimeout: entry.timeouts.streamIdleInMs,
     keepAliveTimeout: 30_000,
   });
-}
-
-function upstreamHeaders(
-  client: ClientHeaders,
-  target: UpstreamTarget,
-  credentials: readonly (readonly [string, string])[],
-  requestId: string,
-  via: string,
-  body: Buffer | null,
-): string[] {
-  const headers = client.forward.slice();
-  if (target.forwardsClientCredentials) {
-    if (client.apiKey !== undefined) headers.push('x-api-key', client.apiKey);
-    if (client.authorization !== undefined) headers.push('authorization', client.authorization);
-  } else {
-    for (const [name, value] of credentials) headers.push(name, value);
-  }
-  for (const [name, value] of target.extraHeaders) headers.push(name, value);
-  headers.push('x-request-id', requestId, 'via', client.via === undefined ? via : `${client.via}, ${via}`);
-  if (body !== null) headers.push('content-length', String(body.length));
-  return headers;
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {

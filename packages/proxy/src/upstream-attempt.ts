@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import { decodedCopy } from './decoded-copy.js';
 import { isAccountProblem, isProviderFailureStatus, readErrorBody } from './failover-policy.js';
-import { filterResponseHeaders } from './hop-by-hop.js';
 import type { AttemptOutcome } from './ports.js';
+import { responseHeaders } from './response-headers.js';
 import { parseSpan, scanTopLevel } from './scan-json.js';
 import { sseErrorEvent } from './send-error.js';
 import { SseObserver } from './sse-observer.js';
@@ -488,58 +488,6 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   }
 }
 
-/** The client-facing headers of an upstream response. */
-export function responseHeaders(
-  headers: IncomingHttpHeaders,
-  provider: string,
-  requestId: string,
-  maxRetryAfterInSeconds: number,
-): string[] {
-  const out = filterResponseHeaders(headers, (name, value) =>
-    capRetryAfter(name, value, maxRetryAfterInSeconds),
-  );
-  out.push('x-ccb-provider', provider, 'x-request-id', requestId);
-  return out;
-}
-
-/**
- * Claude Code waits out `retry-after` and aborts past 60 s (../shared/protocol.md §6); ccb has other providers
- * and its own cooldowns, so the client is told to come back soon instead.
- */
-function capRetryAfter(name: string, value: string, maxInSeconds: number): string {
-  if (name === 'retry-after') {
-    const seconds = Number(value);
-    if (Number.isFinite(seconds)) return String(Math.min(Math.max(seconds, 0), maxInSeconds));
-    return String(maxInSeconds);
-  }
-  if (name === 'retry-after-ms') {
-    const milliseconds = Number(value);
-    const cap = maxInSeconds * 1000;
-    return String(Number.isFinite(milliseconds) ? Math.min(Math.max(milliseconds, 0), cap) : cap);
-  }
-  return value;
-}
-
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** A decoded copy of a (possibly compressed) body, for reading it; the original bytes are what is relayed. */
-function decodedCopy(body: Buffer, encoding: string | string[] | undefined): Buffer {
-  if (encoding === undefined || encoding === 'identity' || body.length === 0) return body;
-  try {
-    switch (String(encoding).trim().toLowerCase()) {
-      case 'gzip':
-      case 'x-gzip':
-        return gunzipSync(body);
-      case 'deflate':
-        return inflateSync(body);
-      case 'br':
-        return brotliDecompressSync(body);
-      default:
-        return body;
-    }
-  } catch {
-    return body;
-  }
 }

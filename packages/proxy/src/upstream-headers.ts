@@ -1,0 +1,28 @@
+import type { ClientHeaders } from './hop-by-hop.js';
+import type { UpstreamTarget } from './ports.js';
+
+/**
+ * The headers of one upstream attempt, as undici's flat list: the client's end-to-end headers, then either the
+ * client's own credentials (passthrough) or the provider's, its extra headers, the request id, `via` and the
+ * length of the (possibly rewritten) body.
+ */
+export function upstreamHeaders(
+  client: ClientHeaders,
+  target: UpstreamTarget,
+  credentials: readonly (readonly [string, string])[],
+  requestId: string,
+  via: string,
+  body: Buffer | null,
+): string[] {
+  const headers = client.forward.slice();
+  if (target.forwardsClientCredentials) {
+    if (client.apiKey !== undefined) headers.push('x-api-key', client.apiKey);
+    if (client.authorization !== undefined) headers.push('authorization', client.authorization);
+  } else {
+    for (const [name, value] of credentials) headers.push(name, value);
+  }
+  for (const [name, value] of target.extraHeaders) headers.push(name, value);
+  headers.push('x-request-id', requestId, 'via', client.via === undefined ? via : `${client.via}, ${via}`);
+  if (body !== null) headers.push('content-length', String(body.length));
+  return headers;
+}
