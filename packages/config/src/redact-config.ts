@@ -24,9 +24,8 @@ function forEachSecret(
   config: Config,
   visit: (holder: Record<string | number, unknown>, field: string | number) => void,
 ): void {
-  config.auth.api_keys.forEach((_key, index) =>
-    visit(config.auth.api_keys as unknown as Record<number, unknown>, index),
-  );
+  const clientKeys = config.auth.api_keys as unknown as Record<number, unknown>;
+  for (let index = 0; index < config.auth.api_keys.length; index++) visit(clientKeys, index);
   if (config.auth.admin_key !== undefined) visit(config.auth, 'admin_key');
   for (const provider of config.providers) {
     if (provider.api_key !== undefined) visit(provider, 'api_key');
