@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { firstElement, isTrue, parseSpan, type Span, scanTopLevel } from './scan-json.js';
+import {
+  firstElement,
+  isTrue,
+  parseSpan,
+  scanTopLevel,
+  TopLevelKeys,
+  type TopLevelSpans,
+} from './scan-json.js';
 
 /** What the proxy reads from a Messages API body: routing needs the model and traits, accounting the rest. */
 export interface RequestBodyInfo {
@@ -14,13 +21,16 @@ export interface RequestBodyInfo {
   readonly sessionKey: string | undefined;
 }
 
+const requestKeys = new TopLevelKeys(['model', 'stream', 'thinking', 'metadata', 'system', 'messages']);
+type RequestKey = (typeof requestKeys.names)[number];
+
 /**
  * Reads what routing needs from a Messages API body without parsing the conversation: a structural scan finds
  * the top-level fields and only small values are decoded. Returns `undefined` when the body is not a JSON
  * object, so the caller can answer 400 itself instead of spending an upstream call on it.
  */
 export function readRequestBodyInfo(body: Buffer, sessionHeader?: string): RequestBodyInfo | undefined {
-  const fields = scanTopLevel(body);
+  const fields = scanTopLevel(body, requestKeys);
   if (fields === undefined) return undefined;
   const model = parseSpan(body, fields.get('model'));
   const thinking = parseSpan(body, fields.get('thinking'));
@@ -54,7 +64,7 @@ function sessionFromMetadata(metadata: unknown): string | undefined {
 }
 
 /** A stable key for a conversation without a session id: its system prompt and first message. */
-function conversationHash(body: Buffer, fields: Map<string, Span>): string | undefined {
+function conversationHash(body: Buffer, fields: TopLevelSpans<RequestKey>): string | undefined {
   const system = parseSpan(body, fields.get('system'));
   const messages = fields.get('messages');
   const first = messages === undefined ? undefined : parseSpan(body, firstElement(body, messages));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstElement, isTrue, parseSpan, scanTopLevel } from './scan-json.js';
+import { firstElement, isTrue, parseSpan, scanTopLevel, TopLevelKeys } from './scan-json.js';
 
 const claudeCodeLike = JSON.stringify({
   model: 'claude-sonnet-4-6',
@@ -24,13 +24,16 @@ const claudeCodeLike = JSON.stringify({
   stop_sequences: null,
 });
 
+const anyKeys = new TopLevelKeys(['model', 'messages']);
+
 describe('scanTopLevel', () => {
   it('finds every top-level value exactly where JSON.parse sees it', () => {
     const body = Buffer.from(claudeCodeLike);
-    const fields = scanTopLevel(body);
     const parsed = JSON.parse(claudeCodeLike) as Record<string, unknown>;
-    expect([...(fields?.keys() ?? [])]).toEqual(Object.keys(parsed));
-    for (const [key, span] of fields ?? []) expect(parseSpan(body, span), key).toEqual(parsed[key]);
+    const fields = scanTopLevel(body, new TopLevelKeys([...Object.keys(parsed), 'absent']));
+    for (const key of Object.keys(parsed))
+      expect(parseSpan(body, fields?.get(key)), key).toEqual(parsed[key]);
+    expect(fields?.get('absent')).toBeUndefined();
     expect(isTrue(body, fields?.get('stream'))).toBe(true);
     expect(parseSpan(body, firstElement(body, fields?.get('messages') as [number, number]))).toEqual(
       (parsed.messages as unknown[])[0],
@@ -40,24 +43,47 @@ describe('scanTopLevel', () => {
   it('copes with whitespace, unicode and escapes', () => {
     const text = ' {\n "mödel" : "\\u00e9\\"" ,\t"n":-1.5e3 , "e": [ ] ,"o":{}}\n';
     const body = Buffer.from(text);
-    const fields = scanTopLevel(body);
+    const fields = scanTopLevel(body, new TopLevelKeys(['mödel', 'n', 'e', 'o']));
     expect(parseSpan(body, fields?.get('n'))).toBe(-1500);
     expect(parseSpan(body, fields?.get('e'))).toEqual([]);
     expect(parseSpan(body, fields?.get('o'))).toEqual({});
-    expect(fields?.has(Buffer.from('mödel').toString('latin1'))).toBe(true);
+    expect(parseSpan(body, fields?.get('mödel'))).toBe('é"');
+  });
+
+  it('finds strings of every length, with escapes on either side of the short-string limit', () => {
+    for (let length = 0; length < 120; length++) {
+      for (const tail of ['', '\\', '"', 'é']) {
+        const value = 'x'.repeat(length) + tail;
+        // Keys are matched as raw bytes: a long plain key, never one with escapes.
+        const key = 'k'.repeat(length + 1);
+        const body = Buffer.from(JSON.stringify({ [key]: value, after: [value, { k: value }], last: true }));
+        const fields = scanTopLevel(body, new TopLevelKeys([key, 'after', 'last']));
+        expect(parseSpan(body, fields?.get(key)), `length ${length}`).toBe(value);
+        expect(parseSpan(body, fields?.get('after'))).toEqual([value, { k: value }]);
+        expect(isTrue(body, fields?.get('last'))).toBe(true);
+      }
+    }
+  });
+
+  it('keeps the last of a repeated key, as JSON.parse does', () => {
+    const body = Buffer.from('{"model":"a","model":"b"}');
+    expect(parseSpan(body, scanTopLevel(body, new TopLevelKeys(['model']))?.get('model'))).toBe('b');
   });
 
   it('refuses every truncation of a valid body', () => {
     const valid = JSON.stringify({ ...JSON.parse(claudeCodeLike), messages: [] });
-    expect(scanTopLevel(Buffer.from(valid))).toBeDefined();
+    expect(scanTopLevel(Buffer.from(valid), anyKeys)).toBeDefined();
     for (let end = 0; end < valid.length; end++) {
-      expect(scanTopLevel(Buffer.from(valid.slice(0, end))), `prefix of ${end} bytes`).toBeUndefined();
+      expect(
+        scanTopLevel(Buffer.from(valid.slice(0, end)), anyKeys),
+        `prefix of ${end} bytes`,
+      ).toBeUndefined();
     }
   });
 
   it('refuses what is not an object', () => {
     for (const text of ['', '[]', '"x"', 'null', '{"a" 1}', '{"a":1,}', '{"a":1} x', '{"a":[1}', '{a:1}']) {
-      expect(scanTopLevel(Buffer.from(text)), text).toBeUndefined();
+      expect(scanTopLevel(Buffer.from(text), anyKeys), text).toBeUndefined();
     }
   });
 });
@@ -72,7 +98,7 @@ describe('parseSpan', () => {
       '',
     ]) {
       const body = Buffer.from(JSON.stringify({ value, tail: 'x\\y' }));
-      expect(parseSpan(body, scanTopLevel(body)?.get('value'))).toBe(value);
+      expect(parseSpan(body, scanTopLevel(body, new TopLevelKeys(['value']))?.get('value'))).toBe(value);
     }
   });
 });

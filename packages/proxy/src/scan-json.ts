@@ -1,8 +1,9 @@
 /**
- * A structural scanner for JSON request bodies: finds the byte span of each top-level value without decoding or
- * parsing the rest. Strings are skipped with `Buffer.indexOf` (native), so a multi-megabyte conversation costs a
- * fraction of `JSON.parse`. It checks structure (an object, balanced brackets, closed strings, key/colon/comma
- * order), not every grammar rule: a subtler syntax error is left for the upstream to report.
+ * A structural scanner for JSON request bodies: finds the byte span of chosen top-level values without decoding or
+ * parsing the rest. Long strings are skipped with `Buffer.indexOf` (native), so a multi-megabyte conversation costs
+ * a fraction of `JSON.parse`; short ones with a plain loop, which beats a native call at that size. It checks
+ * structure (an object, balanced brackets, closed strings, key/colon/comma order), not every grammar rule: a
+ * subtler syntax error is left for the upstream to report.
  */
 
 /** Byte offsets `[start, end)` of a value inside the scanned buffer. */
@@ -16,32 +17,85 @@ const openBracket = 0x5b;
 const closeBracket = 0x5d;
 const colon = 0x3a;
 const comma = 0x2c;
+/** Strings shorter than this are walked byte by byte; longer ones are searched natively. */
+const shortStringInBytes = 48;
 
-/** The top-level keys of a JSON object and the spans of their values, or `undefined` when it is not one. */
-export function scanTopLevel(body: Buffer): Map<string, Span> | undefined {
-  const fields = new Map<string, Span>();
+/**
+ * The top-level keys a caller wants spans for, encoded once. Keys are compared as raw bytes, never decoded: a key
+ * spelled with escapes (`"mod\u0065l"`) is not found, as no API client writes one.
+ */
+export class TopLevelKeys<Name extends string = string> {
+  readonly names: readonly Name[];
+  readonly #encoded: readonly Buffer[];
+
+  constructor(names: readonly Name[]) {
+    this.names = names;
+    this.#encoded = names.map((name) => Buffer.from(name));
+  }
+
+  /** The position in `names` of the key at `body[start, end)`, or -1. */
+  indexOfKey(body: Buffer, start: number, end: number): number {
+    const length = end - start;
+    for (let index = 0; index < this.#encoded.length; index++) {
+      const name = this.#encoded[index] as Buffer;
+      if (name.length !== length) continue;
+      let at = 0;
+      while (at < length && name[at] === body[start + at]) at++;
+      if (at === length) return index;
+    }
+    return -1;
+  }
+}
+
+/** Spans of the wanted top-level values of one body; a key the body does not have has no span. */
+export class TopLevelSpans<Name extends string = string> {
+  readonly #names: readonly Name[];
+  readonly #spans: readonly (Span | undefined)[];
+
+  /** `spans[i]` is the span of `names[i]`. */
+  constructor(names: readonly Name[], spans: readonly (Span | undefined)[]) {
+    this.#names = names;
+    this.#spans = spans;
+  }
+
+  get(name: Name): Span | undefined {
+    return this.#spans[this.#names.indexOf(name)];
+  }
+}
+
+/**
+ * The spans of the `keys` wanted among the top-level values of a JSON object, or `undefined` when the body is not
+ * one. Every value is still walked, so a malformed body is refused wherever the fault is.
+ */
+export function scanTopLevel<Name extends string>(
+  body: Buffer,
+  keys: TopLevelKeys<Name>,
+): TopLevelSpans<Name> | undefined {
+  const found = new Array<Span | undefined>(keys.names.length).fill(undefined);
+  const spans = new TopLevelSpans(keys.names, found);
   let index = skipWhitespace(body, 0);
   if (body[index] !== openBrace) return undefined;
   index = skipWhitespace(body, index + 1);
-  if (body[index] === closeBrace) return skipWhitespace(body, index + 1) === body.length ? fields : undefined;
+  if (body[index] === closeBrace) return skipWhitespace(body, index + 1) === body.length ? spans : undefined;
   for (;;) {
     if (body[index] !== quote) return undefined;
     const keyEnd = endOfString(body, index);
     if (keyEnd === -1) return undefined;
-    const key = body.toString('latin1', index + 1, keyEnd - 1);
+    const wanted = keys.indexOfKey(body, index + 1, keyEnd - 1);
     index = skipWhitespace(body, keyEnd);
     if (body[index] !== colon) return undefined;
     const valueStart = skipWhitespace(body, index + 1);
     const valueEnd = endOfValue(body, valueStart);
     if (valueEnd === -1) return undefined;
-    fields.set(key, [valueStart, valueEnd]);
+    // A repeated key: the last one wins, as with JSON.parse.
+    if (wanted !== -1) found[wanted] = [valueStart, valueEnd];
     index = skipWhitespace(body, valueEnd);
     if (body[index] === comma) {
       index = skipWhitespace(body, index + 1);
       continue;
     }
     if (body[index] !== closeBrace) return undefined;
-    return skipWhitespace(body, index + 1) === body.length ? fields : undefined;
+    return skipWhitespace(body, index + 1) === body.length ? spans : undefined;
   }
 }
 
@@ -57,12 +111,13 @@ export function firstElement(body: Buffer, span: Span): Span | undefined {
 /** Parses the value at `span` (small values only: this is where a full parse is still worth it). */
 export function parseSpan(body: Buffer, span: Span | undefined): unknown {
   if (span === undefined) return undefined;
+  const [start, end] = span;
   // A string without escapes (a model name, a session id) decodes directly, without the JSON parser.
-  if (body[span[0]] === quote && body.subarray(span[0], span[1]).indexOf(backslash) === -1) {
-    return body.toString('utf8', span[0] + 1, span[1] - 1);
+  if (body[start] === quote && !hasBackslash(body, start + 1, end - 1)) {
+    return body.toString('utf8', start + 1, end - 1);
   }
   try {
-    return JSON.parse(body.toString('utf8', span[0], span[1]));
+    return JSON.parse(body.toString('utf8', start, end));
   } catch {
     return undefined;
   }
@@ -80,6 +135,15 @@ export function isTrue(body: Buffer, span: Span | undefined): boolean {
   );
 }
 
+function hasBackslash(body: Buffer, start: number, end: number): boolean {
+  if (end - start > shortStringInBytes) {
+    const at = body.indexOf(backslash, start);
+    return at !== -1 && at < end;
+  }
+  for (let at = start; at < end; at++) if (body[at] === backslash) return true;
+  return false;
+}
+
 function skipWhitespace(body: Buffer, index: number): number {
   let at = index;
   for (;;) {
@@ -92,9 +156,16 @@ function skipWhitespace(body: Buffer, index: number): number {
 /** The index just past the closing quote of the string opening at `start`, or -1. */
 function endOfString(body: Buffer, start: number): number {
   let from = start + 1;
+  const shortEnd = Math.min(body.length, from + shortStringInBytes);
+  while (from < shortEnd) {
+    const byte = body[from];
+    if (byte === quote) return from + 1;
+    from += byte === backslash ? 2 : 1;
+  }
   for (;;) {
     const at = body.indexOf(quote, from);
     if (at === -1) return -1;
+    // Counting backwards is right wherever the search resumed: the opening quote stops the count.
     let backslashes = 0;
     for (let before = at - 1; body[before] === backslash; before--) backslashes++;
     if (backslashes % 2 === 0) return at + 1;
@@ -102,12 +173,16 @@ function endOfString(body: Buffer, start: number): number {
   }
 }
 
+/** Closing brackets still expected while walking one value; reused, since scans never interleave. */
+const expectedClosers: number[] = [];
+
 /** The index just past the value starting at `start`, or -1 when it does not end properly. */
 function endOfValue(body: Buffer, start: number): number {
   const first = body[start];
   if (first === quote) return endOfString(body, start);
   if (first === openBrace || first === openBracket) {
-    const stack: number[] = [];
+    const stack = expectedClosers;
+    stack.length = 0;
     let index = start;
     while (index < body.length) {
       const byte = body[index] as number;
@@ -116,8 +191,8 @@ function endOfValue(body: Buffer, start: number): number {
         if (index === -1) return -1;
         continue;
       }
-      if (byte === openBrace || byte === openBracket)
-        stack.push(byte === openBrace ? closeBrace : closeBracket);
+      if (byte === openBrace) stack.push(closeBrace);
+      else if (byte === openBracket) stack.push(closeBracket);
       else if (byte === closeBrace || byte === closeBracket) {
         if (stack.pop() !== byte) return -1;
         if (stack.length === 0) return index + 1;

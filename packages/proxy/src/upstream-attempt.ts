@@ -4,11 +4,14 @@ import { decodedCopy } from './decoded-copy.js';
 import { isAccountProblem, isProviderFailureStatus, readErrorBody } from './failover-policy.js';
 import type { AttemptOutcome } from './ports.js';
 import { responseHeaders } from './response-headers.js';
-import { parseSpan, scanTopLevel } from './scan-json.js';
+import { parseSpan, scanTopLevel, TopLevelKeys } from './scan-json.js';
 import { sseErrorEvent } from './send-error.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
 import { emptyUsage, mergeUsage, type Usage } from './usage.js';
+
+/** The only top-level field of a non-streaming response the proxy reads. */
+const responseKeys = new TopLevelKeys(['usage']);
 
 /** What one attempt needs from the request it serves. */
 export interface AttemptContext {
@@ -467,7 +470,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       this.#headers['content-encoding'],
     );
     // Only the `usage` object is decoded; the content (possibly large) is skipped by the scan.
-    const source = parseSpan(body, scanTopLevel(body)?.get('usage'));
+    const source = parseSpan(body, scanTopLevel(body, responseKeys)?.get('usage'));
     if (source === undefined) return undefined;
     const usage = emptyUsage();
     mergeUsage(usage, source);
