@@ -2,6 +2,8 @@ import type { Readable, Writable } from 'node:stream';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
 import pinoPretty from 'pino-pretty';
 import { flushDestination } from './_flush-destination.js';
+import { isoTime } from './_iso-time.js';
+import { LineBatch } from './_line-batch.js';
 import { redactFields } from './_redact-fields.js';
 import { formatRequestLine } from './format-request-line.js';
 import { requestLogFields } from './request-log-fields.js';
@@ -89,17 +91,13 @@ export function createLogger(options: LoggerOptions): Logger {
   const isTty = ((options.destination ?? process.stdout) as { isTTY?: boolean }).isTTY === true;
   const pretty = format === 'pretty' || (format === 'auto' && isTty);
   // sonic-boom, not a worker transport: tsup bundles and worker threads do not mix reliably.
-  // JSON lines are gathered up to 4 KiB per write: one write per line (through libuv's thread pool) cost more CPU
-  // than building the line. A timer pushes out a partial batch, so a quiet server's lines are late by 200 ms at most.
-  const sink =
-    options.destination ?? pino.destination({ dest: 1, sync: pretty, minLength: pretty ? 0 : 4096 });
-  if (options.destination === undefined && !pretty) {
-    // `_len` (bytes waiting) is sonic-boom's own state, read the same way as in `_flush-destination.ts`.
-    const sonic = sink as unknown as { flush(): void; _len?: number; destroyed?: boolean };
-    setInterval(() => {
-      if ((sonic._len ?? 0) > 0 && sonic.destroyed !== true) sonic.flush();
-    }, 200).unref();
-  }
+  const sink = options.destination ?? pino.destination({ dest: 1, sync: pretty });
+  // Request lines to stdout leave in batches of up to 16 KiB, at most 200 ms late: one write per line cost more CPU
+  // than building the line. A given destination (a test's, a caller's stream) gets each line as it comes.
+  const batch =
+    options.destination === undefined && !pretty
+      ? new LineBatch(sink as { write(text: string): unknown }, 16 * 1024, 200)
+      : undefined;
   const prettyStream = pretty
     ? pinoPretty({
         destination: sink,
@@ -118,7 +116,12 @@ export function createLogger(options: LoggerOptions): Logger {
         log: (fields) => redactFields(fields),
       },
       // On the serialised line, so it also covers messages, child bindings and error stacks.
-      hooks: { streamWrite: scrub },
+      hooks: {
+        streamWrite: (line) => {
+          batch?.drain();
+          return scrub(line);
+        },
+      },
     },
     (prettyStream ?? sink) as DestinationStream,
   );
@@ -149,8 +152,11 @@ export function createLogger(options: LoggerOptions): Logger {
         // time, fields, msg), then scrubbed and written to the same destination as every other line.
         const fields = requestLogFields(record, withHeaders, costUsd ?? record.costUsd);
         const body = JSON.stringify(fields);
-        const line = `{"level":"${recordLevel}","time":"${new Date().toISOString()}",${body.slice(1, -1)},"msg":"request"}\n`;
-        (sink as { write(text: string): unknown }).write(scrub(line));
+        const line = scrub(
+          `{"level":"${recordLevel}","time":"${isoTime()}",${body.slice(1, -1)},"msg":"request"}\n`,
+        );
+        if (batch !== undefined) batch.add(line);
+        else (sink as { write(text: string): unknown }).write(line);
         return;
       }
       const line = formatRequestLine(record);
@@ -171,7 +177,10 @@ export function createLogger(options: LoggerOptions): Logger {
             resolve();
           }
         };
-        const flushSink = () => flushDestination(sink, done);
+        const flushSink = () => {
+          batch?.drain();
+          flushDestination(sink, done);
+        };
         if (prettyStream === undefined) flushSink();
         else drainPretty(prettyStream, flushSink);
       });
