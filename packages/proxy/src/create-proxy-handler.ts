@@ -1,18 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
 import { createClientAuth } from './client-auth.js';
-import { type ClientHeaders, readClientHeaders } from './hop-by-hop.js';
+import type { Upstream } from './exchange.js';
 import type { AttemptPlanner, RouteRequest, UpstreamTarget, UpstreamTimeouts } from './ports.js';
 import { ProxyError } from './proxy-error.js';
-import { readRequestBody } from './read-request-body.js';
-import { readRequestBodyInfo } from './request-body-info.js';
-import type { AttemptRecord, RequestRecord } from './request-record.js';
-import { responseHeaders } from './response-headers.js';
+import { type ProxyRequestContext, proxyRequest } from './proxy-request.js';
+import type { RequestRecord } from './request-record.js';
 import { type AnthropicErrorType, sendError } from './send-error.js';
-import { type AttemptResult, UpstreamAttempt } from './upstream-attempt.js';
-import { upstreamHeaders } from './upstream-headers.js';
 
 /** An upstream and how to connect to it. */
 export interface UpstreamEntry {
@@ -82,25 +77,6 @@ export interface RequestRejection {
   readonly retryAt?: number;
 }
 
-/** How a request ended, for its record. */
-interface RequestEnd {
-  readonly status: number;
-  readonly provider?: string;
-  readonly usage?: RequestRecord['usage'];
-  readonly upstreamRequestId?: string | undefined;
-  readonly bytesOut?: number;
-  readonly responseBody?: Buffer | undefined;
-}
-
-interface Upstream {
-  readonly target: UpstreamTarget;
-  readonly dispatcher: Dispatcher;
-  readonly timeouts: UpstreamTimeouts;
-}
-
-const messagesPath = '/v1/messages';
-const countTokensPath = '/v1/messages/count_tokens';
-
 /** Builds the proxy's request handler: auth, body, routing plan, attempts with failover, records. */
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const maxAttempts = options.maxAttempts ?? 3;
@@ -125,7 +101,20 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const auth = createClientAuth(options.clientApiKeys ?? []);
   const instanceId = randomBytes(6).toString('hex');
   const viaToken = `ccb-${instanceId}`;
-  const viaValue = `1.1 ${viaToken}`;
+  // Built once here and shared by every request, so the hot path allocates nothing for its settings.
+  const context: ProxyRequestContext = {
+    upstreams,
+    planner: options.planner,
+    maxAttempts,
+    firstContentTimeoutInMs,
+    maxRetryAfterInSeconds,
+    captureBodiesInBytes,
+    viaValue: `1.1 ${viaToken}`,
+    hooks: options,
+    viaToken,
+    auth,
+    bodyLimitInBytes,
+  };
   const startedAt = Date.now();
   const healthBody = (): string =>
     JSON.stringify({
@@ -136,328 +125,6 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const routes = options.routes ?? {};
   let inFlight = 0;
 
-  async function proxy(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
-    const arrivedAt = performance.now();
-    const headers = readClientHeaders(request.rawHeaders);
-    const requestId = headers.requestId ?? `ccb_${randomUUID()}`;
-    response.setHeader('x-request-id', requestId);
-    if (headers.via?.includes(viaToken)) {
-      request.resume();
-      return sendError(
-        response,
-        508,
-        'api_error',
-        `request loop detected: it already passed through this ccb (${viaToken})`,
-      );
-    }
-    const clientKeyId = auth.verify(headers.apiKey, headers.authorization);
-    if (clientKeyId === undefined) {
-      request.resume();
-      return sendError(
-        response,
-        401,
-        'authentication_error',
-        'invalid or missing ccb API key: send one of auth.api_keys as x-api-key or Authorization: Bearer',
-      );
-    }
-    let body: Buffer | null = null;
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      try {
-        body = await readRequestBody(request, bodyLimitInBytes);
-      } catch (error) {
-        if (ProxyError.is(error) && error.code === 'CCB_PROXY_BODY_TOO_LARGE') {
-          response.setHeader('connection', 'close');
-          return sendError(response, 413, 'request_too_large', error.message);
-        }
-        return; // the client went away while sending
-      }
-    }
-    const isMessages = path === messagesPath;
-    let route: RouteRequest = {};
-    let stream = false;
-    if (body !== null && (isMessages || path === countTokensPath) && request.method === 'POST') {
-      const info = readRequestBodyInfo(body, headers.sessionId);
-      if (info === undefined) {
-        return sendError(response, 400, 'invalid_request_error', 'request body is not a valid JSON object');
-      }
-      stream = info.stream;
-      route = {
-        model: info.model,
-        sessionKey: info.sessionKey,
-        thinking: info.thinking,
-        inputTokens: Math.ceil(body.length / 4),
-      };
-    }
-    const exchange = new Exchange({
-      request,
-      response,
-      headers,
-      body,
-      requestId,
-      clientKeyId,
-      route,
-      stream,
-      observeUsage: isMessages,
-      arrivedAt,
-    });
-    await exchange.run();
-  }
-
-  interface ExchangeInit {
-    readonly request: IncomingMessage;
-    readonly response: ServerResponse;
-    readonly headers: ClientHeaders;
-    readonly body: Buffer | null;
-    readonly requestId: string;
-    readonly clientKeyId: string;
-    readonly route: RouteRequest;
-    readonly stream: boolean;
-    readonly observeUsage: boolean;
-    readonly arrivedAt: number;
-  }
-
-  /** One client request and its attempts. */
-  class Exchange {
-    readonly #init: ExchangeInit;
-    readonly #attempts: AttemptRecord[] = [];
-    #current: UpstreamAttempt | undefined;
-    #clientGone = false;
-    #firstByteAt: number | undefined;
-    /** The model to send after routing rules (before each provider's `model_map`). */
-    #model: string | undefined;
-    #modelSent: string | undefined;
-    #rule: string | undefined;
-    #affinity = false;
-
-    constructor(init: ExchangeInit) {
-      this.#init = init;
-      init.response.once('close', () => {
-        if (init.response.writableFinished) return;
-        this.#clientGone = true;
-        this.#current?.abortForClient();
-      });
-    }
-
-    async run(): Promise<void> {
-      const { response, route, requestId } = this.#init;
-      const model = route.model;
-      const rejection = options.admitRequest?.({ clientKeyId: this.#init.clientKeyId, route });
-      if (rejection !== undefined) {
-        const headers =
-          rejection.retryAt === undefined
-            ? []
-            : [
-                'retry-after',
-                String(
-                  Math.min(
-                    maxRetryAfterInSeconds,
-                    Math.max(1, Math.ceil((rejection.retryAt - Date.now()) / 1000)),
-                  ),
-                ),
-              ];
-        sendError(response, rejection.status, rejection.type, rejection.message, headers);
-        return this.#record({ status: rejection.status });
-      }
-      const routePlan = options.planner.route(route);
-      const plan = routePlan.providers;
-      this.#model = routePlan.model ?? model;
-      this.#rule = routePlan.rule;
-      this.#affinity = routePlan.affinity === true;
-      const candidates = plan.length > maxAttempts ? plan.slice(0, maxAttempts) : plan;
-      if (candidates.length === 0) {
-        sendError(
-          response,
-          404,
-          'not_found_error',
-          model === undefined
-            ? 'no provider is available for this request'
-            : `no configured provider serves model "${model}"`,
-        );
-        return this.#record({ status: 404 });
-      }
-      let lastFailure: Extract<AttemptResult, { kind: 'failed' }> | undefined;
-      for (let index = 0; index < candidates.length; index++) {
-        const name = candidates[index] as string;
-        const upstream = upstreams.get(name);
-        if (upstream === undefined) continue;
-        const result = await this.#attempt(upstream, index < candidates.length - 1);
-        if (result.kind === 'aborted') return this.#record({ status: 499 });
-        if (result.kind === 'committed') {
-          return this.#record({
-            status: response.statusCode,
-            provider: name,
-            usage: result.usage,
-            upstreamRequestId: result.upstreamRequestId,
-            bytesOut: result.bytesOut,
-            responseBody: result.capturedBody,
-          });
-        }
-        lastFailure = result;
-        if (this.#clientGone) return this.#record({ status: 499 });
-      }
-      // Every candidate failed before anything reached the client.
-      const held = lastFailure?.held;
-      if (held !== undefined) {
-        this.#markFirstByte();
-        const provider = this.#attempts[this.#attempts.length - 1]?.provider ?? '';
-        response.writeHead(
-          held.status,
-          responseHeaders(held.headers, provider, requestId, maxRetryAfterInSeconds),
-        );
-        if (held.trailer !== undefined) {
-          response.write(held.body);
-          response.end(held.trailer);
-        } else {
-          response.end(held.body);
-        }
-        return this.#record({ status: held.status, bytesOut: held.body.length, responseBody: held.body });
-      }
-      const tried = this.#attempts
-        .map((attempt) => `${attempt.provider} (${attempt.reason ?? 'failed'})`)
-        .join(', ');
-      const allTimeouts =
-        this.#attempts.length > 0 && this.#attempts.every((attempt) => attempt.failure === 'timeout');
-      const status = allTimeouts ? 504 : 502;
-      this.#markFirstByte();
-      sendError(
-        response,
-        status,
-        allTimeouts ? 'timeout_error' : 'api_error',
-        `all upstream providers failed: ${tried || 'none could be reached'}`,
-      );
-      this.#record({ status });
-    }
-
-    async #attempt(upstream: Upstream, canFailOver: boolean): Promise<AttemptResult> {
-      const { target } = upstream;
-      const started = performance.now();
-      options.onAttemptStart?.(target.name);
-      const result = await this.#dispatch(upstream, canFailOver);
-      let final = result;
-      if (
-        result.kind === 'failed' &&
-        result.outcome.status === 401 &&
-        !this.#clientGone &&
-        (await target.invalidateCredentials())
-      ) {
-        // A refreshable credential renewed itself: one more try of the same provider.
-        final = await this.#dispatch(upstream, canFailOver);
-      }
-      options.onAttemptEnd?.(target.name);
-      if (final.kind !== 'aborted') {
-        options.planner.report(target.name, final.outcome, this.#init.route);
-        const { outcome } = final;
-        this.#attempts.push({
-          provider: target.name,
-          result: outcome.result,
-          ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
-          ...(outcome.status !== undefined ? { status: outcome.status } : {}),
-          ...(outcome.errorType !== undefined ? { errorType: outcome.errorType } : {}),
-          ...(outcome.headers !== undefined ? { headers: outcome.headers } : {}),
-          ...(final.kind === 'failed' || final.reason !== undefined ? { reason: final.reason } : {}),
-          ...(final.kind === 'committed' && final.usage !== undefined ? { usage: final.usage } : {}),
-          durationInMs: performance.now() - started,
-        });
-      } else {
-        options.planner.report(target.name, { result: 'client_error' }, this.#init.route);
-      }
-      return final;
-    }
-
-    async #dispatch(upstream: Upstream, canFailOver: boolean): Promise<AttemptResult> {
-      const { target, dispatcher, timeouts } = upstream;
-      const init = this.#init;
-      const credentials = target.credentialHeaders();
-      const credentialPairs = isPromise(credentials) ? await credentials : credentials;
-      let body = init.body;
-      const model = this.#model;
-      if (model !== undefined) {
-        const sent = target.mapModel(model) ?? model;
-        this.#modelSent = sent;
-        if (body !== null && sent !== init.route.model) body = target.rewriteModel(body, sent) ?? body;
-      }
-      const headers = upstreamHeaders(init.headers, target, credentialPairs, init.requestId, viaValue, body);
-      const attempt = new UpstreamAttempt(target.name, {
-        response: init.response,
-        requestId: init.requestId,
-        // The gate only buys a failover; with no provider left to try, the stream starts at once.
-        firstContentTimeoutInMs: init.stream && canFailOver ? firstContentTimeoutInMs : 0,
-        maxRetryAfterInSeconds,
-        clientCredentials: target.forwardsClientCredentials,
-        captureLimitInBytes: captureBodiesInBytes,
-        observeUsage: init.observeUsage,
-        canFailOver,
-        onCommit: () => this.#markFirstByte(),
-      });
-      if (this.#clientGone) return { kind: 'aborted' };
-      this.#current = attempt;
-      dispatcher.dispatch(
-        {
-          origin: target.origin,
-          path: target.basePath + (init.request.url ?? '/'),
-          method: (init.request.method ?? 'GET') as Dispatcher.HttpMethod,
-          headers,
-          body,
-          headersTimeout: timeouts.firstByteInMs,
-          bodyTimeout: timeouts.streamIdleInMs,
-        },
-        attempt,
-      );
-      const result = await attempt.promise;
-      this.#current = undefined;
-      return result;
-    }
-
-    #markFirstByte(): void {
-      this.#firstByteAt ??= performance.now();
-    }
-
-    #record(end: RequestEnd): void {
-      const { status, provider, usage, upstreamRequestId, bytesOut = 0 } = end;
-      const onRequestEnd = options.onRequestEnd;
-      if (onRequestEnd === undefined) return;
-      const init = this.#init;
-      const attempts = this.#attempts;
-      const now = performance.now();
-      const served = provider !== undefined && status < 400;
-      const durationInMs = now - init.arrivedAt;
-      let upstreamInMs = 0;
-      for (const attempt of attempts) upstreamInMs += attempt.durationInMs;
-      onRequestEnd({
-        requestId: init.requestId,
-        method: init.request.method ?? 'GET',
-        path: init.request.url ?? '/',
-        model: init.route.model,
-        modelSent: this.#modelSent,
-        sessionKey: init.route.sessionKey,
-        rule: this.#rule,
-        affinity: this.#affinity,
-        stream: init.stream,
-        status,
-        provider,
-        outcome: !served ? 'error' : attempts.length > 1 ? 'failed_over' : 'ok',
-        attempts,
-        usage,
-        clientKeyId: init.clientKeyId,
-        upstreamRequestId,
-        startedAt: Date.now() - (now - init.arrivedAt),
-        durationInMs,
-        overheadInMs: Math.max(0, durationInMs - upstreamInMs),
-        timeToFirstByteInMs: this.#firstByteAt === undefined ? undefined : this.#firstByteAt - init.arrivedAt,
-        bytesIn: init.body?.length ?? 0,
-        bytesOut,
-        ...(captureBodiesInBytes > 0
-          ? {
-              bodies: {
-                request: init.body?.toString('utf8', 0, captureBodiesInBytes) ?? '',
-                response: end.responseBody?.toString('utf8', 0, captureBodiesInBytes) ?? '',
-              },
-            }
-          : {}),
-      });
-    }
-  }
-
   function handle(request: IncomingMessage, response: ServerResponse): void {
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
@@ -465,7 +132,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     if (path.startsWith('/v1/')) {
       inFlight++;
       response.once('close', () => inFlight--);
-      proxy(request, response, path).catch((error: unknown) => {
+      proxyRequest(context, request, response, path).catch((error: unknown) => {
         sendError(response, 500, 'api_error', `ccb internal error: ${(error as Error).message ?? 'unknown'}`);
       });
       return;
@@ -508,8 +175,4 @@ function defaultDispatcher(entry: UpstreamEntry): Dispatcher {
     bodyTimeout: entry.timeouts.streamIdleInMs,
     keepAliveTimeout: 30_000,
   });
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown }).then === 'function';
 }

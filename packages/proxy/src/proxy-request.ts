@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { ClientAuth } from './client-auth.js';
+import { Exchange, type ExchangeContext } from './exchange.js';
+import { readClientHeaders } from './hop-by-hop.js';
+import type { RouteRequest } from './ports.js';
+import { ProxyError } from './proxy-error.js';
+import { readRequestBody } from './read-request-body.js';
+import { readRequestBodyInfo } from './request-body-info.js';
+import { sendError } from './send-error.js';
+
+/** The handler's settings for taking a request in, on top of those its exchange reads; built once per handler. */
+export interface ProxyRequestContext extends ExchangeContext {
+  /** The token this instance adds to `via`; a request carrying it again is a loop. */
+  readonly viaToken: string;
+  /** Checks the client key of each request. */
+  readonly auth: ClientAuth;
+  /** Request body limit in bytes. */
+  readonly bodyLimitInBytes: number;
+}
+
+const messagesPath = '/v1/messages';
+const countTokensPath = '/v1/messages/count_tokens';
+
+/**
+ * Takes one `/v1/` request in (loop check, client key, body, the routing facts in the body), then runs its
+ * exchange. Answers refused requests itself.
+ */
+export async function proxyRequest(
+  context: ProxyRequestContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+): Promise<void> {
+  const arrivedAt = performance.now();
+  const headers = readClientHeaders(request.rawHeaders);
+  const requestId = headers.requestId ?? `ccb_${randomUUID()}`;
+  response.setHeader('x-request-id', requestId);
+  const { viaToken } = context;
+  if (headers.via?.includes(viaToken)) {
+    request.resume();
+    return sendError(
+      response,
+      508,
+      'api_error',
+      `request loop detected: it already passed through this ccb (${viaToken})`,
+    );
+  }
+  const clientKeyId = context.auth.verify(headers.apiKey, headers.authorization);
+  if (clientKeyId === undefined) {
+    request.resume();
+    return sendError(
+      response,
+      401,
+      'authentication_error',
+      'invalid or missing ccb API key: send one of auth.api_keys as x-api-key or Authorization: Bearer',
+    );
+  }
+  let body: Buffer | null = null;
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    try {
+      body = await readRequestBody(request, context.bodyLimitInBytes);
+    } catch (error) {
+      if (ProxyError.is(error) && error.code === 'CCB_PROXY_BODY_TOO_LARGE') {
+        response.setHeader('connection', 'close');
+        return sendError(response, 413, 'request_too_large', error.message);
+      }
+      return; // the client went away while sending
+    }
+  }
+  const isMessages = path === messagesPath;
+  let route: RouteRequest = {};
+  let stream = false;
+  if (body !== null && (isMessages || path === countTokensPath) && request.method === 'POST') {
+    const info = readRequestBodyInfo(body, headers.sessionId);
+    if (info === undefined) {
+      return sendError(response, 400, 'invalid_request_error', 'request body is not a valid JSON object');
+    }
+    stream = info.stream;
+    route = {
+      model: info.model,
+      sessionKey: info.sessionKey,
+      thinking: info.thinking,
+      inputTokens: Math.ceil(body.length / 4),
+    };
+  }
+  const exchange = new Exchange(context, {
+    request,
+    response,
+    headers,
+    body,
+    requestId,
+    clientKeyId,
+    route,
+    stream,
+    observeUsage: isMessages,
+    arrivedAt,
+  });
+  await exchange.run();
+}
