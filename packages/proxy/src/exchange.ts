@@ -111,7 +111,7 @@ export class Exchange {
                 ),
               ),
             ];
-      sendError(response, rejection.status, rejection.type, rejection.message, headers);
+      sendError(response, rejection.status, rejection.type, rejection.message, { requestId, headers });
       return this.#record({ status: rejection.status });
     }
     const routePlan = this.#context.planner.route(route);
@@ -128,6 +128,7 @@ export class Exchange {
         model === undefined
           ? 'no provider is available for this request'
           : `no configured provider serves model "${model}"`,
+        { requestId },
       );
       return this.#record({ status: 404 });
     }
@@ -180,6 +181,7 @@ export class Exchange {
       status,
       allTimeouts ? 'timeout_error' : 'api_error',
       `all upstream providers failed: ${tried || 'none could be reached'}`,
+      { requestId },
     );
     this.#record({ status });
   }

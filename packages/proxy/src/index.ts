@@ -23,7 +23,7 @@ export type {
 } from './ports.js';
 export { ProxyError, type ProxyErrorCode } from './proxy-error.js';
 export type { AttemptRecord, RequestRecord } from './request-record.js';
-export { type AnthropicErrorType, anthropicErrorBody, sendError } from './send-error.js';
+export { type AnthropicErrorType, anthropicErrorBody, type ErrorOptions, sendError } from './send-error.js';
 export { SseObserver } from './sse-observer.js';
 export { classifyTransportError, type TransportFailure } from './transport-failure.js';
 export { emptyUsage, mergeUsage, type Usage } from './usage.js';

@@ -36,7 +36,6 @@ export async function proxyRequest(
   const arrivedAt = performance.now();
   const headers = readClientHeaders(request.rawHeaders);
   const requestId = headers.requestId ?? `ccb_${randomUUID()}`;
-  response.setHeader('x-request-id', requestId);
   const { viaToken } = context;
   if (headers.via?.includes(viaToken)) {
     request.resume();
@@ -45,6 +44,7 @@ export async function proxyRequest(
       508,
       'api_error',
       `request loop detected: it already passed through this ccb (${viaToken})`,
+      { requestId },
     );
   }
   const clientKeyId = context.auth.verify(headers.apiKey, headers.authorization);
@@ -55,6 +55,7 @@ export async function proxyRequest(
       401,
       'authentication_error',
       'invalid or missing ccb API key: send one of auth.api_keys as x-api-key or Authorization: Bearer',
+      { requestId },
     );
   }
   let body: Buffer | null = null;
@@ -63,8 +64,10 @@ export async function proxyRequest(
       body = await readRequestBody(request, context.bodyLimitInBytes);
     } catch (error) {
       if (ProxyError.is(error) && error.code === 'CCB_PROXY_BODY_TOO_LARGE') {
-        response.setHeader('connection', 'close');
-        return sendError(response, 413, 'request_too_large', error.message);
+        return sendError(response, 413, 'request_too_large', error.message, {
+          requestId,
+          headers: ['connection', 'close'],
+        });
       }
       return; // the client went away while sending
     }
@@ -75,7 +78,9 @@ export async function proxyRequest(
   if (body !== null && (isMessages || path === countTokensPath) && request.method === 'POST') {
     const info = readRequestBodyInfo(body, headers.sessionId);
     if (info === undefined) {
-      return sendError(response, 400, 'invalid_request_error', 'request body is not a valid JSON object');
+      return sendError(response, 400, 'invalid_request_error', 'request body is not a valid JSON object', {
+        requestId,
+      });
     }
     stream = info.stream;
     route = {

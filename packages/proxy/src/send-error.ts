@@ -27,22 +27,35 @@ export function sseErrorEvent(type: string, message: string): Buffer {
   );
 }
 
-/** Answers with an error synthesised by ccb, in Anthropic's shape, unless the response already started. */
+/** What else an error answer carries. */
+export interface ErrorOptions {
+  /** The request's id: sent as `x-request-id` and as `request_id` in the body. */
+  readonly requestId?: string | undefined;
+  /** More headers, as a flat `[name, value, …]` list. */
+  readonly headers?: readonly string[];
+}
+
+/**
+ * Answers with an error synthesised by ccb, in Anthropic's shape, unless the response already started. Headers go
+ * to `writeHead` as one flat list, never through `setHeader`: once a header is set that way, Node validates and
+ * re-adds every header of every later `writeHead` one by one.
+ */
 export function sendError(
   response: ServerResponse,
   status: number,
   type: AnthropicErrorType,
   message: string,
-  headers: readonly string[] = [],
+  options: ErrorOptions = {},
 ): void {
   if (response.headersSent) {
     response.destroy();
     return;
   }
-  const requestId = response.getHeader('x-request-id');
-  const body = anthropicErrorBody(type, message, typeof requestId === 'string' ? requestId : undefined);
+  const { requestId, headers = [] } = options;
+  const body = anthropicErrorBody(type, message, requestId);
   response.writeHead(status, [
     ...headers,
+    ...(requestId === undefined ? [] : ['x-request-id', requestId]),
     'content-type',
     'application/json',
     'content-length',

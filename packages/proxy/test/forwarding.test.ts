@@ -108,12 +108,14 @@ describe('forwarding', () => {
   });
 
   it('answers invalid JSON with 400 itself, without calling the upstream', async () => {
-    const response = await post(proxy.url, '/v1/messages', '{"model": ');
+    const response = await post(proxy.url, '/v1/messages', '{"model": ', { 'x-request-id': 'trace-400' });
     expect(response.status).toBe(400);
-    expect(JSON.parse(response.text)).toMatchObject({
+    expect(JSON.parse(response.text)).toEqual({
       type: 'error',
-      error: { type: 'invalid_request_error' },
+      error: { type: 'invalid_request_error', message: 'request body is not a valid JSON object' },
+      request_id: 'trace-400',
     });
+    expect(response.headers['x-request-id']).toBe('trace-400');
     expect(mock.requests).toHaveLength(0);
   });
 
