@@ -65,18 +65,20 @@ export class TopLevelSpans<Name extends string = string> {
 
 /**
  * The spans of the `keys` wanted among the top-level values of a JSON object, or `undefined` when the body is not
- * one. Every value is still walked, so a malformed body is refused wherever the fault is.
+ * one. Every value is still walked, so a malformed body is refused wherever the fault is. With a `span` (of a
+ * value found by an earlier scan), the object there is scanned instead of the whole body.
  */
 export function scanTopLevel<Name extends string>(
   body: Buffer,
   keys: TopLevelKeys<Name>,
+  span?: Span,
 ): TopLevelSpans<Name> | undefined {
   const found = new Array<Span | undefined>(keys.names.length).fill(undefined);
   const spans = new TopLevelSpans(keys.names, found);
-  let index = skipWhitespace(body, 0);
+  let index = skipWhitespace(body, span === undefined ? 0 : span[0]);
   if (body[index] !== openBrace) return undefined;
   index = skipWhitespace(body, index + 1);
-  if (body[index] === closeBrace) return skipWhitespace(body, index + 1) === body.length ? spans : undefined;
+  if (body[index] === closeBrace) return closes(body, index, span) ? spans : undefined;
   for (;;) {
     if (body[index] !== quote) return undefined;
     const keyEnd = endOfString(body, index);
@@ -95,8 +97,13 @@ export function scanTopLevel<Name extends string>(
       continue;
     }
     if (body[index] !== closeBrace) return undefined;
-    return skipWhitespace(body, index + 1) === body.length ? spans : undefined;
+    return closes(body, index, span) ? spans : undefined;
   }
+}
+
+/** True when the brace at `closeAt` ends the scanned object: the body, bar whitespace, or exactly the span. */
+function closes(body: Buffer, closeAt: number, span: Span | undefined): boolean {
+  return span === undefined ? skipWhitespace(body, closeAt + 1) === body.length : closeAt + 1 === span[1];
 }
 
 /** The span of the first element of the array at `span`, if it has one. */
@@ -121,6 +128,29 @@ export function parseSpan(body: Buffer, span: Span | undefined): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The JSON number at `span`, or `undefined` when the value there is not a number. Token counts are plain
+ * integers, read from the digits directly.
+ */
+export function numberAt(body: Buffer, span: Span | undefined): number | undefined {
+  if (span === undefined) return undefined;
+  const [start, end] = span;
+  if (end - start <= 15) {
+    let value = 0;
+    let at = start;
+    for (; at < end; at++) {
+      const digit = (body[at] as number) - 0x30;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (at === end && end > start) return value;
+  }
+  const first = body[start] as number;
+  if (first !== 0x2d /* - */ && (first < 0x30 || first > 0x39)) return undefined;
+  const value = Number(body.toString('latin1', start, end));
+  return Number.isFinite(value) ? value : undefined;
 }
 
 /** True when the value at `span` is the literal `true`. */

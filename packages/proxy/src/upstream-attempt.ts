@@ -4,11 +4,11 @@ import { decodedCopy } from './decoded-copy.js';
 import { isAccountProblem, isProviderFailureStatus, readErrorBody } from './failover-policy.js';
 import type { AttemptOutcome } from './ports.js';
 import { responseHeaders } from './response-headers.js';
-import { parseSpan, scanTopLevel, TopLevelKeys } from './scan-json.js';
+import { scanTopLevel, TopLevelKeys } from './scan-json.js';
 import { sseErrorEvent } from './send-error.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
-import { emptyUsage, mergeUsage, type Usage } from './usage.js';
+import { readUsage, type Usage } from './usage.js';
 
 /** The only top-level field of a non-streaming response the proxy reads. */
 const responseKeys = new TopLevelKeys(['usage']);
@@ -469,12 +469,9 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy),
       this.#headers['content-encoding'],
     );
-    // Only the `usage` object is decoded; the content (possibly large) is skipped by the scan.
-    const source = parseSpan(body, scanTopLevel(body, responseKeys)?.get('usage'));
-    if (source === undefined) return undefined;
-    const usage = emptyUsage();
-    mergeUsage(usage, source);
-    return usage;
+    // Only the `usage` object is read; the content (possibly large) is skipped by the scan.
+    const span = scanTopLevel(body, responseKeys)?.get('usage');
+    return span === undefined ? undefined : readUsage(body, span);
   }
 
   #settle(result: AttemptResult): void {

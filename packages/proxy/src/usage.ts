@@ -1,3 +1,5 @@
+import { numberAt, type Span, scanTopLevel, TopLevelKeys } from './scan-json.js';
+
 /** Token usage of one response, as Anthropic reports it (all counts in tokens). */
 export interface Usage {
   inputTokens: number;
@@ -37,4 +39,38 @@ export function mergeUsage(usage: Usage, source: unknown): void {
     if (typeof fiveMinutes === 'number') usage.cacheCreation5mInputTokens = fiveMinutes;
     if (typeof oneHour === 'number') usage.cacheCreation1hInputTokens = oneHour;
   }
+}
+
+const usageKeys = new TopLevelKeys([
+  'input_tokens',
+  'output_tokens',
+  'cache_creation_input_tokens',
+  'cache_read_input_tokens',
+  'cache_creation',
+]);
+const cacheCreationKeys = new TopLevelKeys(['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens']);
+
+/**
+ * The usage in the JSON object at `span` of `body` (a response's `usage`), read with the structural scan instead
+ * of `JSON.parse`: the same counts as `mergeUsage(emptyUsage(), JSON.parse(...))`. `undefined` when the value
+ * there is not an object.
+ */
+export function readUsage(body: Buffer, span: Span): Usage | undefined {
+  const fields = scanTopLevel(body, usageKeys, span);
+  if (fields === undefined) return undefined;
+  const usage = emptyUsage();
+  usage.inputTokens = numberAt(body, fields.get('input_tokens')) ?? 0;
+  usage.outputTokens = numberAt(body, fields.get('output_tokens')) ?? 0;
+  usage.cacheCreationInputTokens = numberAt(body, fields.get('cache_creation_input_tokens')) ?? 0;
+  usage.cacheReadInputTokens = numberAt(body, fields.get('cache_read_input_tokens')) ?? 0;
+  const creationSpan = fields.get('cache_creation');
+  const creation =
+    creationSpan === undefined ? undefined : scanTopLevel(body, cacheCreationKeys, creationSpan);
+  if (creation !== undefined) {
+    const fiveMinutes = numberAt(body, creation.get('ephemeral_5m_input_tokens'));
+    const oneHour = numberAt(body, creation.get('ephemeral_1h_input_tokens'));
+    if (fiveMinutes !== undefined) usage.cacheCreation5mInputTokens = fiveMinutes;
+    if (oneHour !== undefined) usage.cacheCreation1hInputTokens = oneHour;
+  }
+  return usage;
 }
