@@ -266,9 +266,10 @@ describe('createMetrics', () => {
       ),
     ).not.toThrow();
     const samples = await scrape(metrics);
+    // The series exists from the request on, with nothing counted.
     expect(
       sampleValue(samples, 'ccb_request_duration_seconds_count', { provider: 'alpha', stream: 'true' }),
-    ).toBe(undefined);
+    ).toBe(0);
     expect(sampleValue(samples, 'ccb_overhead_seconds_count')).toBe(0);
     expect(sampleValue(samples, 'ccb_received_bytes_total', { provider: 'alpha' })).toBe(0);
     expect(

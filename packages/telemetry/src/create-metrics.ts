@@ -1,5 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { registerHealthGauges } from './_health-gauges.js';
+import { HistogramSeries } from './_histogram-series.js';
 import { Series } from './_series.js';
 import { createModelLabeler } from './model-label.js';
 import type { ProviderHealthLike, RequestRecordLike } from './request-record-like.js';
@@ -126,28 +127,28 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const cell of inFlight.cells) this.set(cell.labels, cell.value);
     },
   });
-  const duration = new Histogram({
+  const duration = new HistogramSeries(registry, {
     name: `${prefix}request_duration_seconds`,
     help: 'Time from a request’s arrival to its last byte, in seconds.',
-    labelNames: ['provider', 'stream'],
     buckets: durationBucketsInSeconds,
-    registers: [registry],
   });
-  const firstByte = new Histogram({
+  const firstByte = new HistogramSeries(registry, {
     name: `${prefix}time_to_first_byte_seconds`,
     help: 'Time from a request’s arrival to the first response byte sent to the client, in seconds.',
-    labelNames: ['provider', 'stream'],
     buckets: firstByteBucketsInSeconds,
-    registers: [registry],
   });
-  const overhead = new Histogram({
+  const overhead = new HistogramSeries(registry, {
     name: `${prefix}overhead_seconds`,
     help: 'Time a request spent in ccb itself, excluding waiting for upstreams, in seconds.',
     buckets: overheadBucketsInSeconds,
-    registers: [registry],
   });
-  // prom-client builds a label object per observe from its arguments; these are built once per series.
-  const timingLabels = new Series(['provider', 'stream']);
+  const overheadCell = overhead.cell({});
+  // Both timing histograms share their labels: one lookup finds the cells of both.
+  const timings = new Series(['provider', 'stream'], (labels) => ({
+    labels,
+    duration: duration.cell(labels),
+    firstByte: firstByte.cell(labels),
+  }));
 
   if (options.healthSnapshot !== undefined) {
     registerHealthGauges({
@@ -227,13 +228,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       if (costUsd !== undefined) addCount(cost.at(provider, model), costUsd);
       addCount(bytesReceived.at(provider), record.bytesIn);
       addCount(bytesSent.at(provider), record.bytesOut);
-      const labels = timingLabels.at(provider, record.stream ? 'true' : 'false').labels;
-      observeMs(duration, labels, record.durationInMs);
-      if (record.timeToFirstByteInMs !== undefined) observeMs(firstByte, labels, record.timeToFirstByteInMs);
-      const overheadInMs = record.overheadInMs;
-      if (overheadInMs !== undefined && overheadInMs >= 0 && Number.isFinite(overheadInMs)) {
-        overhead.observe(overheadInMs / 1000);
+      const timing = timings.at(provider, record.stream ? 'true' : 'false');
+      duration.observe(timing.duration, record.durationInMs / 1000);
+      if (record.timeToFirstByteInMs !== undefined) {
+        firstByte.observe(timing.firstByte, record.timeToFirstByteInMs / 1000);
       }
+      if (record.overheadInMs !== undefined) overhead.observe(overheadCell, record.overheadInMs / 1000);
     },
     rateLimited(provider, rateLimitClass) {
       rateLimits.at(provider, rateLimitClass).value += 1;
@@ -267,12 +267,4 @@ function registerCounter(registry: Registry, name: string, help: string, series:
 /** Adds a count from a record, ignoring values a counter must not take (negative, NaN, infinite). */
 function addCount(cell: { value: number }, count: number): void {
   if (count > 0 && Number.isFinite(count)) cell.value += count;
-}
-
-function observeMs(
-  histogram: Histogram<'provider' | 'stream'>,
-  labels: Readonly<Record<string, string>>,
-  valueInMs: number,
-): void {
-  if (valueInMs >= 0 && Number.isFinite(valueInMs)) histogram.observe(labels, valueInMs / 1000);
 }
