@@ -34,7 +34,7 @@ export async function proxyRequest(
   path: string,
 ): Promise<void> {
   const arrivedAt = performance.now();
-  const headers = readClientHeaders(request.rawHeaders);
+  const headers = readClientHeaders(request.headers);
   const requestId = headers.requestId ?? `ccb_${randomUUID()}`;
   const { viaToken } = context;
   if (headers.via?.includes(viaToken)) {
