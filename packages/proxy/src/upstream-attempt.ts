@@ -368,10 +368,8 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
         return;
       }
       if (this.#controller !== undefined) this.#write(this.#controller, body);
-    } else if (this.#observer !== undefined) {
-      // An SSE head goes out at once, so the client sees the stream start even before the first event.
-      response.flushHeaders();
     }
+    // An SSE head is not flushed on its own: it leaves with the first event, in one write, as upstreams send them.
   }
 
   #write(controller: Dispatcher.DispatchController, chunk: Buffer): void {
