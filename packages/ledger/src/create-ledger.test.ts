@@ -323,6 +323,28 @@ describe('createLedger reports', () => {
     expect(ledger.query({ sinceMs: day2 + 1, by: 'provider' })).toEqual([]);
   });
 
+  it('creates the indexes of spend queries with the first such query, and uses them', () => {
+    const ledger = open();
+    ledger.record(ledgerRow({ time: noon, provider: 'anthropic', clientKeyId: 'key-a', costUsd: 6 }));
+    ledger.flush();
+    const indexes = () =>
+      reader()
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' ORDER BY name",
+        )
+        .all()
+        .map((row) => (row as { name: string }).name);
+    expect(indexes()).toEqual(['requests_time']);
+    expect(ledger.spend({ scope: 'key', name: 'key-a', sinceMs: 0 }).costUsd).toBe(6);
+    expect(indexes()).toEqual(['requests_key_time', 'requests_provider_time', 'requests_time']);
+    const plan = reader()
+      .prepare('EXPLAIN QUERY PLAN SELECT TOTAL(cost_usd) FROM requests WHERE provider = ? AND time_ms >= ?')
+      .all('anthropic', 0)
+      .map((row) => (row as { detail: string }).detail)
+      .join(' ');
+    expect(plan).toContain('requests_provider_time');
+  });
+
   it('sums the spend of one provider or key in a range, in USD and tokens', () => {
     const ledger = filled();
     expect(ledger.spend({ scope: 'provider', name: 'anthropic', sinceMs: 0 })).toEqual({

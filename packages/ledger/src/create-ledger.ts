@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { checkNumberOption } from './_check-option.js';
+import { spendIndexStatements } from './_ledger-schema.js';
 import { openLedgerDatabase } from './_open-ledger-database.js';
 import { type UsageSqlRow, usageSql } from './_usage-sql.js';
 import { causeMessage, LedgerError } from './ledger-error.js';
@@ -110,6 +111,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   const onError = options.onError ?? defaultOnError;
 
   const { database, insertBatch, deleteOlder, providerSpend, keySpend } = openLedgerDatabase(options.path);
+  let spendIndexed = false;
   const usageStatements = new Map<UsageDimension, Statement>();
 
   let pending: LedgerRow[] = [];
@@ -260,6 +262,10 @@ export function createLedger(options: LedgerOptions): Ledger {
       flushBeforeReading();
       const statement = scope === 'provider' ? providerSpend : keySpend;
       try {
+        if (!spendIndexed) {
+          database.exec(spendIndexStatements);
+          spendIndexed = true;
+        }
         const totals = statement.get(name, sinceMs, untilMs ?? Number.MAX_SAFE_INTEGER) as SpendTotals;
         return { costUsd: totals.costUsd, tokens: totals.tokens };
       } catch (cause) {
