@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ClientAuth } from './client-auth.js';
@@ -8,6 +7,7 @@ import type { RouteRequest } from './ports.js';
 import { ProxyError } from './proxy-error.js';
 import { readRequestBody } from './read-request-body.js';
 import { readRequestBodyInfo } from './request-body-info.js';
+import { nextRequestId } from './request-id.js';
 import { sendError } from './send-error.js';
 
 /** The handler's settings for taking a request in, on top of those its exchange reads; built once per handler. */
@@ -35,7 +35,7 @@ export async function proxyRequest(
 ): Promise<void> {
   const arrivedAt = performance.now();
   const headers = readClientHeaders(request.headers);
-  const requestId = headers.requestId ?? `ccb_${randomUUID()}`;
+  const requestId = headers.requestId ?? nextRequestId();
   const { viaToken } = context;
   if (headers.via?.includes(viaToken)) {
     request.resume();

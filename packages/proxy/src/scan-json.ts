@@ -203,7 +203,11 @@ function endOfString(body: Buffer, start: number): number {
   }
 }
 
-/** Closing brackets still expected while walking one value; reused, since scans never interleave. */
+/**
+ * Closing brackets still expected while walking one value, used as a stack up to `depth`. Reused, since scans never
+ * interleave; its length is never reset, because shrinking an array gives its storage back and every push after
+ * that allocates again.
+ */
 const expectedClosers: number[] = [];
 
 /** The index just past the value starting at `start`, or -1 when it does not end properly. */
@@ -212,7 +216,7 @@ function endOfValue(body: Buffer, start: number): number {
   if (first === quote) return endOfString(body, start);
   if (first === openBrace || first === openBracket) {
     const stack = expectedClosers;
-    stack.length = 0;
+    let depth = 0;
     let index = start;
     while (index < body.length) {
       const byte = body[index] as number;
@@ -221,11 +225,11 @@ function endOfValue(body: Buffer, start: number): number {
         if (index === -1) return -1;
         continue;
       }
-      if (byte === openBrace) stack.push(closeBrace);
-      else if (byte === openBracket) stack.push(closeBracket);
+      if (byte === openBrace) stack[depth++] = closeBrace;
+      else if (byte === openBracket) stack[depth++] = closeBracket;
       else if (byte === closeBrace || byte === closeBracket) {
-        if (stack.pop() !== byte) return -1;
-        if (stack.length === 0) return index + 1;
+        if (depth === 0 || stack[--depth] !== byte) return -1;
+        if (depth === 0) return index + 1;
       }
       index++;
     }
