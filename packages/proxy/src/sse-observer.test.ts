@@ -104,4 +104,15 @@ describe('SseObserver', () => {
     observer.push(Buffer.from('event: message_delta\ndata: {not json\n\n'));
     expect(observer.malformed).toBe(true);
   });
+
+  it('tells events apart by name with or without spaces around it, and counts any other name as content', () => {
+    const preambleOnly = new SseObserver();
+    preambleOnly.push(Buffer.from('event:message_start\ndata: {}\n\nevent:   ping \t\ndata: {}\n\n'));
+    expect(preambleOnly.contentStarted).toBe(false);
+    expect(preambleOnly.events).toBe(2);
+    const content = new SseObserver();
+    content.push(Buffer.from('event: pin\ndata: {}\n\nevent:message_stop\ndata: {}\n\n'));
+    expect(content.contentStarted).toBe(true);
+    expect(content.sawMessageStop).toBe(true);
+  });
 });

@@ -4,8 +4,16 @@ const newline = 0x0a;
 const carriageReturn = 0x0d;
 const colon = 0x3a;
 
-/** Events that only precede content: a stream that fails while showing only these can still fail over. */
-const preamble = new Set(['message_start', 'ping']);
+/** The events the observer tells apart; every other name is `other` (content). */
+type EventKind = 'message_start' | 'message_delta' | 'message_stop' | 'ping' | 'error' | 'other';
+const knownEvents: readonly Exclude<EventKind, 'other'>[] = [
+  'message_start',
+  'message_delta',
+  'message_stop',
+  'ping',
+  'error',
+];
+const knownEventBytes = knownEvents.map((name) => Buffer.from(name));
 
 /**
  * Watches an SSE stream as it passes, without holding or changing it: which events came, the usage they carry,
@@ -24,7 +32,7 @@ export class SseObserver {
   /** Number of complete events seen. */
   events = 0;
 
-  #event: string | undefined;
+  #event: EventKind | undefined;
   /** A partial line carried over from the previous chunk, when it must be decoded. */
   #partial: Buffer | undefined;
   /** True while skipping the rest of an uninteresting line that spans chunks. */
@@ -85,10 +93,11 @@ export class SseObserver {
     const first = buffer[start];
     if (first === colon) return; // comment
     if (startsWith(buffer, start, 'event:')) {
-      const name = buffer.toString('latin1', start + 6, end).trim();
-      this.#event = name;
-      if (name === 'message_stop') this.sawMessageStop = true;
-      if (!preamble.has(name) && name !== 'error') this.contentStarted = true;
+      const kind = eventKind(buffer, start + 6, end);
+      this.#event = kind;
+      if (kind === 'message_stop') this.sawMessageStop = true;
+      // Only message_start and ping precede content: a stream that fails while showing only these can fail over.
+      if (kind !== 'message_start' && kind !== 'ping' && kind !== 'error') this.contentStarted = true;
       return;
     }
     if (startsWith(buffer, start, 'data:')) {
@@ -124,6 +133,27 @@ export class SseObserver {
       };
     }
   }
+}
+
+/** The event named at `buffer[start, end)` (spaces around the name ignored), compared as bytes, not decoded. */
+function eventKind(buffer: Buffer, start: number, end: number): EventKind {
+  let from = start;
+  let to = end;
+  while (from < to && isSpace(buffer[from] as number)) from++;
+  while (to > from && isSpace(buffer[to - 1] as number)) to--;
+  const length = to - from;
+  for (let index = 0; index < knownEventBytes.length; index++) {
+    const name = knownEventBytes[index] as Buffer;
+    if (name.length !== length) continue;
+    let at = 0;
+    while (at < length && name[at] === buffer[from + at]) at++;
+    if (at === length) return knownEvents[index] as EventKind;
+  }
+  return 'other';
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09;
 }
 
 function startsWith(buffer: Buffer, start: number, prefix: string): boolean {
