@@ -10,5 +10,6 @@ let sequence = 0;
  */
 export function nextRequestId(): string {
   sequence += 1;
-  return processPrefix + sequence.toString(36);
+  // Hex, like the UUIDs before: ids stay within [0-9a-f_], which log scrubbing of short test keys never touches.
+  return processPrefix + sequence.toString(16);
 }
