@@ -5,14 +5,14 @@ describe('LineBatch', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('writes lines in order, in one write once the batch is full', () => {
+  it('writes lines in order, each with its newline, in one write once the batch is full', () => {
     const writes: string[] = [];
     const batch = new LineBatch({ write: (text) => writes.push(text) }, 10, 200);
-    batch.add('aaaa\n');
+    batch.add('aaaa');
     expect(writes).toEqual([]);
-    batch.add('bbbb\n');
+    batch.add('bbbb');
     expect(writes).toEqual(['aaaa\nbbbb\n']);
-    batch.add('c\n');
+    batch.add('c');
     batch.drain();
     batch.drain();
     expect(writes).toEqual(['aaaa\nbbbb\n', 'c\n']);
@@ -21,8 +21,8 @@ describe('LineBatch', () => {
   it('pushes out a partial batch within its delay', () => {
     const writes: string[] = [];
     const batch = new LineBatch({ write: (text) => writes.push(text) }, 1024, 200);
-    batch.add('one\n');
-    batch.add('two\n');
+    batch.add('one');
+    batch.add('two');
     vi.advanceTimersByTime(199);
     expect(writes).toEqual([]);
     vi.advanceTimersByTime(1);

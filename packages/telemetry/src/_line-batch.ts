@@ -20,16 +20,17 @@ export class LineBatch {
     setInterval(() => this.drain(), maxDelayInMs).unref();
   }
 
+  /** Adds one line, given without its newline (the batch adds it, so the line is never concatenated on its own). */
   add(line: string): void {
     this.#lines.push(line);
-    this.#chars += line.length;
+    this.#chars += line.length + 1;
     if (this.#chars >= this.#maxChars) this.drain();
   }
 
   /** Writes what is gathered now: before any other line, so lines stay in order, and before a flush. */
   drain(): void {
     if (this.#lines.length === 0) return;
-    const text = this.#lines.length === 1 ? (this.#lines[0] as string) : this.#lines.join('');
+    const text = `${this.#lines.join('\n')}\n`;
     this.#lines = [];
     this.#chars = 0;
     this.#sink.write(text);

@@ -48,6 +48,9 @@ describe('createLogger request lines', () => {
       upstream_request_id: 'req_011',
     });
     expect(Date.parse(entry?.time as string)).not.toBeNaN();
+    // pino's shape: level and time first, msg last.
+    expect(Object.keys(entry ?? {}).slice(0, 3)).toEqual(['level', 'time', 'request_id']);
+    expect(Object.keys(entry ?? {}).at(-1)).toBe('msg');
     expect(entry).not.toHaveProperty('pid');
     expect(entry).not.toHaveProperty('hostname');
   });

@@ -6,7 +6,7 @@ import { isoTime } from './_iso-time.js';
 import { LineBatch } from './_line-batch.js';
 import { redactFields } from './_redact-fields.js';
 import { formatRequestLine } from './format-request-line.js';
-import { requestLogFields } from './request-log-fields.js';
+import { requestLogFields, requestLogLine } from './request-log-fields.js';
 import type { RequestRecordLike } from './request-record-like.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { TelemetryError } from './telemetry-error.js';
@@ -150,13 +150,11 @@ export function createLogger(options: LoggerOptions): Logger {
         // The hottest log call: one line per request. Its fields are built here from known record fields, so the
         // line is serialised in one native JSON.stringify instead of pino's key-by-key walk (same shape: level,
         // time, fields, msg), then scrubbed and written to the same destination as every other line.
-        const fields = requestLogFields(record, withHeaders, costUsd ?? record.costUsd);
-        const body = JSON.stringify(fields);
         const line = scrub(
-          `{"level":"${recordLevel}","time":"${isoTime()}",${body.slice(1, -1)},"msg":"request"}\n`,
+          requestLogLine(record, recordLevel, isoTime(), withHeaders, costUsd ?? record.costUsd),
         );
         if (batch !== undefined) batch.add(line);
-        else (sink as { write(text: string): unknown }).write(line);
+        else (sink as { write(text: string): unknown }).write(`${line}\n`);
         return;
       }
       const line = formatRequestLine(record);

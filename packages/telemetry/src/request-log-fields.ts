@@ -26,6 +26,9 @@ export interface TokenLogFields {
 
 /** The fields of one request log line; `undefined` fields are left out of the JSON. */
 export interface RequestLogFields {
+  /** Set on the written line only (as pino writes them: level, time first, msg last). */
+  level?: string | undefined;
+  time?: string | undefined;
   request_id: string;
   method: string;
   path: string;
@@ -48,6 +51,7 @@ export interface RequestLogFields {
   bytes_out: number;
   client_key_id: string | undefined;
   upstream_request_id: string | undefined;
+  msg?: string | undefined;
 }
 
 /**
@@ -60,8 +64,35 @@ export function requestLogFields(
   includeHeaders = false,
   costUsd = record.costUsd,
 ): RequestLogFields {
+  return buildFields(record, includeHeaders, costUsd, undefined, undefined);
+}
+
+/**
+ * The whole JSON request line, without its newline: the fields with pino's `level` and `time` first and
+ * `msg: "request"` last, in one `JSON.stringify` that yields a flat string (no slicing or concatenation after).
+ */
+export function requestLogLine(
+  record: RequestRecordLike,
+  level: string,
+  time: string,
+  includeHeaders: boolean,
+  costUsd: number | undefined,
+): string {
+  return JSON.stringify(buildFields(record, includeHeaders, costUsd, level, time));
+}
+
+function buildFields(
+  record: RequestRecordLike,
+  includeHeaders: boolean,
+  costUsd: number | undefined,
+  level: string | undefined,
+  time: string | undefined,
+): RequestLogFields {
   const usage = record.usage;
+  // One literal shape for both uses, so the JSON key order is fixed and the object stays monomorphic.
   return {
+    level,
+    time,
     request_id: record.requestId,
     method: record.method,
     path: record.path,
@@ -95,6 +126,7 @@ export function requestLogFields(
     // The proxy records "" when client auth is off: leave the field out rather than log an empty id.
     client_key_id: record.clientKeyId === '' ? undefined : record.clientKeyId,
     upstream_request_id: record.upstreamRequestId,
+    msg: level === undefined ? undefined : 'request',
   };
 }
 
