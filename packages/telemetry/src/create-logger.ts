@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
-import pinoPretty from 'pino-pretty';
 import { flushDestination } from './_flush-destination.js';
 import { isoTime } from './_iso-time.js';
 import { LineBatch } from './_line-batch.js';
@@ -99,7 +99,7 @@ export function createLogger(options: LoggerOptions): Logger {
       ? new LineBatch(sink as { write(text: string): unknown }, 16 * 1024, 200)
       : undefined;
   const prettyStream = pretty
-    ? pinoPretty({
+    ? loadPinoPretty()({
         destination: sink,
         colorize: isTty,
         translateTime: 'SYS:HH:MM:ss.l',
@@ -185,6 +185,17 @@ export function createLogger(options: LoggerOptions): Logger {
     },
   };
 }
+
+/**
+ * pino-pretty, loaded only for pretty output: a JSON-logging server (the usual deployment) never pays the memory of
+ * it and its dependencies (a few MiB of RSS).
+ */
+function loadPinoPretty(): PrettyFactory {
+  const loaded = createRequire(import.meta.url)('pino-pretty') as PrettyFactory | { default: PrettyFactory };
+  return typeof loaded === 'function' ? loaded : loaded.default;
+}
+
+type PrettyFactory = typeof import('pino-pretty');
 
 /**
  * pino-pretty parses and formats lines in a stream pipeline, a few ticks behind `write`: wait (a bounded number of
