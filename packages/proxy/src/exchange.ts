@@ -206,15 +206,16 @@ export class Exchange {
     if (final.kind !== 'aborted') {
       planner.report(target.name, final.outcome, this.#init.route);
       const { outcome } = final;
+      // One literal with every field (absent ones undefined): one object shape for every attempt, no temporaries.
       this.#attempts.push({
         provider: target.name,
         result: outcome.result,
-        ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
-        ...(outcome.status !== undefined ? { status: outcome.status } : {}),
-        ...(outcome.errorType !== undefined ? { errorType: outcome.errorType } : {}),
-        ...(outcome.headers !== undefined ? { headers: outcome.headers } : {}),
-        ...(final.kind === 'failed' || final.reason !== undefined ? { reason: final.reason } : {}),
-        ...(final.kind === 'committed' && final.usage !== undefined ? { usage: final.usage } : {}),
+        failure: outcome.failure,
+        status: outcome.status,
+        errorType: outcome.errorType,
+        headers: outcome.headers,
+        reason: final.reason,
+        usage: final.kind === 'committed' ? final.usage : undefined,
         durationInMs: performance.now() - started,
       });
     } else {

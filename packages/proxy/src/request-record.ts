@@ -5,17 +5,17 @@ import type { Usage } from './usage.js';
 export interface AttemptRecord {
   readonly provider: string;
   readonly result: AttemptOutcome['result'];
-  readonly failure?: FailureKind;
+  readonly failure?: FailureKind | undefined;
   /** Upstream status when a response head arrived. */
-  readonly status?: number;
+  readonly status?: number | undefined;
   /** Anthropic error type when known (upstream body, SSE error event, or ccb's classification). */
-  readonly errorType?: string;
+  readonly errorType?: string | undefined;
   /** Short reason for a failure, safe to log. */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
   /** Upstream response headers (lower-case names) when a head arrived; for debug summaries, never logged whole. */
-  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>> | undefined;
   /** Tokens this attempt consumed, when its response reported usage (also failed attempts that were billed). */
-  readonly usage?: Usage;
+  readonly usage?: Usage | undefined;
   readonly durationInMs: number;
 }
 
