@@ -308,14 +308,13 @@ export class Exchange {
       timeToFirstByteInMs: this.#firstByteAt === undefined ? undefined : this.#firstByteAt - init.arrivedAt,
       bytesIn: init.body?.length ?? 0,
       bytesOut,
-      ...(captureBodiesInBytes > 0
-        ? {
-            bodies: {
+      bodies:
+        captureBodiesInBytes > 0
+          ? {
               request: init.body?.toString('utf8', 0, captureBodiesInBytes) ?? '',
               response: end.responseBody?.toString('utf8', 0, captureBodiesInBytes) ?? '',
-            },
-          }
-        : {}),
+            }
+          : undefined,
     });
   }
 }

@@ -60,5 +60,5 @@ export interface RequestRecord {
   readonly bytesIn: number;
   readonly bytesOut: number;
   /** The start of the request and response bodies, only when body capture is on (`captureBodiesInBytes`). */
-  readonly bodies?: { readonly request: string; readonly response: string };
+  readonly bodies?: { readonly request: string; readonly response: string } | undefined;
 }

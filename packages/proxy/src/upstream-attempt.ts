@@ -50,9 +50,9 @@ export type AttemptResult =
       readonly usage: Usage | undefined;
       readonly upstreamRequestId: string | undefined;
       readonly bytesOut: number;
-      readonly reason?: string;
+      readonly reason: string | undefined;
       /** The start of the response body, when capture is on. */
-      readonly capturedBody?: Buffer;
+      readonly capturedBody: Buffer | undefined;
     }
   /** Nothing was sent to the client: another provider may be tried. */
   | {
@@ -452,10 +452,9 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       usage: this.#usage(),
       upstreamRequestId: headerValue(this.#headers['request-id']),
       bytesOut: this.#bytesOut,
-      ...(reason !== undefined ? { reason } : {}),
-      ...(this.#captured !== undefined
-        ? { capturedBody: Buffer.concat(this.#captured, this.#capturedBytes) }
-        : {}),
+      reason,
+      capturedBody:
+        this.#captured === undefined ? undefined : Buffer.concat(this.#captured, this.#capturedBytes),
     });
   }
 
