@@ -78,9 +78,13 @@ export async function proxyRequest(
   if (body !== null && (isMessages || path === countTokensPath) && request.method === 'POST') {
     const info = readRequestBodyInfo(body, headers.sessionId);
     if (info === undefined) {
-      return sendError(response, 400, 'invalid_request_error', 'request body is not a valid JSON object', {
-        requestId,
-      });
+      return sendError(
+        response,
+        400,
+        'invalid_request_error',
+        'request body is not a valid JSON object, or repeats a top-level key (model, stream, …)',
+        { requestId },
+      );
     }
     stream = info.stream;
     route = {

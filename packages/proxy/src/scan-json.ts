@@ -67,6 +67,10 @@ export class TopLevelSpans<Name extends string = string> {
  * The spans of the `keys` wanted among the top-level values of a JSON object, or `undefined` when the body is not
  * one. Every value is still walked, so a malformed body is refused wherever the fault is. With a `span` (of a
  * value found by an earlier scan), the object there is scanned instead of the whole body.
+ *
+ * A wanted key that appears twice also gives `undefined`: parsers disagree on which copy counts (JSON.parse takes
+ * the last, `@ccb/providers`' model rewrite the first, some refuse the body), so ccb would route, price and
+ * rewrite one value while the upstream acts on another.
  */
 export function scanTopLevel<Name extends string>(
   body: Buffer,
@@ -89,8 +93,10 @@ export function scanTopLevel<Name extends string>(
     const valueStart = skipWhitespace(body, index + 1);
     const valueEnd = endOfValue(body, valueStart);
     if (valueEnd === -1) return undefined;
-    // A repeated key: the last one wins, as with JSON.parse.
-    if (wanted !== -1) found[wanted] = [valueStart, valueEnd];
+    if (wanted !== -1) {
+      if (found[wanted] !== undefined) return undefined;
+      found[wanted] = [valueStart, valueEnd];
+    }
     index = skipWhitespace(body, valueEnd);
     if (body[index] === comma) {
       index = skipWhitespace(body, index + 1);

@@ -112,10 +112,20 @@ describe('forwarding', () => {
     expect(response.status).toBe(400);
     expect(JSON.parse(response.text)).toEqual({
       type: 'error',
-      error: { type: 'invalid_request_error', message: 'request body is not a valid JSON object' },
+      error: {
+        type: 'invalid_request_error',
+        message: 'request body is not a valid JSON object, or repeats a top-level key (model, stream, …)',
+      },
       request_id: 'trace-400',
     });
     expect(response.headers['x-request-id']).toBe('trace-400');
+    // Which of two models counts is up to each parser: ccb refuses rather than route one and send the other.
+    const repeated = await post(
+      proxy.url,
+      '/v1/messages',
+      messageBody().replace('{', '{"model":"claude-opus-4-1",'),
+    );
+    expect(repeated.status).toBe(400);
     expect(mock.requests).toHaveLength(0);
   });
 
