@@ -162,17 +162,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
         this.#hold(chunk);
         if (observer.error !== undefined && !observer.contentStarted) {
           // An in-band error before any content (e.g. overloaded_error): still invisible to the client.
-          this.#abandon(
-            {
-              result: 'failure',
-              failure: 'stream',
-              status: this.#status,
-              errorType: observer.error.type,
-              errorMessage: observer.error.message,
-              headers: this.#headers,
-            },
-            `in-band ${observer.error.type} before content`,
-          );
+          this.#abandon(this.#inBandError(observer.error), `in-band ${observer.error.type} before content`);
         } else if (observer.contentStarted) {
           this.#commit();
         }
@@ -222,17 +212,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       if (observer.error !== undefined) {
         // The upstream's own error event already went to the client; the stream is over.
         response.end();
-        this.#finish(
-          {
-            result: 'failure',
-            failure: 'stream',
-            status: this.#status,
-            errorType: observer.error.type,
-            errorMessage: observer.error.message,
-            headers: this.#headers,
-          },
-          `in-band ${observer.error.type} after content`,
-        );
+        this.#finish(this.#inBandError(observer.error), `in-band ${observer.error.type} after content`);
         return;
       }
       if (!observer.sawMessageStop || observer.malformed) {
@@ -456,6 +436,18 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       capturedBody:
         this.#captured === undefined ? undefined : Buffer.concat(this.#captured, this.#capturedBytes),
     });
+  }
+
+  /** The outcome of an upstream that sent an SSE `error` event. */
+  #inBandError(error: { type: string; message: string }): AttemptOutcome {
+    return {
+      result: 'failure',
+      failure: 'stream',
+      status: this.#status,
+      errorType: error.type,
+      errorMessage: error.message,
+      headers: this.#headers,
+    };
   }
 
   #usage(): Usage | undefined {
