@@ -25,7 +25,12 @@ export interface BenchResults {
     readonly rounds: number;
     readonly targets: readonly TargetId[];
   };
-  /** Milliseconds for latencies, µs for CPU per request, bytes for RSS; NaN becomes null in the JSON. */
+  /**
+   * Milliseconds for latencies, µs for CPU per request, bytes for RSS; NaN becomes null in the JSON. Each
+   * row holds its totals over all rounds, its `rounds[]` (each round's counts, RPS and CPU per request),
+   * and the ratios paired per round (`versusNodePipe`, and on ccb's row with ccb-quiet
+   * `logsAndMetricsCost`), each with its per-round values, median, min, max and pair count.
+   */
   readonly scenarios: readonly (Pick<Scenario, 'id' | 'title' | 'connections' | 'load' | 'failover'> & {
     readonly rows: readonly TargetRow[];
   })[];

@@ -1,7 +1,30 @@
 import type { SampleSummary } from './latency-stats.js';
+import { mapRounds, type PairedRatio, pairedRatio } from './paired-ratios.js';
 import type { Scenario, TargetId } from './scenarios.js';
 
-/** What the bench measured for one target in one scenario, all rounds together. */
+/** What the bench counted for one target in one round (one measurement window). */
+export interface RoundMeasurement {
+  /** 2xx responses of the main load generator inside the window. */
+  readonly completed: number;
+  /** Failed requests of every generator inside the window. */
+  readonly failed: number;
+  /** The window, in ms. */
+  readonly measuredInMs: number;
+  /** Responses of every generator inside the window (the divisor of the CPU time). */
+  readonly served: number;
+  /** CPU time the proxy process used inside the window, in ms; undefined for `direct` or without /proc. */
+  readonly cpuTimeInMs: number | undefined;
+}
+
+/** A round with its own rates. */
+export interface RoundRates extends RoundMeasurement {
+  /** Completed requests per second of this round's window; NaN for an empty window. */
+  readonly rps: number;
+  /** Proxy CPU time per served request in this round, in µs; undefined when not measured or nothing served. */
+  readonly cpuPerRequestInUs: number | undefined;
+}
+
+/** What the bench measured for one target in one scenario: all rounds together, and each round. */
 export interface TargetMeasurement {
   readonly target: TargetId;
   /** 2xx responses of the main load generator inside the measured windows. */
@@ -20,11 +43,29 @@ export interface TargetMeasurement {
   readonly served: number;
   /** Highest RSS of the proxy process during the scenario, in bytes; undefined for `direct`. */
   readonly peakRssInBytes: number | undefined;
+  /** Each round on its own, in round order (the same order for every target of the scenario). */
+  readonly rounds: readonly RoundMeasurement[];
+}
+
+/** One target against another, round by round (see {@link PairedRatio}). */
+export interface PairedComparison {
+  /** Per round: this target's RPS / the other's. */
+  readonly rpsRatio: PairedRatio;
+  /** Per round: this target's CPU µs per request / the other's; no pairs when either has no CPU time. */
+  readonly cpuPerRequestRatio: PairedRatio;
+}
+
+/** What request logs and metrics cost: ccb against ccb-quiet (logs and metrics off), round by round. */
+export interface LogsAndMetricsCost {
+  /** Per round: 1 − ccb RPS / ccb-quiet RPS, the share of throughput they cost. */
+  readonly rpsCost: PairedRatio;
+  /** Per round: ccb CPU µs per request / ccb-quiet's. */
+  readonly cpuPerRequestRatio: PairedRatio;
 }
 
 /** One table row: a measurement and the comparisons derived from it. */
 export interface TargetRow extends TargetMeasurement {
-  /** Completed requests per second of measured time. */
+  /** Completed requests per second of measured time, all rounds together. */
   readonly rps: number;
   /** The latency the scenario is about: TTFB for a `ttfb` scenario, full latency otherwise. */
   readonly headline: SampleSummary;
@@ -32,41 +73,88 @@ export interface TargetRow extends TargetMeasurement {
   readonly addedP50InMs: number | undefined;
   /** `headline.p99` minus direct's, in ms; undefined without a direct row. */
   readonly addedP99InMs: number | undefined;
-  /** `rps` divided by node-pipe's; undefined without a node-pipe row. */
+  /** RPS divided by node-pipe's: the median of the per-round ratios; undefined without a node-pipe row. */
   readonly rpsRatioToNodePipe: number | undefined;
-  /** Proxy CPU time per served request, in µs; undefined when not measured. */
+  /** Proxy CPU time per served request, all rounds together, in µs; undefined when not measured. */
   readonly cpuPerRequestInUs: number | undefined;
+  /** Each round with its own RPS and CPU per request. */
+  readonly rounds: readonly RoundRates[];
+  /** This target against node-pipe, paired per round; undefined without a node-pipe row. */
+  readonly versusNodePipe: PairedComparison | undefined;
+  /** On the ccb row when ccb-quiet was measured too: what its logs and metrics cost; otherwise undefined. */
+  readonly logsAndMetricsCost: LogsAndMetricsCost | undefined;
 }
 
 function headlineOf(scenario: Pick<Scenario, 'load'>, measurement: TargetMeasurement): SampleSummary {
   return scenario.load === 'ttfb' && measurement.ttfb !== undefined ? measurement.ttfb : measurement.latency;
 }
 
-/** Derives per-target rates and the comparisons against `direct` and `node-pipe` of the same scenario. */
+const rpsOf = (counts: { completed: number; measuredInMs: number }) =>
+  counts.measuredInMs > 0 ? (counts.completed * 1000) / counts.measuredInMs : Number.NaN;
+
+const cpuPerRequestOf = (counts: { cpuTimeInMs: number | undefined; served: number }) =>
+  counts.cpuTimeInMs === undefined || counts.served === 0
+    ? undefined
+    : (counts.cpuTimeInMs * 1000) / counts.served;
+
+/** A round's own RPS and CPU per request. */
+export function roundRates(round: RoundMeasurement): RoundRates {
+  return { ...round, rps: rpsOf(round), cpuPerRequestInUs: cpuPerRequestOf(round) };
+}
+
+function pairRounds(rounds: readonly RoundRates[], others: readonly RoundRates[]): PairedComparison {
+  return {
+    rpsRatio: pairedRatio(
+      rounds.map((round) => round.rps),
+      others.map((round) => round.rps),
+    ),
+    cpuPerRequestRatio: pairedRatio(
+      rounds.map((round) => round.cpuPerRequestInUs),
+      others.map((round) => round.cpuPerRequestInUs),
+    ),
+  };
+}
+
+/**
+ * Derives per-target rates and the comparisons against `direct`, `node-pipe` and (for ccb) `ccb-quiet` of
+ * the same scenario. Latency differences come from percentiles over all samples; ratios between targets
+ * are medians of per-round ratios.
+ */
 export function compareTargets(
   scenario: Pick<Scenario, 'load'>,
   measurements: readonly TargetMeasurement[],
 ): TargetRow[] {
-  const direct = measurements.find((measurement) => measurement.target === 'direct');
+  const byTarget = (target: TargetId) => measurements.find((measurement) => measurement.target === target);
+  const direct = byTarget('direct');
   const directHeadline = direct === undefined ? undefined : headlineOf(scenario, direct);
-  const rpsOf = (measurement: TargetMeasurement) =>
-    measurement.measuredInMs > 0 ? (measurement.completed * 1000) / measurement.measuredInMs : Number.NaN;
-  const nodePipe = measurements.find((measurement) => measurement.target === 'node-pipe');
-  const nodePipeRps = nodePipe === undefined ? undefined : rpsOf(nodePipe);
+  const roundsOf = new Map(
+    measurements.map((measurement) => [measurement.target, measurement.rounds.map(roundRates)]),
+  );
+  const nodePipeRounds = roundsOf.get('node-pipe');
+  const quietRounds = roundsOf.get('ccb-quiet');
   return measurements.map((measurement) => {
     const headline = headlineOf(scenario, measurement);
-    const rps = rpsOf(measurement);
+    const rounds = roundsOf.get(measurement.target) ?? [];
+    const versusNodePipe = nodePipeRounds === undefined ? undefined : pairRounds(rounds, nodePipeRounds);
+    const versusQuiet =
+      measurement.target === 'ccb' && quietRounds !== undefined ? pairRounds(rounds, quietRounds) : undefined;
     return {
       ...measurement,
-      rps,
+      rps: rpsOf(measurement),
       headline,
       addedP50InMs: directHeadline === undefined ? undefined : headline.p50 - directHeadline.p50,
       addedP99InMs: directHeadline === undefined ? undefined : headline.p99 - directHeadline.p99,
-      rpsRatioToNodePipe: nodePipeRps === undefined ? undefined : rps / nodePipeRps,
-      cpuPerRequestInUs:
-        measurement.cpuTimeInMs === undefined || measurement.served === 0
+      rpsRatioToNodePipe: versusNodePipe?.rpsRatio.median,
+      cpuPerRequestInUs: cpuPerRequestOf(measurement),
+      rounds,
+      versusNodePipe,
+      logsAndMetricsCost:
+        versusQuiet === undefined
           ? undefined
-          : (measurement.cpuTimeInMs * 1000) / measurement.served,
+          : {
+              rpsCost: mapRounds(versusQuiet.rpsRatio, (ratio) => 1 - ratio),
+              cpuPerRequestRatio: versusQuiet.cpuPerRequestRatio,
+            },
     };
   });
 }

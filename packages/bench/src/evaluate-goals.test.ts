@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TargetRow } from './compare-targets.js';
+import { compareTargets, type PairedComparison, type TargetRow } from './compare-targets.js';
 import { evaluateGoals, type GoalCheck } from './evaluate-goals.js';
 import type { SampleSummary } from './latency-stats.js';
+import { summarizeRounds } from './paired-ratios.js';
 import type { TargetId } from './scenarios.js';
 
 function summary(p50: number, p99: number): SampleSummary {
@@ -26,8 +27,51 @@ function row(target: TargetId, fields: Partial<TargetRow> = {}): TargetRow {
     addedP99InMs: 0,
     rpsRatioToNodePipe: undefined,
     cpuPerRequestInUs: 100,
+    rounds: [],
+    versusNodePipe: undefined,
+    logsAndMetricsCost: undefined,
     ...fields,
   };
+}
+
+/** Per-round ratios to node-pipe, as compareTargets would pair them. */
+function paired(
+  rpsRatios: readonly number[],
+  cpuRatios: readonly number[] = rpsRatios.map(() => 1),
+): PairedComparison {
+  return { rpsRatio: summarizeRounds(rpsRatios), cpuPerRequestRatio: summarizeRounds(cpuRatios) };
+}
+
+/** Rows of one scenario measured in 1 s rounds, derived by compareTargets (RPS, and CPU µs per request). */
+function measuredRows(
+  targets: Partial<Record<TargetId, { rps: number[]; cpuInUs?: number[] }>>,
+): TargetRow[] {
+  return compareTargets(
+    { load: 'autocannon' },
+    Object.entries(targets).map(([target, { rps, cpuInUs }]) => {
+      const rounds = rps.map((completed, index) => ({
+        completed,
+        failed: 0,
+        measuredInMs: 1000,
+        served: completed,
+        cpuTimeInMs: cpuInUs === undefined ? undefined : ((cpuInUs[index] as number) * completed) / 1000,
+      }));
+      const sum = (pick: (round: (typeof rounds)[number]) => number) =>
+        rounds.reduce((total, round) => total + pick(round), 0);
+      return {
+        target: target as TargetId,
+        completed: sum((round) => round.completed),
+        failed: 0,
+        measuredInMs: sum((round) => round.measuredInMs),
+        latency: summary(1, 2),
+        ttfb: undefined,
+        cpuTimeInMs: cpuInUs === undefined ? undefined : sum((round) => round.cpuTimeInMs ?? 0),
+        served: sum((round) => round.served),
+        peakRssInBytes: undefined,
+        rounds,
+      };
+    }),
+  );
 }
 
 function find(checks: readonly GoalCheck[], goal: string, scenario: string): GoalCheck | undefined {
@@ -35,13 +79,98 @@ function find(checks: readonly GoalCheck[], goal: string, scenario: string): Goa
 }
 
 describe('evaluateGoals', () => {
-  it('meets the RPS goal at 85% of node-pipe and misses it below', () => {
+  it('meets the RPS goal at a median of 85% of node-pipe and misses it below', () => {
     const checks = evaluateGoals([
-      { scenario: { id: 'a', failover: false }, rows: [row('node-pipe'), row('ccb', { rps: 850 })] },
-      { scenario: { id: 'b', failover: false }, rows: [row('node-pipe'), row('ccb', { rps: 849 })] },
+      {
+        scenario: { id: 'a', failover: false },
+        rows: [row('node-pipe'), row('ccb', { versusNodePipe: paired([0.5, 0.85, 0.9]) })],
+      },
+      {
+        scenario: { id: 'b', failover: false },
+        rows: [row('node-pipe'), row('ccb', { versusNodePipe: paired([0.849, 0.84, 1.5]) })],
+      },
     ]);
     expect(find(checks, 'ccb RPS vs node-pipe', 'a')?.status).toBe('met');
     expect(find(checks, 'ccb RPS vs node-pipe', 'b')?.status).toBe('missed');
+  });
+
+  it('says the ratios are medians of paired rounds and shows their range', () => {
+    const checks = evaluateGoals([
+      {
+        scenario: { id: 'a', failover: false },
+        rows: [
+          row('node-pipe'),
+          row('ccb', { versusNodePipe: paired([0.88, 0.93, 0.97, 0.9, 0.95], [1.1, 1.2, 1.3, 1.2, 1.25]) }),
+        ],
+      },
+    ]);
+    expect(find(checks, 'ccb RPS vs node-pipe', 'a')?.measured).toBe(
+      '93% (median of 5 paired rounds, 88%–97%)',
+    );
+    expect(find(checks, 'CPU per request vs node-pipe', 'a')?.measured).toMatch(
+      /^1\.20× \(median of 5 paired rounds, 1\.10×–1\.30×; /,
+    );
+  });
+
+  it('judges RPS and CPU per request by paired medians where the totals would say the opposite', () => {
+    // Scenario a: one round caught node-pipe fast and ccb slow, so totals miss (56%, 1.8×) and the pairs
+    // meet (90%, 1.2×). Scenario b: one round caught ccb fast, so totals meet and the pairs miss.
+    const checks = evaluateGoals([
+      {
+        scenario: { id: 'a', failover: false },
+        rows: measuredRows({
+          'node-pipe': { rps: [1000, 1000, 3000], cpuInUs: [100, 100, 100] },
+          ccb: { rps: [900, 900, 1000], cpuInUs: [120, 120, 300] },
+        }),
+      },
+      {
+        scenario: { id: 'b', failover: false },
+        rows: measuredRows({
+          'node-pipe': { rps: [1000, 1000, 1000], cpuInUs: [100, 100, 100] },
+          ccb: { rps: [800, 800, 3000], cpuInUs: [140, 140, 50] },
+        }),
+      },
+    ]);
+    expect(find(checks, 'ccb RPS vs node-pipe', 'a')?.status).toBe('met');
+    expect(find(checks, 'CPU per request vs node-pipe', 'a')?.status).toBe('met');
+    expect(find(checks, 'ccb RPS vs node-pipe', 'b')?.status).toBe('missed');
+    expect(find(checks, 'CPU per request vs node-pipe', 'b')?.status).toBe('missed');
+  });
+
+  it('checks the cost of logs and metrics (under 10%) per scenario only when ccb-quiet was measured', () => {
+    const goal = 'logs+metrics RPS cost (ccb vs ccb-quiet)';
+    const checks = evaluateGoals([
+      {
+        // Totals: 2400 / 3000 = 20% cost; the median round: 5%.
+        scenario: { id: 'a', failover: false },
+        rows: measuredRows({
+          'node-pipe': { rps: [1000, 1000, 1000] },
+          ccb: { rps: [950, 950, 500], cpuInUs: [110, 110, 200] },
+          'ccb-quiet': { rps: [1000, 1000, 1000], cpuInUs: [100, 100, 100] },
+        }),
+      },
+      {
+        // Without node-pipe the cost is still judged. Totals: 9% cost; the median round: 10.1%.
+        scenario: { id: 'b', failover: false },
+        rows: measuredRows({ ccb: { rps: [880, 899, 950] }, 'ccb-quiet': { rps: [1000, 1000, 1000] } }),
+      },
+      {
+        scenario: { id: 'c', failover: false },
+        rows: measuredRows({ 'node-pipe': { rps: [1000] }, ccb: { rps: [500] } }),
+      },
+      {
+        scenario: { id: 'failover-c50', failover: true },
+        rows: measuredRows({ ccb: { rps: [500] }, 'ccb-quiet': { rps: [1000] } }),
+      },
+    ]);
+    expect(find(checks, goal, 'a')).toMatchObject({
+      status: 'met',
+      measured: '5% (median of 3 paired rounds, 5%–50%; CPU/req 1.10×)',
+      limit: '< 10%',
+    });
+    expect(find(checks, goal, 'b')?.status).toBe('missed');
+    expect(find(checks, goal, 'c')).toBeUndefined();
+    expect(find(checks, goal, 'failover-c50')).toBeUndefined();
   });
 
   it('floors node-pipe added latency at 0.1 ms so noise around zero does not make the goal unreachable', () => {
@@ -60,9 +189,13 @@ describe('evaluateGoals', () => {
 
   it('marks a goal not measured when a value is missing instead of calling it missed', () => {
     const checks = evaluateGoals([
-      { scenario: { id: 'a', failover: false }, rows: [row('node-pipe', { rps: Number.NaN }), row('ccb')] },
+      {
+        scenario: { id: 'a', failover: false },
+        rows: [row('node-pipe'), row('ccb', { versusNodePipe: paired([Number.NaN, Number.NaN]) })],
+      },
     ]);
     expect(find(checks, 'ccb RPS vs node-pipe', 'a')?.status).toBe('not measured');
+    expect(find(checks, 'CPU per request vs node-pipe', 'a')?.status).toBe('met');
     expect(find(checks, 'peak RSS at 1000 streams', 'stream-c1000')?.status).toBe('not measured');
   });
 

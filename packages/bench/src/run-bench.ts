@@ -9,7 +9,7 @@ import { formatScenarioTable } from './format-scenario-table.js';
 import type { BenchOptions } from './parse-bench-args.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { resolveCliPath } from './resolve-cli-path.js';
-import { runScenario } from './run-scenario.js';
+import { runScenario, scenarioLoadTimeInMs } from './run-scenario.js';
 import { formatSoakTable, runSoak, type SoakResult } from './run-soak.js';
 import { spawnServer } from './spawn-server.js';
 import type { BenchEnvironment } from './start-targets.js';
@@ -78,15 +78,11 @@ export async function runBench(options: BenchOptions, context: RunBenchContext):
       print(formatSoakTable(soak));
     } else {
       const loadInMs = options.scenarios.reduce(
-        (total, scenario) =>
-          total +
-          options.targets.length *
-            (options.warmupInMs +
-              options.rounds * Math.max(options.durationInMs, scenario.minWindowInMs ?? 0)),
+        (total, scenario) => total + scenarioLoadTimeInMs(scenario, options),
         0,
       );
       progress(
-        `${options.scenarios.length} scenario(s) × ${options.targets.length} target(s), ~${Math.ceil(loadInMs / 1000)} s of load; mock pid ${mock.pid}`,
+        `${options.scenarios.length} scenario(s) × ${options.targets.length} target(s) × ${options.rounds} round(s), ~${Math.ceil(loadInMs / 1000)} s of load with connection ramps (plus process starts); mock pid ${mock.pid}`,
       );
       for (const scenario of options.scenarios) {
         progress(`running ${scenario.id}…`);

@@ -1,5 +1,10 @@
 import { BenchError } from './bench-error.js';
-import { compareTargets, type TargetMeasurement, type TargetRow } from './compare-targets.js';
+import {
+  compareTargets,
+  type RoundMeasurement,
+  type TargetMeasurement,
+  type TargetRow,
+} from './compare-targets.js';
 import { createSampleRecorder, type SampleRecorder, summarizeSamples } from './latency-stats.js';
 import { openMeasurementWindow, rampTimeInMs } from './measurement-window.js';
 import { readCpuTimeInMs, readProcessMemory } from './proc-stats.js';
@@ -28,6 +33,8 @@ interface Accumulator {
   served: number;
   cpuTimeInMs: number | undefined;
   peakRssInBytes: number | undefined;
+  /** Each measured round on its own, for ratios paired per round. */
+  readonly rounds: RoundMeasurement[];
 }
 
 const noLoad: LoadResult = { completed: 0, failed: 0 };
@@ -43,6 +50,7 @@ function createAccumulator(scenario: Scenario, hasProcess: boolean): Accumulator
     served: 0,
     cpuTimeInMs: hasProcess ? 0 : undefined,
     peakRssInBytes: undefined,
+    rounds: [],
   };
 }
 
@@ -55,7 +63,8 @@ const settleInMs = 500;
 
 /**
  * Runs the scenario's load once against one target (autocannon plus, for streaming scenarios, a TTFB
- * probe, both in one measurement window), adding what it counted to `into`.
+ * probe, both in one measurement window), adding what it counted to `into`'s totals and, as a round of
+ * its own, to `into.rounds`.
  */
 async function measure(
   environment: BenchEnvironment,
@@ -108,13 +117,20 @@ async function measure(
       : Promise.resolve(noLoad);
   const [mainResult, probeResult] = await Promise.all([main, probe]);
 
-  into.completed += mainResult.completed;
-  into.failed += mainResult.failed + probeResult.failed;
-  into.measuredInMs += window.elapsedInMs;
-  into.served += mainResult.completed + probeResult.completed;
+  const round: RoundMeasurement = {
+    completed: mainResult.completed,
+    failed: mainResult.failed + probeResult.failed,
+    measuredInMs: window.elapsedInMs,
+    served: mainResult.completed + probeResult.completed,
+    cpuTimeInMs: cpuAtOpen === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtOpen,
+  };
+  into.rounds.push(round);
+  into.completed += round.completed;
+  into.failed += round.failed;
+  into.measuredInMs += round.measuredInMs;
+  into.served += round.served;
   if (into.cpuTimeInMs !== undefined) {
-    into.cpuTimeInMs =
-      cpuAtOpen === undefined || cpuAtEnd === undefined ? undefined : into.cpuTimeInMs + cpuAtEnd - cpuAtOpen;
+    into.cpuTimeInMs = round.cpuTimeInMs === undefined ? undefined : into.cpuTimeInMs + round.cpuTimeInMs;
   }
   if (pid !== undefined) {
     // VmHWM: the kernel's own high-water mark since the process started (fresh for each scenario).
@@ -135,13 +151,31 @@ function toMeasurement(target: TargetId, accumulated: Accumulator): TargetMeasur
     cpuTimeInMs: accumulated.cpuTimeInMs,
     served: accumulated.served,
     peakRssInBytes: accumulated.peakRssInBytes,
+    rounds: accumulated.rounds,
   };
+}
+
+/** The measured window of every round of `scenario`, in ms. */
+function roundWindowInMs(scenario: Scenario, timing: Pick<ScenarioTiming, 'durationInMs'>): number {
+  return Math.max(timing.durationInMs, scenario.minWindowInMs ?? 0);
+}
+
+/**
+ * Wall time the scenario's load takes, in ms: warm-ups and rounds of every target, each window after
+ * its connection ramp. Process starts and stops come on top.
+ */
+export function scenarioLoadTimeInMs(scenario: Scenario, timing: ScenarioTiming): number {
+  const rampInMs = rampTimeInMs(scenario.connections, settleInMs);
+  const windows =
+    timing.warmupInMs + rampInMs + timing.rounds * (roundWindowInMs(scenario, timing) + rampInMs);
+  return timing.targets.length * windows;
 }
 
 /**
  * Runs one scenario: starts fresh target processes, warms each one up, then measures the targets
  * interleaved (A B C, A B C…) for `rounds` rounds so drift (thermal, background load) spreads evenly,
- * and stops the processes again whatever happens.
+ * and stops the processes again whatever happens. Every round of every target is kept on its own too:
+ * within a round the targets ran back to back, so ratios between them are paired per round.
  */
 export async function runScenario(
   environment: BenchEnvironment,
@@ -163,7 +197,7 @@ export async function runScenario(
       const discard = createAccumulator(scenario, target.process !== undefined);
       await measure(environment, scenario, request, target, timing.warmupInMs, discard);
     }
-    const windowInMs = Math.max(timing.durationInMs, scenario.minWindowInMs ?? 0);
+    const windowInMs = roundWindowInMs(scenario, timing);
     for (let round = 0; round < timing.rounds; round++) {
       for (const target of targets) {
         await measure(
