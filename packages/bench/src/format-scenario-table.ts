@@ -1,5 +1,6 @@
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber, formatTable, notApplicable, type TableColumn } from './format-table.js';
+import type { PairedRatio } from './paired-ratios.js';
 import type { Scenario } from './scenarios.js';
 
 const bytesPerMiB = 1024 * 1024;
@@ -8,10 +9,45 @@ function percent(ratio: number | undefined): string {
   return ratio === undefined || !Number.isFinite(ratio) ? notApplicable : `${Math.round(ratio * 100)}%`;
 }
 
+function times(ratio: number | undefined): string {
+  return ratio === undefined || !Number.isFinite(ratio) ? notApplicable : `${formatNumber(ratio, 2)}×`;
+}
+
+/** `min–max` of the per-round values, `—` without a pair. */
+function range(ratio: PairedRatio | undefined, format: (value: number) => string): string {
+  return ratio === undefined || ratio.pairs === 0
+    ? notApplicable
+    : `${format(ratio.min)}–${format(ratio.max)}`;
+}
+
+function pairsOf(ratio: PairedRatio): string {
+  return `median of ${ratio.pairs} paired round${ratio.pairs === 1 ? '' : 's'}`;
+}
+
+/** The lines under the table: how its ratios were computed, and what ccb's logs and metrics cost. */
+function notes(rows: readonly TargetRow[]): string[] {
+  const lines: string[] = [];
+  const paired = rows.find((row) => row.target !== 'node-pipe' && row.versusNodePipe !== undefined);
+  if (paired?.versusNodePipe !== undefined) {
+    lines.push(
+      `RPS/node-pipe, CPU/node-pipe: ${pairsOf(paired.versusNodePipe.rpsRatio)} (min–max: RPS/node-pipe's lowest and highest round); other columns: all rounds together`,
+    );
+  }
+  const cost = rows.find((row) => row.logsAndMetricsCost !== undefined)?.logsAndMetricsCost;
+  if (cost !== undefined) {
+    lines.push(
+      `logs and metrics (ccb vs ccb-quiet, ${pairsOf(cost.rpsCost)}): ${percent(cost.rpsCost.median)} of throughput (rounds ${range(cost.rpsCost, percent)}), CPU per request ${times(cost.cpuPerRequestRatio.median)} (rounds ${range(cost.cpuPerRequestRatio, times)})`,
+    );
+  }
+  return lines;
+}
+
 /**
  * One scenario's results as a titled plain-text table. Latency columns are full-response latency, or
- * time to first byte in a `ttfb` scenario; `+p50`/`+p99` are over `direct`; scenarios with a TTFB
- * probe get two extra TTFB columns.
+ * time to first byte in a `ttfb` scenario; `+p50`/`+p99` are over `direct`; ratios to node-pipe are
+ * medians of per-round ratios, with the range of the RPS ratio over the rounds; scenarios with a TTFB
+ * probe get two extra TTFB columns. Notes under the table say how many rounds were paired and, with
+ * ccb-quiet, what ccb's logs and metrics cost.
  */
 export function formatScenarioTable(
   scenario: Pick<Scenario, 'id' | 'title' | 'load' | 'ttfbProbeConnections'>,
@@ -28,7 +64,9 @@ export function formatScenarioTable(
     { header: '+p50 ms' },
     { header: '+p99 ms' },
     { header: 'RPS/node-pipe' },
+    { header: 'min–max' },
     { header: 'CPU µs/req' },
+    { header: 'CPU/node-pipe' },
     { header: 'peak RSS MiB' },
     { header: 'errors' },
   ];
@@ -43,12 +81,14 @@ export function formatScenarioTable(
       row.target === 'direct' ? notApplicable : formatNumber(row.addedP50InMs, 2, true),
       row.target === 'direct' ? notApplicable : formatNumber(row.addedP99InMs, 2, true),
       percent(row.rpsRatioToNodePipe),
+      row.target === 'node-pipe' ? notApplicable : range(row.versusNodePipe?.rpsRatio, percent),
       formatNumber(row.cpuPerRequestInUs, 0),
+      row.target === 'node-pipe' ? notApplicable : times(row.versusNodePipe?.cpuPerRequestRatio.median),
       formatNumber(row.peakRssInBytes === undefined ? undefined : row.peakRssInBytes / bytesPerMiB, 1),
       String(row.failed),
     ];
     if (withProbe) line.push(formatNumber(row.ttfb?.p50, 2), formatNumber(row.ttfb?.p99, 2));
     return line;
   });
-  return `${scenario.id}: ${scenario.title}\n${formatTable(columns, cells)}`;
+  return [`${scenario.id}: ${scenario.title}`, formatTable(columns, cells), ...notes(rows)].join('\n');
 }

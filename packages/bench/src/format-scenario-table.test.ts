@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { compareTargets, type RoundMeasurement, type TargetMeasurement } from './compare-targets.js';
+import { formatScenarioTable } from './format-scenario-table.js';
+import type { SampleSummary } from './latency-stats.js';
+import type { TargetId } from './scenarios.js';
+
+const latency: SampleSummary = { count: 100, p50: 1, p95: 2, p99: 2, mean: 1, max: 2 };
+
+/** A target measured in 1 s rounds, `cpuInUs` per request in each. */
+function measured(target: TargetId, rps: readonly number[], cpuInUs: readonly number[]): TargetMeasurement {
+  const rounds: RoundMeasurement[] = rps.map((completed, index) => ({
+    completed,
+    failed: 0,
+    measuredInMs: 1000,
+    served: completed,
+    cpuTimeInMs: ((cpuInUs[index] as number) * completed) / 1000,
+  }));
+  const sum = (pick: (round: RoundMeasurement) => number) =>
+    rounds.reduce((total, round) => total + pick(round), 0);
+  return {
+    target,
+    completed: sum((round) => round.completed),
+    failed: 0,
+    measuredInMs: sum((round) => round.measuredInMs),
+    latency,
+    ttfb: undefined,
+    cpuTimeInMs: sum((round) => round.cpuTimeInMs ?? 0),
+    served: sum((round) => round.served),
+    peakRssInBytes: undefined,
+    rounds,
+  };
+}
+
+const scenario = { id: 's', title: 'a scenario', load: 'autocannon', ttfbProbeConnections: 0 } as const;
+
+describe('formatScenarioTable', () => {
+  it("shows the paired median to node-pipe with its rounds' range, and says how many rounds were paired", () => {
+    const lines = formatScenarioTable(
+      scenario,
+      compareTargets(scenario, [
+        measured('node-pipe', [1000, 1000, 3000], [100, 100, 100]),
+        measured('ccb', [900, 800, 1000], [120, 130, 300]),
+      ]),
+    ).split('\n');
+    const cells = (line: string | undefined) => line?.trim().split(/ {2,}/);
+    const header = cells(lines[1]) ?? [];
+    const ccb = cells(lines.find((line) => line.startsWith('ccb')));
+    const at = (name: string) => ccb?.[header.indexOf(name)];
+    expect(at('RPS/node-pipe')).toBe('80%');
+    expect(at('min–max')).toBe('33%–90%');
+    expect(at('CPU/node-pipe')).toBe('1.30×');
+    expect(lines.some((line) => line.includes('median of 3 paired rounds'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('logs and metrics'))).toBe(false);
+  });
+
+  it('adds the cost of logs and metrics when ccb-quiet was measured', () => {
+    const text = formatScenarioTable(
+      scenario,
+      compareTargets(scenario, [
+        measured('ccb', [950, 900, 500], [110, 120, 200]),
+        measured('ccb-quiet', [1000, 1000, 1000], [100, 100, 100]),
+      ]),
+    );
+    expect(text).toContain(
+      'logs and metrics (ccb vs ccb-quiet, median of 3 paired rounds): 10% of throughput (rounds 5%–50%), CPU per request 1.20× (rounds 1.10×–2.00×)',
+    );
+  });
+});
