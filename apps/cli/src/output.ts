@@ -13,7 +13,7 @@ export interface Output {
   debug(fields: Record<string, unknown>, message: string): void;
   /** One line per finished request, with its cost in USD. */
   request(record: RequestRecord, costUsd?: number): void;
-  /** Writes out what is buffered (JSON lines go out asynchronously). */
+  /** Writes out what is buffered (request lines are gathered into batches). */
   flush(): Promise<void>;
 }
 

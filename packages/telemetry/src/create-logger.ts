@@ -31,8 +31,8 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   readonly format: LogFormat;
   /**
-   * Where lines go. Default: stdout through sonic-boom, asynchronous in JSON mode (call `flush()` before exit),
-   * synchronous in pretty mode. A `pino.destination(...)` or any writable stream works.
+   * Where lines go. Default: stdout through sonic-boom, written synchronously (request lines in JSON mode are
+   * gathered first; call `flush()` before exit). A `pino.destination(...)` or any writable stream works.
    */
   readonly destination?: NodeJS.WritableStream | DestinationStream;
   /** Every configured secret (provider keys, client keys): replaced by `[redacted]` wherever it appears. */
@@ -90,8 +90,10 @@ export function createLogger(options: LoggerOptions): Logger {
   const scrub = createSecretScrubber(options.redactValues);
   const isTty = ((options.destination ?? process.stdout) as { isTTY?: boolean }).isTTY === true;
   const pretty = format === 'pretty' || (format === 'auto' && isTty);
-  // sonic-boom, not a worker transport: tsup bundles and worker threads do not mix reliably.
-  const sink = options.destination ?? pino.destination({ dest: 1, sync: pretty });
+  // sonic-boom, not a worker transport: tsup bundles and worker threads do not mix reliably. Synchronous, as pino's
+  // own default: an asynchronous write hands each batch to libuv's thread pool, and waking that thread and then the
+  // event loop again cost more CPU (futex wake-ups, cross-CPU interrupts) than the write itself.
+  const sink = options.destination ?? pino.destination({ dest: 1, sync: true });
   // Request lines to stdout leave in batches of up to 16 KiB, at most 200 ms late: one write per line cost more CPU
   // than building the line. A given destination (a test's, a caller's stream) gets each line as it comes.
   const batch =
