@@ -13,9 +13,9 @@ function parseError(argv: string[]): BenchError {
 }
 
 describe('parseBenchArgs', () => {
-  it('defaults to every scenario and target, 3 s per target and 2 rounds', () => {
+  it('defaults to every scenario and target, 1 s per target and 5 rounds', () => {
     const options = parseBenchArgs([]);
-    expect(options).toMatchObject({ durationInMs: 3000, warmupInMs: 1000, rounds: 2, soak: false });
+    expect(options).toMatchObject({ durationInMs: 1000, warmupInMs: 1000, rounds: 5, soak: false });
     expect(options.scenarios.map((scenario) => scenario.id)).toContain('failover-c50');
     expect(options.targets).toEqual(['direct', 'node-pipe', 'ccb']);
     expect(options.soakRequests).toBe(100_000);

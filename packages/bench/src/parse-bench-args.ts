@@ -4,11 +4,11 @@ import { defaultTargetIds, type Scenario, scenarios, type TargetId, targetIds } 
 
 /** What one `bench` run does, resolved from the command line. */
 export interface BenchOptions {
-  /** Measured time per target per round, in ms. Default 3000 (`--quick`: 500). */
+  /** Measured time per target per round, in ms. Default 1000 (`--quick`: 500). */
   readonly durationInMs: number;
   /** Unmeasured load per target before the first round, in ms. Default 1000 (`--quick`: 200). */
   readonly warmupInMs: number;
-  /** Interleaved rounds (A B C, A B C…). Default 2 (`--quick`: 1). */
+  /** Interleaved rounds (A B C, A B C…), each a pair for the ratios between targets. Default 5 (`--quick`: 1). */
   readonly rounds: number;
   /** Selected scenarios, in catalog order. Default all. */
   readonly scenarios: readonly Scenario[];
@@ -29,15 +29,18 @@ export interface BenchOptions {
 /** The `--help` text. */
 export const benchUsage = `Usage: node dist/main.js [options]
 
-Measures direct (client → mock), node-pipe (minimal Node proxy) and ccb side by side.
+Measures direct (client → mock), node-pipe (minimal Node proxy) and ccb side by side (and ccb-quiet,
+ccb with request logs and metrics off, on request). Every round measures each target once, back to
+back; ratios between targets (RPS, CPU per request, the cost of logs and metrics) are the median of
+the per-round ratios. The default run takes about 5 minutes on 2 cores.
 
 Options:
-  --duration <s>        measured seconds per target per round (default 3)
+  --duration <s>        measured seconds per target per round (default 1; streaming scenarios at least 1.5)
   --warmup <s>          unmeasured seconds per target before the first round (default 1)
-  --rounds <n>          interleaved rounds (default 2)
+  --rounds <n>          interleaved rounds, i.e. pairs per ratio (default 5)
   --scenarios <a,b,…>   only these scenarios: ${scenarios.map((scenario) => scenario.id).join(', ')}
   --targets <a,b,…>     only these targets: ${targetIds.join(', ')} (default ${defaultTargetIds.join(',')})
-  --quick               short smoke run (0.5 s per target, 1 round, 5 000 soak requests)
+  --quick               short smoke run (0.5 s per target, 0.2 s warm-up, 1 round, 5 000 soak requests)
   --soak                send --soak-requests mixed requests to ccb and report its RSS instead
   --soak-requests <n>   requests of the soak test (default 100 000)
   --out <path>          JSON results file (default bench/results/latest.json at the repo root)
@@ -114,9 +117,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const text = (name: string) => values[name] as string | undefined;
   const quick = values.quick === true;
   return {
-    durationInMs: positiveNumber(text('duration'), '--duration', quick ? 0.5 : 3) * 1000,
+    durationInMs: positiveNumber(text('duration'), '--duration', quick ? 0.5 : 1) * 1000,
     warmupInMs: positiveNumber(text('warmup'), '--warmup', quick ? 0.2 : 1) * 1000,
-    rounds: positiveInteger(text('rounds'), '--rounds', quick ? 1 : 2),
+    rounds: positiveInteger(text('rounds'), '--rounds', quick ? 1 : 5),
     scenarios: selectList(text('scenarios'), '--scenarios', scenarios, (scenario) => scenario.id),
     targets:
       text('targets') === undefined
