@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
+import { createFdSink, type FdSinkFailure } from './_fd-sink.js';
 import { flushDestination } from './_flush-destination.js';
 import { isoTime } from './_iso-time.js';
 import { LineBatch } from './_line-batch.js';
@@ -95,10 +96,12 @@ export function createLogger(options: LoggerOptions): Logger {
   // event loop again cost more CPU (futex wake-ups, cross-CPU interrupts) than the write itself.
   const sink = options.destination ?? pino.destination({ dest: 1, sync: true });
   // Request lines to stdout leave in batches of up to 16 KiB, at most 200 ms late: one write per line cost more CPU
-  // than building the line. A given destination (a test's, a caller's stream) gets each line as it comes.
+  // than building the line. They are written to fd 1 directly, as bytes: sonic-boom takes strings only, and
+  // measured and encoded each batch three times over. A given destination (a test's, a caller's stream) gets each
+  // line as it comes.
   const batch =
     options.destination === undefined && !pretty
-      ? new LineBatch(sink as { write(text: string): unknown }, 16 * 1024, 200)
+      ? new LineBatch(createFdSink(1, reportLostLines()), 16 * 1024, 200)
       : undefined;
   const prettyStream = pretty
     ? loadPinoPretty()({
@@ -185,6 +188,20 @@ export function createLogger(options: LoggerOptions): Logger {
         else drainPretty(prettyStream, flushSink);
       });
     },
+  };
+}
+
+/** Reports request lines stdout refused (closed pipe, reader stalled for 10 s): once per error code, on stderr. */
+function reportLostLines(): FdSinkFailure {
+  const reported = new Set<string | undefined>();
+  return (error, lostBytes) => {
+    if (reported.has(error.code)) return;
+    reported.add(error.code);
+    process.emitWarning(
+      `request log lines could not be written to stdout (${error.code ?? error.message}): ${lostBytes} bytes lost; ` +
+        'later losses for the same reason are not reported again',
+      { code: 'CCB_TELEMETRY_WRITE_FAILED' },
+    );
   };
 }
 
