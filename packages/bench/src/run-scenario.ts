@@ -173,7 +173,7 @@ export function scenarioLoadTimeInMs(scenario: Scenario, timing: ScenarioTiming)
 
 /**
  * Runs one scenario: starts fresh target processes, warms each one up, then measures the targets
- * interleaved (A B C, A B C…) for `rounds` rounds so drift (thermal, background load) spreads evenly,
+ * interleaved (A B C, C B A, A B C…) for `rounds` rounds so drift (thermal, background load) spreads evenly,
  * and stops the processes again whatever happens. Every round of every target is kept on its own too:
  * within a round the targets ran back to back, so ratios between them are paired per round.
  */
@@ -198,8 +198,10 @@ export async function runScenario(
       await measure(environment, scenario, request, target, timing.warmupInMs, discard);
     }
     const windowInMs = roundWindowInMs(scenario, timing);
+    const reversed = [...targets].reverse();
     for (let round = 0; round < timing.rounds; round++) {
-      for (const target of targets) {
+      // A B C, then C B A: no target always runs right after the same neighbour, or always first in a round.
+      for (const target of round % 2 === 0 ? targets : reversed) {
         await measure(
           environment,
           scenario,
