@@ -43,6 +43,19 @@ describe('openMeasurementWindow', () => {
     expect(events).toEqual(['open', 'end', 'close listener']);
   });
 
+  it('takes latency samples only from requests sent after counting began', () => {
+    const window = openMeasurementWindow({ rampInMs: 100, durationInMs: 1000, now: Date.now });
+    vi.advanceTimersByTime(50);
+    expect(window.sentSinceOpen(10)).toBe(false);
+    vi.advanceTimersByTime(250);
+    // Now 200 ms into the window: a request sent 150 ms ago went out inside it, one sent 250 ms ago during the ramp.
+    expect(window.sentSinceOpen(150)).toBe(true);
+    expect(window.sentSinceOpen(200)).toBe(true);
+    expect(window.sentSinceOpen(250)).toBe(false);
+    vi.advanceTimersByTime(1000);
+    expect(window.sentSinceOpen(0)).toBe(false);
+  });
+
   it('closes early on abort and keeps the counted time up to then', () => {
     const controller = new AbortController();
     const window = openMeasurementWindow({

@@ -6,6 +6,12 @@ export interface MeasurementWindow {
   readonly closed: boolean;
   /** Counted time, in ms: so far while counting, final once closed; 0 before the window opened. */
   readonly elapsedInMs: number;
+  /**
+   * True when a response arriving now, `latencyInMs` after its request left, had its request sent after counting
+   * began. Only such requests give latency samples: one sent during the ramp carries start-up delays (connections
+   * still opening, the load generator busy launching them) into the window.
+   */
+  sentSinceOpen(latencyInMs: number): boolean;
   /** Ends the window now (early, e.g. a fixed request count was reached). Idempotent. */
   close(): void;
   /** Runs `listener` when the window closes (at once if it already has). */
@@ -89,6 +95,9 @@ export function openMeasurementWindow(options: MeasurementWindowOptions): Measur
     get elapsedInMs() {
       if (openedAt === undefined) return 0;
       return (closedAt ?? now()) - openedAt;
+    },
+    sentSinceOpen(latencyInMs) {
+      return counting && openedAt !== undefined && now() - latencyInMs >= openedAt;
     },
     close,
     onClose(listener) {

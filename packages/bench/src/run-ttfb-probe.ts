@@ -42,7 +42,8 @@ class ProbeHandler implements Dispatcher.DispatchHandler {
     if (this.sawBody) return;
     this.sawBody = true;
     // Recorded now, not at the end: a stream cut by the window's end still had its first byte.
-    if (this.ok && this.window.counting) this.ttfb.add(performance.now() - this.sentAt);
+    const ttfb = performance.now() - this.sentAt;
+    if (this.ok && this.window.sentSinceOpen(ttfb)) this.ttfb.add(ttfb);
   }
   onResponseEnd(): void {
     this.done(this.ok);
@@ -92,7 +93,8 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
         continue;
       }
       completed++;
-      latencies?.add(performance.now() - (handler as ProbeHandler).sentAt);
+      const latency = performance.now() - (handler as ProbeHandler).sentAt;
+      if (window.sentSinceOpen(latency)) latencies?.add(latency);
     }
   }
 
