@@ -43,17 +43,23 @@ describe('openMeasurementWindow', () => {
     expect(events).toEqual(['open', 'end', 'close listener']);
   });
 
-  it('takes latency samples only from requests sent after counting began', () => {
-    const window = openMeasurementWindow({ rampInMs: 100, durationInMs: 1000, now: Date.now });
-    vi.advanceTimersByTime(50);
-    expect(window.sentSinceOpen(10)).toBe(false);
+  it('takes latency samples from requests sent after the last connections were launched, arriving while counting', () => {
+    const window = openMeasurementWindow({
+      rampInMs: 500,
+      settleInMs: 300,
+      durationInMs: 1000,
+      now: Date.now,
+    });
+    vi.advanceTimersByTime(450);
+    expect(window.isSample(10)).toBe(false);
     vi.advanceTimersByTime(250);
-    // Now 200 ms into the window: a request sent 150 ms ago went out inside it, one sent 250 ms ago during the ramp.
-    expect(window.sentSinceOpen(150)).toBe(true);
-    expect(window.sentSinceOpen(200)).toBe(true);
-    expect(window.sentSinceOpen(250)).toBe(false);
+    // Now 200 ms into the window, whose settle began 500 ms ago (at 200 ms): a request sent 500 ms ago left as the
+    // settle began, one sent 501 ms ago while connections were still being launched.
+    expect(window.isSample(150)).toBe(true);
+    expect(window.isSample(500)).toBe(true);
+    expect(window.isSample(501)).toBe(false);
     vi.advanceTimersByTime(1000);
-    expect(window.sentSinceOpen(0)).toBe(false);
+    expect(window.isSample(0)).toBe(false);
   });
 
   it('closes early on abort and keeps the counted time up to then', () => {

@@ -7,11 +7,12 @@ export interface MeasurementWindow {
   /** Counted time, in ms: so far while counting, final once closed; 0 before the window opened. */
   readonly elapsedInMs: number;
   /**
-   * True when a response arriving now, `latencyInMs` after its request left, had its request sent after counting
-   * began. Only such requests give latency samples: one sent during the ramp carries start-up delays (connections
-   * still opening, the load generator busy launching them) into the window.
+   * True when a response arriving now, `latencyInMs` after its request left, is a latency sample: it arrives while
+   * counting, and its request left after the last connections were launched (the window's start less its settle
+   * time). A request sent while connections were still opening carries start-up delays into the window; one sent
+   * during the settle time is steady load, and keeping it spares long requests (streams) a bias against them.
    */
-  sentSinceOpen(latencyInMs: number): boolean;
+  isSample(latencyInMs: number): boolean;
   /** Ends the window now (early, e.g. a fixed request count was reached). Idempotent. */
   close(): void;
   /** Runs `listener` when the window closes (at once if it already has). */
@@ -22,6 +23,8 @@ export interface MeasurementWindow {
 export interface MeasurementWindowOptions {
   /** Uncounted time before the window, in ms. */
   readonly rampInMs: number;
+  /** The last part of the ramp, after every connection was launched: requests sent then give samples. Default 0. */
+  readonly settleInMs?: number;
   /** Counted time, in ms. */
   readonly durationInMs: number;
   /** Aborting closes the window. */
@@ -58,6 +61,7 @@ export function rampTimeInMs(connections: number, settleInMs: number): number {
 /** Opens a {@link MeasurementWindow}: timers start now. */
 export function openMeasurementWindow(options: MeasurementWindowOptions): MeasurementWindow {
   const now = options.now ?? (() => performance.now());
+  const settleInMs = options.settleInMs ?? 0;
   let counting = false;
   let closed = false;
   let openedAt: number | undefined;
@@ -96,8 +100,8 @@ export function openMeasurementWindow(options: MeasurementWindowOptions): Measur
       if (openedAt === undefined) return 0;
       return (closedAt ?? now()) - openedAt;
     },
-    sentSinceOpen(latencyInMs) {
-      return counting && openedAt !== undefined && now() - latencyInMs >= openedAt;
+    isSample(latencyInMs) {
+      return counting && openedAt !== undefined && now() - latencyInMs >= openedAt - settleInMs;
     },
     close,
     onClose(listener) {

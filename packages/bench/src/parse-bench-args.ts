@@ -8,7 +8,7 @@ export interface BenchOptions {
   readonly durationInMs: number;
   /** Unmeasured load per target before the first round, in ms. Default 1000 (`--quick`: 200). */
   readonly warmupInMs: number;
-  /** Interleaved rounds (A B C, A B C…), each a pair for the ratios between targets. Default 5 (`--quick`: 1). */
+  /** Interleaved rounds (A B C, C B A…), each a pair for the ratios between targets. Default 5 (`--quick`: 1). */
   readonly rounds: number;
   /** Selected scenarios, in catalog order. Default all. */
   readonly scenarios: readonly Scenario[];

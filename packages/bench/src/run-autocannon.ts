@@ -56,7 +56,7 @@ export function runAutocannon(options: AutocannonLoadOptions): Promise<LoadResul
     if (!window.counting) return;
     if (statusCode >= 200 && statusCode < 300) {
       completed++;
-      if (window.sentSinceOpen(responseTimeInMs)) latencies?.add(responseTimeInMs);
+      if (window.isSample(responseTimeInMs)) latencies?.add(responseTimeInMs);
     } else {
       failed++;
     }

@@ -79,6 +79,7 @@ async function measure(
   let cpuAtEnd: number | undefined;
   const window = openMeasurementWindow({
     rampInMs: rampTimeInMs(scenario.connections, settleInMs),
+    settleInMs,
     durationInMs,
     signal: environment.signal,
     onOpen: () => {

@@ -43,7 +43,7 @@ class ProbeHandler implements Dispatcher.DispatchHandler {
     this.sawBody = true;
     // Recorded now, not at the end: a stream cut by the window's end still had its first byte.
     const ttfb = performance.now() - this.sentAt;
-    if (this.ok && this.window.sentSinceOpen(ttfb)) this.ttfb.add(ttfb);
+    if (this.ok && this.window.isSample(ttfb)) this.ttfb.add(ttfb);
   }
   onResponseEnd(): void {
     this.done(this.ok);
@@ -94,7 +94,7 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
       }
       completed++;
       const latency = performance.now() - (handler as ProbeHandler).sentAt;
-      if (window.sentSinceOpen(latency)) latencies?.add(latency);
+      if (window.isSample(latency)) latencies?.add(latency);
     }
   }
 

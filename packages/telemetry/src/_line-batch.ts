@@ -50,3 +50,18 @@ export class LineBatch {
     this.#sink.write(bytes);
   }
 }
+
+const drainedAtExit = new Set<LineBatch>();
+
+/**
+ * Writes out `batch` when the process exits, however it exits (an uncaught error included): the sink is
+ * synchronous, so the last lines still reach it. One `exit` listener serves every batch.
+ */
+export function drainBeforeExit(batch: LineBatch): void {
+  if (drainedAtExit.size === 0) {
+    process.once('exit', () => {
+      for (const pending of drainedAtExit) pending.drain();
+    });
+  }
+  drainedAtExit.add(batch);
+}

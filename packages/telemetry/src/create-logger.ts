@@ -4,7 +4,7 @@ import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
 import { createFdSink, type FdSinkFailure } from './_fd-sink.js';
 import { flushDestination } from './_flush-destination.js';
 import { isoTime } from './_iso-time.js';
-import { LineBatch } from './_line-batch.js';
+import { drainBeforeExit, LineBatch } from './_line-batch.js';
 import { redactFields } from './_redact-fields.js';
 import { formatRequestLine } from './format-request-line.js';
 import { requestLogFields, requestLogLine } from './request-log-fields.js';
@@ -95,14 +95,15 @@ export function createLogger(options: LoggerOptions): Logger {
   // own default: an asynchronous write hands each batch to libuv's thread pool, and waking that thread and then the
   // event loop again cost more CPU (futex wake-ups, cross-CPU interrupts) than the write itself.
   const sink = options.destination ?? pino.destination({ dest: 1, sync: true });
-  // Request lines to stdout leave in batches of up to 16 KiB, at most 200 ms late: one write per line cost more CPU
-  // than building the line. They are written to fd 1 directly, as bytes: sonic-boom takes strings only, and
-  // measured and encoded each batch three times over. A given destination (a test's, a caller's stream) gets each
-  // line as it comes.
+  // Request lines to stdout leave in batches, written once 16 KiB are gathered or 200 ms have passed: one write per
+  // line cost more CPU than building the line. They are written to fd 1 directly, as bytes: sonic-boom takes strings
+  // only, and measured and encoded each batch three times over. A given destination (a test's, a caller's stream)
+  // gets each line as it comes.
   const batch =
     options.destination === undefined && !pretty
       ? new LineBatch(createFdSink(1, reportLostLines()), 16 * 1024, 200)
       : undefined;
+  if (batch !== undefined) drainBeforeExit(batch);
   const prettyStream = pretty
     ? loadPinoPretty()({
         destination: sink,
