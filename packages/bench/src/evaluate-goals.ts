@@ -96,7 +96,7 @@ function perScenarioChecks(scenario: string, ccb: TargetRow, nodePipe: TargetRow
         goal: 'ccb RPS vs node-pipe',
         scenario,
         measured:
-          paired === undefined || rpsRatio === undefined
+          paired === undefined || rpsRatio === undefined || paired.rpsRatio.pairs === 0
             ? 'no paired rounds'
             : `${formatNumber(rpsRatio * 100, 0)}% (${describePaired(paired.rpsRatio, percent)})`,
         limit: `≥ ${limits.minRpsRatio * 100}%`,
