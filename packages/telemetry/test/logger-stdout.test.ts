@@ -25,7 +25,10 @@ throw new Error('boom');
 `);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('boom');
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.request_id)).toEqual(['ccb_exit_1', 'ccb_exit_2', 'ccb_exit_3']);
     expect(lines.every((line) => line.msg === 'request' && line.level === 'info')).toBe(true);
     expect(result.stdout).not.toContain('sk-live-secret');
@@ -41,7 +44,10 @@ logger.request(${JSON.stringify(requestRecord({ requestId: 'ccb_last' }))});
 await logger.flush();
 `);
     expect(result.status).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.request_id ?? line.msg)).toEqual(['ccb_first', 'in between', 'ccb_last']);
   });
 });
