@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { decodedCopy } from './decoded-copy.js';
 import { isAccountProblem, isProviderFailureStatus, readErrorBody } from './failover-policy.js';
+import { lastMemberSpan } from './last-member-span.js';
 import type { AttemptOutcome } from './ports.js';
 import { responseHeaders } from './response-headers.js';
 import { scanTopLevel, TopLevelKeys } from './scan-json.js';
@@ -12,6 +13,7 @@ import { readUsage, type Usage } from './usage.js';
 
 /** The only top-level field of a non-streaming response the proxy reads. */
 const responseKeys = new TopLevelKeys(['usage']);
+const usageKey = Buffer.from('usage');
 
 /** What one attempt needs from the request it serves. */
 export interface AttemptContext {
@@ -458,8 +460,9 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy),
       this.#headers['content-encoding'],
     );
-    // Only the `usage` object is read; the content (possibly large) is skipped by the scan.
-    const span = scanTopLevel(body, responseKeys)?.get('usage');
+    // Only the `usage` object is read. The API puts it last, where it is found without walking the content (possibly
+    // large); anywhere else, the forward scan skips the content.
+    const span = lastMemberSpan(body, usageKey) ?? scanTopLevel(body, responseKeys)?.get('usage');
     return span === undefined ? undefined : readUsage(body, span);
   }
 
