@@ -6,17 +6,20 @@
  * subtler syntax error is left for the upstream to report.
  */
 
+import {
+  backslash,
+  closeBrace,
+  closeBracket,
+  colon,
+  comma,
+  openBrace,
+  openBracket,
+  quote,
+} from './json-bytes.js';
+
 /** Byte offsets `[start, end)` of a value inside the scanned buffer. */
 export type Span = readonly [start: number, end: number];
 
-const quote = 0x22;
-const backslash = 0x5c;
-const openBrace = 0x7b;
-const closeBrace = 0x7d;
-const openBracket = 0x5b;
-const closeBracket = 0x5d;
-const colon = 0x3a;
-const comma = 0x2c;
 /** Strings shorter than this are walked byte by byte; longer ones are searched natively. */
 const shortStringInBytes = 48;
 
