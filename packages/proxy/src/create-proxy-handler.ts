@@ -132,9 +132,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     if (path.startsWith('/v1/')) {
       inFlight++;
       response.once('close', () => inFlight--);
-      proxyRequest(context, request, response, path).catch((error: unknown) => {
-        sendError(response, 500, 'api_error', `ccb internal error: ${(error as Error).message ?? 'unknown'}`);
-      });
+      void proxyRequest(context, request, response, path);
       return;
     }
     const route = routes[path];

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ClientAuth } from './client-auth.js';
 import { Exchange, type ExchangeContext } from './exchange.js';
-import { readClientHeaders } from './hop-by-hop.js';
+import { type ClientHeaders, readClientHeaders } from './hop-by-hop.js';
 import type { RouteRequest } from './ports.js';
 import { ProxyError } from './proxy-error.js';
 import { readRequestBody } from './read-request-body.js';
@@ -25,7 +25,8 @@ const countTokensPath = '/v1/messages/count_tokens';
 
 /**
  * Takes one `/v1/` request in (loop check, client key, body, the routing facts in the body), then runs its
- * exchange. Answers refused requests itself.
+ * exchange. Answers refused requests itself, and a fault in ccb or in a hook (a planner, a credential source) with
+ * a 500 in Anthropic's shape that still carries the request id. Never rejects.
  */
 export async function proxyRequest(
   context: ProxyRequestContext,
@@ -33,9 +34,27 @@ export async function proxyRequest(
   response: ServerResponse,
   path: string,
 ): Promise<void> {
-  const arrivedAt = performance.now();
-  const headers = readClientHeaders(request.headers);
-  const requestId = headers.requestId ?? nextRequestId();
+  let requestId: string | undefined;
+  try {
+    const arrivedAt = performance.now();
+    const headers = readClientHeaders(request.headers);
+    requestId = headers.requestId ?? nextRequestId();
+    await takeIn(context, request, response, path, arrivedAt, headers, requestId);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    sendError(response, 500, 'api_error', `ccb internal error: ${reason}`, { requestId });
+  }
+}
+
+async function takeIn(
+  context: ProxyRequestContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  arrivedAt: number,
+  headers: ClientHeaders,
+  requestId: string,
+): Promise<void> {
   const { viaToken } = context;
   if (headers.via?.includes(viaToken)) {
     request.resume();

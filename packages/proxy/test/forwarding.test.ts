@@ -75,6 +75,30 @@ describe('forwarding', () => {
     expect(generated.headers['request-id']).toMatch(/^req_/);
   });
 
+  it('answers a fault in a hook with a 500 in the API error shape that still carries the request id', async () => {
+    const faulty = await startProxy([target('m1', mock.url)], {
+      planner: {
+        route: () => {
+          throw new Error('planner broke');
+        },
+        report: () => {},
+      },
+    });
+    try {
+      const answer = await post(faulty.url, '/v1/messages', messageBody(), { 'x-request-id': 'trace-500' });
+      expect(answer.status).toBe(500);
+      expect(answer.headers['x-request-id']).toBe('trace-500');
+      expect(JSON.parse(answer.text)).toMatchObject({
+        type: 'error',
+        error: { type: 'api_error', message: 'ccb internal error: planner broke' },
+        request_id: 'trace-500',
+      });
+      expect(mock.requests).toHaveLength(0);
+    } finally {
+      await faulty.close();
+    }
+  });
+
   it('adds its via token upstream and refuses a request that already carries it', async () => {
     await post(proxy.url, '/v1/messages', messageBody(), { via: '1.1 corp-proxy' });
     const via = mock.requests[0]?.headers.via;
