@@ -2,18 +2,12 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { decodedCopy } from './decoded-copy.js';
 import { isAccountProblem, isProviderFailureStatus, readErrorBody } from './failover-policy.js';
-import { lastMemberSpan } from './last-member-span.js';
 import type { AttemptOutcome } from './ports.js';
 import { responseHeaders } from './response-headers.js';
-import { scanTopLevel, TopLevelKeys } from './scan-json.js';
 import { sseErrorEvent } from './send-error.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
-import { readUsage, type Usage } from './usage.js';
-
-/** The only top-level field of a non-streaming response the proxy reads. */
-const responseKeys = new TopLevelKeys(['usage']);
-const usageKey = Buffer.from('usage');
+import { readResponseUsage, type Usage } from './usage.js';
 
 /** What one attempt needs from the request it serves. */
 export interface AttemptContext {
@@ -460,10 +454,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy),
       this.#headers['content-encoding'],
     );
-    // Only the `usage` object is read. The API puts it last, where it is found without walking the content (possibly
-    // large); anywhere else, the forward scan skips the content.
-    const span = lastMemberSpan(body, usageKey) ?? scanTopLevel(body, responseKeys)?.get('usage');
-    return span === undefined ? undefined : readUsage(body, span);
+    return readResponseUsage(body);
   }
 
   #settle(result: AttemptResult): void {

@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { scanTopLevel, TopLevelKeys } from './scan-json.js';
-import { emptyUsage, mergeUsage, readUsage } from './usage.js';
+import { emptyUsage, mergeUsage, readResponseUsage } from './usage.js';
 
-const responseKeys = new TopLevelKeys(['usage']);
-
-function viaScan(usageJson: string): ReturnType<typeof readUsage> {
-  const body = Buffer.from(
-    `{"id":"msg_1","content":[{"type":"text","text":"a } \\" ]"}], "usage" : ${usageJson} }`,
-  );
-  const span = scanTopLevel(body, responseKeys)?.get('usage');
-  return span === undefined ? undefined : readUsage(body, span);
+/** Reads `usage` from a response body where it is last (found from the end) and one where it is not (forward scan). */
+function viaScan(usageJson: string): ReturnType<typeof readResponseUsage> {
+  const content = '"content":[{"type":"text","text":"a } \\" ]"}]';
+  const last = readResponseUsage(Buffer.from(`{"id":"msg_1",${content}, "usage" : ${usageJson} }`));
+  const notLast = readResponseUsage(Buffer.from(`{"id":"msg_1","usage":${usageJson},${content}}`));
+  expect(notLast).toEqual(last);
+  return last;
 }
 
-function viaParse(usageJson: string): ReturnType<typeof readUsage> {
+function viaParse(usageJson: string): ReturnType<typeof readResponseUsage> {
   const usage = emptyUsage();
   mergeUsage(usage, JSON.parse(usageJson));
   return usage;

@@ -1,3 +1,4 @@
+import { lastMemberSpan } from './last-member-span.js';
 import { numberAt, type Span, scanTopLevel, TopLevelKeys } from './scan-json.js';
 
 /** Token usage of one response, as Anthropic reports it (all counts in tokens). */
@@ -73,4 +74,17 @@ export function readUsage(body: Buffer, span: Span): Usage | undefined {
     if (oneHour !== undefined) usage.cacheCreation1hInputTokens = oneHour;
   }
   return usage;
+}
+
+const responseKeys = new TopLevelKeys(['usage']);
+const usageKey = Buffer.from('usage');
+
+/**
+ * The usage of a whole non-streaming response body, or `undefined` when it has none. Only the `usage` object is
+ * read. The API puts it last, where it is found without walking the content (possibly large); anywhere else, the
+ * forward scan skips the content.
+ */
+export function readResponseUsage(body: Buffer): Usage | undefined {
+  const span = lastMemberSpan(body, usageKey) ?? scanTopLevel(body, responseKeys)?.get('usage');
+  return span === undefined ? undefined : readUsage(body, span);
 }
