@@ -1,6 +1,6 @@
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber } from './format-table.js';
-import type { PairedRatio } from './paired-ratios.js';
+import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
 import type { Scenario, TargetId } from './scenarios.js';
 
 /** Whether a performance goal of the issue was met in this run. */
@@ -77,8 +77,8 @@ const percent = (ratio: number) => `${formatNumber(ratio * 100, 0)}%`;
 const times = (ratio: number) => `${formatNumber(ratio, 2)}×`;
 
 /** "median of N paired rounds, min–max": where a paired ratio came from and how steady it was. */
-export function describePaired(ratio: PairedRatio, format: (value: number) => string): string {
-  const rounds = `median of ${ratio.pairs} paired round${ratio.pairs === 1 ? '' : 's'}`;
+function describePaired(ratio: PairedRatio, format: (value: number) => string): string {
+  const rounds = roundsPhrase(ratio);
   return ratio.pairs === 0 ? rounds : `${rounds}, ${format(ratio.min)}–${format(ratio.max)}`;
 }
 
@@ -98,7 +98,7 @@ function perScenarioChecks(scenario: string, ccb: TargetRow, nodePipe: TargetRow
         measured:
           paired === undefined || rpsRatio === undefined || paired.rpsRatio.pairs === 0
             ? 'no paired rounds'
-            : `${formatNumber(rpsRatio * 100, 0)}% (${describePaired(paired.rpsRatio, percent)})`,
+            : `${percent(rpsRatio)} (${describePaired(paired.rpsRatio, percent)})`,
         limit: `≥ ${limits.minRpsRatio * 100}%`,
       },
       [rpsRatio],

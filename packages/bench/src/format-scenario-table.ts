@@ -1,6 +1,6 @@
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber, formatTable, notApplicable, type TableColumn } from './format-table.js';
-import type { PairedRatio } from './paired-ratios.js';
+import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
 import type { Scenario } from './scenarios.js';
 
 const bytesPerMiB = 1024 * 1024;
@@ -20,23 +20,27 @@ function range(ratio: PairedRatio | undefined, format: (value: number) => string
     : `${format(ratio.min)}–${format(ratio.max)}`;
 }
 
-function pairsOf(ratio: PairedRatio): string {
-  return `median of ${ratio.pairs} paired round${ratio.pairs === 1 ? '' : 's'}`;
-}
-
 /** The lines under the table: how its ratios were computed, and what ccb's logs and metrics cost. */
 function notes(rows: readonly TargetRow[]): string[] {
   const lines: string[] = [];
-  const paired = rows.find((row) => row.target !== 'node-pipe' && row.versusNodePipe !== undefined);
-  if (paired?.versusNodePipe !== undefined) {
+  // ccb's row when there is one: its ratios are the ones the goals judge.
+  const paired =
+    rows.find((row) => row.target === 'ccb' && row.versusNodePipe !== undefined) ??
+    rows.find((row) => row.target !== 'node-pipe' && row.versusNodePipe !== undefined);
+  const versus = paired?.versusNodePipe;
+  if (versus !== undefined) {
+    const cpuPairs =
+      versus.cpuPerRequestRatio.pairs === versus.rpsRatio.pairs
+        ? ''
+        : ` (CPU/node-pipe: ${roundsPhrase(versus.cpuPerRequestRatio)})`;
     lines.push(
-      `RPS/node-pipe, CPU/node-pipe: ${pairsOf(paired.versusNodePipe.rpsRatio)} (min–max: RPS/node-pipe's lowest and highest round); other columns: all rounds together`,
+      `RPS/node-pipe, CPU/node-pipe: ${roundsPhrase(versus.rpsRatio)}${cpuPairs} (min–max: RPS/node-pipe's lowest and highest round); other columns: all rounds together`,
     );
   }
   const cost = rows.find((row) => row.logsAndMetricsCost !== undefined)?.logsAndMetricsCost;
   if (cost !== undefined) {
     lines.push(
-      `logs and metrics (ccb vs ccb-quiet, ${pairsOf(cost.rpsCost)}): ${percent(cost.rpsCost.median)} of throughput (rounds ${range(cost.rpsCost, percent)}), CPU per request ${times(cost.cpuPerRequestRatio.median)} (rounds ${range(cost.cpuPerRequestRatio, times)})`,
+      `logs and metrics (ccb vs ccb-quiet, ${roundsPhrase(cost.rpsCost)}): ${percent(cost.rpsCost.median)} of throughput (rounds ${range(cost.rpsCost, percent)}), CPU per request ${times(cost.cpuPerRequestRatio.median)} (rounds ${range(cost.cpuPerRequestRatio, times)})`,
     );
   }
   return lines;

@@ -62,7 +62,12 @@ export function pairedRatio(
   return summarizeRounds(ratios);
 }
 
-/** Applies `transform` to every per-round value (and so to the median, when it is monotonic). */
+/** Applies `transform` to every per-round value; median, range and pairs are summarized again from the results. */
 export function mapRounds(ratio: PairedRatio, transform: (value: number) => number): PairedRatio {
   return summarizeRounds(ratio.perRound.map(transform));
+}
+
+/** "median of N paired round(s)": where a paired ratio came from, for tables and goal lines alike. */
+export function roundsPhrase(ratio: PairedRatio): string {
+  return `median of ${ratio.pairs} paired round${ratio.pairs === 1 ? '' : 's'}`;
 }
