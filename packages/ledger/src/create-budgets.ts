@@ -26,7 +26,7 @@ export interface BudgetsOptions {
   /** Clock, ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
   /** Where the current day's and month's spend is read back from, so budgets survive a restart. */
-  readonly ledger?: Pick<Ledger, 'spend'>;
+  readonly ledger?: Pick<Ledger, 'spend'> & Partial<Pick<Ledger, 'prepareSpend'>>;
   /** Counter storage. Default {@link createMemoryBudgetStore}. */
   readonly store?: BudgetStore;
   /** Receives ledger read failures while restoring a key first seen after start. Default: `process.emitWarning`. */
@@ -166,6 +166,8 @@ export function createBudgets(options: BudgetsOptions): Budgets {
 
   const providers = new Map<string, Subject>();
   const keys = new Map<string, Subject>();
+  // The read-back queries need indexes; building them now keeps that work off the first request of a new key.
+  if (options.budgets.length > 0) ledger?.prepareSpend?.();
 
   function currentWindows(): UtcWindows {
     const time = now();

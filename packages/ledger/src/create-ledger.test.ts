@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ledgerRow } from '../test/ledger-rows.js';
+import { keySpendSql, providerSpendSql } from './_usage-sql.js';
+import { createBudgets } from './create-budgets.js';
 import { createLedger, type Ledger } from './create-ledger.js';
 import { LedgerError } from './ledger-error.js';
 
@@ -323,26 +325,36 @@ describe('createLedger reports', () => {
     expect(ledger.query({ sinceMs: day2 + 1, by: 'provider' })).toEqual([]);
   });
 
-  it('creates the indexes of spend queries with the first such query, and uses them', () => {
+  const indexes = (path?: string) =>
+    reader(path)
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' ORDER BY name")
+      .all()
+      .map((row) => (row as { name: string }).name);
+  const planOf = (sql: string) =>
+    reader()
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all('x', 0, 1)
+      .map((row) => (row as { detail: string }).detail)
+      .join(' ');
+
+  it('creates the indexes of spend queries with the first such query, and its queries use them', () => {
     const ledger = open();
     ledger.record(ledgerRow({ time: noon, provider: 'anthropic', clientKeyId: 'key-a', costUsd: 6 }));
     ledger.flush();
-    const indexes = () =>
-      reader()
-        .prepare(
-          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' ORDER BY name",
-        )
-        .all()
-        .map((row) => (row as { name: string }).name);
     expect(indexes()).toEqual(['requests_time']);
     expect(ledger.spend({ scope: 'key', name: 'key-a', sinceMs: 0 }).costUsd).toBe(6);
     expect(indexes()).toEqual(['requests_key_time', 'requests_provider_time', 'requests_time']);
-    const plan = reader()
-      .prepare('EXPLAIN QUERY PLAN SELECT TOTAL(cost_usd) FROM requests WHERE provider = ? AND time_ms >= ?')
-      .all('anthropic', 0)
-      .map((row) => (row as { detail: string }).detail)
-      .join(' ');
-    expect(plan).toContain('requests_provider_time');
+    expect(planOf(providerSpendSql)).toContain('requests_provider_time');
+    expect(planOf(keySpendSql)).toContain('requests_key_time');
+  });
+
+  it('has budgets build those indexes at setup, even when no spend is read back yet (a "*" key budget)', () => {
+    const ledger = open();
+    createBudgets({ budgets: [{ scope: 'key', name: '*', dailyUsd: 1 }], ledger, now: () => noon });
+    expect(indexes()).toEqual(['requests_key_time', 'requests_provider_time', 'requests_time']);
+    const withoutBudgets = join(directory, 'other.db');
+    createBudgets({ budgets: [], ledger: open({ path: withoutBudgets }), now: () => noon });
+    expect(indexes(withoutBudgets)).toEqual(['requests_time']);
   });
 
   it('sums the spend of one provider or key in a range, in USD and tokens', () => {

@@ -65,6 +65,11 @@ export interface Ledger {
   query(options: UsageQuery): UsageRow[];
   /** Total spend of one provider or client key in a range, e.g. to restore budget windows. Flushes first. */
   spend(options: SpendQuery): SpendTotals;
+  /**
+   * Creates the indexes `spend` queries use, if missing: once, at setup, so no request waits for it. A ledger
+   * without budgets never needs them, and every insert would update them. `spend` calls it too.
+   */
+  prepareSpend(): void;
   /** Deletes rows older than `retentionDays` and returns how many. */
   prune(): number;
   /** Flushes, stops the timers and closes the file. Idempotent. Call it on shutdown: queued rows are lost otherwise. */
@@ -168,6 +173,12 @@ export function createLedger(options: LedgerOptions): Ledger {
     }
   }
 
+  function prepareSpend(): void {
+    if (spendIndexed) return;
+    database.exec(spendIndexStatements);
+    spendIndexed = true;
+  }
+
   function flushBeforeReading(): void {
     try {
       flush();
@@ -262,16 +273,14 @@ export function createLedger(options: LedgerOptions): Ledger {
       flushBeforeReading();
       const statement = scope === 'provider' ? providerSpend : keySpend;
       try {
-        if (!spendIndexed) {
-          database.exec(spendIndexStatements);
-          spendIndexed = true;
-        }
+        prepareSpend();
         const totals = statement.get(name, sinceMs, untilMs ?? Number.MAX_SAFE_INTEGER) as SpendTotals;
         return { costUsd: totals.costUsd, tokens: totals.tokens };
       } catch (cause) {
         throw queryFailed(`the spend of ${scope} ${name}`, cause);
       }
     },
+    prepareSpend,
     prune,
     close() {
       if (closed) return;
