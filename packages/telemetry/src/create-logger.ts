@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
@@ -155,7 +156,7 @@ export function createLogger(options: LoggerOptions): Logger {
       if (!pretty) {
         // The hottest log call: one line per request. Its fields are built here from known record fields, so the
         // line is serialised in one native JSON.stringify instead of pino's key-by-key walk (same shape: level,
-        // time, fields, msg), then scrubbed and written to the same destination as every other line.
+        // time, fields, msg), then scrubbed, and batched for stdout (or written to the given destination).
         const line = scrub(
           requestLogLine(record, recordLevel, isoTime(), withHeaders, costUsd ?? record.costUsd),
         );
@@ -192,17 +193,25 @@ export function createLogger(options: LoggerOptions): Logger {
   };
 }
 
-/** Reports request lines stdout refused (closed pipe, reader stalled for 10 s): once per error code, on stderr. */
+/**
+ * Reports request lines stdout refused (closed pipe, reader stalled for 10 s): once per error code, on stderr. Written
+ * synchronously, not through `process.emitWarning`, whose output comes a tick later and is lost when the refusal
+ * happens in the batch written at exit.
+ */
 function reportLostLines(): FdSinkFailure {
   const reported = new Set<string | undefined>();
   return (error, lostBytes) => {
     if (reported.has(error.code)) return;
     reported.add(error.code);
-    process.emitWarning(
-      `request log lines could not be written to stdout (${error.code ?? error.message}): ${lostBytes} bytes lost; ` +
-        'later losses for the same reason are not reported again',
-      { code: 'CCB_TELEMETRY_WRITE_FAILED' },
-    );
+    try {
+      writeSync(
+        2,
+        `ccb: warning CCB_TELEMETRY_WRITE_FAILED: request log lines could not be written to stdout (${error.code ?? error.message}): ` +
+          `${lostBytes} bytes lost; later losses for the same reason are not reported again\n`,
+      );
+    } catch {
+      // stderr is gone too: there is nowhere left to say it.
+    }
   };
 }
 

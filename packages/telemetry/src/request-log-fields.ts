@@ -26,9 +26,6 @@ export interface TokenLogFields {
 
 /** The fields of one request log line; `undefined` fields are left out of the JSON. */
 export interface RequestLogFields {
-  /** Set on the written line only (as pino writes them: level, time first, msg last). */
-  level?: string | undefined;
-  time?: string | undefined;
   request_id: string;
   method: string;
   path: string;
@@ -51,7 +48,17 @@ export interface RequestLogFields {
   bytes_out: number;
   client_key_id: string | undefined;
   upstream_request_id: string | undefined;
-  msg?: string | undefined;
+}
+
+/**
+ * The fields as the JSON line holds them, with pino's `level` and `time` first and `msg` last. One object shape
+ * serves both uses (these three are undefined in {@link requestLogFields}' result), so the hot path stays
+ * monomorphic and the line needs no second object.
+ */
+interface RequestLineFields extends RequestLogFields {
+  level: string | undefined;
+  time: string | undefined;
+  msg: string | undefined;
 }
 
 /**
@@ -87,7 +94,7 @@ function buildFields(
   costUsd: number | undefined,
   level: string | undefined,
   time: string | undefined,
-): RequestLogFields {
+): RequestLineFields {
   const usage = record.usage;
   // One literal shape for both uses, so the JSON key order is fixed and the object stays monomorphic.
   return {

@@ -1,8 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { requestRecord } from './_records.js';
 
+// The child imports the built package: `pnpm test` builds it first (turbo's test task depends on build).
 const entry = new URL('../dist/index.js', import.meta.url).href;
 
 /** Runs `body` in a fresh Node process with the built package imported as `telemetry`; stdout is a pipe. */
@@ -49,5 +51,34 @@ await logger.flush();
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.request_id ?? line.msg)).toEqual(['ccb_first', 'in between', 'ccb_last']);
+  });
+
+  it('says once on stderr that stdout refused request lines, and keeps running', async () => {
+    const record = JSON.stringify(requestRecord());
+    const script = `import * as telemetry from ${JSON.stringify(entry)};
+const logger = telemetry.createLogger({ level: 'info', format: 'json' });
+process.stdin.resume();
+await new Promise((resolve) => process.stdin.once('end', resolve));
+for (const round of [1, 2]) {
+  logger.request(${record});
+  await logger.flush();
+}
+process.stderr.write('still running\\n');
+`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    // The reader of the child's stdout goes away before the child writes a line: every write fails with EPIPE.
+    child.stdout.destroy();
+    child.stdin.end();
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(stderr.match(/CCB_TELEMETRY_WRITE_FAILED/g)).toHaveLength(1);
+    expect(stderr).toContain('(EPIPE)');
+    expect(stderr).toContain('still running');
   });
 });
