@@ -7,4 +7,6 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // tsup keeps dependencies external but would bundle an optional one: the demo's mock must stay a package of its own.
+  external: ['@ccb/mock-upstream'],
 });

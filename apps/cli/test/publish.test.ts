@@ -11,7 +11,7 @@ const root = resolve(import.meta.dirname, '../../..');
 /** Every publishable workspace package (private ones, like the benchmark, are never packed). */
 async function publishableWorkspaces(): Promise<string[]> {
   const found: string[] = [];
-  for (const group of ['packages', 'apps']) {
+  for (const group of ['packages', 'tools', 'apps']) {
     for (const name of await readdir(join(root, group))) {
       const manifest = JSON.parse(await readFile(join(root, group, name, 'package.json'), 'utf8')) as {
         private?: boolean;

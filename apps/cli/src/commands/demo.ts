@@ -1,8 +1,8 @@
 import { configSecrets, resolveConfig } from '@ccb/config';
-import { type Fault, type MockUpstream, startMockUpstreams } from '@ccb/mock-upstream';
+import type { Fault, MockUpstream } from '@ccb/mock-upstream';
 import { defineCommand } from 'citty';
 
-import { exitOnUserError } from '../load-cli-config.js';
+import { CliUsageError, exitOnUserError } from '../load-cli-config.js';
 import { createOutput } from '../output.js';
 import { runBalancer } from '../run-balancer.js';
 
@@ -38,6 +38,7 @@ export const demoCommand = defineCommand({
   async run({ args }) {
     try {
       const flakyRate = args['flaky-rate'] === undefined ? 0.5 : Number(args['flaky-rate']);
+      const { startMockUpstreams } = await loadMockUpstream();
       const mocks = await startMockUpstreams([
         { name: 'alpha', apiKey: 'demo-key-alpha', streamEvents: 8, streamIntervalMs: 40 },
         { name: 'beta', apiKey: 'demo-key-beta', streamEvents: 8, streamIntervalMs: 40 },
@@ -91,3 +92,17 @@ export const demoCommand = defineCommand({
     }
   },
 });
+
+/**
+ * The mock upstream is a test fixture: the CLI lists it as an optional dependency and loads it only for `ccb demo`,
+ * so serving never loads it and an install without it still serves.
+ */
+async function loadMockUpstream(): Promise<typeof import('@ccb/mock-upstream')> {
+  try {
+    return await import('@ccb/mock-upstream');
+  } catch (error) {
+    throw new CliUsageError(
+      `ccb demo needs the optional package @ccb/mock-upstream, which is not installed (${(error as Error).message.split('\n')[0]}): install it with \`npm install @ccb/mock-upstream\``,
+    );
+  }
+}
