@@ -1,19 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ByteSink, LineBatch } from './_line-batch.js';
+import { describe, expect, it } from 'vitest';
+import { type BatchSink, countLines, LineBatch } from './_line-batch.js';
 
 /** A sink that keeps a copy of every write: the batch reuses its buffer once `write` returns. */
-function recordingSink(): ByteSink & { writes: string[] } {
+function recordingSink(): BatchSink & { writes: string[] } {
   const writes: string[] = [];
   return { writes, write: (bytes) => writes.push(Buffer.from(bytes).toString('utf8')) };
 }
 
 describe('LineBatch', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
-
   it('writes lines in order, each with its newline, in one write once the batch is full', () => {
     const sink = recordingSink();
-    const batch = new LineBatch(sink, 10, 200);
+    const batch = new LineBatch(sink, 10);
     batch.add('aaaa');
     expect(sink.writes).toEqual([]);
     batch.add('bbbb');
@@ -24,22 +21,9 @@ describe('LineBatch', () => {
     expect(sink.writes).toEqual(['aaaa\nbbbb\n', 'c\n']);
   });
 
-  it('pushes out a partial batch within its delay', () => {
-    const sink = recordingSink();
-    const batch = new LineBatch(sink, 1024, 200);
-    batch.add('one');
-    batch.add('two');
-    vi.advanceTimersByTime(199);
-    expect(sink.writes).toEqual([]);
-    vi.advanceTimersByTime(1);
-    expect(sink.writes).toEqual(['one\ntwo\n']);
-    vi.advanceTimersByTime(1000);
-    expect(sink.writes).toEqual(['one\ntwo\n']);
-  });
-
   it('encodes lines as UTF-8, whatever characters they hold', () => {
     const sink = recordingSink();
-    const batch = new LineBatch(sink, 1024, 200);
+    const batch = new LineBatch(sink, 1024);
     const lines = ['{"model":"clàude"}', '{"msg":"日本語 🚀"}', 'plain'];
     for (const line of lines) batch.add(line);
     batch.drain();
@@ -48,7 +32,7 @@ describe('LineBatch', () => {
 
   it('writes a line larger than its buffer on its own, after what was gathered before it', () => {
     const sink = recordingSink();
-    const batch = new LineBatch(sink, 16, 200);
+    const batch = new LineBatch(sink, 16);
     batch.add('first');
     const huge = 'x'.repeat(200_000);
     batch.add(huge);
@@ -59,11 +43,19 @@ describe('LineBatch', () => {
 
   it('writes out what it has before a line that might not fit, keeping every byte', () => {
     const sink = recordingSink();
-    const batch = new LineBatch(sink, 40_000, 200);
+    const batch = new LineBatch(sink, 40_000);
     const lines = Array.from({ length: 20 }, (_, index) => `${index}:${'é'.repeat(5_000)}`);
     for (const line of lines) batch.add(line);
     batch.drain();
     expect(sink.writes.length).toBeGreaterThan(1);
     expect(sink.writes.join('')).toBe(`${lines.join('\n')}\n`);
+  });
+});
+
+describe('countLines', () => {
+  it('counts the newlines in bytes, a cut last line not included', () => {
+    expect(countLines(Buffer.from(''))).toBe(0);
+    expect(countLines(Buffer.from('{"a":1}\n{"b":2}\n{"c"'))).toBe(2);
+    expect(countLines(Buffer.from('\n\n\n'))).toBe(3);
   });
 });

@@ -1,13 +1,11 @@
-import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Readable, Writable } from 'node:stream';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
-import { createFdSink, type FdSinkFailure } from './_fd-sink.js';
 import { flushDestination } from './_flush-destination.js';
 import { isoTime } from './_iso-time.js';
-import { drainBeforeExit, LineBatch } from './_line-batch.js';
 import { redactFields } from './_redact-fields.js';
+import { createStdoutSink, type StdoutSink } from './_stdout-sink.js';
 import { formatRequestLine } from './format-request-line.js';
+import { type LogLoss, LogLossCounter, type LossReport } from './log-loss.js';
 import { requestLogFields, requestLogLine } from './request-log-fields.js';
 import type { RequestRecordLike } from './request-record-like.js';
 import { createSecretScrubber } from './secret-scrubber.js';
@@ -33,12 +31,20 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   readonly format: LogFormat;
   /**
-   * Where lines go. Default: stdout through sonic-boom, written synchronously (request lines in JSON mode are
-   * gathered first; call `flush()` before exit). A `pino.destination(...)` or any writable stream works.
+   * Where lines go. Default: stdout, never waited on: lines are gathered into writes of about 16 KiB (at most 200 ms
+   * late; other lines at once), written synchronously to a non-blocking stdout, and, while stdout is full, held up
+   * to `maxBacklogInBytes`, then dropped and counted ({@link Logger.lostLines}). Any writable stream or sonic-boom
+   * works; it gets each line as it comes, and what it does when full is its own affair.
    */
   readonly destination?: NodeJS.WritableStream | DestinationStream;
   /** Every configured secret (provider keys, client keys): replaced by `[redacted]` wherever it appears. */
   readonly redactValues?: readonly string[];
+  /** stdout only: bytes held while stdout is full before lines are dropped. Default 4 MiB. */
+  readonly maxBacklogInBytes?: number;
+  /** stdout only: how long `flush()`, `close()` and process exit wait for a full stdout. Default 1000 ms. */
+  readonly flushTimeoutInMs?: number;
+  /** stdout only: says a loss on stderr (once per cause). Default: `process.stderr.write`. */
+  readonly reportLoss?: LossReport;
 }
 
 /** A log call: a message, or fields and an optional message. */
@@ -64,9 +70,20 @@ export interface Logger {
    * summaries are added.
    */
   request(record: RequestRecordLike, costUsd?: number): void;
-  /** Resolves once buffered lines reached the destination; call before the process exits. */
+  /**
+   * Resolves once buffered lines reached the destination. On stdout, a full one is retried for up to
+   * `flushTimeoutInMs`, then it resolves anyway: the lines stay queued, and count as lost if still there at exit.
+   */
   flush(): Promise<void>;
+  /** Flushes, then stops the stdout writer (its timer and exit hook); later lines are counted as lost. */
+  close(): Promise<void>;
+  /** Lines stdout never got, by reason (zeros on a given destination, which counts nothing). Cheap: read per scrape. */
+  lostLines(): readonly LogLoss[];
 }
+
+/** Default `maxBacklogInBytes`: about a second of request lines at 8 000 requests per second. */
+const defaultMaxBacklogInBytes = 4 * 1024 * 1024;
+const defaultFlushTimeoutInMs = 1000;
 
 /** Creates the logger for the configured level and format. */
 export function createLogger(options: LoggerOptions): Logger {
@@ -83,36 +100,38 @@ export function createLogger(options: LoggerOptions): Logger {
       `log format ${JSON.stringify(format)} is not one of ${[...logFormats].join(', ')}`,
     );
   }
-  if (options.destination !== undefined && typeof options.destination.write !== 'function') {
+  const destination = options.destination;
+  if (destination !== undefined && typeof destination.write !== 'function') {
     throw new TelemetryError(
       'CCB_TELEMETRY_INVALID_OPTIONS',
       'log destination must be a writable stream or a pino destination',
     );
   }
   const scrub = createSecretScrubber(options.redactValues);
-  const isTty = ((options.destination ?? process.stdout) as { isTTY?: boolean }).isTTY === true;
+  const isTty = ((destination ?? process.stdout) as { isTTY?: boolean }).isTTY === true;
   const pretty = format === 'pretty' || (format === 'auto' && isTty);
-  // sonic-boom, not a worker transport: tsup bundles and worker threads do not mix reliably. Synchronous, as pino's
-  // own default: an asynchronous write hands each batch to libuv's thread pool, and waking that thread and then the
-  // event loop again cost more CPU (futex wake-ups, cross-CPU interrupts) than the write itself.
-  const sink = options.destination ?? pino.destination({ dest: 1, sync: true });
-  // Request lines to stdout leave in batches, written once 16 KiB are gathered or 200 ms have passed: one write per
-  // line cost more CPU than building the line. They are written to fd 1 directly, as bytes: sonic-boom takes strings
-  // only, and measured and encoded each batch three times over. A given destination (a test's, a caller's stream)
-  // gets each line as it comes.
-  const batch =
-    options.destination === undefined && !pretty
-      ? new LineBatch(createFdSink(1, reportLostLines()), 16 * 1024, 200)
+  const loss = new LogLossCounter(options.reportLoss);
+  const stdout: StdoutSink | undefined =
+    destination === undefined
+      ? createStdoutSink({
+          maxBacklogInBytes: options.maxBacklogInBytes ?? defaultMaxBacklogInBytes,
+          flushTimeoutInMs: options.flushTimeoutInMs ?? defaultFlushTimeoutInMs,
+          loss,
+        })
       : undefined;
-  if (batch !== undefined) drainBeforeExit(batch);
-  const prettyStream = pretty
-    ? loadPinoPretty()({
-        destination: sink,
-        colorize: isTty,
-        translateTime: 'SYS:HH:MM:ss.l',
-        singleLine: true,
-      })
+  // pino-pretty's formatter, called in line: no stream pipeline that lags a few ticks behind `write`.
+  const prettify = pretty
+    ? loadPinoPretty().prettyFactory({ colorize: isTty, translateTime: 'SYS:HH:MM:ss.l', singleLine: true })
     : undefined;
+  const given = destination as { write(text: string): unknown } | undefined;
+  // Where pino writes each serialised (and scrubbed) line: stdout after what was gathered, or the given destination.
+  const lineSink = {
+    write(text: string): void {
+      const out = prettify === undefined ? text : prettify(text);
+      if (stdout !== undefined) stdout.text(out);
+      else given?.write(out);
+    },
+  };
   const base = pino(
     {
       level,
@@ -123,14 +142,9 @@ export function createLogger(options: LoggerOptions): Logger {
         log: (fields) => redactFields(fields),
       },
       // On the serialised line, so it also covers messages, child bindings and error stacks.
-      hooks: {
-        streamWrite: (line) => {
-          batch?.drain();
-          return scrub(line);
-        },
-      },
+      hooks: { streamWrite: scrub },
     },
-    (prettyStream ?? sink) as DestinationStream,
+    lineSink as DestinationStream,
   );
 
   const method =
@@ -140,6 +154,19 @@ export function createLogger(options: LoggerOptions): Logger {
       else if (message === undefined) base[name](fieldsOrMessage);
       else base[name](fieldsOrMessage, message);
     };
+
+  const flushGiven = () =>
+    new Promise<void>((resolve, reject) => {
+      flushDestination(given as object, (error) => {
+        if (error) {
+          reject(
+            new TelemetryError('CCB_TELEMETRY_FLUSH_FAILED', 'could not flush the log', { cause: error }),
+          );
+        } else {
+          resolve();
+        }
+      });
+    });
 
   return {
     format: pretty ? 'pretty' : 'json',
@@ -156,12 +183,12 @@ export function createLogger(options: LoggerOptions): Logger {
       if (!pretty) {
         // The hottest log call: one line per request. Its fields are built here from known record fields, so the
         // line is serialised in one native JSON.stringify instead of pino's key-by-key walk (same shape: level,
-        // time, fields, msg), then scrubbed, and batched for stdout (or written to the given destination).
+        // time, fields, msg), then scrubbed, and gathered for stdout (or written to the given destination).
         const line = scrub(
           requestLogLine(record, recordLevel, isoTime(), withHeaders, costUsd ?? record.costUsd),
         );
-        if (batch !== undefined) batch.add(line);
-        else (sink as { write(text: string): unknown }).write(`${line}\n`);
+        if (stdout !== undefined) stdout.line(line);
+        else given?.write(`${line}\n`);
         return;
       }
       const line = formatRequestLine(record);
@@ -171,47 +198,9 @@ export function createLogger(options: LoggerOptions): Logger {
         base[recordLevel](line);
       }
     },
-    flush() {
-      return new Promise<void>((resolve, reject) => {
-        const done = (error?: Error | null) => {
-          if (error) {
-            reject(
-              new TelemetryError('CCB_TELEMETRY_FLUSH_FAILED', 'could not flush the log', { cause: error }),
-            );
-          } else {
-            resolve();
-          }
-        };
-        const flushSink = () => {
-          batch?.drain();
-          flushDestination(sink, done);
-        };
-        if (prettyStream === undefined) flushSink();
-        else drainPretty(prettyStream, flushSink);
-      });
-    },
-  };
-}
-
-/**
- * Reports request lines stdout refused (closed pipe, reader stalled for 10 s): once per error code, on stderr. Written
- * synchronously, not through `process.emitWarning`, whose output comes a tick later and is lost when the refusal
- * happens in the batch written at exit.
- */
-function reportLostLines(): FdSinkFailure {
-  const reported = new Set<string | undefined>();
-  return (error, lostBytes) => {
-    if (reported.has(error.code)) return;
-    reported.add(error.code);
-    try {
-      writeSync(
-        2,
-        `ccb: warning CCB_TELEMETRY_WRITE_FAILED: request log lines could not be written to stdout (${error.code ?? error.message}): ` +
-          `${lostBytes} bytes lost; later losses for the same reason are not reported again\n`,
-      );
-    } catch {
-      // stderr is gone too: there is nowhere left to say it.
-    }
+    flush: () => (stdout !== undefined ? stdout.flush() : flushGiven()),
+    close: () => (stdout !== undefined ? stdout.close() : flushGiven()),
+    lostLines: () => loss.snapshot(),
   };
 }
 
@@ -219,21 +208,9 @@ function reportLostLines(): FdSinkFailure {
  * pino-pretty, loaded only for pretty output: a JSON-logging server (the usual deployment) never pays the memory of
  * it and its dependencies (a few MiB of RSS).
  */
-function loadPinoPretty(): PrettyFactory {
-  const loaded = createRequire(import.meta.url)('pino-pretty') as PrettyFactory | { default: PrettyFactory };
-  return typeof loaded === 'function' ? loaded : loaded.default;
+function loadPinoPretty(): PrettyModule {
+  const loaded = createRequire(import.meta.url)('pino-pretty') as PrettyModule | { default: PrettyModule };
+  return 'prettyFactory' in loaded ? loaded : loaded.default;
 }
 
-type PrettyFactory = typeof import('pino-pretty');
-
-/**
- * pino-pretty parses and formats lines in a stream pipeline, a few ticks behind `write`: wait (a bounded number of
- * turns) until its buffers are empty, then one more turn for the last line to reach the sink.
- */
-function drainPretty(prettyStream: Readable & Writable, then: () => void, turnsLeft = 1000): void {
-  setImmediate(() => {
-    const busy = prettyStream.writableLength > 0 || prettyStream.readableLength > 0;
-    if (busy && turnsLeft > 0) drainPretty(prettyStream, then, turnsLeft - 1);
-    else setImmediate(then);
-  });
-}
+type PrettyModule = typeof import('pino-pretty');

@@ -9,6 +9,7 @@ export {
 } from './create-logger.js';
 export { type BudgetStatusLike, createMetrics, type Metrics, type MetricsOptions } from './create-metrics.js';
 export { formatRequestLine } from './format-request-line.js';
+export type { LogLoss, LogLossReason, LossReport } from './log-loss.js';
 export {
   createModelLabeler,
   isClaudeFamilyModel,

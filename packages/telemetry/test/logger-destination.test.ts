@@ -1,11 +1,17 @@
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import type { SonicBoomOpts, SonicBoom as SonicBoomStream } from 'sonic-boom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/index.js';
 import { attemptRecord, requestRecord } from './_records.js';
+
+/** sonic-boom 5 (CommonJS): its `flush(cb)` answers once asynchronous writes in flight are done. */
+const SonicBoom = createRequire(import.meta.url)('sonic-boom') as new (
+  options: SonicBoomOpts,
+) => SonicBoomStream;
 
 let directory: string;
 
@@ -21,7 +27,7 @@ describe('logger with an asynchronous sonic-boom destination', () => {
   it('has every line in the file once flush resolves, none holding a secret', async () => {
     const path = join(directory, 'ccb.log');
     const providerKey = 'sk-ant-api03-provider-key-under-test';
-    const destination = pino.destination({ dest: path, sync: false, mkdir: true });
+    const destination = new SonicBoom({ dest: path, sync: false, mkdir: true });
     const logger = createLogger({ level: 'info', format: 'json', destination, redactValues: [providerKey] });
     for (let index = 0; index < 2000; index += 1) {
       logger.request(
@@ -46,7 +52,7 @@ describe('logger with an asynchronous sonic-boom destination', () => {
   });
 
   it('rejects flush with a stable code when the destination is gone', async () => {
-    const destination = pino.destination({ dest: join(directory, 'gone.log'), sync: false });
+    const destination = new SonicBoom({ dest: join(directory, 'gone.log'), sync: false });
     const logger = createLogger({ level: 'info', format: 'json', destination });
     await once(destination, 'ready');
     destination.destroy();

@@ -82,3 +82,37 @@ process.stderr.write('still running\\n');
     expect(stderr).toContain('still running');
   });
 });
+
+describe('logger on a stdout nobody reads', () => {
+  it('keeps logging without waiting, counts what stdout never took, and exits within its flush timeout', async () => {
+    const record = JSON.stringify(requestRecord());
+    const script = `import * as telemetry from ${JSON.stringify(entry)};
+const logger = telemetry.createLogger({ level: 'info', format: 'json', maxBacklogInBytes: 256 * 1024, flushTimeoutInMs: 300 });
+const record = ${record};
+const startedAt = performance.now();
+for (let index = 0; index < 20000; index += 1) logger.request({ ...record, requestId: 'ccb_' + index });
+const loggedInMs = performance.now() - startedAt;
+const [full] = logger.lostLines();
+process.stderr.write('logged in ' + Math.round(loggedInMs) + ' ms, lost ' + full.lines + '\\n');
+process.exit(0);
+`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // stdout is never read: the pipe fills and stays full.
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const [code, signal] = await once(child, 'exit');
+    clearTimeout(killer);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    const [, loggedInMs, lost] = /logged in (\d+) ms, lost (\d+)/.exec(stderr) ?? [];
+    // The old writer slept 10 s on every full batch; 20 000 lines take well under a second without waiting.
+    expect(Number(loggedInMs)).toBeLessThan(5_000);
+    expect(Number(lost)).toBeGreaterThan(0);
+    expect(stderr).toContain('stdout is not taking log lines as fast as they come');
+    expect(stderr).toContain('stdout was still full when logging stopped');
+  });
+});
