@@ -450,3 +450,29 @@ describe('rate-limit classes', () => {
     expect(sampleValue(samples, 'ccb_rate_limits_total', { provider: 'b', class: 'spend_limit' })).toBe(1);
   });
 });
+
+describe('lost log lines', () => {
+  it('publishes the lines and bytes stdout never got, by reason, as read at each scrape', async () => {
+    let full = { lines: 0, bytes: 0 };
+    const metrics = createMetrics({
+      collectDefaultMetrics: false,
+      logLoss: () => [
+        { reason: 'full', ...full },
+        { reason: 'error', lines: 2, bytes: 300 },
+      ],
+    });
+    let samples = parseExposition(await metrics.render());
+    expect(sampleValue(samples, 'ccb_log_lines_dropped_total', { reason: 'full' })).toBe(0);
+    full = { lines: 40, bytes: 16_000 };
+    samples = parseExposition(await metrics.render());
+    expect(sampleValue(samples, 'ccb_log_lines_dropped_total', { reason: 'full' })).toBe(40);
+    expect(sampleValue(samples, 'ccb_log_lines_dropped_total', { reason: 'error' })).toBe(2);
+    expect(sampleValue(samples, 'ccb_log_bytes_dropped_total', { reason: 'full' })).toBe(16_000);
+    expect(sampleValue(samples, 'ccb_log_bytes_dropped_total', { reason: 'error' })).toBe(300);
+  });
+
+  it('leaves the lost-line counters out without a source', async () => {
+    const text = await createMetrics({ collectDefaultMetrics: false }).render();
+    expect(text).not.toContain('log_lines_dropped');
+  });
+});

@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { registerHealthGauges } from './_health-gauges.js';
 import { HistogramSeries } from './_histogram-series.js';
 import { Series } from './_series.js';
+import type { LogLoss } from './log-loss.js';
 import { createModelLabeler } from './model-label.js';
 import type { ProviderHealthLike, RequestRecordLike } from './request-record-like.js';
 import { TelemetryError } from './telemetry-error.js';
@@ -35,6 +36,8 @@ export interface MetricsOptions {
   readonly affinityStats?: () => { sessions: number; hits: number; moves: number; misses: number };
   /** Budget windows read at every scrape (the ledger's budget `snapshot`). */
   readonly budgetSnapshot?: () => readonly BudgetStatusLike[];
+  /** Log lines stdout never got, read at every scrape (the logger's `lostLines`); the counters exist only with it. */
+  readonly logLoss?: () => readonly LogLoss[];
 }
 
 /** One budget window, as the metrics read it. */
@@ -200,6 +203,21 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       },
     });
   }
+  const logLoss = options.logLoss;
+  if (logLoss !== undefined) {
+    registerLossCounter(
+      registry,
+      `${prefix}log_lines_dropped_total`,
+      'Log lines stdout never got, by reason: full (its reader did not keep up), error (it failed, e.g. EPIPE).',
+      () => logLoss().map((loss) => [loss.reason, loss.lines]),
+    );
+    registerLossCounter(
+      registry,
+      `${prefix}log_bytes_dropped_total`,
+      'Bytes of the log lines stdout never got, by reason.',
+      () => logLoss().map((loss) => [loss.reason, loss.bytes]),
+    );
+  }
   if (options.collectDefaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
   return {
@@ -260,6 +278,25 @@ function registerCounter(registry: Registry, name: string, help: string, series:
     collect() {
       this.reset();
       for (const cell of series.cells) this.inc(cell.labels, cell.value);
+    },
+  });
+}
+
+/** A counter by `reason`, read from `read` at scrape time. */
+function registerLossCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  read: () => readonly (readonly [string, number])[],
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, count] of read()) this.inc({ reason }, count);
     },
   });
 }
