@@ -9,7 +9,7 @@ import {
   type UpstreamTarget,
 } from '@ccb/proxy';
 import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
-import { createMetrics, type Metrics } from '@ccb/telemetry';
+import { createMetrics, type LogLoss, type Metrics } from '@ccb/telemetry';
 import { adminResetRoute } from './admin-reset-route.js';
 import { adminUsageRoute } from './admin-usage-route.js';
 import { type CostAccounting, createCostAccounting } from './cost-accounting.js';
@@ -47,6 +47,8 @@ export interface ComposeOptions {
   readonly onRouterEvent?: (event: RouterEvent) => void;
   /** Extra routes (metrics, admin). */
   readonly routes?: Readonly<Record<string, RouteHandler>>;
+  /** Log lines stdout never got (the output's `lostLines`), published in `/metrics`. */
+  readonly logLoss?: () => readonly LogLoss[];
 }
 
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
@@ -118,6 +120,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         ...(costs.budgets !== undefined
           ? { budgetSnapshot: (costs.budgets as NonNullable<typeof costs.budgets>).snapshot }
           : {}),
+        ...(options.logLoss !== undefined ? { logLoss: options.logLoss } : {}),
       })
     : undefined;
   const onRequestEnd = options.onRequestEnd;

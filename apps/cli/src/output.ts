@@ -1,5 +1,5 @@
 import type { RequestRecord } from '@ccb/proxy';
-import { createLogger, type Logger } from '@ccb/telemetry';
+import { createLogger, type Logger, type LogLoss } from '@ccb/telemetry';
 
 /** Log levels, as configured (`server.log_level`). */
 export type OutputLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -13,8 +13,12 @@ export interface Output {
   debug(fields: Record<string, unknown>, message: string): void;
   /** One line per finished request, with its cost in USD. */
   request(record: RequestRecord, costUsd?: number): void;
-  /** Writes out what is buffered (request lines are gathered into batches). */
+  /** Writes out what is buffered (request lines are gathered into batches); a full stdout is waited on briefly. */
   flush(): Promise<void>;
+  /** Flushes, then stops the stdout writer (its batch timer): at shutdown. */
+  close(): Promise<void>;
+  /** Log lines stdout never got (its reader stalled or closed it), for the metrics. */
+  lostLines(): readonly LogLoss[];
 }
 
 export interface OutputOptions {
@@ -42,5 +46,7 @@ export function createOutput(options: OutputOptions): Output {
     debug: (fields, message) => logger.debug(fields, message),
     request: (record, costUsd) => logger.request(record, costUsd),
     flush: () => logger.flush(),
+    close: () => logger.close(),
+    lostLines: () => logger.lostLines(),
   };
 }

@@ -30,6 +30,7 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   }
   const balancer = composeBalancer(config, {
     onWarning: (message) => output.warn(message),
+    logLoss: () => output.lostLines(),
     ...options,
     onRequestEnd: (record, costUsd) => {
       output.request(record, costUsd);
@@ -60,7 +61,7 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   );
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= balancer.close().finally(() => output.flush());
+    stopping ??= balancer.close().finally(() => output.close());
     return stopping;
   };
   if (options.handleSignals !== false) {
