@@ -133,3 +133,29 @@ describe('observability through ccb serve', () => {
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });
 });
+
+describe('configured secrets too short to redact', () => {
+  let upstream: MockUpstream;
+  let served: Awaited<ReturnType<typeof serveProviders>>;
+
+  beforeAll(async () => {
+    upstream = await createMockUpstream({ name: 'a', apiKey: secrets[2] });
+    // "ing" would have turned every "listening" into "listen[redacted]".
+    served = await serveProviders(
+      [{ name: 'a', url: upstream.url, key: secrets[2] as string }],
+      'auth: { api_keys: [ing] }',
+    );
+  });
+  afterAll(async () => {
+    await served.dispose();
+    await upstream.close();
+  });
+
+  it('warns once at startup, naming the field and never the value, and leaves ordinary words intact', () => {
+    const messages = served.ccb.lines.map((line) => ({ level: line.level, msg: String(line.msg) }));
+    expect(messages.filter((line) => line.msg.includes('too short'))).toEqual([
+      { level: 'warn', msg: 'auth.api_keys[0] is 3 characters: too short to be redacted from logs' },
+    ]);
+    expect(messages.some((line) => line.msg.startsWith('ccb listening on http://'))).toBe(true);
+  });
+});

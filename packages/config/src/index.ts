@@ -14,7 +14,14 @@ export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './load-co
 export { type ParseConfigOptions, parseConfig } from './parse-config.js';
 export { parseDuration } from './parse-duration.js';
 export { parseSize } from './parse-size.js';
-export { configSecrets, isPublicKeyReference, redactConfig, redactedValue } from './redact-config.js';
+export {
+  type ConfigSecret,
+  configSecretFields,
+  configSecrets,
+  isPublicKeyReference,
+  redactConfig,
+  redactedValue,
+} from './redact-config.js';
 export { type ResolveConfigOptions, resolveConfig } from './resolve-config.js';
 export { type AuthConfig, authSchema } from './schema/auth-schema.js';
 export { type Config, type ConfigInput, configSchema } from './schema/config-schema.js';

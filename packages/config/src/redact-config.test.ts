@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configSecrets, redactConfig } from './redact-config.js';
+import { configSecretFields, configSecrets, redactConfig } from './redact-config.js';
 import { resolveConfig } from './resolve-config.js';
 
 const secrets = [
@@ -83,5 +83,22 @@ describe('configSecrets', () => {
     expect(configSecrets(config).sort()).toEqual([...secrets].sort());
     const redactedText = JSON.stringify(redactConfig(config));
     for (const secret of configSecrets(config)) expect(redactedText).not.toContain(secret);
+  });
+});
+
+describe('configSecretFields', () => {
+  it('names the field of every secret, as users read their config', () => {
+    expect(configSecretFields(config).map((secret) => `${secret.path}=${secret.value}`)).toEqual([
+      'auth.api_keys[0]=client-key-1',
+      'auth.api_keys[1]=client-key-2',
+      'auth.admin_key=admin-secret',
+      'providers[0].api_key=sk-provider',
+      'providers[0].headers.Authorization=hdr-secret',
+      'providers[0].headers.x-custom-token=hdr-secret',
+      'providers[0].headers.Cookie=cookie-val',
+      'providers[1].api_key=bearer-tok',
+      'providers[1].headers.X-Api-Key=hdr-secret',
+      'budgets[0].key=budget-client-key',
+    ]);
   });
 });

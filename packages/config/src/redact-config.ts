@@ -1,4 +1,5 @@
 import { deepFreeze } from './_deep-freeze.js';
+import { formatPath } from './_format-path.js';
 import type { Config } from './schema/config-schema.js';
 
 /** What a redacted secret reads as. */
@@ -16,26 +17,35 @@ export function isPublicKeyReference(key: string): boolean {
 }
 
 /**
- * Calls `visit(holder, field)` for every place in `config` that holds a secret: `auth.api_keys` entries,
+ * Calls `visit(holder, field, path)` for every place in `config` that holds a secret: `auth.api_keys` entries,
  * `auth.admin_key`, `providers[].api_key`, provider `headers` whose name looks secret, and client keys named in
- * `budgets`. The one definition of what is secret: a new section holding secrets is added here.
+ * `budgets`; `path` is where it sits (`providers[0].api_key`). The one definition of what is secret: a new section
+ * holding secrets is added here.
  */
 function forEachSecret(
   config: Config,
-  visit: (holder: Record<string | number, unknown>, field: string | number) => void,
+  visit: (
+    holder: Record<string | number, unknown>,
+    field: string | number,
+    path: readonly PropertyKey[],
+  ) => void,
 ): void {
   const clientKeys = config.auth.api_keys as unknown as Record<number, unknown>;
-  for (let index = 0; index < config.auth.api_keys.length; index++) visit(clientKeys, index);
-  if (config.auth.admin_key !== undefined) visit(config.auth, 'admin_key');
-  for (const provider of config.providers) {
-    if (provider.api_key !== undefined) visit(provider, 'api_key');
+  for (let index = 0; index < config.auth.api_keys.length; index++) {
+    visit(clientKeys, index, ['auth', 'api_keys', index]);
+  }
+  if (config.auth.admin_key !== undefined) visit(config.auth, 'admin_key', ['auth', 'admin_key']);
+  config.providers.forEach((provider, index) => {
+    if (provider.api_key !== undefined) visit(provider, 'api_key', ['providers', index, 'api_key']);
     for (const name of Object.keys(provider.headers)) {
-      if (secretHeaderName.test(name)) visit(provider.headers, name);
+      if (secretHeaderName.test(name)) visit(provider.headers, name, ['providers', index, 'headers', name]);
     }
-  }
-  for (const budget of config.budgets) {
-    if (budget.key !== undefined && !isPublicKeyReference(budget.key)) visit(budget, 'key');
-  }
+  });
+  config.budgets.forEach((budget, index) => {
+    if (budget.key !== undefined && !isPublicKeyReference(budget.key)) {
+      visit(budget, 'key', ['budgets', index, 'key']);
+    }
+  });
 }
 
 /**
@@ -50,12 +60,24 @@ export function redactConfig(config: Config): Config {
   return deepFreeze(copy);
 }
 
+/** One secret of a configuration and where it sits, so a warning can name the field without showing the value. */
+export interface ConfigSecret {
+  /** As users read their config: `auth.api_keys[0]`, `providers[1].headers.Authorization`. */
+  readonly path: string;
+  readonly value: string;
+}
+
+/** Every non-empty secret field of `config`, in config order (a value set in two fields appears twice). */
+export function configSecretFields(config: Config): ConfigSecret[] {
+  const fields: ConfigSecret[] = [];
+  forEachSecret(config, (holder, field, path) => {
+    const value = holder[field];
+    if (typeof value === 'string' && value !== '') fields.push({ path: formatPath(path), value });
+  });
+  return fields;
+}
+
 /** Every secret value in `config` (non-empty, once each), so a logger can scrub them from anything it writes. */
 export function configSecrets(config: Config): string[] {
-  const secrets = new Set<string>();
-  forEachSecret(config, (holder, field) => {
-    const value = holder[field];
-    if (typeof value === 'string' && value !== '') secrets.add(value);
-  });
-  return [...secrets];
+  return [...new Set(configSecretFields(config).map((secret) => secret.value))];
 }

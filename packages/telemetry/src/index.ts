@@ -33,5 +33,10 @@ export type {
   RequestRecordLike,
   UsageLike,
 } from './request-record-like.js';
-export { createSecretScrubber, redactedText, type SecretScrubber } from './secret-scrubber.js';
+export {
+  createSecretScrubber,
+  minRedactedLength,
+  redactedText,
+  type SecretScrubber,
+} from './secret-scrubber.js';
 export { TelemetryError, type TelemetryErrorCode, type TelemetryErrorOptions } from './telemetry-error.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSecretScrubber } from './secret-scrubber.js';
+import { createSecretScrubber, minRedactedLength } from './secret-scrubber.js';
 import { TelemetryError } from './telemetry-error.js';
 
 describe('createSecretScrubber', () => {
@@ -31,12 +31,18 @@ describe('createSecretScrubber', () => {
   });
 
   it('removes a secret that contains another one whole', () => {
-    const scrub = createSecretScrubber(['abcdef', 'abcdefghijkl']);
+    const scrub = createSecretScrubber(['abcdefgh', 'abcdefghijkl']);
     expect(scrub('"abcdefghijkl"')).toBe('"[redacted]"');
   });
 
-  it('ignores empty strings and rejects values that are not strings', () => {
-    expect(createSecretScrubber([''])('"text"')).toBe('"text"');
+  it('leaves values too short to be secrets alone, so ordinary words stay intact', () => {
+    const scrub = createSecretScrubber(['', 'x', 'key1234', 'key12345']);
+    const line = '{"msg":"exiting: x=1, key1234 and key12345"}';
+    expect(scrub(line)).toBe('{"msg":"exiting: x=1, key1234 and [redacted]"}');
+    expect(minRedactedLength).toBe(8);
+  });
+
+  it('rejects values that are not strings', () => {
     expect(() => createSecretScrubber([42 as unknown as string])).toThrow(TelemetryError);
   });
 });

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
-import { configSecrets } from '@ccb/config';
+import { configSecretFields } from '@ccb/config';
+import { minRedactedLength } from '@ccb/telemetry';
 import { defineCommand } from 'citty';
 
 import { configArgs, exitOnUserError, loadCliConfig } from '../load-cli-config.js';
@@ -30,11 +31,18 @@ export const serveCommand = defineCommand({
         logLevel: args['log-level'],
         logFormat: args['log-format'],
       });
+      const secrets = configSecretFields(config);
       const output = createOutput({
         level: config.server.log_level,
         format: config.server.log_format,
-        redactValues: configSecrets(config),
+        redactValues: secrets.map((secret) => secret.value),
       });
+      // The logger does not scrub values this short (they would mangle ordinary words): say which, never the value.
+      for (const { path, value } of secrets) {
+        if (value.length < minRedactedLength) {
+          output.warn(`${path} is ${value.length} characters: too short to be redacted from logs`);
+        }
+      }
       if (path === undefined)
         output.info('no config file found: serving api.anthropic.com with $ANTHROPIC_API_KEY');
       await runBalancer(config, {
