@@ -9,7 +9,7 @@ const keyExpressions: Readonly<Record<UsageDimension, string>> = {
   session: 'session_id',
 };
 
-/** The columns a usage statement returns, named as SQLite hands them to better-sqlite3. */
+/** The columns a usage statement returns, named as SQLite hands them to the driver. */
 export interface UsageSqlRow {
   readonly key: string | null;
   readonly requests: number;

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import { checkNumberOption } from './_check-option.js';
 import { spendIndexStatements } from './_ledger-schema.js';
 import { openLedgerDatabase } from './_open-ledger-database.js';
@@ -12,6 +11,8 @@ import {
   type UsageRow,
   usageDimensions,
 } from './ledger-row.js';
+import { loadSqliteDriver } from './load-sqlite-driver.js';
+import type { SqliteDriver, SqliteStatement } from './sqlite-driver.js';
 
 /** Options of {@link createLedger}. */
 export interface LedgerOptions {
@@ -29,6 +30,12 @@ export interface LedgerOptions {
   readonly maxPendingRows?: number;
   /** Receives failures of background flushes and prunes (`CCB_LEDGER_WRITE_FAILED`). Default: `process.emitWarning`. */
   readonly onError?: (error: LedgerError) => void;
+  /**
+   * Loads the SQLite library, once per ledger, when it opens (never when the package is imported). Default
+   * {@link loadSqliteDriver}: libsql, else `node:sqlite` on Node.js ≥ 22.13. Tests inject one to refuse or
+   * observe the load.
+   */
+  readonly loadDriver?: () => SqliteDriver;
 }
 
 /** Which spend {@link Ledger.spend} sums. */
@@ -84,11 +91,12 @@ function defaultOnError(error: LedgerError): void {
 }
 
 /**
- * Opens (or creates) the ledger at `options.path`: WAL mode, indexes on time, provider and key, a prune at open.
- * Rows are batched in memory and written in one transaction every `batchIntervalMs` by an `unref`ed timer, so a
- * crash loses at most the last interval.
+ * Opens (or creates) the ledger at `options.path`: WAL mode, an index on time, a prune at open. Rows are batched in
+ * memory and written in one transaction every `batchIntervalMs` by an `unref`ed timer, so a crash loses at most the
+ * last interval.
  *
- * @throws {LedgerError} `CCB_LEDGER_INVALID_OPTIONS`, `CCB_LEDGER_OPEN_FAILED`.
+ * @throws {LedgerError} `CCB_LEDGER_INVALID_OPTIONS`, `CCB_LEDGER_DRIVER_UNAVAILABLE` (no SQLite library: the
+ *   caller can run without a ledger), `CCB_LEDGER_OPEN_FAILED`.
  */
 export function createLedger(options: LedgerOptions): Ledger {
   const where = 'createLedger';
@@ -115,9 +123,13 @@ export function createLedger(options: LedgerOptions): Ledger {
   const now = options.now ?? Date.now;
   const onError = options.onError ?? defaultOnError;
 
-  const { database, insertBatch, deleteOlder, providerSpend, keySpend } = openLedgerDatabase(options.path);
+  const driver = (options.loadDriver ?? loadSqliteDriver)();
+  const { database, insertBatch, deleteOlder, providerSpend, keySpend } = openLedgerDatabase(
+    options.path,
+    driver,
+  );
   let spendIndexed = false;
-  const usageStatements = new Map<UsageDimension, Statement>();
+  const usageStatements = new Map<UsageDimension, SqliteStatement>();
 
   let pending: LedgerRow[] = [];
   let closed = false;
@@ -202,7 +214,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     if (closed) throw closedError();
     if (retentionDays === Number.POSITIVE_INFINITY) return 0;
     try {
-      return deleteOlder.run(now() - retentionDays * dayInMs).changes;
+      return Number(deleteOlder.run(now() - retentionDays * dayInMs).changes);
     } catch (cause) {
       const reason = causeMessage(cause);
       throw new LedgerError(
@@ -254,7 +266,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       }
       let rows: UsageSqlRow[];
       try {
-        rows = statement.all(sinceMs, untilMs ?? Number.MAX_SAFE_INTEGER) as UsageSqlRow[];
+        rows = statement.all(sinceMs, untilMs ?? Number.MAX_SAFE_INTEGER) as unknown as UsageSqlRow[];
       } catch (cause) {
         throw queryFailed(`usage by ${by}`, cause);
       }
@@ -274,7 +286,11 @@ export function createLedger(options: LedgerOptions): Ledger {
       const statement = scope === 'provider' ? providerSpend : keySpend;
       try {
         prepareSpend();
-        const totals = statement.get(name, sinceMs, untilMs ?? Number.MAX_SAFE_INTEGER) as SpendTotals;
+        const totals = statement.get(
+          name,
+          sinceMs,
+          untilMs ?? Number.MAX_SAFE_INTEGER,
+        ) as unknown as SpendTotals;
         return { costUsd: totals.costUsd, tokens: totals.tokens };
       } catch (cause) {
         throw queryFailed(`the spend of ${scope} ${name}`, cause);

@@ -30,6 +30,7 @@ export {
   type UsageRow,
   usageDimensions,
 } from './ledger-row.js';
+export { type LoadSqliteDriverOptions, loadSqliteDriver } from './load-sqlite-driver.js';
 export { modelFamily } from './model-family.js';
 export {
   costOf,
@@ -41,3 +42,4 @@ export {
   type UsageLike,
   usageTokens,
 } from './price.js';
+export type { SqliteDatabase, SqliteDriver, SqliteStatement, SqliteValue } from './sqlite-driver.js';

@@ -13,8 +13,8 @@ let directory: string;
 let childScript: string;
 
 /**
- * The child runs the current source, bundled to CommonJS so that NODE_PATH can point its `better-sqlite3` import
- * at this package's dependencies from a temporary directory. It records and flushes on command and acknowledges
+ * The child runs the current source, bundled to CommonJS so that NODE_PATH can point its `libsql` require at this
+ * package's dependencies from a temporary directory (ES modules ignore NODE_PATH). It records and flushes on command and acknowledges
  * each command, so the test knows exactly which rows were committed when it kills the child.
  */
 const childSource = `
@@ -48,7 +48,9 @@ beforeAll(async () => {
     outDir: directory,
     format: ['cjs'],
     target: 'node20',
-    external: ['better-sqlite3'],
+    external: ['libsql'],
+    // The driver is loaded with createRequire(import.meta.url), which CommonJS output needs a shim for.
+    shims: true,
     dts: false,
     sourcemap: false,
     clean: false,
