@@ -148,7 +148,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     routes: {
       '/readyz': readinessRoute(() => router.snapshot(), inFlight),
       ...(metrics !== undefined ? { '/metrics': metricsRoute(metrics, config.auth.admin_key) } : {}),
-      '/admin/usage': adminUsageRoute(costs.ledger, config.auth.admin_key),
+      '/admin/usage': adminUsageRoute(costs, config.auth.admin_key),
       '/admin/reset': adminResetRoute(router, config.auth.admin_key),
       ...options.routes,
     },

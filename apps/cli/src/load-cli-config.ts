@@ -1,4 +1,5 @@
 import { type Config, ConfigError, loadConfig } from '@ccb/config';
+import { LedgerError } from '@ccb/ledger';
 
 /** Flags every command that reads the configuration accepts. */
 export const configArgs = {
@@ -59,9 +60,12 @@ function applyOverrides(config: Config, overrides: ServerOverrides): Config {
   return { ...config, server };
 }
 
-/** Prints a user mistake and exits 1; anything else is a bug and is rethrown. */
+/**
+ * Prints a user mistake, or a ledger problem (every `LedgerError` says what and how to fix it), and exits 1;
+ * anything else is a bug and is rethrown.
+ */
 export function exitOnUserError(error: unknown): never {
-  if (ConfigError.is(error) || error instanceof CliUsageError) {
+  if (ConfigError.is(error) || error instanceof CliUsageError || LedgerError.is(error)) {
     process.stderr.write(`ccb: ${error.message}\n`);
     process.exit(1);
   }

@@ -51,6 +51,11 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       options.onRouterEvent?.(event);
     },
   });
+  if (balancer.costs.ledgerUnavailable !== undefined) {
+    output.warn(
+      `ledger off: ${balancer.costs.ledgerUnavailable} Serving goes on; ccb usage and /admin/usage need the ledger.`,
+    );
+  }
   const address = await balancer.start();
   const enabled = config.providers.filter((provider) => provider.enabled).map((provider) => provider.name);
   // The one startup line stays visible at log level warn, so quiet deployments still say where they listen.
