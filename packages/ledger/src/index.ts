@@ -30,7 +30,6 @@ export {
   type UsageRow,
   usageDimensions,
 } from './ledger-row.js';
-export { modelFamily } from './model-family.js';
 export {
   costOf,
   type Price,

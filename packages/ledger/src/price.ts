@@ -30,7 +30,7 @@ export interface PriceTier {
  */
 export interface PriceTableEntry {
   /**
-   * A model family as {@link modelFamily} names it (`claude-<kind>-<major>[-<minor>]`, e.g. `claude-opus-4-1`,
+   * A model family as `parseModelId(model).canonical` of `@ccb/protocol` names it (`claude-<kind>-<major>[-<minor>]`, e.g. `claude-opus-4-1`,
    * `claude-haiku-3`). It matches every id of that family: dated, `-latest`, Vertex (`@date`), Bedrock
    * (`anthropic.…-v1:0`, `us.anthropic.…`) and old-style (`claude-3-7-sonnet-…`) ids.
    */

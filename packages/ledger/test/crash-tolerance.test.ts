@@ -49,6 +49,7 @@ beforeAll(async () => {
     format: ['cjs'],
     target: 'node20',
     external: ['better-sqlite3'],
+    noExternal: ['@ccb/protocol'],
     dts: false,
     sourcemap: false,
     clean: false,

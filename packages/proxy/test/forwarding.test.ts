@@ -118,17 +118,26 @@ describe('forwarding', () => {
     expect((await models.body.json()) as object).toHaveProperty('data');
   });
 
-  it('answers HEAD / and /healthz without auth and 404s unknown paths in Anthropic shape', async () => {
-    const head = await request(`${proxy.url}/`, { method: 'HEAD' });
-    expect(head.statusCode).toBe(200);
-    await head.body.dump();
-    const health = await request(`${proxy.url}/healthz`);
-    const healthBody = (await health.body.json()) as Record<string, unknown>;
-    expect(healthBody.status).toBe('ok');
-    expect(typeof healthBody.uptime_s).toBe('number');
-    const missing = await request(`${proxy.url}/nope`);
+  it('leaves every path outside /v1/ to otherRequests, and 404s it in Anthropic shape without one', async () => {
+    const missing = await request(`${proxy.url}/healthz`);
     expect(missing.statusCode).toBe(404);
     expect(await missing.body.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    const seen: string[] = [];
+    const withRoutes = await startProxy([target('m1', mock.url)], {
+      otherRequests: (incoming, outgoing) => {
+        seen.push(`${incoming.method} ${incoming.url}`);
+        outgoing.writeHead(204).end();
+      },
+    });
+    try {
+      expect((await request(`${withRoutes.url}/readyz?x=1`)).statusCode).toBe(204);
+      expect((await request(`${withRoutes.url}/`, { method: 'HEAD' })).statusCode).toBe(204);
+      expect((await request(`${withRoutes.url}/v1/models`)).statusCode).toBe(200);
+      expect(seen).toEqual(['GET /readyz?x=1', 'HEAD /']);
+      expect(mock.requests.map((received) => received.path)).toEqual(['/v1/models']);
+    } finally {
+      await withRoutes.close();
+    }
   });
 
   it('answers invalid JSON with 400 itself, without calling the upstream', async () => {

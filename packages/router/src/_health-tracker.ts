@@ -1,4 +1,5 @@
-import type { AttemptOutcome } from './attempt-outcome.js';
+import type { AttemptOutcome } from '@ccb/protocol';
+import { noRateLimitHeaders, type RateLimitHeaders, readRateLimitHeaders } from '@ccb/protocol';
 import { readBudgetPressure } from './budget-pressure.js';
 import { type Cooldown, classifyCooldown } from './classify-cooldown.js';
 import type { ResolvedHealthOptions } from './health-options.js';
@@ -10,7 +11,6 @@ import {
   type ProviderHealthRecord,
 } from './health-store.js';
 import { effectiveState, isTrialBusy, type ProviderHealth, toProviderHealth } from './provider-health.js';
-import { noRateLimitHeaders, type RateLimitHeaders, readRateLimitHeaders } from './rate-limit-headers.js';
 import type { RouterEvent, StateChangeReason } from './router-event.js';
 
 /** How `plan()` may use a provider right now. */

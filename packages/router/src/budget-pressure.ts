@@ -1,5 +1,6 @@
+import type { BudgetReadings, UnifiedReading } from '@ccb/protocol';
 import type { ResolvedHealthOptions } from './health-options.js';
-import type { BudgetReadings, DeprioritizedReason, UnifiedReading } from './health-store.js';
+import type { DeprioritizedReason } from './health-store.js';
 
 /** A usable provider that should be tried last in its tier until `until` (ms epoch). */
 export interface BudgetPressure {

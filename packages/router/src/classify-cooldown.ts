@@ -1,31 +1,18 @@
-import type { AttemptOutcome } from './attempt-outcome.js';
+import {
+  type AttemptOutcome,
+  headerValue,
+  isSpendLimit,
+  type RateLimitHeaders,
+  readRetryAfter,
+  type UnifiedReading,
+} from '@ccb/protocol';
 import type { ResolvedHealthOptions } from './health-options.js';
-import type { RateLimitClass, UnifiedReading } from './health-store.js';
-import { headerValue, type RateLimitHeaders, readRetryAfter } from './rate-limit-headers.js';
+import type { RateLimitClass } from './health-store.js';
 
 /** A cool-down decided from one failed attempt: the provider is unusable until `until` (ms epoch). */
 export interface Cooldown {
   readonly rateLimitClass: RateLimitClass;
   readonly until: number;
-}
-
-const spendLimitCode = 'enforced_spend_limit_reached';
-const creditTooLow = /credit balance is too low/i;
-
-/**
- * Spend limits and exhausted credit: `error.details.error_code = enforced_spend_limit_reached` on a 429 (does not
- * clear before the next month), 402 / `billing_error`, and the account-specific 400 "Your credit balance is too
- * low" (protocol notes §5). All bench the provider rather than retrying it.
- */
-export function isSpendLimit(outcome: AttemptOutcome): boolean {
-  return (
-    outcome.errorCode === spendLimitCode ||
-    outcome.errorType === spendLimitCode ||
-    outcome.status === 402 ||
-    outcome.errorType === 'billing_error' ||
-    (outcome.errorMessage !== undefined &&
-      (outcome.errorMessage.includes(spendLimitCode) || creditTooLow.test(outcome.errorMessage)))
-  );
 }
 
 /** The subscription window that decides a rejection; `overage` is extra usage, not a limit of its own. */

@@ -1,6 +1,6 @@
+import type { AttemptOutcome } from '@ccb/protocol';
 import { describe, expect, it } from 'vitest';
 import type { AffinityStore } from './affinity-store.js';
-import type { AttemptOutcome } from './attempt-outcome.js';
 import { createRouter, type Router, type RouterOptions } from './create-router.js';
 import type { RouteRequest } from './route-request.js';
 import type { StrategyName } from './routing-strategy.js';

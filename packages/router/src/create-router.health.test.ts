@@ -1,5 +1,5 @@
+import type { AttemptOutcome } from '@ccb/protocol';
 import { describe, expect, it } from 'vitest';
-import type { AttemptOutcome } from './attempt-outcome.js';
 import { createRouter, type RouterOptions } from './create-router.js';
 import type { HealthOptions } from './health-options.js';
 import { createMemoryHealthStore, type HealthStore, type ProviderHealthRecord } from './health-store.js';

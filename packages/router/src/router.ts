@@ -1,5 +1,5 @@
+import type { AttemptOutcome } from '@ccb/protocol';
 import type { AffinityStore } from './affinity-store.js';
-import type { AttemptOutcome } from './attempt-outcome.js';
 import type { HealthOptions } from './health-options.js';
 import type { HealthStore } from './health-store.js';
 import type { ModelRule } from './model-rule.js';
