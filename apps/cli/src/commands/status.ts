@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { request } from 'undici';
 import { CliError } from '../cli-error.js';
+import { shouldColour } from '../colour.js';
 import { formatStatusTable, type ReadinessBody } from '../format-status-table.js';
 
 /** How long `ccb status` waits for `/readyz`: a ccb answers at once, so a silent one is stuck or not ccb. */
@@ -18,7 +19,10 @@ export const statusCommand = defineCommand({
   async run({ args }) {
     const base = (args.url ?? 'http://127.0.0.1:8000').replace(/\/+$/, '');
     const body = await fetchReadiness(`${base}/readyz`);
-    process.stdout.write(args.json === true ? `${JSON.stringify(body, null, 2)}\n` : formatStatusTable(body));
+    const colour = shouldColour({ isTTY: process.stdout.isTTY, env: process.env });
+    process.stdout.write(
+      args.json === true ? `${JSON.stringify(body, null, 2)}\n` : formatStatusTable(body, { colour }),
+    );
     if (body.status !== 'ready') {
       throw new CliError(`${base} is ${body.status}: no enabled provider is usable right now`);
     }
