@@ -15,7 +15,7 @@ import {
 } from '@ccb/ledger';
 import { keyFingerprint, type RequestRecord, type RequestRejection, type RouteRequest } from '@ccb/proxy';
 import { parse as parseYaml } from 'yaml';
-import { CliUsageError } from './load-cli-config.js';
+import { CliError } from './cli-error.js';
 
 /** Pricing, the usage ledger and budgets, as one unit the balancer feeds with finished requests. */
 export interface CostAccounting {
@@ -206,6 +206,6 @@ function readPriceTable(path: string): PriceTable {
   try {
     return parseYaml(readFileSync(path, 'utf8')) as PriceTable;
   } catch (error) {
-    throw new CliUsageError(`pricing.file: cannot read ${path}: ${(error as Error).message}`);
+    throw new CliError(`pricing.file: cannot read ${path}: ${(error as Error).message}`);
   }
 }

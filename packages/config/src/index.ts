@@ -7,6 +7,7 @@ export {
 } from './config-error.js';
 export { configJsonSchema } from './config-json-schema.js';
 export { defineConfig } from './define-config.js';
+export { didYouMean } from './did-you-mean.js';
 export { type Env, type EnvExpansion, expandEnvString } from './expand-env.js';
 export { configFileNames, type FindConfigFileOptions, findConfigFile } from './find-config-file.js';
 export { formatConfigIssue } from './format-config-issue.js';

@@ -37,7 +37,9 @@ function normalise(key: string): string {
 
 /**
  * The known key closest to `unknown`, or `undefined` when none is close enough to be a likely typo:
- * at most one edit per three characters of the longer key, and never more than three.
+ * at most one edit per three characters of the longer key, and never more than three. Case and `-`/`_`
+ * differences are free. Config keys use it, and so does the CLI for flags, commands and flag values,
+ * so a typo gets the same suggestion wherever it is made.
  */
 export function didYouMean(unknown: string, knownKeys: readonly string[]): string | undefined {
   const target = normalise(unknown);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance } from './_did-you-mean.js';
+import { didYouMean, editDistance } from './did-you-mean.js';
 
 describe('editDistance', () => {
   it('counts an adjacent transposition as one edit', () => {
