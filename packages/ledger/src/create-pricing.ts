@@ -1,15 +1,8 @@
-import { compileModelGlob, type ModelMatcher, parseModelId } from '@ccb/protocol';
+import { compileModelGlob, type ModelMatcher, parseModelId, type Usage } from '@ccb/protocol';
 import { validatePartialPrice, validatePriceTable } from './_validate-price.js';
 import { defaultPriceTable } from './default-price-table.js';
 import { LedgerError } from './ledger-error.js';
-import {
-  costOf,
-  type Price,
-  type PriceTable,
-  type PriceTier,
-  promptTokens,
-  type UsageLike,
-} from './price.js';
+import { costOf, type Price, type PriceTable, type PriceTier, promptTokens } from './price.js';
 
 /** How one provider's prices differ from the table. */
 export interface ProviderPricing {
@@ -50,9 +43,9 @@ export interface Pricing {
    */
   priceFor(provider: string, model: string | undefined, promptTokens?: number): Price | undefined;
   /** The cost of `usage` at `price` in USD; see {@link costOf}. */
-  costOf(usage: UsageLike, price: Price): number;
+  costOf(usage: Usage, price: Price): number;
   /** `priceFor` with the request's prompt size, then `costOf`: the USD cost of one response, or `undefined`. */
-  costFor(provider: string, model: string | undefined, usage: UsageLike): number | undefined;
+  costFor(provider: string, model: string | undefined, usage: Usage): number | undefined;
   /**
    * One comparable number for cost routing, in USD per million tokens: the blend `input × 0.8 + output × 0.2` of
    * the base price (Claude Code prompts are large and answers short). `undefined` when there is no price.

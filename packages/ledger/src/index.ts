@@ -37,6 +37,5 @@ export {
   type PriceTableEntry,
   type PriceTier,
   promptTokens,
-  type UsageLike,
   usageTokens,
 } from './price.js';

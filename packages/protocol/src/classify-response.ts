@@ -3,7 +3,7 @@ import type { ErrorBody } from './error-body.js';
 import type { ResponseHeaders } from './headers.js';
 
 /**
- * Statuses that are the provider's problem, not the request's (protocol notes §5): rate limits, server errors,
+ * Statuses that are the provider's problem, not the request's (https://docs.claude.com/en/api/errors): rate limits, server errors,
  * overload (529), timeouts, and the provider's own credentials or billing (401/402/403).
  */
 export function isProviderFailureStatus(status: number): boolean {
@@ -28,7 +28,7 @@ const creditTooLow = /credit balance is too low/i;
 /**
  * Spend limits and exhausted credit: `error.details.error_code = enforced_spend_limit_reached` on a 429 (does not
  * clear before the next month), 402 / `billing_error`, and the account-specific 400 "Your credit balance is too
- * low" (protocol notes §5). None of them clears by retrying soon.
+ * low" (https://docs.claude.com/en/api/errors). None of them clears by retrying soon.
  */
 export function isSpendLimit(outcome: AttemptOutcome): boolean {
   return (

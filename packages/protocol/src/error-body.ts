@@ -1,4 +1,4 @@
-/** Anthropic's error types (protocol notes §5) plus `request_too_large`, which the API also sends. */
+/** Anthropic's error types (https://docs.claude.com/en/api/errors) plus `request_too_large`, which the API also sends. */
 export type AnthropicErrorType =
   | 'invalid_request_error'
   | 'authentication_error'

@@ -7,8 +7,8 @@ export function headerValue(headers: ResponseHeaders, name: string): string | un
   return typeof value === 'string' || value === undefined ? value : value[0];
 }
 
-/** Claude Code's session id, sent on every request of one conversation (protocol notes §2). */
+/** Claude Code's session id, sent on every request of one conversation (https://code.claude.com/docs/en/llm-gateway). */
 export const sessionIdHeader = 'x-claude-code-session-id';
 
-/** Anthropic's id of the response, which its support asks for (protocol notes §4). */
+/** Anthropic's id of the response, which its support asks for (https://docs.claude.com/en/api/errors). */
 export const upstreamRequestIdHeader = 'request-id';

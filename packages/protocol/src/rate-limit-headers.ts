@@ -1,6 +1,6 @@
 import { headerValue, type ResponseHeaders } from './headers.js';
 
-/** One `anthropic-ratelimit-<kind>-{limit,remaining,reset}` triple (protocol notes §6). */
+/** One `anthropic-ratelimit-<kind>-{limit,remaining,reset}` triple (https://docs.claude.com/en/api/rate-limits). */
 export interface BudgetReading {
   readonly limit: number | null;
   readonly remaining: number | null;
@@ -16,7 +16,7 @@ export interface BudgetReadings {
   readonly outputTokens: BudgetReading | null;
 }
 
-/** One subscription ("unified") window, e.g. `5h`, `7d`, `overage` (protocol notes §7). */
+/** One subscription ("unified") window, e.g. `5h`, `7d`, `overage` (observed on subscription accounts; not in the public docs). */
 export interface UnifiedWindowReading {
   readonly status: string | null;
   /** Fraction used, e.g. `0.93`; above 1 when exhausted. */
@@ -101,7 +101,7 @@ function epochToMs(value: string): number | null {
 /**
  * Reads every `anthropic-ratelimit-*` header in one pass over the header names. Subscription headers are matched
  * by prefix because a 429 may carry only per-window ones (`-5h-status: rejected`) without the aggregates
- * (protocol notes §7).
+ * (observed on subscription accounts; not in the public docs).
  */
 export function readRateLimitHeaders(headers: ResponseHeaders): RateLimitHeaders {
   let budgets: Record<string, MutableReading> | undefined;

@@ -1,5 +1,5 @@
 /**
- * The server-sent events of a streamed Messages API reply (protocol notes §3): `message_start`, then any `ping`s,
+ * The server-sent events of a streamed Messages API reply (https://platform.claude.com/docs/en/build-with-claude/streaming): `message_start`, then any `ping`s,
  * then content (`content_block_start`/`_delta`/`_stop`), `message_delta` with the final usage, `message_stop`. An
  * `error` event may come at any point instead.
  */

@@ -41,7 +41,7 @@ function future(time: number | null, nowInMs: number): number | null {
 /**
  * Decides whether a failed attempt cools the provider down, and until when. Order matters: a spend limit beats
  * everything; 529/overloaded is short; subscription windows trust their reset epochs over `retry-after` (which
- * drained windows do not always send, protocol notes §7); a bare 429 with `x-should-retry: true` and no
+ * drained windows do not always send, observed on subscription accounts; not in the public docs); a bare 429 with `x-should-retry: true` and no
  * rate-limit headers is request-scoped (better-ccflare `retryable-429.ts`); any other 429 waits for
  * `retry-after`, else the earliest exhausted budget reset, else the default. Returns `undefined` for failures
  * that are not about limits (those feed the circuit breaker instead).

@@ -1,4 +1,4 @@
-import { describeStrategyConformance } from './_strategy-conformance.js';
+import { describeStrategyConformance } from './testing/index.js';
 import { cost } from './cost.js';
 import { priority } from './priority.js';
 import { roundRobin } from './round-robin.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter } from './create-router.js';
-import type { RoutingCandidate, RoutingStrategy } from './routing-strategy.js';
+import { createRouter } from '../create-router.js';
+import type { RoutingCandidate, RoutingStrategy } from '../routing-strategy.js';
 
 /** How one strategy is built and what share of first choices it promises. */
 export interface StrategyConformanceCase {
