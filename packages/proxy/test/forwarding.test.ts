@@ -159,7 +159,24 @@ describe('forwarding', () => {
       messageBody().replace('{', '{"model":"claude-opus-4-1",'),
     );
     expect(repeated.status).toBe(400);
+    // The same key spelled with escapes is the same key to every JSON parser, and to ccb.
+    const escaped = await post(
+      proxy.url,
+      '/v1/messages',
+      messageBody().replace('{', '{"mod\\u0065l":"claude-opus-4-1",'),
+    );
+    expect(escaped.status).toBe(400);
     expect(mock.requests).toHaveLength(0);
+  });
+
+  it('routes and records a model whose key is spelled with escapes as JSON.parse reads it', async () => {
+    const recorded = proxy.nextRecord();
+    const body = messageBody().replace('"model"', '"mod\\u0065l"');
+    expect(JSON.parse(body).model).toBe('claude-sonnet-4-6');
+    const response = await post(proxy.url, '/v1/messages', body);
+    expect(response.status).toBe(200);
+    expect((await recorded).model).toBe('claude-sonnet-4-6');
+    expect(mock.requests[0]?.body.toString()).toBe(body);
   });
 
   it('records usage of a non-streaming response', async () => {
