@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replaceSpan } from './replace-span.js';
-import { parseSpan, scanTopLevel, TopLevelKeys } from './scan-json.js';
-
-const modelKey = new TopLevelKeys(['model']);
-
-/** The model rewrite as the proxy does it: find the top-level model; replace it when it is a string. */
-function rewriteModel(body: Buffer, model: string): Buffer | undefined {
-  const span = scanTopLevel(body, modelKey)?.get('model');
-  return span === undefined || body[span[0]] !== 0x22 ? undefined : replaceSpan(body, span, model);
-}
-
-function readModel(body: Buffer): string | undefined {
-  const model = parseSpan(body, scanTopLevel(body, modelKey)?.get('model'));
-  return typeof model === 'string' ? model : undefined;
-}
+import { readModel, rewriteModel } from '../test/model-rewrite.js';
 
 function rewrite(json: string, model: string): string | undefined {
   return rewriteModel(Buffer.from(json), model)?.toString();
