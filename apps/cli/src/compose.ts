@@ -67,7 +67,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   let benchProvider = (_provider: string, _untilMs: number) => {};
   const costs = createCostAccounting(config, {
     baseDir: options.baseDir ?? process.cwd(),
-    bench: (provider, untilMs) => benchProvider(provider, untilMs),
+    bench: (provider, untilInMs) => benchProvider(provider, untilInMs),
     onUnknownModel: (model, provider) =>
       options.onWarning?.(
         `no price known for model "${model ?? '(none)'}" at provider ${provider}; its cost counts as 0`,
@@ -79,7 +79,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     strategy: routing.strategy,
     priceOf: costs.priceOf,
     affinity: routing.affinity.enabled
-      ? { enabled: true, ttlMs: routing.affinity.ttl, maxSessions: routing.affinity.max_sessions }
+      ? { enabled: true, ttlInMs: routing.affinity.ttl, maxSessions: routing.affinity.max_sessions }
       : false,
     rules: routing.rules.map((rule) => ({
       name: rule.name,
@@ -105,7 +105,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       options.onRouterEvent?.(event);
     },
   });
-  benchProvider = (provider, untilMs) => router.bench(provider, untilMs, 'budget');
+  benchProvider = (provider, untilInMs) => router.bench(provider, untilInMs, 'budget');
   costs.benchProvidersOverBudget();
   const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
   const metrics = config.server.metrics
@@ -179,7 +179,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     probe.enabled && config.health.enabled
       ? createProbeScheduler({
           targets: config.providers.filter((provider) => provider.enabled).map((provider) => provider.name),
-          intervalMs: probe.interval,
+          intervalInMs: probe.interval,
           probe: (name, signal) =>
             probeProvider(registry.require(name), probe.kind, { signal, timeoutInMs: probe.timeout }),
           onResult: router.reportProbe,

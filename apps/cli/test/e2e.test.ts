@@ -253,7 +253,7 @@ describe('ccb serve distribution and tiers', () => {
       name: 'slow',
       apiKey: 'k',
       streamEvents: 10,
-      streamIntervalMs: 30,
+      streamIntervalInMs: 30,
     });
     mocks.push(slow);
     const balancer = await serve([{ name: 'slow', url: slow.url, key: 'k' }]);

@@ -53,13 +53,13 @@ export function classifyCooldown(
   options: ResolvedHealthOptions,
 ): Cooldown | undefined {
   if (isSpendLimit(outcome)) {
-    return { rateLimitClass: 'spend_limit', until: nowInMs + options.spendLimitCooldownMs };
+    return { rateLimitClass: 'spend_limit', until: nowInMs + options.spendLimitCooldownInMs };
   }
   const headers = outcome.headers;
   const retryAt = headers === undefined ? null : future(readRetryAfter(headers, nowInMs), nowInMs);
 
   if (outcome.status === 529 || outcome.errorType === 'overloaded_error') {
-    return { rateLimitClass: 'overloaded', until: retryAt ?? nowInMs + options.overloadedCooldownMs };
+    return { rateLimitClass: 'overloaded', until: retryAt ?? nowInMs + options.overloadedCooldownInMs };
   }
 
   const is429 = outcome.status === 429 || outcome.errorType === 'rate_limit_error';
@@ -70,18 +70,20 @@ export function classifyCooldown(
       rejectedWindowsResetAt(unified, nowInMs) ??
       future(unified.resetAt, nowInMs) ??
       retryAt ??
-      nowInMs + options.rateLimitDefaultCooldownMs;
+      nowInMs + options.rateLimitDefaultCooldownInMs;
     return { rateLimitClass: 'unified_window', until };
   }
   if (!is429) return undefined;
 
   if (!rateLimit.present && headers !== undefined && headerValue(headers, 'x-should-retry') === 'true') {
-    const cap = nowInMs + options.requestScoped429CooldownMs;
+    const cap = nowInMs + options.requestScoped429CooldownInMs;
     return { rateLimitClass: 'request_scoped', until: retryAt === null ? cap : Math.min(retryAt, cap) };
   }
   return {
     rateLimitClass: 'rate_limit',
     until:
-      retryAt ?? future(rateLimit.exhaustedResetAt, nowInMs) ?? nowInMs + options.rateLimitDefaultCooldownMs,
+      retryAt ??
+      future(rateLimit.exhaustedResetAt, nowInMs) ??
+      nowInMs + options.rateLimitDefaultCooldownInMs,
   };
 }

@@ -37,7 +37,7 @@ export interface ProviderHealthRecord {
   openUntil: number | null;
   openReason: OpenReason | null;
   /** Length of the current or last open period; `0` after a close, so the next open starts from the base. */
-  cooldownMs: number;
+  cooldownInMs: number;
   /** Start of the half-open trial in flight, or `null` when the trial slot is free. */
   trialStartedAt: number | null;
   consecutiveFailures: number;
@@ -73,7 +73,7 @@ export function createHealthRecord(): ProviderHealthRecord {
     circuit: 'closed',
     openUntil: null,
     openReason: null,
-    cooldownMs: 0,
+    cooldownInMs: 0,
     trialStartedAt: null,
     consecutiveFailures: 0,
     window: [],

@@ -60,7 +60,7 @@ export function isTrialBusy(
   return (
     record.circuit === 'half-open' &&
     record.trialStartedAt !== null &&
-    nowInMs < record.trialStartedAt + options.halfOpenTrialTimeoutMs
+    nowInMs < record.trialStartedAt + options.halfOpenTrialTimeoutInMs
   );
 }
 

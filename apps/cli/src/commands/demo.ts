@@ -40,9 +40,9 @@ export const demoCommand = defineCommand({
     const flakyRate = args['flaky-rate'] === undefined ? 0.5 : parseRateFlag(args['flaky-rate']);
     const { startMockUpstreams } = await loadMockUpstream();
     const mocks = await startMockUpstreams([
-      { name: 'alpha', apiKey: 'demo-key-alpha', streamEvents: 8, streamIntervalMs: 40 },
-      { name: 'beta', apiKey: 'demo-key-beta', streamEvents: 8, streamIntervalMs: 40 },
-      { name: 'backup', apiKey: 'demo-key-backup', streamEvents: 8, streamIntervalMs: 40 },
+      { name: 'alpha', apiKey: 'demo-key-alpha', streamEvents: 8, streamIntervalInMs: 40 },
+      { name: 'beta', apiKey: 'demo-key-beta', streamEvents: 8, streamIntervalInMs: 40 },
+      { name: 'backup', apiKey: 'demo-key-backup', streamEvents: 8, streamIntervalInMs: 40 },
     ]);
     const [alpha, beta, backup] = mocks as [MockUpstream, MockUpstream, MockUpstream];
     const config = resolveConfig({
