@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '@ccb/proxy';
 import { adminOnly } from './admin-guard.js';
+import { CliError } from './cli-error.js';
 import type { CostAccounting } from './cost-accounting.js';
-import { CliUsageError } from './load-cli-config.js';
 import { usageReport } from './usage-report.js';
 
 /** `GET /admin/usage?since=7d&by=provider`: the `ccb usage` report as JSON, for the admin key's holder. */
@@ -30,7 +30,7 @@ export function adminUsageRoute(
       });
       response.end(body);
     } catch (error) {
-      if (error instanceof CliUsageError) sendError(response, 400, 'invalid_request_error', error.message);
+      if (CliError.is(error)) sendError(response, 400, 'invalid_request_error', error.message);
       else sendError(response, 500, 'api_error', 'the usage ledger could not be read');
     }
   });

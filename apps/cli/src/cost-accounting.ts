@@ -17,7 +17,7 @@ import {
 } from '@ccb/ledger';
 import { keyFingerprint, type RequestRecord, type RequestRejection, type RouteRequest } from '@ccb/proxy';
 import { parse as parseYaml } from 'yaml';
-import { CliUsageError } from './load-cli-config.js';
+import { CliError } from './cli-error.js';
 
 /** Pricing, the usage ledger and budgets, as one unit the balancer feeds with finished requests. */
 export interface CostAccounting {
@@ -78,7 +78,7 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
   });
   const { ledger, ledgerUnavailable } = openLedger(config, options);
   if (ledgerUnavailable !== undefined && config.budgets.length > 0) {
-    throw new CliUsageError(
+    throw new CliError(
       `budgets need the usage ledger, which cannot open: ${ledgerUnavailable} ` +
         'Otherwise remove budgets from the config, or set ledger.enabled: false to count them in memory only ' +
         '(from zero at every start).',
@@ -238,6 +238,6 @@ function readPriceTable(path: string): PriceTable {
   try {
     return parseYaml(readFileSync(path, 'utf8')) as PriceTable;
   } catch (error) {
-    throw new CliUsageError(`pricing.file: cannot read ${path}: ${(error as Error).message}`);
+    throw new CliError(`pricing.file: cannot read ${path}: ${(error as Error).message}`);
   }
 }

@@ -1,6 +1,6 @@
 import { parseDuration } from '@ccb/config';
 import { type Ledger, totalUsageRow, type UsageDimension, type UsageRow, usageDimensions } from '@ccb/ledger';
-import { CliUsageError } from './load-cli-config.js';
+import { usageError } from './cli-error.js';
 
 /** What `ccb usage` and `GET /admin/usage` report. */
 export interface UsageReport {
@@ -18,11 +18,11 @@ export function usageQuery(
 ): { sinceMs: number; by: UsageDimension } {
   const window = parseDuration(since ?? '7d');
   if (window === undefined) {
-    throw new CliUsageError(`since must be a duration such as 24h, 7d or 30d; got "${since}"`);
+    throw usageError(`since must be a duration such as 24h, 7d or 30d; got "${since}"`);
   }
   const dimension = (by ?? 'provider') as UsageDimension;
   if (!usageDimensions.includes(dimension)) {
-    throw new CliUsageError(`by must be one of ${usageDimensions.join(', ')}; got "${by}"`);
+    throw usageError(`by must be one of ${usageDimensions.join(', ')}; got "${by}"`);
   }
   return { sinceMs: now - window, by: dimension };
 }

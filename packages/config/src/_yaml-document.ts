@@ -13,8 +13,9 @@ import {
   visit,
 } from 'yaml';
 import { formatPath } from './_format-path.js';
-import { ConfigError, type ConfigIssue } from './config-error.js';
+import { ConfigError } from './config-error.js';
 import { type Env, expandEnvString } from './expand-env.js';
+import type { ConfigIssue } from './format-config-issue.js';
 
 /** A parsed YAML document plus what is needed to turn node offsets into line and column. */
 export interface YamlSource {

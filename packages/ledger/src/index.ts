@@ -31,7 +31,6 @@ export {
   usageDimensions,
 } from './ledger-row.js';
 export { type LoadSqliteDriverOptions, loadSqliteDriver } from './load-sqlite-driver.js';
-export { modelFamily } from './model-family.js';
 export {
   costOf,
   type Price,
@@ -39,7 +38,6 @@ export {
   type PriceTableEntry,
   type PriceTier,
   promptTokens,
-  type UsageLike,
   usageTokens,
 } from './price.js';
 export type { SqliteDatabase, SqliteDriver, SqliteStatement, SqliteValue } from './sqlite-driver.js';

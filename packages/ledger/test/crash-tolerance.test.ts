@@ -49,6 +49,7 @@ beforeAll(async () => {
     format: ['cjs'],
     target: 'node20',
     external: ['libsql'],
+    noExternal: ['@ccb/protocol'],
     // The driver is loaded with createRequire(import.meta.url), which CommonJS output needs a shim for.
     shims: true,
     dts: false,

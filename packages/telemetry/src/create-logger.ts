@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
+import type { RequestRecord } from '@ccb/protocol';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
 import { createFdSink, type FdSinkFailure } from './_fd-sink.js';
 import { flushDestination } from './_flush-destination.js';
@@ -9,7 +10,6 @@ import { drainBeforeExit, LineBatch } from './_line-batch.js';
 import { redactFields } from './_redact-fields.js';
 import { formatRequestLine } from './format-request-line.js';
 import { requestLogFields, requestLogLine } from './request-log-fields.js';
-import type { RequestRecordLike } from './request-record-like.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { TelemetryError } from './telemetry-error.js';
 
@@ -63,7 +63,7 @@ export interface Logger {
    * fields of {@link requestLogFields}; pretty mode writes {@link formatRequestLine}. At `debug`, upstream header
    * summaries are added.
    */
-  request(record: RequestRecordLike, costUsd?: number): void;
+  request(record: RequestRecord, costUsd?: number): void;
   /** Resolves once buffered lines reached the destination; call before the process exits. */
   flush(): Promise<void>;
 }
@@ -157,9 +157,7 @@ export function createLogger(options: LoggerOptions): Logger {
         // The hottest log call: one line per request. Its fields are built here from known record fields, so the
         // line is serialised in one native JSON.stringify instead of pino's key-by-key walk (same shape: level,
         // time, fields, msg), then scrubbed, and batched for stdout (or written to the given destination).
-        const line = scrub(
-          requestLogLine(record, recordLevel, isoTime(), withHeaders, costUsd ?? record.costUsd),
-        );
+        const line = scrub(requestLogLine(record, recordLevel, isoTime(), withHeaders, costUsd));
         if (batch !== undefined) batch.add(line);
         else (sink as { write(text: string): unknown }).write(`${line}\n`);
         return;

@@ -11,26 +11,17 @@ export { type BudgetStatusLike, createMetrics, type Metrics, type MetricsOptions
 export { formatRequestLine } from './format-request-line.js';
 export {
   createModelLabeler,
-  isClaudeFamilyModel,
   type ModelLabeler,
   type ModelLabelerOptions,
   noModelLabel,
   otherModelLabel,
 } from './model-label.js';
+export type { ProviderHealthLike } from './provider-health-like.js';
 export {
   type AttemptLogFields,
   type RequestLogFields,
   requestLogFields,
   type TokenLogFields,
 } from './request-log-fields.js';
-export type {
-  AttemptRecordLike,
-  BudgetReadingLike,
-  FailureKindLike,
-  HeadersLike,
-  ProviderHealthLike,
-  RequestRecordLike,
-  UsageLike,
-} from './request-record-like.js';
 export { createSecretScrubber, redactedText, type SecretScrubber } from './secret-scrubber.js';
 export { TelemetryError, type TelemetryErrorCode, type TelemetryErrorOptions } from './telemetry-error.js';

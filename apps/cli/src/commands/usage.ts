@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import { loadConfigSection } from '@ccb/config';
 import { createLedger, formatUsageTable, type Ledger, LedgerError } from '@ccb/ledger';
 import { defineCommand } from 'citty';
+import { CliError } from '../cli-error.js';
 import { ledgerPath } from '../cost-accounting.js';
-import { CliUsageError, configArgs, exitOnUserError } from '../load-cli-config.js';
+import { configArgs, exitOnUserError } from '../load-cli-config.js';
 import { usageReport } from '../usage-report.js';
 
 export const usageCommand = defineCommand({
@@ -52,6 +53,6 @@ function openForReport(file: string): Ledger {
     return createLedger({ path: file, retentionDays: Number.POSITIVE_INFINITY });
   } catch (error) {
     if (!LedgerError.is(error, 'CCB_LEDGER_DRIVER_UNAVAILABLE')) throw error;
-    throw new CliUsageError(`cannot read the usage ledger at ${file}: ${error.message}`);
+    throw new CliError(`cannot read the usage ledger at ${file}: ${error.message}`);
   }
 }
