@@ -46,7 +46,7 @@ export interface CostAccountingOptions {
   /** The folder relative paths (ledger, price file) are resolved against: the config file's. */
   readonly baseDir: string;
   /** Benches a provider over its budget until the window resets. */
-  readonly bench: (provider: string, untilMs: number) => void;
+  readonly bench: (provider: string, untilInMs: number) => void;
   readonly onUnknownModel?: (model: string | undefined, provider: string) => void;
   readonly onError?: (error: unknown) => void;
   readonly now?: () => number;
@@ -145,8 +145,8 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         cacheCreationInputTokens: usage?.cacheCreationInputTokens ?? 0,
         cacheReadInputTokens: usage?.cacheReadInputTokens ?? 0,
         costUsd,
-        durationMs: record.durationInMs,
-        ttfbMs: record.timeToFirstByteInMs ?? null,
+        durationInMs: record.durationInMs,
+        timeToFirstByteInMs: record.timeToFirstByteInMs ?? null,
         stream: record.stream,
       });
       if (budgets !== undefined && usage !== undefined) {
@@ -194,7 +194,7 @@ function openLedger(
     return {
       ledger: createLedger({
         path: ledgerPath(config.ledger, options.baseDir),
-        batchIntervalMs: config.ledger.batch_interval,
+        batchIntervalInMs: config.ledger.batch_interval,
         retentionDays: config.ledger.retention / 86_400_000,
         ...(options.now !== undefined ? { now: options.now } : {}),
         ...(options.onError !== undefined ? { onError: options.onError } : {}),

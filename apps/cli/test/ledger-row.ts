@@ -20,8 +20,8 @@ export function ledgerRow(overrides: Partial<LedgerRow> = {}): LedgerRow {
     cacheCreationInputTokens: 0,
     cacheReadInputTokens: 0,
     costUsd: 0.01,
-    durationMs: 800,
-    ttfbMs: 200,
+    durationInMs: 800,
+    timeToFirstByteInMs: 200,
     stream: false,
     ...overrides,
   };

@@ -39,8 +39,8 @@ function prepare(database: SqliteDatabase): LedgerDatabase {
           row.cacheCreationInputTokens,
           row.cacheReadInputTokens,
           row.costUsd,
-          row.durationMs,
-          row.ttfbMs ?? null,
+          row.durationInMs,
+          row.timeToFirstByteInMs ?? null,
           row.stream ? 1 : 0,
         );
       }

@@ -77,7 +77,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
           modelSent: null,
           status: 529,
           attempts: 3,
-          ttfbMs: null,
+          timeToFirstByteInMs: null,
           costUsd: 0,
         }),
       );
@@ -123,7 +123,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
 
     it('writes nothing before the batch interval and every row after it', () => {
       useFakeTimers();
-      const ledger = open({ batchIntervalMs: 1000 });
+      const ledger = open({ batchIntervalInMs: 1000 });
       const database = reader();
       ledger.record(ledgerRow());
       ledger.record(ledgerRow());
@@ -138,7 +138,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
 
     it('flushes on the next turn once maxBatchRows rows wait, never inside record', () => {
       useFakeTimers();
-      const ledger = open({ batchIntervalMs: 60_000, maxBatchRows: 3 });
+      const ledger = open({ batchIntervalInMs: 60_000, maxBatchRows: 3 });
       const database = reader();
       for (let index = 0; index < 3; index++) ledger.record(ledgerRow());
       expect(storedCount(database)).toBe(0);
@@ -147,7 +147,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
     });
 
     it('writes queued rows on flush() and on close()', () => {
-      const ledger = open({ batchIntervalMs: 60_000 });
+      const ledger = open({ batchIntervalInMs: 60_000 });
       const database = reader();
       ledger.record(ledgerRow());
       ledger.flush();
@@ -164,7 +164,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
       for (const use of [
         () => ledger.record(ledgerRow()),
         () => ledger.flush(),
-        () => ledger.query({ sinceMs: 0, by: 'provider' }),
+        () => ledger.query({ sinceInMs: 0, by: 'provider' }),
         () => ledger.prune(),
       ]) {
         expect(use).toThrow(expect.objectContaining({ code: 'CCB_LEDGER_CLOSED' }));
@@ -175,7 +175,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
       useFakeTimers();
       const onError = vi.fn();
       const path = join(directory, 'ledger.db');
-      const ledger = open({ batchIntervalMs: 100, onError });
+      const ledger = open({ batchIntervalInMs: 100, onError });
       const saboteur = reader(path);
       saboteur.exec('ALTER TABLE requests RENAME TO requests_away');
       ledger.record(ledgerRow());
@@ -287,7 +287,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
     }
 
     it('groups by provider, most expensive first, with unserved requests under null', () => {
-      const rows = filled().query({ sinceMs: 0, by: 'provider' });
+      const rows = filled().query({ sinceInMs: 0, by: 'provider' });
       expect(rows.map((row) => [row.key, row.requests, row.costUsd])).toEqual([
         ['reseller', 1, 5],
         ['anthropic', 2, 3],
@@ -303,7 +303,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
     });
 
     it('groups by the model sent, else the model requested', () => {
-      const rows = filled().query({ sinceMs: 0, by: 'model' });
+      const rows = filled().query({ sinceInMs: 0, by: 'model' });
       expect(rows.map((row) => [row.key, row.requests])).toEqual([
         ['claude-sonnet-4-6', 2],
         ['claude-opus-4-6', 1],
@@ -312,7 +312,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
     });
 
     it('groups by UTC day, oldest first', () => {
-      const rows = filled().query({ sinceMs: 0, by: 'day' });
+      const rows = filled().query({ sinceInMs: 0, by: 'day' });
       expect(rows.map((row) => [row.key, row.requests, row.costUsd])).toEqual([
         ['2026-11-28', 1, 1],
         ['2026-11-29', 3, 7],
@@ -321,25 +321,25 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
 
     it('groups by client key and by session', () => {
       const ledger = filled();
-      expect(ledger.query({ sinceMs: 0, by: 'key' }).map((row) => [row.key, row.costUsd])).toEqual([
+      expect(ledger.query({ sinceInMs: 0, by: 'key' }).map((row) => [row.key, row.costUsd])).toEqual([
         ['key-a', 6],
         ['key-b', 2],
       ]);
-      expect(ledger.query({ sinceMs: 0, by: 'session' }).map((row) => [row.key, row.costUsd])).toEqual([
+      expect(ledger.query({ sinceInMs: 0, by: 'session' }).map((row) => [row.key, row.costUsd])).toEqual([
         [null, 5],
         ['s1', 3],
         ['s2', 0],
       ]);
     });
 
-    it('limits a report to [sinceMs, untilMs)', () => {
+    it('limits a report to [sinceInMs, untilInMs)', () => {
       const ledger = filled();
       const day2 = Date.UTC(2026, 10, 29, 0, 1);
-      expect(ledger.query({ sinceMs: day2, by: 'day' }).map((row) => row.key)).toEqual(['2026-11-29']);
-      expect(ledger.query({ sinceMs: 0, untilMs: day2, by: 'day' }).map((row) => row.key)).toEqual([
+      expect(ledger.query({ sinceInMs: day2, by: 'day' }).map((row) => row.key)).toEqual(['2026-11-29']);
+      expect(ledger.query({ sinceInMs: 0, untilInMs: day2, by: 'day' }).map((row) => row.key)).toEqual([
         '2026-11-28',
       ]);
-      expect(ledger.query({ sinceMs: day2 + 1, by: 'provider' })).toEqual([]);
+      expect(ledger.query({ sinceInMs: day2 + 1, by: 'provider' })).toEqual([]);
     });
 
     const indexes = (path?: string) =>
@@ -361,7 +361,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
       ledger.record(ledgerRow({ time: noon, provider: 'anthropic', clientKeyId: 'key-a', costUsd: 6 }));
       ledger.flush();
       expect(indexes()).toEqual(['requests_time']);
-      expect(ledger.spend({ scope: 'key', name: 'key-a', sinceMs: 0 }).costUsd).toBe(6);
+      expect(ledger.spend({ scope: 'key', name: 'key-a', sinceInMs: 0 }).costUsd).toBe(6);
       expect(indexes()).toEqual(['requests_key_time', 'requests_provider_time', 'requests_time']);
       expect(planOf(providerSpendSql)).toContain('requests_provider_time');
       expect(planOf(keySpendSql)).toContain('requests_key_time');
@@ -378,15 +378,18 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
 
     it('sums the spend of one provider or key in a range, in USD and tokens', () => {
       const ledger = filled();
-      expect(ledger.spend({ scope: 'provider', name: 'anthropic', sinceMs: 0 })).toEqual({
+      expect(ledger.spend({ scope: 'provider', name: 'anthropic', sinceInMs: 0 })).toEqual({
         costUsd: 3,
         tokens: 600,
       });
-      expect(ledger.spend({ scope: 'key', name: 'key-a', sinceMs: 0 })).toEqual({ costUsd: 6, tokens: 1600 });
+      expect(ledger.spend({ scope: 'key', name: 'key-a', sinceInMs: 0 })).toEqual({
+        costUsd: 6,
+        tokens: 1600,
+      });
       expect(
-        ledger.spend({ scope: 'key', name: 'key-a', sinceMs: 0, untilMs: Date.UTC(2026, 10, 29) }),
+        ledger.spend({ scope: 'key', name: 'key-a', sinceInMs: 0, untilInMs: Date.UTC(2026, 10, 29) }),
       ).toEqual({ costUsd: 1, tokens: 450 });
-      expect(ledger.spend({ scope: 'provider', name: 'nobody', sinceMs: 0 })).toEqual({
+      expect(ledger.spend({ scope: 'provider', name: 'nobody', sinceInMs: 0 })).toEqual({
         costUsd: 0,
         tokens: 0,
       });
@@ -396,7 +399,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
   describe('createLedger options', () => {
     it.each([
       [{ path: 42 }, 'path'],
-      [{ path: ':memory:', batchIntervalMs: 0 }, 'batchIntervalMs'],
+      [{ path: ':memory:', batchIntervalInMs: 0 }, 'batchIntervalInMs'],
       [{ path: ':memory:', retentionDays: -1 }, 'retentionDays'],
       [{ path: ':memory:', maxBatchRows: 1.5 }, 'maxBatchRows'],
     ])('rejects invalid options with CCB_LEDGER_INVALID_OPTIONS naming the field (%#)', (options, field) => {
@@ -410,7 +413,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
 
     it('rejects a report by an unknown dimension with CCB_LEDGER_INVALID_OPTIONS', () => {
       const ledger = open({ path: ':memory:' });
-      expect(() => ledger.query({ sinceMs: 0, by: 'team' as never })).toThrow(
+      expect(() => ledger.query({ sinceInMs: 0, by: 'team' as never })).toThrow(
         expect.objectContaining({
           code: 'CCB_LEDGER_INVALID_OPTIONS',
           message: expect.stringContaining('team'),
@@ -455,7 +458,7 @@ describe('createLedger and its SQLite library', () => {
     const ledger = createLedger({ path: ':memory:', loadDriver });
     expect(loadDriver).toHaveBeenCalledTimes(1);
     ledger.record(ledgerRow());
-    expect(ledger.query({ sinceMs: 0, by: 'provider' })).toHaveLength(1);
+    expect(ledger.query({ sinceInMs: 0, by: 'provider' })).toHaveLength(1);
     ledger.close();
     expect(loadDriver).toHaveBeenCalledTimes(1);
   });

@@ -34,24 +34,26 @@ describe.each(sqliteDrivers)('a ledger written by better-sqlite3, opened with $n
       const ledger = open();
       try {
         expect(
-          ledger.query({ sinceMs: 0, by: 'provider' }).map((row) => [row.key, row.requests, row.costUsd]),
+          ledger.query({ sinceInMs: 0, by: 'provider' }).map((row) => [row.key, row.requests, row.costUsd]),
         ).toEqual([
           ['anthropic', 3, 3.25],
           ['reseller', 1, 0.5],
           [null, 1, 0],
         ]);
-        expect(ledger.query({ sinceMs: 0, by: 'day' }).map((row) => [row.key, row.requests])).toEqual([
+        expect(ledger.query({ sinceInMs: 0, by: 'day' }).map((row) => [row.key, row.requests])).toEqual([
           ['2026-11-28', 3],
           ['2026-11-29', 2],
         ]);
-        expect(ledger.query({ sinceMs: 0, by: 'model' }).map((row) => row.key)).toEqual([
+        expect(ledger.query({ sinceInMs: 0, by: 'model' }).map((row) => row.key)).toEqual([
           'claude-opus-4-6',
           'claude-sonnet-4-6',
         ]);
-        const [anthropic] = ledger.query({ sinceMs: 0, by: 'provider' });
+        const [anthropic] = ledger.query({ sinceInMs: 0, by: 'provider' });
         expect(anthropic).toMatchObject({ inputTokens: 300, outputTokens: 150, cacheReadInputTokens: 2700 });
         expect(anthropic?.cacheHitRate).toBeCloseTo(0.9, 9);
-        expect(ledger.spend({ scope: 'key', name: 'k-fixture-b', sinceMs: Date.UTC(2026, 10, 29) })).toEqual({
+        expect(
+          ledger.spend({ scope: 'key', name: 'k-fixture-b', sinceInMs: Date.UTC(2026, 10, 29) }),
+        ).toEqual({
           costUsd: 3,
           tokens: 2100,
         });
@@ -61,7 +63,7 @@ describe.each(sqliteDrivers)('a ledger written by better-sqlite3, opened with $n
       }
       const reopened = open();
       try {
-        expect(reopened.query({ sinceMs: 0, by: 'provider' })[0]).toMatchObject({
+        expect(reopened.query({ sinceInMs: 0, by: 'provider' })[0]).toMatchObject({
           key: 'reseller',
           costUsd: 4.5,
         });
