@@ -13,10 +13,6 @@ export function adminResetRoute(
   adminKey: string | undefined,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return adminOnly(adminKey, (request, response) => {
-    if (request.method !== 'POST') {
-      sendError(response, 405, 'invalid_request_error', 'use POST /admin/reset?provider=NAME');
-      return;
-    }
     const name = new URL(request.url ?? '/', 'http://ccb').searchParams.get('provider');
     if (name === null || !router.targets().some((target) => target.name === name)) {
       sendError(response, 404, 'not_found_error', `no provider named ${JSON.stringify(name ?? '')}`);

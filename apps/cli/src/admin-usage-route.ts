@@ -1,16 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Ledger } from '@ccb/ledger';
 import { sendError } from '@ccb/proxy';
 import { adminOnly } from './admin-guard.js';
-import { CliUsageError } from './load-cli-config.js';
+import { CliError } from './cli-error.js';
+import type { CostAccounting } from './cost-accounting.js';
 import { usageReport } from './usage-report.js';
 
 /** `GET /admin/usage?since=7d&by=provider`: the `ccb usage` report as JSON, for the admin key's holder. */
 export function adminUsageRoute(
-  ledger: Ledger | undefined,
+  costs: Pick<CostAccounting, 'ledger' | 'ledgerUnavailable'>,
   adminKey: string | undefined,
 ): (request: IncomingMessage, response: ServerResponse) => void {
+  const { ledger, ledgerUnavailable } = costs;
   return adminOnly(adminKey, (request, response) => {
+    if (ledgerUnavailable !== undefined) {
+      sendError(response, 503, 'api_error', `the usage ledger is off: ${ledgerUnavailable}`);
+      return;
+    }
     if (ledger === undefined) {
       sendError(response, 404, 'not_found_error', 'the usage ledger is disabled (ledger.enabled: false)');
       return;
@@ -25,7 +30,7 @@ export function adminUsageRoute(
       });
       response.end(body);
     } catch (error) {
-      if (error instanceof CliUsageError) sendError(response, 400, 'invalid_request_error', error.message);
+      if (CliError.is(error)) sendError(response, 400, 'invalid_request_error', error.message);
       else sendError(response, 500, 'api_error', 'the usage ledger could not be read');
     }
   });

@@ -1,31 +1,13 @@
 #!/usr/bin/env node
-import { defineCommand, runMain } from 'citty';
-import { configCommand } from './commands/config.js';
-import { demoCommand } from './commands/demo.js';
-import { initCommand } from './commands/init.js';
-import { serveArgs, serveCommand } from './commands/serve.js';
-import { statusCommand } from './commands/status.js';
-import { usageCommand } from './commands/usage.js';
-import { version } from './version.js';
+import { exitWithFailure } from './report-failure.js';
 
-const main = defineCommand({
-  meta: {
-    name: 'ccb',
-    version,
-    description:
-      'CC-Balancer: load balancing and invisible failover for Claude Code across Anthropic-compatible providers',
-  },
-  // The serve flags are declared here too so `ccb --config F --port 8080` serves, as cc-balancer users expect.
-  args: serveArgs,
-  subCommands: {
-    serve: serveCommand,
-    demo: demoCommand,
-    status: statusCommand,
-    usage: usageCommand,
-    init: initCommand,
-    config: configCommand,
-  },
-  default: 'serve',
-});
+// Installed before the rest of the CLI loads: a failure after startup (a server error event, a rejection nobody
+// awaited) and a dependency that does not load (a broken install) both end as one `ccb:` line, not Node's stack.
+process.on('uncaughtException', (error) => exitWithFailure(error));
 
-runMain(main);
+const [{ runCommandLine }, { mainCommand }, { version }] = await Promise.all([
+  import('./run-command-line.js'),
+  import('./main-command.js'),
+  import('./version.js'),
+]);
+await runCommandLine(mainCommand, process.argv.slice(2), version);

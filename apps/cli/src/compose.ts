@@ -5,7 +5,6 @@ import {
   createProxyServer,
   type ProxyServer,
   type RequestRecord,
-  type RouteHandler,
   type UpstreamTarget,
 } from '@ccb/proxy';
 import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
@@ -14,9 +13,11 @@ import { adminResetRoute } from './admin-reset-route.js';
 import { adminUsageRoute } from './admin-usage-route.js';
 import { type CostAccounting, createCostAccounting } from './cost-accounting.js';
 import { toHealthOptions } from './health-options.js';
+import { healthRoute } from './health-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { probeProvider } from './probe-provider.js';
 import { readinessRoute } from './readiness.js';
+import { routeTable } from './route-table.js';
 import { version } from './version.js';
 
 /** A balancer assembled from a resolved configuration: the one place the libraries meet. */
@@ -45,11 +46,11 @@ export interface ComposeOptions {
   readonly onRequestEnd?: (record: RequestRecord, costUsd: number) => void;
   /** Health changes (circuit, cool-downs), once per change. */
   readonly onRouterEvent?: (event: RouterEvent) => void;
-  /** Extra routes (metrics, admin). */
-  readonly routes?: Readonly<Record<string, RouteHandler>>;
   /** Log lines stdout never got (the output's `lostLines`), published in `/metrics`. */
   readonly logLoss?: () => readonly LogLoss[];
 }
+
+const readMethods = ['GET', 'HEAD'];
 
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
 export function composeBalancer(config: Config, options: ComposeOptions = {}): Balancer {
@@ -68,7 +69,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   let benchProvider = (_provider: string, _untilMs: number) => {};
   const costs = createCostAccounting(config, {
     baseDir: options.baseDir ?? process.cwd(),
-    bench: (provider, untilMs) => benchProvider(provider, untilMs),
+    bench: (provider, untilInMs) => benchProvider(provider, untilInMs),
     onUnknownModel: (model, provider) =>
       options.onWarning?.(
         `no price known for model "${model ?? '(none)'}" at provider ${provider}; its cost counts as 0`,
@@ -80,7 +81,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     strategy: routing.strategy,
     priceOf: costs.priceOf,
     affinity: routing.affinity.enabled
-      ? { enabled: true, ttlMs: routing.affinity.ttl, maxSessions: routing.affinity.max_sessions }
+      ? { enabled: true, ttlInMs: routing.affinity.ttl, maxSessions: routing.affinity.max_sessions }
       : false,
     rules: routing.rules.map((rule) => ({
       name: rule.name,
@@ -106,7 +107,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       options.onRouterEvent?.(event);
     },
   });
-  benchProvider = (provider, untilMs) => router.bench(provider, untilMs, 'budget');
+  benchProvider = (provider, untilInMs) => router.bench(provider, untilInMs, 'budget');
   costs.benchProvidersOverBudget();
   const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
   const metrics = config.server.metrics
@@ -133,6 +134,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     },
   }));
   const planner: AttemptPlanner = router;
+  const health = healthRoute(version);
   const server = createProxyServer({
     host: config.server.host,
     port: config.server.port,
@@ -143,18 +145,23 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     bodyLimitInBytes: config.server.body_limit,
     firstContentTimeoutInMs: config.routing.first_content_timeout,
     shutdownGraceInMs: config.server.shutdown_grace,
-    version,
     ...(config.server.log_bodies &&
     (config.server.log_level === 'debug' || config.server.log_level === 'trace')
       ? { captureBodiesInBytes: 64 * 1024 }
       : {}),
-    routes: {
-      '/readyz': readinessRoute(() => router.snapshot(), inFlight),
-      ...(metrics !== undefined ? { '/metrics': metricsRoute(metrics, config.auth.admin_key) } : {}),
-      '/admin/usage': adminUsageRoute(costs.ledger, config.auth.admin_key),
-      '/admin/reset': adminResetRoute(router, config.auth.admin_key),
-      ...options.routes,
-    },
+    otherRequests: routeTable({
+      '/': { methods: readMethods, listener: health },
+      '/healthz': { methods: readMethods, listener: health },
+      '/readyz': { methods: readMethods, listener: readinessRoute(() => router.snapshot(), inFlight) },
+      ...(metrics !== undefined
+        ? { '/metrics': { methods: readMethods, listener: metricsRoute(metrics, config.auth.admin_key) } }
+        : {}),
+      '/admin/usage': {
+        methods: readMethods,
+        listener: adminUsageRoute(costs, config.auth.admin_key),
+      },
+      '/admin/reset': { methods: ['POST'], listener: adminResetRoute(router, config.auth.admin_key) },
+    }),
     onAttemptStart: (name) => {
       inFlight.set(name, (inFlight.get(name) ?? 0) + 1);
       metrics?.attemptStarted(name);
@@ -175,7 +182,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     probe.enabled && config.health.enabled
       ? createProbeScheduler({
           targets: config.providers.filter((provider) => provider.enabled).map((provider) => provider.name),
-          intervalMs: probe.interval,
+          intervalInMs: probe.interval,
           probe: (name, signal) =>
             probeProvider(registry.require(name), probe.kind, { signal, timeoutInMs: probe.timeout }),
           onResult: router.reportProbe,

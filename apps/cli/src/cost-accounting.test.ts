@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '@ccb/config';
-import { afterEach, describe, expect, it } from 'vitest';
+import { LedgerError } from '@ccb/ledger';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCostAccounting } from './cost-accounting.js';
 
 const dirs: string[] = [];
@@ -63,5 +64,38 @@ describe('createCostAccounting', () => {
     expect(() => createCostAccounting(config, { baseDir: tmpdir(), bench: () => {} })).toThrow(
       /pricing\.file.*missing\.yaml/,
     );
+  });
+
+  it('runs without the ledger when no SQLite library loads, saying why, and refuses budgets then', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccb-no-sqlite-'));
+    dirs.push(dir);
+    const loadDriver = vi.fn((): never => {
+      throw new LedgerError('CCB_LEDGER_DRIVER_UNAVAILABLE', 'No SQLite library could be loaded (…).');
+    });
+    const providers = [{ name: 'a', base_url: 'https://a.example', api_key: 'k' }];
+    const costs = createCostAccounting(resolveConfig({ providers }), {
+      baseDir: dir,
+      bench: () => {},
+      loadDriver,
+    });
+    expect(loadDriver).toHaveBeenCalledTimes(1);
+    expect(costs).toMatchObject({
+      ledger: undefined,
+      ledgerUnavailable: 'No SQLite library could be loaded (…).',
+    });
+    expect(() =>
+      createCostAccounting(resolveConfig({ providers, budgets: [{ provider: 'a', daily_usd: 1 }] }), {
+        baseDir: dir,
+        bench: () => {},
+        loadDriver,
+      }),
+    ).toThrow(/^budgets need the usage ledger, which cannot open: No SQLite library/);
+    const inMemory = createCostAccounting(
+      resolveConfig({ providers, ledger: { enabled: false }, budgets: [{ provider: 'a', daily_usd: 1 }] }),
+      { baseDir: dir, bench: () => {}, loadDriver },
+    );
+    expect(inMemory).toMatchObject({ ledger: undefined, ledgerUnavailable: undefined });
+    expect(inMemory.budgets).toBeDefined();
+    expect(loadDriver).toHaveBeenCalledTimes(2);
   });
 });

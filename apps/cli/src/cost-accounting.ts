@@ -8,19 +8,23 @@ import {
   createLedger,
   createPricing,
   type Ledger,
+  LedgerError,
   type Price,
   type PriceTable,
   type Pricing,
+  type SqliteDriver,
   usageTokens,
 } from '@ccb/ledger';
 import { keyFingerprint, type RequestRecord, type RequestRejection, type RouteRequest } from '@ccb/proxy';
 import { parse as parseYaml } from 'yaml';
-import { CliUsageError } from './load-cli-config.js';
+import { CliError } from './cli-error.js';
 
 /** Pricing, the usage ledger and budgets, as one unit the balancer feeds with finished requests. */
 export interface CostAccounting {
   readonly pricing: Pricing;
   readonly ledger: Ledger | undefined;
+  /** Why there is no ledger although `ledger.enabled` is true: no SQLite library could be loaded. */
+  readonly ledgerUnavailable: string | undefined;
   readonly budgets: Budgets | undefined;
   /** A comparable price per million tokens, for the `cost` strategy. */
   priceOf(provider: string, model: string | undefined): number | undefined;
@@ -42,10 +46,12 @@ export interface CostAccountingOptions {
   /** The folder relative paths (ledger, price file) are resolved against: the config file's. */
   readonly baseDir: string;
   /** Benches a provider over its budget until the window resets. */
-  readonly bench: (provider: string, untilMs: number) => void;
+  readonly bench: (provider: string, untilInMs: number) => void;
   readonly onUnknownModel?: (model: string | undefined, provider: string) => void;
   readonly onError?: (error: unknown) => void;
   readonly now?: () => number;
+  /** Loads the ledger's SQLite library. Default: the ledger's own (libsql, else node:sqlite). */
+  readonly loadDriver?: () => SqliteDriver;
 }
 
 /** Builds pricing, ledger and budgets from the configuration. */
@@ -70,15 +76,14 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     ),
     ...(options.onUnknownModel !== undefined ? { onUnknownModel: options.onUnknownModel } : {}),
   });
-  const ledger = config.ledger.enabled
-    ? createLedger({
-        path: ledgerPath(config, options.baseDir),
-        batchIntervalMs: config.ledger.batch_interval,
-        retentionDays: config.ledger.retention / 86_400_000,
-        ...(options.now !== undefined ? { now: options.now } : {}),
-        ...(options.onError !== undefined ? { onError: options.onError } : {}),
-      })
-    : undefined;
+  const { ledger, ledgerUnavailable } = openLedger(config, options);
+  if (ledgerUnavailable !== undefined && config.budgets.length > 0) {
+    throw new CliError(
+      `budgets need the usage ledger, which cannot open: ${ledgerUnavailable} ` +
+        'Otherwise remove budgets from the config, or set ledger.enabled: false to count them in memory only ' +
+        '(from zero at every start).',
+    );
+  }
   const budgetList: Budget[] = config.budgets.map((budget) => ({
     scope: budget.provider !== undefined ? 'provider' : 'key',
     name: budget.provider ?? budgetKeyName(budget.key as string),
@@ -114,6 +119,7 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
   return {
     pricing,
     ledger,
+    ledgerUnavailable,
     budgets,
     priceOf: (provider, model) => pricing.effectivePrice(provider, model),
     costOf,
@@ -139,8 +145,8 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         cacheCreationInputTokens: usage?.cacheCreationInputTokens ?? 0,
         cacheReadInputTokens: usage?.cacheReadInputTokens ?? 0,
         costUsd,
-        durationMs: record.durationInMs,
-        ttfbMs: record.timeToFirstByteInMs ?? null,
+        durationInMs: record.durationInMs,
+        timeToFirstByteInMs: record.timeToFirstByteInMs ?? null,
         stream: record.stream,
       });
       if (budgets !== undefined && usage !== undefined) {
@@ -175,9 +181,35 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
   };
 }
 
+/**
+ * Opens the ledger when it is enabled. Serving never depends on SQLite: without a library the ledger is off, with
+ * the reason, and only what needs it (budgets, usage reports) is refused.
+ */
+function openLedger(
+  config: Config,
+  options: CostAccountingOptions,
+): { ledger?: Ledger; ledgerUnavailable?: string } {
+  if (!config.ledger.enabled) return {};
+  try {
+    return {
+      ledger: createLedger({
+        path: ledgerPath(config.ledger, options.baseDir),
+        batchIntervalInMs: config.ledger.batch_interval,
+        retentionDays: config.ledger.retention / 86_400_000,
+        ...(options.now !== undefined ? { now: options.now } : {}),
+        ...(options.onError !== undefined ? { onError: options.onError } : {}),
+        ...(options.loadDriver !== undefined ? { loadDriver: options.loadDriver } : {}),
+      }),
+    };
+  } catch (error) {
+    if (LedgerError.is(error, 'CCB_LEDGER_DRIVER_UNAVAILABLE')) return { ledgerUnavailable: error.message };
+    throw error;
+  }
+}
+
 /** Where the ledger lives: `ledger.path` relative to the config file's folder (`:memory:` stays in memory). */
-export function ledgerPath(config: Config, baseDir: string): string {
-  return config.ledger.path === ':memory:' ? ':memory:' : resolve(baseDir, config.ledger.path);
+export function ledgerPath(ledger: Config['ledger'], baseDir: string): string {
+  return ledger.path === ':memory:' ? ':memory:' : resolve(baseDir, ledger.path);
 }
 
 /** A budget's `key`: `*`, a 12-hex fingerprint as shown in logs, or the key itself (fingerprinted, never kept). */
@@ -206,6 +238,6 @@ function readPriceTable(path: string): PriceTable {
   try {
     return parseYaml(readFileSync(path, 'utf8')) as PriceTable;
   } catch (error) {
-    throw new CliUsageError(`pricing.file: cannot read ${path}: ${(error as Error).message}`);
+    throw new CliError(`pricing.file: cannot read ${path}: ${(error as Error).message}`);
   }
 }

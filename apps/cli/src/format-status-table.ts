@@ -1,3 +1,5 @@
+import { type Paint, paint } from './colour.js';
+
 /** The `/readyz` body as `ccb status` reads it. */
 export interface ReadinessBody {
   readonly status: string;
@@ -16,8 +18,20 @@ export interface ReadinessBody {
   }[];
 }
 
+/** Options of {@link formatStatusTable}. */
+export interface StatusTableOptions {
+  /** Colour an open circuit red and a cooling or half-open provider yellow (decide with `shouldColour`). Default false. */
+  readonly colour?: boolean;
+}
+
+/** A cell and how to colour it; the colour is applied after padding, so escape codes never skew the columns. */
+interface Cell {
+  readonly text: string;
+  readonly paint?: Paint | undefined;
+}
+
 /** A plain aligned table of provider health, one row per provider. */
-export function formatStatusTable(body: ReadinessBody): string {
+export function formatStatusTable(body: ReadinessBody, options: StatusTableOptions = {}): string {
   const header = [
     'provider',
     'state',
@@ -27,25 +41,40 @@ export function formatStatusTable(body: ReadinessBody): string {
     'cooling until',
     'reason',
     'last error',
-  ];
-  const rows = body.providers.map((provider) => [
-    provider.name,
-    provider.enabled ? provider.state : 'disabled',
-    provider.usable ? (provider.deprioritized ? 'yes (last)' : 'yes') : 'no',
-    String(provider.in_flight),
-    String(provider.consecutive_failures),
-    provider.cooling_down_until ?? '-',
-    provider.reason ?? '-',
-    provider.last_error === null
-      ? '-'
-      : `${provider.last_error.kind}${provider.last_error.status === null ? '' : ` ${provider.last_error.status}`}`,
-  ]);
+  ].map((text): Cell => ({ text }));
+  const rows = body.providers.map((provider): Cell[] => {
+    const state = provider.enabled ? provider.state : 'disabled';
+    return [
+      { text: provider.name },
+      { text: state, paint: state === 'open' ? paint.red : state === 'half-open' ? paint.yellow : undefined },
+      {
+        text: provider.usable ? (provider.deprioritized ? 'yes (last)' : 'yes') : 'no',
+        paint: provider.usable ? undefined : paint.red,
+      },
+      { text: String(provider.in_flight) },
+      { text: String(provider.consecutive_failures) },
+      {
+        text: provider.cooling_down_until ?? '-',
+        paint: provider.cooling_down_until === null ? undefined : paint.yellow,
+      },
+      { text: provider.reason ?? '-' },
+      {
+        text:
+          provider.last_error === null
+            ? '-'
+            : `${provider.last_error.kind}${provider.last_error.status === null ? '' : ` ${provider.last_error.status}`}`,
+      },
+    ];
+  });
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] as string).length)),
+    Math.max(title.text.length, ...rows.map((row) => (row[column] as Cell).text.length)),
   );
-  const line = (cells: readonly string[]) =>
+  const line = (cells: readonly Cell[]) =>
     cells
-      .map((cell, column) => cell.padEnd(widths[column] as number))
+      .map((cell, column) => {
+        const padding = ' '.repeat((widths[column] as number) - cell.text.length);
+        return `${options.colour === true && cell.paint !== undefined ? cell.paint(cell.text) : cell.text}${padding}`;
+      })
       .join('  ')
       .trimEnd();
   return `${[`ccb: ${body.status}`, line(header), ...rows.map(line)].join('\n')}\n`;

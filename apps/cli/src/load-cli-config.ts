@@ -1,4 +1,6 @@
-import { type Config, ConfigError, loadConfig } from '@ccb/config';
+import { type Config, loadConfig } from '@ccb/config';
+import { checkFlagValue, parsePortFlag } from './flag-values.js';
+import { exitWithFailure } from './report-failure.js';
 
 /** Flags every command that reads the configuration accepts. */
 export const configArgs = {
@@ -17,11 +19,6 @@ export interface ServerOverrides {
   readonly logFormat?: string | undefined;
 }
 
-/** A user mistake the CLI reports as a message and exit code 1, never as a stack trace. */
-export class CliUsageError extends Error {
-  override readonly name = 'CliUsageError';
-}
-
 /** Loads the configuration as `ccb serve` would, with command-line overrides applied. */
 export async function loadCliConfig(
   path: string | undefined,
@@ -31,39 +28,26 @@ export async function loadCliConfig(
   return { config: applyOverrides(loaded.config, overrides), path: loaded.path };
 }
 
+/** Applies the `server:` flags; their values are checked by {@link checkFlagValue}, as on the command line. */
 function applyOverrides(config: Config, overrides: ServerOverrides): Config {
   const server = { ...config.server };
   if (overrides.host !== undefined) server.host = overrides.host;
-  if (overrides.port !== undefined) {
-    const port = Number(overrides.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-      throw new CliUsageError(`--port must be a whole number from 0 to 65535, got "${overrides.port}"`);
-    }
-    server.port = port;
-  }
+  if (overrides.port !== undefined) server.port = parsePortFlag(overrides.port);
   if (overrides.logLevel !== undefined) {
-    const level = overrides.logLevel.toLowerCase();
-    if (!['trace', 'debug', 'info', 'warn', 'error', 'silent'].includes(level)) {
-      throw new CliUsageError(
-        `--log-level must be one of trace, debug, info, warn, error, silent; got "${overrides.logLevel}"`,
-      );
-    }
-    server.log_level = level as Config['server']['log_level'];
+    checkFlagValue('log-level', overrides.logLevel);
+    server.log_level = overrides.logLevel.toLowerCase() as Config['server']['log_level'];
   }
   if (overrides.logFormat !== undefined) {
-    if (!['auto', 'json', 'pretty'].includes(overrides.logFormat)) {
-      throw new CliUsageError(`--log-format must be one of auto, json, pretty; got "${overrides.logFormat}"`);
-    }
+    checkFlagValue('log-format', overrides.logFormat);
     server.log_format = overrides.logFormat as Config['server']['log_format'];
   }
   return { ...config, server };
 }
 
-/** Prints a user mistake and exits 1; anything else is a bug and is rethrown. */
+/**
+ * Reports an error through the CLI's one failure path ({@link exitWithFailure}) and exits. Commands that
+ * catch their own errors call it; others let errors propagate to the same path.
+ */
 export function exitOnUserError(error: unknown): never {
-  if (ConfigError.is(error) || error instanceof CliUsageError) {
-    process.stderr.write(`ccb: ${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
+  exitWithFailure(error);
 }

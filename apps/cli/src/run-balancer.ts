@@ -1,8 +1,8 @@
 import type { Config } from '@ccb/config';
+import { CliError } from './cli-error.js';
 import { type Balancer, type ComposeOptions, composeBalancer } from './compose.js';
 import { describeRouterEvent } from './describe-router-event.js';
 import { isLoopback } from './is-loopback.js';
-import { CliUsageError } from './load-cli-config.js';
 import type { Output } from './output.js';
 
 export interface RunBalancerOptions extends ComposeOptions {
@@ -23,7 +23,7 @@ export interface RunningBalancer extends Balancer {
 export async function runBalancer(config: Config, options: RunBalancerOptions): Promise<RunningBalancer> {
   const { output } = options;
   if (!isLoopback(config.server.host) && config.auth.api_keys.length === 0 && !options.allowUnauthenticated) {
-    throw new CliUsageError(
+    throw new CliError(
       `refusing to listen on ${config.server.host} without client keys: anyone who can reach it could spend your provider keys. ` +
         'Set auth.api_keys in the config, bind to 127.0.0.1, or pass --allow-unauthenticated if the network is trusted.',
     );
@@ -52,6 +52,11 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       options.onRouterEvent?.(event);
     },
   });
+  if (balancer.costs.ledgerUnavailable !== undefined) {
+    output.warn(
+      `ledger off: ${balancer.costs.ledgerUnavailable} Serving goes on; ccb usage and /admin/usage need the ledger.`,
+    );
+  }
   const address = await balancer.start();
   const enabled = config.providers.filter((provider) => provider.enabled).map((provider) => provider.name);
   // The one startup line stays visible at log level warn, so quiet deployments still say where they listen.

@@ -1,6 +1,6 @@
 import { parseDuration } from '@ccb/config';
 import { type Ledger, totalUsageRow, type UsageDimension, type UsageRow, usageDimensions } from '@ccb/ledger';
-import { CliUsageError } from './load-cli-config.js';
+import { usageError } from './cli-error.js';
 
 /** What `ccb usage` and `GET /admin/usage` report. */
 export interface UsageReport {
@@ -15,16 +15,16 @@ export function usageQuery(
   since: string | undefined,
   by: string | undefined,
   now = Date.now(),
-): { sinceMs: number; by: UsageDimension } {
+): { sinceInMs: number; by: UsageDimension } {
   const window = parseDuration(since ?? '7d');
   if (window === undefined) {
-    throw new CliUsageError(`since must be a duration such as 24h, 7d or 30d; got "${since}"`);
+    throw usageError(`since must be a duration such as 24h, 7d or 30d; got "${since}"`);
   }
   const dimension = (by ?? 'provider') as UsageDimension;
   if (!usageDimensions.includes(dimension)) {
-    throw new CliUsageError(`by must be one of ${usageDimensions.join(', ')}; got "${by}"`);
+    throw usageError(`by must be one of ${usageDimensions.join(', ')}; got "${by}"`);
   }
-  return { sinceMs: now - window, by: dimension };
+  return { sinceInMs: now - window, by: dimension };
 }
 
 /** Queries the ledger for a report. */
@@ -35,5 +35,5 @@ export function usageReport(
 ): UsageReport {
   const query = usageQuery(since, by);
   const rows = ledger.query(query);
-  return { since: new Date(query.sinceMs).toISOString(), by: query.by, rows, total: totalUsageRow(rows) };
+  return { since: new Date(query.sinceInMs).toISOString(), by: query.by, rows, total: totalUsageRow(rows) };
 }

@@ -6,7 +6,7 @@ import { startCcb, tempDir } from './run-cli.js';
 /**
  * A simulated day of Claude Code sessions: each turn resends the system prompt and the growing conversation with
  * `cache_control` on the system prompt and on the newest user message, as Claude Code does
- * (../shared/protocol.md §3). The mock upstreams simulate Anthropic's prompt cache per instance (per account).
+ * (https://platform.claude.com/docs/en/build-with-claude/streaming). The mock upstreams simulate Anthropic's prompt cache per instance (per account).
  */
 // An odd number of sessions, so plain round-robin does not happen to pin each session to one provider.
 const sessions = 15;

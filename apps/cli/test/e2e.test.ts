@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
+import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { askAsNewSession, serveProviders } from './run-cli.js';
 
@@ -155,6 +156,29 @@ describe('ccb serve, end to end with the official SDK', () => {
     const stream = client.messages.stream(ask);
     await expect(stream.finalMessage()).rejects.toThrow();
   });
+
+  it('answers HEAD / and /healthz without a client key, and refuses other methods and unknown paths in Anthropic shape', async () => {
+    const head = await request(`${balancer.ccb.url}/`, { method: 'HEAD' });
+    expect(head.statusCode).toBe(200);
+    await head.body.dump();
+    const health = await request(`${balancer.ccb.url}/healthz`);
+    const body = (await health.body.json()) as { status: string; version: string; uptime_s: number };
+    expect(body).toMatchObject({ status: 'ok' });
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(typeof body.uptime_s).toBe('number');
+    const wrongMethod = await request(`${balancer.ccb.url}/healthz`, { method: 'DELETE' });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('GET, HEAD');
+    expect(await wrongMethod.body.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error' },
+    });
+    const missing = await request(`${balancer.ccb.url}/nope`);
+    expect(missing.statusCode).toBe(404);
+    expect(await missing.body.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    expect(alpha.requests).toHaveLength(0);
+    expect(beta.requests).toHaveLength(0);
+  });
 });
 
 describe('ccb serve distribution and tiers', () => {
@@ -229,7 +253,7 @@ describe('ccb serve distribution and tiers', () => {
       name: 'slow',
       apiKey: 'k',
       streamEvents: 10,
-      streamIntervalMs: 30,
+      streamIntervalInMs: 30,
     });
     mocks.push(slow);
     const balancer = await serve([{ name: 'slow', url: slow.url, key: 'k' }]);

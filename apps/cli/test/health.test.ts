@@ -145,9 +145,9 @@ describe('health', () => {
       'limited',
       (provider) => provider.cooling_down_until !== null,
     );
-    const coolingForMs = Date.parse(cooling.cooling_down_until as string) - sentAt;
-    expect(coolingForMs).toBeGreaterThan(1_500);
-    expect(coolingForMs).toBeLessThan(2_500);
+    const coolingForInMs = Date.parse(cooling.cooling_down_until as string) - sentAt;
+    expect(coolingForInMs).toBeGreaterThan(1_500);
+    expect(coolingForInMs).toBeLessThan(2_500);
     limited.reset();
     for (let index = 0; index < 3; index++) await client.messages.create(askAsNewSession(ask));
     expect(limited.requests).toHaveLength(0);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,20 +48,28 @@ describe('packed tarballs', () => {
       join(project, 'package.json'),
       JSON.stringify({ name: 'ccb-install-check', private: true }),
     );
-    // --ignore-scripts: better-sqlite3 would compile for minutes where its prebuilt binary cannot be downloaded
-    // (offline CI); `ccb --help` never opens the ledger, and the binding is loaded only when it is opened.
-    await run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts', ...tarballs],
-      {
-        cwd: project,
-        timeout: 200_000,
-      },
-    );
+    // With install scripts, as users run it: nothing compiles (libsql's binary is a per-platform package from the
+    // registry), so this works on a machine that can download nothing but npm packages.
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
+      cwd: project,
+      timeout: 200_000,
+    });
     const help = await run('npx', ['--no-install', 'ccb', '--help'], { cwd: project });
     expect(help.stdout).toContain('serve');
     expect(help.stdout).toContain('demo');
     const version = await run('npx', ['--no-install', 'cc-balancer', '--version'], { cwd: project });
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // The installed ledger opens a real file: the install brought a SQLite that loads.
+    const ledger = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const { createLedger } = await import('@ccb/ledger'); createLedger({ path: 'usage.sqlite' }).close();",
+      ],
+      { cwd: project },
+    );
+    expect(ledger.stderr).toBe('');
+    expect(existsSync(join(project, 'usage.sqlite'))).toBe(true);
   });
 });

@@ -17,15 +17,15 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
-/** Runs `ccb <args>` to completion. */
+/** Runs `ccb <args>` to completion; `nodeArgs` go to node itself (e.g. `--import` a fault to inject). */
 export function runCli(
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; nodeArgs?: readonly string[] } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
     execFile(
       process.execPath,
-      [cliPath, ...args],
+      [...(options.nodeArgs ?? []), cliPath, ...args],
       { cwd: options.cwd, env: cleanEnv(options.env), timeout: 20_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;

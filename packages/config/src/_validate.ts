@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { didYouMean } from './_did-you-mean.js';
 import { formatPath } from './_format-path.js';
 import { friendlyMessage } from './_friendly-message.js';
-import type { ConfigIssue } from './config-error.js';
+import { didYouMean } from './did-you-mean.js';
+import type { ConfigIssue } from './format-config-issue.js';
 
 /** Maps a config path to a source position; `pointAtKey` asks for the key of the last segment. */
 export type Locate = (

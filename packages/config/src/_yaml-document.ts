@@ -13,8 +13,9 @@ import {
   visit,
 } from 'yaml';
 import { formatPath } from './_format-path.js';
-import { ConfigError, type ConfigIssue } from './config-error.js';
+import { ConfigError } from './config-error.js';
 import { type Env, expandEnvString } from './expand-env.js';
+import type { ConfigIssue } from './format-config-issue.js';
 
 /** A parsed YAML document plus what is needed to turn node offsets into line and column. */
 export interface YamlSource {
@@ -129,16 +130,24 @@ function retypePlainScalar(source: YamlSource, text: string): unknown {
   return text;
 }
 
+/** The top-level key a node sits under (`ancestors` as `visit` reports them: document, root map, pair, …). */
+function sectionOf(ancestors: readonly unknown[]): string | undefined {
+  const pair = ancestors[2];
+  return isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
+}
+
 /**
  * Expands `${VAR}` references in every string value of the document, in place, before validation so
  * problems keep their line and column. Map keys are names and stay as written. An unquoted scalar is
  * re-typed after expansion the way YAML would have typed the substituted text; quoted ones stay strings.
+ * With `section`, only values under that top-level key are expanded (an alias into another section is not).
  */
-export function expandEnvInDocument(source: YamlSource, env: Env): ConfigIssue[] {
+export function expandEnvInDocument(source: YamlSource, env: Env, section?: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   visit(source.document, {
     Scalar(key, node, ancestors) {
       if (key === 'key' || typeof node.value !== 'string') return;
+      if (section !== undefined && sectionOf(ancestors) !== section) return;
       const expansion = expandEnvString(node.value, env);
       if (expansion.problems.length > 0) {
         const path = formatPath(pathOf(ancestors, node));

@@ -1,4 +1,4 @@
-import { formatConfigIssue } from './format-config-issue.js';
+import { type ConfigIssue, formatConfigIssue } from './format-config-issue.js';
 
 /**
  * Stable codes carried by {@link ConfigError}. Callers branch on these, never on messages.
@@ -15,18 +15,6 @@ export type ConfigErrorCode =
   | 'CCB_CONFIG_ENV'
   | 'CCB_CONFIG_NOT_FOUND'
   | 'CCB_CONFIG_READ';
-
-/** One problem found in a config, located as precisely as the source allows. */
-export interface ConfigIssue {
-  /** Path in the config as the user writes it, e.g. `routing.strategy` or `providers[0].api_key`; `''` for the whole document. */
-  path: string;
-  /** What is wrong and, where possible, how to fix it. */
-  message: string;
-  /** 1-based line in the source file, when known. */
-  line?: number;
-  /** 1-based column in the source file, when known. */
-  column?: number;
-}
 
 /** Options of the {@link ConfigError} constructor. */
 export interface ConfigErrorOptions {

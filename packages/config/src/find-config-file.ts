@@ -56,7 +56,14 @@ async function isFile(path: string): Promise<boolean> {
     throw new ConfigError({
       code: 'CCB_CONFIG_READ',
       source: path,
-      issues: [{ path: '', message: 'is not a regular file' }],
+      issues: [
+        {
+          path: '',
+          message: stats.isDirectory()
+            ? 'is a folder, not a config file; name the YAML file itself (e.g. <folder>/ccb.yaml)'
+            : 'is not a regular file; name a YAML config file',
+        },
+      ],
     });
   } catch (error) {
     if (ConfigError.is(error)) throw error;

@@ -1,4 +1,14 @@
-import type { ConfigIssue } from './config-error.js';
+/** One problem found in a config, located as precisely as the source allows. */
+export interface ConfigIssue {
+  /** Path in the config as the user writes it, e.g. `routing.strategy` or `providers[0].api_key`; `''` for the whole document. */
+  path: string;
+  /** What is wrong and, where possible, how to fix it. */
+  message: string;
+  /** 1-based line in the source file, when known. */
+  line?: number;
+  /** 1-based column in the source file, when known. */
+  column?: number;
+}
 
 /**
  * Formats one issue as `<file>:<line>:<col> <path>: <message>` (the form editors and terminals make

@@ -1,17 +1,15 @@
 /** @ccb/config: ccb.yaml → `${VAR}` expansion → zod validation → a deep-frozen `Config`, with located errors. */
-export {
-  ConfigError,
-  type ConfigErrorCode,
-  type ConfigErrorOptions,
-  type ConfigIssue,
-} from './config-error.js';
+export { ConfigError, type ConfigErrorCode, type ConfigErrorOptions } from './config-error.js';
 export { configJsonSchema } from './config-json-schema.js';
 export { defineConfig } from './define-config.js';
+export { didYouMean } from './did-you-mean.js';
 export { type Env, type EnvExpansion, expandEnvString } from './expand-env.js';
 export { configFileNames, type FindConfigFileOptions, findConfigFile } from './find-config-file.js';
-export { formatConfigIssue } from './format-config-issue.js';
+export { type ConfigIssue, formatConfigIssue } from './format-config-issue.js';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './load-config.js';
+export { type LoadedConfigSection, loadConfigSection } from './load-config-section.js';
 export { type ParseConfigOptions, parseConfig } from './parse-config.js';
+export { type ConfigSectionName, parseConfigSection } from './parse-config-section.js';
 export { parseDuration } from './parse-duration.js';
 export { parseSize } from './parse-size.js';
 export {

@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { isMissing, readError } from './_fs-errors.js';
-import { parseDotenv } from './_parse-dotenv.js';
+import { join } from 'node:path';
+import { readConfigSource } from './_read-config-source.js';
 import { ConfigError } from './config-error.js';
 import type { Env } from './expand-env.js';
-import { configFileNames, findConfigFile } from './find-config-file.js';
+import { configFileNames } from './find-config-file.js';
 import { parseConfig } from './parse-config.js';
 import { resolveConfig } from './resolve-config.js';
 import type { Config } from './schema/config-schema.js';
@@ -38,14 +36,10 @@ export interface LoadedConfig {
  * @throws {ConfigError} `CCB_CONFIG_NOT_FOUND`, `CCB_CONFIG_READ`, or whatever {@link parseConfig} throws.
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
-  const cwd = resolve(options.cwd ?? process.cwd());
-  const givenEnv = options.env ?? process.env;
-  const cwdDotenv = await readDotenv(join(cwd, '.env'));
-  const lookupEnv = withFallbacks(givenEnv, [cwdDotenv]);
-  const path = await findConfigFile({ path: options.path, cwd, env: lookupEnv });
-
-  if (path === undefined) {
-    if (lookupEnv.ANTHROPIC_API_KEY === undefined || lookupEnv.ANTHROPIC_API_KEY === '') {
+  const source = await readConfigSource(options);
+  if (source.path === undefined) {
+    const { env, cwd } = source;
+    if (env.ANTHROPIC_API_KEY === undefined || env.ANTHROPIC_API_KEY === '') {
       const lookedFor = configFileNames.map((name) => join(cwd, name)).join(', ');
       throw new ConfigError({
         code: 'CCB_CONFIG_NOT_FOUND',
@@ -57,19 +51,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
         ],
       });
     }
-    return { config: defaultConfig(lookupEnv), path: undefined, env: lookupEnv };
+    return { config: defaultConfig(env), path: undefined, env };
   }
-
-  const configDirectory = dirname(path);
-  const configDotenv = configDirectory === cwd ? {} : await readDotenv(join(configDirectory, '.env'));
-  const env = withFallbacks(givenEnv, [configDotenv, cwdDotenv]);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw readError(path, error);
-  }
-  return { config: parseConfig(text, { env, source: path }), path, env };
+  return {
+    config: parseConfig(source.text, { env: source.env, source: source.path }),
+    path: source.path,
+    env: source.env,
+  };
 }
 
 function defaultConfig(env: Env): Config {
@@ -81,43 +69,4 @@ function defaultConfig(env: Env): Config {
     },
     { env },
   );
-}
-
-/** A copy of `env` where each fallback, in order, only fills variables that are still unset. */
-function withFallbacks(
-  env: Env,
-  fallbacks: ReadonlyArray<Record<string, string>>,
-): Record<string, string | undefined> {
-  const merged: Record<string, string | undefined> = { ...env };
-  for (const fallback of fallbacks) {
-    for (const [name, value] of Object.entries(fallback)) {
-      if (merged[name] === undefined) merged[name] = value;
-    }
-  }
-  return merged;
-}
-
-/** The variables of an optional `.env` file: `{}` when absent, `CCB_CONFIG_ENV` when malformed. */
-async function readDotenv(path: string): Promise<Record<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (isMissing(error)) return {};
-    throw readError(path, error);
-  }
-  const content = parseDotenv(text);
-  if (content.problems.length > 0) {
-    throw new ConfigError({
-      code: 'CCB_CONFIG_ENV',
-      source: path,
-      issues: content.problems.map((problem) => ({
-        path: '',
-        message: problem.message,
-        line: problem.line,
-        column: 1,
-      })),
-    });
-  }
-  return content.values;
 }

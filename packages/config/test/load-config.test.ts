@@ -83,6 +83,7 @@ describe('loadConfig lookup order', () => {
     const error = await loadError({ cwd: root, env: {} });
     expect(error.code).toBe('CCB_CONFIG_READ');
     expect(error.source).toBe(join(root, 'ccb.yaml'));
+    expect(error.message).toContain('is a folder, not a config file');
   });
 
   it('locates parse errors in the file it read', async () => {

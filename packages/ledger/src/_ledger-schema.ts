@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqliteDatabase } from './sqlite-driver.js';
 
 /** Bumped on every incompatible change; a file written by a newer ccb is refused rather than misread. */
 export const schemaVersion = 1;
@@ -46,18 +46,16 @@ export const insertSql = `INSERT INTO requests (
 /**
  * Sets the pragmas and creates the schema. WAL lets reports read while the proxy writes, and with
  * `synchronous = NORMAL` a committed batch survives a process crash (only an OS crash can lose the last commits).
+ * A second writer (another ccb on the same file) blocks the event loop while it waits, so the wait is kept short.
  */
-export function prepareSchema(database: Database): void {
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  // A second writer (another ccb on the same file) blocks the event loop while it waits, so keep the wait short.
-  database.pragma('busy_timeout = 1000');
-  const version = database.pragma('user_version', { simple: true }) as number;
+export function prepareSchema(database: SqliteDatabase): void {
+  database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 1000');
+  const version = Number(database.prepare('PRAGMA user_version').get()?.user_version ?? 0);
   if (version > schemaVersion) {
     throw new Error(
       `the file has schema version ${version}; this ccb reads up to ${schemaVersion}, upgrade ccb`,
     );
   }
   database.exec(createStatements);
-  if (version < schemaVersion) database.pragma(`user_version = ${schemaVersion}`);
+  if (version < schemaVersion) database.exec(`PRAGMA user_version = ${schemaVersion}`);
 }

@@ -1,48 +1,59 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database, { type Statement, type Transaction } from 'better-sqlite3';
 import { insertSql, prepareSchema } from './_ledger-schema.js';
 import { keySpendSql, providerSpendSql, pruneSql } from './_usage-sql.js';
 import { causeMessage, LedgerError } from './ledger-error.js';
 import type { LedgerRow } from './ledger-row.js';
+import type { SqliteDatabase, SqliteDriver, SqliteStatement } from './sqlite-driver.js';
 
 /** An open ledger file with the statements every ledger uses, prepared once. */
 export interface LedgerDatabase {
-  readonly database: Database.Database;
-  /** Inserts rows in one transaction. */
-  readonly insertBatch: Transaction<(rows: readonly LedgerRow[]) => void>;
-  readonly deleteOlder: Statement;
-  readonly providerSpend: Statement;
-  readonly keySpend: Statement;
+  readonly database: SqliteDatabase;
+  /** Inserts rows in one transaction: all of them, or none. */
+  readonly insertBatch: (rows: readonly LedgerRow[]) => void;
+  readonly deleteOlder: SqliteStatement;
+  readonly providerSpend: SqliteStatement;
+  readonly keySpend: SqliteStatement;
 }
 
-function prepare(database: Database.Database): LedgerDatabase {
+function prepare(database: SqliteDatabase): LedgerDatabase {
   prepareSchema(database);
   const insert = database.prepare(insertSql);
-  const insertBatch = database.transaction((rows: readonly LedgerRow[]) => {
-    for (const row of rows) {
-      // Positional binding: no per-row parameter object; booleans and undefined are not bindable in SQLite.
-      insert.run(
-        row.time,
-        row.requestId,
-        row.clientKeyId,
-        row.sessionId ?? null,
-        row.provider ?? null,
-        row.modelRequested ?? null,
-        row.modelSent ?? null,
-        row.status,
-        row.attempts,
-        row.inputTokens,
-        row.outputTokens,
-        row.cacheCreationInputTokens,
-        row.cacheReadInputTokens,
-        row.costUsd,
-        row.durationMs,
-        row.ttfbMs ?? null,
-        row.stream ? 1 : 0,
-      );
+  const insertBatch = (rows: readonly LedgerRow[]) => {
+    database.exec('BEGIN');
+    try {
+      for (const row of rows) {
+        // Positional binding: no per-row parameter object; booleans and undefined are not bindable in SQLite.
+        insert.run(
+          row.time,
+          row.requestId,
+          row.clientKeyId,
+          row.sessionId ?? null,
+          row.provider ?? null,
+          row.modelRequested ?? null,
+          row.modelSent ?? null,
+          row.status,
+          row.attempts,
+          row.inputTokens,
+          row.outputTokens,
+          row.cacheCreationInputTokens,
+          row.cacheReadInputTokens,
+          row.costUsd,
+          row.durationInMs,
+          row.timeToFirstByteInMs ?? null,
+          row.stream ? 1 : 0,
+        );
+      }
+      database.exec('COMMIT');
+    } catch (error) {
+      try {
+        database.exec('ROLLBACK');
+      } catch {
+        // SQLite already rolled back (e.g. a failed COMMIT on a full disk); the error to report is the first one.
+      }
+      throw error;
     }
-  });
+  };
   return {
     database,
     insertBatch,
@@ -53,16 +64,16 @@ function prepare(database: Database.Database): LedgerDatabase {
 }
 
 /**
- * Opens or creates the ledger file (and its directory), sets the pragmas, creates the schema and prepares the
- * statements.
+ * Opens or creates the ledger file (and its directory) with `driver`, sets the pragmas, creates the schema and
+ * prepares the statements.
  *
  * @throws {LedgerError} `CCB_LEDGER_OPEN_FAILED` with the SQLite or file system error as `cause`.
  */
-export function openLedgerDatabase(path: string): LedgerDatabase {
-  let database: Database.Database | undefined;
+export function openLedgerDatabase(path: string, driver: SqliteDriver): LedgerDatabase {
+  let database: SqliteDatabase | undefined;
   try {
     if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
-    database = new Database(path);
+    database = driver.open(path);
     return prepare(database);
   } catch (cause) {
     database?.close();

@@ -9,7 +9,7 @@ const keyExpressions: Readonly<Record<UsageDimension, string>> = {
   session: 'session_id',
 };
 
-/** The columns a usage statement returns, named as SQLite hands them to better-sqlite3. */
+/** The columns a usage statement returns, named as SQLite hands them to the driver. */
 export interface UsageSqlRow {
   readonly key: string | null;
   readonly requests: number;
@@ -20,7 +20,7 @@ export interface UsageSqlRow {
   readonly costUsd: number;
 }
 
-/** The grouped report statement for `by`; binds (sinceMs, untilMs). */
+/** The grouped report statement for `by`; binds (sinceInMs, untilInMs). */
 export function usageSql(by: UsageDimension): string {
   const order = by === 'day' ? 'key ASC' : 'costUsd DESC, requests DESC, key ASC';
   return `SELECT ${keyExpressions[by]} AS key,
@@ -40,11 +40,11 @@ const spendColumns = `SELECT TOTAL(cost_usd) AS costUsd,
   TOTAL(input_tokens + output_tokens + cache_creation_input_tokens + cache_read_input_tokens) AS tokens
 FROM requests`;
 
-/** Spend of one provider in a range; binds (provider, sinceMs, untilMs). Served by `requests_provider_time`. */
+/** Spend of one provider in a range; binds (provider, sinceInMs, untilInMs). Served by `requests_provider_time`. */
 export const providerSpendSql = `${spendColumns} WHERE provider = ? AND time_ms >= ? AND time_ms < ?`;
 
-/** Spend of one client key in a range; binds (clientKeyId, sinceMs, untilMs). Served by `requests_key_time`. */
+/** Spend of one client key in a range; binds (clientKeyId, sinceInMs, untilInMs). Served by `requests_key_time`. */
 export const keySpendSql = `${spendColumns} WHERE client_key_id = ? AND time_ms >= ? AND time_ms < ?`;
 
-/** Deletes rows older than a cut-off; binds (cutoffMs). */
+/** Deletes rows older than a cut-off; binds (cutoffInMs). */
 export const pruneSql = 'DELETE FROM requests WHERE time_ms < ?';

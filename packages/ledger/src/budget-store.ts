@@ -12,14 +12,14 @@ export interface BudgetTotals {
  * since the epoch, UTC midnight or the first of the month). A store may forget a counter's older windows.
  */
 export interface BudgetStore {
-  /** Adds spend to `counter` in the window starting at `windowStartMs`. */
-  add(counter: string, windowStartMs: number, costUsd: number, tokens: number): void;
-  /** The spend of `counter` in the window starting at `windowStartMs`; zero when none was added. */
-  read(counter: string, windowStartMs: number): BudgetTotals;
+  /** Adds spend to `counter` in the window starting at `windowStartInMs`. */
+  add(counter: string, windowStartInMs: number, costUsd: number, tokens: number): void;
+  /** The spend of `counter` in the window starting at `windowStartInMs`; zero when none was added. */
+  read(counter: string, windowStartInMs: number): BudgetTotals;
 }
 
 interface Counter {
-  windowStartMs: number;
+  windowStartInMs: number;
   costUsd: number;
   tokens: number;
 }
@@ -30,19 +30,19 @@ const empty: BudgetTotals = Object.freeze({ costUsd: 0, tokens: 0 });
 export function createMemoryBudgetStore(): BudgetStore {
   const counters = new Map<string, Counter>();
   return {
-    add(counter, windowStartMs, costUsd, tokens) {
+    add(counter, windowStartInMs, costUsd, tokens) {
       const current = counters.get(counter);
-      if (current === undefined || windowStartMs > current.windowStartMs) {
-        counters.set(counter, { windowStartMs, costUsd, tokens });
-      } else if (windowStartMs === current.windowStartMs) {
+      if (current === undefined || windowStartInMs > current.windowStartInMs) {
+        counters.set(counter, { windowStartInMs, costUsd, tokens });
+      } else if (windowStartInMs === current.windowStartInMs) {
         current.costUsd += costUsd;
         current.tokens += tokens;
       }
       // An add for an older window (the clock went back) is dropped: that window is already over.
     },
-    read(counter, windowStartMs) {
+    read(counter, windowStartInMs) {
       const current = counters.get(counter);
-      return current !== undefined && current.windowStartMs === windowStartMs ? current : empty;
+      return current !== undefined && current.windowStartInMs === windowStartInMs ? current : empty;
     },
   };
 }

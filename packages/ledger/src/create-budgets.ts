@@ -148,8 +148,8 @@ export function createBudgets(options: BudgetsOptions): Budgets {
   const store = options.store ?? createMemoryBudgetStore();
   const ledger = options.ledger;
   const onError = options.onError ?? ((error: unknown) => process.emitWarning(error as Error));
-  const createdAtMs = now();
-  let windows: UtcWindows = utcWindows(createdAtMs);
+  const createdAtInMs = now();
+  let windows: UtcWindows = utcWindows(createdAtInMs);
 
   const providerCaps = new Map<string, Cap[]>();
   const keyCaps = new Map<string, Cap[]>();
@@ -171,21 +171,27 @@ export function createBudgets(options: BudgetsOptions): Budgets {
 
   function currentWindows(): UtcWindows {
     const time = now();
-    if (time >= windows.dayEndMs || time < windows.dayStartMs) windows = utcWindows(time);
+    if (time >= windows.dayEndInMs || time < windows.dayStartInMs) windows = utcWindows(time);
     return windows;
   }
 
   function restore(subject: Subject): void {
     if (ledger === undefined) return;
-    const { dayStartMs, monthStartMs } = currentWindows();
+    const { dayStartInMs, monthStartInMs } = currentWindows();
     // Only what happened before this process started: later requests come through `add`.
-    const restoreWindow = (counter: string, sinceMs: number) => {
-      if (sinceMs >= createdAtMs) return;
-      const spent = ledger.spend({ scope: subject.scope, name: subject.name, sinceMs, untilMs: createdAtMs });
-      if (spent.costUsd !== 0 || spent.tokens !== 0) store.add(counter, sinceMs, spent.costUsd, spent.tokens);
+    const restoreWindow = (counter: string, sinceInMs: number) => {
+      if (sinceInMs >= createdAtInMs) return;
+      const spent = ledger.spend({
+        scope: subject.scope,
+        name: subject.name,
+        sinceInMs,
+        untilInMs: createdAtInMs,
+      });
+      if (spent.costUsd !== 0 || spent.tokens !== 0)
+        store.add(counter, sinceInMs, spent.costUsd, spent.tokens);
     };
-    restoreWindow(subject.dayCounter, dayStartMs);
-    restoreWindow(subject.monthCounter, monthStartMs);
+    restoreWindow(subject.dayCounter, dayStartInMs);
+    restoreWindow(subject.monthCounter, monthStartInMs);
   }
 
   function subjectOf(scope: 'provider' | 'key', name: string, caps: readonly Cap[]): Subject {
@@ -220,18 +226,18 @@ export function createBudgets(options: BudgetsOptions): Budgets {
   function used(subject: Subject, cap: Cap, current: UtcWindows): number {
     const totals =
       cap.window === 'day'
-        ? store.read(subject.dayCounter, current.dayStartMs)
-        : store.read(subject.monthCounter, current.monthStartMs);
+        ? store.read(subject.dayCounter, current.dayStartInMs)
+        : store.read(subject.monthCounter, current.monthStartInMs);
     return cap.metric === 'usd' ? totals.costUsd : totals.tokens;
   }
 
   function resetsAt(cap: Cap, current: UtcWindows): number {
-    return cap.window === 'day' ? current.dayEndMs : current.monthEndMs;
+    return cap.window === 'day' ? current.dayEndInMs : current.monthEndInMs;
   }
 
   function addTo(subject: Subject, entry: BudgetEntry, current: UtcWindows): void {
-    store.add(subject.dayCounter, current.dayStartMs, entry.costUsd, entry.tokens);
-    store.add(subject.monthCounter, current.monthStartMs, entry.costUsd, entry.tokens);
+    store.add(subject.dayCounter, current.dayStartInMs, entry.costUsd, entry.tokens);
+    store.add(subject.monthCounter, current.monthStartInMs, entry.costUsd, entry.tokens);
   }
 
   return {

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import { checkNumberOption } from './_check-option.js';
 import { spendIndexStatements } from './_ledger-schema.js';
 import { openLedgerDatabase } from './_open-ledger-database.js';
@@ -12,13 +11,15 @@ import {
   type UsageRow,
   usageDimensions,
 } from './ledger-row.js';
+import { loadSqliteDriver } from './load-sqlite-driver.js';
+import type { SqliteDriver, SqliteStatement } from './sqlite-driver.js';
 
 /** Options of {@link createLedger}. */
 export interface LedgerOptions {
   /** SQLite file (its directory is created when missing), or `':memory:'` for a ledger that dies with the process. */
   readonly path: string;
   /** How long recorded rows may wait in memory before one transaction writes them, in ms. Default 1000. */
-  readonly batchIntervalMs?: number;
+  readonly batchIntervalInMs?: number;
   /** Rows older than this many days are deleted at open and then hourly. Default 30; `Infinity` keeps everything. */
   readonly retentionDays?: number;
   /** Clock for retention, in ms since the epoch. Default `Date.now`. */
@@ -29,6 +30,12 @@ export interface LedgerOptions {
   readonly maxPendingRows?: number;
   /** Receives failures of background flushes and prunes (`CCB_LEDGER_WRITE_FAILED`). Default: `process.emitWarning`. */
   readonly onError?: (error: LedgerError) => void;
+  /**
+   * Loads the SQLite library, once per ledger, when it opens (never when the package is imported). Default
+   * {@link loadSqliteDriver}: libsql, else `node:sqlite` on Node.js ≥ 22.13. Tests inject one to refuse or
+   * observe the load.
+   */
+  readonly loadDriver?: () => SqliteDriver;
 }
 
 /** Which spend {@link Ledger.spend} sums. */
@@ -37,9 +44,9 @@ export interface SpendQuery {
   /** Provider name, or client key fingerprint. */
   readonly name: string;
   /** Start, inclusive, ms since the epoch. */
-  readonly sinceMs: number;
+  readonly sinceInMs: number;
   /** End, exclusive, ms since the epoch; default: no end. */
-  readonly untilMs?: number;
+  readonly untilInMs?: number;
 }
 
 /** Summed spend: USD, and tokens as {@link usageTokens} counts them (input + cache writes + cache reads + output). */
@@ -51,7 +58,7 @@ export interface SpendTotals {
 /** The usage and cost ledger. Synchronous: SQLite calls are fast, and only `flush` writes. */
 export interface Ledger {
   /**
-   * Queues a row; it is written by the next batch (within `batchIntervalMs`). Never touches the disk, so the
+   * Queues a row; it is written by the next batch (within `batchIntervalInMs`). Never touches the disk, so the
    * request never waits for it. The row is kept by reference until then: do not mutate it.
    * @throws {LedgerError} `CCB_LEDGER_CLOSED` after `close()`.
    */
@@ -77,25 +84,26 @@ export interface Ledger {
 }
 
 const dayInMs = 86_400_000;
-const pruneIntervalMs = 3_600_000;
+const pruneIntervalInMs = 3_600_000;
 
 function defaultOnError(error: LedgerError): void {
   process.emitWarning(error);
 }
 
 /**
- * Opens (or creates) the ledger at `options.path`: WAL mode, indexes on time, provider and key, a prune at open.
- * Rows are batched in memory and written in one transaction every `batchIntervalMs` by an `unref`ed timer, so a
- * crash loses at most the last interval.
+ * Opens (or creates) the ledger at `options.path`: WAL mode, an index on time, a prune at open. Rows are batched in
+ * memory and written in one transaction every `batchIntervalInMs` by an `unref`ed timer, so a crash loses at most the
+ * last interval.
  *
- * @throws {LedgerError} `CCB_LEDGER_INVALID_OPTIONS`, `CCB_LEDGER_OPEN_FAILED`.
+ * @throws {LedgerError} `CCB_LEDGER_INVALID_OPTIONS`, `CCB_LEDGER_DRIVER_UNAVAILABLE` (no SQLite library: the
+ *   caller can run without a ledger), `CCB_LEDGER_OPEN_FAILED`.
  */
 export function createLedger(options: LedgerOptions): Ledger {
   const where = 'createLedger';
   if (typeof options?.path !== 'string') {
     throw new LedgerError('CCB_LEDGER_INVALID_OPTIONS', `${where}: path must be a file path or ':memory:'`);
   }
-  const batchIntervalMs = checkNumberOption(where, 'batchIntervalMs', options.batchIntervalMs ?? 1000, {
+  const batchIntervalInMs = checkNumberOption(where, 'batchIntervalInMs', options.batchIntervalInMs ?? 1000, {
     minimum: 0,
     exclusive: true,
   });
@@ -115,9 +123,13 @@ export function createLedger(options: LedgerOptions): Ledger {
   const now = options.now ?? Date.now;
   const onError = options.onError ?? defaultOnError;
 
-  const { database, insertBatch, deleteOlder, providerSpend, keySpend } = openLedgerDatabase(options.path);
+  const driver = (options.loadDriver ?? loadSqliteDriver)();
+  const { database, insertBatch, deleteOlder, providerSpend, keySpend } = openLedgerDatabase(
+    options.path,
+    driver,
+  );
   let spendIndexed = false;
-  const usageStatements = new Map<UsageDimension, Statement>();
+  const usageStatements = new Map<UsageDimension, SqliteStatement>();
 
   let pending: LedgerRow[] = [];
   let closed = false;
@@ -139,7 +151,7 @@ export function createLedger(options: LedgerOptions): Ledger {
 
   function armBatchTimer(): void {
     if (batchTimer !== undefined) return;
-    batchTimer = setTimeout(flushInBackground, batchIntervalMs);
+    batchTimer = setTimeout(flushInBackground, batchIntervalInMs);
     batchTimer.unref();
   }
 
@@ -202,7 +214,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     if (closed) throw closedError();
     if (retentionDays === Number.POSITIVE_INFINITY) return 0;
     try {
-      return deleteOlder.run(now() - retentionDays * dayInMs).changes;
+      return Number(deleteOlder.run(now() - retentionDays * dayInMs).changes);
     } catch (cause) {
       const reason = causeMessage(cause);
       throw new LedgerError(
@@ -225,7 +237,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     } catch (error) {
       onError(error as LedgerError);
     }
-  }, pruneIntervalMs);
+  }, pruneIntervalInMs);
   pruneTimer.unref();
 
   return {
@@ -239,7 +251,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       }
     },
     flush,
-    query({ sinceMs, untilMs, by }) {
+    query({ sinceInMs, untilInMs, by }) {
       if (!usageDimensions.includes(by)) {
         throw new LedgerError(
           'CCB_LEDGER_INVALID_OPTIONS',
@@ -254,7 +266,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       }
       let rows: UsageSqlRow[];
       try {
-        rows = statement.all(sinceMs, untilMs ?? Number.MAX_SAFE_INTEGER) as UsageSqlRow[];
+        rows = statement.all(sinceInMs, untilInMs ?? Number.MAX_SAFE_INTEGER) as unknown as UsageSqlRow[];
       } catch (cause) {
         throw queryFailed(`usage by ${by}`, cause);
       }
@@ -269,12 +281,16 @@ export function createLedger(options: LedgerOptions): Ledger {
         costUsd: row.costUsd,
       }));
     },
-    spend({ scope, name, sinceMs, untilMs }) {
+    spend({ scope, name, sinceInMs, untilInMs }) {
       flushBeforeReading();
       const statement = scope === 'provider' ? providerSpend : keySpend;
       try {
         prepareSpend();
-        const totals = statement.get(name, sinceMs, untilMs ?? Number.MAX_SAFE_INTEGER) as SpendTotals;
+        const totals = statement.get(
+          name,
+          sinceInMs,
+          untilInMs ?? Number.MAX_SAFE_INTEGER,
+        ) as unknown as SpendTotals;
         return { costUsd: totals.costUsd, tokens: totals.tokens };
       } catch (cause) {
         throw queryFailed(`the spend of ${scope} ${name}`, cause);

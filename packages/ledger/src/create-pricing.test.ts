@@ -1,11 +1,12 @@
+import type { Usage } from '@ccb/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { createPricing } from './create-pricing.js';
 import { defaultPriceTable } from './default-price-table.js';
 import { LedgerError } from './ledger-error.js';
-import type { PriceTable, UsageLike } from './price.js';
+import type { PriceTable } from './price.js';
 
 /** A Claude Code turn: new input, a cache write, a large cache read, a short answer. */
-const turn: UsageLike = {
+const turn: Usage = {
   inputTokens: 200_000,
   outputTokens: 50_000,
   cacheCreationInputTokens: 100_000,

@@ -1,16 +1,8 @@
-import { compileGlob } from './_glob.js';
+import { compileModelGlob, type ModelMatcher, parseModelId, type Usage } from '@ccb/protocol';
 import { validatePartialPrice, validatePriceTable } from './_validate-price.js';
 import { defaultPriceTable } from './default-price-table.js';
 import { LedgerError } from './ledger-error.js';
-import { modelFamily } from './model-family.js';
-import {
-  costOf,
-  type Price,
-  type PriceTable,
-  type PriceTier,
-  promptTokens,
-  type UsageLike,
-} from './price.js';
+import { costOf, type Price, type PriceTable, type PriceTier, promptTokens } from './price.js';
 
 /** How one provider's prices differ from the table. */
 export interface ProviderPricing {
@@ -51,9 +43,9 @@ export interface Pricing {
    */
   priceFor(provider: string, model: string | undefined, promptTokens?: number): Price | undefined;
   /** The cost of `usage` at `price` in USD; see {@link costOf}. */
-  costOf(usage: UsageLike, price: Price): number;
+  costOf(usage: Usage, price: Price): number;
   /** `priceFor` with the request's prompt size, then `costOf`: the USD cost of one response, or `undefined`. */
-  costFor(provider: string, model: string | undefined, usage: UsageLike): number | undefined;
+  costFor(provider: string, model: string | undefined, usage: Usage): number | undefined;
   /**
    * One comparable number for cost routing, in USD per million tokens: the blend `input × 0.8 + output × 0.2` of
    * the base price (Claude Code prompts are large and answers short). `undefined` when there is no price.
@@ -68,7 +60,7 @@ interface ResolvedPrice {
 }
 
 interface CompiledOverride {
-  readonly glob: RegExp;
+  readonly matches: ModelMatcher;
   readonly price: Partial<Price> | 'free';
 }
 
@@ -125,7 +117,7 @@ function compileProvider(name: string, pricing: ProviderPricing | undefined): Pr
       throw invalidProvider(name, 'models must be an object');
     for (const [glob, price] of Object.entries(models)) {
       overrides.push({
-        glob: compileGlob(glob),
+        matches: compileModelGlob(glob),
         price: price === 'free' ? 'free' : validatePartialPrice(price, `providers.${name}.models.${glob}`),
       });
     }
@@ -143,12 +135,12 @@ function compileProvider(name: string, pricing: ProviderPricing | undefined): Pr
 export function createPricing(options: PricingOptions = {}): Pricing {
   const table = options.table === undefined ? defaultPriceTable : validatePriceTable(options.table);
   const familyIndex = new Map<string, number>();
-  const patterns: { readonly index: number; readonly glob: RegExp }[] = [];
+  const patterns: { readonly index: number; readonly matches: ModelMatcher }[] = [];
   table.forEach((entry, index) => {
     if (entry.family !== undefined) {
       if (!familyIndex.has(entry.family)) familyIndex.set(entry.family, index);
     } else if (entry.pattern !== undefined) {
-      patterns.push({ index, glob: compileGlob(entry.pattern) });
+      patterns.push({ index, matches: compileModelGlob(entry.pattern) });
     }
   });
 
@@ -158,11 +150,11 @@ export function createPricing(options: PricingOptions = {}): Pricing {
   const onUnknownModel = options.onUnknownModel;
 
   function tableEntry(model: string) {
-    const family = modelFamily(model);
+    const family = parseModelId(model)?.canonical;
     let found = family === undefined ? undefined : familyIndex.get(family);
     for (const pattern of patterns) {
       if (found !== undefined && pattern.index > found) break;
-      if (pattern.glob.test(model)) {
+      if (pattern.matches(model)) {
         found = pattern.index;
         break;
       }
@@ -174,7 +166,7 @@ export function createPricing(options: PricingOptions = {}): Pricing {
     const { multiplier } = state;
     if (model !== undefined) {
       for (const override of state.overrides) {
-        if (!override.glob.test(model)) continue;
+        if (!override.matches(model)) continue;
         if (override.price === 'free') return zeroResolved;
         const listed = tableEntry(model);
         const base = listed === undefined ? undefined : scale(listed.price, multiplier);

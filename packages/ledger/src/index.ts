@@ -30,7 +30,7 @@ export {
   type UsageRow,
   usageDimensions,
 } from './ledger-row.js';
-export { modelFamily } from './model-family.js';
+export { type LoadSqliteDriverOptions, loadSqliteDriver } from './load-sqlite-driver.js';
 export {
   costOf,
   type Price,
@@ -38,6 +38,6 @@ export {
   type PriceTableEntry,
   type PriceTier,
   promptTokens,
-  type UsageLike,
   usageTokens,
 } from './price.js';
+export type { SqliteDatabase, SqliteDriver, SqliteStatement, SqliteValue } from './sqlite-driver.js';

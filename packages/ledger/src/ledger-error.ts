@@ -6,6 +6,8 @@ export type LedgerErrorCode =
   | 'CCB_LEDGER_INVALID_OPTIONS'
   /** A price table or a provider price override is invalid (the message gives the path, e.g. `table[3].price.input`). */
   | 'CCB_LEDGER_INVALID_PRICES'
+  /** No SQLite library could be loaded (libsql has no binary here, and Node.js is older than 22.13). */
+  | 'CCB_LEDGER_DRIVER_UNAVAILABLE'
   /** The SQLite file could not be opened or prepared (missing directory, permissions, corrupt or newer schema). */
   | 'CCB_LEDGER_OPEN_FAILED'
   /** A batch could not be written; reported through `onError`, the rows are kept for the next flush. */

@@ -26,9 +26,9 @@ export interface LedgerRow {
   readonly cacheReadInputTokens: number;
   /** Cost in USD (0 when the model has no price). */
   readonly costUsd: number;
-  readonly durationMs: number;
+  readonly durationInMs: number;
   /** Time to the first response byte; `null` when nothing was sent. */
-  readonly ttfbMs: number | null;
+  readonly timeToFirstByteInMs: number | null;
   readonly stream: boolean;
 }
 
@@ -41,9 +41,9 @@ export type UsageDimension = (typeof usageDimensions)[number];
 /** What {@link Ledger.query} reports. */
 export interface UsageQuery {
   /** Start of the range, inclusive, ms since the epoch. */
-  readonly sinceMs: number;
+  readonly sinceInMs: number;
   /** End of the range, exclusive, ms since the epoch; default: no end. */
-  readonly untilMs?: number;
+  readonly untilInMs?: number;
   /**
    * `provider`, `model` (the model sent upstream, else the one requested), `day` (UTC), `key` (client key
    * fingerprint) or `session`.

@@ -1,3 +1,4 @@
+import type { Usage } from '@ccb/protocol';
 /**
  * What one model costs, in USD per million tokens. The field names carry no unit because every field has the
  * same one, and they are the keys users write in a price file.
@@ -30,7 +31,7 @@ export interface PriceTier {
  */
 export interface PriceTableEntry {
   /**
-   * A model family as {@link modelFamily} names it (`claude-<kind>-<major>[-<minor>]`, e.g. `claude-opus-4-1`,
+   * A model family as `parseModelId(model).canonical` of `@ccb/protocol` names it (`claude-<kind>-<major>[-<minor>]`, e.g. `claude-opus-4-1`,
    * `claude-haiku-3`). It matches every id of that family: dated, `-latest`, Vertex (`@date`), Bedrock
    * (`anthropic.…-v1:0`, `us.anthropic.…`) and old-style (`claude-3-7-sonnet-…`) ids.
    */
@@ -45,19 +46,6 @@ export interface PriceTableEntry {
 /** An ordered list of prices; the first entry that matches a model wins. Plain JSON-able data. */
 export type PriceTable = readonly PriceTableEntry[];
 
-/** Token counts of one response, as the proxy accumulates them from Anthropic's `usage` (all in tokens). */
-export interface UsageLike {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  /** All cache writes, both TTLs. */
-  readonly cacheCreationInputTokens: number;
-  readonly cacheReadInputTokens: number;
-  /** Part of the cache writes with the 5-minute TTL (`usage.cache_creation.ephemeral_5m_input_tokens`). */
-  readonly cacheCreation5mInputTokens?: number | undefined;
-  /** Part of the cache writes with the 1-hour TTL (`usage.cache_creation.ephemeral_1h_input_tokens`). */
-  readonly cacheCreation1hInputTokens?: number | undefined;
-}
-
 const perMillion = 1_000_000;
 
 /**
@@ -65,7 +53,7 @@ const perMillion = 1_000_000;
  * r + output × out, per million tokens. Without a 5 m / 1 h split every cache write counts as 5-minute (the
  * default TTL); with half a split the other half is the rest of the total.
  */
-export function costOf(usage: UsageLike, price: Price): number {
+export function costOf(usage: Usage, price: Price): number {
   const cacheWrites = usage.cacheCreationInputTokens;
   const fiveMinuteGiven = usage.cacheCreation5mInputTokens;
   const oneHourGiven = usage.cacheCreation1hInputTokens;
@@ -83,7 +71,7 @@ export function costOf(usage: UsageLike, price: Price): number {
 }
 
 /** The prompt size of a request in tokens: input + cache writes + cache reads (what selects a {@link PriceTier}). */
-export function promptTokens(usage: UsageLike): number {
+export function promptTokens(usage: Usage): number {
   return usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
 }
 
@@ -91,6 +79,6 @@ export function promptTokens(usage: UsageLike): number {
  * Every token of a request: prompt (input + cache writes + cache reads) + output. This is the `tokens` the ledger's
  * `spend()` sums and what token budgets count, so pass the same number to `Budgets.add`.
  */
-export function usageTokens(usage: UsageLike): number {
+export function usageTokens(usage: Usage): number {
   return usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens + usage.outputTokens;
 }

@@ -13,13 +13,13 @@ let directory: string;
 let childScript: string;
 
 /**
- * The child runs the current source, bundled to CommonJS so that NODE_PATH can point its `better-sqlite3` import
- * at this package's dependencies from a temporary directory. It records and flushes on command and acknowledges
+ * The child runs the current source, bundled to CommonJS so that NODE_PATH can point its `libsql` require at this
+ * package's dependencies from a temporary directory (ES modules ignore NODE_PATH). It records and flushes on command and acknowledges
  * each command, so the test knows exactly which rows were committed when it kills the child.
  */
 const childSource = `
 const { createLedger } = require(process.env.LEDGER_BUNDLE);
-const ledger = createLedger({ path: process.env.LEDGER_PATH, batchIntervalMs: 3_600_000 });
+const ledger = createLedger({ path: process.env.LEDGER_PATH, batchIntervalInMs: 3_600_000 });
 let sequence = 0;
 process.on('message', (command) => {
   if (command.type === 'record') {
@@ -29,7 +29,7 @@ process.on('message', (command) => {
         time: Date.now(), requestId: 'req_' + sequence, clientKeyId: 'key-a', sessionId: null, provider: 'anthropic',
         modelRequested: 'claude-sonnet-4-6', modelSent: 'claude-sonnet-4-6', status: 200, attempts: 1,
         inputTokens: 10, outputTokens: 5, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.001,
-        durationMs: 100, ttfbMs: 20, stream: sequence % 2 === 0,
+        durationInMs: 100, timeToFirstByteInMs: 20, stream: sequence % 2 === 0,
       });
     }
   } else if (command.type === 'flush') {
@@ -48,7 +48,10 @@ beforeAll(async () => {
     outDir: directory,
     format: ['cjs'],
     target: 'node20',
-    external: ['better-sqlite3'],
+    external: ['libsql'],
+    noExternal: ['@ccb/protocol'],
+    // The driver is loaded with createRequire(import.meta.url), which CommonJS output needs a shim for.
+    shims: true,
     dts: false,
     sourcemap: false,
     clean: false,
@@ -92,7 +95,7 @@ it('keeps every row of the flushed batches when the process is killed with SIGKI
 
   const reopened = createLedger({ path });
   try {
-    const [row] = reopened.query({ sinceMs: 0, by: 'provider' });
+    const [row] = reopened.query({ sinceInMs: 0, by: 'provider' });
     // 5 + 4 flushed; the 3 rows of the unfinished interval died with the process.
     expect(row).toMatchObject({ key: 'anthropic', requests: 9, inputTokens: 90, outputTokens: 45 });
   } finally {

@@ -20,8 +20,8 @@ export function ledgerRow(overrides: Partial<LedgerRow> = {}): LedgerRow {
     cacheCreationInputTokens: 0,
     cacheReadInputTokens: 0,
     costUsd: 0.01,
-    durationMs: 1200,
-    ttfbMs: 300,
+    durationInMs: 1200,
+    timeToFirstByteInMs: 300,
     stream: true,
     ...overrides,
   };

@@ -46,6 +46,10 @@ describe('createModelMapper', () => {
     ['a*b*b*c', 'abc', false],
     ['a**c', 'ac', true],
     ['*', '', true],
+    ['claude-opus-5-?', 'claude-opus-5-5', true],
+    ['claude-opus-5-?', 'claude-opus-5-55', false],
+    ['claude-(opus)+', 'claude-(opus)+', true],
+    ['claude-(opus)+', 'claude-opusopus', false],
   ])('glob %s matches %s: %s', (pattern, model, matches) => {
     const mapModel = createModelMapper({ [pattern]: 'mapped' }, 'p');
     expect(mapModel(model)).toBe(matches ? 'mapped' : undefined);

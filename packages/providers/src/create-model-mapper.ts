@@ -1,25 +1,21 @@
+import { compileModelGlob, type ModelMatcher } from '@ccb/protocol';
 import { invalidProviderError } from './provider-error.js';
 
 /** Maps a requested model name to the upstream one; `undefined` means send the request as is. */
 export type ModelMapper = (model: string) => string | undefined;
 
-/** A `*` glob split at its stars, precomputed so matching allocates nothing. */
+/** A `modelMap` key with wildcards, compiled once. */
 interface GlobRule {
-  readonly prefix: string;
-  readonly suffix: string;
-  /** The literal parts between the first and the last star, in order. */
-  readonly middles: readonly string[];
-  /** Sum of all literal parts: shorter names cannot match. */
-  readonly minLength: number;
+  readonly matches: ModelMatcher;
   readonly target: string;
 }
 
 const mapNothing: ModelMapper = () => undefined;
 
 /**
- * Builds the per-request model lookup of a provider's `modelMap`. Keys without `*` match exactly (one Map
- * lookup); keys with `*` are globs where `*` matches any run of characters, tried after the exact keys in map
- * order, first match wins. A mapping to the same name returns `undefined` so the proxy skips the rewrite.
+ * Builds the per-request model lookup of a provider's `modelMap`. Keys without wildcards match exactly (one Map
+ * lookup); keys with `*` or `?` are model globs (`*` any run, `?` one character, as in `models`), tried after the
+ * exact keys in map order, first match wins. A mapping to the same name returns `undefined` so the proxy skips the rewrite.
  * @throws ProviderError `CCB_PROVIDER_INVALID` for empty keys or non-string / empty targets
  */
 export function createModelMapper(
@@ -41,7 +37,8 @@ export function createModelMapper(
         `modelMap["${pattern}"] must be a non-empty model name to send upstream.`,
       );
     }
-    if (pattern.includes('*')) globs.push(compileGlob(pattern, target));
+    if (pattern.includes('*') || pattern.includes('?'))
+      globs.push({ matches: compileModelGlob(pattern), target });
     else exact.set(pattern, target);
   }
   if (exact.size === 0 && globs.length === 0) return mapNothing;
@@ -50,7 +47,7 @@ export function createModelMapper(
     let target = exact.get(model);
     if (target === undefined) {
       for (const glob of globs) {
-        if (matchesGlob(glob, model)) {
+        if (glob.matches(model)) {
           target = glob.target;
           break;
         }
@@ -58,33 +55,4 @@ export function createModelMapper(
     }
     return target === model ? undefined : target;
   };
-}
-
-function compileGlob(pattern: string, target: string): GlobRule {
-  const parts = pattern.split('*');
-  return {
-    prefix: parts[0] ?? '',
-    suffix: parts[parts.length - 1] ?? '',
-    middles: parts.slice(1, -1).filter((part) => part !== ''),
-    minLength: parts.reduce((length, part) => length + part.length, 0),
-    target,
-  };
-}
-
-/**
- * Star-only globs need no backtracking: anchor the prefix and suffix, then take each middle part at its
- * leftmost position, which leaves the most room for the parts after it.
- */
-function matchesGlob(glob: GlobRule, model: string): boolean {
-  if (model.length < glob.minLength || !model.startsWith(glob.prefix) || !model.endsWith(glob.suffix)) {
-    return false;
-  }
-  let index = glob.prefix.length;
-  const limit = model.length - glob.suffix.length;
-  for (const middle of glob.middles) {
-    const found = model.indexOf(middle, index);
-    if (found === -1 || found + middle.length > limit) return false;
-    index = found + middle.length;
-  }
-  return true;
 }

@@ -7,7 +7,6 @@ import { normalizeExtraHeaders } from './normalize-extra-headers.js';
 import { parseBaseUrl } from './parse-base-url.js';
 import type { AuthType, CredentialSource, HeaderPair, Provider, ProviderDescription } from './provider.js';
 import { invalidProviderError } from './provider-error.js';
-import { rewriteModel } from './rewrite-model.js';
 
 /** Options of {@link createProvider}: one resolved `providers[]` entry of the config. */
 export interface ProviderOptions {
@@ -80,7 +79,6 @@ export function createProvider(options: ProviderOptions): Provider {
     credentialHeaders,
     invalidateCredentials,
     mapModel,
-    rewriteModel,
     toJSON: () => description,
   };
   // Own, non-enumerable: `{ ...provider }` and `Object.keys` stay the plain interface.

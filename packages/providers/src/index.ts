@@ -1,4 +1,4 @@
-/** @ccb/providers: upstream providers (credentials, extra headers, model mapping) and the model rewriter. */
+/** @ccb/providers: upstream providers: where they are, their credentials, extra headers and model mapping. */
 
 export { createProvider, type ProviderOptions } from './create-provider.js';
 export { createProviderRegistry, type ProviderRegistry } from './create-provider-registry.js';
@@ -8,5 +8,3 @@ export {
   type ProviderErrorCode,
   type ProviderErrorOptions,
 } from './provider-error.js';
-export { readModel } from './read-model.js';
-export { rewriteModel } from './rewrite-model.js';

@@ -64,8 +64,6 @@ export interface Provider {
    * mapping gives the same name (send the body as is).
    */
   mapModel(model: string): string | undefined;
-  /** The `rewriteModel` function of this package, here so the proxy needs only the provider. */
-  rewriteModel(body: Buffer, model: string): Buffer | undefined;
   /** A secret-free description; also what `JSON.stringify` and `util.inspect` show. */
   toJSON(): ProviderDescription;
 }

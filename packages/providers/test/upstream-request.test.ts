@@ -1,8 +1,11 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseSpan, replaceSpan, scanTopLevel, TopLevelKeys } from '@ccb/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProvider, type HeaderPair, type Provider, readModel } from '../src/index.js';
+import { createProvider, type HeaderPair, type Provider } from '../src/index.js';
+
+const modelKey = new TopLevelKeys(['model']);
 
 interface ReceivedRequest {
   readonly url: string | undefined;
@@ -35,11 +38,13 @@ afterAll(async () => {
 
 /** Sends a client request the way the proxy does: base path + client path, provider headers, mapped model. */
 async function forward(provider: Provider, clientPath: string, clientBody: Buffer): Promise<ReceivedRequest> {
-  const model = readModel(clientBody);
-  const upstreamModel = model === undefined ? undefined : provider.mapModel(model);
+  const span = scanTopLevel(clientBody, modelKey)?.get('model');
+  const model = parseSpan(clientBody, span);
+  const upstreamModel = typeof model === 'string' ? provider.mapModel(model) : undefined;
   const body =
-    (upstreamModel === undefined ? undefined : provider.rewriteModel(clientBody, upstreamModel)) ??
-    clientBody;
+    upstreamModel === undefined || span === undefined
+      ? clientBody
+      : replaceSpan(clientBody, span, upstreamModel);
   const credentialHeaders = await provider.credentialHeaders();
   const headers: HeaderPair[] = [
     ['content-type', 'application/json'],

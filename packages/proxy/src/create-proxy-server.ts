@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createProxyHandler, type ProxyHandler, type ProxyHandlerOptions } from './create-proxy-handler.js';
+import { createProxyHandler, type ProxyHandler } from './create-proxy-handler.js';
 import { ProxyError } from './proxy-error.js';
+import type { ProxyHandlerOptions } from './proxy-options.js';
 
 export interface ProxyServerOptions extends ProxyHandlerOptions {
   /** Default `127.0.0.1`. */

@@ -1,3 +1,5 @@
+import type { AttemptOutcome } from '@ccb/protocol';
+
 /**
  * The small interfaces the proxy needs from the rest of ccb. `@ccb/providers` and `@ccb/router` satisfy them
  * structurally; the proxy never imports those packages (the CLI composes them).
@@ -23,8 +25,6 @@ export interface UpstreamTarget {
   invalidateCredentials(): boolean | Promise<boolean>;
   /** The model name to send for a requested model, or `undefined` to send it as is. */
   mapModel(model: string): string | undefined;
-  /** The request body with its top-level `model` replaced, or `undefined` when it has none. */
-  rewriteModel(body: Buffer, model: string): Buffer | undefined;
 }
 
 /** Per-upstream connection settings. */
@@ -36,26 +36,6 @@ export interface UpstreamTimeouts {
   /** Longest silence between two body chunks in ms. */
   readonly streamIdleInMs: number;
 }
-
-/** What the proxy reports to the planner after every attempt (the shape `@ccb/router` takes). */
-export interface AttemptOutcome {
-  /** `client_error` is the client's own 4xx: neutral for the provider's health. */
-  readonly result: 'success' | 'failure' | 'client_error';
-  readonly failure?: FailureKind;
-  /** Upstream HTTP status when a response head was received. */
-  readonly status?: number;
-  /** Anthropic `error.type` from the upstream body or SSE error event, when known. */
-  readonly errorType?: string;
-  /** Anthropic error message when known. */
-  readonly errorMessage?: string;
-  /** `error.details.error_code` when the upstream gives one (e.g. `enforced_spend_limit_reached`). */
-  readonly errorCode?: string;
-  /** Upstream response headers (lower-case names) when a head was received. */
-  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
-}
-
-/** Why an attempt failed. */
-export type FailureKind = 'connect' | 'timeout' | 'reset' | 'status' | 'stream' | 'protocol';
 
 /** What routing may look at: the model and cheap traits of the request, never the body itself. */
 export interface RouteRequest {

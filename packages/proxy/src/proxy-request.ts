@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import type { Span } from '@ccb/protocol';
 import type { ClientAuth } from './client-auth.js';
-import { Exchange, type ExchangeContext } from './exchange.js';
+import { Exchange } from './exchange.js';
+import type { ExchangeContext } from './exchange-context.js';
 import { type ClientHeaders, readClientHeaders } from './hop-by-hop.js';
 import type { RouteRequest } from './ports.js';
 import { ProxyError } from './proxy-error.js';
@@ -94,6 +95,7 @@ async function takeIn(
   const isMessages = path === messagesPath;
   let route: RouteRequest = {};
   let stream = false;
+  let modelSpan: Span | undefined;
   if (body !== null && (isMessages || path === countTokensPath) && request.method === 'POST') {
     const info = readRequestBodyInfo(body, headers.sessionId);
     if (info === undefined) {
@@ -106,6 +108,7 @@ async function takeIn(
       );
     }
     stream = info.stream;
+    modelSpan = info.modelSpan;
     route = {
       model: info.model,
       sessionKey: info.sessionKey,
@@ -118,6 +121,7 @@ async function takeIn(
     response,
     headers,
     body,
+    modelSpan,
     requestId,
     clientKeyId,
     route,

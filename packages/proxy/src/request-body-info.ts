@@ -3,14 +3,17 @@ import {
   firstElement,
   isTrue,
   parseSpan,
+  type Span,
   scanTopLevel,
   TopLevelKeys,
   type TopLevelSpans,
-} from './scan-json.js';
+} from '@ccb/protocol';
 
 /** What the proxy reads from a Messages API body: routing needs the model and traits, accounting the rest. */
 export interface RequestBodyInfo {
   readonly model: string | undefined;
+  /** Where the model string sits in the body, so a provider's model name can replace it byte-exactly. */
+  readonly modelSpan: Span | undefined;
   readonly stream: boolean;
   /** Extended thinking is on (`thinking` present and not `disabled`). */
   readonly thinking: boolean;
@@ -32,10 +35,12 @@ type RequestKey = (typeof requestKeys.names)[number];
 export function readRequestBodyInfo(body: Buffer, sessionHeader?: string): RequestBodyInfo | undefined {
   const fields = scanTopLevel(body, requestKeys);
   if (fields === undefined) return undefined;
-  const model = parseSpan(body, fields.get('model'));
+  const modelSpan = fields.get('model');
+  const model = parseSpan(body, modelSpan);
   const thinking = parseSpan(body, fields.get('thinking'));
   return {
     model: typeof model === 'string' ? model : undefined,
+    modelSpan: typeof model === 'string' ? modelSpan : undefined,
     stream: isTrue(body, fields.get('stream')),
     thinking:
       typeof thinking === 'object' &&

@@ -16,7 +16,7 @@ export function responseHeaders(
 }
 
 /**
- * Claude Code waits out `retry-after` and aborts past 60 s (../shared/protocol.md §6); ccb has other providers
+ * Claude Code waits out `retry-after` and aborts past 60 s (https://docs.claude.com/en/api/rate-limits); ccb has other providers
  * and its own cooldowns, so the client is told to come back soon instead.
  */
 function capRetryAfter(name: string, value: string, maxInSeconds: number): string {

@@ -1,31 +1,5 @@
 import type { ServerResponse } from 'node:http';
-
-/** Anthropic's error types (https://docs.claude.com/en/api/errors) plus `request_too_large`. */
-export type AnthropicErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'request_too_large'
-  | 'rate_limit_error'
-  | 'api_error'
-  | 'overloaded_error'
-  | 'timeout_error'
-  | 'billing_error';
-
-/** The JSON body of an Anthropic error. */
-export function anthropicErrorBody(type: string, message: string, requestId?: string): string {
-  const body: Record<string, unknown> = { type: 'error', error: { type, message } };
-  if (requestId !== undefined) body.request_id = requestId;
-  return JSON.stringify(body);
-}
-
-/** The bytes of an SSE `error` event, to end a stream that already started. */
-export function sseErrorEvent(type: string, message: string): Buffer {
-  return Buffer.from(
-    `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type, message } })}\n\n`,
-  );
-}
+import { type AnthropicErrorType, anthropicErrorBody } from '@ccb/protocol';
 
 /** What else an error answer carries. */
 export interface ErrorOptions {

@@ -93,10 +93,54 @@ describe('SseObserver', () => {
     expect(observer.malformed).toBe(false);
   });
 
-  it('flags a line that is not SSE', () => {
+  it('ignores comments, id, retry and fields it has never seen, as the SSE standard says', () => {
+    const bytes = Buffer.from(
+      stream
+        .replace(
+          'event: ping',
+          ': a comment\nid: 42\nretry: 1000\nx-vendor-field: anything\nnocolon\nevent: ping',
+        )
+        .replace('event: message_stop', 'id:\nevent: message_stop'),
+    );
+    for (const size of [1, 5, bytes.length]) {
+      const observer = new SseObserver();
+      for (let offset = 0; offset < bytes.length; offset += size)
+        observer.push(bytes.subarray(offset, offset + size));
+      expect(observer.malformed, `chunk size ${size}`).toBe(false);
+      expect(observer.sawMessageStop).toBe(true);
+      expect(observer.usage.outputTokens).toBe(15);
+      expect(observer.events).toBe(7);
+    }
+  });
+
+  it('joins the data lines of one event, as the SSE standard says', () => {
     const observer = new SseObserver();
-    observer.push(Buffer.from('<html>oops</html>\n'));
-    expect(observer.malformed).toBe(true);
+    observer.push(Buffer.from('event: message_delta\ndata: {"usage":\ndata: {"output_tokens":4}}\n\n'));
+    expect(observer.usage.outputTokens).toBe(4);
+    expect(observer.malformed).toBe(false);
+  });
+
+  it('skips a long line it does not read without keeping it, and reads what follows', () => {
+    const observer = new SseObserver();
+    const filler = Buffer.alloc(4 * 1024 * 1024, 'x');
+    observer.push(Buffer.from('event: content_block_delta\ndata: {"delta":"'));
+    for (let offset = 0; offset < filler.length; offset += 65_536)
+      observer.push(filler.subarray(offset, offset + 65_536));
+    observer.push(Buffer.from('"}\n\nx-unknown: '));
+    for (let offset = 0; offset < filler.length; offset += 65_536)
+      observer.push(filler.subarray(offset, offset + 65_536));
+    observer.push(Buffer.from('\nevent: message_delta\ndata: {"usage":{"output_tokens":8}}\n\n'));
+    expect(observer.usage.outputTokens).toBe(8);
+    expect(observer.events).toBe(2);
+    expect(observer.malformed).toBe(false);
+  });
+
+  it('takes an event line too long for any name it knows as content', () => {
+    const observer = new SseObserver();
+    observer.push(Buffer.from(`event: ${'y'.repeat(2000)}`));
+    observer.push(Buffer.from('\ndata: {}\n\n'));
+    expect(observer.contentStarted).toBe(true);
+    expect(observer.events).toBe(1);
   });
 
   it('flags unparsable data of an event it reads', () => {

@@ -1,41 +1,53 @@
-import { emptyUsage, mergeUsage, type Usage } from './usage.js';
+import { emptyUsage, eventsBeforeContent, mergeUsage, sseEvents, type Usage } from '@ccb/protocol';
 
 const newline = 0x0a;
 const carriageReturn = 0x0d;
 const colon = 0x3a;
+const space = 0x20;
+const tab = 0x09;
 
 /** The events the observer tells apart; every other name is `other` (content). */
 type EventKind = 'message_start' | 'message_delta' | 'message_stop' | 'ping' | 'error' | 'other';
 const knownEvents: readonly Exclude<EventKind, 'other'>[] = [
-  'message_start',
-  'message_delta',
-  'message_stop',
-  'ping',
-  'error',
+  sseEvents.messageStart,
+  sseEvents.messageDelta,
+  sseEvents.messageStop,
+  sseEvents.ping,
+  sseEvents.error,
 ];
 const knownEventBytes = knownEvents.map((name) => Buffer.from(name));
+const eventField = Buffer.from('event:');
+const dataField = Buffer.from('data');
+
+/** An `event:` line longer than this names no event ccb knows: it is read as content, and not kept. */
+const maxEventLineBytes = 1024;
+/** The data of an event ccb reads (usage, errors) is a few hundred bytes; more than this is not a real one. */
+const maxDataBytes = 1024 * 1024;
 
 /**
  * Watches an SSE stream as it passes, without holding or changing it: which events came, the usage they carry,
- * an in-band error, a clean end. Only the `data` lines of `message_start`, `message_delta` and `error` are
- * decoded; content deltas are skipped byte-wise.
+ * an in-band error, a clean end. Only the `data` of `message_start`, `message_delta` and `error` is decoded;
+ * content is skipped byte-wise. As the SSE standard says, comments, `id:`, `retry:` and fields it has never seen
+ * are ignored (they pass through untouched), and only what it reads can be malformed: that data not being JSON.
  */
 export class SseObserver {
   readonly usage: Usage = emptyUsage();
-  /** True once an event other than `message_start`/`ping` arrived: the stream carries content. */
+  /** True once an event other than `message_start`/`ping`/`error` arrived: the stream carries content. */
   contentStarted = false;
   sawMessageStop = false;
   /** An `event: error` the upstream sent in-band. */
   error: { type: string; message: string } | undefined;
-  /** True when a line is not valid SSE; the stream should be treated as broken. */
+  /** True when the data of an event ccb reads is not JSON: the stream is broken. */
   malformed = false;
   /** Number of complete events seen. */
   events = 0;
 
   #event: EventKind | undefined;
-  /** A partial line carried over from the previous chunk, when it must be decoded. */
+  /** The data lines of the current event, joined, when it is one ccb reads. */
+  #data: string | undefined;
+  /** A partial line carried over from the previous chunk, when it is one ccb must read. */
   #partial: Buffer | undefined;
-  /** True while skipping the rest of an uninteresting line that spans chunks. */
+  /** True while skipping the rest of a line ccb does not read that spans chunks. */
   #skipping = false;
 
   /** Feeds the next chunk of the stream. */
@@ -48,12 +60,13 @@ export class SseObserver {
       start = end + 1;
     } else if (this.#partial !== undefined) {
       const end = chunk.indexOf(newline);
+      const partial = this.#partial;
+      this.#partial = undefined;
       if (end === -1) {
-        this.#partial = Buffer.concat([this.#partial, chunk]);
+        this.#carry(Buffer.concat([partial, chunk]), 0);
         return;
       }
-      const line = Buffer.concat([this.#partial, chunk.subarray(0, end)]);
-      this.#partial = undefined;
+      const line = Buffer.concat([partial, chunk.subarray(0, end)]);
       this.#line(line, 0, line.length);
       start = end + 1;
     }
@@ -68,50 +81,77 @@ export class SseObserver {
     }
   }
 
-  #carry(chunk: Buffer, start: number): void {
-    if (this.#isInterestingData(chunk, start) || !startsWith(chunk, start, 'data')) {
-      this.#partial = Buffer.from(chunk.subarray(start));
-    } else {
-      this.#skipping = true;
+  /** Keeps the unfinished line at `buffer[start…]` if ccb must read it, else skips it up to its newline. */
+  #carry(buffer: Buffer, start: number): void {
+    const length = buffer.length - start;
+    if (isFieldStart(buffer, start, eventField)) {
+      if (length <= maxEventLineBytes) {
+        this.#partial = Buffer.from(buffer.subarray(start));
+        return;
+      }
+      this.#startEvent('other');
+    } else if (this.#readsData() && isFieldStart(buffer, start, dataField)) {
+      if (length + (this.#data?.length ?? 0) <= maxDataBytes) {
+        this.#partial = Buffer.from(buffer.subarray(start));
+        return;
+      }
+      this.malformed = true;
     }
-  }
-
-  #isInterestingData(chunk: Buffer, start: number): boolean {
-    return (
-      startsWith(chunk, start, 'data') &&
-      (this.#event === 'message_start' || this.#event === 'message_delta' || this.#event === 'error')
-    );
+    this.#skipping = true;
   }
 
   #line(buffer: Buffer, start: number, end: number): void {
     if (end > start && buffer[end - 1] === carriageReturn) end--;
     if (end === start) {
-      if (this.#event !== undefined) this.events++;
-      this.#event = undefined;
+      this.#dispatch();
       return;
     }
-    const first = buffer[start];
-    if (first === colon) return; // comment
-    if (startsWith(buffer, start, 'event:')) {
-      const kind = eventKind(buffer, start + 6, end);
-      this.#event = kind;
-      if (kind === 'message_stop') this.sawMessageStop = true;
-      // Only message_start and ping precede content: a stream that fails while showing only these can fail over.
-      if (kind !== 'message_start' && kind !== 'ping' && kind !== 'error') this.contentStarted = true;
+    if (buffer[start] === colon) return; // a comment
+    if (startsWith(buffer, start, end, eventField)) {
+      this.#startEvent(eventKind(buffer, start + eventField.length, end));
       return;
     }
-    if (startsWith(buffer, start, 'data:')) {
-      const event = this.#event;
-      if (event === 'message_start' || event === 'message_delta' || event === 'error') {
-        this.#data(event, buffer.toString('utf8', start + 5, end));
+    if (this.#readsData() && startsWith(buffer, start, end, dataField)) {
+      const afterName = start + dataField.length;
+      if (afterName === end) {
+        this.#appendData('');
+      } else if (buffer[afterName] === colon) {
+        const valueStart = buffer[afterName + 1] === space ? afterName + 2 : afterName + 1;
+        this.#appendData(buffer.toString('utf8', valueStart, end));
       }
-      return;
     }
-    if (startsWith(buffer, start, 'id:') || startsWith(buffer, start, 'retry:')) return;
-    this.malformed = true;
+    // Anything else (`id:`, `retry:`, data ccb does not read, a field it has never seen) passes untouched.
   }
 
-  #data(event: string, text: string): void {
+  #startEvent(kind: EventKind): void {
+    this.#event = kind;
+    if (kind === 'message_stop') this.sawMessageStop = true;
+    if (!eventsBeforeContent.includes(kind) && kind !== 'error') this.contentStarted = true;
+  }
+
+  #readsData(): boolean {
+    const event = this.#event;
+    return event === 'message_start' || event === 'message_delta' || event === 'error';
+  }
+
+  #appendData(value: string): void {
+    this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
+  }
+
+  /** A blank line ends the event: read its data now, as a browser's EventSource would deliver it. */
+  #dispatch(): void {
+    const event = this.#event;
+    const data = this.#data;
+    this.#event = undefined;
+    this.#data = undefined;
+    if (event === undefined) return;
+    this.events++;
+    if (data !== undefined && (event === 'message_start' || event === 'message_delta' || event === 'error')) {
+      this.#read(event, data);
+    }
+  }
+
+  #read(event: 'message_start' | 'message_delta' | 'error', text: string): void {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -153,13 +193,23 @@ function eventKind(buffer: Buffer, start: number, end: number): EventKind {
 }
 
 function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09;
+  return byte === space || byte === tab;
 }
 
-function startsWith(buffer: Buffer, start: number, prefix: string): boolean {
-  if (buffer.length - start < prefix.length) return false;
+/** True when `buffer[start, end)` begins with `prefix`. */
+function startsWith(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  if (end - start < prefix.length) return false;
   for (let index = 0; index < prefix.length; index++) {
-    if (buffer[start + index] !== prefix.charCodeAt(index)) return false;
+    if (buffer[start + index] !== prefix[index]) return false;
+  }
+  return true;
+}
+
+/** True when the unfinished line at `buffer[start…]` begins with `field`, or is still too short to tell. */
+function isFieldStart(buffer: Buffer, start: number, field: Buffer): boolean {
+  const compared = Math.min(field.length, buffer.length - start);
+  for (let index = 0; index < compared; index++) {
+    if (buffer[start + index] !== field[index]) return false;
   }
   return true;
 }

@@ -1,4 +1,4 @@
-import type { FailureKind } from './ports.js';
+import type { FailureKind } from '@ccb/protocol';
 
 /** How a transport-level error (no HTTP answer) is treated. */
 export interface TransportFailure {

@@ -118,17 +118,26 @@ describe('forwarding', () => {
     expect((await models.body.json()) as object).toHaveProperty('data');
   });
 
-  it('answers HEAD / and /healthz without auth and 404s unknown paths in Anthropic shape', async () => {
-    const head = await request(`${proxy.url}/`, { method: 'HEAD' });
-    expect(head.statusCode).toBe(200);
-    await head.body.dump();
-    const health = await request(`${proxy.url}/healthz`);
-    const healthBody = (await health.body.json()) as Record<string, unknown>;
-    expect(healthBody.status).toBe('ok');
-    expect(typeof healthBody.uptime_s).toBe('number');
-    const missing = await request(`${proxy.url}/nope`);
+  it('leaves every path outside /v1/ to otherRequests, and 404s it in Anthropic shape without one', async () => {
+    const missing = await request(`${proxy.url}/healthz`);
     expect(missing.statusCode).toBe(404);
     expect(await missing.body.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    const seen: string[] = [];
+    const withRoutes = await startProxy([target('m1', mock.url)], {
+      otherRequests: (incoming, outgoing) => {
+        seen.push(`${incoming.method} ${incoming.url}`);
+        outgoing.writeHead(204).end();
+      },
+    });
+    try {
+      expect((await request(`${withRoutes.url}/readyz?x=1`)).statusCode).toBe(204);
+      expect((await request(`${withRoutes.url}/`, { method: 'HEAD' })).statusCode).toBe(204);
+      expect((await request(`${withRoutes.url}/v1/models`)).statusCode).toBe(200);
+      expect(seen).toEqual(['GET /readyz?x=1', 'HEAD /']);
+      expect(mock.requests.map((received) => received.path)).toEqual(['/v1/models']);
+    } finally {
+      await withRoutes.close();
+    }
   });
 
   it('answers invalid JSON with 400 itself, without calling the upstream', async () => {
@@ -150,7 +159,24 @@ describe('forwarding', () => {
       messageBody().replace('{', '{"model":"claude-opus-4-1",'),
     );
     expect(repeated.status).toBe(400);
+    // The same key spelled with escapes is the same key to every JSON parser, and to ccb.
+    const escaped = await post(
+      proxy.url,
+      '/v1/messages',
+      messageBody().replace('{', '{"mod\\u0065l":"claude-opus-4-1",'),
+    );
+    expect(escaped.status).toBe(400);
     expect(mock.requests).toHaveLength(0);
+  });
+
+  it('routes and records a model whose key is spelled with escapes as JSON.parse reads it', async () => {
+    const recorded = proxy.nextRecord();
+    const body = messageBody().replace('"model"', '"mod\\u0065l"');
+    expect(JSON.parse(body).model).toBe('claude-sonnet-4-6');
+    const response = await post(proxy.url, '/v1/messages', body);
+    expect(response.status).toBe(200);
+    expect((await recorded).model).toBe('claude-sonnet-4-6');
+    expect(mock.requests[0]?.body.toString()).toBe(body);
   });
 
   it('records usage of a non-streaming response', async () => {

@@ -35,11 +35,6 @@ export function target(
     credentialHeaders: () => (options.passthrough ? [] : [['x-api-key', options.apiKey ?? `key-${name}`]]),
     invalidateCredentials: () => false,
     mapModel: (model) => options.modelMap?.[model],
-    rewriteModel: (body, model) => {
-      const parsedBody = JSON.parse(body.toString()) as Record<string, unknown>;
-      parsedBody.model = model;
-      return Buffer.from(JSON.stringify(parsedBody));
-    },
   };
 }
 

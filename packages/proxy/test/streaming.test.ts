@@ -141,7 +141,7 @@ describe('streaming', () => {
   });
 
   it('aborts the upstream request as soon as the client disconnects', async () => {
-    const mock = await createMockUpstream({ name: 'slow', streamEvents: 50, streamIntervalMs: 20 });
+    const mock = await createMockUpstream({ name: 'slow', streamEvents: 50, streamIntervalInMs: 20 });
     const proxy = await startProxy([target('slow', mock.url)]);
     try {
       const controller = new AbortController();
@@ -185,7 +185,7 @@ describe('streaming', () => {
   });
 
   it('lets an in-flight stream finish during a graceful shutdown, and refuses new connections', async () => {
-    const mock = await createMockUpstream({ name: 'long', streamEvents: 10, streamIntervalMs: 20 });
+    const mock = await createMockUpstream({ name: 'long', streamEvents: 10, streamIntervalInMs: 20 });
     const proxy = await startProxy([target('long', mock.url)]);
     const response = await request(`${proxy.url}/v1/messages`, {
       method: 'POST',

@@ -1,5 +1,11 @@
-import { compileModelGlobs, type ModelMatcher } from './model-glob.js';
-import { type ModelFamily, type ModelRule, modelFamilies } from './model-rule.js';
+import {
+  compileModelGlobs,
+  type ModelFamily,
+  type ModelMatcher,
+  modelFamilies,
+  parseModelId,
+} from '@ccb/protocol';
+import type { ModelRule } from './model-rule.js';
 import type { RouteRequest } from './route-request.js';
 import { RouterError } from './router-error.js';
 
@@ -13,7 +19,7 @@ export interface CompiledModelRule {
   /** Provider names of the rule's group, or `undefined` for every provider. */
   readonly providers: ReadonlySet<string> | undefined;
   readonly matchesModel: ModelMatcher | undefined;
-  readonly familyPattern: RegExp | undefined;
+  readonly family: ModelFamily | undefined;
   readonly thinking: boolean | undefined;
   readonly minInputTokens: number | undefined;
 }
@@ -21,21 +27,13 @@ export interface CompiledModelRule {
 const matchFields = new Set(['model', 'family', 'thinking', 'minInputTokens']);
 const ruleFields = new Set(['name', 'match', 'providers', 'model']);
 
-/**
- * `claude-<family>…` or `claude-<version>-<family>…`, optionally after a `vendor.`/`vendor/` prefix, and not
- * followed by a letter or digit (so `haiku` does not match a hypothetical `haikus`).
- */
-function familyPattern(family: ModelFamily): RegExp {
-  return new RegExp(`(?:^|[./])claude-(?:\\d+(?:[-.]\\d+)*-)?${family}(?![a-z0-9])`, 'i');
-}
-
 /** Whether `rule` applies to `request`; every given match field must hold. */
 export function ruleMatches(rule: CompiledModelRule, request: RouteRequest): boolean {
-  if (rule.matchesModel !== undefined || rule.familyPattern !== undefined) {
+  if (rule.matchesModel !== undefined || rule.family !== undefined) {
     const model = request.model;
     if (model === undefined) return false;
     if (rule.matchesModel !== undefined && !rule.matchesModel(model)) return false;
-    if (rule.familyPattern !== undefined && !rule.familyPattern.test(model)) return false;
+    if (rule.family !== undefined && parseModelId(model)?.family !== rule.family) return false;
   }
   if (rule.thinking !== undefined && (request.thinking === true) !== rule.thinking) return false;
   if (rule.minInputTokens !== undefined) {
@@ -114,7 +112,7 @@ export function compileModelRules(
       model,
       providers: providers === undefined ? undefined : compileGroup(providers, label, targetNames),
       matchesModel: match.model === undefined ? undefined : compileModelGlobs([match.model]),
-      familyPattern: match.family === undefined ? undefined : familyPattern(match.family),
+      family: match.family,
       thinking: match.thinking,
       minInputTokens,
     };

@@ -1,4 +1,5 @@
-import type { AttemptOutcome } from './attempt-outcome.js';
+import type { AttemptOutcome } from '@ccb/protocol';
+import { noRateLimitHeaders, type RateLimitHeaders, readRateLimitHeaders } from '@ccb/protocol';
 import { readBudgetPressure } from './budget-pressure.js';
 import { type Cooldown, classifyCooldown } from './classify-cooldown.js';
 import type { ResolvedHealthOptions } from './health-options.js';
@@ -10,7 +11,6 @@ import {
   type ProviderHealthRecord,
 } from './health-store.js';
 import { effectiveState, isTrialBusy, type ProviderHealth, toProviderHealth } from './provider-health.js';
-import { noRateLimitHeaders, type RateLimitHeaders, readRateLimitHeaders } from './rate-limit-headers.js';
 import type { RouterEvent, StateChangeReason } from './router-event.js';
 
 /** How `plan()` may use a provider right now. */
@@ -73,11 +73,11 @@ export function createHealthTracker({ options, store, now, onEvent }: HealthTrac
     name: string,
     record: ProviderHealthRecord,
     reason: OpenReason,
-    cooldownMs: number,
+    cooldownInMs: number,
     at: number,
     status: number | null,
   ): void {
-    record.openUntil = at + cooldownMs;
+    record.openUntil = at + cooldownInMs;
     record.openReason = reason;
     // The window restarts so that failures that opened the circuit cannot re-open it right after a close.
     clearWindow(record);
@@ -86,16 +86,16 @@ export function createHealthTracker({ options, store, now, onEvent }: HealthTrac
 
   function close(name: string, record: ProviderHealthRecord, reason: StateChangeReason, at: number): void {
     record.openReason = null;
-    record.cooldownMs = 0;
+    record.cooldownInMs = 0;
     record.consecutiveFailures = 0;
     clearWindow(record);
     changeState(name, record, 'closed', reason, at, null);
   }
 
   /** Back-off for the next breaker open: the base after a close, else the last period grown, capped. */
-  function nextCooldownMs(record: ProviderHealthRecord): number {
-    if (record.cooldownMs === 0) return options.cooldownMs;
-    return Math.min(record.cooldownMs * options.backoffMultiplier, options.maxCooldownMs);
+  function nextCooldownInMs(record: ProviderHealthRecord): number {
+    if (record.cooldownInMs === 0) return options.cooldownInMs;
+    return Math.min(record.cooldownInMs * options.backoffMultiplier, options.maxCooldownInMs);
   }
 
   function pushOutcome(record: ProviderHealthRecord, failed: boolean): void {
@@ -200,9 +200,9 @@ export function createHealthTracker({ options, store, now, onEvent }: HealthTrac
   ) {
     record.consecutiveFailures += 1;
     if (record.circuit === 'half-open') {
-      const cooldownMs = nextCooldownMs(record);
-      record.cooldownMs = cooldownMs;
-      open(name, record, probe ? 'probe-failure' : 'trial-failure', cooldownMs, at, status);
+      const cooldownInMs = nextCooldownInMs(record);
+      record.cooldownInMs = cooldownInMs;
+      open(name, record, probe ? 'probe-failure' : 'trial-failure', cooldownInMs, at, status);
       return;
     }
     if (record.circuit !== 'closed') return;
@@ -216,8 +216,8 @@ export function createHealthTracker({ options, store, now, onEvent }: HealthTrac
       reason = 'failure-rate';
     }
     if (reason === undefined) return;
-    record.cooldownMs = options.cooldownMs;
-    open(name, record, reason, options.cooldownMs, at, status);
+    record.cooldownInMs = options.cooldownInMs;
+    open(name, record, reason, options.cooldownInMs, at, status);
   }
 
   function countAttemptFailure(
@@ -240,9 +240,9 @@ export function createHealthTracker({ options, store, now, onEvent }: HealthTrac
       record.consecutiveFailures += 1;
       record.lastError = { kind: 'auth', status, errorType, at };
       if (record.circuit === 'open' && record.openReason === 'auth') {
-        record.openUntil = Math.max(record.openUntil ?? at, at + options.authFailureCooldownMs);
+        record.openUntil = Math.max(record.openUntil ?? at, at + options.authFailureCooldownInMs);
       } else {
-        open(name, record, 'auth', options.authFailureCooldownMs, at, status);
+        open(name, record, 'auth', options.authFailureCooldownInMs, at, status);
       }
       return;
     }

@@ -1,4 +1,4 @@
-import { compileModelGlobs, type ModelMatcher } from './model-glob.js';
+import { compileModelGlobs, type ModelMatcher } from '@ccb/protocol';
 import type { RouteTarget } from './route-target.js';
 import { RouterError } from './router-error.js';
 import type { RoutingCandidate } from './routing-strategy.js';

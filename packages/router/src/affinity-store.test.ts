@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryAffinityStore } from './affinity-store.js';
 import { RouterError } from './router-error.js';
 
-function setup(options: { ttlMs?: number; maxSessions?: number } = {}) {
+function setup(options: { ttlInMs?: number; maxSessions?: number } = {}) {
   let nowInMs = 1_000_000;
   const store = createMemoryAffinityStore({ ...options, now: () => nowInMs });
   return {
@@ -27,8 +27,8 @@ describe('createMemoryAffinityStore', () => {
     expect(store.size?.()).toBe(1);
   });
 
-  it('expires a binding ttlMs after its last use, not after its creation', () => {
-    const { store, advance } = setup({ ttlMs: 1_000 });
+  it('expires a binding ttlInMs after its last use, not after its creation', () => {
+    const { store, advance } = setup({ ttlInMs: 1_000 });
     store.set('s1', 'a');
     advance(999);
     expect(store.get('s1')).toBe('a');
@@ -67,7 +67,7 @@ describe('createMemoryAffinityStore', () => {
   });
 
   it('drops expired bindings before evicting live ones', () => {
-    const { store, advance } = setup({ ttlMs: 1_000, maxSessions: 3 });
+    const { store, advance } = setup({ ttlInMs: 1_000, maxSessions: 3 });
     store.set('old-1', 'a');
     store.set('old-2', 'a');
     advance(500);
@@ -88,8 +88,8 @@ describe('createMemoryAffinityStore', () => {
   });
 
   it.each([
-    ['a zero ttlMs', { ttlMs: 0 }],
-    ['a NaN ttlMs', { ttlMs: Number.NaN }],
+    ['a zero ttlInMs', { ttlInMs: 0 }],
+    ['a NaN ttlInMs', { ttlInMs: Number.NaN }],
     ['a zero maxSessions', { maxSessions: 0 }],
     ['a fractional maxSessions', { maxSessions: 1.5 }],
   ])('rejects %s with CCB_ROUTER_INVALID_OPTIONS', (_, options) => {

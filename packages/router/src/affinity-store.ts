@@ -21,7 +21,7 @@ export interface MemoryAffinityStoreOptions {
    * How long a binding outlives its last use, in ms. Default `3_600_000` (1 h, the longest prompt-cache TTL;
    * past it the provider's cache is cold anyway, so the binding is worthless).
    */
-  readonly ttlMs?: number;
+  readonly ttlInMs?: number;
   /** Most bindings kept; the least recently used goes first. Default `10_000`. */
   readonly maxSessions?: number;
   /** Clock in ms since the epoch. Default `Date.now`. */
@@ -34,25 +34,25 @@ interface Binding {
 }
 
 /** Defaults shared with the router's `affinity` option. */
-export const defaultAffinityTtlMs = 3_600_000;
+export const defaultAffinityTtlInMs = 3_600_000;
 export const defaultMaxSessions = 10_000;
 
 /**
  * An in-process {@link AffinityStore}: a `Map` kept in least-recently-used order (a use moves the entry to the
- * end), so eviction takes the first entry and every operation is O(1). A binding expires `ttlMs` after its
- * last use. Because every use also pushes the expiry out by the same `ttlMs`, the map is in expiry order too,
+ * end), so eviction takes the first entry and every operation is O(1). A binding expires `ttlInMs` after its
+ * last use. Because every use also pushes the expiry out by the same `ttlInMs`, the map is in expiry order too,
  * and expired entries are dropped from its front as new ones arrive: memory stays bounded by live sessions.
- * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for a non-positive `ttlMs` or `maxSessions`.
+ * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for a non-positive `ttlInMs` or `maxSessions`.
  */
 export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = {}): AffinityStore {
-  const ttlMs = options.ttlMs ?? defaultAffinityTtlMs;
+  const ttlInMs = options.ttlInMs ?? defaultAffinityTtlInMs;
   const maxSessions = options.maxSessions ?? defaultMaxSessions;
   const now = options.now ?? Date.now;
-  validateAffinityLimits(ttlMs, maxSessions, 'createMemoryAffinityStore');
+  validateAffinityLimits(ttlInMs, maxSessions, 'createMemoryAffinityStore');
   const bindings = new Map<string, Binding>();
   // Moving an entry to the end of the Map costs a delete and an insert (and, in bulk, rehashing); a binding
   // touched again within this slack keeps its place. Recency and expiry are then approximate by at most the slack.
-  const refreshSlackInMs = Math.min(ttlMs / 64, 60_000);
+  const refreshSlackInMs = Math.min(ttlInMs / 64, 60_000);
 
   function dropExpired(nowInMs: number): void {
     for (const [key, binding] of bindings) {
@@ -70,9 +70,9 @@ export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = 
         bindings.delete(key);
         return undefined;
       }
-      if (binding.expiresAt - nowInMs < ttlMs - refreshSlackInMs) {
+      if (binding.expiresAt - nowInMs < ttlInMs - refreshSlackInMs) {
         bindings.delete(key);
-        binding.expiresAt = nowInMs + ttlMs;
+        binding.expiresAt = nowInMs + ttlInMs;
         bindings.set(key, binding);
       }
       return binding.provider;
@@ -84,14 +84,14 @@ export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = 
         binding !== undefined &&
         binding.provider === provider &&
         binding.expiresAt > nowInMs &&
-        binding.expiresAt - nowInMs >= ttlMs - refreshSlackInMs
+        binding.expiresAt - nowInMs >= ttlInMs - refreshSlackInMs
       ) {
         return;
       }
       if (binding !== undefined) {
         bindings.delete(key);
         binding.provider = provider;
-        binding.expiresAt = nowInMs + ttlMs;
+        binding.expiresAt = nowInMs + ttlInMs;
         bindings.set(key, binding);
         return;
       }
@@ -100,7 +100,7 @@ export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = 
         const leastRecent = bindings.keys().next();
         if (leastRecent.done !== true) bindings.delete(leastRecent.value);
       }
-      bindings.set(key, { provider, expiresAt: nowInMs + ttlMs });
+      bindings.set(key, { provider, expiresAt: nowInMs + ttlInMs });
     },
     delete(key) {
       bindings.delete(key);
@@ -113,11 +113,11 @@ export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = 
 }
 
 /** @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` naming the field out of range. */
-export function validateAffinityLimits(ttlMs: number, maxSessions: number, where: string): void {
-  if (typeof ttlMs !== 'number' || Number.isNaN(ttlMs) || ttlMs <= 0) {
+export function validateAffinityLimits(ttlInMs: number, maxSessions: number, where: string): void {
+  if (typeof ttlInMs !== 'number' || Number.isNaN(ttlInMs) || ttlInMs <= 0) {
     throw new RouterError(
       'CCB_ROUTER_INVALID_OPTIONS',
-      `${where}: ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}.`,
+      `${where}: ttlInMs must be a positive number of milliseconds, got ${String(ttlInMs)}.`,
     );
   }
   if (!Number.isInteger(maxSessions) || maxSessions < 1) {

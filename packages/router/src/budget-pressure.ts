@@ -1,5 +1,6 @@
+import type { BudgetReadings, UnifiedReading } from '@ccb/protocol';
 import type { ResolvedHealthOptions } from './health-options.js';
-import type { BudgetReadings, DeprioritizedReason, UnifiedReading } from './health-store.js';
+import type { DeprioritizedReason } from './health-store.js';
 
 /** A usable provider that should be tried last in its tier until `until` (ms epoch). */
 export interface BudgetPressure {
@@ -13,7 +14,7 @@ const budgetKinds = ['requests', 'tokens', 'inputTokens', 'outputTokens'] as con
  * Decides whether a provider runs short: an API-key budget under `lowBudgetThreshold` of its limit until that
  * budget's reset, a subscription `allowed_warning` until the unified reset, or a subscription window used at
  * `unifiedUtilizationThreshold` or more until that window's reset. The latest deadline wins. A reading without a
- * reset time holds for `rateLimitDefaultCooldownMs`, so that a missing header cannot demote a provider forever.
+ * reset time holds for `rateLimitDefaultCooldownInMs`, so that a missing header cannot demote a provider forever.
  */
 export function readBudgetPressure(
   budget: BudgetReadings,
@@ -60,5 +61,5 @@ export function readBudgetPressure(
 }
 
 function deadlineFor(resetAt: number | null, nowInMs: number, options: ResolvedHealthOptions): number {
-  return resetAt !== null && resetAt > nowInMs ? resetAt : nowInMs + options.rateLimitDefaultCooldownMs;
+  return resetAt !== null && resetAt > nowInMs ? resetAt : nowInMs + options.rateLimitDefaultCooldownInMs;
 }

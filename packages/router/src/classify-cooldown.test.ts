@@ -1,8 +1,7 @@
+import { type AttemptOutcome, readRateLimitHeaders } from '@ccb/protocol';
 import { describe, expect, it } from 'vitest';
-import type { AttemptOutcome } from './attempt-outcome.js';
-import { classifyCooldown, isSpendLimit } from './classify-cooldown.js';
+import { classifyCooldown } from './classify-cooldown.js';
 import { resolveHealthOptions } from './health-options.js';
-import { readRateLimitHeaders } from './rate-limit-headers.js';
 
 const now = Date.UTC(2026, 10, 29, 12, 0, 0);
 const nowInSeconds = now / 1000;
@@ -88,21 +87,5 @@ describe('classifyCooldown', () => {
       rateLimitClass: 'rate_limit',
       until: now + 10_000,
     });
-  });
-});
-
-describe('isSpendLimit', () => {
-  it.each([
-    [{ errorCode: 'enforced_spend_limit_reached' }],
-    [{ errorMessage: '{"error_code":"enforced_spend_limit_reached"}' }],
-    [{ status: 402 }],
-    [{ errorType: 'billing_error' }],
-    [{ errorMessage: 'Your credit balance is too low to access the Anthropic API.' }],
-  ])('recognises %o', (fields) => {
-    expect(isSpendLimit({ result: 'failure', ...fields })).toBe(true);
-  });
-
-  it('does not mistake an ordinary rate limit for a spend limit', () => {
-    expect(isSpendLimit({ result: 'failure', status: 429, errorType: 'rate_limit_error' })).toBe(false);
   });
 });

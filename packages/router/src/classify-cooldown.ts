@@ -1,31 +1,18 @@
-import type { AttemptOutcome } from './attempt-outcome.js';
+import {
+  type AttemptOutcome,
+  headerValue,
+  isSpendLimit,
+  type RateLimitHeaders,
+  readRetryAfter,
+  type UnifiedReading,
+} from '@ccb/protocol';
 import type { ResolvedHealthOptions } from './health-options.js';
-import type { RateLimitClass, UnifiedReading } from './health-store.js';
-import { headerValue, type RateLimitHeaders, readRetryAfter } from './rate-limit-headers.js';
+import type { RateLimitClass } from './health-store.js';
 
 /** A cool-down decided from one failed attempt: the provider is unusable until `until` (ms epoch). */
 export interface Cooldown {
   readonly rateLimitClass: RateLimitClass;
   readonly until: number;
-}
-
-const spendLimitCode = 'enforced_spend_limit_reached';
-const creditTooLow = /credit balance is too low/i;
-
-/**
- * Spend limits and exhausted credit: `error.details.error_code = enforced_spend_limit_reached` on a 429 (does not
- * clear before the next month), 402 / `billing_error`, and the account-specific 400 "Your credit balance is too
- * low" (protocol notes §5). All bench the provider rather than retrying it.
- */
-export function isSpendLimit(outcome: AttemptOutcome): boolean {
-  return (
-    outcome.errorCode === spendLimitCode ||
-    outcome.errorType === spendLimitCode ||
-    outcome.status === 402 ||
-    outcome.errorType === 'billing_error' ||
-    (outcome.errorMessage !== undefined &&
-      (outcome.errorMessage.includes(spendLimitCode) || creditTooLow.test(outcome.errorMessage)))
-  );
 }
 
 /** The subscription window that decides a rejection; `overage` is extra usage, not a limit of its own. */
@@ -54,7 +41,7 @@ function future(time: number | null, nowInMs: number): number | null {
 /**
  * Decides whether a failed attempt cools the provider down, and until when. Order matters: a spend limit beats
  * everything; 529/overloaded is short; subscription windows trust their reset epochs over `retry-after` (which
- * drained windows do not always send, protocol notes §7); a bare 429 with `x-should-retry: true` and no
+ * drained windows do not always send, observed on subscription accounts; not in the public docs); a bare 429 with `x-should-retry: true` and no
  * rate-limit headers is request-scoped (better-ccflare `retryable-429.ts`); any other 429 waits for
  * `retry-after`, else the earliest exhausted budget reset, else the default. Returns `undefined` for failures
  * that are not about limits (those feed the circuit breaker instead).
@@ -66,13 +53,13 @@ export function classifyCooldown(
   options: ResolvedHealthOptions,
 ): Cooldown | undefined {
   if (isSpendLimit(outcome)) {
-    return { rateLimitClass: 'spend_limit', until: nowInMs + options.spendLimitCooldownMs };
+    return { rateLimitClass: 'spend_limit', until: nowInMs + options.spendLimitCooldownInMs };
   }
   const headers = outcome.headers;
   const retryAt = headers === undefined ? null : future(readRetryAfter(headers, nowInMs), nowInMs);
 
   if (outcome.status === 529 || outcome.errorType === 'overloaded_error') {
-    return { rateLimitClass: 'overloaded', until: retryAt ?? nowInMs + options.overloadedCooldownMs };
+    return { rateLimitClass: 'overloaded', until: retryAt ?? nowInMs + options.overloadedCooldownInMs };
   }
 
   const is429 = outcome.status === 429 || outcome.errorType === 'rate_limit_error';
@@ -83,18 +70,20 @@ export function classifyCooldown(
       rejectedWindowsResetAt(unified, nowInMs) ??
       future(unified.resetAt, nowInMs) ??
       retryAt ??
-      nowInMs + options.rateLimitDefaultCooldownMs;
+      nowInMs + options.rateLimitDefaultCooldownInMs;
     return { rateLimitClass: 'unified_window', until };
   }
   if (!is429) return undefined;
 
   if (!rateLimit.present && headers !== undefined && headerValue(headers, 'x-should-retry') === 'true') {
-    const cap = nowInMs + options.requestScoped429CooldownMs;
+    const cap = nowInMs + options.requestScoped429CooldownInMs;
     return { rateLimitClass: 'request_scoped', until: retryAt === null ? cap : Math.min(retryAt, cap) };
   }
   return {
     rateLimitClass: 'rate_limit',
     until:
-      retryAt ?? future(rateLimit.exhaustedResetAt, nowInMs) ?? nowInMs + options.rateLimitDefaultCooldownMs,
+      retryAt ??
+      future(rateLimit.exhaustedResetAt, nowInMs) ??
+      nowInMs + options.rateLimitDefaultCooldownInMs,
   };
 }

@@ -1,6 +1,6 @@
+import type { AttemptOutcome } from '@ccb/protocol';
 import { describe, expect, it } from 'vitest';
 import type { AffinityStore } from './affinity-store.js';
-import type { AttemptOutcome } from './attempt-outcome.js';
 import { createRouter, type Router, type RouterOptions } from './create-router.js';
 import type { RouteRequest } from './route-request.js';
 import type { StrategyName } from './routing-strategy.js';
@@ -224,8 +224,8 @@ describe('session affinity', () => {
     expect(router.affinityStats()).toEqual({ sessions: 2, hits: 4, moves: 0, misses: 2 });
   });
 
-  it('expires bindings after ttlMs of disuse', () => {
-    const { router, advance } = setup({ affinity: { ttlMs: 60_000 } });
+  it('expires bindings after ttlInMs of disuse', () => {
+    const { router, advance } = setup({ affinity: { ttlInMs: 60_000 } });
     const request = { sessionKey: 's1' };
     expect(serve(router, request)).toBe('a');
     advance(59_999);

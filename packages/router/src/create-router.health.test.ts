@@ -1,5 +1,5 @@
+import type { AttemptOutcome } from '@ccb/protocol';
 import { describe, expect, it } from 'vitest';
-import type { AttemptOutcome } from './attempt-outcome.js';
 import { createRouter, type RouterOptions } from './create-router.js';
 import type { HealthOptions } from './health-options.js';
 import { createMemoryHealthStore, type HealthStore, type ProviderHealthRecord } from './health-store.js';
@@ -149,7 +149,7 @@ describe('circuit breaker', () => {
   });
 
   it('doubles the cool-down after each failed trial up to the cap', () => {
-    const { router, advance, now } = setup({ health: { cooldownMs: 10_000, maxCooldownMs: 50_000 } });
+    const { router, advance, now } = setup({ health: { cooldownInMs: 10_000, maxCooldownInMs: 50_000 } });
     fail(router, 'a', 3);
     const periods: number[] = [];
     for (let trial = 0; trial < 4; trial++) {
@@ -164,7 +164,7 @@ describe('circuit breaker', () => {
   });
 
   it('offers the trial again when the planned trial was never reported within the lease', () => {
-    const { router, advance } = setup({ health: { halfOpenTrialTimeoutMs: 5_000 } });
+    const { router, advance } = setup({ health: { halfOpenTrialTimeoutInMs: 5_000 } });
     fail(router, 'a', 3);
     advance(10_000);
     expect(router.plan({})).toEqual(['a', 'b']);
@@ -366,7 +366,7 @@ describe('rate-limit cool-downs', () => {
   });
 
   it('uses the default cool-down for a 429 without usable headers', () => {
-    const { router } = setup({ health: { rateLimitDefaultCooldownMs: 7_000 } });
+    const { router } = setup({ health: { rateLimitDefaultCooldownInMs: 7_000 } });
     router.report('a', { result: 'failure', status: 429, headers: { 'retry-after': 'soon' } });
     expect(router.snapshot()[0]).toMatchObject({
       rateLimitClass: 'rate_limit',

@@ -267,15 +267,15 @@ export function createRouter(options: RouterOptions): Router {
       requireTarget(name, 'reset');
       tracker?.reset(name);
     },
-    bench(name, untilMs, reason = 'budget') {
+    bench(name, untilInMs, reason = 'budget') {
       requireTarget(name, 'bench');
-      if (typeof untilMs !== 'number' || Number.isNaN(untilMs)) {
+      if (typeof untilInMs !== 'number' || Number.isNaN(untilInMs)) {
         throw new RouterError(
           'CCB_ROUTER_INVALID_OPTIONS',
-          `Cannot bench provider ${JSON.stringify(name)}: untilMs must be a time in ms since the epoch (or Infinity), got ${String(untilMs)}.`,
+          `Cannot bench provider ${JSON.stringify(name)}: untilInMs must be a time in ms since the epoch (or Infinity), got ${String(untilInMs)}.`,
         );
       }
-      benches.bench(name, untilMs, reason, now());
+      benches.bench(name, untilInMs, reason, now());
     },
     unbench(name) {
       requireTarget(name, 'unbench');

@@ -18,35 +18,39 @@ describe('resolveHealthOptions', () => {
       failureRateThreshold: 0.5,
       windowSize: 20,
       minRequestsInWindow: 10,
-      cooldownMs: 10_000,
-      maxCooldownMs: 300_000,
+      cooldownInMs: 10_000,
+      maxCooldownInMs: 300_000,
       backoffMultiplier: 2,
-      authFailureCooldownMs: 600_000,
-      rateLimitDefaultCooldownMs: 10_000,
-      overloadedCooldownMs: 2_000,
-      requestScoped429CooldownMs: 1_000,
-      spendLimitCooldownMs: 86_400_000,
+      authFailureCooldownInMs: 600_000,
+      rateLimitDefaultCooldownInMs: 10_000,
+      overloadedCooldownInMs: 2_000,
+      requestScoped429CooldownInMs: 1_000,
+      spendLimitCooldownInMs: 86_400_000,
       lowBudgetThreshold: 0.05,
       unifiedUtilizationThreshold: 0.9,
-      halfOpenTrialTimeoutMs: 60_000,
+      halfOpenTrialTimeoutInMs: 60_000,
     });
   });
 
   it('keeps given values and accepts the edges of each range', () => {
-    const resolved = resolveHealthOptions({ failureRateThreshold: 1, lowBudgetThreshold: 0, cooldownMs: 0 });
-    expect(resolved).toMatchObject({ failureRateThreshold: 1, lowBudgetThreshold: 0, cooldownMs: 0 });
+    const resolved = resolveHealthOptions({
+      failureRateThreshold: 1,
+      lowBudgetThreshold: 0,
+      cooldownInMs: 0,
+    });
+    expect(resolved).toMatchObject({ failureRateThreshold: 1, lowBudgetThreshold: 0, cooldownInMs: 0 });
   });
 
   it.each([
     [{ failureThreshold: 0 }],
     [{ failureThreshold: 1.5 }],
     [{ windowSize: Number.NaN }],
-    [{ cooldownMs: -1 }],
+    [{ cooldownInMs: -1 }],
     [{ failureRateThreshold: 1.01 }],
     [{ backoffMultiplier: 0.5 }],
-    [{ cooldownMs: 20_000, maxCooldownMs: 10_000 }],
+    [{ cooldownInMs: 20_000, maxCooldownInMs: 10_000 }],
     [{ windowSize: 5, minRequestsInWindow: 6 }],
-    [{ spendLimitCooldownMs: '1d' as unknown as number }],
+    [{ spendLimitCooldownInMs: '1d' as unknown as number }],
   ])('rejects %o with CCB_ROUTER_INVALID_OPTIONS', (options) => {
     expect(codeOf(() => resolveHealthOptions(options))).toBe('CCB_ROUTER_INVALID_OPTIONS');
   });

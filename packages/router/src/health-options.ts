@@ -14,21 +14,21 @@ export interface HealthOptions {
   /** Attempts the window needs before its failure rate is judged. Default `10`. */
   readonly minRequestsInWindow?: number;
   /** First open period of the circuit in ms. Default `10_000`. */
-  readonly cooldownMs?: number;
+  readonly cooldownInMs?: number;
   /** Cap of the open period in ms as it grows after failed trials. Default `300_000` (5 min). */
-  readonly maxCooldownMs?: number;
+  readonly maxCooldownInMs?: number;
   /** Growth factor of the open period after each failed half-open trial. Default `2`. */
   readonly backoffMultiplier?: number;
   /** Open period after the upstream rejects the provider's credentials (401/403) in ms. Default `600_000`. */
-  readonly authFailureCooldownMs?: number;
+  readonly authFailureCooldownInMs?: number;
   /** Cool-down after a 429 whose headers give no usable reset time, in ms. Default `10_000`. */
-  readonly rateLimitDefaultCooldownMs?: number;
+  readonly rateLimitDefaultCooldownInMs?: number;
   /** Cool-down after a 529 / `overloaded_error` without `retry-after`, in ms. Default `2_000`. */
-  readonly overloadedCooldownMs?: number;
+  readonly overloadedCooldownInMs?: number;
   /** Longest cool-down after a request-scoped 429 (`x-should-retry: true`, no rate-limit headers), in ms. Default `1_000`. */
-  readonly requestScoped429CooldownMs?: number;
+  readonly requestScoped429CooldownInMs?: number;
   /** Bench after a spend-limit or billing failure unless `reset(name)` comes first, in ms. Default `86_400_000` (24 h). */
-  readonly spendLimitCooldownMs?: number;
+  readonly spendLimitCooldownInMs?: number;
   /** Remaining/limit fraction under which a provider is ordered last in its tier. Default `0.05`. */
   readonly lowBudgetThreshold?: number;
   /** Subscription window utilization (0–1) from which a provider is ordered last in its tier. Default `0.9`. */
@@ -37,7 +37,7 @@ export interface HealthOptions {
    * How long a half-open trial request holds its slot, in ms. The trial normally ends with its report; the
    * lease only matters when a plan's trial was never attempted (an earlier target answered). Default `60_000`.
    */
-  readonly halfOpenTrialTimeoutMs?: number;
+  readonly halfOpenTrialTimeoutInMs?: number;
 }
 
 /** {@link HealthOptions} with every default applied. */
@@ -48,17 +48,17 @@ const defaults: ResolvedHealthOptions = {
   failureRateThreshold: 0.5,
   windowSize: 20,
   minRequestsInWindow: 10,
-  cooldownMs: 10_000,
-  maxCooldownMs: 300_000,
+  cooldownInMs: 10_000,
+  maxCooldownInMs: 300_000,
   backoffMultiplier: 2,
-  authFailureCooldownMs: 600_000,
-  rateLimitDefaultCooldownMs: 10_000,
-  overloadedCooldownMs: 2_000,
-  requestScoped429CooldownMs: 1_000,
-  spendLimitCooldownMs: 86_400_000,
+  authFailureCooldownInMs: 600_000,
+  rateLimitDefaultCooldownInMs: 10_000,
+  overloadedCooldownInMs: 2_000,
+  requestScoped429CooldownInMs: 1_000,
+  spendLimitCooldownInMs: 86_400_000,
   lowBudgetThreshold: 0.05,
   unifiedUtilizationThreshold: 0.9,
-  halfOpenTrialTimeoutMs: 60_000,
+  halfOpenTrialTimeoutInMs: 60_000,
 };
 
 type Rule = 'positive-integer' | 'non-negative' | 'fraction' | 'at-least-one';
@@ -68,17 +68,17 @@ const rules: { readonly [Key in keyof ResolvedHealthOptions]: Rule } = {
   failureRateThreshold: 'fraction',
   windowSize: 'positive-integer',
   minRequestsInWindow: 'positive-integer',
-  cooldownMs: 'non-negative',
-  maxCooldownMs: 'non-negative',
+  cooldownInMs: 'non-negative',
+  maxCooldownInMs: 'non-negative',
   backoffMultiplier: 'at-least-one',
-  authFailureCooldownMs: 'non-negative',
-  rateLimitDefaultCooldownMs: 'non-negative',
-  overloadedCooldownMs: 'non-negative',
-  requestScoped429CooldownMs: 'non-negative',
-  spendLimitCooldownMs: 'non-negative',
+  authFailureCooldownInMs: 'non-negative',
+  rateLimitDefaultCooldownInMs: 'non-negative',
+  overloadedCooldownInMs: 'non-negative',
+  requestScoped429CooldownInMs: 'non-negative',
+  spendLimitCooldownInMs: 'non-negative',
   lowBudgetThreshold: 'fraction',
   unifiedUtilizationThreshold: 'fraction',
-  halfOpenTrialTimeoutMs: 'non-negative',
+  halfOpenTrialTimeoutInMs: 'non-negative',
 };
 
 const ruleText: Record<Rule, string> = {
@@ -119,10 +119,10 @@ export function resolveHealthOptions(options: HealthOptions = {}): ResolvedHealt
     }
     resolved[key] = value;
   }
-  if ((resolved.maxCooldownMs as number) < (resolved.cooldownMs as number)) {
+  if ((resolved.maxCooldownInMs as number) < (resolved.cooldownInMs as number)) {
     throw new RouterError(
       'CCB_ROUTER_INVALID_OPTIONS',
-      `Invalid router option health.maxCooldownMs: ${resolved.maxCooldownMs} is below health.cooldownMs (${resolved.cooldownMs}); raise it or lower cooldownMs.`,
+      `Invalid router option health.maxCooldownInMs: ${resolved.maxCooldownInMs} is below health.cooldownInMs (${resolved.cooldownInMs}); raise it or lower cooldownInMs.`,
     );
   }
   if ((resolved.minRequestsInWindow as number) > (resolved.windowSize as number)) {

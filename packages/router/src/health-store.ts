@@ -1,3 +1,5 @@
+import type { BudgetReadings, UnifiedReading } from '@ccb/protocol';
+
 /** Circuit-breaker state of a provider. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -14,40 +16,6 @@ export type RateLimitClass =
 
 /** Why a usable provider is ordered last in its tier. */
 export type DeprioritizedReason = 'low-budget' | 'unified-warning' | 'unified-utilization';
-
-/** One `anthropic-ratelimit-<kind>-{limit,remaining,reset}` triple as last seen. */
-export interface BudgetReading {
-  readonly limit: number | null;
-  readonly remaining: number | null;
-  /** ms epoch of the reset (from RFC 3339), or `null` when absent. */
-  readonly resetAt: number | null;
-}
-
-/** Standard API-key budgets as last seen; `null` when the provider never sent that kind. */
-export interface BudgetReadings {
-  readonly requests: BudgetReading | null;
-  readonly tokens: BudgetReading | null;
-  readonly inputTokens: BudgetReading | null;
-  readonly outputTokens: BudgetReading | null;
-}
-
-/** One subscription ("unified") window, e.g. `5h`, `7d`, `overage`. */
-export interface UnifiedWindowReading {
-  readonly status: string | null;
-  /** Fraction used, e.g. `0.93`; above 1 when exhausted. */
-  readonly utilization: number | null;
-  /** ms epoch (the header is epoch seconds). */
-  readonly resetAt: number | null;
-}
-
-/** Subscription ("unified") limits as last seen. */
-export interface UnifiedReading {
-  /** `allowed`, `allowed_warning` or `rejected`, when sent. */
-  readonly status: string | null;
-  /** ms epoch (the header is epoch seconds). */
-  readonly resetAt: number | null;
-  readonly windows: Readonly<Record<string, UnifiedWindowReading>>;
-}
 
 /** The last failure, for operators. Never holds credentials or bodies. */
 export interface LastError {
@@ -69,7 +37,7 @@ export interface ProviderHealthRecord {
   openUntil: number | null;
   openReason: OpenReason | null;
   /** Length of the current or last open period; `0` after a close, so the next open starts from the base. */
-  cooldownMs: number;
+  cooldownInMs: number;
   /** Start of the half-open trial in flight, or `null` when the trial slot is free. */
   trialStartedAt: number | null;
   consecutiveFailures: number;
@@ -105,7 +73,7 @@ export function createHealthRecord(): ProviderHealthRecord {
     circuit: 'closed',
     openUntil: null,
     openReason: null,
-    cooldownMs: 0,
+    cooldownInMs: 0,
     trialStartedAt: null,
     consecutiveFailures: 0,
     window: [],

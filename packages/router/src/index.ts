@@ -1,17 +1,26 @@
 /** @ccb/router: strategies, tiers, model rules, session affinity, failover plans and provider health. Pure, no I/O. */
+
+// The outcome a service reports after each attempt, and the classifier that makes one from an HTTP answer.
+export {
+  type AttemptOutcome,
+  type BudgetReading,
+  type BudgetReadings,
+  classifyResponse,
+  type FailureKind,
+  type UnifiedReading,
+  type UnifiedWindowReading,
+  type UpstreamResponse,
+} from '@ccb/protocol';
 export {
   type AffinityStore,
   createMemoryAffinityStore,
   type MemoryAffinityStoreOptions,
 } from './affinity-store.js';
-export type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
 export { cost } from './cost.js';
 export { createRouter } from './create-router.js';
 export { createStrategy } from './create-strategy.js';
 export type { HealthOptions } from './health-options.js';
 export {
-  type BudgetReading,
-  type BudgetReadings,
   type CircuitState,
   createMemoryHealthStore,
   type DeprioritizedReason,
@@ -20,11 +29,8 @@ export {
   type OpenReason,
   type ProviderHealthRecord,
   type RateLimitClass,
-  type UnifiedReading,
-  type UnifiedWindowReading,
 } from './health-store.js';
-export { compileModelGlobs, type ModelMatcher } from './model-glob.js';
-export { type ModelFamily, type ModelRule, type ModelRuleMatch, modelFamilies } from './model-rule.js';
+export type { ModelRule, ModelRuleMatch } from './model-rule.js';
 export { priority } from './priority.js';
 export { createProbeScheduler, type ProbeScheduler, type ProbeSchedulerOptions } from './probe-scheduler.js';
 export type { ProviderHealth, ProviderHealthReason } from './provider-health.js';

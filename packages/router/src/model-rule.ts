@@ -1,14 +1,4 @@
-/** Claude model families, as they appear in model ids (`claude-haiku-4-5`, `claude-3-5-haiku-20241022`). */
-export type ModelFamily = 'haiku' | 'sonnet' | 'opus' | 'fable' | 'mythos';
-
-/** Every {@link ModelFamily}, for validation and docs. */
-export const modelFamilies: readonly ModelFamily[] = Object.freeze([
-  'haiku',
-  'sonnet',
-  'opus',
-  'fable',
-  'mythos',
-]);
+import type { ModelFamily } from '@ccb/protocol';
 
 /** What a request must look like for a {@link ModelRule} to apply. Every given field must hold; `{}` matches all. */
 export interface ModelRuleMatch {

@@ -23,7 +23,7 @@ describe('createProbeScheduler', () => {
     const probed: string[] = [];
     const probes = createProbeScheduler({
       targets: ['a', 'b'],
-      intervalMs: 1_000,
+      intervalInMs: 1_000,
       jitterRatio: 0.1,
       random: () => 0.5,
       probe: async (name) => {
@@ -164,8 +164,8 @@ describe('createProbeScheduler', () => {
   });
 
   it.each([
-    [{ intervalMs: 0 }],
-    [{ intervalMs: Number.POSITIVE_INFINITY }],
+    [{ intervalInMs: 0 }],
+    [{ intervalInMs: Number.POSITIVE_INFINITY }],
     [{ jitterRatio: 1 }],
     [{ jitterRatio: -0.1 }],
   ])('rejects %o with CCB_ROUTER_INVALID_OPTIONS', (overrides) => {

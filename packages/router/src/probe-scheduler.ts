@@ -5,8 +5,8 @@ export interface ProbeSchedulerOptions {
   /** Names of the providers to probe. */
   readonly targets: readonly string[];
   /** Pause between the end of one probe of a target and the start of the next, in ms. */
-  readonly intervalMs: number;
-  /** Spread of each pause as a fraction of `intervalMs` (0.1 = ±10 %), so probes do not align. Default `0.1`. */
+  readonly intervalInMs: number;
+  /** Spread of each pause as a fraction of `intervalInMs` (0.1 = ±10 %), so probes do not align. Default `0.1`. */
   readonly jitterRatio?: number;
   /**
    * Probes one provider; resolves `true` when it is healthy. A rejection counts as `false`. Must honour `signal`,
@@ -36,7 +36,7 @@ export interface ProbeScheduler {
  * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for a non-positive interval or a jitter outside [0, 1).
  */
 export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeScheduler {
-  const { targets, intervalMs, probe, onResult } = options;
+  const { targets, intervalInMs, probe, onResult } = options;
   const jitterRatio = options.jitterRatio ?? 0.1;
   const random = options.random ?? Math.random;
   const schedule =
@@ -44,8 +44,8 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
   const cancel =
     options.clearTimeout ??
     ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>));
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
-    throw invalid(`intervalMs must be a positive number of milliseconds, got ${String(intervalMs)}`);
+  if (!Number.isFinite(intervalInMs) || intervalInMs <= 0) {
+    throw invalid(`intervalInMs must be a positive number of milliseconds, got ${String(intervalInMs)}`);
   }
   if (!Number.isFinite(jitterRatio) || jitterRatio < 0 || jitterRatio >= 1) {
     throw invalid(`jitterRatio must be at least 0 and below 1, got ${String(jitterRatio)}`);
@@ -57,7 +57,7 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
   const inFlight = new Set<Promise<void>>();
 
   function delayInMs(): number {
-    return intervalMs * (1 + jitterRatio * (2 * random() - 1));
+    return intervalInMs * (1 + jitterRatio * (2 * random() - 1));
   }
 
   function scheduleNext(name: string): void {

@@ -1,13 +1,12 @@
+import type { BudgetReadings, UnifiedReading } from '@ccb/protocol';
 import type { ResolvedHealthOptions } from './health-options.js';
 import type {
-  BudgetReadings,
   CircuitState,
   DeprioritizedReason,
   LastError,
   OpenReason,
   ProviderHealthRecord,
   RateLimitClass,
-  UnifiedReading,
 } from './health-store.js';
 
 /** Why a provider is unusable or demoted; any other string is a reason given to `router.bench()`. */
@@ -61,7 +60,7 @@ export function isTrialBusy(
   return (
     record.circuit === 'half-open' &&
     record.trialStartedAt !== null &&
-    nowInMs < record.trialStartedAt + options.halfOpenTrialTimeoutMs
+    nowInMs < record.trialStartedAt + options.halfOpenTrialTimeoutInMs
   );
 }
 

@@ -1,5 +1,5 @@
+import type { AttemptOutcome } from '@ccb/protocol';
 import type { AffinityStore } from './affinity-store.js';
-import type { AttemptOutcome } from './attempt-outcome.js';
 import type { HealthOptions } from './health-options.js';
 import type { HealthStore } from './health-store.js';
 import type { ModelRule } from './model-rule.js';
@@ -79,14 +79,14 @@ export interface Router {
    */
   reset(name: string): void;
   /**
-   * Leaves `name` out of plans until `untilMs` (ms epoch; `Infinity` = until `unbench`), e.g. when it exceeded
+   * Leaves `name` out of plans until `untilInMs` (ms epoch; `Infinity` = until `unbench`), e.g. when it exceeded
    * its spend budget. It shows in `snapshot()` with `reason` and `coolingDownUntil`, takes part in the
    * all-unusable fallback like a cool-down, and emits one `benched` event. A deadline already past unbenches.
    * @param reason Shown in snapshots and events. Default `'budget'`.
    * @throws {RouterError} `CCB_ROUTER_UNKNOWN_TARGET` for a name that is not configured,
-   * `CCB_ROUTER_INVALID_OPTIONS` for a `untilMs` that is not a number.
+   * `CCB_ROUTER_INVALID_OPTIONS` for a `untilInMs` that is not a number.
    */
-  bench(name: string, untilMs: number, reason?: string): void;
+  bench(name: string, untilInMs: number, reason?: string): void;
   /**
    * Lifts a bench at once (emits `unbenched`); no-op when `name` is not benched.
    * @throws {RouterError} `CCB_ROUTER_UNKNOWN_TARGET` for a name that is not configured.

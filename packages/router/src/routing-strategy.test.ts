@@ -1,7 +1,7 @@
-import { describeStrategyConformance } from './_strategy-conformance.js';
 import { cost } from './cost.js';
 import { priority } from './priority.js';
 import { roundRobin } from './round-robin.js';
+import { describeStrategyConformance } from './testing/index.js';
 import { weighted } from './weighted.js';
 
 describeStrategyConformance({

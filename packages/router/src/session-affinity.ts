@@ -1,7 +1,7 @@
 import {
   type AffinityStore,
   createMemoryAffinityStore,
-  defaultAffinityTtlMs,
+  defaultAffinityTtlInMs,
   defaultMaxSessions,
   validateAffinityLimits,
 } from './affinity-store.js';
@@ -14,7 +14,7 @@ export interface AffinityOptions {
   /** Default `true`. */
   readonly enabled?: boolean;
   /** How long a binding outlives its last use, in ms. Default `3_600_000` (1 h). Ignored with `affinityStore`. */
-  readonly ttlMs?: number;
+  readonly ttlInMs?: number;
   /** Most bindings kept in memory (LRU). Default `10_000`. Ignored with `affinityStore`. */
   readonly maxSessions?: number;
 }
@@ -56,7 +56,7 @@ export interface SessionAffinityOptions {
 
 /**
  * Creates the router's affinity, or `undefined` when it is turned off.
- * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for an out-of-range `ttlMs` or `maxSessions`.
+ * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for an out-of-range `ttlInMs` or `maxSessions`.
  */
 export function createSessionAffinity({
   affinity,
@@ -64,10 +64,10 @@ export function createSessionAffinity({
   now,
 }: SessionAffinityOptions): SessionAffinity | undefined {
   if (affinity === false || affinity?.enabled === false) return undefined;
-  const ttlMs = affinity?.ttlMs ?? defaultAffinityTtlMs;
+  const ttlInMs = affinity?.ttlInMs ?? defaultAffinityTtlInMs;
   const maxSessions = affinity?.maxSessions ?? defaultMaxSessions;
-  validateAffinityLimits(ttlMs, maxSessions, 'affinity');
-  const bindings = store ?? createMemoryAffinityStore({ ttlMs, maxSessions, now });
+  validateAffinityLimits(ttlInMs, maxSessions, 'affinity');
+  const bindings = store ?? createMemoryAffinityStore({ ttlInMs, maxSessions, now });
   let hits = 0;
   let moves = 0;
   let misses = 0;

@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { ProviderHealthLike } from './request-record-like.js';
+import type { ProviderHealthLike } from './provider-health-like.js';
 
 const circuitStates = ['closed', 'open', 'half_open'] as const;
 

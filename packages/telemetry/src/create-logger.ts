@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { RequestRecord } from '@ccb/protocol';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
 import { flushDestination } from './_flush-destination.js';
 import { isoTime } from './_iso-time.js';
@@ -7,7 +8,6 @@ import { createStdoutSink, type StdoutSink } from './_stdout-sink.js';
 import { formatRequestLine } from './format-request-line.js';
 import { type LogLoss, LogLossCounter, type LossReport } from './log-loss.js';
 import { requestLogFields, requestLogLine } from './request-log-fields.js';
-import type { RequestRecordLike } from './request-record-like.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { TelemetryError } from './telemetry-error.js';
 
@@ -69,7 +69,7 @@ export interface Logger {
    * fields of {@link requestLogFields}; pretty mode writes {@link formatRequestLine}. At `debug`, upstream header
    * summaries are added.
    */
-  request(record: RequestRecordLike, costUsd?: number): void;
+  request(record: RequestRecord, costUsd?: number): void;
   /**
    * Resolves once buffered lines reached the destination. On stdout, a full one is retried for up to
    * `flushTimeoutInMs`, then it resolves anyway: the lines stay queued, and count as lost if still there at exit.
@@ -184,9 +184,7 @@ export function createLogger(options: LoggerOptions): Logger {
         // The hottest log call: one line per request. Its fields are built here from known record fields, so the
         // line is serialised in one native JSON.stringify instead of pino's key-by-key walk (same shape: level,
         // time, fields, msg), then scrubbed, and gathered for stdout (or written to the given destination).
-        const line = scrub(
-          requestLogLine(record, recordLevel, isoTime(), withHeaders, costUsd ?? record.costUsd),
-        );
+        const line = scrub(requestLogLine(record, recordLevel, isoTime(), withHeaders, costUsd));
         if (stdout !== undefined) stdout.line(line);
         else given?.write(`${line}\n`);
         return;

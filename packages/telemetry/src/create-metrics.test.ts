@@ -1,13 +1,13 @@
+import type { RequestRecord } from '@ccb/protocol';
 import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parseExposition, type Sample, samplesNamed, sampleValue } from '../test/_prometheus-text.js';
 import { attemptRecord, requestRecord } from '../test/_records.js';
 import { createMetrics } from './create-metrics.js';
-import type { RequestRecordLike } from './request-record-like.js';
 import { TelemetryError } from './telemetry-error.js';
 
 /** A scripted mix: first-try successes, failovers (connect, status, stream), a 502, a client 400, a model-less GET. */
-const scriptedRecords: readonly RequestRecordLike[] = [
+const scriptedRecords: readonly RequestRecord[] = [
   requestRecord({
     usage: { inputTokens: 10, outputTokens: 20, cacheCreationInputTokens: 5, cacheReadInputTokens: 100 },
     bytesIn: 100,
@@ -409,8 +409,8 @@ describe('cost, affinity and budget metrics', () => {
         { scope: 'key', name: 'k1', window: 'month', metric: 'tokens', limit: 100, used: 150 },
       ],
     });
-    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6', costUsd: 0.25 }));
-    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6', costUsd: 0.5 }));
+    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6' }), 0.25);
+    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6' }), 0.5);
     metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6' }));
     hits = 5;
     const samples = parseExposition(await metrics.render());

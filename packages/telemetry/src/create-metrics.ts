@@ -1,10 +1,11 @@
+import type { RequestRecord } from '@ccb/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { registerHealthGauges } from './_health-gauges.js';
 import { HistogramSeries } from './_histogram-series.js';
 import { Series } from './_series.js';
 import type { LogLoss } from './log-loss.js';
 import { createModelLabeler } from './model-label.js';
-import type { ProviderHealthLike, RequestRecordLike } from './request-record-like.js';
+import type { ProviderHealthLike } from './provider-health-like.js';
 import { TelemetryError } from './telemetry-error.js';
 
 /** Seconds; LLM calls run from well under a second (count_tokens) to ten minutes (long streams). */
@@ -56,8 +57,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** The `content-type` to serve `render()` with. */
   readonly contentType: string;
-  /** Counts one finished request; call from `onRequestEnd`. `costUsd` defaults to `record.costUsd`. */
-  observe(record: RequestRecordLike, costUsd?: number): void;
+  /** Counts one finished request and what it cost in USD (unpriced: absent); call from `onRequestEnd`. */
+  observe(record: RequestRecord, costUsd?: number): void;
   /** A provider was cooled down after a 429/529, by class (rate_limit, request_scoped, spend_limit, …). */
   rateLimited(provider: string, rateLimitClass: string): void;
   /** An attempt to `provider` began: raises its in-flight gauge. */
@@ -223,7 +224,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return {
     registry,
     contentType: registry.contentType,
-    observe(record, costUsd = record.costUsd) {
+    observe(record, costUsd) {
       const provider = record.provider ?? noProviderLabel;
       const model = labelModel(record.model);
       requests.at(provider, model, record.status, record.outcome).value += 1;

@@ -1,4 +1,4 @@
-import type { RequestRecordLike } from './request-record-like.js';
+import type { RequestRecord } from '@ccb/protocol';
 
 // Control characters in a client-chosen model or path would reach a terminal raw through the pretty output.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching C0/C1 control characters is the point
@@ -13,7 +13,7 @@ const maxModelLength = 64;
  * `↻ 200 POST /v1/messages claude-sonnet-4-6 → beta 480ms in=25 out=15 (alpha: connect ECONNREFUSED)`.
  * `✓` served first time, `↻` served after failing over, `✗` the client got an error. The query string is dropped.
  */
-export function formatRequestLine(record: RequestRecordLike): string {
+export function formatRequestLine(record: RequestRecord): string {
   const mark = record.outcome === 'ok' ? '✓' : record.outcome === 'failed_over' ? '↻' : '✗';
   const queryStart = record.path.indexOf('?');
   let line = `${mark} ${record.status} ${record.method} ${printable(queryStart === -1 ? record.path : record.path.slice(0, queryStart))}`;

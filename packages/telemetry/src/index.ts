@@ -12,27 +12,18 @@ export { formatRequestLine } from './format-request-line.js';
 export type { LogLoss, LogLossReason, LossReport } from './log-loss.js';
 export {
   createModelLabeler,
-  isClaudeFamilyModel,
   type ModelLabeler,
   type ModelLabelerOptions,
   noModelLabel,
   otherModelLabel,
 } from './model-label.js';
+export type { ProviderHealthLike } from './provider-health-like.js';
 export {
   type AttemptLogFields,
   type RequestLogFields,
   requestLogFields,
   type TokenLogFields,
 } from './request-log-fields.js';
-export type {
-  AttemptRecordLike,
-  BudgetReadingLike,
-  FailureKindLike,
-  HeadersLike,
-  ProviderHealthLike,
-  RequestRecordLike,
-  UsageLike,
-} from './request-record-like.js';
 export {
   createSecretScrubber,
   minRedactedLength,

@@ -1,12 +1,5 @@
+import { isPlainClaudeModelId } from '@ccb/protocol';
 import { TelemetryError } from './telemetry-error.js';
-
-/**
- * Anthropic model ids: `claude-<family>-…` and the older `claude-<version>-<family>-…`. Anthropic bounds this set;
- * the length cap and the character class keep a hostile client from minting labels out of arbitrary text.
- */
-const claudeFamilyPattern =
-  /^claude-(?:(?:opus|sonnet|haiku|fable|mythos)(?:-[a-z0-9.]{1,16}){1,5}|\d{1,2}(?:-\d{1,2})?-(?:opus|sonnet|haiku)(?:-[a-z0-9.]{1,16}){0,5})$/;
-const maxClaudeModelLength = 64;
 
 /** The label for a request without a model (e.g. `GET /v1/models`). */
 export const noModelLabel = 'none';
@@ -26,11 +19,6 @@ export interface ModelLabelerOptions {
 
 /** Maps a requested model to a metric label of bounded cardinality. */
 export type ModelLabeler = (model: string | undefined) => string;
-
-/** Whether `model` looks like an Anthropic model id (`claude-opus-5-5`, `claude-3-5-haiku-20241022`). */
-export function isClaudeFamilyModel(model: string): boolean {
-  return model.length <= maxClaudeModelLength && claudeFamilyPattern.test(model);
-}
 
 /**
  * Creates the model labeler: a known model or a Claude-family id keeps its name, anything else is `other`, and an
@@ -60,7 +48,7 @@ export function createModelLabeler(options: ModelLabelerOptions = {}): ModelLabe
     const cached = labels.get(model);
     if (cached !== undefined) return cached;
     // Only admitted ids are cached: caching every rejected string would itself be unbounded.
-    if (familyModels < maxFamilyModels && isClaudeFamilyModel(model)) {
+    if (familyModels < maxFamilyModels && isPlainClaudeModelId(model)) {
       familyModels += 1;
       labels.set(model, model);
       return model;

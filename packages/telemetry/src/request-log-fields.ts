@@ -1,10 +1,10 @@
+import type { AttemptRecord, RequestRecord } from '@ccb/protocol';
 import { summarizeHeaders } from './_header-summary.js';
-import type { AttemptRecordLike, RequestRecordLike } from './request-record-like.js';
 
 /** One attempt in a request log line. */
 export interface AttemptLogFields {
   provider: string;
-  result: AttemptRecordLike['result'];
+  result: AttemptRecord['result'];
   status: number | undefined;
   failure: string | undefined;
   error_type: string | undefined;
@@ -38,7 +38,7 @@ export interface RequestLogFields {
   stream: boolean;
   status: number;
   provider: string | undefined;
-  outcome: RequestRecordLike['outcome'];
+  outcome: RequestRecord['outcome'];
   attempts: AttemptLogFields[];
   duration_ms: number;
   ttfb_ms: number | undefined;
@@ -67,9 +67,9 @@ interface RequestLineFields extends RequestLogFields {
  * are never included.
  */
 export function requestLogFields(
-  record: RequestRecordLike,
+  record: RequestRecord,
   includeHeaders = false,
-  costUsd = record.costUsd,
+  costUsd?: number,
 ): RequestLogFields {
   return buildFields(record, includeHeaders, costUsd, undefined, undefined);
 }
@@ -79,7 +79,7 @@ export function requestLogFields(
  * `msg: "request"` last, in one `JSON.stringify` that yields a flat string (no slicing or concatenation after).
  */
 export function requestLogLine(
-  record: RequestRecordLike,
+  record: RequestRecord,
   level: string,
   time: string,
   includeHeaders: boolean,
@@ -89,7 +89,7 @@ export function requestLogLine(
 }
 
 function buildFields(
-  record: RequestRecordLike,
+  record: RequestRecord,
   includeHeaders: boolean,
   costUsd: number | undefined,
   level: string | undefined,
@@ -137,7 +137,7 @@ function buildFields(
   };
 }
 
-function attemptLogFields(attempt: AttemptRecordLike, includeHeaders: boolean): AttemptLogFields {
+function attemptLogFields(attempt: AttemptRecord, includeHeaders: boolean): AttemptLogFields {
   const fields: AttemptLogFields = {
     provider: attempt.provider,
     result: attempt.result,

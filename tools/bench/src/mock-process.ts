@@ -3,7 +3,7 @@
 import { startMockUpstreams } from '@ccb/mock-upstream';
 
 /** Streams of the scenarios: 20 events, 20 ms apart. */
-const pacedStream = { streamEvents: 20, streamIntervalMs: 20 } as const;
+const pacedStream = { streamEvents: 20, streamIntervalInMs: 20 } as const;
 
 const [paced, fast] = await startMockUpstreams([
   { name: 'paced', lean: true, ...pacedStream },

@@ -10,10 +10,10 @@ export interface BenchRequest {
 
 /** Size of the `large` body: 1 MiB of JSON, as long Claude Code sessions send. */
 export const largeBodyInBytes = 1024 * 1024;
-/** Size of the `medium` body: ~100 KB, a first Claude Code turn (protocol.md §3). */
+/** Size of the `medium` body: ~100 KB, a first Claude Code turn (https://platform.claude.com/docs/en/build-with-claude/streaming). */
 export const mediumBodyInBytes = 100 * 1024;
 
-// The headers Claude Code sends (protocol.md §2), so header filtering costs what it costs in production.
+// The headers Claude Code sends (https://code.claude.com/docs/en/llm-gateway), so header filtering costs what it costs in production.
 const claudeCodeHeaders: Readonly<Record<string, string>> = {
   'content-type': 'application/json',
   accept: 'application/json',

@@ -39,11 +39,11 @@ function buildPromptCache(
 ): PromptCache | undefined {
   if (option === undefined || option === false) return undefined;
   if (option !== true && (typeof option !== 'object' || option === null)) {
-    throw invalidOption('`promptCache` must be a boolean or an object `{ ttlMs?, lookbackBlocks? }`.');
+    throw invalidOption('`promptCache` must be a boolean or an object `{ ttlInMs?, lookbackBlocks? }`.');
   }
   const settings = option === true ? {} : option;
   return createPromptCache({
-    ttlInMs: requireInteger(settings.ttlMs ?? 300_000, 'promptCache.ttlMs', 1),
+    ttlInMs: requireInteger(settings.ttlInMs ?? 300_000, 'promptCache.ttlInMs', 1),
     lookbackBlocks: requireInteger(settings.lookbackBlocks ?? 20, 'promptCache.lookbackBlocks', 0),
     now,
   });
@@ -115,7 +115,7 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
   }
   const name = options.name ?? 'mock';
   const streamEvents = requireInteger(options.streamEvents ?? 3, 'streamEvents', 1);
-  const streamIntervalInMs = requireInteger(options.streamIntervalMs ?? 0, 'streamIntervalMs', 0);
+  const streamIntervalInMs = requireInteger(options.streamIntervalInMs ?? 0, 'streamIntervalInMs', 0);
   const maxRequestBodyInBytes = requireInteger(
     options.maxRequestBodyInBytes ?? defaultMaxRequestBodyInBytes,
     'maxRequestBodyInBytes',

@@ -13,7 +13,7 @@ describe('parseFault', () => {
         message: 'slow down',
       }),
     ).toEqual({ kind: 'status', status: 429, headers: { 'retry-after': '2' }, message: 'slow down' });
-    expect(parseFault({ kind: 'delay', headersMs: 5 })).toEqual({ kind: 'delay', headersMs: 5 });
+    expect(parseFault({ kind: 'delay', headersInMs: 5 })).toEqual({ kind: 'delay', headersInMs: 5 });
     expect(parseFault({ kind: 'sse-error', afterEvents: 0 })).toEqual({ kind: 'sse-error', afterEvents: 0 });
   });
 
@@ -24,7 +24,7 @@ describe('parseFault', () => {
     [{ kind: 'status', status: 500, headers: { a: 1 } }, 'header `a`'],
     [{ kind: 'drop-after' }, '`events` must be'],
     [{ kind: 'stall-after', events: -1 }, '`events` must be'],
-    [{ kind: 'delay', headersMs: 1.5 }, '`headersMs` must be'],
+    [{ kind: 'delay', headersInMs: 1.5 }, '`headersInMs` must be'],
     [{ kind: 'sse-error', afterEvents: 1, errorType: 5 }, '`errorType` must be'],
   ])('rejects %j', (value, message) => {
     expect(() => parseFault(value)).toThrow(message);

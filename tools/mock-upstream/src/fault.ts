@@ -20,8 +20,8 @@ export type Fault =
   | { kind: 'reset' }
   /** Never answer, until the client gives up or the mock closes: for first-byte timeouts. */
   | { kind: 'hang' }
-  /** Wait `headersMs` before the response headers, and `betweenEventsMs` between SSE events (both in ms). */
-  | { kind: 'delay'; headersMs?: number; betweenEventsMs?: number }
+  /** Wait `headersInMs` before the response headers, and `betweenEventsInMs` between SSE events (both in ms). */
+  | { kind: 'delay'; headersInMs?: number; betweenEventsInMs?: number }
   /** Streaming: send `events` SSE events, then destroy the socket without ending the chunked body. */
   | { kind: 'drop-after'; events: number }
   /** Streaming: send `afterEvents` events, then `event: error` (default `overloaded_error`) and end the stream. */
@@ -103,10 +103,10 @@ export function parseFault(value: unknown): Fault {
       return { kind: 'hang' };
     case 'delay': {
       const fault: Fault = { kind: 'delay' };
-      const headersMs = readCount(record, 'headersMs', false);
-      const betweenEventsMs = readCount(record, 'betweenEventsMs', false);
-      if (headersMs !== undefined) fault.headersMs = headersMs;
-      if (betweenEventsMs !== undefined) fault.betweenEventsMs = betweenEventsMs;
+      const headersInMs = readCount(record, 'headersInMs', false);
+      const betweenEventsInMs = readCount(record, 'betweenEventsInMs', false);
+      if (headersInMs !== undefined) fault.headersInMs = headersInMs;
+      if (betweenEventsInMs !== undefined) fault.betweenEventsInMs = betweenEventsInMs;
       return fault;
     }
     case 'drop-after':

@@ -27,7 +27,7 @@ function authFailure(context: MockContext, exchange: Exchange): string | undefin
 function streamShapeFor(context: MockContext, fault: Fault | undefined): StreamShape {
   switch (fault?.kind) {
     case 'delay':
-      return { intervalInMs: fault.betweenEventsMs ?? context.streamIntervalInMs, cut: undefined };
+      return { intervalInMs: fault.betweenEventsInMs ?? context.streamIntervalInMs, cut: undefined };
     case 'drop-after':
       return { intervalInMs: context.streamIntervalInMs, cut: { kind: 'drop', afterEvents: fault.events } };
     case 'stall-after':
@@ -91,14 +91,14 @@ function applyFault(
       return;
     case 'delay': {
       const shape = streamShapeFor(context, fault);
-      if (fault.headersMs === undefined || fault.headersMs === 0) {
+      if (fault.headersInMs === undefined || fault.headersInMs === 0) {
         respondApi(context, exchange, route, call, shape);
         return;
       }
       exchange.timer = setTimeout(() => {
         exchange.timer = undefined;
         respondApi(context, exchange, route, call, shape);
-      }, fault.headersMs);
+      }, fault.headersInMs);
       return;
     }
     default:

@@ -18,7 +18,7 @@ export interface LeanReply {
   readonly json: ReplyTemplate;
   /** The whole SSE stream in one buffer: used when nothing needs per-event timing. */
   readonly stream: ReplyTemplate;
-  /** The SSE stream one event per template: used with `streamIntervalMs` or stream faults. */
+  /** The SSE stream one event per template: used with `streamIntervalInMs` or stream faults. */
   readonly streamEvents: readonly ReplyTemplate[];
 }
 

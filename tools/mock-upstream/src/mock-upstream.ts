@@ -25,7 +25,7 @@ export interface MockUpstreamOptions {
   /** Number of `content_block_delta` events per streamed reply, and the reply's `output_tokens`. Integer ≥ 1. Default `3`. */
   streamEvents?: number;
   /** Delay between SSE events, in ms; one timer per gap. Default `0` (as fast as the socket accepts). */
-  streamIntervalMs?: number;
+  streamIntervalInMs?: number;
   /** Reply text. Default `Hello from <name>!`. */
   replyText?: string;
   /** Headers added to every response (e.g. `anthropic-ratelimit-*`). Default none. */

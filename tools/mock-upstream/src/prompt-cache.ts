@@ -4,7 +4,7 @@ import { type CacheTokens, noCacheTokens } from './reply-plan.js';
 /** The `promptCache` option's object form. */
 export interface PromptCacheOptions {
   /** Lifetime of a 5-minute (`ephemeral`) cache entry, in ms; reads and writes renew it. Default `300_000`. */
-  ttlMs?: number;
+  ttlInMs?: number;
   /**
    * Block boundaries before each breakpoint also checked for a hit, as the API does (about 20). `0`
    * checks the breakpoints only. Integer ≥ 0. Default `20`.

@@ -129,9 +129,9 @@ describe('connection faults', () => {
     expect(mock.abortCount).toBe(0);
   });
 
-  it('delays the headers by headersMs', async () => {
+  it('delays the headers by headersInMs', async () => {
     const mock = await startMock();
-    mock.inject({ kind: 'delay', headersMs: 40 });
+    mock.inject({ kind: 'delay', headersInMs: 40 });
     let answered = false;
     const startedAt = performance.now();
     const pending = postJson(`${mock.url}/v1/messages`, messagesBody()).then((response) => {
@@ -146,9 +146,9 @@ describe('connection faults', () => {
     expect(performance.now() - startedAt).toBeGreaterThanOrEqual(38);
   });
 
-  it('spaces stream events by betweenEventsMs', async () => {
+  it('spaces stream events by betweenEventsInMs', async () => {
     const mock = await startMock({ streamEvents: 2 });
-    mock.inject({ kind: 'delay', betweenEventsMs: 10 });
+    mock.inject({ kind: 'delay', betweenEventsInMs: 10 });
     const startedAt = performance.now();
     const response = await postJson(`${mock.url}/v1/messages`, messagesBody({ stream: true }));
     const { text, error } = await readBody(response);

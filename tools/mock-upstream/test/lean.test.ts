@@ -48,7 +48,7 @@ describe('lean mode', () => {
   });
 
   it('still applies stream faults and the event interval', async () => {
-    const mock = await startMock({ lean: true, streamIntervalMs: 1 });
+    const mock = await startMock({ lean: true, streamIntervalInMs: 1 });
     mock.inject({ kind: 'drop-after', events: 2 });
     const { text, error } = await readBody(
       await postJson(`${mock.url}/v1/messages`, messagesBody({ stream: true })),

@@ -6,7 +6,7 @@ import { jsonOf, messagesBody, postJson, readEvents, startMock } from './helpers
 
 describe('client aborts', () => {
   it('stops the stream when the client disconnects and resolves waitForAbort', async () => {
-    const mock = await startMock({ streamEvents: 1000, streamIntervalMs: 5 });
+    const mock = await startMock({ streamEvents: 1000, streamIntervalInMs: 5 });
     const response = await postJson(`${mock.url}/v1/messages`, messagesBody({ stream: true }));
     const { events, reader } = await readEvents(response, 3);
     expect(events).toHaveLength(3);
@@ -59,7 +59,7 @@ describe('close', () => {
 describe('options', () => {
   it.each([
     [{ streamEvents: 0 }],
-    [{ streamIntervalMs: -1 }],
+    [{ streamIntervalInMs: -1 }],
     [{ port: 70000 }],
     [{ name: 'bad\nname' }],
     [{ rateLimitHeaders: { 'bad header': 'x' } }],

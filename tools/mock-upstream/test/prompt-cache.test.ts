@@ -6,7 +6,7 @@ import { MockUpstreamError } from '../src/mock-upstream-error.js';
 import { jsonOf, messagesBody, parseSse, postJson, recordedBodyLength, startMock } from './helpers.js';
 
 const apiKey = 'sk-ant-test-key';
-const ttlMs = 300_000;
+const ttlInMs = 300_000;
 const ephemeral = { type: 'ephemeral' as const };
 
 function fakeClock() {
@@ -143,17 +143,17 @@ describe('prompt cache simulation', () => {
 
   it('misses once the TTL has passed on the injected clock, and reads just before it', async () => {
     const clock = fakeClock();
-    const mock = await startMock({ apiKey, promptCache: { ttlMs }, now: clock.now });
+    const mock = await startMock({ apiKey, promptCache: { ttlInMs }, now: clock.now });
     const client = clientFor(mock);
     const params = { model: 'claude-sonnet-4-6', max_tokens: 64, system, messages: messagesFor([], 1) };
     const first = await client.messages.create(params);
-    clock.time += ttlMs - 1;
+    clock.time += ttlInMs - 1;
     const second = await client.messages.create(params);
     expect(second.usage.cache_read_input_tokens).toBe(first.usage.cache_creation_input_tokens);
     // The read renewed the entry: a full TTL from the read, not from the write.
-    clock.time += ttlMs - 1;
+    clock.time += ttlInMs - 1;
     expect((await client.messages.create(params)).usage.cache_read_input_tokens).toBeGreaterThan(0);
-    clock.time += ttlMs;
+    clock.time += ttlInMs;
     const expired = await client.messages.create(params);
     expect(expired.usage.cache_read_input_tokens).toBe(0);
     expect(expired.usage.cache_creation_input_tokens).toBe(first.usage.cache_creation_input_tokens);
@@ -339,7 +339,7 @@ describe('prompt cache simulation', () => {
   });
 
   it('rejects a non-positive TTL or a negative lookback as invalid options', async () => {
-    for (const promptCache of [{ ttlMs: 0 }, { ttlMs: 1.5 }, { lookbackBlocks: -1 }]) {
+    for (const promptCache of [{ ttlInMs: 0 }, { ttlInMs: 1.5 }, { lookbackBlocks: -1 }]) {
       const attempt = startMock({ promptCache });
       await expect(attempt).rejects.toSatisfy(
         (error: unknown) => MockUpstreamError.is(error) && error.code === 'CCB_MOCK_UPSTREAM_INVALID_OPTIONS',

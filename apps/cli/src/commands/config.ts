@@ -2,21 +2,15 @@ import { configJsonSchema, redactConfig } from '@ccb/config';
 import { defineCommand } from 'citty';
 import { stringify } from 'yaml';
 import { renderConfigReference } from '../config-reference.js';
-import { configArgs, exitOnUserError, loadCliConfig } from '../load-cli-config.js';
+import { configArgs, loadCliConfig } from '../load-cli-config.js';
 
 const checkCommand = defineCommand({
   meta: { name: 'check', description: 'Validate the configuration and print it resolved, secrets redacted' },
   args: configArgs,
   async run({ args }) {
-    try {
-      const { config, path } = await loadCliConfig(args.config);
-      process.stdout.write(
-        `# ${path ?? 'default configuration (no file; from $ANTHROPIC_API_KEY)'}: valid\n`,
-      );
-      process.stdout.write(stringify(redactConfig(config)));
-    } catch (error) {
-      exitOnUserError(error);
-    }
+    const { config, path } = await loadCliConfig(args.config);
+    process.stdout.write(`# ${path ?? 'default configuration (no file; from $ANTHROPIC_API_KEY)'}: valid\n`);
+    process.stdout.write(stringify(redactConfig(config)));
   },
 });
 

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createLedger, formatUsageTable } from '@ccb/ledger';
+import { loadConfigSection } from '@ccb/config';
+import { createLedger, formatUsageTable, type Ledger, LedgerError } from '@ccb/ledger';
 import { defineCommand } from 'citty';
+import { CliError } from '../cli-error.js';
 import { ledgerPath } from '../cost-accounting.js';
-import { configArgs, exitOnUserError, loadCliConfig } from '../load-cli-config.js';
+import { configArgs, exitOnUserError } from '../load-cli-config.js';
 import { usageReport } from '../usage-report.js';
 
 export const usageCommand = defineCommand({
@@ -16,15 +18,19 @@ export const usageCommand = defineCommand({
   },
   async run({ args }) {
     try {
-      const { config, path } = await loadCliConfig(args.config);
-      const file = ledgerPath(config, path === undefined ? process.cwd() : dirname(path));
-      if (!config.ledger.enabled || (file !== ':memory:' && !existsSync(file))) {
+      // Only the ledger section: a report needs no provider secret, so their ${VAR}s may be unset here.
+      const { value: ledgerConfig, path } = await loadConfigSection(
+        'ledger',
+        args.config !== undefined ? { path: args.config } : {},
+      );
+      const file = ledgerPath(ledgerConfig, path === undefined ? process.cwd() : dirname(path));
+      if (!ledgerConfig.enabled || (file !== ':memory:' && !existsSync(file))) {
         process.stderr.write(
-          `ccb: no usage ledger at ${file} yet (ledger.enabled: ${config.ledger.enabled})\n`,
+          `ccb: no usage ledger at ${file} yet (ledger.enabled: ${ledgerConfig.enabled})\n`,
         );
         process.exit(1);
       }
-      const ledger = createLedger({ path: file, retentionDays: Number.POSITIVE_INFINITY });
+      const ledger = openForReport(file);
       try {
         const report = usageReport(ledger, args.since, args.by);
         process.stdout.write(
@@ -40,3 +46,13 @@ export const usageCommand = defineCommand({
     }
   },
 });
+
+/** Opens the ledger file for a report; without a SQLite library, says so in the one line the CLI prints. */
+function openForReport(file: string): Ledger {
+  try {
+    return createLedger({ path: file, retentionDays: Number.POSITIVE_INFINITY });
+  } catch (error) {
+    if (!LedgerError.is(error, 'CCB_LEDGER_DRIVER_UNAVAILABLE')) throw error;
+    throw new CliError(`cannot read the usage ledger at ${file}: ${error.message}`);
+  }
+}

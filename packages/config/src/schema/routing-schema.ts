@@ -1,11 +1,9 @@
+import { modelFamilies } from '@ccb/protocol';
 import { z } from 'zod';
 import { durationField } from './_fields.js';
 
 /** How the router picks among eligible providers. */
 export const routingStrategies = ['round-robin', 'weighted', 'priority', 'cost'] as const;
-
-/** Model families a rule can match (`claude-<family>-…`). */
-export const modelFamilies = ['haiku', 'sonnet', 'opus', 'fable', 'mythos'] as const;
 
 export type RoutingStrategyName = (typeof routingStrategies)[number];
 
@@ -35,7 +33,7 @@ const ruleSchema = z
         family: z
           .enum(modelFamilies)
           .optional()
-          .meta({ description: 'Model family: haiku, sonnet, opus, fable, mythos.' }),
+          .meta({ description: `Model family: ${modelFamilies.join(', ')}.` }),
         thinking: z
           .boolean()
           .optional()

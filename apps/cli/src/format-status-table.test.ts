@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { stripAnsi } from './colour.js';
+import { formatStatusTable, type ReadinessBody } from './format-status-table.js';
+
+const provider = {
+  enabled: true,
+  usable: true,
+  state: 'closed',
+  cooling_down_until: null,
+  reason: null,
+  deprioritized: false,
+  consecutive_failures: 0,
+  in_flight: 0,
+  last_error: null,
+};
+
+const body: ReadinessBody = {
+  status: 'ready',
+  providers: [
+    { ...provider, name: 'healthy' },
+    {
+      ...provider,
+      name: 'broken-provider',
+      state: 'open',
+      usable: false,
+      cooling_down_until: '2026-01-01T00:00:30.000Z',
+      reason: 'consecutive_failures',
+      consecutive_failures: 5,
+      last_error: { kind: 'status', status: 503, at: '2026-01-01T00:00:00.000Z' },
+    },
+    {
+      ...provider,
+      name: 'limited',
+      usable: false,
+      cooling_down_until: '2026-01-01T00:01:00.000Z',
+      reason: 'rate_limit',
+    },
+  ],
+};
+
+/** Where each column starts in a line: the offsets of runs of two or more spaces' ends. */
+function columnStarts(line: string): number[] {
+  return [...line.matchAll(/ {2,}(?=\S)/g)].map((match) => (match.index ?? 0) + match[0].length);
+}
+
+describe('formatStatusTable', () => {
+  it('prints no escape codes unless asked to colour', () => {
+    const table = formatStatusTable(body);
+    expect(table).not.toContain('\u001b[');
+    expect(table).toMatch(/broken-provider\s+open\s+no/);
+  });
+
+  it('colours an open circuit red and a cooling provider yellow', () => {
+    const table = formatStatusTable(body, { colour: true });
+    expect(table).toContain('\u001b[31mopen\u001b[39m');
+    expect(table).toContain('\u001b[33m2026-01-01T00:00:30.000Z\u001b[39m');
+    expect(table).toContain('\u001b[33m2026-01-01T00:01:00.000Z\u001b[39m');
+    expect(table.split('\n').find((line) => line.startsWith('healthy'))).not.toContain('\u001b[');
+  });
+
+  it('pads before colouring, so the coloured table lines up exactly as the plain one', () => {
+    const plain = formatStatusTable(body);
+    const coloured = formatStatusTable(body, { colour: true });
+    expect(stripAnsi(coloured)).toBe(plain);
+    const [, header, ...rows] = plain.trimEnd().split('\n');
+    const starts = columnStarts(header as string);
+    for (const row of rows) expect(columnStarts(row).slice(0, 3)).toEqual(starts.slice(0, 3));
+  });
+});

@@ -1,0 +1,43 @@
+/** @ccb/protocol: the Anthropic Messages API as the ccb libraries share it. Wire shapes, model ids, one body scanner. */
+export type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
+export {
+  classifyResponse,
+  isAccountProblem,
+  isProviderFailureStatus,
+  isSpendLimit,
+  type UpstreamResponse,
+} from './classify-response.js';
+export { type AnthropicErrorType, anthropicErrorBody, type ErrorBody, readErrorBody } from './error-body.js';
+export { headerValue, type ResponseHeaders, sessionIdHeader, upstreamRequestIdHeader } from './headers.js';
+export { compileModelGlob, compileModelGlobs, type ModelMatcher } from './model-glob.js';
+export {
+  isPlainClaudeModelId,
+  type ModelFamily,
+  type ModelId,
+  modelFamilies,
+  parseModelId,
+} from './model-id.js';
+export {
+  type BudgetReading,
+  type BudgetReadings,
+  noRateLimitHeaders,
+  type RateLimitHeaders,
+  readRateLimitHeaders,
+  readRetryAfter,
+  type UnifiedReading,
+  type UnifiedWindowReading,
+} from './rate-limit-headers.js';
+export { replaceSpan } from './replace-span.js';
+export type { AttemptRecord, RequestRecord } from './request-record.js';
+export {
+  firstElement,
+  isTrue,
+  numberAt,
+  parseSpan,
+  type Span,
+  scanTopLevel,
+  TopLevelKeys,
+  TopLevelSpans,
+} from './scan-json.js';
+export { eventsBeforeContent, sseErrorEvent, sseEvents } from './sse-events.js';
+export { emptyUsage, mergeUsage, readResponseUsage, readUsage, type Usage } from './usage.js';

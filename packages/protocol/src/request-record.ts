@@ -1,0 +1,65 @@
+import type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
+import type { ResponseHeaders } from './headers.js';
+import type { Usage } from './usage.js';
+
+/** One try of one provider within a request. */
+export interface AttemptRecord {
+  readonly provider: string;
+  readonly result: AttemptOutcome['result'];
+  readonly failure?: FailureKind | undefined;
+  /** Upstream status when a response head arrived. */
+  readonly status?: number | undefined;
+  /** Anthropic error type when known (upstream body, SSE error event, or ccb's classification). */
+  readonly errorType?: string | undefined;
+  /** Short reason for a failure, safe to log. */
+  readonly reason?: string | undefined;
+  /** Upstream response headers (lower-case names) when a head arrived; for debug summaries, never logged whole. */
+  readonly headers?: ResponseHeaders | undefined;
+  /** Tokens this attempt consumed, when its response reported usage (also failed attempts that were billed). */
+  readonly usage?: Usage | undefined;
+  readonly durationInMs: number;
+}
+
+/** Everything the proxy knows about a finished request: what logs, metrics, the ledger and budgets are made from. */
+export interface RequestRecord {
+  readonly requestId: string;
+  readonly method: string;
+  /** Path and query as the client sent them. */
+  readonly path: string;
+  /** The model the client asked for, when the body names one. */
+  readonly model: string | undefined;
+  /** The model sent to the provider that served (after routing rules and `model_map`). */
+  readonly modelSent: string | undefined;
+  /** The conversation's session key, when one could be derived. */
+  readonly sessionKey: string | undefined;
+  /** The routing rule that matched, if any. */
+  readonly rule: string | undefined;
+  /** The provider was picked to keep the session's prompt cache warm. */
+  readonly affinity: boolean;
+  readonly stream: boolean;
+  /** Status the client received (for a stream, the status of its head). */
+  readonly status: number;
+  /** The provider that served the response the client received, if any. */
+  readonly provider: string | undefined;
+  /** ok: served by the first provider; failed_over: served after failing over; error: the client got an error. */
+  readonly outcome: 'ok' | 'failed_over' | 'error';
+  readonly attempts: readonly AttemptRecord[];
+  readonly usage: Usage | undefined;
+  /** Fingerprint of the client's ccb key ("" without client auth). */
+  readonly clientKeyId: string | undefined;
+  /** Anthropic's `request-id` from the serving upstream. */
+  readonly upstreamRequestId: string | undefined;
+  readonly startedAt: number;
+  readonly durationInMs: number;
+  /**
+   * Time spent in ccb itself: the whole duration less the time attempts spent with their upstreams (connect,
+   * wait, relay). Body reading, auth, planning and bookkeeping land here.
+   */
+  readonly overheadInMs: number;
+  /** From the request's arrival to the first response byte sent to the client. */
+  readonly timeToFirstByteInMs: number | undefined;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** The start of the request and response bodies, only when body capture is on (`captureBodiesInBytes`). */
+  readonly bodies?: { readonly request: string; readonly response: string } | undefined;
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { firstElement, isTrue, parseSpan, scanTopLevel, TopLevelKeys } from './scan-json.js';
+
+const claudeCodeLike = JSON.stringify({
+  model: 'claude-sonnet-4-6',
+  max_tokens: 32000,
+  stream: true,
+  thinking: { type: 'adaptive' },
+  metadata: { user_id: JSON.stringify({ device_id: 'd', account_uuid: '', session_id: 's-1' }) },
+  system: [{ type: 'text', text: 'You are "Claude" \\ {not json} [', cache_control: { type: 'ephemeral' } }],
+  tools: [{ name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }],
+  messages: [
+    {
+      role: 'user',
+      content: [{ type: 'text', text: 'a "quoted" \\"escaped\\" string with } and ] inside' }],
+    },
+    {
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: 't', name: 'Bash', input: { command: 'ls -la' } }],
+    },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'x'.repeat(10_000) }] },
+  ],
+  temperature: 0.5,
+  stop_sequences: null,
+});
+
+const anyKeys = new TopLevelKeys(['model', 'messages']);
+
+describe('scanTopLevel', () => {
+  it('finds every top-level value exactly where JSON.parse sees it', () => {
+    const body = Buffer.from(claudeCodeLike);
+    const parsed = JSON.parse(claudeCodeLike) as Record<string, unknown>;
+    const fields = scanTopLevel(body, new TopLevelKeys([...Object.keys(parsed), 'absent']));
+    for (const key of Object.keys(parsed))
+      expect(parseSpan(body, fields?.get(key)), key).toEqual(parsed[key]);
+    expect(fields?.get('absent')).toBeUndefined();
+    expect(isTrue(body, fields?.get('stream'))).toBe(true);
+    expect(parseSpan(body, firstElement(body, fields?.get('messages') as [number, number]))).toEqual(
+      (parsed.messages as unknown[])[0],
+    );
+  });
+
+  it('copes with whitespace, unicode and escapes', () => {
+    const text = ' {\n "mödel" : "\\u00e9\\"" ,\t"n":-1.5e3 , "e": [ ] ,"o":{}}\n';
+    const body = Buffer.from(text);
+    const fields = scanTopLevel(body, new TopLevelKeys(['mödel', 'n', 'e', 'o']));
+    expect(parseSpan(body, fields?.get('n'))).toBe(-1500);
+    expect(parseSpan(body, fields?.get('e'))).toEqual([]);
+    expect(parseSpan(body, fields?.get('o'))).toEqual({});
+    expect(parseSpan(body, fields?.get('mödel'))).toBe('é"');
+  });
+
+  it('finds strings of every length, with escapes on either side of the short-string limit', () => {
+    for (let length = 0; length < 120; length++) {
+      for (const tail of ['', '\\', '"', 'é']) {
+        const value = 'x'.repeat(length) + tail;
+        const key = 'k'.repeat(length + 1);
+        const body = Buffer.from(JSON.stringify({ [key]: value, after: [value, { k: value }], last: true }));
+        const fields = scanTopLevel(body, new TopLevelKeys([key, 'after', 'last']));
+        expect(parseSpan(body, fields?.get(key)), `length ${length}`).toBe(value);
+        expect(parseSpan(body, fields?.get('after'))).toEqual([value, { k: value }]);
+        expect(isTrue(body, fields?.get('last'))).toBe(true);
+      }
+    }
+  });
+
+  it('refuses a body that repeats a wanted key, and ignores repeats of other keys', () => {
+    const keys = new TopLevelKeys(['model']);
+    expect(scanTopLevel(Buffer.from('{"model":"a","x":1,"model":"b"}'), keys)).toBeUndefined();
+    const body = Buffer.from('{"x":1,"model":"a","x":2}');
+    expect(parseSpan(body, scanTopLevel(body, keys)?.get('model'))).toBe('a');
+  });
+
+  it('decodes escaped keys as JSON.parse does, and refuses a key repeated in another spelling', () => {
+    const keys = new TopLevelKeys(['model', 'stream']);
+    const escaped = Buffer.from('{"mod\\u0065l":"a","str\\u0065am":true}');
+    const fields = scanTopLevel(escaped, keys);
+    expect(parseSpan(escaped, fields?.get('model'))).toBe(JSON.parse(escaped.toString()).model);
+    expect(isTrue(escaped, fields?.get('stream'))).toBe(true);
+    for (const body of [
+      '{"model":"a","mod\\u0065l":"b"}',
+      '{"m\\u006fdel":"b","model":"a"}',
+      '{"\\u006d\\u006f\\u0064\\u0065\\u006c":"b","model":"a"}',
+    ]) {
+      expect(Object.keys(JSON.parse(body))).toEqual(['model']);
+      expect(scanTopLevel(Buffer.from(body), keys), body).toBeUndefined();
+    }
+  });
+
+  it('ignores a key whose escapes are not valid JSON, as it is no key ccb reads', () => {
+    const body = Buffer.from('{"mod\\q":"x","model":"a"}');
+    expect(parseSpan(body, scanTopLevel(body, new TopLevelKeys(['model']))?.get('model'))).toBe('a');
+  });
+
+  it('refuses every truncation of a valid body', () => {
+    const valid = JSON.stringify({ ...JSON.parse(claudeCodeLike), messages: [] });
+    expect(scanTopLevel(Buffer.from(valid), anyKeys)).toBeDefined();
+    for (let end = 0; end < valid.length; end++) {
+      expect(
+        scanTopLevel(Buffer.from(valid.slice(0, end)), anyKeys),
+        `prefix of ${end} bytes`,
+      ).toBeUndefined();
+    }
+  });
+
+  it('refuses what is not an object', () => {
+    for (const text of ['', '[]', '"x"', 'null', '{"a" 1}', '{"a":1,}', '{"a":1} x', '{"a":[1}', '{a:1}']) {
+      expect(scanTopLevel(Buffer.from(text), anyKeys), text).toBeUndefined();
+    }
+  });
+});
+
+describe('parseSpan', () => {
+  it('decodes strings with and without escapes the same way JSON.parse does', () => {
+    for (const value of [
+      'claude-sonnet-4-6',
+      'héllo wörld',
+      'with "quotes" and \\ backslash',
+      '\u2028 line sep',
+      '',
+    ]) {
+      const body = Buffer.from(JSON.stringify({ value, tail: 'x\\y' }));
+      expect(parseSpan(body, scanTopLevel(body, new TopLevelKeys(['value']))?.get('value'))).toBe(value);
+    }
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * A structural scanner for JSON request bodies: finds the byte span of chosen top-level values without decoding or
+ * parsing the rest. Long strings are skipped with `Buffer.indexOf` (native), so a multi-megabyte conversation costs
+ * a fraction of `JSON.parse`; short ones with a plain loop, which beats a native call at that size. It checks
+ * structure (an object, balanced brackets, closed strings, key/colon/comma order), not every grammar rule: a
+ * subtler syntax error is left for the upstream to report.
+ */
+
+import {
+  backslash,
+  closeBrace,
+  closeBracket,
+  colon,
+  comma,
+  openBrace,
+  openBracket,
+  quote,
+} from './_json-bytes.js';
+
+/** Byte offsets `[start, end)` of a value inside the scanned buffer. */
+export type Span = readonly [start: number, end: number];
+
+/** Strings shorter than this are walked byte by byte; longer ones are searched natively. */
+const shortStringInBytes = 48;
+
+/**
+ * The top-level keys a caller wants spans for, encoded once. A key is compared as raw bytes first; only a key that
+ * contains a backslash is decoded, exactly as `JSON.parse` decodes it, so `"mod\u0065l"` is the key `model` here as
+ * it is to every upstream's parser (and a body carrying both is refused as a repeat).
+ */
+export class TopLevelKeys<Name extends string = string> {
+  readonly names: readonly Name[];
+  readonly #encoded: readonly Buffer[];
+
+  constructor(names: readonly Name[]) {
+    this.names = names;
+    this.#encoded = names.map((name) => Buffer.from(name));
+  }
+
+  /** The position in `names` of the key whose characters are `body[start, end)` (inside its quotes), or -1. */
+  indexOfKey(body: Buffer, start: number, end: number): number {
+    const length = end - start;
+    for (let index = 0; index < this.#encoded.length; index++) {
+      const name = this.#encoded[index] as Buffer;
+      if (name.length !== length) continue;
+      let at = 0;
+      while (at < length && name[at] === body[start + at]) at++;
+      if (at === length) return index;
+    }
+    return hasBackslash(body, start, end) ? this.#indexOfEscapedKey(body, start, end) : -1;
+  }
+
+  #indexOfEscapedKey(body: Buffer, start: number, end: number): number {
+    let key: unknown;
+    try {
+      key = JSON.parse(body.toString('utf8', start - 1, end + 1));
+    } catch {
+      return -1; // an invalid escape: the upstream refuses the body, and ccb reads no value from it
+    }
+    return this.names.indexOf(key as Name);
+  }
+}
+
+/** Spans of the wanted top-level values of one body; a key the body does not have has no span. */
+export class TopLevelSpans<Name extends string = string> {
+  readonly #names: readonly Name[];
+  readonly #spans: readonly (Span | undefined)[];
+
+  /** `spans[i]` is the span of `names[i]`. */
+  constructor(names: readonly Name[], spans: readonly (Span | undefined)[]) {
+    this.#names = names;
+    this.#spans = spans;
+  }
+
+  get(name: Name): Span | undefined {
+    return this.#spans[this.#names.indexOf(name)];
+  }
+}
+
+/**
+ * The spans of the `keys` wanted among the top-level values of a JSON object, or `undefined` when the body is not
+ * one. Every value is still walked, so a malformed body is refused wherever the fault is. With a `span` (of a
+ * value found by an earlier scan), the object there is scanned instead of the whole body.
+ *
+ * A wanted key that appears twice, however it is spelled, also gives `undefined`: parsers disagree on which copy
+ * counts (JSON.parse takes the last, others the first, some refuse the body), so ccb would route, price and rewrite
+ * one value while the upstream acts on another.
+ */
+export function scanTopLevel<Name extends string>(
+  body: Buffer,
+  keys: TopLevelKeys<Name>,
+  span?: Span,
+): TopLevelSpans<Name> | undefined {
+  const found = new Array<Span | undefined>(keys.names.length).fill(undefined);
+  const spans = new TopLevelSpans(keys.names, found);
+  let index = skipWhitespace(body, span === undefined ? 0 : span[0]);
+  if (body[index] !== openBrace) return undefined;
+  index = skipWhitespace(body, index + 1);
+  if (body[index] === closeBrace) return closes(body, index, span) ? spans : undefined;
+  for (;;) {
+    if (body[index] !== quote) return undefined;
+    const keyEnd = endOfString(body, index);
+    if (keyEnd === -1) return undefined;
+    const wanted = keys.indexOfKey(body, index + 1, keyEnd - 1);
+    index = skipWhitespace(body, keyEnd);
+    if (body[index] !== colon) return undefined;
+    const valueStart = skipWhitespace(body, index + 1);
+    const valueEnd = endOfValue(body, valueStart);
+    if (valueEnd === -1) return undefined;
+    if (wanted !== -1) {
+      if (found[wanted] !== undefined) return undefined;
+      found[wanted] = [valueStart, valueEnd];
+    }
+    index = skipWhitespace(body, valueEnd);
+    if (body[index] === comma) {
+      index = skipWhitespace(body, index + 1);
+      continue;
+    }
+    if (body[index] !== closeBrace) return undefined;
+    return closes(body, index, span) ? spans : undefined;
+  }
+}
+
+/** True when the brace at `closeAt` ends the scanned object: the body, bar whitespace, or exactly the span. */
+function closes(body: Buffer, closeAt: number, span: Span | undefined): boolean {
+  return span === undefined ? skipWhitespace(body, closeAt + 1) === body.length : closeAt + 1 === span[1];
+}
+
+/** The span of the first element of the array at `span`, if it has one. */
+export function firstElement(body: Buffer, span: Span): Span | undefined {
+  if (body[span[0]] !== openBracket) return undefined;
+  const start = skipWhitespace(body, span[0] + 1);
+  if (start >= span[1] || body[start] === closeBracket) return undefined;
+  const end = endOfValue(body, start);
+  return end === -1 ? undefined : [start, end];
+}
+
+/** Parses the value at `span` (small values only: this is where a full parse is still worth it). */
+export function parseSpan(body: Buffer, span: Span | undefined): unknown {
+  if (span === undefined) return undefined;
+  const [start, end] = span;
+  // A string without escapes (a model name, a session id) decodes directly, without the JSON parser.
+  if (body[start] === quote && !hasBackslash(body, start + 1, end - 1)) {
+    return body.toString('utf8', start + 1, end - 1);
+  }
+  try {
+    return JSON.parse(body.toString('utf8', start, end));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The JSON number at `span`, or `undefined` when the value there is not a number. Token counts are plain
+ * integers, read from the digits directly.
+ */
+export function numberAt(body: Buffer, span: Span | undefined): number | undefined {
+  if (span === undefined) return undefined;
+  const [start, end] = span;
+  if (end - start <= 15) {
+    let value = 0;
+    let at = start;
+    for (; at < end; at++) {
+      const digit = (body[at] as number) - 0x30;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (at === end && end > start) return value;
+  }
+  const first = body[start] as number;
+  if (first !== 0x2d /* - */ && (first < 0x30 || first > 0x39)) return undefined;
+  const value = Number(body.toString('latin1', start, end));
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** True when the value at `span` is the literal `true`. */
+export function isTrue(body: Buffer, span: Span | undefined): boolean {
+  return (
+    span !== undefined &&
+    span[1] - span[0] === 4 &&
+    body[span[0]] === 0x74 &&
+    body[span[0] + 1] === 0x72 &&
+    body[span[0] + 2] === 0x75 &&
+    body[span[0] + 3] === 0x65
+  );
+}
+
+function hasBackslash(body: Buffer, start: number, end: number): boolean {
+  if (end - start > shortStringInBytes) {
+    const at = body.indexOf(backslash, start);
+    return at !== -1 && at < end;
+  }
+  for (let at = start; at < end; at++) if (body[at] === backslash) return true;
+  return false;
+}
+
+function skipWhitespace(body: Buffer, index: number): number {
+  let at = index;
+  for (;;) {
+    const byte = body[at];
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return at;
+    at++;
+  }
+}
+
+/** The index just past the closing quote of the string opening at `start`, or -1. */
+function endOfString(body: Buffer, start: number): number {
+  let from = start + 1;
+  const shortEnd = Math.min(body.length, from + shortStringInBytes);
+  while (from < shortEnd) {
+    const byte = body[from];
+    if (byte === quote) return from + 1;
+    from += byte === backslash ? 2 : 1;
+  }
+  for (;;) {
+    const at = body.indexOf(quote, from);
+    if (at === -1) return -1;
+    // Counting backwards is right wherever the search resumed: the opening quote stops the count.
+    let backslashes = 0;
+    for (let before = at - 1; body[before] === backslash; before--) backslashes++;
+    if (backslashes % 2 === 0) return at + 1;
+    from = at + 1;
+  }
+}
+
+/**
+ * Closing brackets still expected while walking one value, used as a stack up to `depth`. Reused, since scans never
+ * interleave; its length is never reset, because shrinking an array gives its storage back and every push after
+ * that allocates again.
+ */
+const expectedClosers: number[] = [];
+
+/** The index just past the value starting at `start`, or -1 when it does not end properly. */
+function endOfValue(body: Buffer, start: number): number {
+  const first = body[start];
+  if (first === quote) return endOfString(body, start);
+  if (first === openBrace || first === openBracket) {
+    const stack = expectedClosers;
+    let depth = 0;
+    let index = start;
+    while (index < body.length) {
+      const byte = body[index] as number;
+      if (byte === quote) {
+        index = endOfString(body, index);
+        if (index === -1) return -1;
+        continue;
+      }
+      if (byte === openBrace) stack[depth++] = closeBrace;
+      else if (byte === openBracket) stack[depth++] = closeBracket;
+      else if (byte === closeBrace || byte === closeBracket) {
+        if (depth === 0 || stack[--depth] !== byte) return -1;
+        if (depth === 0) return index + 1;
+      }
+      index++;
+    }
+    return -1;
+  }
+  // A number, true, false or null: up to the next delimiter.
+  let index = start;
+  while (index < body.length) {
+    const byte = body[index];
+    if (
+      byte === comma ||
+      byte === closeBrace ||
+      byte === closeBracket ||
+      byte === 0x20 ||
+      byte === 0x0a ||
+      byte === 0x0d ||
+      byte === 0x09
+    )
+      break;
+    index++;
+  }
+  return index === start ? -1 : index;
+}

@@ -1,0 +1,377 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  type AttemptOutcome,
+  headerValue,
+  readResponseUsage,
+  sseErrorEvent,
+  type Usage,
+  upstreamRequestIdHeader,
+} from '@ccb/protocol';
+import type { Dispatcher } from 'undici';
+import { ChunkHold } from './_chunk-hold.js';
+import type { AttemptResult, HeldResponse } from './attempt-result.js';
+import { ClientRelay, type RelayContext } from './client-relay.js';
+import { CommitGate } from './commit-gate.js';
+import { decodedCopy } from './decoded-copy.js';
+import { judgeErrorAnswer } from './failure-verdict.js';
+import { SseObserver } from './sse-observer.js';
+import { classifyTransportError, type TransportFailure } from './transport-failure.js';
+
+/** What one attempt needs from the request it serves. */
+export interface AttemptContext extends RelayContext {
+  /** Bound of the stream commit gate in ms; 0: a stream is relayed at once. */
+  readonly firstContentTimeoutInMs: number;
+  /** True when the client's own credentials went upstream (passthrough): a 401/403 is then the client's. */
+  readonly clientCredentials: boolean;
+  /** Whether usage should be read from the response (Messages API calls). */
+  readonly observeUsage: boolean;
+  /** True when another provider could still be tried if this attempt fails before commit. */
+  readonly canFailOver: boolean;
+}
+
+/**
+ * `waiting` for a head; `gate`: a stream held until its first content; `error`: an error answer held to be judged;
+ * `relay`: committed, bytes flow to the client; `done`: settled.
+ */
+type Mode = 'waiting' | 'gate' | 'error' | 'relay' | 'done';
+
+/** Largest error body held to judge it; a larger one is judged by its status alone. */
+const maxHeldErrorBytes = 1024 * 1024;
+/** Largest JSON response copied for usage accounting. */
+const maxUsageCopyBytes = 8 * 1024 * 1024;
+/** Largest decoded JSON response read for usage: ample for any real reply, and a bound on a decompression bomb. */
+const maxDecodedUsageBytes = 64 * 1024 * 1024;
+
+/**
+ * One try of one upstream, as an undici dispatch handler. It routes the response through the stage that fits it:
+ * an error answer is held and judged (`failure-verdict`), a streamed 200 waits at the commit gate (`commit-gate`),
+ * and whatever is committed flows to the client through the relay (`client-relay`). `promise` settles once: with
+ * the response committed, with a failure another provider may answer in its place, or with the client gone.
+ */
+export class AttemptHandler implements Dispatcher.DispatchHandler {
+  readonly promise: Promise<AttemptResult>;
+  readonly #context: AttemptContext;
+  readonly #relay: ClientRelay;
+  #resolve!: (result: AttemptResult) => void;
+  #controller: Dispatcher.DispatchController | undefined;
+  #mode: Mode = 'waiting';
+  #status = 0;
+  #headers: IncomingHttpHeaders = {};
+  readonly #held = new ChunkHold();
+  #observer: SseObserver | undefined;
+  #gate: CommitGate | undefined;
+  #usageCopy: ChunkHold | undefined;
+  /** The outcome of an error answer passed through to the client, once judged. */
+  #passedThrough: AttemptOutcome | undefined;
+  #settled = false;
+  #clientGone = false;
+
+  constructor(provider: string, context: AttemptContext) {
+    this.#context = context;
+    this.#relay = new ClientRelay(provider, context);
+    this.promise = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  /** Stops the upstream request because the client disconnected. */
+  abortForClient(): void {
+    this.#clientGone = true;
+    this.#gate?.close();
+    this.#settle({ kind: 'aborted' });
+    this.#controller?.abort(new Error('client disconnected'));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#clientGone) controller.abort(new Error('client disconnected'));
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    this.#controller = controller;
+    this.#status = statusCode;
+    this.#headers = headers;
+    if (statusCode >= 400) {
+      this.#mode = 'error';
+      return;
+    }
+    const contentType = headers['content-type'];
+    const isStream = typeof contentType === 'string' && contentType.startsWith('text/event-stream');
+    const encoded = headers['content-encoding'] !== undefined && headers['content-encoding'] !== 'identity';
+    if (isStream && !encoded) {
+      this.#observer = new SseObserver();
+      if (statusCode === 200 && this.#context.firstContentTimeoutInMs > 0) {
+        this.#mode = 'gate';
+        this.#gate = new CommitGate(
+          this.#observer,
+          this.#context.firstContentTimeoutInMs,
+          this.#onGateTimeout,
+        );
+        return;
+      }
+    } else if (this.#context.observeUsage && statusCode < 300) {
+      this.#usageCopy = new ChunkHold();
+    }
+    this.#commit();
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    switch (this.#mode) {
+      case 'relay':
+        this.#observer?.push(chunk);
+        if (this.#usageCopy !== undefined) this.#copyForUsage(chunk);
+        this.#relay.write(chunk, controller);
+        return;
+      case 'gate': {
+        this.#held.push(chunk);
+        const decision = (this.#gate as CommitGate).push(chunk);
+        if (decision === 'commit') this.#commit();
+        else if (decision === 'abandon') {
+          const error = (this.#observer as SseObserver).error as { type: string; message: string };
+          this.#abandon(
+            this.#inBandError(error),
+            `in-band ${error.type} before content`,
+            this.#heldResponse(false),
+          );
+        }
+        return;
+      }
+      case 'error':
+        if (this.#held.bytes + chunk.length <= maxHeldErrorBytes) this.#held.push(chunk);
+        else this.#judgeOversizedError(chunk, controller);
+        return;
+      default:
+        return;
+    }
+  }
+
+  onResponseEnd(): void {
+    this.#gate?.close();
+    if (this.#settled) return;
+    if (this.#mode === 'error') {
+      this.#judgeError();
+      return;
+    }
+    if (this.#mode === 'gate') {
+      if (!(this.#gate as CommitGate).endsComplete()) {
+        this.#failBeforeContent();
+        return;
+      }
+      // A complete stream without content blocks: nothing to fail over from.
+      this.#commit();
+    }
+    const observer = this.#observer;
+    if (observer !== undefined && this.#status === 200) {
+      if (observer.error !== undefined) {
+        // The upstream's own error event already went to the client; the stream is over.
+        this.#relay.end();
+        this.#finish(this.#inBandError(observer.error), `in-band ${observer.error.type} after content`);
+        return;
+      }
+      if (!observer.sawMessageStop || observer.malformed) {
+        const reason = observer.malformed ? 'malformed stream' : 'stream ended without message_stop';
+        this.#relay.endWithError(reason);
+        const failure = observer.malformed ? 'protocol' : 'stream';
+        this.#finish({ result: 'failure', failure, status: 200, headers: this.#headers }, reason);
+        return;
+      }
+    }
+    this.#relay.end();
+    this.#finish(
+      this.#passedThrough ?? { result: 'success', status: this.#status, headers: this.#headers },
+      undefined,
+    );
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#gate?.close();
+    if (this.#settled) return;
+    const transport = classifyTransportError(error);
+    if (this.#mode === 'relay') {
+      // After commit there is no invisible way out: end the stream with an error event the client understands.
+      if (this.#observer !== undefined) this.#relay.endWithError(`upstream ${transport.description}`);
+      else this.#relay.destroy();
+      const failure = transport.failure === 'timeout' ? 'timeout' : 'stream';
+      this.#finish(
+        { result: 'failure', failure, status: this.#status, headers: this.#headers },
+        transport.description,
+      );
+      return;
+    }
+    const headed = this.#status !== 0;
+    this.#fail(
+      {
+        result: 'failure',
+        failure: transport.failure,
+        status: headed ? this.#status : undefined,
+        headers: headed ? this.#headers : undefined,
+      },
+      transport.description,
+      this.#mode === 'gate' ? this.#heldResponse(true) : undefined,
+      transport,
+    );
+  }
+
+  readonly #onGateTimeout = (): void => {
+    if (this.#mode !== 'gate' || this.#settled) return;
+    if (!this.#context.canFailOver) {
+      this.#commit();
+      return;
+    }
+    this.#abandon(
+      { result: 'failure', failure: 'timeout', status: this.#status, headers: this.#headers },
+      'no content before first_content_timeout',
+      this.#heldResponse(true),
+    );
+  };
+
+  /** The whole error answer arrived: fail over when it is the provider's, else pass it through untouched. */
+  #judgeError(): void {
+    const body = this.#held.body();
+    const verdict = judgeErrorAnswer({
+      status: this.#status,
+      headers: this.#headers,
+      body,
+      clientCredentials: this.#context.clientCredentials,
+    });
+    if (verdict.failsOver) {
+      const held = { status: this.#status, headers: this.#headers, body };
+      this.#fail(verdict.outcome, `status ${this.#status}`, held, undefined);
+      return;
+    }
+    this.#passedThrough = verdict.outcome;
+    this.#commit();
+    this.#relay.end();
+    this.#finish(verdict.outcome, undefined);
+  }
+
+  /**
+   * An error body too large to hold is judged by its status: the provider's failure is abandoned (its body cannot
+   * be relayed later, so the client would get ccb's own error if no provider does better); the client's own error
+   * is passed through, what was held first and then the rest as it comes.
+   */
+  #judgeOversizedError(chunk: Buffer, controller: Dispatcher.DispatchController): void {
+    const verdict = judgeErrorAnswer({
+      status: this.#status,
+      headers: this.#headers,
+      body: undefined,
+      clientCredentials: this.#context.clientCredentials,
+    });
+    if (verdict.failsOver) {
+      this.#abandon(verdict.outcome, `status ${this.#status} (error body over 1 MiB)`, undefined);
+      return;
+    }
+    this.#passedThrough = verdict.outcome;
+    this.#commit();
+    this.#relay.write(chunk, controller);
+  }
+
+  #failBeforeContent(): void {
+    const error = (this.#observer as SseObserver).error;
+    this.#fail(
+      {
+        result: 'failure',
+        failure: 'stream',
+        status: this.#status,
+        errorType: error?.type,
+        errorMessage: error?.message,
+        headers: this.#headers,
+      },
+      error ? `in-band ${error.type} before content` : 'stream ended before content',
+      this.#heldResponse(error === undefined),
+      undefined,
+    );
+  }
+
+  /** Writes the head and whatever was held, and lets every later chunk flow to the client. */
+  #commit(): void {
+    this.#gate?.close();
+    const heldError = this.#mode === 'error';
+    this.#mode = 'relay';
+    this.#relay.commit(this.#status, this.#headers);
+    // A held error answer is small and already complete: written without pausing the upstream.
+    if (this.#held.bytes > 0) this.#relay.write(this.#held.take(), heldError ? undefined : this.#controller);
+  }
+
+  #copyForUsage(chunk: Buffer): void {
+    const copy = this.#usageCopy as ChunkHold;
+    if (copy.bytes + chunk.length > maxUsageCopyBytes) this.#usageCopy = undefined;
+    else copy.push(chunk);
+  }
+
+  /**
+   * The answer to relay if every provider fails: what was held, with an SSE error event appended when the stream
+   * stopped without one of its own (so the client is never left with a stream that just ends).
+   */
+  #heldResponse(withErrorTrailer: boolean): HeldResponse {
+    return {
+      status: this.#status,
+      headers: this.#headers,
+      body: this.#held.body(),
+      trailer: withErrorTrailer
+        ? sseErrorEvent('api_error', 'upstream stream ended before any content')
+        : undefined,
+    };
+  }
+
+  /** Gives up on this upstream before anything reached the client, so another provider can be tried. */
+  #abandon(outcome: AttemptOutcome, reason: string, held: HeldResponse | undefined): void {
+    this.#gate?.close();
+    this.#fail(outcome, reason, held, undefined);
+    this.#controller?.abort(new Error(`abandoned: ${reason}`));
+  }
+
+  #fail(
+    outcome: AttemptOutcome,
+    reason: string,
+    held: HeldResponse | undefined,
+    transport: TransportFailure | undefined,
+  ): void {
+    this.#mode = 'done';
+    this.#settle({ kind: 'failed', outcome, reason, held, transport });
+  }
+
+  #finish(outcome: AttemptOutcome, reason: string | undefined): void {
+    this.#mode = 'done';
+    this.#settle({
+      kind: 'committed',
+      outcome,
+      usage: this.#usage(),
+      upstreamRequestId: headerValue(this.#headers, upstreamRequestIdHeader),
+      bytesOut: this.#relay.bytesOut,
+      reason,
+      capturedBody: this.#relay.captured(),
+    });
+  }
+
+  /** The outcome of an upstream that sent an SSE `error` event. */
+  #inBandError(error: { type: string; message: string }): AttemptOutcome {
+    return {
+      result: 'failure',
+      failure: 'stream',
+      status: this.#status,
+      errorType: error.type,
+      errorMessage: error.message,
+      headers: this.#headers,
+    };
+  }
+
+  #usage(): Usage | undefined {
+    if (this.#observer !== undefined) return this.#observer.usage;
+    const copy = this.#usageCopy;
+    if (copy === undefined || copy.bytes === 0 || this.#status >= 300) return undefined;
+    return readResponseUsage(
+      decodedCopy(copy.body(), this.#headers['content-encoding'], maxDecodedUsageBytes),
+    );
+  }
+
+  #settle(result: AttemptResult): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#resolve(result);
+  }
+}

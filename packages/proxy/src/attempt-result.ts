@@ -1,0 +1,39 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AttemptOutcome, Usage } from '@ccb/protocol';
+import type { TransportFailure } from './transport-failure.js';
+
+/** An upstream answer held back so it can be relayed if no other provider does better. */
+export interface HeldResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** Bytes to append when relaying (an SSE error event for a stream cut before content). */
+  readonly trailer?: Buffer | undefined;
+}
+
+/** How one attempt ended. */
+export type AttemptResult =
+  /** The response reached the client (fully, or ended by an error after commit). */
+  | {
+      readonly kind: 'committed';
+      readonly outcome: AttemptOutcome;
+      readonly usage: Usage | undefined;
+      readonly upstreamRequestId: string | undefined;
+      readonly bytesOut: number;
+      readonly reason: string | undefined;
+      /** The start of the response body, when capture is on. */
+      readonly capturedBody: Buffer | undefined;
+    }
+  /** Nothing was sent to the client: another provider may be tried. */
+  | {
+      readonly kind: 'failed';
+      readonly outcome: AttemptOutcome;
+      readonly reason: string;
+      readonly held: HeldResponse | undefined;
+      readonly transport: TransportFailure | undefined;
+    }
+  /** The client went away. */
+  | { readonly kind: 'aborted' };
+
+/** A failed attempt's result. */
+export type FailedAttempt = Extract<AttemptResult, { kind: 'failed' }>;

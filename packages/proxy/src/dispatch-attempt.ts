@@ -1,0 +1,99 @@
+import { replaceSpan } from '@ccb/protocol';
+import type { Dispatcher } from 'undici';
+import { AttemptHandler } from './attempt-handler.js';
+import type { AttemptResult } from './attempt-result.js';
+import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
+import type { HeaderPair } from './ports.js';
+import type { Upstream } from './upstream.js';
+import { upstreamHeaders } from './upstream-headers.js';
+
+/** One send of a request to one upstream, as its exchange asks for it. */
+export interface AttemptRequest {
+  readonly context: ExchangeContext;
+  readonly init: ExchangeInit;
+  /** The model to ask for after routing rules (before the provider's own `model_map`); `undefined`: none. */
+  readonly model: string | undefined;
+  /** Another provider could still be tried if this one fails before commit. */
+  readonly canFailOver: boolean;
+  /** Called when the first response byte is about to go to the client. */
+  readonly onCommit: () => void;
+  /**
+   * Called with the handler just before it is dispatched, so the exchange can abort it if the client goes away;
+   * `false` when the client is already gone (while credentials were fetched): nothing is sent.
+   */
+  readonly onDispatch: (handler: AttemptHandler) => boolean;
+}
+
+/** What one send came to, and the model it asked the provider for. */
+export interface DispatchedAttempt {
+  readonly result: AttemptResult;
+  readonly modelSent: string | undefined;
+}
+
+/**
+ * Sends the request to `upstream` once: its credentials (a credential source that fails is this attempt's failure,
+ * so the exchange fails over as for any other), the provider's model name spliced into the body byte-exactly, the
+ * forwarded headers, and an {@link AttemptHandler} to relay the answer.
+ */
+export async function dispatchAttempt(
+  upstream: Upstream,
+  attempt: AttemptRequest,
+): Promise<DispatchedAttempt> {
+  const { target, dispatcher, timeouts } = upstream;
+  const { init, context } = attempt;
+  let body = init.body;
+  let modelSent: string | undefined;
+  if (attempt.model !== undefined) {
+    modelSent = target.mapModel(attempt.model) ?? attempt.model;
+    if (body !== null && init.modelSpan !== undefined && modelSent !== init.route.model) {
+      body = replaceSpan(body, init.modelSpan, modelSent);
+    }
+  }
+  let credentials: readonly HeaderPair[];
+  try {
+    const pending = target.credentialHeaders();
+    credentials = isPromise(pending) ? await pending : pending;
+  } catch (error) {
+    const reason = `credentials unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    return {
+      result: {
+        kind: 'failed',
+        outcome: { result: 'failure', failure: 'credentials' },
+        reason,
+        held: undefined,
+        transport: undefined,
+      },
+      modelSent,
+    };
+  }
+  const handler = new AttemptHandler(target.name, {
+    response: init.response,
+    requestId: init.requestId,
+    // The gate only buys a failover; with no provider left to try, the stream starts at once.
+    firstContentTimeoutInMs: init.stream && attempt.canFailOver ? context.firstContentTimeoutInMs : 0,
+    maxRetryAfterInSeconds: context.maxRetryAfterInSeconds,
+    clientCredentials: target.forwardsClientCredentials,
+    captureLimitInBytes: context.captureBodiesInBytes,
+    observeUsage: init.observeUsage,
+    canFailOver: attempt.canFailOver,
+    onCommit: attempt.onCommit,
+  });
+  if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted' }, modelSent };
+  dispatcher.dispatch(
+    {
+      origin: target.origin,
+      path: target.basePath + (init.request.url ?? '/'),
+      method: (init.request.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: upstreamHeaders(init.headers, target, credentials, init.requestId, context.viaValue, body),
+      body,
+      headersTimeout: timeouts.firstByteInMs,
+      bodyTimeout: timeouts.streamIdleInMs,
+    },
+    handler,
+  );
+  return { result: await handler.promise, modelSent };
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown }).then === 'function';
+}

@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Span } from '@ccb/protocol';
+import type { ClientHeaders } from './hop-by-hop.js';
+import type { AttemptPlanner, RouteRequest } from './ports.js';
+import type { ProxyHooks } from './proxy-options.js';
+import type { Upstream } from './upstream.js';
+
+/**
+ * The handler's settings, as every exchange reads them. `createProxyHandler` builds one per handler and all its
+ * requests share it: the hot path allocates nothing for it.
+ */
+export interface ExchangeContext {
+  /** By provider name. */
+  readonly upstreams: ReadonlyMap<string, Upstream>;
+  readonly planner: AttemptPlanner;
+  /** Distinct providers tried per request. */
+  readonly maxAttempts: number;
+  /** Bound of the stream commit gate in ms. */
+  readonly firstContentTimeoutInMs: number;
+  /** Largest `retry-after` (seconds) passed to the client. */
+  readonly maxRetryAfterInSeconds: number;
+  /** Keep up to this many bytes of each request and response body on the record (0: none). */
+  readonly captureBodiesInBytes: number;
+  /** The `via` entry this instance adds upstream (`1.1 ccb-…`). */
+  readonly viaValue: string;
+  /** The handler's options object itself, not copies of its hooks: each hook is read from it and called on it. */
+  readonly hooks: ProxyHooks;
+}
+
+/** One client request, read and admitted: what its exchange starts from. */
+export interface ExchangeInit {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly headers: ClientHeaders;
+  readonly body: Buffer | null;
+  /** Where the body's model string is, when it has one (for a byte-exact model rewrite). */
+  readonly modelSpan: Span | undefined;
+  readonly requestId: string;
+  readonly clientKeyId: string;
+  readonly route: RouteRequest;
+  readonly stream: boolean;
+  readonly observeUsage: boolean;
+  /** `performance.now()` when the request arrived. */
+  readonly arrivedAt: number;
+}

@@ -1,0 +1,38 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { type AttemptOutcome, classifyResponse, readErrorBody } from '@ccb/protocol';
+import { decodedCopy } from './decoded-copy.js';
+
+/** Error bodies are read up to this size once decoded; real ones are a few hundred bytes. */
+const maxDecodedErrorBytes = 64 * 1024;
+
+/** What an upstream error answer means for the attempt. */
+export interface Verdict {
+  readonly outcome: AttemptOutcome;
+  /** The provider is at fault: try the next one, and hold this answer in case none does better. */
+  readonly failsOver: boolean;
+}
+
+/** An upstream answer of status 400 or more, as the attempt has it. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** The whole body as received, or `undefined` when it was too large to hold: then the status alone decides. */
+  readonly body: Buffer | undefined;
+  /** The client's own credential went upstream (passthrough): a 401 or 403 judges the client's key. */
+  readonly clientCredentials: boolean;
+}
+
+/**
+ * Judges an error answer: the provider's failure (429, 5xx, 529, credentials, an account problem in a 400) fails
+ * over; the client's own 4xx passes through untouched. A body too large to hold is judged by its status, so a 5xx
+ * stays the provider's failure whatever its size.
+ */
+export function judgeErrorAnswer(answer: ErrorAnswer): Verdict {
+  const { status, headers, body } = answer;
+  const error =
+    body === undefined
+      ? undefined
+      : readErrorBody(decodedCopy(body, headers['content-encoding'], maxDecodedErrorBytes + 1));
+  const outcome = classifyResponse({ status, headers, error, clientCredentials: answer.clientCredentials });
+  return { outcome, failsOver: outcome.result === 'failure' };
+}
