@@ -1,6 +1,11 @@
 /** Shared by every `@ccb/*` error, so a single check recognises any of them. */
 const ccbErrorBrand = Symbol.for('ccb.error');
 
+/** Any `@ccb/*` error (from any installed copy): their messages are written for users and need no stack. */
+export function isCcbError(value: unknown): value is Error {
+  return value instanceof Error && ccbErrorBrand in value;
+}
+
 /**
  * Stable codes of {@link CliError}, each with its exit code:
  * - `CCB_CLI_USAGE` (exit 2): the command line itself is wrong (an unknown flag or command, a missing or bad

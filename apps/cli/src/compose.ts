@@ -66,7 +66,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   );
   const registry = createProviderRegistry(providers);
   // The router benches providers over budget; the accounting prices providers for the router: tie the knot lazily.
-  let benchProvider = (_provider: string, _untilMs: number) => {};
+  let benchProvider = (_provider: string, _untilInMs: number) => {};
   const costs = createCostAccounting(config, {
     baseDir: options.baseDir ?? process.cwd(),
     bench: (provider, untilInMs) => benchProvider(provider, untilInMs),

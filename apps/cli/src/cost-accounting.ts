@@ -182,8 +182,9 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
 }
 
 /**
- * Opens the ledger when it is enabled. Serving never depends on SQLite: without a library the ledger is off, with
- * the reason, and only what needs it (budgets, usage reports) is refused.
+ * Opens the ledger when it is enabled. Serving never depends on a SQLite library being installed: without one the
+ * ledger is off, with the reason, and only what needs it (budgets, usage reports) is refused. A ledger file that
+ * cannot be opened (a path that is not writable, a file that is not a ledger) is still a startup error to fix.
  */
 function openLedger(
   config: Config,

@@ -1,6 +1,5 @@
 import { type Config, loadConfig } from '@ccb/config';
 import { checkFlagValue, parsePortFlag } from './flag-values.js';
-import { exitWithFailure } from './report-failure.js';
 
 /** Flags every command that reads the configuration accepts. */
 export const configArgs = {
@@ -42,12 +41,4 @@ function applyOverrides(config: Config, overrides: ServerOverrides): Config {
     server.log_format = overrides.logFormat as Config['server']['log_format'];
   }
   return { ...config, server };
-}
-
-/**
- * Reports an error through the CLI's one failure path ({@link exitWithFailure}) and exits. Commands that
- * catch their own errors call it; others let errors propagate to the same path.
- */
-export function exitOnUserError(error: unknown): never {
-  exitWithFailure(error);
 }

@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { CliError } from './cli-error.js';
+import { CliError, isCcbError } from './cli-error.js';
 import { stripAnsi } from './colour.js';
 import { describeSystemError, isSystemError, systemErrorFix } from './describe-system-error.js';
 
@@ -12,13 +12,6 @@ export interface Failure {
   readonly exitCode: 1 | 2;
   /** Not a user mistake or an environment problem but a bug in ccb: the stack trace is worth reading. */
   readonly bug: boolean;
-}
-
-/** The brand every `@ccb/*` error carries: their messages are written for users and need no stack. */
-const ccbErrorBrand = Symbol.for('ccb.error');
-
-function isCcbError(value: unknown): value is Error {
-  return value instanceof Error && ccbErrorBrand in value;
 }
 
 /** `CCB_DEBUG=1` (any value but empty, 0 or false) adds the stack trace and causes to every failure. */

@@ -317,6 +317,17 @@ describe('a bug in ccb is one line that says how to see the stack', () => {
     );
   });
 
+  it('says in one line that ccb demo needs the optional mock upstream when it is not installed', async () => {
+    const result = await runCli(['demo', '--port', '0'], {
+      nodeArgs: ['--import', fixture('missing-mock-upstream.mjs')],
+    });
+    const line = expectOneLine(result, 1);
+    expect(line).toMatch(
+      /^ccb: ccb demo needs the optional package @ccb\/mock-upstream, which is not installed /,
+    );
+    expect(line).toContain('npm install @ccb/mock-upstream');
+  });
+
   it('catches an error after startup, while serving, the same way', async () => {
     const folder = await dir();
     const result = await runCli(['serve', '--port', '0', '--log-format', 'json'], {

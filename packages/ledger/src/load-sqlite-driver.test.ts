@@ -38,6 +38,37 @@ describe('loadSqliteDriver', () => {
     expect(driver.open('/tmp/x.db')).toBeInstanceOf(fakeNodeSqlite.DatabaseSync);
   });
 
+  it("keeps node:sqlite's experimental warning off stderr while it loads, and lets other warnings through", async () => {
+    const seen: string[] = [];
+    const onWarning = (warning: Error) => seen.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      loadSqliteDriver({
+        require: (id) => {
+          if (id === 'libsql') return refuse('@libsql/linux-x64-gnu');
+          // What Node.js 22 does when node:sqlite is first loaded, then another warning from the same load.
+          process.emitWarning(
+            'SQLite is an experimental feature and might change at any time',
+            'ExperimentalWarning',
+          );
+          process.emitWarning('something else', 'Warning');
+          return fakeNodeSqlite;
+        },
+      });
+      process.emitWarning(
+        'SQLite is an experimental feature and might change at any time',
+        'ExperimentalWarning',
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(seen).toEqual([
+      'something else',
+      'SQLite is an experimental feature and might change at any time',
+    ]);
+  });
+
   it('never loads node:sqlite when libsql loads', () => {
     const asked: string[] = [];
     loadSqliteDriver({

@@ -33,7 +33,9 @@ export function loadSqliteDriver(options: LoadSqliteDriverOptions = {}): SqliteD
     libsqlFailure = cause;
   }
   try {
-    return nodeSqliteDriver(load('node:sqlite') as Parameters<typeof nodeSqliteDriver>[0]);
+    return nodeSqliteDriver(
+      withoutSqliteWarning(() => load('node:sqlite')) as Parameters<typeof nodeSqliteDriver>[0],
+    );
   } catch (cause) {
     throw new LedgerError(
       'CCB_LEDGER_DRIVER_UNAVAILABLE',
@@ -43,5 +45,23 @@ export function loadSqliteDriver(options: LoadSqliteDriverOptions = {}): SqliteD
         'x64), or run Node.js 22.13 or later, which has node:sqlite built in.',
       { cause: new AggregateError([libsqlFailure, cause], 'no SQLite library') },
     );
+  }
+}
+
+/**
+ * Loads `node:sqlite` without the experimental-feature warning Node.js 22 prints when it is first loaded: ccb
+ * chose it knowingly, and the warning would break the one-line output its commands promise. Other warnings pass.
+ */
+function withoutSqliteWarning<T>(load: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function filtered(this: unknown, warning: string | Error, ...rest: unknown[]) {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (/\bSQLite is an experimental feature\b/.test(text)) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return load();
+  } finally {
+    process.emitWarning = emitWarning;
   }
 }

@@ -18,8 +18,9 @@ import type { Span } from './scan-json.js';
  *
  * Sound for valid JSON: the last `}` closes the root object, so the value just before it belongs to the root's last
  * member, and inside a string every `"` is escaped by an odd run of backslashes, so strings can be skipped
- * backwards. Keys are compared as raw bytes, as the forward scan does. With a repeated key, this finds the last copy,
- * the one `JSON.parse` keeps.
+ * backwards. Keys are compared as raw bytes (a response's `usage` key is never escaped), and a repeated key is not
+ * refused as the forward scan refuses it: this finds the last copy, the one `JSON.parse` keeps. It reads
+ * upstream responses, not client requests, so no routing or pricing decision hangs on a disagreement.
  */
 export function lastMemberSpan(body: Buffer, key: Buffer): Span | undefined {
   const close = skipWhitespaceBack(body, body.length - 1);

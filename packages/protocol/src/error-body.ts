@@ -28,7 +28,7 @@ export function anthropicErrorBody(type: string, message: string, requestId?: st
 }
 
 /** Error bodies larger than this are not parsed: real ones are a few hundred bytes. */
-const maxReadableErrorBytes = 64 * 1024;
+export const maxReadableErrorBytes = 64 * 1024;
 const nothing: ErrorBody = Object.freeze({});
 
 /**

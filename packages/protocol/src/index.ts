@@ -7,7 +7,13 @@ export {
   isSpendLimit,
   type UpstreamResponse,
 } from './classify-response.js';
-export { type AnthropicErrorType, anthropicErrorBody, type ErrorBody, readErrorBody } from './error-body.js';
+export {
+  type AnthropicErrorType,
+  anthropicErrorBody,
+  type ErrorBody,
+  maxReadableErrorBytes,
+  readErrorBody,
+} from './error-body.js';
 export { headerValue, type ResponseHeaders, sessionIdHeader, upstreamRequestIdHeader } from './headers.js';
 export { compileModelGlob, compileModelGlobs, type ModelMatcher } from './model-glob.js';
 export {

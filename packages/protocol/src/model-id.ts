@@ -24,8 +24,11 @@ export interface ModelId {
  * `@20250929`, `-v1:0`, `-latest`, `[1m]`) is ignored; the lookaheads stop an 8-digit date from being read as a
  * minor version, refuse a third version part, and refuse a longer word (`claude-haikus`).
  */
-const modelIdPattern =
-  /(?:^|[./])claude-(?:(fable|mythos|opus|sonnet|haiku)(?:-(\d{1,2})(?:[-.](\d{1,2}))?)?|(\d{1,2})(?:[-.](\d{1,2}))?-(fable|mythos|opus|sonnet|haiku))(?![a-z0-9])(?![-.]\d{1,2}(?!\d))/i;
+const families = modelFamilies.join('|');
+const modelIdPattern = new RegExp(
+  `(?:^|[./])claude-(?:(${families})(?:-(\\d{1,2})(?:[-.](\\d{1,2}))?)?|(\\d{1,2})(?:[-.](\\d{1,2}))?-(${families}))(?![a-z0-9])(?![-.]\\d{1,2}(?!\\d))`,
+  'i',
+);
 
 /**
  * Reads a Claude model id, case-insensitively, wherever the vendor put it: `claude-sonnet-4-6-20260101`,

@@ -11,8 +11,13 @@ export interface AttemptRecord {
   readonly status?: number | undefined;
   /** Anthropic error type when known (upstream body, SSE error event, or ccb's classification). */
   readonly errorType?: string | undefined;
-  /** Short reason for a failure, safe to log. */
+  /** Short reason for a failure, safe to log and to show the client (it names no upstream text). */
   readonly reason?: string | undefined;
+  /**
+   * More about a failure, for operators only (logs): e.g. what a credential source said. Never sent to the client,
+   * since it may carry what an upstream or a token endpoint answered.
+   */
+  readonly detail?: string | undefined;
   /** Upstream response headers (lower-case names) when a head arrived; for debug summaries, never logged whole. */
   readonly headers?: ResponseHeaders | undefined;
   /** Tokens this attempt consumed, when its response reported usage (also failed attempts that were billed). */

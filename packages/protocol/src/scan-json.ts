@@ -31,10 +31,13 @@ const shortStringInBytes = 48;
 export class TopLevelKeys<Name extends string = string> {
   readonly names: readonly Name[];
   readonly #encoded: readonly Buffer[];
+  /** The longest raw spelling of a wanted key: every character as a six-byte `\uXXXX` escape. */
+  readonly #longestSpelling: number;
 
   constructor(names: readonly Name[]) {
     this.names = names;
     this.#encoded = names.map((name) => Buffer.from(name));
+    this.#longestSpelling = 6 * Math.max(0, ...names.map((name) => name.length));
   }
 
   /** The position in `names` of the key whose characters are `body[start, end)` (inside its quotes), or -1. */
@@ -47,7 +50,10 @@ export class TopLevelKeys<Name extends string = string> {
       while (at < length && name[at] === body[start + at]) at++;
       if (at === length) return index;
     }
-    return hasBackslash(body, start, end) ? this.#indexOfEscapedKey(body, start, end) : -1;
+    // Only a key short enough to spell a wanted one is decoded: a hostile body's long escaped keys cost nothing.
+    return length <= this.#longestSpelling && hasBackslash(body, start, end)
+      ? this.#indexOfEscapedKey(body, start, end)
+      : -1;
   }
 
   #indexOfEscapedKey(body: Buffer, start: number, end: number): number {

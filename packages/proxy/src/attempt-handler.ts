@@ -13,20 +13,21 @@ import type { AttemptResult, HeldResponse } from './attempt-result.js';
 import { ClientRelay, type RelayContext } from './client-relay.js';
 import { CommitGate } from './commit-gate.js';
 import { decodedCopy } from './decoded-copy.js';
-import { judgeErrorAnswer } from './failure-verdict.js';
+import { failureVerdict } from './failure-verdict.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
 
 /** What one attempt needs from the request it serves. */
 export interface AttemptContext extends RelayContext {
-  /** Bound of the stream commit gate in ms; 0: a stream is relayed at once. */
+  /**
+   * Bound of the stream commit gate in ms; 0: a stream is relayed at once (the caller's choice when no other
+   * provider is left to try, since the gate only buys a failover).
+   */
   readonly firstContentTimeoutInMs: number;
   /** True when the client's own credentials went upstream (passthrough): a 401/403 is then the client's. */
   readonly clientCredentials: boolean;
   /** Whether usage should be read from the response (Messages API calls). */
   readonly observeUsage: boolean;
-  /** True when another provider could still be tried if this attempt fails before commit. */
-  readonly canFailOver: boolean;
 }
 
 /**
@@ -218,10 +219,6 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
 
   readonly #onGateTimeout = (): void => {
     if (this.#mode !== 'gate' || this.#settled) return;
-    if (!this.#context.canFailOver) {
-      this.#commit();
-      return;
-    }
     this.#abandon(
       { result: 'failure', failure: 'timeout', status: this.#status, headers: this.#headers },
       'no content before first_content_timeout',
@@ -232,7 +229,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   /** The whole error answer arrived: fail over when it is the provider's, else pass it through untouched. */
   #judgeError(): void {
     const body = this.#held.body();
-    const verdict = judgeErrorAnswer({
+    const verdict = failureVerdict({
       status: this.#status,
       headers: this.#headers,
       body,
@@ -255,7 +252,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
    * is passed through, what was held first and then the rest as it comes.
    */
   #judgeOversizedError(chunk: Buffer, controller: Dispatcher.DispatchController): void {
-    const verdict = judgeErrorAnswer({
+    const verdict = failureVerdict({
       status: this.#status,
       headers: this.#headers,
       body: undefined,

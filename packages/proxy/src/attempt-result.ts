@@ -28,7 +28,10 @@ export type AttemptResult =
   | {
       readonly kind: 'failed';
       readonly outcome: AttemptOutcome;
+      /** Safe to show the client (the all-failed answer names it). */
       readonly reason: string;
+      /** More, for the record and the logs only. */
+      readonly detail?: string | undefined;
       readonly held: HeldResponse | undefined;
       readonly transport: TransportFailure | undefined;
     }

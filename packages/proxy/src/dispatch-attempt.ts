@@ -54,12 +54,13 @@ export async function dispatchAttempt(
     const pending = target.credentialHeaders();
     credentials = isPromise(pending) ? await pending : pending;
   } catch (error) {
-    const reason = `credentials unavailable: ${error instanceof Error ? error.message : String(error)}`;
     return {
       result: {
         kind: 'failed',
         outcome: { result: 'failure', failure: 'credentials' },
-        reason,
+        // What the source said may carry a token endpoint's answer: it goes to the logs (scrubbed), not the client.
+        reason: 'credentials unavailable',
+        detail: error instanceof Error ? error.message : String(error),
         held: undefined,
         transport: undefined,
       },
@@ -75,7 +76,6 @@ export async function dispatchAttempt(
     clientCredentials: target.forwardsClientCredentials,
     captureLimitInBytes: context.captureBodiesInBytes,
     observeUsage: init.observeUsage,
-    canFailOver: attempt.canFailOver,
     onCommit: attempt.onCommit,
   });
   if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted' }, modelSent };

@@ -127,6 +127,7 @@ export class Exchange {
       errorType: outcome.errorType,
       headers: outcome.headers,
       reason: result.reason,
+      detail: result.kind === 'failed' ? result.detail : undefined,
       usage: result.kind === 'committed' ? result.usage : undefined,
       durationInMs: performance.now() - started,
     });

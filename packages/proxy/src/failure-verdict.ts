@@ -1,9 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type AttemptOutcome, classifyResponse, readErrorBody } from '@ccb/protocol';
+import { type AttemptOutcome, classifyResponse, maxReadableErrorBytes, readErrorBody } from '@ccb/protocol';
 import { decodedCopy } from './decoded-copy.js';
-
-/** Error bodies are read up to this size once decoded; real ones are a few hundred bytes. */
-const maxDecodedErrorBytes = 64 * 1024;
 
 /** What an upstream error answer means for the attempt. */
 export interface Verdict {
@@ -27,12 +24,13 @@ export interface ErrorAnswer {
  * over; the client's own 4xx passes through untouched. A body too large to hold is judged by its status, so a 5xx
  * stays the provider's failure whatever its size.
  */
-export function judgeErrorAnswer(answer: ErrorAnswer): Verdict {
+export function failureVerdict(answer: ErrorAnswer): Verdict {
   const { status, headers, body } = answer;
   const error =
     body === undefined
       ? undefined
-      : readErrorBody(decodedCopy(body, headers['content-encoding'], maxDecodedErrorBytes + 1));
+      : // Decoding stops just past what readErrorBody reads at all.
+        readErrorBody(decodedCopy(body, headers['content-encoding'], maxReadableErrorBytes + 1));
   const outcome = classifyResponse({ status, headers, error, clientCredentials: answer.clientCredentials });
   return { outcome, failsOver: outcome.result === 'failure' };
 }

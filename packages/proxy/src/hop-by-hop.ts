@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { sessionIdHeader } from '@ccb/protocol';
 
 /**
  * Header hygiene, both ways. Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and must not be
@@ -64,7 +65,7 @@ export function readClientHeaders(headers: IncomingHttpHeaders): ClientHeaders {
     authorization: headers.authorization,
     requestId: headers['x-request-id'] as string | undefined,
     via: headers.via,
-    sessionId: headers['x-claude-code-session-id'] as string | undefined,
+    sessionId: headers[sessionIdHeader] as string | undefined,
   };
 }
 

@@ -26,8 +26,9 @@ const countTokensPath = '/v1/messages/count_tokens';
 
 /**
  * Takes one `/v1/` request in (loop check, client key, body, the routing facts in the body), then runs its
- * exchange. Answers refused requests itself, and a fault in ccb or in a hook (a planner, a credential source) with
- * a 500 in Anthropic's shape that still carries the request id. Never rejects.
+ * exchange. Answers refused requests itself, and a fault in ccb or in a hook (the planner, admission) with a 500
+ * in Anthropic's shape that still carries the request id; a credential source that fails is an attempt's failure
+ * instead, and fails over. Never rejects.
  */
 export async function proxyRequest(
   context: ProxyRequestContext,

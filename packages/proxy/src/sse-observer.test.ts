@@ -65,6 +65,31 @@ describe('SseObserver', () => {
     }
   });
 
+  it('reads a CRLF stream the same whatever byte it is split at', () => {
+    const crlf = Buffer.from(
+      stream.replaceAll('\n', '\r\n') +
+        frame('error', { type: 'error', error: { type: 'overloaded_error', message: 'x' } }).replaceAll(
+          '\n',
+          '\r\n',
+        ),
+    );
+    for (let split = 1; split < crlf.length; split++) {
+      const observer = new SseObserver();
+      observer.push(crlf.subarray(0, split));
+      observer.push(crlf.subarray(split));
+      const at = `split at ${split}`;
+      expect(observer.usage, at).toEqual({
+        inputTokens: 25,
+        outputTokens: 15,
+        cacheCreationInputTokens: 7,
+        cacheReadInputTokens: 3,
+      });
+      expect(observer.events, at).toBe(8);
+      expect(observer.error, at).toEqual({ type: 'overloaded_error', message: 'x' });
+      expect(observer.malformed, at).toBe(false);
+    }
+  });
+
   it('does not count message_start and ping as content', () => {
     const observer = new SseObserver();
     observer.push(Buffer.from(stream.slice(0, stream.indexOf('event: content_block_start'))));

@@ -84,6 +84,11 @@ export class SseObserver {
   /** Keeps the unfinished line at `buffer[start…]` if ccb must read it, else skips it up to its newline. */
   #carry(buffer: Buffer, start: number): void {
     const length = buffer.length - start;
+    if (length === 1 && buffer[start] === carriageReturn) {
+      // The CR of a CRLF blank line, its LF in the next chunk: the end of an event, which must not be lost.
+      this.#partial = Buffer.from(buffer.subarray(start));
+      return;
+    }
     if (isFieldStart(buffer, start, eventField)) {
       if (length <= maxEventLineBytes) {
         this.#partial = Buffer.from(buffer.subarray(start));

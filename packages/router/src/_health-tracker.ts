@@ -1,5 +1,9 @@
-import type { AttemptOutcome } from '@ccb/protocol';
-import { noRateLimitHeaders, type RateLimitHeaders, readRateLimitHeaders } from '@ccb/protocol';
+import {
+  type AttemptOutcome,
+  noRateLimitHeaders,
+  type RateLimitHeaders,
+  readRateLimitHeaders,
+} from '@ccb/protocol';
 import { readBudgetPressure } from './budget-pressure.js';
 import { type Cooldown, classifyCooldown } from './classify-cooldown.js';
 import type { ResolvedHealthOptions } from './health-options.js';

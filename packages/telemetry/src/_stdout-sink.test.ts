@@ -57,7 +57,8 @@ function sinkOn(fd: number, options: { maxBacklogInBytes?: number; flushTimeoutI
     maxBacklogInBytes: options.maxBacklogInBytes ?? 1024 * 1024,
     flushTimeoutInMs: options.flushTimeoutInMs ?? 100,
   });
-  const lost = (reason: 'full' | 'error') => loss.snapshot().find((entry) => entry.reason === reason);
+  const lost = (reason: 'full' | 'error' | 'closed') =>
+    loss.snapshot().find((entry) => entry.reason === reason);
   return { sink, reports, lost };
 }
 
@@ -164,5 +165,18 @@ describe('createStdoutSink', () => {
     expect(readAll(fd)).toBe(`${line(1)}\n`);
     await sink.close();
     expect(vi.getTimerCount()).toBe(before);
+  });
+
+  it('counts a line logged after close at once, as closed, without waiting for a flush', async () => {
+    const fd = unreadPipe();
+    const { sink, reports, lost } = sinkOn(fd);
+    sink.line(line(1));
+    await sink.close();
+    sink.line(line(2));
+    sink.text('{"msg":"late"}\n');
+    expect(lost('closed')).toEqual({ reason: 'closed', lines: 2, bytes: line(2).length + 1 + 15 });
+    expect(lost('full')?.lines).toBe(0);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toContain('after the logger was closed');
   });
 });

@@ -51,9 +51,14 @@ export function createStdoutSink(options: StdoutSinkOptions): StdoutSink {
   exitHooks.add(sink);
   ensureExitListener();
   return {
-    line: (line) => sink.batch.add(line),
+    line: (line) => {
+      if (sink.closed) sink.lostAfterClose(line);
+      else sink.batch.add(line);
+    },
     text: (text) => {
-      sink.batch.add(text.endsWith('\n') ? text.slice(0, -1) : text);
+      const line = text.endsWith('\n') ? text.slice(0, -1) : text;
+      if (sink.closed) return sink.lostAfterClose(line);
+      sink.batch.add(line);
       sink.batch.drain();
     },
     flush: () => sink.flush(),
@@ -76,6 +81,8 @@ class SinkState {
   /** stdout failed for good (EPIPE, EBADF): nothing is written any more, every line is counted. */
   #failure: LossCause | undefined;
   #closed = false;
+  /** Why stdout refuses lines for now (full, or an error such as a full disk), for the loss report. */
+  #stallCause: LossCause = fullCause;
   /** A `flush()` waited its whole timeout since stdout last took everything: the exit hook tries once only. */
   #gaveUp = false;
   /** sonic-boom closed: it closes any descriptor but 1 and 2, so `close()` waits for it. */
@@ -115,8 +122,18 @@ class SinkState {
     if (this.#offer(copy)) return;
     const lines = countLines(copy);
     if (this.#failure === undefined && !this.#closed)
-      this.#options.loss.add('full', lines, copy.length, fullCause);
-    else this.#options.loss.add('error', lines, copy.length, this.#failure ?? afterCloseCause);
+      this.#options.loss.add('full', lines, copy.length, this.#stallCause);
+    else if (this.#failure !== undefined) this.#options.loss.add('error', lines, copy.length, this.#failure);
+    else this.#options.loss.add('closed', lines, copy.length, afterCloseCause);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** A line that came after `close()`: nothing will write it, so it is counted at once. */
+  lostAfterClose(line: string): void {
+    this.#options.loss.add('closed', 1, Buffer.byteLength(line) + 1, afterCloseCause);
   }
 
   /** Hands `batch` to sonic-boom, which writes what stdout takes now; false when refused (or stdout is gone). */
@@ -152,6 +169,14 @@ class SinkState {
   #onError(error: NodeJS.ErrnoException): void {
     if (this.#failure !== undefined || this.#closed) return;
     if (error.code === 'EAGAIN' || error.code === 'EBUSY') {
+      this.#stallCause = fullCause;
+      this.#stalled = true;
+      return;
+    }
+    if (!permanentErrors.has(error.code ?? '')) {
+      // A full disk (ENOSPC) or an I/O error (EIO) may clear: the backlog waits, as for a slow reader, within its cap.
+      const code = error.code ?? error.message;
+      this.#stallCause = { key: code, says: `stdout refuses log lines for now (${code})` };
       this.#stalled = true;
       return;
     }
@@ -245,6 +270,8 @@ const stoppedCause: LossCause = {
   says: 'stdout was still full when logging stopped',
   final: true,
 };
+/** Errors after which stdout never takes anything again. */
+const permanentErrors: ReadonlySet<string> = new Set(['EPIPE', 'EBADF', 'ECONNRESET', 'ENOTCONN', 'EINVAL']);
 const afterCloseCause: LossCause = { key: 'closed', says: 'log lines came after the logger was closed' };
 
 const exitPause = new Int32Array(new SharedArrayBuffer(4));

@@ -1,8 +1,9 @@
 /**
- * Why log lines were lost: `full` when stdout did not take them in time (its reader is slow or stalled: the backlog
- * was at its cap, or still waiting at exit); `error` when stdout failed for good (`EPIPE`: the reader closed it).
+ * Why log lines were lost: `full` when stdout did not take them in time (its reader is slow or stalled, or it
+ * refused them for now, as a full disk does: the backlog was at its cap, or still waiting at exit); `error` when
+ * stdout failed for good (`EPIPE`: the reader closed it); `closed` when they came after the logger was closed.
  */
-export type LogLossReason = 'full' | 'error';
+export type LogLossReason = 'full' | 'error' | 'closed';
 
 /** Log lines stdout never got, for one reason, since the logger started. */
 export interface LogLoss {
@@ -31,6 +32,7 @@ export class LogLossCounter {
   readonly #counts: Record<LogLossReason, { lines: number; bytes: number }> = {
     full: { lines: 0, bytes: 0 },
     error: { lines: 0, bytes: 0 },
+    closed: { lines: 0, bytes: 0 },
   };
   readonly #reported = new Set<string>();
   readonly #report: LossReport;
@@ -54,11 +56,12 @@ export class LogLossCounter {
     );
   }
 
-  /** Both reasons, zeros included, so a metric exists before the first loss. */
+  /** Every reason, zeros included, so a metric exists before the first loss. */
   snapshot(): readonly LogLoss[] {
     return [
       { reason: 'full', ...this.#counts.full },
       { reason: 'error', ...this.#counts.error },
+      { reason: 'closed', ...this.#counts.closed },
     ];
   }
 }

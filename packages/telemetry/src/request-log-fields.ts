@@ -9,6 +9,7 @@ export interface AttemptLogFields {
   failure: string | undefined;
   error_type: string | undefined;
   reason: string | undefined;
+  detail: string | undefined;
   duration_ms: number;
   /** Debug level only: upstream response headers, values of non-allowlisted names redacted. */
   headers?: Record<string, string>;
@@ -145,6 +146,7 @@ function attemptLogFields(attempt: AttemptRecord, includeHeaders: boolean): Atte
     failure: attempt.failure,
     error_type: attempt.errorType,
     reason: attempt.reason,
+    detail: attempt.detail,
     duration_ms: roundMs(attempt.durationInMs),
   };
   if (includeHeaders && attempt.headers !== undefined) fields.headers = summarizeHeaders(attempt.headers);

@@ -3,8 +3,9 @@ import { configSecretFields } from '@ccb/config';
 import { minRedactedLength } from '@ccb/telemetry';
 import { defineCommand } from 'citty';
 
-import { configArgs, exitOnUserError, loadCliConfig } from '../load-cli-config.js';
+import { configArgs, loadCliConfig } from '../load-cli-config.js';
 import { createOutput } from '../output.js';
+import { exitWithFailure } from '../report-failure.js';
 import { runBalancer } from '../run-balancer.js';
 
 /** Flags of `ccb serve`; also accepted by `ccb` with no subcommand. */
@@ -52,7 +53,7 @@ export const serveCommand = defineCommand({
         baseDir: path === undefined ? process.cwd() : dirname(path),
       });
     } catch (error) {
-      exitOnUserError(error);
+      exitWithFailure(error);
     }
   },
 });

@@ -5,7 +5,8 @@ import { createLedger, formatUsageTable, type Ledger, LedgerError } from '@ccb/l
 import { defineCommand } from 'citty';
 import { CliError } from '../cli-error.js';
 import { ledgerPath } from '../cost-accounting.js';
-import { configArgs, exitOnUserError } from '../load-cli-config.js';
+import { configArgs } from '../load-cli-config.js';
+import { exitWithFailure } from '../report-failure.js';
 import { usageReport } from '../usage-report.js';
 
 export const usageCommand = defineCommand({
@@ -42,7 +43,7 @@ export const usageCommand = defineCommand({
         ledger.close();
       }
     } catch (error) {
-      exitOnUserError(error);
+      exitWithFailure(error);
     }
   },
 });
