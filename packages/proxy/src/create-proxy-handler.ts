@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createBodyMemory } from './body-memory.js';
 import { createClientAuth } from './client-auth.js';
 import { ProxyError } from './proxy-error.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
 import { type ProxyRequestContext, proxyRequest } from './proxy-request.js';
-import { sendError } from './send-error.js';
+import { refuseRequest } from './refuse-request.js';
 import { createUpstreams } from './upstream.js';
 
 /** The proxy as a node:http request listener. */
@@ -38,7 +39,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     hooks: options,
     viaToken,
     auth: createClientAuth(options.clientApiKeys ?? []),
-    bodyLimitInBytes: options.bodyLimitInBytes ?? 32 * 1024 * 1024,
+    bodyReading: {
+      limitInBytes: options.bodyLimitInBytes ?? 32 * 1024 * 1024,
+      idleTimeoutInMs: options.bodyTimeoutInMs ?? 30_000,
+      memory: createBodyMemory(options.maxBodyMemoryInBytes ?? 512 * 1024 * 1024),
+    },
   };
   const otherRequests = options.otherRequests ?? notFound;
   let inFlight = 0;
@@ -67,7 +72,6 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
 }
 
 function notFound(request: IncomingMessage, response: ServerResponse): void {
-  request.resume();
   const path = (request.url ?? '/').split('?', 1)[0];
-  sendError(response, 404, 'not_found_error', `no route for ${request.method ?? 'GET'} ${path}`);
+  refuseRequest(request, response, 404, 'not_found_error', `no route for ${request.method ?? 'GET'} ${path}`);
 }

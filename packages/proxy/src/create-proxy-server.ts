@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createClientErrorListener } from './client-error.js';
+import { limitConnectionsPerClient } from './client-limits.js';
 import { createProxyHandler, type ProxyHandler } from './create-proxy-handler.js';
 import { ProxyError } from './proxy-error.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
@@ -11,6 +13,19 @@ export interface ProxyServerOptions extends ProxyHandlerOptions {
   readonly port?: number;
   /** How long `close()` lets in-flight requests and streams finish before cutting them, in ms. Default 10 000. */
   readonly shutdownGraceInMs?: number;
+  /**
+   * How long a request head (request line and headers) may take to arrive, from its first byte (and a new
+   * connection's wait for one), in ms; enforced within a second of expiry. Over it: a 408 and the connection
+   * closes. Never applies once the head is in: a long body or stream is not cut. Default 30 000; 0: none.
+   */
+  readonly headersTimeoutInMs?: number;
+  /** How long a keep-alive connection may sit idle between requests before it is closed, in ms. Default 65 000. */
+  readonly idleTimeoutInMs?: number;
+  /**
+   * Connections one client address may hold open at once; over it a new connection gets a 503 `overloaded_error`
+   * and is closed before anything is parsed. Loopback clients count too. Default 256; 0: no cap.
+   */
+  readonly maxConnectionsPerClient?: number;
 }
 
 export interface ProxyServer {
@@ -29,10 +44,27 @@ export interface ProxyServer {
 export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   const handler = createProxyHandler(options);
   let draining = false;
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => {
-    if (draining) response.setHeader('connection', 'close');
-    handler.handle(request, response);
-  });
+  const headersTimeoutInMs = options.headersTimeoutInMs ?? 30_000;
+  const server = createServer(
+    {
+      keepAliveTimeout: options.idleTimeoutInMs ?? 65_000,
+      // No bound on a whole request: a stream lasts as long as the model writes (the upstream's `stream_idle`
+      // governs its gaps), and a body has its own idle timeout. With `requestTimeout: 0` Node also takes
+      // `headersTimeout` as 0 unless it is set, which left a slow request head holding its socket for ever.
+      requestTimeout: 0,
+      headersTimeout: headersTimeoutInMs,
+      // Node checks head deadlines on this interval (default 30 s, which could double a 30 s timeout).
+      ...(headersTimeoutInMs > 0 ? { connectionsCheckingInterval: Math.min(headersTimeoutInMs, 1_000) } : {}),
+    },
+    (request, response) => {
+      // A head completed after ccb answered its connection and ended it (a 408 for a head too slow): never act on it.
+      if (request.socket.writableEnded) return;
+      if (draining) response.setHeader('connection', 'close');
+      handler.handle(request, response);
+    },
+  );
+  server.on('clientError', createClientErrorListener(headersTimeoutInMs));
+  limitConnectionsPerClient(server, options.maxConnectionsPerClient ?? 256);
   let closing: Promise<void> | undefined;
 
   return {

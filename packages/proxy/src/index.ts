@@ -21,4 +21,10 @@ export type {
   RequestRejection,
   UpstreamEntry,
 } from './proxy-options.js';
+export {
+  closeWithError,
+  discardLimitInBytes,
+  discardRequestBody,
+  refuseRequest,
+} from './refuse-request.js';
 export { type ErrorOptions, sendError } from './send-error.js';

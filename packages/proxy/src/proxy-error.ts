@@ -5,6 +5,8 @@ export type ProxyErrorCode =
   | 'CCB_PROXY_INVALID_OPTIONS'
   | 'CCB_PROXY_BODY_TOO_LARGE'
   | 'CCB_PROXY_BODY_ABORTED'
+  | 'CCB_PROXY_BODY_TIMEOUT'
+  | 'CCB_PROXY_OVERLOADED'
   | 'CCB_PROXY_LISTEN_FAILED';
 
 /** The base of every error `@ccb/proxy` throws; branch on `code`. */

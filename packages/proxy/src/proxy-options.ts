@@ -52,6 +52,17 @@ export interface ProxyHandlerOptions extends ProxyHooks {
   readonly maxAttempts?: number;
   /** Request body limit in bytes. Default 32 MiB, the API's own limit. */
   readonly bodyLimitInBytes?: number;
+  /**
+   * Longest silence while a request body is read, in ms: per gap, not in total, so a slow but steady upload of a
+   * large body is never cut. On expiry the client gets a 408 and the connection closes. Default 30 000; 0: none.
+   */
+  readonly bodyTimeoutInMs?: number;
+  /**
+   * Bytes all request bodies may take at once, from their first byte (a declared `content-length` at once) until
+   * their response closes (bodies are kept whole for failover replay). A body that would exceed it gets a 503
+   * `overloaded_error` with `retry-after` and is not read. Default 512 MiB.
+   */
+  readonly maxBodyMemoryInBytes?: number;
   /** How long a stream may show no content before ccb gives up on it (the commit gate). Default 30 000 ms. */
   readonly firstContentTimeoutInMs?: number;
   /** Largest `retry-after` passed to the client, in seconds. Default 5. */

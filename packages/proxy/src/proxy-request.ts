@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span } from '@ccb/protocol';
+import { answerBodyFailure } from './answer-body-failure.js';
 import type { ClientAuth } from './client-auth.js';
 import { Exchange } from './exchange.js';
 import type { ExchangeContext } from './exchange-context.js';
 import { type ClientHeaders, readClientHeaders } from './hop-by-hop.js';
 import type { RouteRequest } from './ports.js';
-import { ProxyError } from './proxy-error.js';
-import { readRequestBody } from './read-request-body.js';
+import { type BodyReading, readRequestBody } from './read-request-body.js';
+import { refuseRequest } from './refuse-request.js';
 import { readRequestBodyInfo } from './request-body-info.js';
 import { nextRequestId } from './request-id.js';
 import { sendError } from './send-error.js';
@@ -17,8 +18,8 @@ export interface ProxyRequestContext extends ExchangeContext {
   readonly viaToken: string;
   /** Checks the client key of each request. */
   readonly auth: ClientAuth;
-  /** Request body limit in bytes. */
-  readonly bodyLimitInBytes: number;
+  /** How bodies are read: limit, idle timeout, the memory all bodies share. */
+  readonly bodyReading: BodyReading;
 }
 
 const messagesPath = '/v1/messages';
@@ -59,8 +60,8 @@ async function takeIn(
 ): Promise<void> {
   const { viaToken } = context;
   if (headers.via?.includes(viaToken)) {
-    request.resume();
-    return sendError(
+    return refuseRequest(
+      request,
       response,
       508,
       'api_error',
@@ -70,8 +71,8 @@ async function takeIn(
   }
   const clientKeyId = context.auth.verify(headers.apiKey, headers.authorization);
   if (clientKeyId === undefined) {
-    request.resume();
-    return sendError(
+    return refuseRequest(
+      request,
       response,
       401,
       'authentication_error',
@@ -82,15 +83,9 @@ async function takeIn(
   let body: Buffer | null = null;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     try {
-      body = await readRequestBody(request, context.bodyLimitInBytes);
+      body = await readRequestBody(request, response, context.bodyReading);
     } catch (error) {
-      if (ProxyError.is(error) && error.code === 'CCB_PROXY_BODY_TOO_LARGE') {
-        return sendError(response, 413, 'request_too_large', error.message, {
-          requestId,
-          headers: ['connection', 'close'],
-        });
-      }
-      return; // the client went away while sending
+      return answerBodyFailure(request, response, error, requestId);
     }
   }
   const isMessages = path === messagesPath;

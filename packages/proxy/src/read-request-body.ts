@@ -1,30 +1,63 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BodyMemory } from './body-memory.js';
 import { ProxyError } from './proxy-error.js';
+
+/** How request bodies are read; built once per handler. */
+export interface BodyReading {
+  /** Largest body, in bytes (`server.body_limit`). */
+  readonly limitInBytes: number;
+  /** Longest silence between two pieces of a body, in ms (`server.body_timeout`); 0: none. */
+  readonly idleTimeoutInMs: number;
+  /** The bytes all bodies held at once may take (`server.max_body_memory`). */
+  readonly memory: BodyMemory;
+}
 
 const empty = Buffer.alloc(0);
 
 /**
- * Reads the whole request body once (it must be replayable for failover), refusing more than `limitInBytes`.
- * A declared `content-length` over the limit is refused before any byte is read.
+ * Reads the whole request body once (it must be replayable for failover). Its bytes are counted against
+ * `reading.memory` from the moment they are known (a declared `content-length` at once, a chunked body as it
+ * arrives) until `response` closes, when the body is no longer needed. Rejects, without reading further, a body
+ * over the limit (a declared one before any byte), one that would take more memory than is left, and one that
+ * falls silent for longer than the idle timeout; the caller answers, closing the connection.
  */
-export function readRequestBody(request: IncomingMessage, limitInBytes: number): Promise<Buffer> {
-  const declared = request.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limitInBytes) {
-    request.resume();
-    return Promise.reject(tooLarge(limitInBytes));
-  }
+export function readRequestBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  reading: BodyReading,
+): Promise<Buffer> {
+  const { limitInBytes, idleTimeoutInMs, memory } = reading;
+  const declaredHeader = request.headers['content-length'];
+  const declared = declaredHeader === undefined ? 0 : Number(declaredHeader);
+  if (declared > limitInBytes) return Promise.reject(tooLarge(limitInBytes));
+  if (!memory.tryReserve(declared)) return Promise.reject(overloaded(memory));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
+    let reserved = declared;
+    const release = () => {
+      memory.release(reserved);
+      reserved = 0;
+    };
+    // `on`, not `once` (a wrapper per request): a response closes once.
+    response.on('close', release);
+    const fail = (error: ProxyError) => {
+      cleanup();
+      // Read no further: the answer closes the connection, and paused bytes are never pulled off the wire.
+      request.pause();
+      response.off('close', release);
+      release();
+      reject(error);
+    };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limitInBytes) {
-        cleanup();
-        request.resume();
-        reject(tooLarge(limitInBytes));
-        return;
+      if (received > limitInBytes) return fail(tooLarge(limitInBytes));
+      if (received > reserved) {
+        if (!memory.tryReserve(received - reserved)) return fail(overloaded(memory));
+        reserved = received;
       }
       chunks.push(chunk);
+      timer?.refresh();
     };
     const onEnd = () => {
       cleanup();
@@ -37,18 +70,29 @@ export function readRequestBody(request: IncomingMessage, limitInBytes: number):
       );
     };
     const onAborted = () => {
-      cleanup();
-      reject(
+      fail(
         new ProxyError('CCB_PROXY_BODY_ABORTED', 'the client closed the connection while sending the body'),
       );
     };
     const onError = (error: Error) => {
-      cleanup();
-      reject(
-        new ProxyError('CCB_PROXY_BODY_ABORTED', 'the request body could not be read', { cause: error }),
-      );
+      fail(new ProxyError('CCB_PROXY_BODY_ABORTED', 'the request body could not be read', { cause: error }));
     };
+    // One timer per body, pushed back by each piece: a slow but steady upload of a large body is never cut.
+    const timer =
+      idleTimeoutInMs > 0
+        ? setTimeout(
+            () =>
+              fail(
+                new ProxyError(
+                  'CCB_PROXY_BODY_TIMEOUT',
+                  `the request body stalled: nothing arrived for ${idleTimeoutInMs} ms (server.body_timeout)`,
+                ),
+              ),
+            idleTimeoutInMs,
+          )
+        : undefined;
     const cleanup = () => {
+      clearTimeout(timer);
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('close', onAborted);
@@ -65,5 +109,12 @@ function tooLarge(limitInBytes: number): ProxyError {
   return new ProxyError(
     'CCB_PROXY_BODY_TOO_LARGE',
     `request body exceeds the limit of ${limitInBytes} bytes (server.body_limit)`,
+  );
+}
+
+function overloaded(memory: BodyMemory): ProxyError {
+  return new ProxyError(
+    'CCB_PROXY_OVERLOADED',
+    `ccb is holding as many request bodies as it may (${memory.limitInBytes} bytes, server.max_body_memory); retry shortly`,
   );
 }
