@@ -143,6 +143,11 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     clientApiKeys: config.auth.api_keys,
     maxAttempts: config.routing.max_attempts,
     bodyLimitInBytes: config.server.body_limit,
+    bodyTimeoutInMs: config.server.body_timeout,
+    maxBodyMemoryInBytes: config.server.max_body_memory,
+    headersTimeoutInMs: config.server.headers_timeout,
+    idleTimeoutInMs: config.server.idle_timeout,
+    maxConnectionsPerClient: config.server.max_connections_per_client,
     firstContentTimeoutInMs: config.routing.first_content_timeout,
     shutdownGraceInMs: config.server.shutdown_grace,
     ...(config.server.log_bodies &&

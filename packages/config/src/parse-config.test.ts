@@ -31,6 +31,11 @@ describe('parseConfig', () => {
         shutdown_grace: 10_000,
         metrics: true,
         log_bodies: false,
+        headers_timeout: 30_000,
+        body_timeout: 30_000,
+        idle_timeout: 65_000,
+        max_connections_per_client: 256,
+        max_body_memory: 512 * 1024 * 1024,
       },
       auth: { api_keys: [] },
       routing: {
@@ -217,6 +222,28 @@ describe('parseConfig', () => {
       expect(parseError(`server:\n  shutdown_grace: true\n${minimal}`).issues[0]?.message).toBe(
         'expected a number or a string, got boolean true',
       );
+    });
+
+    it('refuses 0 for a client timeout: none of them can cut a response, so none needs turning off', () => {
+      const error = parseError(
+        `server:\n  headers_timeout: 0\n  body_timeout: 0ms\n  idle_timeout: 0s\n${minimal}`,
+      );
+      expect(error.issues.map((issue) => [issue.path, issue.message])).toEqual(
+        ['headers_timeout', 'body_timeout', 'idle_timeout'].map((key) => [
+          `server.${key}`,
+          'must be more than 0 (it never cuts a response in progress, so it need not be turned off)',
+        ]),
+      );
+    });
+
+    it('refuses max_body_memory below body_limit: a body ccb accepts could never be read', () => {
+      const error = parseError(`server:\n  body_limit: 32MiB\n  max_body_memory: 16MiB\n${minimal}`);
+      expect(error.message).toBe(
+        'ccb.yaml:3:20 server.max_body_memory: must be at least body_limit (33554432 bytes), or a body ccb accepts could never be read',
+      );
+      expect(parseConfig(`server:\n  max_connections_per_client: 0\n${minimal}`).server).toMatchObject({
+        max_connections_per_client: 0,
+      });
     });
 
     it('reports several problems as several messages in document order', () => {

@@ -20,6 +20,12 @@ server:
   shutdown_grace: 10s    # time in-flight requests get to finish on shutdown
   metrics: true          # Prometheus metrics at /metrics (protected by auth.admin_key when set)
   log_bodies: false      # never log bodies unless this is on (debug level only; secrets still redacted)
+  # Slow or greedy clients: none of these ever cuts a response in progress.
+  headers_timeout: 30s   # a request line and headers must arrive within this (else 408, connection closed)
+  body_timeout: 30s      # longest silence while a request body arrives (per gap: slow steady uploads are fine)
+  idle_timeout: 65s      # an idle keep-alive connection is closed after this
+  max_connections_per_client: 256  # open connections per client address (loopback too); 0 = no cap
+  max_body_memory: 512MiB          # request bodies held at once (kept for failover); over it: 503, retry soon
 
 auth:
   # Keys clients must present to ccb (x-api-key or Authorization: Bearer). Empty: no client auth,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { caseInsensitivePattern, durationField, sizeField } from './_fields.js';
+import { caseInsensitivePattern, durationField, evenWithFieldErrors, sizeField } from './_fields.js';
 
 /** Log levels from most to least verbose; `silent` turns logging off. */
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -12,6 +12,14 @@ export type LogFormat = (typeof logFormats)[number];
 function isLogLevel(value: string): value is LogLevel {
   return (logLevels as readonly string[]).includes(value);
 }
+
+/** A timeout on what a client sends; 0 is refused: these never cut a response, so there is no need to turn one off. */
+const clientTimeout = (fallback: string) =>
+  durationField()
+    .refine((milliseconds) => milliseconds > 0, {
+      message: 'must be more than 0 (it never cuts a response in progress, so it need not be turned off)',
+    })
+    .prefault(fallback);
 
 /** `server:` — where ccb listens and how it logs. */
 export const serverSchema = z
@@ -55,8 +63,39 @@ export const serverSchema = z
       description:
         'At debug level, also log request and response bodies (secrets still redacted). Default false: bodies are never logged.',
     }),
+    // Slow or greedy clients (docs/security.md). None of these bounds cuts a response in progress.
+    headers_timeout: clientTimeout('30s').meta({
+      description:
+        'How long a request line and headers may take to arrive (a new connection waiting for them too); over it ccb answers 408 and closes the connection. Never cuts a body or a response. More than 0. Default 30s.',
+    }),
+    body_timeout: clientTimeout('30s').meta({
+      description:
+        'Longest silence while a request body arrives (per gap, so a slow steady upload is fine); over it ccb answers 408 and closes the connection. More than 0. Default 30s.',
+    }),
+    idle_timeout: clientTimeout('65s').meta({
+      description:
+        'How long a keep-alive connection may sit idle between requests before ccb closes it. Never cuts a response in progress. More than 0. Default 65s.',
+    }),
+    max_connections_per_client: z.number().int().min(0).default(256).meta({
+      description:
+        'Connections one client address may hold open at once (loopback included); more are answered 503 overloaded_error and closed. 0 = no cap. Default 256.',
+    }),
+    max_body_memory: sizeField().prefault('512MiB').meta({
+      description:
+        'Memory all request bodies in flight may take at once (each is kept whole until its response ends, for failover); a body that would exceed it is answered 503 overloaded_error with retry-after. At least body_limit. Default 512MiB.',
+    }),
   })
+  .superRefine((server, context) => {
+    const { body_limit: bodyLimit, max_body_memory: maxBodyMemory } = server as Record<string, unknown>;
+    if (typeof bodyLimit === 'number' && typeof maxBodyMemory === 'number' && maxBodyMemory < bodyLimit) {
+      context.addIssue({
+        code: 'custom',
+        path: ['max_body_memory'],
+        message: `must be at least body_limit (${bodyLimit} bytes), or a body ccb accepts could never be read`,
+      });
+    }
+  }, evenWithFieldErrors)
   .meta({ description: 'Where ccb listens and how it logs.' });
 
-/** The resolved `server:` section; `body_limit` is in bytes and `shutdown_grace` in milliseconds. */
+/** The resolved `server:` section; sizes (`body_limit`, `max_body_memory`) in bytes, durations in milliseconds. */
 export type ServerConfig = z.output<typeof serverSchema>;
