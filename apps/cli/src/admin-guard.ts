@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createClientAuth, sendError } from '@ccb/proxy';
+import { createClientAuth, discardRequestBody, refuseRequest } from '@ccb/proxy';
 
 /**
  * Wraps an admin route (`/metrics`, `/admin/*`): when `auth.admin_key` is set, only a request presenting it (as
@@ -11,13 +11,13 @@ export function adminOnly(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const admin = createClientAuth(adminKey === undefined ? [] : [adminKey]);
   return (request, response) => {
-    request.resume();
     const apiKey = request.headers['x-api-key'];
     if (
       admin.verify(typeof apiKey === 'string' ? apiKey : undefined, request.headers.authorization) ===
       undefined
     ) {
-      sendError(
+      refuseRequest(
+        request,
         response,
         401,
         'authentication_error',
@@ -25,6 +25,8 @@ export function adminOnly(
       );
       return;
     }
+    // No admin route takes a body: a small one is drained, a large one refused.
+    if (discardRequestBody(request, response)) return;
     route(request, response);
   };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { discardRequestBody } from '@ccb/proxy';
 
 /**
  * `GET|HEAD /healthz` (and `/`, which Claude Code preconnects to with an unauthenticated `HEAD` and whose answer
@@ -10,7 +11,7 @@ export function healthRoute(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const startedAt = now();
   return (request, response) => {
-    request.resume();
+    if (discardRequestBody(request, response)) return;
     const body = JSON.stringify({ status: 'ok', version, uptime_s: Math.round((now() - startedAt) / 1000) });
     response.writeHead(200, {
       'content-type': 'application/json',

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { discardRequestBody } from '@ccb/proxy';
 import type { ProviderHealth } from '@ccb/router';
 
 /** The `/readyz` body: whether any provider is usable, and each provider's state. Holds no credentials. */
@@ -32,7 +33,7 @@ export function readinessRoute(
   inFlight: ReadonlyMap<string, number>,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    request.resume();
+    if (discardRequestBody(request, response)) return;
     const { ready, body } = readinessReport(snapshot(), inFlight);
     const text = JSON.stringify(body);
     response.writeHead(ready ? 200 : 503, {
