@@ -71,6 +71,8 @@ async function writeCcbConfig(
       port: 0,
       log_format: 'json',
       shutdown_grace: '1s',
+      // Every load generator connects from 127.0.0.1: stream-c1000 alone opens over 1000 connections.
+      max_connections_per_client: 0,
       // ccb-quiet: request logs (info) and metrics off, to measure what they cost; at warn ccb still prints
       // its listening line.
       ...(quiet ? { metrics: false, log_level: 'warn' } : {}),
