@@ -138,6 +138,9 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   const server = createProxyServer({
     host: config.server.host,
     port: config.server.port,
+    allowedHosts: config.server.allowed_hosts,
+    corsOrigins: config.server.cors_origins,
+    extraApiRoutes: config.server.extra_api_routes,
     upstreams,
     planner,
     clientApiKeys: config.auth.api_keys,

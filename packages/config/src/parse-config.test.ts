@@ -14,6 +14,9 @@ describe('parseConfig', () => {
         shutdown_grace: 10_000,
         metrics: true,
         log_bodies: false,
+        allowed_hosts: [],
+        cors_origins: [],
+        extra_api_routes: [],
       },
       auth: { api_keys: [] },
       routing: {

@@ -20,6 +20,11 @@ server:
   shutdown_grace: 10s    # time in-flight requests get to finish on shutdown
   metrics: true          # Prometheus metrics at /metrics (protected by auth.admin_key when set)
   log_bodies: false      # never log bodies unless this is on (debug level only; secrets still redacted)
+  allowed_hosts: []      # more names clients reach ccb by (Host header), e.g. [ccb.internal, "192.168.1.5:8000"];
+                         # localhost, 127.0.0.1, [::1] and server.host always work, other names get 421
+  cors_origins: []       # web pages allowed to call ccb, e.g. ["https://app.example.com"]; pages of any other
+                         # origin are refused (403)
+  extra_api_routes: []   # /v1/ routes to forward beyond the Anthropic API, e.g. ["GET /v1/organizations/*"]
 
 auth:
   # Keys clients must present to ccb (x-api-key or Authorization: Bearer). Empty: no client auth,

@@ -1,4 +1,15 @@
 /** @ccb/protocol: the Anthropic Messages API as the ccb libraries share it. Wire shapes, model ids, one body scanner. */
+export {
+  type ApiRoute,
+  type ApiRoutePattern,
+  type ApiRouteProblem,
+  anthropicApiRoutes,
+  countTokensPath,
+  forwardableMethods,
+  matchesApiRoutePath,
+  messagesPath,
+  parseApiRoutePattern,
+} from './api-routes.js';
 export type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
 export {
   classifyResponse,

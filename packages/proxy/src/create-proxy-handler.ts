@@ -4,12 +4,16 @@ import { createClientAuth } from './client-auth.js';
 import { ProxyError } from './proxy-error.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
 import { type ProxyRequestContext, proxyRequest } from './proxy-request.js';
+import { createRequestGuard } from './request-guard.js';
 import { sendError } from './send-error.js';
 import { createUpstreams } from './upstream.js';
 
 /** The proxy as a node:http request listener. */
 export interface ProxyHandler {
-  /** Proxies a request to the Anthropic API (`/v1/…`); hands any other path to `otherRequests`. */
+  /**
+   * Checks a request (`Host`, `Origin`, path, method, media type: `createRequestGuard`), then proxies it to the
+   * Anthropic API (`/v1/…`) or hands it to `otherRequests`.
+   */
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** Proxied requests in flight right now. */
   readonly inFlight: number;
@@ -47,6 +51,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     auth: createClientAuth(options.clientApiKeys ?? []),
     bodyLimitInBytes: options.bodyLimitInBytes ?? 32 * 1024 * 1024,
   };
+  const guard = createRequestGuard(options);
   const otherRequests = options.otherRequests ?? notFound;
   let inFlight = 0;
   const onProxiedClose = () => {
@@ -55,9 +60,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
 
   return {
     handle(request, response) {
-      const url = request.url ?? '/';
-      const queryAt = url.indexOf('?');
-      const path = queryAt === -1 ? url : url.slice(0, queryAt);
+      const path = guard.admit(request, response);
+      if (path === undefined) return;
       if (!path.startsWith('/v1/')) return otherRequests(request, response);
       inFlight++;
       response.once('close', onProxiedClose);

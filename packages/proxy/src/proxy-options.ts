@@ -61,6 +61,29 @@ export interface ProxyHandlerOptions extends ProxyHooks {
    * bodies never leave the hot path.
    */
   readonly captureBodiesInBytes?: number;
+  /**
+   * The address or name the server listens on (`createProxyServer` listens there). Requests whose `Host` names it
+   * are accepted, as are the loopback names (`localhost`, `127.0.0.1`, `[::1]`) and `allowedHosts`; any other
+   * `Host` is answered 421 (DNS rebinding). Default `127.0.0.1`.
+   */
+  readonly host?: string;
+  /**
+   * More names clients reach ccb by, for the `Host` check: `name` (any port) or `name:port` (that port only); host
+   * names, IPv4 or `[IPv6]` addresses, case-insensitive. Default none.
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * Web origins whose pages may call ccb (`https://app.example.com`: scheme, host and port as browsers send them in
+   * `Origin`; no wildcard). They get CORS headers and their preflights are answered. Default none: every request
+   * carrying `Origin` is refused (403).
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Routes forwarded beyond the Anthropic API's (`@ccb/protocol`'s `anthropicApiRoutes`), each `"METHOD /v1/path"`
+   * where a `*` segment is any one segment: `"GET /v1/organizations/*"`. Every other `/v1/` path is a 404, every
+   * other method a 405. Default none.
+   */
+  readonly extraApiRoutes?: readonly string[];
   /** The undici dispatcher for an upstream; default: one keep-alive `Pool` per upstream. */
   readonly createDispatcher?: (entry: UpstreamEntry) => Dispatcher;
   /**

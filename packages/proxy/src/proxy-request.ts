@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Span } from '@ccb/protocol';
+import { countTokensPath, messagesPath, type Span } from '@ccb/protocol';
 import type { ClientAuth } from './client-auth.js';
 import { Exchange } from './exchange.js';
 import type { ExchangeContext } from './exchange-context.js';
@@ -21,14 +21,12 @@ export interface ProxyRequestContext extends ExchangeContext {
   readonly bodyLimitInBytes: number;
 }
 
-const messagesPath = '/v1/messages';
-const countTokensPath = '/v1/messages/count_tokens';
-
 /**
  * Takes one `/v1/` request in (loop check, client key, body, the routing facts in the body), then runs its
  * exchange. Answers refused requests itself, and a fault in ccb or in a hook (the planner, admission) with a 500
  * in Anthropic's shape that still carries the request id; a credential source that fails is an attempt's failure
- * instead, and fails over. Never rejects.
+ * instead, and fails over. Never rejects. `path` is in the normal form the request guard gave it, as is
+ * `request.url`: every decision below and the upstream request see that one spelling.
  */
 export async function proxyRequest(
   context: ProxyRequestContext,
