@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Span } from '@ccb/protocol';
+import { maxNestingDepth, type Span } from '@ccb/protocol';
 import type { ClientAuth } from './client-auth.js';
 import { Exchange } from './exchange.js';
 import type { ExchangeContext } from './exchange-context.js';
@@ -104,7 +104,7 @@ async function takeIn(
         response,
         400,
         'invalid_request_error',
-        'request body is not a valid JSON object, or repeats a top-level key (model, stream, …)',
+        `request body is not a valid JSON object, nests deeper than ${maxNestingDepth} levels, or repeats a top-level key (model, stream, …)`,
         { requestId },
       );
     }
