@@ -37,7 +37,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     viaValue: `1.1 ${viaToken}`,
     hooks: options,
     viaToken,
-    auth: createClientAuth(options.clientApiKeys ?? []),
+    auth: createClientAuth(options.clientApiKeys ?? [], options.keyFingerprint),
     bodyLimitInBytes: options.bodyLimitInBytes ?? 32 * 1024 * 1024,
   };
   const otherRequests = options.otherRequests ?? notFound;

@@ -451,6 +451,21 @@ describe('rate-limit classes', () => {
   });
 });
 
+describe('refused keys', () => {
+  it('counts refusals by scope, both scopes published from 0', async () => {
+    const metrics = createMetrics({ collectDefaultMetrics: false });
+    const before = parseExposition(await metrics.render());
+    expect(sampleValue(before, 'ccb_auth_rejected_total', { scope: 'client' })).toBe(0);
+    expect(sampleValue(before, 'ccb_auth_rejected_total', { scope: 'admin' })).toBe(0);
+    metrics.authRejected('client');
+    metrics.authRejected('client');
+    metrics.authRejected('admin');
+    const after = parseExposition(await metrics.render());
+    expect(sampleValue(after, 'ccb_auth_rejected_total', { scope: 'client' })).toBe(2);
+    expect(sampleValue(after, 'ccb_auth_rejected_total', { scope: 'admin' })).toBe(1);
+  });
+});
+
 describe('lost log lines', () => {
   it('publishes the lines and bytes stdout never got, by reason, as read at each scrape', async () => {
     let full = { lines: 0, bytes: 0 };
