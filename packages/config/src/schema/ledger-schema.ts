@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationField } from './_fields.js';
+import { positiveDurationField } from './_fields.js';
 
 /** `ledger:` — the embedded usage and cost ledger (SQLite). */
 export const ledgerSchema = z
@@ -11,12 +11,16 @@ export const ledgerSchema = z
     path: z.string().min(1).default('ccb-ledger.sqlite').meta({
       description: 'SQLite file, relative to the config file. Default ccb-ledger.sqlite.',
     }),
-    batch_interval: durationField().prefault('1s').meta({
-      description:
-        'Writes are batched off the request path at this interval; a crash loses at most one. Default 1s.',
-    }),
-    retention: durationField().prefault('30d').meta({
-      description: 'How long rows are kept. Default 30 days.',
+    batch_interval: positiveDurationField(
+      'rows are written in batches at this interval, off the request path',
+    )
+      .prefault('1s')
+      .meta({
+        description:
+          'Writes are batched off the request path at this interval, more than 0; a crash loses at most one. Default 1s.',
+      }),
+    retention: positiveDurationField('set ledger.enabled: false to keep no ledger').prefault('30d').meta({
+      description: 'How long rows are kept, more than 0. Default 30 days.',
     }),
   })
   .meta({ description: 'Usage and cost ledger.' });
