@@ -5,7 +5,10 @@ import { createClientAuth, createKeyFingerprint, createProcessKeyFingerprint } f
 describe('createKeyFingerprint', () => {
   it('is 12 hex digits of HMAC-SHA-256 keyed by the secret, stable for one secret', () => {
     const fingerprint = createKeyFingerprint('a-secret-of-some-length');
-    const expected = createHmac('sha256', 'a-secret-of-some-length').update('sk-client').digest('hex').slice(0, 12);
+    const expected = createHmac('sha256', 'a-secret-of-some-length')
+      .update('sk-client')
+      .digest('hex')
+      .slice(0, 12);
     expect(fingerprint('sk-client')).toBe(expected);
     expect(createKeyFingerprint('a-secret-of-some-length')('sk-client')).toBe(expected);
     expect(fingerprint('sk-client')).toMatch(/^[0-9a-f]{12}$/);

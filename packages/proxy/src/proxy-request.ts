@@ -70,7 +70,10 @@ async function takeIn(
   }
   const clientKeyId = context.auth.verify(headers.apiKey, headers.authorization);
   if (clientKeyId === undefined) {
-    context.hooks.onClientRejected?.(context.auth.fingerprintOf(headers.apiKey, headers.authorization), request);
+    context.hooks.onClientRejected?.(
+      context.auth.fingerprintOf(headers.apiKey, headers.authorization),
+      request,
+    );
     request.resume();
     return sendError(
       response,

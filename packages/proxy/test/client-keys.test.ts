@@ -15,7 +15,8 @@ describe('client keys', () => {
     proxy = await startProxy([target('m1', mock.url)], {
       clientApiKeys: ['client-key-0123456789'],
       keyFingerprint: fingerprint,
-      onClientRejected: (keyFingerprint, request) => rejected.push({ fingerprint: keyFingerprint, path: request.url }),
+      onClientRejected: (keyFingerprint, request) =>
+        rejected.push({ fingerprint: keyFingerprint, path: request.url }),
     });
   });
   afterEach(async () => {
@@ -26,7 +27,9 @@ describe('client keys', () => {
   it('reports each refused key by its keyed fingerprint, a missing key as none, and never the key', async () => {
     const wrong = await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'wrong-key' });
     const missing = await post(proxy.url, '/v1/models', '');
-    const bearer = await post(proxy.url, '/v1/messages', messageBody(), { authorization: 'Bearer other-key' });
+    const bearer = await post(proxy.url, '/v1/messages', messageBody(), {
+      authorization: 'Bearer other-key',
+    });
     expect([wrong.status, missing.status, bearer.status]).toEqual([401, 401, 401]);
     expect(rejected).toEqual([
       { fingerprint: fingerprint('wrong-key'), path: '/v1/messages' },
@@ -37,7 +40,9 @@ describe('client keys', () => {
   });
 
   it('names an accepted key in its record by the same fingerprint, and reports nothing', async () => {
-    const accepted = await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'client-key-0123456789' });
+    const accepted = await post(proxy.url, '/v1/messages', messageBody(), {
+      'x-api-key': 'client-key-0123456789',
+    });
     expect(accepted.status).toBe(200);
     expect(proxy.records[0]?.clientKeyId).toBe(fingerprint('client-key-0123456789'));
     expect(rejected).toEqual([]);

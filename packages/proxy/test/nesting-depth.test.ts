@@ -29,7 +29,10 @@ describe('nesting depth', () => {
       expect(deep.status, path).toBe(400);
       expect(JSON.parse(deep.text)).toMatchObject({
         type: 'error',
-        error: { type: 'invalid_request_error', message: expect.stringContaining(`${maxNestingDepth} levels`) },
+        error: {
+          type: 'invalid_request_error',
+          message: expect.stringContaining(`${maxNestingDepth} levels`),
+        },
       });
     }
     expect(mock.requests).toHaveLength(0);
