@@ -51,12 +51,13 @@ describe('loadFingerprintSecret', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('is random per process when the ledger is off or in memory, or when no key needs fingerprints', () => {
+  it('is random per process when the ledger is off or in memory, or when no client key needs lasting fingerprints', () => {
     const dir = folder();
     for (const config of [
       withKeys({ ledger: { enabled: false } }),
       withKeys({ ledger: { path: ':memory:' } }),
       resolveConfig({ providers }),
+      resolveConfig({ auth: { admin_key: 'admin-key-0123456789' }, providers }),
     ]) {
       const first = loadFingerprintSecret(config, dir);
       expect(first.source).toBe('process');

@@ -39,15 +39,16 @@ const keyBytes = 32;
 const keyFilePattern = /^[0-9a-f]{64}\s*$/;
 
 /**
- * The secret for `createKeyFingerprint`: `auth.fingerprint_secret` when set; else, when client or admin keys are
- * configured and the ledger is kept in a file, `ccb-fingerprint.key` beside it, generated on first use; else 32
+ * The secret for `createKeyFingerprint`: `auth.fingerprint_secret` when set; else, when client keys are configured
+ * and the ledger is kept in a file, `ccb-fingerprint.key` beside it, generated on first use; else 32
  * random bytes for this process. The file sits with the ledger because the ledger's `client_key_id`s and the
  * budgets read back from it are only worth keeping under the secret that made them.
  */
 export function loadFingerprintSecret(config: Config, baseDir: string): FingerprintSecret {
   const configured = config.auth.fingerprint_secret;
   if (configured !== undefined) return { secret: configured, source: 'config' };
-  const needed = config.auth.api_keys.length > 0 || config.auth.admin_key !== undefined;
+  // Only client keys have fingerprints worth keeping (ledger rows, budgets); a refused admin key is only logged.
+  const needed = config.auth.api_keys.length > 0;
   const ledgerFile = config.ledger.enabled ? ledgerPath(config.ledger, baseDir) : ':memory:';
   if (!needed || ledgerFile === ':memory:') return { secret: randomBytes(keyBytes), source: 'process' };
   return readOrCreateKeyFile(join(dirname(ledgerFile), fingerprintKeyFileName));

@@ -104,8 +104,7 @@ function announceFingerprintSecret(config: Config, secret: FingerprintSecret, ou
   if (secret.created === true) {
     output.info(`created ${secret.path}: the secret keying client-key fingerprints; keep it with the ledger`);
   }
-  const keyed = config.auth.api_keys.length > 0 || config.auth.admin_key !== undefined;
-  if (secret.source === 'process' && keyed) {
+  if (secret.source === 'process' && config.auth.api_keys.length > 0) {
     output.info(
       'client-key fingerprints (logs, metrics, ledger, budgets) change at every start, as the ledger is off or in memory: set auth.fingerprint_secret to keep them',
     );
