@@ -161,6 +161,7 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         durationInMs: record.durationInMs,
         timeToFirstByteInMs: record.timeToFirstByteInMs ?? null,
         stream: record.stream,
+        outputEstimated: usage?.outputEstimated === true,
       });
       if (budgets !== undefined && usage !== undefined) {
         const provider = record.provider ?? record.attempts.at(-1)?.provider;

@@ -47,4 +47,11 @@ export {
   TopLevelSpans,
 } from './scan-json.js';
 export { eventsBeforeContent, sseErrorEvent, sseEvents } from './sse-events.js';
-export { emptyUsage, mergeUsage, readResponseUsage, readUsage, type Usage } from './usage.js';
+export {
+  emptyUsage,
+  estimateTokens,
+  mergeUsage,
+  readResponseUsage,
+  readUsage,
+  type Usage,
+} from './usage.js';

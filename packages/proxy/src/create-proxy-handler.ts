@@ -15,6 +15,12 @@ export interface ProxyHandler {
   readonly inFlight: number;
   /** The token this instance adds to `via`; a request carrying it again is a loop. */
   readonly viaToken: string;
+  /**
+   * Ends every request still in progress (a shutdown past its grace period): a committed stream with an SSE
+   * `error` event, a request not yet answered with a 503; each is recorded. Resolves when their responses are over,
+   * or after `waitInMs` at most.
+   */
+  endInProgress(waitInMs?: number): Promise<void>;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
 }
@@ -36,6 +42,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     captureBodiesInBytes: options.captureBodiesInBytes ?? 0,
     viaValue: `1.1 ${viaToken}`,
     hooks: options,
+    inProgress: new Set(),
     viaToken,
     auth: createClientAuth(options.clientApiKeys ?? [], options.keyFingerprint),
     bodyLimitInBytes: options.bodyLimitInBytes ?? 32 * 1024 * 1024,
@@ -60,6 +67,16 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       return inFlight;
     },
     viaToken,
+    async endInProgress(waitInMs = 1000) {
+      const ending = [...context.inProgress];
+      for (const exchange of ending) exchange.shutDown();
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, waitInMs);
+      });
+      await Promise.race([Promise.all(ending.map((exchange) => exchange.closed)), waited]);
+      clearTimeout(timer);
+    },
     async close() {
       await Promise.all([...upstreams.values()].map((upstream) => upstream.dispatcher.close()));
     },

@@ -78,7 +78,7 @@ export async function dispatchAttempt(
     observeUsage: init.observeUsage,
     onCommit: attempt.onCommit,
   });
-  if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted' }, modelSent };
+  if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted', served: undefined }, modelSent };
   dispatcher.dispatch(
     {
       origin: target.origin,
