@@ -44,7 +44,7 @@ export const budgetSchema = z
     provider: z.string().min(1).optional().meta({ description: 'Provider name the budget applies to.' }),
     key: z.string().min(1).optional().meta({
       description:
-        'Client key the budget applies to: the key itself (e.g. ${CCB_API_KEY}, never logged), its 12-character fingerprint, or * for each key.',
+        'Client key the budget applies to: the key itself (e.g. ${CCB_API_KEY}, never logged), its 12-character fingerprint as ccb logs it (keyed by auth.fingerprint_secret or ccb-fingerprint.key; one that names no auth.api_keys entry is refused), or * for each key.',
     }),
     daily_usd: usd('Spend cap per UTC day, in USD.'),
     monthly_usd: usd('Spend cap per UTC month, in USD.'),
