@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { missingKeyFingerprint } from '@ccb/proxy';
 import type { AuthScope } from '@ccb/telemetry';
 
 /** Says when requests are refused for their key, without letting a flood of them flood the log. */
@@ -73,7 +74,10 @@ export function createRejectionLog(options: RejectionLogOptions): RejectionLog {
         return;
       }
       unlogged.set(key, 0);
-      const what = fingerprint === 'none' ? `${scope} key none (no key sent)` : `${scope} key ${fingerprint}`;
+      const what =
+        fingerprint === missingKeyFingerprint
+          ? `${scope} key none (no key sent)`
+          : `${scope} key ${fingerprint}`;
       options.warn(
         `auth: refused ${what} for ${request.method ?? 'GET'} ${pathOf(request)} from ${request.socket.remoteAddress ?? 'unknown'}; further refusals of it are counted for ${describeWindow(windowInMs)}, then summed up`,
       );
