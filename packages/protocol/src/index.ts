@@ -49,6 +49,7 @@ export type { AttemptRecord, RequestRecord } from './request-record.js';
 export {
   firstElement,
   isTrue,
+  maxNestingDepth,
   numberAt,
   parseSpan,
   type Span,

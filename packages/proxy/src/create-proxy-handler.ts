@@ -48,7 +48,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     hooks: options,
     inProgress: new Set(),
     viaToken,
-    auth: createClientAuth(options.clientApiKeys ?? []),
+    auth: createClientAuth(options.clientApiKeys ?? [], options.keyFingerprint),
     bodyLimitInBytes: options.bodyLimitInBytes ?? 32 * 1024 * 1024,
   };
   const guard = createRequestGuard(options);

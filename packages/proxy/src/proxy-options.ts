@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnthropicErrorType, RequestRecord } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
+import type { KeyFingerprint } from './client-auth.js';
 import type { AttemptPlanner, RouteRequest, UpstreamTarget, UpstreamTimeouts } from './ports.js';
 
 /** An upstream and how to connect to it. */
@@ -40,6 +41,12 @@ export interface ProxyHooks {
   readonly admitRequest?: (request: AdmissionRequest) => RequestRejection | undefined;
   /** Called once per proxied request, after its response ended. */
   readonly onRequestEnd?: (record: RequestRecord) => void;
+  /**
+   * Called when a request is refused for its client key (401), with the fingerprint of the key it presented
+   * (`"none"` when it presented none), never the key. The proxy logs nothing itself: the caller decides how often
+   * to say so.
+   */
+  readonly onClientRejected?: (fingerprint: string, request: IncomingMessage) => void;
 }
 
 /** Options of `createProxyHandler`. */
@@ -48,6 +55,12 @@ export interface ProxyHandlerOptions extends ProxyHooks {
   readonly planner: AttemptPlanner;
   /** Keys clients must present (`x-api-key` or `Authorization: Bearer`); empty = no client auth. */
   readonly clientApiKeys?: readonly string[];
+  /**
+   * How client keys are fingerprinted for records (`clientKeyId`), admission and `onClientRejected`. Default: an
+   * HMAC with a random secret of this handler, so fingerprints change at every start; pass
+   * `createKeyFingerprint(secret)` with a kept secret for ids that last (a ledger, budgets).
+   */
+  readonly keyFingerprint?: KeyFingerprint;
   /** Distinct providers tried per request. Default 3. */
   readonly maxAttempts?: number;
   /** Request body limit in bytes. Default 32 MiB, the API's own limit. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { countTokensPath, messagesPath, type Span } from '@ccb/protocol';
+import { countTokensPath, maxNestingDepth, messagesPath, type Span } from '@ccb/protocol';
 import type { ClientAuth } from './client-auth.js';
 import { Exchange } from './exchange.js';
 import type { ExchangeContext } from './exchange-context.js';
@@ -68,6 +68,10 @@ async function takeIn(
   }
   const clientKeyId = context.auth.verify(headers.apiKey, headers.authorization);
   if (clientKeyId === undefined) {
+    context.hooks.onClientRejected?.(
+      context.auth.fingerprintOf(headers.apiKey, headers.authorization),
+      request,
+    );
     request.resume();
     return sendError(
       response,
@@ -102,7 +106,7 @@ async function takeIn(
         response,
         400,
         'invalid_request_error',
-        'request body is not a valid JSON object, or repeats a top-level key (model, stream, …)',
+        `request body is not a valid JSON object, nests deeper than ${maxNestingDepth} levels, or repeats a top-level key (model, stream, …)`,
         { requestId },
       );
     }

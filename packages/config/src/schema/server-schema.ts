@@ -46,7 +46,7 @@ export const serverSchema = z
     }),
     shutdown_grace: durationField().prefault('10s').meta({
       description:
-        'How long in-flight requests may finish after a shutdown signal: milliseconds or "10s", "1m". Default 10s.',
+        'How long in-flight requests may finish after a shutdown signal: milliseconds or "10s", "1m". 0 cuts them at once. Default 10s.',
     }),
     metrics: z.boolean().default(true).meta({
       description:
