@@ -26,14 +26,14 @@ describe('client keys', () => {
 
   it('reports each refused key by its keyed fingerprint, a missing key as none, and never the key', async () => {
     const wrong = await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'wrong-key' });
-    const missing = await post(proxy.url, '/v1/models', '');
+    const missing = await post(proxy.url, '/v1/messages/count_tokens', messageBody());
     const bearer = await post(proxy.url, '/v1/messages', messageBody(), {
       authorization: 'Bearer other-key',
     });
     expect([wrong.status, missing.status, bearer.status]).toEqual([401, 401, 401]);
     expect(rejected).toEqual([
       { fingerprint: fingerprint('wrong-key'), path: '/v1/messages' },
-      { fingerprint: 'none', path: '/v1/models' },
+      { fingerprint: 'none', path: '/v1/messages/count_tokens' },
       { fingerprint: fingerprint('other-key'), path: '/v1/messages' },
     ]);
     expect(mock.requests).toHaveLength(0);
