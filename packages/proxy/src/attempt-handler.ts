@@ -38,10 +38,12 @@ type Mode = 'waiting' | 'gate' | 'error' | 'relay' | 'done';
 
 /** Largest error body held to judge it; a larger one is judged by its status alone. */
 const maxHeldErrorBytes = 1024 * 1024;
-/** Largest JSON response copied for usage accounting. */
+/**
+ * Largest JSON response read for usage accounting, as received and once decoded: a real reply (128k output tokens
+ * at most) is a few MiB at the very most. The decoded bound is what stops a decompression bomb: 8 MiB inflate in
+ * about 30 ms of one core (brotli, the slowest), where 64 MiB took 200 ms and as much memory, per request.
+ */
 const maxUsageCopyBytes = 8 * 1024 * 1024;
-/** Largest decoded JSON response read for usage: ample for any real reply, and a bound on a decompression bomb. */
-const maxDecodedUsageBytes = 64 * 1024 * 1024;
 
 /**
  * One try of one upstream, as an undici dispatch handler. It routes the response through the stage that fits it:
@@ -361,9 +363,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     if (this.#observer !== undefined) return this.#observer.usage;
     const copy = this.#usageCopy;
     if (copy === undefined || copy.bytes === 0 || this.#status >= 300) return undefined;
-    return readResponseUsage(
-      decodedCopy(copy.body(), this.#headers['content-encoding'], maxDecodedUsageBytes),
-    );
+    return readResponseUsage(decodedCopy(copy.body(), this.#headers['content-encoding'], maxUsageCopyBytes));
   }
 
   #settle(result: AttemptResult): void {
