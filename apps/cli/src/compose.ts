@@ -1,4 +1,4 @@
-import type { Config } from '@ccb/config';
+import { type Config, configSecrets } from '@ccb/config';
 import { createProvider, createProviderRegistry, type Provider } from '@ccb/providers';
 import {
   type AttemptPlanner,
@@ -8,7 +8,7 @@ import {
   type UpstreamTarget,
 } from '@ccb/proxy';
 import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
-import { createMetrics, type LogLoss, type Metrics } from '@ccb/telemetry';
+import { createMetrics, type LogLoss, type Metrics, minRedactedLength } from '@ccb/telemetry';
 import { adminResetRoute } from './admin-reset-route.js';
 import { adminUsageRoute } from './admin-usage-route.js';
 import { type CostAccounting, createCostAccounting } from './cost-accounting.js';
@@ -141,6 +141,9 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     upstreams,
     planner,
     clientApiKeys: config.auth.api_keys,
+    // A provider echoing its key in an error must not show it to clients; values too short to be secrets would be
+    // cut out of ordinary words (serve warns about them).
+    redactValues: configSecrets(config).filter((secret) => secret.length >= minRedactedLength),
     maxAttempts: config.routing.max_attempts,
     bodyLimitInBytes: config.server.body_limit,
     firstContentTimeoutInMs: config.routing.first_content_timeout,

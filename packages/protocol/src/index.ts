@@ -11,6 +11,7 @@ export {
   type AnthropicErrorType,
   anthropicErrorBody,
   type ErrorBody,
+  errorTypeForStatus,
   maxReadableErrorBytes,
   readErrorBody,
 } from './error-body.js';

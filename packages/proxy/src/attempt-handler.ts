@@ -14,6 +14,7 @@ import { ClientRelay, type RelayContext } from './client-relay.js';
 import { CommitGate } from './commit-gate.js';
 import { decodedCopy } from './decoded-copy.js';
 import { failureVerdict } from './failure-verdict.js';
+import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
 
@@ -28,6 +29,8 @@ export interface AttemptContext extends RelayContext {
   readonly clientCredentials: boolean;
   /** Whether usage should be read from the response (Messages API calls). */
   readonly observeUsage: boolean;
+  /** Removes secrets from an error answer passed through to the client; `undefined`: none configured. */
+  readonly relayedErrors: RelayedErrorScrubber | undefined;
 }
 
 /**
@@ -242,16 +245,14 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       this.#fail(verdict.outcome, `status ${this.#status}`, held, undefined);
       return;
     }
-    this.#passedThrough = verdict.outcome;
-    this.#commit();
-    this.#relay.end();
-    this.#finish(verdict.outcome, undefined);
+    this.#passThroughWhole(verdict.outcome, body);
   }
 
   /**
    * An error body too large to hold is judged by its status: the provider's failure is abandoned (its body cannot
    * be relayed later, so the client would get ccb's own error if no provider does better); the client's own error
-   * is passed through, what was held first and then the rest as it comes.
+   * is passed through, what was held first and then the rest as it comes, unless secrets are to be scrubbed: a body
+   * streaming past cannot be checked, so the client gets ccb's error with the same status instead.
    */
   #judgeOversizedError(chunk: Buffer, controller: Dispatcher.DispatchController): void {
     const verdict = failureVerdict({
@@ -262,6 +263,11 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     });
     if (verdict.failsOver) {
       this.#abandon(verdict.outcome, `status ${this.#status} (error body over 1 MiB)`, undefined);
+      return;
+    }
+    if (this.#context.relayedErrors !== undefined) {
+      this.#passThroughWhole(verdict.outcome, undefined);
+      controller.abort(new Error('error body over 1 MiB withheld'));
       return;
     }
     this.#passedThrough = verdict.outcome;
@@ -294,6 +300,22 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.#relay.commit(this.#status, this.#headers);
     // A held error answer is small and already complete: written without pausing the upstream.
     if (this.#held.bytes > 0) this.#relay.write(this.#held.take(), heldError ? undefined : this.#controller);
+  }
+
+  /** Relays the client's own error answer whole (`body` undefined: too large to hold), scrubbed of secrets if any. */
+  #passThroughWhole(outcome: AttemptOutcome, body: Buffer | undefined): void {
+    this.#passedThrough = outcome;
+    const scrubber = this.#context.relayedErrors;
+    if (scrubber === undefined) this.#commit();
+    else {
+      const answer = scrubber.scrub({ status: this.#status, headers: this.#headers, body });
+      this.#held.take();
+      this.#mode = 'relay';
+      this.#relay.commit(answer.status, answer.headers);
+      this.#relay.write(answer.body, undefined);
+    }
+    this.#relay.end();
+    this.#finish(outcome, body === undefined ? 'error body over 1 MiB withheld' : undefined);
   }
 
   #copyForUsage(chunk: Buffer): void {

@@ -85,7 +85,7 @@ export class Exchange {
       if (this.#clientGone) return this.#record({ status: 499 });
     }
     this.#markFirstByte();
-    const answer = answerAllFailed(response, lastFailure, this.#attempts, requestId, maxRetryAfterInSeconds);
+    const answer = answerAllFailed(response, lastFailure, this.#attempts, requestId, this.#context);
     this.#record({ status: answer.status, bytesOut: answer.bytesOut, responseBody: answer.body });
   }
 

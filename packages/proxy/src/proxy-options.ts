@@ -48,6 +48,12 @@ export interface ProxyHandlerOptions extends ProxyHooks {
   readonly planner: AttemptPlanner;
   /** Keys clients must present (`x-api-key` or `Authorization: Bearer`); empty = no client auth. */
   readonly clientApiKeys?: readonly string[];
+  /**
+   * Secrets (provider keys, every configured credential) removed from the upstream error answers relayed to
+   * clients, body and headers, so that a provider echoing its key cannot show it to them. Success answers are not
+   * scanned. Leave out values too short to be secrets: they would be cut out of ordinary words. Default none.
+   */
+  readonly redactValues?: readonly string[];
   /** Distinct providers tried per request. Default 3. */
   readonly maxAttempts?: number;
   /** Request body limit in bytes. Default 32 MiB, the API's own limit. */
