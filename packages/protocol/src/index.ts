@@ -1,4 +1,11 @@
 /** @ccb/protocol: the Anthropic Messages API as the ccb libraries share it. Wire shapes, model ids, one body scanner. */
+export {
+  type ApiSurface,
+  apiSurfaceOf,
+  countTokensPath,
+  judgesCredentials,
+  messagesPath,
+} from './api-surface.js';
 export type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
 export {
   classifyResponse,
