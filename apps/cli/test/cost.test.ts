@@ -89,6 +89,50 @@ describe('cost accounting', () => {
     expect(json.total.requests).toBe(3);
   });
 
+  it('counts a stream the client cancels in the ledger and the budgets, so cancelling dodges neither', async () => {
+    const slow = await createMockUpstream({
+      name: 'slow',
+      apiKey: 'key-slow',
+      streamEvents: 40,
+      streamIntervalInMs: 50,
+    });
+    cleanups.push(() => slow.close());
+    const { ccb } = await serveYaml(
+      [
+        `auth: { api_keys: [team-key-3], admin_key: ${admin} }`,
+        'ledger: { batch_interval: 50ms }',
+        'budgets:',
+        '  - { key: team-key-3, daily_tokens: 10 }',
+        'providers:',
+        provider('slow', slow.url),
+      ].join('\n'),
+    );
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'team-key-3', maxRetries: 0 });
+    const cancel = new AbortController();
+    const started = await client.messages
+      .create(askAsNewSession({ ...ask, max_tokens: 512, stream: true }), { signal: cancel.signal })
+      .withResponse();
+    let deltas = 0;
+    for await (const event of started.data) {
+      if (event.type !== 'content_block_delta') continue;
+      deltas += 1;
+      cancel.abort(); // Esc in Claude Code: the first words arrived, the rest is not wanted.
+      break;
+    }
+    expect(deltas).toBe(1);
+    const line = await ccb.requestLine(started.response.headers.get('x-request-id') ?? '');
+    expect(line).toMatchObject({ status: 499, outcome: 'cancelled', provider: 'slow' });
+    expect((line.tokens as { input: number }).input).toBeGreaterThan(10);
+    expect(line.cost_usd).toBeGreaterThan(0);
+    // The cancelled stream used up the key's daily tokens: its next request is refused.
+    await expect(client.messages.create(askAsNewSession(ask))).rejects.toBeInstanceOf(
+      Anthropic.RateLimitError,
+    );
+    const byKey = await adminUsage(ccb.url, 'since=1h&by=key');
+    const rows = byKey.rows as { requests: number; inputTokens: number }[];
+    expect(rows[0]?.inputTokens).toBeGreaterThan(10);
+  });
+
   it('benches a provider over its budget and refuses a key over its budget until the window resets', async () => {
     const a = await mock('a');
     const b = await mock('b');

@@ -31,6 +31,8 @@ async function serve(...names: string[]) {
       url: upstream.url,
       key: `key-${names[index]}-0123456789`,
     })),
+    // Paths beyond the Anthropic API an operator lets clients use (the Admin API wants an admin key: 401/403).
+    'server: { extra_api_routes: ["GET /v1/whatever", "GET /v1/organizations/*"] }',
   );
   cleanups.push(() => served.dispose());
   return { ccb: served.ccb, upstreams };

@@ -1,7 +1,7 @@
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 /** Bumped on every incompatible change; a file written by a newer ccb is refused rather than misread. */
-export const schemaVersion = 1;
+export const schemaVersion = 2;
 
 const createStatements = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS requests (
   cost_usd REAL NOT NULL,
   duration_ms REAL NOT NULL,
   ttfb_ms REAL,
-  stream INTEGER NOT NULL
+  stream INTEGER NOT NULL,
+  output_estimated INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS requests_time ON requests (time_ms);
 `;
@@ -40,8 +41,8 @@ CREATE INDEX IF NOT EXISTS requests_key_time ON requests (client_key_id, time_ms
 export const insertSql = `INSERT INTO requests (
   time_ms, request_id, client_key_id, session_id, provider, model_requested, model_sent, status, attempts,
   input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd, duration_ms,
-  ttfb_ms, stream
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  ttfb_ms, stream, output_estimated
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Sets the pragmas and creates the schema. WAL lets reports read while the proxy writes, and with
@@ -57,5 +58,8 @@ export function prepareSchema(database: SqliteDatabase): void {
     );
   }
   database.exec(createStatements);
+  // Version 2 marks estimated output counts (cancelled streams); a version 1 file gains the column, 0 for old rows.
+  if (version === 1)
+    database.exec('ALTER TABLE requests ADD COLUMN output_estimated INTEGER NOT NULL DEFAULT 0');
   if (version < schemaVersion) database.exec(`PRAGMA user_version = ${schemaVersion}`);
 }

@@ -42,6 +42,7 @@ function prepare(database: SqliteDatabase): LedgerDatabase {
           row.durationInMs,
           row.timeToFirstByteInMs ?? null,
           row.stream ? 1 : 0,
+          row.outputEstimated === true ? 1 : 0,
         );
       }
       database.exec('COMMIT');

@@ -30,6 +30,11 @@ export interface LedgerRow {
   /** Time to the first response byte; `null` when nothing was sent. */
   readonly timeToFirstByteInMs: number | null;
   readonly stream: boolean;
+  /**
+   * `true` when `outputTokens` is ccb's estimate: a stream cancelled or cut before the upstream's final count.
+   * Optional for rows built by older callers: absent means counted by the upstream.
+   */
+  readonly outputEstimated?: boolean;
 }
 
 /** The dimensions a usage report can group by. */

@@ -72,4 +72,30 @@ describe.each(sqliteDrivers)('a ledger written by better-sqlite3, opened with $n
       }
     },
   );
+
+  it('gains the estimated-output column (schema version 2), 0 for the rows it had, and keeps the flag of new ones', () => {
+    const path = copyOf('closed-by-better-sqlite3.sqlite');
+    const ledger = createLedger({ path, retentionDays: Infinity, loadDriver: driver.load });
+    try {
+      ledger.record(
+        ledgerRow({ time: Date.UTC(2026, 10, 30), requestId: 'req_cancelled', outputEstimated: true }),
+      );
+    } finally {
+      ledger.close();
+    }
+    const database = driver.load().open(path);
+    try {
+      expect(database.prepare('PRAGMA user_version').get()).toMatchObject({ user_version: 2 });
+      const rows = database
+        .prepare('SELECT request_id, output_estimated FROM requests ORDER BY id')
+        .all() as {
+        request_id: string;
+        output_estimated: number;
+      }[];
+      expect(rows.slice(0, -1).every((row) => row.output_estimated === 0)).toBe(true);
+      expect(rows.at(-1)).toEqual({ request_id: 'req_cancelled', output_estimated: 1 });
+    } finally {
+      database.close();
+    }
+  });
 });

@@ -1,3 +1,5 @@
+import { countTokensPath, messagesPath } from './api-routes.js';
+
 /**
  * The part of the Anthropic API a request addresses, as far as ccb treats them apart: the Messages API
  * (`POST /v1/messages`), its token counter (`/v1/messages/count_tokens`), the model list (`/v1/models` and
@@ -5,10 +7,6 @@
  */
 export type ApiSurface = 'messages' | 'count_tokens' | 'models' | 'other';
 
-/** The Messages API path. */
-export const messagesPath = '/v1/messages';
-/** The token counter's path, the Messages API's sibling. */
-export const countTokensPath = '/v1/messages/count_tokens';
 const modelsPath = '/v1/models';
 
 /** The surface of a request path (without its query string; compared as written, so normalise it first). */

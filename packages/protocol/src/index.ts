@@ -1,11 +1,16 @@
 /** @ccb/protocol: the Anthropic Messages API as the ccb libraries share it. Wire shapes, model ids, one body scanner. */
 export {
-  type ApiSurface,
-  apiSurfaceOf,
+  type ApiRoute,
+  type ApiRoutePattern,
+  type ApiRouteProblem,
+  anthropicApiRoutes,
   countTokensPath,
-  judgesCredentials,
+  forwardableMethods,
+  matchesApiRoutePath,
   messagesPath,
-} from './api-surface.js';
+  parseApiRoutePattern,
+} from './api-routes.js';
+export { type ApiSurface, apiSurfaceOf, judgesCredentials } from './api-surface.js';
 export type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
 export {
   classifyResponse,
@@ -46,6 +51,7 @@ export type { AttemptRecord, RequestRecord } from './request-record.js';
 export {
   firstElement,
   isTrue,
+  maxNestingDepth,
   numberAt,
   parseSpan,
   type Span,
@@ -54,4 +60,11 @@ export {
   TopLevelSpans,
 } from './scan-json.js';
 export { eventsBeforeContent, sseErrorEvent, sseEvents } from './sse-events.js';
-export { emptyUsage, mergeUsage, readResponseUsage, readUsage, type Usage } from './usage.js';
+export {
+  emptyUsage,
+  estimateTokens,
+  mergeUsage,
+  readResponseUsage,
+  readUsage,
+  type Usage,
+} from './usage.js';

@@ -44,10 +44,16 @@ export interface RequestRecord {
   readonly stream: boolean;
   /** Status the client received (for a stream, the status of its head). */
   readonly status: number;
-  /** The provider that served the response the client received, if any. */
+  /**
+   * The provider that served the response the client received, if any; for a cancelled request, the one that had
+   * started serving it (and bills for it).
+   */
   readonly provider: string | undefined;
-  /** ok: served by the first provider; failed_over: served after failing over; error: the client got an error. */
-  readonly outcome: 'ok' | 'failed_over' | 'error';
+  /**
+   * ok: served by the first provider; failed_over: served after failing over; error: the client got an error;
+   * cancelled: the client went away first (status 499), with `usage` as far as the upstream went.
+   */
+  readonly outcome: 'ok' | 'failed_over' | 'error' | 'cancelled';
   readonly attempts: readonly AttemptRecord[];
   readonly usage: Usage | undefined;
   /** Fingerprint of the client's ccb key ("" without client auth). */

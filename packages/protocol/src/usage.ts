@@ -11,6 +11,22 @@ export interface Usage {
   cacheCreation5mInputTokens?: number;
   /** Part of the cache creation written with the 1-hour TTL, when the upstream says. */
   cacheCreation1hInputTokens?: number;
+  /**
+   * `true` when `outputTokens` is ccb's estimate, not the upstream's count: a stream that was cancelled or cut before
+   * its final `message_delta` (see {@link estimateTokens}).
+   */
+  outputEstimated?: boolean;
+}
+
+/** Bytes of text per token, for estimates: Claude's tokenizer averages about 3.5–4 characters of English per token. */
+const bytesPerToken = 4;
+
+/**
+ * Tokens in `textBytes` bytes of generated text, estimated: for a stream that ended before the upstream said how many
+ * it generated. Errs low on code and non-English text (more tokens per byte), never by an order of magnitude.
+ */
+export function estimateTokens(textBytes: number): number {
+  return Math.ceil(textBytes / bytesPerToken);
 }
 
 /** A zero usage record to fill in. */

@@ -9,7 +9,7 @@ import {
 } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
 import { ChunkHold } from './_chunk-hold.js';
-import type { AttemptResult, HeldResponse } from './attempt-result.js';
+import type { AttemptResult, HeldResponse, ServedPart } from './attempt-result.js';
 import { ClientRelay, type RelayContext } from './client-relay.js';
 import { CommitGate } from './commit-gate.js';
 import { decodedCopy } from './decoded-copy.js';
@@ -80,12 +80,57 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     });
   }
 
-  /** Stops the upstream request because the client disconnected. */
+  /** Stops the upstream request because the client disconnected, keeping what was served for the record. */
   abortForClient(): void {
     this.#clientGone = true;
     this.#gate?.close();
-    this.#settle({ kind: 'aborted' });
+    this.#settle({ kind: 'aborted', served: this.#servedSoFar() });
     this.#controller?.abort(new Error('client disconnected'));
+  }
+
+  /**
+   * Ends the attempt because ccb is shutting down and its grace period is over. A committed stream ends with an SSE
+   * `error` event (never silently cut) and keeps its usage so far; an answer not yet committed is left to the
+   * exchange, which answers the client itself. Neutral for the provider's health either way.
+   */
+  endForShutdown(): void {
+    this.#gate?.close();
+    if (this.#settled) return;
+    const reason = 'ccb is shutting down';
+    const neutral: AttemptOutcome = {
+      result: 'client_error',
+      status: this.#status || undefined,
+      headers: this.#headers,
+    };
+    if (this.#mode === 'relay') {
+      if (this.#observer !== undefined) this.#relay.endWithError(reason);
+      else this.#relay.destroy();
+      this.#finish(neutral, reason);
+    } else {
+      this.#fail(neutral, reason, undefined, undefined);
+    }
+    this.#controller?.abort(new Error(reason));
+  }
+
+  /**
+   * What the upstream served before the client left: a committed answer (the provider did its part: a success for
+   * its health), or a held stream that had started (neutral). With the usage billed so far, so that cancelling a
+   * stream neither hides its cost from the ledger nor dodges a budget.
+   */
+  #servedSoFar(): ServedPart | undefined {
+    const observer = this.#observer;
+    const committed = this.#mode === 'relay';
+    if (!committed && observer?.sawMessageStart !== true) return undefined;
+    return {
+      outcome: {
+        result: committed ? 'success' : 'client_error',
+        status: this.#status,
+        headers: this.#headers,
+      },
+      usage: observer?.usageSoFar(),
+      upstreamRequestId: headerValue(this.#headers, upstreamRequestIdHeader),
+      bytesOut: this.#relay.bytesOut,
+    };
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -382,7 +427,8 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   #usage(): Usage | undefined {
-    if (this.#observer !== undefined) return this.#observer.usage;
+    // A stream that ended without its final count (cut, or an error after content) is billed for what it generated.
+    if (this.#observer !== undefined) return this.#observer.usageSoFar();
     const copy = this.#usageCopy;
     if (copy === undefined || copy.bytes === 0 || this.#status >= 300) return undefined;
     return readResponseUsage(decodedCopy(copy.body(), this.#headers['content-encoding'], maxUsageCopyBytes));

@@ -36,7 +36,23 @@ export type AttemptResult =
       readonly transport: TransportFailure | undefined;
     }
   /** The client went away. */
-  | { readonly kind: 'aborted' };
+  | {
+      readonly kind: 'aborted';
+      /** What the upstream had served by then, when it bills for it; `undefined` when it had not started. */
+      readonly served: ServedPart | undefined;
+    };
+
+/**
+ * The part of an answer served before the client went away: once the upstream has taken the prompt
+ * (`message_start`) or content reached the client, it bills for what it did, and ccb counts it.
+ */
+export interface ServedPart {
+  readonly outcome: AttemptOutcome;
+  /** Input and cache as the upstream said, output as it said or estimated (`outputEstimated`); none for JSON. */
+  readonly usage: Usage | undefined;
+  readonly upstreamRequestId: string | undefined;
+  readonly bytesOut: number;
+}
 
 /** A failed attempt's result. */
 export type FailedAttempt = Extract<AttemptResult, { kind: 'failed' }>;

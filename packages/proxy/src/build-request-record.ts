@@ -1,6 +1,9 @@
 import type { AttemptRecord, RequestRecord, Usage } from '@ccb/protocol';
 import type { ExchangeInit } from './exchange-context.js';
 
+/** The status ccb records for a request its client left before the answer ended (nginx's 499: never sent). */
+export const clientClosedRequest = 499;
+
 /** How a request ended, for its record. */
 export interface RequestEnd {
   readonly status: number;
@@ -44,7 +47,14 @@ export function buildRequestRecord(init: ExchangeInit, facts: ExchangeFacts, end
     stream: init.stream,
     status,
     provider,
-    outcome: !served ? 'error' : attempts.length > 1 ? 'failed_over' : 'ok',
+    outcome:
+      status === clientClosedRequest
+        ? 'cancelled'
+        : !served
+          ? 'error'
+          : attempts.length > 1
+            ? 'failed_over'
+            : 'ok',
     attempts,
     usage: end.usage,
     clientKeyId: init.clientKeyId,

@@ -5,17 +5,27 @@ import { ProxyError } from './proxy-error.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
 import { type ProxyRequestContext, proxyRequest } from './proxy-request.js';
 import { createRelayedErrorScrubber } from './relayed-error-scrubber.js';
+import { createRequestGuard } from './request-guard.js';
 import { sendError } from './send-error.js';
 import { createUpstreams } from './upstream.js';
 
 /** The proxy as a node:http request listener. */
 export interface ProxyHandler {
-  /** Proxies a request to the Anthropic API (`/v1/…`); hands any other path to `otherRequests`. */
+  /**
+   * Checks a request (`Host`, `Origin`, path, method, media type: `createRequestGuard`), then proxies it to the
+   * Anthropic API (`/v1/…`) or hands it to `otherRequests`.
+   */
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** Proxied requests in flight right now. */
   readonly inFlight: number;
   /** The token this instance adds to `via`; a request carrying it again is a loop. */
   readonly viaToken: string;
+  /**
+   * Ends every request still in progress (a shutdown past its grace period): a committed stream with an SSE
+   * `error` event, a request not yet answered with a 503; each is recorded. Resolves when their responses are over,
+   * or after `waitInMs` at most.
+   */
+  endInProgress(waitInMs?: number): Promise<void>;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
 }
@@ -38,10 +48,12 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     relayedErrors: createRelayedErrorScrubber(options.redactValues ?? []),
     viaValue: `1.1 ${viaToken}`,
     hooks: options,
+    inProgress: new Set(),
     viaToken,
-    auth: createClientAuth(options.clientApiKeys ?? []),
+    auth: createClientAuth(options.clientApiKeys ?? [], options.keyFingerprint),
     bodyLimitInBytes: options.bodyLimitInBytes ?? 32 * 1024 * 1024,
   };
+  const guard = createRequestGuard(options);
   const otherRequests = options.otherRequests ?? notFound;
   let inFlight = 0;
   const onProxiedClose = () => {
@@ -50,9 +62,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
 
   return {
     handle(request, response) {
-      const url = request.url ?? '/';
-      const queryAt = url.indexOf('?');
-      const path = queryAt === -1 ? url : url.slice(0, queryAt);
+      const path = guard.admit(request, response);
+      if (path === undefined) return;
       if (!path.startsWith('/v1/')) return otherRequests(request, response);
       inFlight++;
       response.once('close', onProxiedClose);
@@ -62,6 +73,16 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       return inFlight;
     },
     viaToken,
+    async endInProgress(waitInMs = 1000) {
+      const ending = [...context.inProgress];
+      for (const exchange of ending) exchange.shutDown();
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, waitInMs);
+      });
+      await Promise.race([Promise.all(ending.map((exchange) => exchange.closed)), waited]);
+      clearTimeout(timer);
+    },
     async close() {
       await Promise.all([...upstreams.values()].map((upstream) => upstream.dispatcher.close()));
     },

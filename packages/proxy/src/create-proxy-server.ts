@@ -74,6 +74,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         await Promise.race([closed, expired]);
         clearInterval(sweep);
         clearTimeout(timer);
+        // Past the grace period: what is still running ends properly (an SSE error event, a 503), then is cut.
+        await handler.endInProgress();
         server.closeAllConnections();
         await closed;
         await handler.close();

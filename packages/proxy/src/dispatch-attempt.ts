@@ -79,7 +79,7 @@ export async function dispatchAttempt(
     relayedErrors: context.relayedErrors,
     onCommit: attempt.onCommit,
   });
-  if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted' }, modelSent };
+  if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted', served: undefined }, modelSent };
   dispatcher.dispatch(
     {
       origin: target.origin,

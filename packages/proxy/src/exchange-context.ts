@@ -28,6 +28,16 @@ export interface ExchangeContext {
   readonly viaValue: string;
   /** The handler's options object itself, not copies of its hooks: each hook is read from it and called on it. */
   readonly hooks: ProxyHooks;
+  /** The exchanges in progress, so that a shutdown past its grace period can end each one properly. */
+  readonly inProgress: Set<ShutdownTarget>;
+}
+
+/** An exchange as a shutdown sees it. */
+export interface ShutdownTarget {
+  /** Ends the exchange now: a stream with an SSE `error` event, an unanswered request with a 503. */
+  shutDown(): void;
+  /** Resolves once the client's response is over (finished or closed). */
+  readonly closed: Promise<void>;
 }
 
 /** One client request, read and admitted: what its exchange starts from. */

@@ -1,10 +1,10 @@
-import type { AttemptRecord } from '@ccb/protocol';
+import type { AttemptOutcome, AttemptRecord } from '@ccb/protocol';
 import { answerAllFailed } from './answer-all-failed.js';
 import type { AttemptHandler } from './attempt-handler.js';
 import type { AttemptResult, FailedAttempt } from './attempt-result.js';
-import { buildRequestRecord, type RequestEnd } from './build-request-record.js';
+import { buildRequestRecord, clientClosedRequest, type RequestEnd } from './build-request-record.js';
 import { dispatchAttempt } from './dispatch-attempt.js';
-import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
+import type { ExchangeContext, ExchangeInit, ShutdownTarget } from './exchange-context.js';
 import { sendError } from './send-error.js';
 import type { Upstream } from './upstream.js';
 
@@ -12,12 +12,14 @@ import type { Upstream } from './upstream.js';
  * One client request and its attempts: admission, the routing plan, one attempt per candidate until one commits
  * (failover), the answer when all fail, and the record. Every attempt's outcome goes back to the planner.
  */
-export class Exchange {
+export class Exchange implements ShutdownTarget {
+  readonly closed: Promise<void>;
   readonly #context: ExchangeContext;
   readonly #init: ExchangeInit;
   readonly #attempts: AttemptRecord[] = [];
   #current: AttemptHandler | undefined;
   #clientGone = false;
+  #shuttingDown = false;
   #firstByteAt: number | undefined;
   /** The model to send after routing rules (before each provider's `model_map`). */
   #model: string | undefined;
@@ -31,11 +33,21 @@ export class Exchange {
   constructor(context: ExchangeContext, init: ExchangeInit) {
     this.#context = context;
     this.#init = init;
-    init.response.once('close', () => {
-      if (init.response.writableFinished) return;
-      this.#clientGone = true;
-      this.#current?.abortForClient();
+    context.inProgress.add(this);
+    this.closed = new Promise((resolve) => {
+      init.response.once('close', () => {
+        context.inProgress.delete(this);
+        resolve();
+        if (init.response.writableFinished) return;
+        this.#clientGone = true;
+        this.#current?.abortForClient();
+      });
     });
+  }
+
+  shutDown(): void {
+    this.#shuttingDown = true;
+    this.#current?.endForShutdown();
   }
 
   async run(): Promise<void> {
@@ -70,7 +82,16 @@ export class Exchange {
       const upstream = this.#context.upstreams.get(name);
       if (upstream === undefined) continue;
       const result = await this.#attempt(upstream, index < candidates.length - 1);
-      if (result.kind === 'aborted') return this.#record({ status: 499 });
+      if (result.kind === 'aborted') {
+        const served = result.served;
+        return this.#record({
+          status: clientClosedRequest,
+          provider: served === undefined ? undefined : name,
+          usage: served?.usage,
+          upstreamRequestId: served?.upstreamRequestId,
+          bytesOut: served?.bytesOut,
+        });
+      }
       if (result.kind === 'committed') {
         return this.#record({
           status: response.statusCode,
@@ -82,7 +103,15 @@ export class Exchange {
         });
       }
       lastFailure = result;
-      if (this.#clientGone) return this.#record({ status: 499 });
+      if (this.#clientGone) return this.#record({ status: clientClosedRequest });
+      if (this.#shuttingDown) {
+        // Nothing reached the client yet: it gets a clear answer to retry elsewhere, never a silent cut.
+        sendError(response, 503, 'overloaded_error', 'ccb is shutting down: retry the request', {
+          requestId,
+          headers: ['retry-after', '1', 'connection', 'close'],
+        });
+        return this.#record({ status: 503 });
+      }
     }
     this.#markFirstByte();
     const answer = answerAllFailed(response, lastFailure, this.#attempts, requestId, this.#context);
@@ -105,6 +134,7 @@ export class Exchange {
         result.kind === 'failed' &&
         result.outcome.status === 401 &&
         !this.#clientGone &&
+        !this.#shuttingDown &&
         (await renewedCredentials(upstream))
       ) {
         result = await this.#dispatch(upstream, canFailOver);
@@ -112,12 +142,12 @@ export class Exchange {
     } finally {
       hooks.onAttemptEnd?.(name);
     }
-    if (result.kind === 'aborted') {
-      planner.report(name, { result: 'client_error' }, this.#init.route);
-      return result;
-    }
-    const { outcome } = result;
+    const final: AttemptResult = result;
+    const served = final.kind === 'aborted' ? final.served : undefined;
+    const outcome = final.kind === 'aborted' ? (served?.outcome ?? clientLeft) : final.outcome;
     planner.report(name, outcome, this.#init.route);
+    // An attempt the client left before the upstream started is no attempt: nothing was served or billed.
+    if (final.kind === 'aborted' && served === undefined) return final;
     // One literal with every field (absent ones undefined): one object shape for every attempt, no temporaries.
     this.#attempts.push({
       provider: name,
@@ -126,12 +156,12 @@ export class Exchange {
       status: outcome.status,
       errorType: outcome.errorType,
       headers: outcome.headers,
-      reason: result.reason,
-      detail: result.kind === 'failed' ? result.detail : undefined,
-      usage: result.kind === 'committed' ? result.usage : undefined,
+      reason: final.kind === 'aborted' ? 'client disconnected' : final.reason,
+      detail: final.kind === 'failed' ? final.detail : undefined,
+      usage: final.kind === 'committed' ? final.usage : served?.usage,
       durationInMs: performance.now() - started,
     });
-    return result;
+    return final;
   }
 
   async #dispatch(upstream: Upstream, canFailOver: boolean): Promise<AttemptResult> {
@@ -170,6 +200,9 @@ export class Exchange {
     );
   }
 }
+
+/** The outcome of an attempt the client left before the upstream started: neutral for the provider. */
+const clientLeft: AttemptOutcome = Object.freeze({ result: 'client_error' });
 
 /** Whether a refreshable credential renewed itself after a 401; a source that throws renewed nothing. */
 async function renewedCredentials(upstream: Upstream): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ApiSurface, apiSurfaceOf, type Span } from '@ccb/protocol';
+import { type ApiSurface, apiSurfaceOf, maxNestingDepth, type Span } from '@ccb/protocol';
 import type { ClientAuth } from './client-auth.js';
 import { Exchange } from './exchange.js';
 import type { ExchangeContext } from './exchange-context.js';
@@ -36,7 +36,8 @@ const bodilessRoutes: Readonly<Record<ApiSurface, RouteRequest>> = {
  * Takes one `/v1/` request in (loop check, client key, body, the routing facts in the body), then runs its
  * exchange. Answers refused requests itself, and a fault in ccb or in a hook (the planner, admission) with a 500
  * in Anthropic's shape that still carries the request id; a credential source that fails is an attempt's failure
- * instead, and fails over. Never rejects.
+ * instead, and fails over. Never rejects. `path` is in the normal form the request guard gave it, as is
+ * `request.url`: every decision below and the upstream request see that one spelling.
  */
 export async function proxyRequest(
   context: ProxyRequestContext,
@@ -78,6 +79,10 @@ async function takeIn(
   }
   const clientKeyId = context.auth.verify(headers.apiKey, headers.authorization);
   if (clientKeyId === undefined) {
+    context.hooks.onClientRejected?.(
+      context.auth.fingerprintOf(headers.apiKey, headers.authorization),
+      request,
+    );
     request.resume();
     return sendError(
       response,
@@ -113,7 +118,7 @@ async function takeIn(
         response,
         400,
         'invalid_request_error',
-        'request body is not a valid JSON object, or repeats a top-level key (model, stream, …)',
+        `request body is not a valid JSON object, nests deeper than ${maxNestingDepth} levels, or repeats a top-level key (model, stream, …)`,
         { requestId },
       );
     }

@@ -90,6 +90,53 @@ describe('SseObserver', () => {
     }
   });
 
+  it('estimates the output of a stream cut before message_delta from the text relayed, however it is split', () => {
+    const text = 'x'.repeat(1000);
+    const cut = Buffer.from(
+      stream.slice(0, stream.indexOf('event: content_block_start')) +
+        frame('content_block_start', {
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'text', text: '' },
+        }) +
+        frame('content_block_delta', {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'text_delta', text },
+        }) +
+        frame('content_block_delta', {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'text_delta', text },
+        }),
+    );
+    const whole = new SseObserver();
+    whole.push(cut);
+    const estimate = whole.usageSoFar().outputTokens;
+    // 2000 bytes of text at about 4 bytes per token; the JSON around each delta's text is not counted.
+    expect(estimate).toBeGreaterThanOrEqual(500);
+    expect(estimate).toBeLessThanOrEqual(505);
+    for (const size of [1, 7, 100]) {
+      const observer = new SseObserver();
+      for (let offset = 0; offset < cut.length; offset += size)
+        observer.push(cut.subarray(offset, offset + size));
+      const usage = observer.usageSoFar();
+      expect(usage, `chunk size ${size}`).toMatchObject({
+        inputTokens: 25,
+        cacheReadInputTokens: 3,
+        outputTokens: estimate,
+        outputEstimated: true,
+      });
+    }
+  });
+
+  it('keeps the upstream count, not an estimate, once message_delta came', () => {
+    const observer = new SseObserver();
+    observer.push(Buffer.from(stream));
+    expect(observer.usageSoFar()).toEqual(observer.usage);
+    expect(observer.usageSoFar().outputEstimated).toBeUndefined();
+  });
+
   it('does not count message_start and ping as content', () => {
     const observer = new SseObserver();
     observer.push(Buffer.from(stream.slice(0, stream.indexOf('event: content_block_start'))));

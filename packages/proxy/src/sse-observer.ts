@@ -1,4 +1,11 @@
-import { emptyUsage, eventsBeforeContent, mergeUsage, sseEvents, type Usage } from '@ccb/protocol';
+import {
+  emptyUsage,
+  estimateTokens,
+  eventsBeforeContent,
+  mergeUsage,
+  sseEvents,
+  type Usage,
+} from '@ccb/protocol';
 
 const newline = 0x0a;
 const carriageReturn = 0x0d;
@@ -23,6 +30,11 @@ const dataField = Buffer.from('data');
 const maxEventLineBytes = 1024;
 /** The data of an event ccb reads (usage, errors) is a few hundred bytes; more than this is not a real one. */
 const maxDataBytes = 1024 * 1024;
+/**
+ * The JSON around the text of one content delta (`{"type":"content_block_delta","index":0,"delta":{"type":
+ * "text_delta","text":"…"}}` and its `data: ` prefix): subtracted per data line when the relayed text is measured.
+ */
+const deltaEnvelopeBytes = 86;
 
 /**
  * Watches an SSE stream as it passes, without holding or changing it: which events came, the usage they carry,
@@ -41,6 +53,10 @@ export class SseObserver {
   malformed = false;
   /** Number of complete events seen. */
   events = 0;
+  /** A `message_start` arrived: the upstream took the prompt (and bills its input). */
+  sawMessageStart = false;
+  /** A `message_delta` arrived: it carries the upstream's own final count of output tokens. */
+  sawMessageDelta = false;
 
   #event: EventKind | undefined;
   /** The data lines of the current event, joined, when it is one ccb reads. */
@@ -49,14 +65,23 @@ export class SseObserver {
   #partial: Buffer | undefined;
   /** True while skipping the rest of a line ccb does not read that spans chunks. */
   #skipping = false;
+  /** True while that line is the data of a content event, whose bytes are measured… */
+  #skippingContent = false;
+  /** …so far, envelope included (taken off once the line ends). */
+  #skippedLineBytes = 0;
+  /** Bytes of generated text relayed (content data lines less their JSON envelope), for an output estimate. */
+  #contentBytes = 0;
 
   /** Feeds the next chunk of the stream. */
   push(chunk: Buffer): void {
     let start = 0;
     if (this.#skipping) {
       const end = chunk.indexOf(newline);
+      if (this.#skippingContent) this.#skippedLineBytes += end === -1 ? chunk.length : end;
       if (end === -1) return;
+      if (this.#skippingContent) this.#countContentLine(this.#skippedLineBytes);
       this.#skipping = false;
+      this.#skippingContent = false;
       start = end + 1;
     } else if (this.#partial !== undefined) {
       const end = chunk.indexOf(newline);
@@ -101,6 +126,10 @@ export class SseObserver {
         return;
       }
       this.malformed = true;
+    } else if (this.#event === 'other' && isFieldStart(buffer, start, dataField)) {
+      // A content delta split across chunks: its bytes are counted as they pass, never kept.
+      this.#skippedLineBytes = length;
+      this.#skippingContent = true;
     }
     this.#skipping = true;
   }
@@ -124,13 +153,37 @@ export class SseObserver {
         const valueStart = buffer[afterName + 1] === space ? afterName + 2 : afterName + 1;
         this.#appendData(buffer.toString('utf8', valueStart, end));
       }
+    } else if (this.#event === 'other' && startsWith(buffer, start, end, dataField)) {
+      this.#countContentLine(end - start);
     }
     // Anything else (`id:`, `retry:`, data ccb does not read, a field it has never seen) passes untouched.
+  }
+
+  /**
+   * The usage as far as the stream went: the input and cache counts of `message_start`, and the output counted by
+   * the upstream when its final `message_delta` came, else estimated from the text relayed so far (and marked so).
+   * For a stream that was cancelled or cut: what the upstream bills for it.
+   */
+  usageSoFar(): Usage {
+    if (this.sawMessageDelta || !this.contentStarted) return this.usage;
+    const estimate = estimateTokens(this.#contentBytes);
+    return {
+      ...this.usage,
+      outputTokens: Math.max(this.usage.outputTokens, estimate),
+      outputEstimated: true,
+    };
+  }
+
+  /** Counts the text of one content data line of `lineBytes` bytes: the line less its JSON envelope. */
+  #countContentLine(lineBytes: number): void {
+    if (lineBytes > deltaEnvelopeBytes) this.#contentBytes += lineBytes - deltaEnvelopeBytes;
   }
 
   #startEvent(kind: EventKind): void {
     this.#event = kind;
     if (kind === 'message_stop') this.sawMessageStop = true;
+    else if (kind === 'message_start') this.sawMessageStart = true;
+    else if (kind === 'message_delta') this.sawMessageDelta = true;
     if (!eventsBeforeContent.includes(kind) && kind !== 'error') this.contentStarted = true;
   }
 

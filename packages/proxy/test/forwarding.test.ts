@@ -147,7 +147,8 @@ describe('forwarding', () => {
       type: 'error',
       error: {
         type: 'invalid_request_error',
-        message: 'request body is not a valid JSON object, or repeats a top-level key (model, stream, …)',
+        message:
+          'request body is not a valid JSON object, nests deeper than 256 levels, or repeats a top-level key (model, stream, …)',
       },
       request_id: 'trace-400',
     });

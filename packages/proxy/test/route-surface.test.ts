@@ -7,7 +7,11 @@ describe('the API surface each attempt served', () => {
   it('is told to the planner with the request, so that only the Messages API judges credentials', async () => {
     const mock = await createMockUpstream({ name: 'm1' });
     const planner = fixedPlanner(['m1']);
-    const proxy = await startProxy([target('m1', mock.url)], { planner });
+    // An operator's extra route: a path beyond the Anthropic API the client may use.
+    const proxy = await startProxy([target('m1', mock.url)], {
+      planner,
+      extraApiRoutes: ['GET /v1/whatever'],
+    });
     try {
       await post(proxy.url, '/v1/messages', messageBody());
       await post(proxy.url, '/v1/messages/count_tokens', messageBody());

@@ -1,10 +1,9 @@
 import type { RequestRecord } from '@ccb/protocol';
-import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { parseExposition, type Sample, samplesNamed, sampleValue } from '../test/_prometheus-text.js';
+import { samplesNamed, sampleValue } from '../test/_prometheus-text.js';
 import { attemptRecord, requestRecord } from '../test/_records.js';
+import { scrape } from '../test/_scrape.js';
 import { createMetrics } from './create-metrics.js';
-import { TelemetryError } from './telemetry-error.js';
 
 /** A scripted mix: first-try successes, failovers (connect, status, stream), a 502, a client 400, a model-less GET. */
 const scriptedRecords: readonly RequestRecord[] = [
@@ -102,10 +101,6 @@ const scriptedRecords: readonly RequestRecord[] = [
     overheadInMs: 0.2,
   }),
 ];
-
-async function scrape(metrics: ReturnType<typeof createMetrics>): Promise<Sample[]> {
-  return parseExposition(await metrics.render());
-}
 
 describe('createMetrics', () => {
   it('counts a scripted mix of requests exactly', async () => {
@@ -233,25 +228,6 @@ describe('createMetrics', () => {
     expect(sampleValue(samples, 'ccb_in_flight_attempts', { provider: 'gamma' })).toBe(0);
   });
 
-  it('labels unknown models other and keeps configured ones', async () => {
-    const metrics = createMetrics({ collectDefaultMetrics: false, knownModels: ['deepseek-v4-pro'] });
-    for (let index = 0; index < 50; index += 1)
-      metrics.observe(requestRecord({ model: `free text ${index}` }));
-    metrics.observe(requestRecord({ model: 'deepseek-v4-pro' }));
-    const models = new Set(
-      samplesNamed(await scrape(metrics), 'ccb_requests_total').map((s) => s.labels.model),
-    );
-    expect(models).toEqual(new Set(['other', 'deepseek-v4-pro']));
-  });
-
-  it('caps the number of Claude-family model labels', async () => {
-    const metrics = createMetrics({ collectDefaultMetrics: false, maxFamilyModels: 3 });
-    for (let index = 0; index < 10; index += 1)
-      metrics.observe(requestRecord({ model: `claude-opus-${index}` }));
-    const models = samplesNamed(await scrape(metrics), 'ccb_requests_total').map((s) => s.labels.model);
-    expect(models.sort()).toEqual(['claude-opus-0', 'claude-opus-1', 'claude-opus-2', 'other']);
-  });
-
   it('skips values a metric cannot take instead of throwing on the hot path', async () => {
     const metrics = createMetrics({ collectDefaultMetrics: false });
     expect(() =>
@@ -286,193 +262,5 @@ describe('createMetrics', () => {
         kind: 'output',
       }),
     ).toBe(3);
-  });
-
-  it('uses a registry of its own, leaving the global one and other instances alone', async () => {
-    const first = createMetrics({ collectDefaultMetrics: false });
-    const second = createMetrics({ collectDefaultMetrics: false });
-    first.observe(requestRecord());
-    expect(samplesNamed(await scrape(second), 'ccb_requests_total')).toHaveLength(0);
-    expect(first.registry).not.toBe(globalRegistry);
-    expect(globalRegistry.getSingleMetric('ccb_requests_total')).toBeUndefined();
-  });
-
-  it('applies the prefix to its metric names', async () => {
-    const metrics = createMetrics({ collectDefaultMetrics: false, prefix: 'balancer_' });
-    metrics.observe(requestRecord());
-    const names = new Set((await scrape(metrics)).map((sample) => sample.name));
-    expect(names.has('balancer_requests_total')).toBe(true);
-    expect([...names].some((name) => name.startsWith('ccb_'))).toBe(false);
-  });
-
-  it('rejects a prefix that is not a Prometheus name', () => {
-    const attempt = () => createMetrics({ collectDefaultMetrics: false, prefix: 'ccb-' });
-    expect(attempt).toThrow(TelemetryError);
-    expect(attempt).toThrow(expect.objectContaining({ code: 'CCB_TELEMETRY_INVALID_OPTIONS' }));
-  });
-
-  it('registers process metrics by default and not when asked not to', async () => {
-    const withDefaults = (await createMetrics().render()).split('\n');
-    expect(withDefaults.some((line) => line.startsWith('nodejs_eventloop_lag_seconds '))).toBe(true);
-    expect(withDefaults.some((line) => line.startsWith('process_resident_memory_bytes '))).toBe(true);
-    const without = await createMetrics({ collectDefaultMetrics: false }).render();
-    expect(without).not.toContain('nodejs_eventloop_lag_seconds');
-  });
-
-  it('serves the Prometheus text content type', () => {
-    expect(createMetrics({ collectDefaultMetrics: false }).contentType).toMatch(
-      /^text\/plain; version=0\.0\.4/,
-    );
-  });
-});
-
-describe('createMetrics provider health', () => {
-  it('reads the health snapshot once per scrape and reports state, cool-down and budgets', async () => {
-    let calls = 0;
-    const nowInMs = 1_000_000;
-    const metrics = createMetrics({
-      collectDefaultMetrics: false,
-      now: () => nowInMs,
-      healthSnapshot: () => {
-        calls += 1;
-        return [
-          {
-            name: 'alpha',
-            state: 'closed',
-            coolingDownUntil: null,
-            remaining: { requests: 40, tokens: 90_000 },
-          },
-          {
-            name: 'beta',
-            state: 'half-open',
-            coolingDownUntil: nowInMs + 5000,
-            budget: { requests: { remaining: 3 }, tokens: null },
-          },
-          { name: 'gamma', state: 'open', coolingDownUntil: nowInMs - 1 },
-        ];
-      },
-    });
-    const samples = await scrape(metrics);
-    expect(calls).toBe(1);
-
-    const state = (provider: string, value: string) =>
-      sampleValue(samples, 'ccb_provider_circuit_state', { provider, state: value });
-    expect([state('alpha', 'closed'), state('alpha', 'open'), state('alpha', 'half_open')]).toEqual([
-      1, 0, 0,
-    ]);
-    expect([state('beta', 'closed'), state('beta', 'open'), state('beta', 'half_open')]).toEqual([0, 0, 1]);
-    expect([state('gamma', 'closed'), state('gamma', 'open'), state('gamma', 'half_open')]).toEqual([
-      0, 1, 0,
-    ]);
-    expect(sampleValue(samples, 'ccb_provider_cooling_down', { provider: 'alpha' })).toBe(0);
-    expect(sampleValue(samples, 'ccb_provider_cooling_down', { provider: 'beta' })).toBe(1);
-    expect(sampleValue(samples, 'ccb_provider_cooling_down', { provider: 'gamma' })).toBe(0);
-    expect(sampleValue(samples, 'ccb_provider_remaining_requests', { provider: 'alpha' })).toBe(40);
-    expect(sampleValue(samples, 'ccb_provider_remaining_tokens', { provider: 'alpha' })).toBe(90_000);
-    expect(sampleValue(samples, 'ccb_provider_remaining_requests', { provider: 'beta' })).toBe(3);
-    expect(sampleValue(samples, 'ccb_provider_remaining_tokens', { provider: 'beta' })).toBeUndefined();
-    expect(sampleValue(samples, 'ccb_provider_remaining_requests', { provider: 'gamma' })).toBeUndefined();
-  });
-
-  it('reflects the snapshot of each scrape, dropping providers that left it', async () => {
-    let snapshot = [
-      { name: 'alpha', state: 'open' },
-      { name: 'beta', state: 'closed' },
-    ];
-    const metrics = createMetrics({ collectDefaultMetrics: false, healthSnapshot: () => snapshot });
-    await metrics.render();
-    snapshot = [{ name: 'alpha', state: 'closed' }];
-    const samples = await scrape(metrics);
-    expect(sampleValue(samples, 'ccb_provider_circuit_state', { provider: 'alpha', state: 'closed' })).toBe(
-      1,
-    );
-    expect(sampleValue(samples, 'ccb_provider_circuit_state', { provider: 'alpha', state: 'open' })).toBe(0);
-    expect(samplesNamed(samples, 'ccb_provider_cooling_down').map((s) => s.labels.provider)).toEqual([
-      'alpha',
-    ]);
-  });
-
-  it('leaves the health gauges out without a snapshot source', async () => {
-    const text = await createMetrics({ collectDefaultMetrics: false }).render();
-    expect(text).not.toContain('provider_circuit_state');
-  });
-});
-
-describe('cost, affinity and budget metrics', () => {
-  it('sums request cost by provider and model, and reads affinity and budgets at scrape time', async () => {
-    let hits = 3;
-    const metrics = createMetrics({
-      collectDefaultMetrics: false,
-      affinityStats: () => ({ sessions: 2, hits, moves: 1, misses: 4 }),
-      budgetSnapshot: () => [
-        { scope: 'provider', name: 'a', window: 'day', metric: 'usd', limit: 10, used: 2.5 },
-        { scope: 'key', name: 'k1', window: 'month', metric: 'tokens', limit: 100, used: 150 },
-      ],
-    });
-    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6' }), 0.25);
-    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6' }), 0.5);
-    metrics.observe(requestRecord({ provider: 'a', model: 'claude-sonnet-4-6' }));
-    hits = 5;
-    const samples = parseExposition(await metrics.render());
-    expect(sampleValue(samples, 'ccb_cost_usd_total', { provider: 'a', model: 'claude-sonnet-4-6' })).toBe(
-      0.75,
-    );
-    expect(sampleValue(samples, 'ccb_affinity_sessions', {})).toBe(2);
-    expect(sampleValue(samples, 'ccb_affinity_decisions_total', { decision: 'hit' })).toBe(5);
-    expect(sampleValue(samples, 'ccb_affinity_decisions_total', { decision: 'miss' })).toBe(4);
-    expect(
-      sampleValue(samples, 'ccb_budget_remaining', {
-        scope: 'provider',
-        name: 'a',
-        window: 'day',
-        metric: 'usd',
-      }),
-    ).toBe(7.5);
-    expect(
-      sampleValue(samples, 'ccb_budget_remaining', {
-        scope: 'key',
-        name: 'k1',
-        window: 'month',
-        metric: 'tokens',
-      }),
-    ).toBe(0);
-  });
-});
-
-describe('rate-limit classes', () => {
-  it('counts cool-downs by provider and class', async () => {
-    const metrics = createMetrics({ collectDefaultMetrics: false });
-    metrics.rateLimited('a', 'rate_limit');
-    metrics.rateLimited('a', 'rate_limit');
-    metrics.rateLimited('b', 'spend_limit');
-    const samples = parseExposition(await metrics.render());
-    expect(sampleValue(samples, 'ccb_rate_limits_total', { provider: 'a', class: 'rate_limit' })).toBe(2);
-    expect(sampleValue(samples, 'ccb_rate_limits_total', { provider: 'b', class: 'spend_limit' })).toBe(1);
-  });
-});
-
-describe('lost log lines', () => {
-  it('publishes the lines and bytes stdout never got, by reason, as read at each scrape', async () => {
-    let full = { lines: 0, bytes: 0 };
-    const metrics = createMetrics({
-      collectDefaultMetrics: false,
-      logLoss: () => [
-        { reason: 'full', ...full },
-        { reason: 'error', lines: 2, bytes: 300 },
-      ],
-    });
-    let samples = parseExposition(await metrics.render());
-    expect(sampleValue(samples, 'ccb_log_lines_dropped_total', { reason: 'full' })).toBe(0);
-    full = { lines: 40, bytes: 16_000 };
-    samples = parseExposition(await metrics.render());
-    expect(sampleValue(samples, 'ccb_log_lines_dropped_total', { reason: 'full' })).toBe(40);
-    expect(sampleValue(samples, 'ccb_log_lines_dropped_total', { reason: 'error' })).toBe(2);
-    expect(sampleValue(samples, 'ccb_log_bytes_dropped_total', { reason: 'full' })).toBe(16_000);
-    expect(sampleValue(samples, 'ccb_log_bytes_dropped_total', { reason: 'error' })).toBe(300);
-  });
-
-  it('leaves the lost-line counters out without a source', async () => {
-    const text = await createMetrics({ collectDefaultMetrics: false }).render();
-    expect(text).not.toContain('log_lines_dropped');
   });
 });

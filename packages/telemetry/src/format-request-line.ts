@@ -14,7 +14,14 @@ const maxModelLength = 64;
  * `✓` served first time, `↻` served after failing over, `✗` the client got an error. The query string is dropped.
  */
 export function formatRequestLine(record: RequestRecord): string {
-  const mark = record.outcome === 'ok' ? '✓' : record.outcome === 'failed_over' ? '↻' : '✗';
+  const mark =
+    record.outcome === 'ok'
+      ? '✓'
+      : record.outcome === 'failed_over'
+        ? '↻'
+        : record.outcome === 'cancelled'
+          ? '⊘'
+          : '✗';
   const queryStart = record.path.indexOf('?');
   let line = `${mark} ${record.status} ${record.method} ${printable(queryStart === -1 ? record.path : record.path.slice(0, queryStart))}`;
   if (record.model !== undefined) line += ` ${printable(truncate(record.model))}`;

@@ -23,6 +23,8 @@ export interface TokenLogFields {
   cache_read: number;
   cache_creation_5m: number | undefined;
   cache_creation_1h: number | undefined;
+  /** `true` when `output` is ccb's estimate (a stream cancelled or cut before the upstream's final count). */
+  output_estimated: true | undefined;
 }
 
 /** The fields of one request log line; `undefined` fields are left out of the JSON. */
@@ -128,6 +130,7 @@ function buildFields(
             cache_read: usage.cacheReadInputTokens,
             cache_creation_5m: usage.cacheCreation5mInputTokens,
             cache_creation_1h: usage.cacheCreation1hInputTokens,
+            output_estimated: usage.outputEstimated === true ? true : undefined,
           },
     bytes_in: record.bytesIn,
     bytes_out: record.bytesOut,
