@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Config } from '@ccb/config';
+import { type Config, configSecrets } from '@ccb/config';
 import { createProvider, createProviderRegistry, type Provider } from '@ccb/providers';
 import {
   type AttemptPlanner,
@@ -10,7 +10,7 @@ import {
   type UpstreamTarget,
 } from '@ccb/proxy';
 import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
-import { type AuthScope, createMetrics, type LogLoss, type Metrics } from '@ccb/telemetry';
+import { type AuthScope, createMetrics, type LogLoss, type Metrics, minRedactedLength } from '@ccb/telemetry';
 import { createAdminGuard } from './admin-guard.js';
 import { adminResetRoute } from './admin-reset-route.js';
 import { adminUsageRoute } from './admin-usage-route.js';
@@ -168,6 +168,9 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     upstreams,
     planner,
     clientApiKeys: config.auth.api_keys,
+    // A provider echoing its key in an error must not show it to clients; values too short to be secrets would be
+    // cut out of ordinary words (serve warns about them).
+    redactValues: configSecrets(config).filter((secret) => secret.length >= minRedactedLength),
     keyFingerprint,
     onClientRejected: onAuthRejected('client'),
     maxAttempts: config.routing.max_attempts,

@@ -10,6 +10,7 @@ export {
   messagesPath,
   parseApiRoutePattern,
 } from './api-routes.js';
+export { type ApiSurface, apiSurfaceOf, judgesCredentials } from './api-surface.js';
 export type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
 export {
   classifyResponse,
@@ -22,6 +23,7 @@ export {
   type AnthropicErrorType,
   anthropicErrorBody,
   type ErrorBody,
+  errorTypeForStatus,
   maxReadableErrorBytes,
   readErrorBody,
 } from './error-body.js';

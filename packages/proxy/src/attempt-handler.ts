@@ -14,6 +14,7 @@ import { ClientRelay, type RelayContext } from './client-relay.js';
 import { CommitGate } from './commit-gate.js';
 import { decodedCopy } from './decoded-copy.js';
 import { failureVerdict } from './failure-verdict.js';
+import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
 
@@ -28,6 +29,8 @@ export interface AttemptContext extends RelayContext {
   readonly clientCredentials: boolean;
   /** Whether usage should be read from the response (Messages API calls). */
   readonly observeUsage: boolean;
+  /** Removes secrets from an error answer passed through to the client; `undefined`: none configured. */
+  readonly relayedErrors: RelayedErrorScrubber | undefined;
 }
 
 /**
@@ -38,10 +41,12 @@ type Mode = 'waiting' | 'gate' | 'error' | 'relay' | 'done';
 
 /** Largest error body held to judge it; a larger one is judged by its status alone. */
 const maxHeldErrorBytes = 1024 * 1024;
-/** Largest JSON response copied for usage accounting. */
+/**
+ * Largest JSON response read for usage accounting, as received and once decoded: a real reply (128k output tokens
+ * at most) is a few MiB at the very most. The decoded bound is what stops a decompression bomb: 8 MiB inflate in
+ * about 30 ms of one core (brotli, the slowest), where 64 MiB took 200 ms and as much memory, per request.
+ */
 const maxUsageCopyBytes = 8 * 1024 * 1024;
-/** Largest decoded JSON response read for usage: ample for any real reply, and a bound on a decompression bomb. */
-const maxDecodedUsageBytes = 64 * 1024 * 1024;
 
 /**
  * One try of one upstream, as an undici dispatch handler. It routes the response through the stage that fits it:
@@ -285,16 +290,14 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       this.#fail(verdict.outcome, `status ${this.#status}`, held, undefined);
       return;
     }
-    this.#passedThrough = verdict.outcome;
-    this.#commit();
-    this.#relay.end();
-    this.#finish(verdict.outcome, undefined);
+    this.#passThroughWhole(verdict.outcome, body);
   }
 
   /**
    * An error body too large to hold is judged by its status: the provider's failure is abandoned (its body cannot
    * be relayed later, so the client would get ccb's own error if no provider does better); the client's own error
-   * is passed through, what was held first and then the rest as it comes.
+   * is passed through, what was held first and then the rest as it comes, unless secrets are to be scrubbed: a body
+   * streaming past cannot be checked, so the client gets ccb's error with the same status instead.
    */
   #judgeOversizedError(chunk: Buffer, controller: Dispatcher.DispatchController): void {
     const verdict = failureVerdict({
@@ -305,6 +308,11 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     });
     if (verdict.failsOver) {
       this.#abandon(verdict.outcome, `status ${this.#status} (error body over 1 MiB)`, undefined);
+      return;
+    }
+    if (this.#context.relayedErrors !== undefined) {
+      this.#passThroughWhole(verdict.outcome, undefined);
+      controller.abort(new Error('error body over 1 MiB withheld'));
       return;
     }
     this.#passedThrough = verdict.outcome;
@@ -337,6 +345,22 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.#relay.commit(this.#status, this.#headers);
     // A held error answer is small and already complete: written without pausing the upstream.
     if (this.#held.bytes > 0) this.#relay.write(this.#held.take(), heldError ? undefined : this.#controller);
+  }
+
+  /** Relays the client's own error answer whole (`body` undefined: too large to hold), scrubbed of secrets if any. */
+  #passThroughWhole(outcome: AttemptOutcome, body: Buffer | undefined): void {
+    this.#passedThrough = outcome;
+    const scrubber = this.#context.relayedErrors;
+    if (scrubber === undefined) this.#commit();
+    else {
+      const answer = scrubber.scrub({ status: this.#status, headers: this.#headers, body });
+      this.#held.take();
+      this.#mode = 'relay';
+      this.#relay.commit(answer.status, answer.headers);
+      this.#relay.write(answer.body, undefined);
+    }
+    this.#relay.end();
+    this.#finish(outcome, body === undefined ? 'error body over 1 MiB withheld' : undefined);
   }
 
   #copyForUsage(chunk: Buffer): void {
@@ -407,9 +431,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     if (this.#observer !== undefined) return this.#observer.usageSoFar();
     const copy = this.#usageCopy;
     if (copy === undefined || copy.bytes === 0 || this.#status >= 300) return undefined;
-    return readResponseUsage(
-      decodedCopy(copy.body(), this.#headers['content-encoding'], maxDecodedUsageBytes),
-    );
+    return readResponseUsage(decodedCopy(copy.body(), this.#headers['content-encoding'], maxUsageCopyBytes));
   }
 
   #settle(result: AttemptResult): void {

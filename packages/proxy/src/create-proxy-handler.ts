@@ -4,6 +4,7 @@ import { createClientAuth } from './client-auth.js';
 import { ProxyError } from './proxy-error.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
 import { type ProxyRequestContext, proxyRequest } from './proxy-request.js';
+import { createRelayedErrorScrubber } from './relayed-error-scrubber.js';
 import { createRequestGuard } from './request-guard.js';
 import { sendError } from './send-error.js';
 import { createUpstreams } from './upstream.js';
@@ -44,6 +45,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     firstContentTimeoutInMs: options.firstContentTimeoutInMs ?? 30_000,
     maxRetryAfterInSeconds: options.maxRetryAfterInSeconds ?? 5,
     captureBodiesInBytes: options.captureBodiesInBytes ?? 0,
+    relayedErrors: createRelayedErrorScrubber(options.redactValues ?? []),
     viaValue: `1.1 ${viaToken}`,
     hooks: options,
     inProgress: new Set(),

@@ -56,6 +56,12 @@ export interface ProxyHandlerOptions extends ProxyHooks {
   /** Keys clients must present (`x-api-key` or `Authorization: Bearer`); empty = no client auth. */
   readonly clientApiKeys?: readonly string[];
   /**
+   * Secrets (provider keys, every configured credential) removed from the upstream error answers relayed to
+   * clients, body and headers, so that a provider echoing its key cannot show it to them. Success answers are not
+   * scanned. Leave out values too short to be secrets: they would be cut out of ordinary words. Default none.
+   */
+  readonly redactValues?: readonly string[];
+  /**
    * How client keys are fingerprinted for records (`clientKeyId`), admission and `onClientRejected`. Default: an
    * HMAC with a random secret of this handler, so fingerprints change at every start; pass
    * `createKeyFingerprint(secret)` with a kept secret for ids that last (a ledger, budgets).

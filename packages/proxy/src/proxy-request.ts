@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { countTokensPath, maxNestingDepth, messagesPath, type Span } from '@ccb/protocol';
+import { type ApiSurface, apiSurfaceOf, maxNestingDepth, type Span } from '@ccb/protocol';
 import type { ClientAuth } from './client-auth.js';
 import { Exchange } from './exchange.js';
 import type { ExchangeContext } from './exchange-context.js';
@@ -20,6 +20,17 @@ export interface ProxyRequestContext extends ExchangeContext {
   /** Request body limit in bytes. */
   readonly bodyLimitInBytes: number;
 }
+
+/**
+ * The route of a request whose body routing does not read: one shared object per API surface, so that the router
+ * learns which surface an attempt served (a 401 judges credentials only on the Messages API) at no cost.
+ */
+const bodilessRoutes: Readonly<Record<ApiSurface, RouteRequest>> = {
+  messages: { api: 'messages' },
+  count_tokens: { api: 'count_tokens' },
+  models: { api: 'models' },
+  other: { api: 'other' },
+};
 
 /**
  * Takes one `/v1/` request in (loop check, client key, body, the routing facts in the body), then runs its
@@ -95,11 +106,12 @@ async function takeIn(
       return; // the client went away while sending
     }
   }
-  const isMessages = path === messagesPath;
-  let route: RouteRequest = {};
+  const api = apiSurfaceOf(path);
+  const isMessages = api === 'messages';
+  let route = bodilessRoutes[api];
   let stream = false;
   let modelSpan: Span | undefined;
-  if (body !== null && (isMessages || path === countTokensPath) && request.method === 'POST') {
+  if (body !== null && (isMessages || api === 'count_tokens') && request.method === 'POST') {
     const info = readRequestBodyInfo(body, headers.sessionId);
     if (info === undefined) {
       return sendError(
@@ -113,6 +125,7 @@ async function takeIn(
     stream = info.stream;
     modelSpan = info.modelSpan;
     route = {
+      api,
       model: info.model,
       sessionKey: info.sessionKey,
       thinking: info.thinking,

@@ -1,4 +1,5 @@
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
+import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeyFingerprint } from '../src/index.js';
 import { messageBody, post, type StartedProxy, startProxy, target } from './harness.js';
@@ -26,14 +27,17 @@ describe('client keys', () => {
 
   it('reports each refused key by its keyed fingerprint, a missing key as none, and never the key', async () => {
     const wrong = await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'wrong-key' });
-    const missing = await post(proxy.url, '/v1/messages/count_tokens', messageBody());
+    // The models list is read with GET (the request guard answers 405 to any other method there).
+    const listed = await request(`${proxy.url}/v1/models`);
+    const missing = { status: listed.statusCode };
+    await listed.body.dump();
     const bearer = await post(proxy.url, '/v1/messages', messageBody(), {
       authorization: 'Bearer other-key',
     });
     expect([wrong.status, missing.status, bearer.status]).toEqual([401, 401, 401]);
     expect(rejected).toEqual([
       { fingerprint: fingerprint('wrong-key'), path: '/v1/messages' },
-      { fingerprint: 'none', path: '/v1/messages/count_tokens' },
+      { fingerprint: 'none', path: '/v1/models' },
       { fingerprint: fingerprint('other-key'), path: '/v1/messages' },
     ]);
     expect(mock.requests).toHaveLength(0);

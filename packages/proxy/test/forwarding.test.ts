@@ -336,6 +336,7 @@ describe('routing inputs and rules', () => {
       const body = messageBody({ metadata: { user_id: userId }, thinking: { type: 'adaptive' } });
       await post(proxy.url, '/v1/messages', body);
       expect(planner.routed[0]).toEqual({
+        api: 'messages',
         model: 'claude-sonnet-4-6',
         sessionKey: 'session-7',
         thinking: true,

@@ -61,7 +61,7 @@ export const healthSchema = z
       .meta({ description: 'Growth of the cool-down per re-opening, >= 1. Default 2.' }),
     auth_failure_cooldown: durationField().prefault('10m').meta({
       description:
-        'How long a provider answering 401/403 (bad credentials) is skipped. 0: no cool-down, the next request tries it again. Default 10m.',
+        'How long a provider answering 401/403 on the Messages API (bad credentials) is skipped, unless a request to it succeeds first. 0: no cool-down, the next request tries it again. Default 10m.',
     }),
     rate_limit_cooldown: durationField()
       .prefault('10s')
