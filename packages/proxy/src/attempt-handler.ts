@@ -2,36 +2,20 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   type AttemptOutcome,
   headerValue,
-  readResponseUsage,
   sseErrorEvent,
   type Usage,
   upstreamRequestIdHeader,
 } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
 import { ChunkHold } from './_chunk-hold.js';
-import type { AttemptResult, HeldResponse, ServedPart } from './attempt-result.js';
-import { ClientRelay, type RelayContext } from './client-relay.js';
+import type { AttemptContext } from './attempt-context.js';
+import { type AttemptResult, type HeldResponse, servedPart } from './attempt-result.js';
+import { ClientRelay } from './client-relay.js';
 import { CommitGate } from './commit-gate.js';
-import { decodedCopy } from './decoded-copy.js';
-import { failureVerdict } from './failure-verdict.js';
-import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
+import { failureVerdict, inBandErrorOutcome } from './failure-verdict.js';
+import { JsonUsageCopy } from './json-usage-copy.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
-
-/** What one attempt needs from the request it serves. */
-export interface AttemptContext extends RelayContext {
-  /**
-   * Bound of the stream commit gate in ms; 0: a stream is relayed at once (the caller's choice when no other
-   * provider is left to try, since the gate only buys a failover).
-   */
-  readonly firstContentTimeoutInMs: number;
-  /** True when the client's own credentials went upstream (passthrough): a 401/403 is then the client's. */
-  readonly clientCredentials: boolean;
-  /** Whether usage should be read from the response (Messages API calls). */
-  readonly observeUsage: boolean;
-  /** Removes secrets from an error answer passed through to the client; `undefined`: none configured. */
-  readonly relayedErrors: RelayedErrorScrubber | undefined;
-}
 
 /**
  * `waiting` for a head; `gate`: a stream held until its first content; `error`: an error answer held to be judged;
@@ -41,12 +25,6 @@ type Mode = 'waiting' | 'gate' | 'error' | 'relay' | 'done';
 
 /** Largest error body held to judge it; a larger one is judged by its status alone. */
 const maxHeldErrorBytes = 1024 * 1024;
-/**
- * Largest JSON response read for usage accounting, as received and once decoded: a real reply (128k output tokens
- * at most) is a few MiB at the very most. The decoded bound is what stops a decompression bomb: 8 MiB inflate in
- * about 30 ms of one core (brotli, the slowest), where 64 MiB took 200 ms and as much memory, per request.
- */
-const maxUsageCopyBytes = 8 * 1024 * 1024;
 
 /**
  * One try of one upstream, as an undici dispatch handler. It routes the response through the stage that fits it:
@@ -66,7 +44,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   readonly #held = new ChunkHold();
   #observer: SseObserver | undefined;
   #gate: CommitGate | undefined;
-  #usageCopy: ChunkHold | undefined;
+  #usageCopy: JsonUsageCopy | undefined;
   /** The outcome of an error answer passed through to the client, once judged. */
   #passedThrough: AttemptOutcome | undefined;
   #settled = false;
@@ -84,7 +62,16 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   abortForClient(): void {
     this.#clientGone = true;
     this.#gate?.close();
-    this.#settle({ kind: 'aborted', served: this.#servedSoFar() });
+    this.#settle({
+      kind: 'aborted',
+      served: servedPart({
+        committed: this.#mode === 'relay',
+        observer: this.#observer,
+        status: this.#status,
+        headers: this.#headers,
+        bytesOut: this.#relay.bytesOut,
+      }),
+    });
     this.#controller?.abort(new Error('client disconnected'));
   }
 
@@ -110,27 +97,6 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       this.#fail(neutral, reason, undefined, undefined);
     }
     this.#controller?.abort(new Error(reason));
-  }
-
-  /**
-   * What the upstream served before the client left: a committed answer (the provider did its part: a success for
-   * its health), or a held stream that had started (neutral). With the usage billed so far, so that cancelling a
-   * stream neither hides its cost from the ledger nor dodges a budget.
-   */
-  #servedSoFar(): ServedPart | undefined {
-    const observer = this.#observer;
-    const committed = this.#mode === 'relay';
-    if (!committed && observer?.sawMessageStart !== true) return undefined;
-    return {
-      outcome: {
-        result: committed ? 'success' : 'client_error',
-        status: this.#status,
-        headers: this.#headers,
-      },
-      usage: observer?.usageSoFar(),
-      upstreamRequestId: headerValue(this.#headers, upstreamRequestIdHeader),
-      bytesOut: this.#relay.bytesOut,
-    };
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -165,7 +131,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
         return;
       }
     } else if (this.#context.observeUsage && statusCode < 300) {
-      this.#usageCopy = new ChunkHold();
+      this.#usageCopy = new JsonUsageCopy();
     }
     this.#commit();
   }
@@ -174,7 +140,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     switch (this.#mode) {
       case 'relay':
         this.#observer?.push(chunk);
-        if (this.#usageCopy !== undefined) this.#copyForUsage(chunk);
+        this.#usageCopy?.push(chunk);
         this.#relay.write(chunk, controller);
         return;
       case 'gate': {
@@ -184,7 +150,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
         else if (decision === 'abandon') {
           const error = (this.#observer as SseObserver).error as { type: string; message: string };
           this.#abandon(
-            this.#inBandError(error),
+            inBandErrorOutcome(this.#status, this.#headers, error),
             `in-band ${error.type} before content`,
             this.#heldResponse(false),
           );
@@ -220,7 +186,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       if (observer.error !== undefined) {
         // The upstream's own error event already went to the client; the stream is over.
         this.#relay.end();
-        this.#finish(this.#inBandError(observer.error), `in-band ${observer.error.type} after content`);
+        this.#finish(
+          inBandErrorOutcome(this.#status, this.#headers, observer.error),
+          `in-band ${observer.error.type} after content`,
+        );
         return;
       }
       if (!observer.sawMessageStop || observer.malformed) {
@@ -363,12 +332,6 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.#finish(outcome, body === undefined ? 'error body over 1 MiB withheld' : undefined);
   }
 
-  #copyForUsage(chunk: Buffer): void {
-    const copy = this.#usageCopy as ChunkHold;
-    if (copy.bytes + chunk.length > maxUsageCopyBytes) this.#usageCopy = undefined;
-    else copy.push(chunk);
-  }
-
   /**
    * The answer to relay if every provider fails: what was held, with an SSE error event appended when the stream
    * stopped without one of its own (so the client is never left with a stream that just ends).
@@ -414,24 +377,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     });
   }
 
-  /** The outcome of an upstream that sent an SSE `error` event. */
-  #inBandError(error: { type: string; message: string }): AttemptOutcome {
-    return {
-      result: 'failure',
-      failure: 'stream',
-      status: this.#status,
-      errorType: error.type,
-      errorMessage: error.message,
-      headers: this.#headers,
-    };
-  }
-
   #usage(): Usage | undefined {
     // A stream that ended without its final count (cut, or an error after content) is billed for what it generated.
     if (this.#observer !== undefined) return this.#observer.usageSoFar();
-    const copy = this.#usageCopy;
-    if (copy === undefined || copy.bytes === 0 || this.#status >= 300) return undefined;
-    return readResponseUsage(decodedCopy(copy.body(), this.#headers['content-encoding'], maxUsageCopyBytes));
+    return this.#status < 300 ? this.#usageCopy?.usage(this.#headers['content-encoding']) : undefined;
   }
 
   #settle(result: AttemptResult): void {
