@@ -1,21 +1,36 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createClientAuth, discardRequestBody, refuseRequest } from '@ccb/proxy';
+import {
+  createClientAuth,
+  discardRequestBody,
+  type KeyFingerprint,
+  type RequestListener,
+  refuseRequest,
+} from '@ccb/proxy';
+
+/** Wraps an admin route (`/metrics`, `/admin/*`) so that only the admin key's holder gets through. */
+export type AdminGuard = (route: RequestListener) => RequestListener;
+
+export interface AdminGuardOptions {
+  /** `auth.admin_key`; unset, the admin routes are open. */
+  readonly adminKey: string | undefined;
+  /** How a refused key is named in logs and metrics. */
+  readonly fingerprint: KeyFingerprint;
+  /** A request refused for its key, with the fingerprint of the key it sent (`none` without one). */
+  readonly onRejected?: (fingerprint: string, request: IncomingMessage) => void;
+}
 
 /**
- * Wraps an admin route (`/metrics`, `/admin/*`): when `auth.admin_key` is set, only a request presenting it (as
- * `x-api-key` or `Authorization: Bearer`) gets through; others get 401 in Anthropic's error shape.
+ * The guard of the admin routes: when `auth.admin_key` is set, only a request presenting it (as `x-api-key` or
+ * `Authorization: Bearer`) gets through; others get 401 in Anthropic's error shape, and `onRejected` hears of it.
  */
-export function adminOnly(
-  adminKey: string | undefined,
-  route: (request: IncomingMessage, response: ServerResponse) => void,
-): (request: IncomingMessage, response: ServerResponse) => void {
-  const admin = createClientAuth(adminKey === undefined ? [] : [adminKey]);
-  return (request, response) => {
-    const apiKey = request.headers['x-api-key'];
-    if (
-      admin.verify(typeof apiKey === 'string' ? apiKey : undefined, request.headers.authorization) ===
-      undefined
-    ) {
+export function createAdminGuard(options: AdminGuardOptions): AdminGuard {
+  const { adminKey, onRejected } = options;
+  const admin = createClientAuth(adminKey === undefined ? [] : [adminKey], options.fingerprint);
+  return (route) => (request: IncomingMessage, response: ServerResponse) => {
+    const header = request.headers['x-api-key'];
+    const apiKey = typeof header === 'string' ? header : undefined;
+    if (admin.verify(apiKey, request.headers.authorization) === undefined) {
+      onRejected?.(admin.fingerprintOf(apiKey, request.headers.authorization), request);
       refuseRequest(
         request,
         response,

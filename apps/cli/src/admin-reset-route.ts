@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '@ccb/proxy';
 import type { Router } from '@ccb/router';
-import { adminOnly } from './admin-guard.js';
+import type { AdminGuard } from './admin-guard.js';
 
 /**
  * `POST /admin/reset?provider=NAME`: an operator clears a provider's circuit, cool-down (e.g. a spend-limit bench)
@@ -10,9 +10,9 @@ import { adminOnly } from './admin-guard.js';
  */
 export function adminResetRoute(
   router: Router,
-  adminKey: string | undefined,
+  guard: AdminGuard,
 ): (request: IncomingMessage, response: ServerResponse) => void {
-  return adminOnly(adminKey, (request, response) => {
+  return guard((request, response) => {
     const name = new URL(request.url ?? '/', 'http://ccb').searchParams.get('provider');
     if (name === null || !router.targets().some((target) => target.name === name)) {
       sendError(response, 404, 'not_found_error', `no provider named ${JSON.stringify(name ?? '')}`);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '@ccb/proxy';
-import { adminOnly } from './admin-guard.js';
+import type { AdminGuard } from './admin-guard.js';
 import { CliError } from './cli-error.js';
 import type { CostAccounting } from './cost-accounting.js';
 import { usageReport } from './usage-report.js';
@@ -8,10 +8,10 @@ import { usageReport } from './usage-report.js';
 /** `GET /admin/usage?since=7d&by=provider`: the `ccb usage` report as JSON, for the admin key's holder. */
 export function adminUsageRoute(
   costs: Pick<CostAccounting, 'ledger' | 'ledgerUnavailable'>,
-  adminKey: string | undefined,
+  guard: AdminGuard,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const { ledger, ledgerUnavailable } = costs;
-  return adminOnly(adminKey, (request, response) => {
+  return guard((request, response) => {
     if (ledgerUnavailable !== undefined) {
       sendError(response, 503, 'api_error', `the usage ledger is off: ${ledgerUnavailable}`);
       return;

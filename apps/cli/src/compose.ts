@@ -1,17 +1,21 @@
-import type { Config } from '@ccb/config';
+import type { IncomingMessage } from 'node:http';
+import { type Config, configSecrets } from '@ccb/config';
 import { createProvider, createProviderRegistry, type Provider } from '@ccb/providers';
 import {
   type AttemptPlanner,
+  createKeyFingerprint,
   createProxyServer,
   type ProxyServer,
   type RequestRecord,
   type UpstreamTarget,
 } from '@ccb/proxy';
 import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
-import { createMetrics, type LogLoss, type Metrics } from '@ccb/telemetry';
+import { type AuthScope, createMetrics, type LogLoss, type Metrics, minRedactedLength } from '@ccb/telemetry';
+import { createAdminGuard } from './admin-guard.js';
 import { adminResetRoute } from './admin-reset-route.js';
 import { adminUsageRoute } from './admin-usage-route.js';
 import { type CostAccounting, createCostAccounting } from './cost-accounting.js';
+import { type FingerprintSecret, loadFingerprintSecret } from './fingerprint-secret.js';
 import { toHealthOptions } from './health-options.js';
 import { healthRoute } from './health-route.js';
 import { metricsRoute } from './metrics-route.js';
@@ -31,6 +35,8 @@ export interface Balancer {
   readonly metrics: Metrics | undefined;
   /** Pricing, the usage ledger and budgets. */
   readonly costs: CostAccounting;
+  /** The secret keying client-key fingerprints, and where it came from. */
+  readonly fingerprintSecret: FingerprintSecret;
   /** Starts listening and the background probes. */
   start(): Promise<{ url: string }>;
   /** Stops probes, then shuts the server down gracefully. */
@@ -48,6 +54,11 @@ export interface ComposeOptions {
   readonly onRouterEvent?: (event: RouterEvent) => void;
   /** Log lines stdout never got (the output's `lostLines`), published in `/metrics`. */
   readonly logLoss?: () => readonly LogLoss[];
+  /**
+   * A request refused for its key: `client` on the proxied API, `admin` on `/metrics` and `/admin/*`, with the
+   * fingerprint of the key it sent (`none` without one). Counted in the metrics whether or not this is given.
+   */
+  readonly onAuthRejected?: (scope: AuthScope, fingerprint: string, request: IncomingMessage) => void;
 }
 
 const readMethods = ['GET', 'HEAD'];
@@ -65,10 +76,18 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     }),
   );
   const registry = createProviderRegistry(providers);
+  const baseDir = options.baseDir ?? process.cwd();
+  const fingerprintSecret = loadFingerprintSecret(config, baseDir);
+  const keyFingerprint = createKeyFingerprint(fingerprintSecret.secret);
+  const onAuthRejected = (scope: AuthScope) => (fingerprint: string, request: IncomingMessage) => {
+    metrics?.authRejected(scope);
+    options.onAuthRejected?.(scope, fingerprint, request);
+  };
   // The router benches providers over budget; the accounting prices providers for the router: tie the knot lazily.
   let benchProvider = (_provider: string, _untilInMs: number) => {};
   const costs = createCostAccounting(config, {
-    baseDir: options.baseDir ?? process.cwd(),
+    baseDir,
+    keyFingerprint,
     bench: (provider, untilInMs) => benchProvider(provider, untilInMs),
     onUnknownModel: (model, provider) =>
       options.onWarning?.(
@@ -135,12 +154,25 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   }));
   const planner: AttemptPlanner = router;
   const health = healthRoute(version);
+  const adminGuard = createAdminGuard({
+    adminKey: config.auth.admin_key,
+    fingerprint: keyFingerprint,
+    onRejected: onAuthRejected('admin'),
+  });
   const server = createProxyServer({
     host: config.server.host,
     port: config.server.port,
+    allowedHosts: config.server.allowed_hosts,
+    corsOrigins: config.server.cors_origins,
+    extraApiRoutes: config.server.extra_api_routes,
     upstreams,
     planner,
     clientApiKeys: config.auth.api_keys,
+    // A provider echoing its key in an error must not show it to clients; values too short to be secrets would be
+    // cut out of ordinary words (serve warns about them).
+    redactValues: configSecrets(config).filter((secret) => secret.length >= minRedactedLength),
+    keyFingerprint,
+    onClientRejected: onAuthRejected('client'),
     maxAttempts: config.routing.max_attempts,
     bodyLimitInBytes: config.server.body_limit,
     bodyTimeoutInMs: config.server.body_timeout,
@@ -159,13 +191,13 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       '/healthz': { methods: readMethods, listener: health },
       '/readyz': { methods: readMethods, listener: readinessRoute(() => router.snapshot(), inFlight) },
       ...(metrics !== undefined
-        ? { '/metrics': { methods: readMethods, listener: metricsRoute(metrics, config.auth.admin_key) } }
+        ? { '/metrics': { methods: readMethods, listener: metricsRoute(metrics, adminGuard) } }
         : {}),
       '/admin/usage': {
         methods: readMethods,
-        listener: adminUsageRoute(costs, config.auth.admin_key),
+        listener: adminUsageRoute(costs, adminGuard),
       },
-      '/admin/reset': { methods: ['POST'], listener: adminResetRoute(router, config.auth.admin_key) },
+      '/admin/reset': { methods: ['POST'], listener: adminResetRoute(router, adminGuard) },
     }),
     onAttemptStart: (name) => {
       inFlight.set(name, (inFlight.get(name) ?? 0) + 1);
@@ -200,6 +232,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     inFlight,
     metrics,
     costs,
+    fingerprintSecret,
     async start() {
       const address = await server.listen();
       probes?.start();

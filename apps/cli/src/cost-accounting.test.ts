@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '@ccb/config';
 import { LedgerError } from '@ccb/ledger';
+import { createKeyFingerprint } from '@ccb/proxy';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCostAccounting } from './cost-accounting.js';
 
@@ -97,5 +99,44 @@ describe('createCostAccounting', () => {
     expect(inMemory).toMatchObject({ ledger: undefined, ledgerUnavailable: undefined });
     expect(inMemory.budgets).toBeDefined();
     expect(loadDriver).toHaveBeenCalledTimes(2);
+  });
+
+  describe('budgets per client key', () => {
+    const keys = ['client-key-one-0123456789', 'client-key-two-0123456789'];
+    const keyFingerprint = createKeyFingerprint('a-fingerprint-secret-for-this-test');
+    const accounting = (key: string) =>
+      createCostAccounting(
+        resolveConfig({
+          auth: { api_keys: keys },
+          ledger: { enabled: false },
+          budgets: [{ key, daily_usd: 1 }],
+          providers: [{ name: 'a', base_url: 'https://a.example', api_key: 'k' }],
+        }),
+        { baseDir: tmpdir(), bench: () => {}, keyFingerprint },
+      );
+    const budgetNames = (key: string) =>
+      accounting(key)
+        .budgets?.snapshot()
+        .map((budget) => budget.name);
+
+    it('name a key given as itself or as its keyed fingerprint the way the proxy names it', () => {
+      expect(new Set(budgetNames(keys[1] as string))).toEqual(new Set([keyFingerprint(keys[1] as string)]));
+      expect(new Set(budgetNames(keyFingerprint(keys[0] as string)))).toEqual(
+        new Set([keyFingerprint(keys[0] as string)]),
+      );
+    });
+
+    it('refuse a fingerprint that names no client key, pointing an old unkeyed one at its new name', () => {
+      const old = createHash('sha256')
+        .update(keys[1] as string)
+        .digest('hex')
+        .slice(0, 12);
+      expect(() => accounting(old)).toThrow(
+        `budgets[0].key: ${old} is the fingerprint of none of auth.api_keys, so this budget would never apply; it is the old, unkeyed fingerprint of auth.api_keys[1], now named ${keyFingerprint(keys[1] as string)}`,
+      );
+      expect(() => accounting('0123456789ab')).toThrow(
+        /^budgets\[0\]\.key: 0123456789ab is the fingerprint of none/,
+      );
+    });
   });
 });

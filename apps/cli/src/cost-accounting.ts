@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Config, isPublicKeyReference } from '@ccb/config';
@@ -15,7 +16,13 @@ import {
   type SqliteDriver,
   usageTokens,
 } from '@ccb/ledger';
-import { keyFingerprint, type RequestRecord, type RequestRejection, type RouteRequest } from '@ccb/proxy';
+import {
+  createProcessKeyFingerprint,
+  type KeyFingerprint,
+  type RequestRecord,
+  type RequestRejection,
+  type RouteRequest,
+} from '@ccb/proxy';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from './cli-error.js';
 
@@ -47,6 +54,11 @@ export interface CostAccountingOptions {
   readonly baseDir: string;
   /** Benches a provider over its budget until the window resets. */
   readonly bench: (provider: string, untilInMs: number) => void;
+  /**
+   * How client keys are named in the ledger and budgets: the proxy's, so both agree. Default: a random secret of
+   * this process.
+   */
+  readonly keyFingerprint?: KeyFingerprint;
   readonly onUnknownModel?: (model: string | undefined, provider: string) => void;
   readonly onError?: (error: unknown) => void;
   readonly now?: () => number;
@@ -56,6 +68,7 @@ export interface CostAccountingOptions {
 
 /** Builds pricing, ledger and budgets from the configuration. */
 export function createCostAccounting(config: Config, options: CostAccountingOptions): CostAccounting {
+  const keyFingerprint = options.keyFingerprint ?? createProcessKeyFingerprint();
   const pricing = createPricing({
     ...(config.pricing.file !== undefined
       ? { table: readPriceTable(resolve(options.baseDir, config.pricing.file)) }
@@ -84,9 +97,9 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         '(from zero at every start).',
     );
   }
-  const budgetList: Budget[] = config.budgets.map((budget) => ({
+  const budgetList: Budget[] = config.budgets.map((budget, index) => ({
     scope: budget.provider !== undefined ? 'provider' : 'key',
-    name: budget.provider ?? budgetKeyName(budget.key as string),
+    name: budget.provider ?? budgetKeyName(config, index, keyFingerprint),
     ...(budget.daily_usd !== undefined ? { dailyUsd: budget.daily_usd } : {}),
     ...(budget.monthly_usd !== undefined ? { monthlyUsd: budget.monthly_usd } : {}),
     ...(budget.daily_tokens !== undefined ? { dailyTokens: budget.daily_tokens } : {}),
@@ -214,10 +227,29 @@ export function ledgerPath(ledger: Config['ledger'], baseDir: string): string {
   return ledger.path === ':memory:' ? ':memory:' : resolve(baseDir, ledger.path);
 }
 
-/** A budget's `key`: `*`, a 12-hex fingerprint as shown in logs, or the key itself (fingerprinted, never kept). */
-function budgetKeyName(key: string): string {
-  if (isPublicKeyReference(key)) return key;
-  return keyFingerprint(key);
+/**
+ * A budget's `key` as budgets name keys: `*`, a 12-hex fingerprint as shown in logs, or the key itself
+ * (fingerprinted, never kept). A fingerprint that names none of `auth.api_keys` is refused: that budget would
+ * never apply, which is a budget silently off, e.g. one written before fingerprints were keyed.
+ */
+function budgetKeyName(config: Config, index: number, fingerprint: KeyFingerprint): string {
+  const key = config.budgets[index]?.key as string;
+  if (!isPublicKeyReference(key)) return fingerprint(key);
+  if (key === '*') return key;
+  const clientKeys = config.auth.api_keys;
+  if (clientKeys.some((clientKey) => fingerprint(clientKey) === key)) return key;
+  // Fingerprints used to be a plain SHA-256 of the key: point at the key an old one names, and its new name.
+  const legacy = clientKeys.findIndex(
+    (clientKey) => createHash('sha256').update(clientKey).digest('hex').slice(0, 12) === key,
+  );
+  const fix =
+    legacy !== -1
+      ? `it is the old, unkeyed fingerprint of auth.api_keys[${legacy}], now named ${fingerprint(clientKeys[legacy] as string)}: write that, or the key itself (\${VAR})`
+      : 'write the fingerprint ccb logs for the key now, or the key itself (${VAR})';
+  throw new CliError(
+    `budgets[${index}].key: ${key} is the fingerprint of none of auth.api_keys, so this budget would never apply; ${fix}. ` +
+      'Fingerprints are keyed by auth.fingerprint_secret or the ccb-fingerprint.key file beside the ledger, and change with them.',
+  );
 }
 
 function toPrice(price: {

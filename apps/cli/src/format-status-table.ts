@@ -7,6 +7,8 @@ export interface ReadinessBody {
     readonly name: string;
     readonly enabled: boolean;
     readonly usable: boolean;
+    /** It succeeded after its last error: requests go through whatever its state says. */
+    readonly serving?: boolean;
     readonly state: string;
     readonly cooling_down_until: string | null;
     readonly reason: string | null;
@@ -14,6 +16,7 @@ export interface ReadinessBody {
     readonly consecutive_failures: number;
     readonly in_flight: number;
     readonly last_error: { kind: string; status: number | null; at: string | null } | null;
+    readonly last_success_at?: string | null;
     readonly budget?: { requests?: { remaining?: number | null; limit?: number | null } | null } | null;
   }[];
 }

@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '@ccb/proxy';
 import type { Metrics } from '@ccb/telemetry';
-import { adminOnly } from './admin-guard.js';
+import type { AdminGuard } from './admin-guard.js';
 
 /** `GET /metrics` in the Prometheus text format; when an admin key is configured, only for its holder. */
 export function metricsRoute(
   metrics: Metrics,
-  adminKey: string | undefined,
+  guard: AdminGuard,
 ): (request: IncomingMessage, response: ServerResponse) => void {
-  return adminOnly(adminKey, (_request, response) => {
+  return guard((_request, response) => {
     metrics.render().then(
       (text) => {
         response.writeHead(200, {

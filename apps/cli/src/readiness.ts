@@ -2,7 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { discardRequestBody } from '@ccb/proxy';
 import type { ProviderHealth } from '@ccb/router';
 
-/** The `/readyz` body: whether any provider is usable, and each provider's state. Holds no credentials. */
+/**
+ * The `/readyz` body: whether any provider is usable or serving (it succeeded after its last error, so requests
+ * still go through even while its circuit or cool-down says otherwise), and each provider's state. Holds no
+ * credentials.
+ */
 export function readinessReport(
   snapshot: readonly ProviderHealth[],
   inFlight: ReadonlyMap<string, number>,
@@ -12,6 +16,7 @@ export function readinessReport(
     name: health.name,
     enabled: health.enabled,
     usable: health.usable,
+    serving: health.serving,
     state: health.state,
     cooling_down_until: iso(health.coolingDownUntil),
     reason: health.reason,
@@ -19,15 +24,16 @@ export function readinessReport(
     consecutive_failures: health.consecutiveFailures,
     failure_rate: health.failureRate,
     last_error: health.lastError === null ? null : { ...health.lastError, at: iso(health.lastError.at) },
+    last_success_at: iso(health.lastSuccessAt),
     budget: health.budget,
     unified: health.unified,
     in_flight: inFlight.get(health.name) ?? 0,
   }));
-  const ready = snapshot.some((health) => health.enabled && health.usable);
+  const ready = snapshot.some((health) => health.enabled && (health.usable || health.serving));
   return { ready, body: { status: ready ? 'ready' : 'unavailable', providers } };
 }
 
-/** `GET /readyz`: 200 when at least one provider is usable, 503 otherwise. */
+/** `GET /readyz`: 200 when at least one provider is usable or serving, 503 otherwise. */
 export function readinessRoute(
   snapshot: () => readonly ProviderHealth[],
   inFlight: ReadonlyMap<string, number>,

@@ -1,14 +1,16 @@
 import type { Config } from '@ccb/config';
-import { CliError } from './cli-error.js';
 import { type Balancer, type ComposeOptions, composeBalancer } from './compose.js';
 import { describeRouterEvent } from './describe-router-event.js';
-import { isLoopback } from './is-loopback.js';
+import type { FingerprintSecret } from './fingerprint-secret.js';
+import { checkListenSafety, type ListenSafetyOptions } from './listen-safety.js';
 import type { Output } from './output.js';
+import { createRejectionLog } from './rejection-log.js';
+import { startupLine } from './startup-line.js';
 
-export interface RunBalancerOptions extends ComposeOptions {
+export interface RunBalancerOptions extends ComposeOptions, ListenSafetyOptions {
   readonly output: Output;
-  /** Serve on a non-loopback address without client keys. */
-  readonly allowUnauthenticated?: boolean;
+  /** The config file read, or what stands in for one, for the startup line (`none, $ANTHROPIC_API_KEY to …`). */
+  readonly configSource: string;
   /** Exit the process on SIGINT/SIGTERM after a graceful shutdown. Default true. */
   readonly handleSignals?: boolean;
 }
@@ -19,15 +21,14 @@ export interface RunningBalancer extends Balancer {
   stop(): Promise<void>;
 }
 
-/** Composes the balancer, refuses unsafe binds, listens, and announces itself in one line. */
+/**
+ * Composes the balancer, refuses unsafe binds, listens, and announces itself in one line. Keys refused by the proxy
+ * or the admin routes are logged, a line per key and minute at most, by fingerprint.
+ */
 export async function runBalancer(config: Config, options: RunBalancerOptions): Promise<RunningBalancer> {
   const { output } = options;
-  if (!isLoopback(config.server.host) && config.auth.api_keys.length === 0 && !options.allowUnauthenticated) {
-    throw new CliError(
-      `refusing to listen on ${config.server.host} without client keys: anyone who can reach it could spend your provider keys. ` +
-        'Set auth.api_keys in the config, bind to 127.0.0.1, or pass --allow-unauthenticated if the network is trusted.',
-    );
-  }
+  for (const warning of checkListenSafety(config, options)) output.warn(warning);
+  const rejections = createRejectionLog({ warn: (message) => output.warn(message) });
   const balancer = composeBalancer(config, {
     onWarning: (message) => output.warn(message),
     logLoss: () => output.lostLines(),
@@ -51,22 +52,27 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       output[level](message);
       options.onRouterEvent?.(event);
     },
+    onAuthRejected: (scope, fingerprint, request) => {
+      rejections.rejected(scope, fingerprint, request);
+      options.onAuthRejected?.(scope, fingerprint, request);
+    },
   });
+  announceFingerprintSecret(config, balancer.fingerprintSecret, output);
   if (balancer.costs.ledgerUnavailable !== undefined) {
     output.warn(
       `ledger off: ${balancer.costs.ledgerUnavailable} Serving goes on; ccb usage and /admin/usage need the ledger.`,
     );
   }
   const address = await balancer.start();
-  const enabled = config.providers.filter((provider) => provider.enabled).map((provider) => provider.name);
   // The one startup line stays visible at log level warn, so quiet deployments still say where they listen.
   const announce = config.server.log_level === 'warn' ? output.warn : output.success;
-  announce(
-    `ccb listening on ${address.url} · providers: ${enabled.join(', ')} · strategy: ${config.routing.strategy}`,
-  );
+  announce(startupLine(address.url, config, options.configSource));
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= balancer.close().finally(() => output.close());
+    stopping ??= balancer.close().finally(() => {
+      rejections.flush();
+      return output.close();
+    });
     return stopping;
   };
   if (options.handleSignals !== false) {
@@ -90,4 +96,17 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
     process.on('SIGTERM', onSignal);
   }
   return { ...balancer, url: address.url, stop };
+}
+
+/** What an operator should know about the secret keying client-key fingerprints. */
+function announceFingerprintSecret(config: Config, secret: FingerprintSecret, output: Output): void {
+  if (secret.warning !== undefined) output.warn(secret.warning);
+  if (secret.created === true) {
+    output.info(`created ${secret.path}: the secret keying client-key fingerprints; keep it with the ledger`);
+  }
+  if (secret.source === 'process' && config.auth.api_keys.length > 0) {
+    output.info(
+      'client-key fingerprints (logs, metrics, ledger, budgets) change at every start, as the ledger is off or in memory: set auth.fingerprint_secret to keep them',
+    );
+  }
 }

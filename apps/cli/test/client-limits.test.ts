@@ -107,7 +107,9 @@ describe('ccb serve against slow and greedy clients', () => {
 
   it('cuts a body that stalls for server.body_timeout with a 408', async () => {
     const answer = await rawExchange(ccb.url, (socket) => {
-      socket.write('POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 100\r\n\r\n{"model"');
+      socket.write(
+        'POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"model"',
+      );
     });
     expect(statusOf(answer)).toBe(408);
     expect(answer).toContain('server.body_timeout');
@@ -136,7 +138,9 @@ describe('ccb serve against slow and greedy clients', () => {
     });
     await upstream.waitForRequests(1);
     const answer = await rawExchange(ccb.url, (socket) => {
-      socket.write('POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 4000\r\n\r\n');
+      socket.write(
+        'POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 4000\r\n\r\n',
+      );
     });
     expect(statusOf(answer)).toBe(503);
     expect(answer).toContain('"type":"overloaded_error"');

@@ -101,7 +101,7 @@ describe('parseConfig', () => {
       const error = parseError(`${minimal}    headers: { "bad name": v, x-ok: "a\\nb" }\n`);
       expect(error.issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
         'providers[0].headers["bad name"]: is not a valid HTTP header name',
-        'providers[0].headers.x-ok: must not contain line breaks',
+        'providers[0].headers.x-ok: contains a control character (U+000A, character 2) that no HTTP header can carry; check the value, or the variable or .env line it comes from',
       ]);
     });
   });

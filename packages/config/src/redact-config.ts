@@ -18,7 +18,7 @@ export function isPublicKeyReference(key: string): boolean {
 
 /**
  * Calls `visit(holder, field, path)` for every place in `config` that holds a secret: `auth.api_keys` entries,
- * `auth.admin_key`, `providers[].api_key`, provider `headers` whose name looks secret, and client keys named in
+ * `auth.admin_key`, `auth.fingerprint_secret`, `providers[].api_key`, provider `headers` whose name looks secret, and client keys named in
  * `budgets`; `path` is where it sits (`providers[0].api_key`). The one definition of what is secret: a new section
  * holding secrets is added here.
  */
@@ -35,6 +35,9 @@ function forEachSecret(
     visit(clientKeys, index, ['auth', 'api_keys', index]);
   }
   if (config.auth.admin_key !== undefined) visit(config.auth, 'admin_key', ['auth', 'admin_key']);
+  if (config.auth.fingerprint_secret !== undefined) {
+    visit(config.auth, 'fingerprint_secret', ['auth', 'fingerprint_secret']);
+  }
   config.providers.forEach((provider, index) => {
     if (provider.api_key !== undefined) visit(provider, 'api_key', ['providers', index, 'api_key']);
     for (const name of Object.keys(provider.headers)) {

@@ -17,9 +17,14 @@ server:
   log_level: info        # trace | debug | info | warn | error | silent (case-insensitive)
   log_format: auto       # auto (pretty on a terminal, JSON otherwise) | json | pretty
   body_limit: 32MiB      # largest request body accepted
-  shutdown_grace: 10s    # time in-flight requests get to finish on shutdown
+  shutdown_grace: 10s    # time in-flight requests get to finish on shutdown (0: cut at once)
   metrics: true          # Prometheus metrics at /metrics (protected by auth.admin_key when set)
   log_bodies: false      # never log bodies unless this is on (debug level only; secrets still redacted)
+  allowed_hosts: []      # more names clients reach ccb by (Host header), e.g. [ccb.internal, "192.168.1.5:8000"];
+                         # localhost, 127.0.0.1, [::1] and server.host always work, other names get 421
+  cors_origins: []       # web pages allowed to call ccb, e.g. ["https://app.example.com"]; pages of any other
+                         # origin are refused (403)
+  extra_api_routes: []   # /v1/ routes to forward beyond the Anthropic API, e.g. ["GET /v1/organizations/*"]
   # Slow or greedy clients: none of these ever cuts a response in progress.
   headers_timeout: 30s   # a request line and headers must arrive within this (else 408, connection closed)
   body_timeout: 30s      # longest silence while a request body arrives (per gap: slow steady uploads are fine)
@@ -29,16 +34,21 @@ server:
 
 auth:
   # Keys clients must present to ccb (x-api-key or Authorization: Bearer). Empty: no client auth,
-  # fine on 127.0.0.1. Setting any rules out auth_type passthrough providers.
+  # fine on 127.0.0.1. Setting any rules out auth_type passthrough providers. Use random keys of 16
+  # characters or more (openssl rand -hex 24): shorter ones are refused beyond loopback.
   api_keys: []
   #   - \${CCB_API_KEY}
-  # Protects /metrics and /admin/* when set; leave unset to keep them open.
+  # Protects /metrics and /admin/* when set; leave unset to keep them open (beyond loopback with
+  # api_keys set, ccb then refuses to start unless given --allow-open-admin).
   # admin_key: \${CCB_ADMIN_KEY}
+  # Keys the fingerprints that name client keys in logs, metrics, the ledger and budgets. Unset: one
+  # is generated into ccb-fingerprint.key beside the ledger file.
+  # fingerprint_secret: \${CCB_FINGERPRINT_SECRET}
 
 routing:
   strategy: weighted          # round-robin | weighted (by provider weight) | priority (lowest tier first)
   max_attempts: 3             # distinct providers tried per request before giving up (>= 1)
-  first_content_timeout: 30s  # fail over if a stream sends no content in this time (before anything reaches the client)
+  first_content_timeout: 30s  # fail over if a stream sends no content in this time (before anything reaches the client; 0: off)
   affinity:                   # keep each Claude Code session on one provider: its prompt cache stays warm
     enabled: true
     ttl: 1h                   # an idle session is forgotten after this
@@ -62,6 +72,8 @@ health:
   window_size: 20
   min_requests_in_window: 10
   cooldown: 10s               # first cool-down of an open circuit; doubles (backoff_multiplier) up to max_cooldown
+                              # (a cool-down of 0 means none; probe interval/timeout, affinity ttl and ledger
+                              # durations must be more than 0)
   max_cooldown: 5m
   backoff_multiplier: 2
   auth_failure_cooldown: 10m  # a provider answering 401/403 has bad credentials: skip it this long
@@ -107,7 +119,7 @@ providers:                    # at least one, and at least one enabled
     models: []                # models served, globs allowed (e.g. ["claude-*"]); [] serves every model
     model_map: {}             # rename the requested model for this provider, e.g. { claude-sonnet-4-6: my-sonnet }
     timeouts:
-      connect: 10s            # opening the connection (TCP + TLS)
+      connect: 10s            # opening the connection (TCP + TLS); 0 turns a timeout off
       first_byte: 10m         # waiting for the response headers
       stream_idle: 5m         # longest silence between two chunks of a response
     pricing:
@@ -136,6 +148,9 @@ BACKUP_API_KEY=
 # Keys clients present to ccb, if you enable auth.api_keys / auth.admin_key in ccb.yaml (optional).
 CCB_API_KEY=
 CCB_ADMIN_KEY=
+
+# Secret keying client-key fingerprints, if you set auth.fingerprint_secret (optional; openssl rand -hex 32).
+CCB_FINGERPRINT_SECRET=
 
 # Which config file to read, if not ./ccb.yaml or ./config.yaml (optional).
 # CCB_CONFIG=

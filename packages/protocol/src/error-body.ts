@@ -20,6 +20,24 @@ export interface ErrorBody {
   readonly code?: string | undefined;
 }
 
+const errorTypeByStatus: ReadonlyMap<number, AnthropicErrorType> = new Map([
+  [400, 'invalid_request_error'],
+  [401, 'authentication_error'],
+  [402, 'billing_error'],
+  [403, 'permission_error'],
+  [404, 'not_found_error'],
+  [413, 'request_too_large'],
+  [429, 'rate_limit_error'],
+  [500, 'api_error'],
+  [504, 'timeout_error'],
+  [529, 'overloaded_error'],
+]);
+
+/** The `error.type` the API sends with `status` (https://docs.claude.com/en/api/errors): other 5xx are `api_error`, other 4xx `invalid_request_error`. */
+export function errorTypeForStatus(status: number): AnthropicErrorType {
+  return errorTypeByStatus.get(status) ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+}
+
 /** The JSON text of an Anthropic error: `{"type":"error","error":{"type":…,"message":…},"request_id":…}`. */
 export function anthropicErrorBody(type: string, message: string, requestId?: string): string {
   const body: Record<string, unknown> = { type: 'error', error: { type, message } };

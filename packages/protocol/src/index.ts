@@ -1,4 +1,16 @@
 /** @ccb/protocol: the Anthropic Messages API as the ccb libraries share it. Wire shapes, model ids, one body scanner. */
+export {
+  type ApiRoute,
+  type ApiRoutePattern,
+  type ApiRouteProblem,
+  anthropicApiRoutes,
+  countTokensPath,
+  forwardableMethods,
+  matchesApiRoutePath,
+  messagesPath,
+  parseApiRoutePattern,
+} from './api-routes.js';
+export { type ApiSurface, apiSurfaceOf, judgesCredentials } from './api-surface.js';
 export type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
 export {
   classifyResponse,
@@ -11,6 +23,7 @@ export {
   type AnthropicErrorType,
   anthropicErrorBody,
   type ErrorBody,
+  errorTypeForStatus,
   maxReadableErrorBytes,
   readErrorBody,
 } from './error-body.js';
@@ -38,6 +51,7 @@ export type { AttemptRecord, RequestRecord } from './request-record.js';
 export {
   firstElement,
   isTrue,
+  maxNestingDepth,
   numberAt,
   parseSpan,
   type Span,

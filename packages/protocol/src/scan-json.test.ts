@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstElement, isTrue, parseSpan, scanTopLevel, TopLevelKeys } from './scan-json.js';
+import { firstElement, isTrue, maxNestingDepth, parseSpan, scanTopLevel, TopLevelKeys } from './scan-json.js';
 
 const claudeCodeLike = JSON.stringify({
   model: 'claude-sonnet-4-6',
@@ -108,6 +108,34 @@ describe('scanTopLevel', () => {
       expect(scanTopLevel(Buffer.from(text), anyKeys), text).toBeUndefined();
     }
   });
+});
+
+it('accepts a body nested maxNestingDepth deep and refuses one level more, in any value and any bracket', () => {
+  // The top-level object is level 1, so a value may open maxNestingDepth - 1 more.
+  const nested = (levels: number, open: string, close: string) =>
+    `{"model":"m","messages":[{"content":${open.repeat(levels - 3)}1${close.repeat(levels - 3)}}],"z":0}`;
+  for (const [open, close] of [
+    ['[', ']'],
+    ['{"a":', '}'],
+  ] as const) {
+    const atLimit = Buffer.from(nested(maxNestingDepth, open, close));
+    expect(JSON.parse(atLimit.toString())).toBeDefined();
+    expect(scanTopLevel(atLimit, anyKeys)?.get('model')).toBeDefined();
+    expect(scanTopLevel(Buffer.from(nested(maxNestingDepth + 1, open, close)), anyKeys)).toBeUndefined();
+  }
+  // An unwanted key's value is walked, and bounded, all the same.
+  const deepUnwanted = `{"model":"m","tools":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  expect(scanTopLevel(Buffer.from(deepUnwanted), anyKeys)).toBeUndefined();
+});
+
+it('refuses a body nested 100 000 deep without recursing, however it ends', () => {
+  for (const body of [
+    `{"messages":[${'['.repeat(100_000)}]}`,
+    `{"messages":${'[{"a":'.repeat(50_000)}1${'}]'.repeat(50_000)}}`,
+  ]) {
+    expect(scanTopLevel(Buffer.from(body), anyKeys)).toBeUndefined();
+    expect(firstElement(Buffer.from(body), [12, body.length - 1])).toBeUndefined();
+  }
 });
 
 describe('parseSpan', () => {

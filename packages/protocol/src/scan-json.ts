@@ -2,8 +2,8 @@
  * A structural scanner for JSON request bodies: finds the byte span of chosen top-level values without decoding or
  * parsing the rest. Long strings are skipped with `Buffer.indexOf` (native), so a multi-megabyte conversation costs
  * a fraction of `JSON.parse`; short ones with a plain loop, which beats a native call at that size. It checks
- * structure (an object, balanced brackets, closed strings, key/colon/comma order), not every grammar rule: a
- * subtler syntax error is left for the upstream to report.
+ * structure (an object, balanced brackets nested at most `maxNestingDepth` deep, closed strings, key/colon/comma
+ * order), not every grammar rule: a subtler syntax error is left for the upstream to report.
  */
 
 import {
@@ -22,6 +22,16 @@ export type Span = readonly [start: number, end: number];
 
 /** Strings shorter than this are walked byte by byte; longer ones are searched natively. */
 const shortStringInBytes = 48;
+
+/**
+ * How deep a body may nest objects and arrays, its top-level object counting as 1; a deeper body is refused like a
+ * malformed one. The API documents no limit. Claude Code's bodies nest about ten levels (messages → content →
+ * tool_use input; tools → input_schema → properties → items), deep MCP tool schemas a few more: 256 leaves them a
+ * wide margin, and stays far below the depth at which a recursive walk of the parsed value overflows Node's stack
+ * (`JSON.stringify` with a replacer, as the session hash uses, fails near 2 500 levels on Node 20's default stack).
+ * So whatever the scanner accepts is safe to parse, walk and re-serialise.
+ */
+export const maxNestingDepth = 256;
 
 /**
  * The top-level keys a caller wants spans for, encoded once. A key is compared as raw bytes first; only a key that
@@ -85,7 +95,7 @@ export class TopLevelSpans<Name extends string = string> {
 
 /**
  * The spans of the `keys` wanted among the top-level values of a JSON object, or `undefined` when the body is not
- * one. Every value is still walked, so a malformed body is refused wherever the fault is. With a `span` (of a
+ * one or nests deeper than {@link maxNestingDepth}. Every value is still walked, so a malformed body is refused wherever the fault is. With a `span` (of a
  * value found by an earlier scan), the object there is scanned instead of the whole body.
  *
  * A wanted key that appears twice, however it is spelled, also gives `undefined`: parsers disagree on which copy
@@ -230,8 +240,8 @@ function endOfString(body: Buffer, start: number): number {
 }
 
 /**
- * Closing brackets still expected while walking one value, used as a stack up to `depth`. Reused, since scans never
- * interleave; its length is never reset, because shrinking an array gives its storage back and every push after
+ * Closing brackets still expected while walking one value, used as a stack up to `depth` (so at most
+ * `maxNestingDepth` long). Reused, since scans never interleave; its length is never reset, because shrinking an array gives its storage back and every push after
  * that allocates again.
  */
 const expectedClosers: number[] = [];
@@ -251,9 +261,11 @@ function endOfValue(body: Buffer, start: number): number {
         if (index === -1) return -1;
         continue;
       }
-      if (byte === openBrace) stack[depth++] = closeBrace;
-      else if (byte === openBracket) stack[depth++] = closeBracket;
-      else if (byte === closeBrace || byte === closeBracket) {
+      if (byte === openBrace || byte === openBracket) {
+        // `depth` counts this value's own levels; the object holding it is one more.
+        if (depth + 1 >= maxNestingDepth) return -1;
+        stack[depth++] = byte === openBrace ? closeBrace : closeBracket;
+      } else if (byte === closeBrace || byte === closeBracket) {
         if (depth === 0 || stack[--depth] !== byte) return -1;
         if (depth === 0) return index + 1;
       }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { AttemptRecord } from '@ccb/protocol';
 import type { FailedAttempt } from './attempt-result.js';
+import type { ExchangeContext } from './exchange-context.js';
 import { responseHeaders } from './response-headers.js';
 import { sendError } from './send-error.js';
 
@@ -13,30 +14,32 @@ export interface AllFailedAnswer {
 
 /**
  * Answers a request every candidate failed before anything reached the client: the last upstream error as it was
- * sent (its `retry-after` capped), so the client reacts as it would to the API itself; or, when no upstream
- * answered at all, a 502 (504 when every attempt timed out) in Anthropic's shape naming each provider tried.
+ * sent (its `retry-after` capped, configured secrets scrubbed), so the client reacts as it would to the API itself;
+ * or, when no upstream answered at all, a 502 (504 when every attempt timed out) in Anthropic's shape naming each
+ * provider tried.
  */
 export function answerAllFailed(
   response: ServerResponse,
   lastFailure: FailedAttempt | undefined,
   attempts: readonly AttemptRecord[],
   requestId: string,
-  maxRetryAfterInSeconds: number,
+  context: Pick<ExchangeContext, 'maxRetryAfterInSeconds' | 'relayedErrors'>,
 ): AllFailedAnswer {
   const held = lastFailure?.held;
   if (held !== undefined) {
     const provider = attempts[attempts.length - 1]?.provider ?? '';
+    const answer = context.relayedErrors?.scrub(held) ?? held;
     response.writeHead(
-      held.status,
-      responseHeaders(held.headers, provider, requestId, maxRetryAfterInSeconds),
+      answer.status,
+      responseHeaders(answer.headers, provider, requestId, context.maxRetryAfterInSeconds),
     );
     if (held.trailer !== undefined) {
-      response.write(held.body);
+      response.write(answer.body);
       response.end(held.trailer);
     } else {
-      response.end(held.body);
+      response.end(answer.body);
     }
-    return { status: held.status, bytesOut: held.body.length, body: held.body };
+    return { status: answer.status, bytesOut: answer.body.length, body: answer.body };
   }
   const tried = attempts.map((attempt) => `${attempt.provider} (${attempt.reason ?? 'failed'})`).join(', ');
   const allTimeouts = attempts.length > 0 && attempts.every((attempt) => attempt.failure === 'timeout');

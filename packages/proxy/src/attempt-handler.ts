@@ -2,33 +2,20 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   type AttemptOutcome,
   headerValue,
-  readResponseUsage,
   sseErrorEvent,
   type Usage,
   upstreamRequestIdHeader,
 } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
 import { ChunkHold } from './_chunk-hold.js';
-import type { AttemptResult, HeldResponse, ServedPart } from './attempt-result.js';
-import { ClientRelay, type RelayContext } from './client-relay.js';
+import type { AttemptContext } from './attempt-context.js';
+import { type AttemptResult, type HeldResponse, servedPart } from './attempt-result.js';
+import { ClientRelay } from './client-relay.js';
 import { CommitGate } from './commit-gate.js';
-import { decodedCopy } from './decoded-copy.js';
-import { failureVerdict } from './failure-verdict.js';
+import { failureVerdict, inBandErrorOutcome } from './failure-verdict.js';
+import { JsonUsageCopy } from './json-usage-copy.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
-
-/** What one attempt needs from the request it serves. */
-export interface AttemptContext extends RelayContext {
-  /**
-   * Bound of the stream commit gate in ms; 0: a stream is relayed at once (the caller's choice when no other
-   * provider is left to try, since the gate only buys a failover).
-   */
-  readonly firstContentTimeoutInMs: number;
-  /** True when the client's own credentials went upstream (passthrough): a 401/403 is then the client's. */
-  readonly clientCredentials: boolean;
-  /** Whether usage should be read from the response (Messages API calls). */
-  readonly observeUsage: boolean;
-}
 
 /**
  * `waiting` for a head; `gate`: a stream held until its first content; `error`: an error answer held to be judged;
@@ -38,10 +25,6 @@ type Mode = 'waiting' | 'gate' | 'error' | 'relay' | 'done';
 
 /** Largest error body held to judge it; a larger one is judged by its status alone. */
 const maxHeldErrorBytes = 1024 * 1024;
-/** Largest JSON response copied for usage accounting. */
-const maxUsageCopyBytes = 8 * 1024 * 1024;
-/** Largest decoded JSON response read for usage: ample for any real reply, and a bound on a decompression bomb. */
-const maxDecodedUsageBytes = 64 * 1024 * 1024;
 
 /**
  * One try of one upstream, as an undici dispatch handler. It routes the response through the stage that fits it:
@@ -61,7 +44,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   readonly #held = new ChunkHold();
   #observer: SseObserver | undefined;
   #gate: CommitGate | undefined;
-  #usageCopy: ChunkHold | undefined;
+  #usageCopy: JsonUsageCopy | undefined;
   /** The outcome of an error answer passed through to the client, once judged. */
   #passedThrough: AttemptOutcome | undefined;
   #settled = false;
@@ -79,7 +62,16 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   abortForClient(): void {
     this.#clientGone = true;
     this.#gate?.close();
-    this.#settle({ kind: 'aborted', served: this.#servedSoFar() });
+    this.#settle({
+      kind: 'aborted',
+      served: servedPart({
+        committed: this.#mode === 'relay',
+        observer: this.#observer,
+        status: this.#status,
+        headers: this.#headers,
+        bytesOut: this.#relay.bytesOut,
+      }),
+    });
     this.#controller?.abort(new Error('client disconnected'));
   }
 
@@ -105,27 +97,6 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       this.#fail(neutral, reason, undefined, undefined);
     }
     this.#controller?.abort(new Error(reason));
-  }
-
-  /**
-   * What the upstream served before the client left: a committed answer (the provider did its part: a success for
-   * its health), or a held stream that had started (neutral). With the usage billed so far, so that cancelling a
-   * stream neither hides its cost from the ledger nor dodges a budget.
-   */
-  #servedSoFar(): ServedPart | undefined {
-    const observer = this.#observer;
-    const committed = this.#mode === 'relay';
-    if (!committed && observer?.sawMessageStart !== true) return undefined;
-    return {
-      outcome: {
-        result: committed ? 'success' : 'client_error',
-        status: this.#status,
-        headers: this.#headers,
-      },
-      usage: observer?.usageSoFar(),
-      upstreamRequestId: headerValue(this.#headers, upstreamRequestIdHeader),
-      bytesOut: this.#relay.bytesOut,
-    };
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -160,7 +131,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
         return;
       }
     } else if (this.#context.observeUsage && statusCode < 300) {
-      this.#usageCopy = new ChunkHold();
+      this.#usageCopy = new JsonUsageCopy();
     }
     this.#commit();
   }
@@ -169,7 +140,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     switch (this.#mode) {
       case 'relay':
         this.#observer?.push(chunk);
-        if (this.#usageCopy !== undefined) this.#copyForUsage(chunk);
+        this.#usageCopy?.push(chunk);
         this.#relay.write(chunk, controller);
         return;
       case 'gate': {
@@ -179,7 +150,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
         else if (decision === 'abandon') {
           const error = (this.#observer as SseObserver).error as { type: string; message: string };
           this.#abandon(
-            this.#inBandError(error),
+            inBandErrorOutcome(this.#status, this.#headers, error),
             `in-band ${error.type} before content`,
             this.#heldResponse(false),
           );
@@ -215,7 +186,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       if (observer.error !== undefined) {
         // The upstream's own error event already went to the client; the stream is over.
         this.#relay.end();
-        this.#finish(this.#inBandError(observer.error), `in-band ${observer.error.type} after content`);
+        this.#finish(
+          inBandErrorOutcome(this.#status, this.#headers, observer.error),
+          `in-band ${observer.error.type} after content`,
+        );
         return;
       }
       if (!observer.sawMessageStop || observer.malformed) {
@@ -285,16 +259,14 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       this.#fail(verdict.outcome, `status ${this.#status}`, held, undefined);
       return;
     }
-    this.#passedThrough = verdict.outcome;
-    this.#commit();
-    this.#relay.end();
-    this.#finish(verdict.outcome, undefined);
+    this.#passThroughWhole(verdict.outcome, body);
   }
 
   /**
    * An error body too large to hold is judged by its status: the provider's failure is abandoned (its body cannot
    * be relayed later, so the client would get ccb's own error if no provider does better); the client's own error
-   * is passed through, what was held first and then the rest as it comes.
+   * is passed through, what was held first and then the rest as it comes, unless secrets are to be scrubbed: a body
+   * streaming past cannot be checked, so the client gets ccb's error with the same status instead.
    */
   #judgeOversizedError(chunk: Buffer, controller: Dispatcher.DispatchController): void {
     const verdict = failureVerdict({
@@ -305,6 +277,11 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     });
     if (verdict.failsOver) {
       this.#abandon(verdict.outcome, `status ${this.#status} (error body over 1 MiB)`, undefined);
+      return;
+    }
+    if (this.#context.relayedErrors !== undefined) {
+      this.#passThroughWhole(verdict.outcome, undefined);
+      controller.abort(new Error('error body over 1 MiB withheld'));
       return;
     }
     this.#passedThrough = verdict.outcome;
@@ -339,10 +316,20 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     if (this.#held.bytes > 0) this.#relay.write(this.#held.take(), heldError ? undefined : this.#controller);
   }
 
-  #copyForUsage(chunk: Buffer): void {
-    const copy = this.#usageCopy as ChunkHold;
-    if (copy.bytes + chunk.length > maxUsageCopyBytes) this.#usageCopy = undefined;
-    else copy.push(chunk);
+  /** Relays the client's own error answer whole (`body` undefined: too large to hold), scrubbed of secrets if any. */
+  #passThroughWhole(outcome: AttemptOutcome, body: Buffer | undefined): void {
+    this.#passedThrough = outcome;
+    const scrubber = this.#context.relayedErrors;
+    if (scrubber === undefined) this.#commit();
+    else {
+      const answer = scrubber.scrub({ status: this.#status, headers: this.#headers, body });
+      this.#held.take();
+      this.#mode = 'relay';
+      this.#relay.commit(answer.status, answer.headers);
+      this.#relay.write(answer.body, undefined);
+    }
+    this.#relay.end();
+    this.#finish(outcome, body === undefined ? 'error body over 1 MiB withheld' : undefined);
   }
 
   /**
@@ -390,26 +377,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     });
   }
 
-  /** The outcome of an upstream that sent an SSE `error` event. */
-  #inBandError(error: { type: string; message: string }): AttemptOutcome {
-    return {
-      result: 'failure',
-      failure: 'stream',
-      status: this.#status,
-      errorType: error.type,
-      errorMessage: error.message,
-      headers: this.#headers,
-    };
-  }
-
   #usage(): Usage | undefined {
     // A stream that ended without its final count (cut, or an error after content) is billed for what it generated.
     if (this.#observer !== undefined) return this.#observer.usageSoFar();
-    const copy = this.#usageCopy;
-    if (copy === undefined || copy.bytes === 0 || this.#status >= 300) return undefined;
-    return readResponseUsage(
-      decodedCopy(copy.body(), this.#headers['content-encoding'], maxDecodedUsageBytes),
-    );
+    return this.#status < 300 ? this.#usageCopy?.usage(this.#headers['content-encoding']) : undefined;
   }
 
   #settle(result: AttemptResult): void {

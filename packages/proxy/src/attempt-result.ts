@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AttemptOutcome, Usage } from '@ccb/protocol';
+import { type AttemptOutcome, headerValue, type Usage, upstreamRequestIdHeader } from '@ccb/protocol';
 import type { TransportFailure } from './transport-failure.js';
 
 /** An upstream answer held back so it can be relayed if no other provider does better. */
@@ -56,3 +56,29 @@ export interface ServedPart {
 
 /** A failed attempt's result. */
 export type FailedAttempt = Extract<AttemptResult, { kind: 'failed' }>;
+
+/** Where an attempt stood when its client left. */
+export interface AttemptState {
+  /** The answer was committed: bytes reached the client. */
+  readonly committed: boolean;
+  readonly observer: { readonly sawMessageStart: boolean; usageSoFar(): Usage } | undefined;
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly bytesOut: number;
+}
+
+/**
+ * What the upstream served before the client left: a committed answer (the provider did its part: a success for its
+ * health), or a held stream that had started (neutral); `undefined` when it had not started. With the usage billed
+ * so far, so that cancelling a stream neither hides its cost from the ledger nor dodges a budget.
+ */
+export function servedPart(state: AttemptState): ServedPart | undefined {
+  const { committed, observer, status, headers } = state;
+  if (!committed && observer?.sawMessageStart !== true) return undefined;
+  return {
+    outcome: { result: committed ? 'success' : 'client_error', status, headers },
+    usage: observer?.usageSoFar(),
+    upstreamRequestId: headerValue(headers, upstreamRequestIdHeader),
+    bytesOut: state.bytesOut,
+  };
+}

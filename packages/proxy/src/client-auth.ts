@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Checks client credentials against the configured keys, in constant time. */
 export interface ClientAuth {
@@ -9,21 +9,55 @@ export interface ClientAuth {
    * is refused. With no keys configured, returns `""` for everyone.
    */
   verify(apiKey: string | undefined, authorization: string | undefined): string | undefined;
+  /**
+   * The fingerprint of the key a refused request presented, for logs and metrics: {@link missingKeyFingerprint}
+   * when it presented none. Only refusals pay for it.
+   */
+  fingerprintOf(apiKey: string | undefined, authorization: string | undefined): string;
 }
 
-/** A short, non-reversible fingerprint of a key, safe for logs and metrics. */
-export function keyFingerprint(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+/** Turns a key into its fingerprint: 12 hex digits, safe for logs, metrics, the ledger and budgets. */
+export type KeyFingerprint = (key: string) => string;
+
+/** What a refused request that presented no key at all is logged and counted as. */
+export const missingKeyFingerprint = 'none';
+
+/** Fingerprints are this many hex digits (48 bits): enough to tell a handful of keys apart, short enough to read. */
+const fingerprintLength = 12;
+
+/**
+ * A keyed fingerprint: the first 12 hex digits of HMAC-SHA-256(`secret`, key). Stable for one secret, unrelated
+ * across secrets. The key is what makes it safe to log: a plain hash of a short or guessable key can be reversed by
+ * trying candidates, an HMAC cannot without the secret. Give it at least 32 random bytes (or a long random string).
+ */
+export function createKeyFingerprint(secret: string | Uint8Array): KeyFingerprint {
+  if (secret.length === 0) throw new TypeError('createKeyFingerprint needs a non-empty secret');
+  return (key) => createHmac('sha256', secret).update(key).digest('hex').slice(0, fingerprintLength);
 }
 
-/** Builds the checker from the configured client keys (`auth.api_keys`). */
-export function createClientAuth(keys: readonly string[]): ClientAuth {
+/** A fingerprint with a random secret of its own: stable for this process, different at every start. */
+export function createProcessKeyFingerprint(): KeyFingerprint {
+  return createKeyFingerprint(randomBytes(32));
+}
+
+/**
+ * Builds the checker from the configured client keys (`auth.api_keys`) and how keys are fingerprinted (default:
+ * {@link createProcessKeyFingerprint}).
+ */
+export function createClientAuth(
+  keys: readonly string[],
+  fingerprint: KeyFingerprint = createProcessKeyFingerprint(),
+): ClientAuth {
   // Comparing fixed-size digests keeps the comparison constant-time whatever the presented length.
   const digests = keys.map((key) => ({
     digest: createHash('sha256').update(key).digest(),
-    id: keyFingerprint(key),
+    id: fingerprint(key),
   }));
-  if (digests.length === 0) return { open: true, verify: () => '' };
+  const fingerprintOf = (apiKey: string | undefined, authorization: string | undefined) => {
+    const presented = apiKey ?? bearerToken(authorization);
+    return presented === undefined || presented === '' ? missingKeyFingerprint : fingerprint(presented);
+  };
+  if (digests.length === 0) return { open: true, verify: () => '', fingerprintOf };
   return {
     open: false,
     verify(apiKey, authorization) {
@@ -36,6 +70,7 @@ export function createClientAuth(keys: readonly string[]): ClientAuth {
       }
       return match;
     },
+    fingerprintOf,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { responseHeaders } from './response-headers.js';
 
 /** What a relay needs to know about the request it answers. */
-export interface RelayContext {
+export interface ClientRelayContext {
   readonly response: ServerResponse;
   readonly requestId: string;
   /** Largest `retry-after` (seconds) passed to the client. */
@@ -23,14 +23,14 @@ export interface RelayContext {
 export class ClientRelay {
   /** Bytes written to the client. */
   bytesOut = 0;
-  readonly #context: RelayContext;
+  readonly #context: ClientRelayContext;
   readonly #provider: string;
   #controller: Dispatcher.DispatchController | undefined;
   #captured: Buffer[] | undefined;
   #capturedBytes = 0;
   readonly #onDrain = () => this.#controller?.resume();
 
-  constructor(provider: string, context: RelayContext) {
+  constructor(provider: string, context: ClientRelayContext) {
     this.#provider = provider;
     this.#context = context;
     if (context.captureLimitInBytes > 0) this.#captured = [];

@@ -6,11 +6,16 @@ import { ProxyError } from './proxy-error.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
 import { type ProxyRequestContext, proxyRequest } from './proxy-request.js';
 import { refuseRequest } from './refuse-request.js';
+import { createRelayedErrorScrubber } from './relayed-error-scrubber.js';
+import { createRequestGuard } from './request-guard.js';
 import { createUpstreams } from './upstream.js';
 
 /** The proxy as a node:http request listener. */
 export interface ProxyHandler {
-  /** Proxies a request to the Anthropic API (`/v1/…`); hands any other path to `otherRequests`. */
+  /**
+   * Checks a request (`Host`, `Origin`, path, method, media type: `createRequestGuard`), then proxies it to the
+   * Anthropic API (`/v1/…`) or hands it to `otherRequests`.
+   */
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** Proxied requests in flight right now. */
   readonly inFlight: number;
@@ -41,17 +46,19 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     firstContentTimeoutInMs: options.firstContentTimeoutInMs ?? 30_000,
     maxRetryAfterInSeconds: options.maxRetryAfterInSeconds ?? 5,
     captureBodiesInBytes: options.captureBodiesInBytes ?? 0,
+    relayedErrors: createRelayedErrorScrubber(options.redactValues ?? []),
     viaValue: `1.1 ${viaToken}`,
     hooks: options,
     inProgress: new Set(),
     viaToken,
-    auth: createClientAuth(options.clientApiKeys ?? []),
+    auth: createClientAuth(options.clientApiKeys ?? [], options.keyFingerprint),
     bodyReading: {
       limitInBytes: options.bodyLimitInBytes ?? 32 * 1024 * 1024,
       idleTimeoutInMs: options.bodyTimeoutInMs ?? 30_000,
       memory: createBodyMemory(options.maxBodyMemoryInBytes ?? 512 * 1024 * 1024),
     },
   };
+  const guard = createRequestGuard(options);
   const otherRequests = options.otherRequests ?? notFound;
   let inFlight = 0;
   const onProxiedClose = () => {
@@ -60,9 +67,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
 
   return {
     handle(request, response) {
-      const url = request.url ?? '/';
-      const queryAt = url.indexOf('?');
-      const path = queryAt === -1 ? url : url.slice(0, queryAt);
+      const path = guard.admit(request, response);
+      if (path === undefined) return;
       if (!path.startsWith('/v1/')) return otherRequests(request, response);
       inFlight++;
       response.once('close', onProxiedClose);

@@ -76,6 +76,7 @@ export async function dispatchAttempt(
     clientCredentials: target.forwardsClientCredentials,
     captureLimitInBytes: context.captureBodiesInBytes,
     observeUsage: init.observeUsage,
+    relayedErrors: context.relayedErrors,
     onCommit: attempt.onCommit,
   });
   if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted', served: undefined }, modelSent };

@@ -3,6 +3,7 @@ import type { Span } from '@ccb/protocol';
 import type { ClientHeaders } from './hop-by-hop.js';
 import type { AttemptPlanner, RouteRequest } from './ports.js';
 import type { ProxyHooks } from './proxy-options.js';
+import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
 import type { Upstream } from './upstream.js';
 
 /**
@@ -21,6 +22,8 @@ export interface ExchangeContext {
   readonly maxRetryAfterInSeconds: number;
   /** Keep up to this many bytes of each request and response body on the record (0: none). */
   readonly captureBodiesInBytes: number;
+  /** Removes configured secrets from the upstream error answers relayed to clients; `undefined`: none configured. */
+  readonly relayedErrors: RelayedErrorScrubber | undefined;
   /** The `via` entry this instance adds upstream (`1.1 ccb-…`). */
   readonly viaValue: string;
   /** The handler's options object itself, not copies of its hooks: each hook is read from it and called on it. */

@@ -114,7 +114,7 @@ export class Exchange implements ShutdownTarget {
       }
     }
     this.#markFirstByte();
-    const answer = answerAllFailed(response, lastFailure, this.#attempts, requestId, maxRetryAfterInSeconds);
+    const answer = answerAllFailed(response, lastFailure, this.#attempts, requestId, this.#context);
     this.#record({ status: answer.status, bytesOut: answer.bytesOut, responseBody: answer.body });
   }
 

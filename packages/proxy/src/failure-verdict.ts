@@ -2,6 +2,22 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type AttemptOutcome, classifyResponse, maxReadableErrorBytes, readErrorBody } from '@ccb/protocol';
 import { decodedCopy } from './decoded-copy.js';
 
+/** The outcome of an upstream that sent an SSE `error` event (before or after content): the provider's failure. */
+export function inBandErrorOutcome(
+  status: number,
+  headers: IncomingHttpHeaders,
+  error: { readonly type: string; readonly message: string },
+): AttemptOutcome {
+  return {
+    result: 'failure',
+    failure: 'stream',
+    status,
+    errorType: error.type,
+    errorMessage: error.message,
+    headers,
+  };
+}
+
 /** What an upstream error answer means for the attempt. */
 export interface Verdict {
   readonly outcome: AttemptOutcome;

@@ -1,7 +1,14 @@
 /** @ccb/proxy: a node:http server forwarding the Anthropic API to upstreams, with streaming and invisible failover. */
 // The shared types the proxy's own API speaks in (the planner's outcomes, the records), for its users' convenience.
 export type { AttemptOutcome, AttemptRecord, FailureKind, RequestRecord, Usage } from '@ccb/protocol';
-export { type ClientAuth, createClientAuth, keyFingerprint } from './client-auth.js';
+export {
+  type ClientAuth,
+  createClientAuth,
+  createKeyFingerprint,
+  createProcessKeyFingerprint,
+  type KeyFingerprint,
+  missingKeyFingerprint,
+} from './client-auth.js';
 export { createProxyHandler, type ProxyHandler } from './create-proxy-handler.js';
 export { createProxyServer, type ProxyServer, type ProxyServerOptions } from './create-proxy-server.js';
 export type {

@@ -1,4 +1,4 @@
-import type { AttemptOutcome } from '@ccb/protocol';
+import type { ApiSurface, AttemptOutcome } from '@ccb/protocol';
 
 /**
  * The small interfaces the proxy needs from the rest of ccb. `@ccb/providers` and `@ccb/router` satisfy them
@@ -39,6 +39,8 @@ export interface UpstreamTimeouts {
 
 /** What routing may look at: the model and cheap traits of the request, never the body itself. */
 export interface RouteRequest {
+  /** Which part of the API the request addresses: a 401 or 403 judges a provider's credentials only on some. */
+  readonly api?: ApiSurface | undefined;
   readonly model?: string | undefined;
   /** Stable key of the client's conversation, for prompt-cache affinity. */
   readonly sessionKey?: string | undefined;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnthropicErrorType, RequestRecord } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
+import type { KeyFingerprint } from './client-auth.js';
 import type { AttemptPlanner, RouteRequest, UpstreamTarget, UpstreamTimeouts } from './ports.js';
 
 /** An upstream and how to connect to it. */
@@ -40,6 +41,12 @@ export interface ProxyHooks {
   readonly admitRequest?: (request: AdmissionRequest) => RequestRejection | undefined;
   /** Called once per proxied request, after its response ended. */
   readonly onRequestEnd?: (record: RequestRecord) => void;
+  /**
+   * Called when a request is refused for its client key (401), with the fingerprint of the key it presented
+   * (`"none"` when it presented none), never the key. The proxy logs nothing itself: the caller decides how often
+   * to say so.
+   */
+  readonly onClientRejected?: (fingerprint: string, request: IncomingMessage) => void;
 }
 
 /** Options of `createProxyHandler`. */
@@ -48,6 +55,18 @@ export interface ProxyHandlerOptions extends ProxyHooks {
   readonly planner: AttemptPlanner;
   /** Keys clients must present (`x-api-key` or `Authorization: Bearer`); empty = no client auth. */
   readonly clientApiKeys?: readonly string[];
+  /**
+   * Secrets (provider keys, every configured credential) removed from the upstream error answers relayed to
+   * clients, body and headers, so that a provider echoing its key cannot show it to them. Success answers are not
+   * scanned. Leave out values too short to be secrets: they would be cut out of ordinary words. Default none.
+   */
+  readonly redactValues?: readonly string[];
+  /**
+   * How client keys are fingerprinted for records (`clientKeyId`), admission and `onClientRejected`. Default: an
+   * HMAC with a random secret of this handler, so fingerprints change at every start; pass
+   * `createKeyFingerprint(secret)` with a kept secret for ids that last (a ledger, budgets).
+   */
+  readonly keyFingerprint?: KeyFingerprint;
   /** Distinct providers tried per request. Default 3. */
   readonly maxAttempts?: number;
   /** Request body limit in bytes. Default 32 MiB, the API's own limit. */
@@ -72,6 +91,29 @@ export interface ProxyHandlerOptions extends ProxyHooks {
    * bodies never leave the hot path.
    */
   readonly captureBodiesInBytes?: number;
+  /**
+   * The address or name the server listens on (`createProxyServer` listens there). Requests whose `Host` names it
+   * are accepted, as are the loopback names (`localhost`, `127.0.0.1`, `[::1]`) and `allowedHosts`; any other
+   * `Host` is answered 421 (DNS rebinding). Default `127.0.0.1`.
+   */
+  readonly host?: string;
+  /**
+   * More names clients reach ccb by, for the `Host` check: `name` (any port) or `name:port` (that port only); host
+   * names, IPv4 or `[IPv6]` addresses, case-insensitive. Default none.
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * Web origins whose pages may call ccb (`https://app.example.com`: scheme, host and port as browsers send them in
+   * `Origin`; no wildcard). They get CORS headers and their preflights are answered. Default none: every request
+   * carrying `Origin` is refused (403).
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Routes forwarded beyond the Anthropic API's (`@ccb/protocol`'s `anthropicApiRoutes`), each `"METHOD /v1/path"`
+   * where a `*` segment is any one segment: `"GET /v1/organizations/*"`. Every other `/v1/` path is a 404, every
+   * other method a 405. Default none.
+   */
+  readonly extraApiRoutes?: readonly string[];
   /** The undici dispatcher for an upstream; default: one keep-alive `Pool` per upstream. */
   readonly createDispatcher?: (entry: UpstreamEntry) => Dispatcher;
   /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Span } from '@ccb/protocol';
+import { type ApiSurface, apiSurfaceOf, maxNestingDepth, type Span } from '@ccb/protocol';
 import { answerBodyFailure } from './answer-body-failure.js';
 import type { ClientAuth } from './client-auth.js';
 import { Exchange } from './exchange.js';
@@ -22,14 +22,23 @@ export interface ProxyRequestContext extends ExchangeContext {
   readonly bodyReading: BodyReading;
 }
 
-const messagesPath = '/v1/messages';
-const countTokensPath = '/v1/messages/count_tokens';
+/**
+ * The route of a request whose body routing does not read: one shared object per API surface, so that the router
+ * learns which surface an attempt served (a 401 judges credentials only on the Messages API) at no cost.
+ */
+const bodilessRoutes: Readonly<Record<ApiSurface, RouteRequest>> = {
+  messages: { api: 'messages' },
+  count_tokens: { api: 'count_tokens' },
+  models: { api: 'models' },
+  other: { api: 'other' },
+};
 
 /**
  * Takes one `/v1/` request in (loop check, client key, body, the routing facts in the body), then runs its
  * exchange. Answers refused requests itself, and a fault in ccb or in a hook (the planner, admission) with a 500
  * in Anthropic's shape that still carries the request id; a credential source that fails is an attempt's failure
- * instead, and fails over. Never rejects.
+ * instead, and fails over. Never rejects. `path` is in the normal form the request guard gave it, as is
+ * `request.url`: every decision below and the upstream request see that one spelling.
  */
 export async function proxyRequest(
   context: ProxyRequestContext,
@@ -71,6 +80,10 @@ async function takeIn(
   }
   const clientKeyId = context.auth.verify(headers.apiKey, headers.authorization);
   if (clientKeyId === undefined) {
+    context.hooks.onClientRejected?.(
+      context.auth.fingerprintOf(headers.apiKey, headers.authorization),
+      request,
+    );
     return refuseRequest(
       request,
       response,
@@ -88,24 +101,26 @@ async function takeIn(
       return answerBodyFailure(request, response, error, requestId);
     }
   }
-  const isMessages = path === messagesPath;
-  let route: RouteRequest = {};
+  const api = apiSurfaceOf(path);
+  const isMessages = api === 'messages';
+  let route = bodilessRoutes[api];
   let stream = false;
   let modelSpan: Span | undefined;
-  if (body !== null && (isMessages || path === countTokensPath) && request.method === 'POST') {
+  if (body !== null && (isMessages || api === 'count_tokens') && request.method === 'POST') {
     const info = readRequestBodyInfo(body, headers.sessionId);
     if (info === undefined) {
       return sendError(
         response,
         400,
         'invalid_request_error',
-        'request body is not a valid JSON object, or repeats a top-level key (model, stream, …)',
+        `request body is not a valid JSON object, nests deeper than ${maxNestingDepth} levels, or repeats a top-level key (model, stream, …)`,
         { requestId },
       );
     }
     stream = info.stream;
     modelSpan = info.modelSpan;
     route = {
+      api,
       model: info.model,
       sessionKey: info.sessionKey,
       thinking: info.thinking,

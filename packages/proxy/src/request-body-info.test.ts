@@ -52,4 +52,17 @@ describe('readRequestBodyInfo', () => {
     expect(readRequestBodyInfo(Buffer.from('[1]'))).toBeUndefined();
     expect(readRequestBodyInfo(Buffer.from('{'))).toBeUndefined();
   });
+
+  it('refuses a body nested too deep instead of overflowing the stack in the session hash', () => {
+    const deep = `{"system":"s","messages":[${'{"a":['.repeat(50_000)}${']}'.repeat(50_000)}]}`;
+    expect(() => readRequestBodyInfo(Buffer.from(deep))).not.toThrow();
+    expect(readRequestBodyInfo(Buffer.from(deep))).toBeUndefined();
+  });
+
+  it('reads a metadata.user_id holding deeply nested JSON as an opaque session id, never walking it', () => {
+    // The scanner bounds the body's nesting, not what a string inside it spells: JSON.parse is iterative, and
+    // nothing may walk its result recursively.
+    const userId = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    expect(readRequestBodyInfo(body({ metadata: { user_id: userId } }))?.sessionKey).toBe(userId);
+  });
 });

@@ -147,7 +147,8 @@ describe('forwarding', () => {
       type: 'error',
       error: {
         type: 'invalid_request_error',
-        message: 'request body is not a valid JSON object, or repeats a top-level key (model, stream, …)',
+        message:
+          'request body is not a valid JSON object, nests deeper than 256 levels, or repeats a top-level key (model, stream, …)',
       },
       request_id: 'trace-400',
     });
@@ -335,6 +336,7 @@ describe('routing inputs and rules', () => {
       const body = messageBody({ metadata: { user_id: userId }, thinking: { type: 'adaptive' } });
       await post(proxy.url, '/v1/messages', body);
       expect(planner.routed[0]).toEqual({
+        api: 'messages',
         model: 'claude-sonnet-4-6',
         sessionKey: 'session-7',
         thinking: true,

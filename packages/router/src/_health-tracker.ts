@@ -1,5 +1,8 @@
 import {
+  type ApiSurface,
   type AttemptOutcome,
+  isSpendLimit,
+  judgesCredentials,
   noRateLimitHeaders,
   type RateLimitHeaders,
   readRateLimitHeaders,
@@ -36,10 +39,20 @@ export interface HealthTracker {
   availableAt(name: string, nowInMs: number): number;
   /** Takes the half-open trial slot of a provider that a plan offers. */
   beginTrial(name: string, nowInMs: number): void;
-  report(name: string, outcome: AttemptOutcome): void;
+  /** An attempt's outcome on `api` (absent: the Messages API). */
+  report(name: string, outcome: AttemptOutcome, api?: ApiSurface): void;
   reportProbe(name: string, ok: boolean): void;
   snapshot(name: string, enabled: boolean): ProviderHealth;
   reset(name: string): void;
+}
+
+/**
+ * An answer about the provider's credentials or account (401, 403, a spend limit or billing error), which benches
+ * it for long. Outside the Messages API such an answer may be about the endpoint the client chose, so it is
+ * neutral there: a client must not be able to bench a provider for everyone.
+ */
+function isAccountVerdict(outcome: AttemptOutcome): boolean {
+  return outcome.status === 401 || outcome.status === 403 || isSpendLimit(outcome);
 }
 
 /** Creates the tracker behind a health-aware router. Pure state machine: time comes from `now`, no timers. */
@@ -281,19 +294,26 @@ export function createHealthTracker({ options, store, now, onEvent }: HealthTrac
       store.set(name, record);
     },
 
-    report(name, outcome) {
+    report(name, outcome, api) {
       const at = now();
       const record = load(name, at);
       const rateLimit =
         outcome.headers === undefined ? noRateLimitHeaders : readRateLimitHeaders(outcome.headers);
       if (rateLimit.present) applyRateLimitHeaders(name, record, rateLimit, at);
       if (outcome.result === 'success') {
+        record.lastSuccessAt = at;
         if (record.circuit === 'half-open') close(name, record, 'trial-success', at);
+        // The upstream just accepted these credentials: the auth bench was wrong, or is over.
+        else if (record.circuit === 'open' && record.openReason === 'auth')
+          close(name, record, 'success', at);
         else {
           record.consecutiveFailures = 0;
           if (record.circuit === 'closed') pushOutcome(record, false);
         }
-      } else if (outcome.result === 'client_error') {
+      } else if (
+        outcome.result === 'client_error' ||
+        (api !== undefined && !judgesCredentials(api) && isAccountVerdict(outcome))
+      ) {
         // Neutral for health, but the trial slot must not stay taken by an attempt that proved nothing.
         if (record.circuit === 'half-open') record.trialStartedAt = null;
       } else {

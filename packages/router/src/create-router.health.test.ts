@@ -19,6 +19,8 @@ describe('router health API', () => {
         reason: null,
         rateLimitClass: null,
         lastError: { kind: 'connect', status: null, errorType: null, at: start },
+        lastSuccessAt: null,
+        serving: false,
         consecutiveFailures: 1,
         failureRate: 1,
         windowCount: 1,

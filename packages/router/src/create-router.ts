@@ -232,7 +232,7 @@ export function createRouter(options: RouterOptions): Router {
     plan: buildPlan,
     report(name, outcome, request) {
       if (!resolved.entriesByName.has(name)) return;
-      tracker?.report(name, outcome);
+      tracker?.report(name, outcome, request?.api);
       if (affinity === undefined || request?.sessionKey === undefined || outcome.result !== 'success') return;
       // The binding key holds the model sent, which the rules decide; they are cheap to evaluate again.
       const rule = rules.length === 0 ? undefined : findModelRule(rules, request);
@@ -255,7 +255,7 @@ export function createRouter(options: RouterOptions): Router {
         if (bench === undefined) return health;
         const coolingDownUntil =
           health.coolingDownUntil === null ? bench.until : Math.max(health.coolingDownUntil, bench.until);
-        return { ...health, usable: false, coolingDownUntil, reason: bench.reason };
+        return { ...health, usable: false, serving: false, coolingDownUntil, reason: bench.reason };
       });
     },
     isUsable(name) {

@@ -50,6 +50,8 @@ export interface ProviderHealthRecord {
   rateLimitedUntil: number | null;
   rateLimitClass: RateLimitClass | null;
   lastError: LastError | null;
+  /** When an attempt last succeeded (ms epoch), or `null`: a provider that served after its last error is serving. */
+  lastSuccessAt: number | null;
   budget: BudgetReadings;
   unified: UnifiedReading | null;
   deprioritizedUntil: number | null;
@@ -82,6 +84,7 @@ export function createHealthRecord(): ProviderHealthRecord {
     rateLimitedUntil: null,
     rateLimitClass: null,
     lastError: null,
+    lastSuccessAt: null,
     budget: { requests: null, tokens: null, inputTokens: null, outputTokens: null },
     unified: null,
     deprioritizedUntil: null,

@@ -30,6 +30,14 @@ export interface ProviderHealth {
   /** Class of the cool-down in force, or `null`. */
   readonly rateLimitClass: RateLimitClass | null;
   readonly lastError: LastError | null;
+  /** When an attempt last succeeded (ms epoch), or `null`. */
+  readonly lastSuccessAt: number | null;
+  /**
+   * It succeeded after its last error (or has no error): it serves, whatever its circuit or cool-down says (a
+   * request offered to it as the last resort, or one in flight, went through). Readiness counts it as up. `false`
+   * while benched by the caller, whose decision no success overrides.
+   */
+  readonly serving: boolean;
   readonly consecutiveFailures: number;
   /** Failures / attempts in the sliding window (0 when empty). */
   readonly failureRate: number;
@@ -73,6 +81,8 @@ export function toProviderHealth(
   options: ResolvedHealthOptions,
 ): ProviderHealth {
   const state = effectiveState(record, nowInMs);
+  // A store written before this field existed has none.
+  const lastSuccessAt = record.lastSuccessAt ?? null;
   const rateLimitedUntil =
     record.rateLimitedUntil !== null && nowInMs < record.rateLimitedUntil ? record.rateLimitedUntil : null;
   const openUntil = state === 'open' ? record.openUntil : null;
@@ -97,6 +107,8 @@ export function toProviderHealth(
     reason,
     rateLimitClass: rateLimitedUntil === null ? null : record.rateLimitClass,
     lastError: record.lastError,
+    lastSuccessAt,
+    serving: lastSuccessAt !== null && (record.lastError === null || lastSuccessAt >= record.lastError.at),
     consecutiveFailures: record.consecutiveFailures,
     failureRate: record.window.length === 0 ? 0 : record.windowFailures / record.window.length,
     windowCount: record.window.length,

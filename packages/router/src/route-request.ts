@@ -1,5 +1,13 @@
+import type { ApiSurface } from '@ccb/protocol';
+
 /** What the router needs to know about a request. Only `model` matters without rules and affinity. */
 export interface RouteRequest {
+  /**
+   * Which part of the Anthropic API the request addresses. An answer judges a provider's credentials or account
+   * (401, 403, a spend limit) only on the Messages API and its token counter; elsewhere it is neutral for health.
+   * Absent: the Messages API.
+   */
+  readonly api?: ApiSurface | undefined;
   /** The requested model; absent means the request matches every target. */
   readonly model?: string | undefined;
   /**

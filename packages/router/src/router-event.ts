@@ -1,7 +1,13 @@
 import type { CircuitState, DeprioritizedReason, OpenReason, RateLimitClass } from './health-store.js';
 
-/** Why a circuit changed state. */
-export type StateChangeReason = OpenReason | 'cooldown-elapsed' | 'trial-success' | 'probe-success' | 'reset';
+/** Why a circuit changed state; `success`: a request succeeded while the circuit was open for `auth`. */
+export type StateChangeReason =
+  | OpenReason
+  | 'cooldown-elapsed'
+  | 'trial-success'
+  | 'probe-success'
+  | 'success'
+  | 'reset';
 
 /** A provider's circuit changed state. Fires once per change, never per request. */
 export interface StateChangeEvent {

@@ -41,6 +41,9 @@ export interface MetricsOptions {
   readonly logLoss?: () => readonly LogLoss[];
 }
 
+/** Where a key was refused: the proxied API (`auth.api_keys`) or the admin routes (`auth.admin_key`). */
+export type AuthScope = 'client' | 'admin';
+
 /** One budget window, as the metrics read it. */
 export interface BudgetStatusLike {
   readonly scope: string;
@@ -61,6 +64,8 @@ export interface Metrics {
   observe(record: RequestRecord, costUsd?: number): void;
   /** A provider was cooled down after a 429/529, by class (rate_limit, request_scoped, spend_limit, …). */
   rateLimited(provider: string, rateLimitClass: string): void;
+  /** A request was refused for its key (401): `client` on the proxied API, `admin` on `/metrics` and `/admin/*`. */
+  authRejected(scope: AuthScope): void;
   /** An attempt to `provider` began: raises its in-flight gauge. */
   attemptStarted(provider: string): void;
   /** An attempt to `provider` ended, however it ended: lowers its in-flight gauge. */
@@ -100,6 +105,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     rateLimits,
   );
   registerCounter(registry, `${prefix}requests_total`, 'Finished client requests.', requests);
+  const authRejections = new Series(['scope']);
+  // Both series exist from the start at 0, so a rate() over them works before the first refusal.
+  const authRejectionCells = { client: authRejections.at('client'), admin: authRejections.at('admin') };
+  registerCounter(
+    registry,
+    `${prefix}auth_rejected_total`,
+    'Requests refused for a wrong or missing key, by scope: client (auth.api_keys) or admin (auth.admin_key).',
+    authRejections,
+  );
   registerCounter(
     registry,
     `${prefix}cost_usd_total`,
@@ -256,6 +270,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     rateLimited(provider, rateLimitClass) {
       rateLimits.at(provider, rateLimitClass).value += 1;
+    },
+    authRejected(scope) {
+      authRejectionCells[scope].value += 1;
     },
     attemptStarted(provider) {
       inFlight.at(provider).value += 1;

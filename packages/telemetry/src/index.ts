@@ -7,7 +7,13 @@ export {
   type LogLevel,
   type LogMethod,
 } from './create-logger.js';
-export { type BudgetStatusLike, createMetrics, type Metrics, type MetricsOptions } from './create-metrics.js';
+export {
+  type AuthScope,
+  type BudgetStatusLike,
+  createMetrics,
+  type Metrics,
+  type MetricsOptions,
+} from './create-metrics.js';
 export { formatRequestLine } from './format-request-line.js';
 export type { LogLoss, LogLossReason, LossReport } from './log-loss.js';
 export {

@@ -71,6 +71,7 @@ export const demoCommand = defineCommand({
     arm();
     const balancer = await runBalancer(config, {
       output,
+      configSource: 'built-in demo (mock upstreams)',
       onRequestEnd: (record) => {
         if (record.attempts.some((attempt) => attempt.provider === 'beta-flaky')) {
           beta.clearFaults();

@@ -19,6 +19,10 @@ export const serveArgs = {
     type: 'boolean',
     description: 'Allow a non-loopback bind without auth.api_keys (trusted networks only)',
   },
+  'allow-open-admin': {
+    type: 'boolean',
+    description: 'Allow a non-loopback bind with auth.api_keys but no auth.admin_key (trusted networks only)',
+  },
 } as const;
 
 export const serveCommand = defineCommand({
@@ -44,11 +48,12 @@ export const serveCommand = defineCommand({
           output.warn(`${path} is ${value.length} characters: too short to be redacted from logs`);
         }
       }
-      if (path === undefined)
-        output.info('no config file found: serving api.anthropic.com with $ANTHROPIC_API_KEY');
       await runBalancer(config, {
         output,
+        // With no file, the default config: say where the environment's key goes.
+        configSource: path ?? 'none, $ANTHROPIC_API_KEY to api.anthropic.com',
         allowUnauthenticated: args['allow-unauthenticated'] === true,
+        allowOpenAdmin: args['allow-open-admin'] === true,
         // Relative paths in the config (ledger, price file) are relative to the file, like include paths.
         baseDir: path === undefined ? process.cwd() : dirname(path),
       });

@@ -5,9 +5,23 @@ import { parseSize, sizeStringPattern } from '../parse-size.js';
 
 /**
  * A duration field: a non-negative number of milliseconds or a string such as `"10s"`; outputs whole
- * milliseconds. Add the default with `.prefault("10s")` so it goes through the same parsing.
+ * milliseconds. Add the default with `.prefault("10s")` so it goes through the same parsing. `0` is accepted: say
+ * in the field's description what it means (usually "off"), or use {@link positiveDurationField} where it means
+ * nothing.
  */
 export function durationField() {
+  return durationSchema(undefined);
+}
+
+/**
+ * A duration field where `0` (or anything that rounds to 0 ms) makes no sense and is refused, with `whyNot`: what
+ * to write instead, e.g. `"set routing.affinity.enabled: false to turn affinity off"`.
+ */
+export function positiveDurationField(whyNot: string) {
+  return durationSchema(whyNot);
+}
+
+function durationSchema(zeroRefusedBecause: string | undefined) {
   return z
     .union([
       z.number().min(0),
@@ -15,13 +29,55 @@ export function durationField() {
     ])
     .transform((value, context) => {
       const milliseconds = parseDuration(value);
-      if (milliseconds !== undefined) return milliseconds;
+      if (milliseconds !== undefined && (milliseconds > 0 || zeroRefusedBecause === undefined)) {
+        return milliseconds;
+      }
+      const got = typeof value === 'string' ? quote(value) : String(value);
       context.issues.push({
         code: 'custom',
         input: value,
-        message: `expected a duration such as "500ms", "10s", "1.5m" or "1h", or a number of milliseconds; got ${typeof value === 'string' ? quote(value) : String(value)}`,
+        message:
+          milliseconds === undefined
+            ? `expected a duration such as "500ms", "10s", "1.5m" or "1h", or a number of milliseconds; got ${got}`
+            : `must be more than 0 (got ${got}): ${zeroRefusedBecause}`,
       });
       return z.NEVER;
+    });
+}
+
+/**
+ * Why `value` cannot travel in an HTTP header, or `undefined` when it can: a C0 control character or DEL (no header
+ * may carry them, RFC 9110 §5.5; in a key they are a paste or `.env` accident, a stray `\r` or an escape sequence,
+ * that would otherwise only surface when a request is sent), or a character beyond U+00FF (header values travel as
+ * Latin-1 bytes). Names the character and where it is, never the value, which may be a secret. `allowTab` for
+ * header values, where RFC 9110 allows HTAB.
+ */
+export function unsendableCharacter(value: string, options: { allowTab?: boolean } = {}): string | undefined {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    const control = (code < 0x20 && !(code === 0x09 && options.allowTab === true)) || code === 0x7f;
+    if (!control && code <= 0xff) continue;
+    const hex = (value.codePointAt(index) as number).toString(16).toUpperCase().padStart(4, '0');
+    return `contains ${control ? 'a control character' : 'a character'} (U+${hex}, character ${index + 1}) that no HTTP header can carry; check the value, or the variable or .env line it comes from`;
+  }
+  return undefined;
+}
+
+/**
+ * A secret: a key ccb sends upstream or compares with what clients send, always in an HTTP header. Non-empty, and
+ * free of characters no header can carry, so a bad value is a config error with its path rather than a failure at
+ * serve time. Messages never show the value.
+ */
+export function secretField() {
+  return z
+    .string()
+    .min(1)
+    .check((context) => {
+      const problem = unsendableCharacter(context.value);
+      // The issue's input is left empty: whatever prints issues must never see the secret.
+      if (problem !== undefined) {
+        context.issues.push({ code: 'custom', input: '', message: problem, continue: true });
+      }
     });
 }
 

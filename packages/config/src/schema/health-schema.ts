@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationField } from './_fields.js';
+import { durationField, positiveDurationField } from './_fields.js';
 
 /** How an active health probe checks a provider. */
 export const probeKinds = ['models', 'count_tokens', 'tcp'] as const;
@@ -17,10 +17,13 @@ export const probeSchema = z
       .boolean()
       .default(false)
       .meta({ description: 'Probe every enabled provider in the background. Default false.' }),
-    interval: durationField().prefault('30s').meta({
-      description: 'Time between two probes of one provider (spread with ±10% jitter). Default 30s.',
+    interval: positiveDurationField('set health.probe.enabled: false to stop probing').prefault('30s').meta({
+      description:
+        'Time between two probes of one provider (spread with ±10% jitter), more than 0. Default 30s.',
     }),
-    timeout: durationField().prefault('5s').meta({ description: 'Bound on one probe. Default 5s.' }),
+    timeout: positiveDurationField('a probe needs time to answer')
+      .prefault('5s')
+      .meta({ description: 'Bound on one probe, more than 0. Default 5s.' }),
     kind: z.enum(probeKinds).default('models').meta({
       description:
         'models (GET /v1/models with the provider credentials), count_tokens (a tiny POST /v1/messages/count_tokens) or tcp (connect only). Default models.',
@@ -45,31 +48,33 @@ export const healthSchema = z
       'Requests the window needs before its failure rate counts. Default 10.',
       10,
     ),
-    cooldown: durationField()
-      .prefault('10s')
-      .meta({ description: 'First cool-down of an open circuit. Default 10s.' }),
-    max_cooldown: durationField()
-      .prefault('5m')
-      .meta({ description: 'Cap of the cool-down, which doubles with each re-opening. Default 5m.' }),
+    cooldown: durationField().prefault('10s').meta({
+      description: 'First cool-down of an open circuit. 0: none, the next request is the trial. Default 10s.',
+    }),
+    max_cooldown: durationField().prefault('5m').meta({
+      description: 'Cap of the cool-down, which doubles with each re-opening (0: no cool-down). Default 5m.',
+    }),
     backoff_multiplier: z
       .number()
       .min(1)
       .default(2)
       .meta({ description: 'Growth of the cool-down per re-opening, >= 1. Default 2.' }),
     auth_failure_cooldown: durationField().prefault('10m').meta({
-      description: 'How long a provider answering 401/403 (bad credentials) is skipped. Default 10m.',
+      description:
+        'How long a provider answering 401/403 on the Messages API (bad credentials) is skipped, unless a request to it succeeds first. 0: no cool-down, the next request tries it again. Default 10m.',
     }),
     rate_limit_cooldown: durationField()
       .prefault('10s')
-      .meta({ description: 'Cool-down after a 429 that names no reset time. Default 10s.' }),
-    overloaded_cooldown: durationField()
-      .prefault('2s')
-      .meta({ description: 'Cool-down after a 529 overloaded answer without retry-after. Default 2s.' }),
+      .meta({ description: 'Cool-down after a 429 that names no reset time. 0: none. Default 10s.' }),
+    overloaded_cooldown: durationField().prefault('2s').meta({
+      description: 'Cool-down after a 529 overloaded answer without retry-after. 0: none. Default 2s.',
+    }),
     request_scoped_429_cooldown: durationField().prefault('1s').meta({
-      description: 'Cool-down after a 429 scoped to one request (x-should-retry only). Default 1s.',
+      description: 'Cool-down after a 429 scoped to one request (x-should-retry only). 0: none. Default 1s.',
     }),
     spend_limit_cooldown: durationField().prefault('24h').meta({
-      description: 'How long a provider over its spend limit is benched (until reset earlier). Default 24h.',
+      description:
+        'How long a provider over its spend limit is benched (until reset earlier). 0: no bench. Default 24h.',
     }),
     low_budget_threshold: fraction(
       'Share of a rate limit left under which a provider is de-prioritized within its tier until the reset. Default 0.05.',
@@ -79,10 +84,12 @@ export const healthSchema = z
       'Subscription window utilization from which a provider is de-prioritized. Default 0.9.',
       0.9,
     ),
-    half_open_trial_timeout: durationField().prefault('60s').meta({
-      description:
-        'How long a half-open trial slot waits for its outcome before freeing itself. Default 60s.',
-    }),
+    half_open_trial_timeout: positiveDurationField('a trial request needs time to report its outcome')
+      .prefault('60s')
+      .meta({
+        description:
+          'How long a half-open trial slot waits for its outcome before freeing itself, more than 0. Default 60s.',
+      }),
     probe: probeSchema.prefault({}),
   })
   .meta({ description: 'Provider health: circuit breaking, rate-limit cooldowns and active probes.' });

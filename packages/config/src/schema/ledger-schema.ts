@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationField } from './_fields.js';
+import { positiveDurationField } from './_fields.js';
 
 /** `ledger:` — the embedded usage and cost ledger (SQLite). */
 export const ledgerSchema = z
@@ -11,12 +11,16 @@ export const ledgerSchema = z
     path: z.string().min(1).default('ccb-ledger.sqlite').meta({
       description: 'SQLite file, relative to the config file. Default ccb-ledger.sqlite.',
     }),
-    batch_interval: durationField().prefault('1s').meta({
-      description:
-        'Writes are batched off the request path at this interval; a crash loses at most one. Default 1s.',
-    }),
-    retention: durationField().prefault('30d').meta({
-      description: 'How long rows are kept. Default 30 days.',
+    batch_interval: positiveDurationField(
+      'rows are written in batches at this interval, off the request path',
+    )
+      .prefault('1s')
+      .meta({
+        description:
+          'Writes are batched off the request path at this interval, more than 0; a crash loses at most one. Default 1s.',
+      }),
+    retention: positiveDurationField('set ledger.enabled: false to keep no ledger').prefault('30d').meta({
+      description: 'How long rows are kept, more than 0. Default 30 days.',
     }),
   })
   .meta({ description: 'Usage and cost ledger.' });
@@ -40,7 +44,7 @@ export const budgetSchema = z
     provider: z.string().min(1).optional().meta({ description: 'Provider name the budget applies to.' }),
     key: z.string().min(1).optional().meta({
       description:
-        'Client key the budget applies to: the key itself (e.g. ${CCB_API_KEY}, never logged), its 12-character fingerprint, or * for each key.',
+        'Client key the budget applies to: the key itself (e.g. ${CCB_API_KEY}, never logged), its 12-character fingerprint as ccb logs it (keyed by auth.fingerprint_secret or ccb-fingerprint.key; one that names no auth.api_keys entry is refused), or * for each key.',
     }),
     daily_usd: usd('Spend cap per UTC day, in USD.'),
     monthly_usd: usd('Spend cap per UTC month, in USD.'),

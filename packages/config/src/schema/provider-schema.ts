@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { quote } from '../_friendly-message.js';
-import { durationField, evenWithFieldErrors } from './_fields.js';
+import { durationField, evenWithFieldErrors, secretField, unsendableCharacter } from './_fields.js';
 
 /** How ccb authenticates to a provider. `passthrough` forwards the client's own credential unchanged. */
 export const authTypes = ['api_key', 'bearer', 'passthrough'] as const;
@@ -11,8 +11,6 @@ export type AuthType = (typeof authTypes)[number];
 export const providerNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** RFC 9110 §5.6.2 token: the characters allowed in a header name. */
 const headerNamePattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** RFC 9110 §5.5: CR, LF and NUL would split or corrupt the header block. */
-const unsafeHeaderValue = /[\r\n\0]/;
 
 function addIssue(context: z.core.ParsePayload, path: PropertyKey[], message: string): void {
   context.issues.push({ code: 'custom', path, message, input: context.value });
@@ -51,17 +49,20 @@ const baseUrlSchema = z
 /** `providers[].timeouts` — per-provider bounds on an upstream attempt. */
 export const providerTimeoutsSchema = z
   .strictObject({
-    connect: durationField()
-      .prefault('10s')
-      .meta({ description: 'Bound on opening the connection (TCP and TLS). Default 10s.' }),
-    first_byte: durationField().prefault('10m').meta({
-      description: 'Bound on waiting for the response headers after sending the request. Default 10m.',
+    connect: durationField().prefault('10s').meta({
+      description:
+        "Bound on opening the connection (TCP and TLS). 0 turns it off (the system's own connect timeout applies). Default 10s.",
     }),
-    stream_idle: durationField()
-      .prefault('5m')
-      .meta({ description: 'Longest silence allowed between two chunks of a response body. Default 5m.' }),
+    first_byte: durationField().prefault('10m').meta({
+      description:
+        'Bound on waiting for the response headers after sending the request. 0 turns it off: a hung upstream then holds the request until the client gives up. Default 10m.',
+    }),
+    stream_idle: durationField().prefault('5m').meta({
+      description:
+        'Longest silence allowed between two chunks of a response body. 0 turns it off: a stalled stream then stays open until the client gives up. Default 5m.',
+    }),
   })
-  .meta({ description: 'Timeouts: milliseconds or durations such as "10s", "5m".' });
+  .meta({ description: 'Timeouts: milliseconds or durations such as "10s", "5m"; 0 turns one off.' });
 
 const priceSchema = z
   .strictObject({
@@ -107,7 +108,7 @@ export const providerSchema = z
       description:
         'api_key (x-api-key header), bearer (Authorization: Bearer) or passthrough (forward the client credential). Default api_key.',
     }),
-    api_key: z.string().min(1).optional().meta({
+    api_key: secretField().optional().meta({
       description: 'Credential for api_key and bearer; must be absent for passthrough. Use ${VAR}.',
     }),
     weight: z
@@ -127,7 +128,13 @@ export const providerSchema = z
     headers: z
       .record(
         z.string().meta({ pattern: headerNamePattern.source }),
-        z.string().refine((value) => !unsafeHeaderValue.test(value), 'must not contain line breaks'),
+        // RFC 9110 §5.5: CR, LF and NUL would split or corrupt the header block; other controls are refused too.
+        z.string().check((context) => {
+          const problem = unsendableCharacter(context.value, { allowTab: true });
+          if (problem !== undefined) {
+            context.issues.push({ code: 'custom', input: '', message: problem, continue: true });
+          }
+        }),
       )
       .check((context) => {
         for (const name of Object.keys(context.value)) {

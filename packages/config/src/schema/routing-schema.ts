@@ -1,6 +1,6 @@
 import { modelFamilies } from '@ccb/protocol';
 import { z } from 'zod';
-import { durationField } from './_fields.js';
+import { durationField, positiveDurationField } from './_fields.js';
 
 /** How the router picks among eligible providers. */
 export const routingStrategies = ['round-robin', 'weighted', 'priority', 'cost'] as const;
@@ -14,9 +14,9 @@ const affinitySchema = z
       description:
         'Keep each session on the provider that served it while that provider is usable. Default true.',
     }),
-    ttl: durationField()
+    ttl: positiveDurationField('set routing.affinity.enabled: false to turn session affinity off')
       .prefault('1h')
-      .meta({ description: 'How long an idle session stays bound. Default 1h.' }),
+      .meta({ description: 'How long an idle session stays bound, more than 0. Default 1h.' }),
     max_sessions: z.number().int().min(1).default(10_000).meta({
       description: 'Most sessions remembered (least recently used are forgotten first). Default 10000.',
     }),
@@ -67,7 +67,7 @@ export const routingSchema = z
     }),
     first_content_timeout: durationField().prefault('30s').meta({
       description:
-        'How long a stream may take to produce its first content before ccb fails over (nothing has reached the client yet). Default 30s.',
+        'How long a stream may take to produce its first content before ccb fails over (nothing has reached the client yet). 0 turns the hold off: a stream is committed with its headers, so an error right after message_start can no longer fail over. Default 30s.',
     }),
     affinity: affinitySchema.prefault({}),
     rules: z.array(ruleSchema).prefault([]).meta({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedHostField, apiRouteField, corsOriginField } from './_access-fields.js';
 import { caseInsensitivePattern, durationField, evenWithFieldErrors, sizeField } from './_fields.js';
 
 /** Log levels from most to least verbose; `silent` turns logging off. */
@@ -53,7 +54,7 @@ export const serverSchema = z
     }),
     shutdown_grace: durationField().prefault('10s').meta({
       description:
-        'How long in-flight requests may finish after a shutdown signal: milliseconds or "10s", "1m". Default 10s.',
+        'How long in-flight requests may finish after a shutdown signal: milliseconds or "10s", "1m". 0 cuts them at once. Default 10s.',
     }),
     metrics: z.boolean().default(true).meta({
       description:
@@ -63,6 +64,37 @@ export const serverSchema = z
       description:
         'At debug level, also log request and response bodies (secrets still redacted). Default false: bodies are never logged.',
     }),
+    allowed_hosts: z
+      .array(allowedHostField())
+      .prefault([])
+      .meta({
+        description:
+          'More names clients reach ccb by, such as "ccb.internal" (any port) or "192.168.1.5:8000" (that port only). ' +
+          'Requests whose Host header names neither these, localhost, 127.0.0.1, [::1] nor server.host are refused ' +
+          '(421), which stops DNS-rebinding web pages. Default none.',
+        examples: [['ccb.internal', '192.168.1.5:8000']],
+      }),
+    cors_origins: z
+      .array(corsOriginField())
+      .prefault([])
+      .meta({
+        description:
+          'Web origins whose pages may call ccb, exactly as browsers send them: "https://app.example.com" (scheme, ' +
+          'host, optional port; no path, no wildcard). They get CORS headers and their preflights are answered. ' +
+          'Default none: every request from a web page (one with an Origin header) is refused (403).',
+        examples: [['https://app.example.com', 'http://localhost:3000']],
+      }),
+    extra_api_routes: z
+      .array(apiRouteField())
+      .prefault([])
+      .meta({
+        description:
+          'Routes forwarded upstream beyond the Anthropic API (Messages, count_tokens, Models, Message Batches, ' +
+          'Files), each "METHOD /v1/path" where a * segment stands for any one path segment: ' +
+          '"GET /v1/organizations/*". Methods: GET, HEAD, POST, PUT, PATCH, DELETE. Any other /v1/ path is ' +
+          'answered 404, any other method 405. Default none.',
+        examples: [['GET /v1/organizations/*', 'POST /v1/skills']],
+      }),
     // Slow or greedy clients (docs/security.md). None of these bounds cuts a response in progress.
     headers_timeout: clientTimeout('30s').meta({
       description:

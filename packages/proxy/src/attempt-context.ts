@@ -1,0 +1,17 @@
+import type { ClientRelayContext } from './client-relay.js';
+import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
+
+/** What one attempt needs from the request it serves. */
+export interface AttemptContext extends ClientRelayContext {
+  /**
+   * Bound of the stream commit gate in ms; 0: a stream is relayed at once (the caller's choice when no other
+   * provider is left to try, since the gate only buys a failover).
+   */
+  readonly firstContentTimeoutInMs: number;
+  /** True when the client's own credentials went upstream (passthrough): a 401/403 is then the client's. */
+  readonly clientCredentials: boolean;
+  /** Whether usage should be read from the response (Messages API calls). */
+  readonly observeUsage: boolean;
+  /** Removes secrets from an error answer passed through to the client; `undefined`: none configured. */
+  readonly relayedErrors: RelayedErrorScrubber | undefined;
+}
