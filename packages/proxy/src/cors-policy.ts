@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { discardRequestBody } from './refuse-request.js';
 
 /** Cross-origin access for the web origins an operator trusts (`server.cors_origins`). */
 export interface CorsPolicy {
@@ -39,7 +40,7 @@ export function createCorsPolicy(origins: readonly string[], methods: readonly s
   return {
     allows: (origin) => allowed.has(origin),
     answerPreflight(request, response, origin) {
-      request.resume();
+      if (discardRequestBody(request, response)) return;
       const headers = [
         'access-control-allow-origin',
         origin,

@@ -46,7 +46,7 @@ export function discardRequestBody(request: IncomingMessage, response: ServerRes
  * socket itself, which then waits (a second at most) for the client to close: Node would close at once on the
  * unread body, resetting the connection, and a reset can wipe the answer before the client reads it. The body stays
  * unread: Node's parser stops once the request's buffer is full. A response queued behind another one on the same
- * connection (pipelining) is answered by Node in turn instead, with `connection: close`.
+ * connection (pipelining), or with its own `writeHead`, is answered by Node instead, with `connection: close`.
  */
 export function closeWithError(
   request: IncomingMessage,
@@ -57,7 +57,9 @@ export function closeWithError(
   options: ErrorOptions = {},
 ): void {
   const socket = response.socket;
-  if (socket === null || response.headersSent) {
+  // A response whose `writeHead` was wrapped (the CORS policy adds its headers there) is answered through it, so that
+  // a page of an allowed origin can read the refusal; Node then closes at once, and may reset the connection.
+  if (socket === null || response.headersSent || Object.hasOwn(response, 'writeHead')) {
     sendError(response, status, type, message, {
       ...options,
       headers: [...(options.headers ?? []), 'connection', 'close'],

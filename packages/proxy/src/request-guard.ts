@@ -4,8 +4,8 @@ import { createApiSurface } from './api-surface.js';
 import { type CorsPolicy, createCorsPolicy } from './cors-policy.js';
 import { createHostCheck } from './host-check.js';
 import { isMediaType } from './media-type.js';
+import { refuseRequest } from './refuse-request.js';
 import { normalizeRequestPath } from './request-path.js';
-import { sendError } from './send-error.js';
 
 /** What the guard accepts beyond its defaults; `createProxyHandler` passes its options. */
 export interface RequestGuardOptions {
@@ -122,7 +122,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
   };
 }
 
-/** Answers a refused request in Anthropic's error shape, its body unread. */
+/** Answers a refused request in Anthropic's error shape, reading at most a small body (`refuseRequest`). */
 function refuse(
   request: IncomingMessage,
   response: ServerResponse,
@@ -131,8 +131,7 @@ function refuse(
   message: string,
   headers?: readonly string[],
 ): undefined {
-  request.resume();
-  sendError(response, status, type, message, headers === undefined ? {} : { headers });
+  refuseRequest(request, response, status, type, message, headers === undefined ? {} : { headers });
   return undefined;
 }
 

@@ -119,18 +119,39 @@ describe('greedy clients', () => {
   });
 
   it.each([
-    ['401 for a wrong client key', '/v1/messages', 401, 'authentication_error'],
-    ['404 outside /v1/', '/nowhere', 404, 'not_found_error'],
+    [
+      'a 401 for a wrong client key',
+      'POST /v1/messages',
+      'content-type: application/json\r\n',
+      401,
+      'authentication_error',
+    ],
+    ['a 404 outside /v1/', 'POST /nowhere', '', 404, 'not_found_error'],
+    [
+      "the request guard's 415 for a text/plain body",
+      'POST /v1/messages',
+      'content-type: text/plain\r\n',
+      415,
+      'invalid_request_error',
+    ],
+    [
+      "the request guard's 421 for a foreign Host",
+      'POST /v1/messages',
+      'content-type: application/json\r\n',
+      421,
+      'invalid_request_error',
+      'evil.example',
+    ],
   ])(
-    'answers a %s without reading a 10 MiB body, and closes the connection',
-    async (_name, path, status, type) => {
+    'answers %s without reading a 10 MiB body, and closes the connection',
+    async (_name, requestLine, extra, status, type, host = '127.0.0.1') => {
       proxy = await startProxy([target('mock', upstream.url)], {
         clientApiKeys: ['right-key-of-some-length'],
       });
       const accepted = serverSockets(proxy);
       const client = await raw(proxy.url);
       client.socket.write(
-        `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: wrong\r\ncontent-type: application/json\r\ncontent-length: ${tenMiB}\r\n\r\n`,
+        `${requestLine} HTTP/1.1\r\nhost: ${host}\r\nx-api-key: wrong\r\n${extra}content-length: ${tenMiB}\r\n\r\n`,
       );
       client.socket.write(Buffer.alloc(tenMiB, 0x20));
       const answer = parseAnswer(await client.closed());
@@ -143,6 +164,25 @@ describe('greedy clients', () => {
       expect(upstream.requests).toHaveLength(0);
     },
   );
+
+  it('keeps the CORS headers on a refusal to a page of an allowed origin, still without reading its 10 MiB body', async () => {
+    proxy = await startProxy([target('mock', upstream.url)], {
+      clientApiKeys: ['right-key-of-some-length'],
+      corsOrigins: ['https://app.example.com'],
+    });
+    const accepted = serverSockets(proxy);
+    const client = await raw(proxy.url);
+    client.socket.write(
+      `POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\norigin: https://app.example.com\r\nx-api-key: wrong\r\ncontent-type: application/json\r\ncontent-length: ${tenMiB}\r\n\r\n`,
+    );
+    client.socket.write(Buffer.alloc(tenMiB, 0x20));
+    const answer = parseAnswer(await client.closed());
+    expect(answer.status).toBe(401);
+    expect(answer.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    const onServer = accepted[0] as Socket;
+    if (!onServer.destroyed) await once(onServer, 'close');
+    expect(onServer.bytesRead).toBeLessThan(2 * 1024 * 1024);
+  });
 
   it('drains a small refused body and keeps the connection for the next request', async () => {
     proxy = await startProxy([target('mock', upstream.url)], { clientApiKeys: ['right-key-of-some-length'] });
