@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createBodyMemory } from './body-memory.js';
+import { readingOptions } from './body-reading-options.js';
 import { createClientAuth } from './client-auth.js';
 import { ProxyError } from './proxy-error.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
@@ -52,11 +52,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     inProgress: new Set(),
     viaToken,
     auth: createClientAuth(options.clientApiKeys ?? [], options.keyFingerprint),
-    bodyReading: {
-      limitInBytes: options.bodyLimitInBytes ?? 32 * 1024 * 1024,
-      idleTimeoutInMs: options.bodyTimeoutInMs ?? 30_000,
-      memory: createBodyMemory(options.maxBodyMemoryInBytes ?? 512 * 1024 * 1024),
-    },
+    bodyReading: readingOptions(options),
   };
   const guard = createRequestGuard(options);
   const otherRequests = options.otherRequests ?? notFound;

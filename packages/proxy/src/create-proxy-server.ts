@@ -48,8 +48,9 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   const server = createServer(
     {
       keepAliveTimeout: options.idleTimeoutInMs ?? 65_000,
-      // No bound on a whole request: a stream lasts as long as the model writes (the upstream's `stream_idle`
-      // governs its gaps), and a body has its own idle timeout. With `requestTimeout: 0` Node also takes
+      // Node's request timeout bounds the arrival of a whole request, head and body; a body is bounded per gap
+      // instead (`bodyTimeoutInMs`), so that a slow but steady upload of a large one is not cut. (Neither touches a
+      // response: a stream's gaps are the upstream's `stream_idle`.) With `requestTimeout: 0` Node also takes
       // `headersTimeout` as 0 unless it is set, which left a slow request head holding its socket for ever.
       requestTimeout: 0,
       headersTimeout: headersTimeoutInMs,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BodyIdleSweep, SweptBody } from './body-idle-sweep.js';
 import type { BodyMemory } from './body-memory.js';
 import { ProxyError } from './proxy-error.js';
 
@@ -8,6 +9,8 @@ export interface BodyReading {
   readonly limitInBytes: number;
   /** Longest silence between two pieces of a body, in ms (`server.body_timeout`); 0: none. */
   readonly idleTimeoutInMs: number;
+  /** Watches every body for that silence; `undefined` when `idleTimeoutInMs` is 0. */
+  readonly idleSweep: BodyIdleSweep | undefined;
   /** The bytes all bodies held at once may take (`server.max_body_memory`). */
   readonly memory: BodyMemory;
 }
@@ -26,7 +29,7 @@ export function readRequestBody(
   response: ServerResponse,
   reading: BodyReading,
 ): Promise<Buffer> {
-  const { limitInBytes, idleTimeoutInMs, memory } = reading;
+  const { limitInBytes, idleSweep, memory } = reading;
   const declaredHeader = request.headers['content-length'];
   const declared = declaredHeader === undefined ? 0 : Number(declaredHeader);
   if (declared > limitInBytes) return Promise.reject(tooLarge(limitInBytes));
@@ -49,6 +52,14 @@ export function readRequestBody(
       release();
       reject(error);
     };
+    // Each piece pushes the deadline back: a slow but steady upload of a large body is never cut.
+    const swept: SweptBody = {
+      seenAtTick: idleSweep?.tick ?? 0,
+      expire: () => fail(stalled(reading.idleTimeoutInMs)),
+      previous: undefined,
+      next: undefined,
+    };
+    idleSweep?.watch(swept);
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limitInBytes) return fail(tooLarge(limitInBytes));
@@ -57,7 +68,7 @@ export function readRequestBody(
         reserved = received;
       }
       chunks.push(chunk);
-      timer?.refresh();
+      if (idleSweep !== undefined) swept.seenAtTick = idleSweep.tick;
     };
     const onEnd = () => {
       cleanup();
@@ -77,22 +88,8 @@ export function readRequestBody(
     const onError = (error: Error) => {
       fail(new ProxyError('CCB_PROXY_BODY_ABORTED', 'the request body could not be read', { cause: error }));
     };
-    // One timer per body, pushed back by each piece: a slow but steady upload of a large body is never cut.
-    const timer =
-      idleTimeoutInMs > 0
-        ? setTimeout(
-            () =>
-              fail(
-                new ProxyError(
-                  'CCB_PROXY_BODY_TIMEOUT',
-                  `the request body stalled: nothing arrived for ${idleTimeoutInMs} ms (server.body_timeout)`,
-                ),
-              ),
-            idleTimeoutInMs,
-          )
-        : undefined;
     const cleanup = () => {
-      clearTimeout(timer);
+      idleSweep?.unwatch(swept);
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('close', onAborted);
@@ -109,6 +106,13 @@ function tooLarge(limitInBytes: number): ProxyError {
   return new ProxyError(
     'CCB_PROXY_BODY_TOO_LARGE',
     `request body exceeds the limit of ${limitInBytes} bytes (server.body_limit)`,
+  );
+}
+
+function stalled(idleTimeoutInMs: number): ProxyError {
+  return new ProxyError(
+    'CCB_PROXY_BODY_TIMEOUT',
+    `the request body stalled: nothing arrived for ${idleTimeoutInMs} ms (server.body_timeout)`,
   );
 }
 
