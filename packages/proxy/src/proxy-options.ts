@@ -73,7 +73,8 @@ export interface ProxyHandlerOptions extends ProxyHooks {
   readonly bodyLimitInBytes?: number;
   /**
    * Longest silence while a request body is read, in ms: per gap, not in total, so a slow but steady upload of a
-   * large body is never cut. On expiry the client gets a 408 and the connection closes. Default 30 000; 0: none.
+   * large body is never cut. A body silent for longer gets a 408 and its connection closes (within half this time
+   * more: one sweep watches every body). Default 30 000; 0: none.
    */
   readonly bodyTimeoutInMs?: number;
   /**

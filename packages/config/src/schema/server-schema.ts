@@ -102,7 +102,7 @@ export const serverSchema = z
     }),
     body_timeout: clientTimeout('30s').meta({
       description:
-        'Longest silence while a request body arrives (per gap, so a slow steady upload is fine); over it ccb answers 408 and closes the connection. More than 0. Default 30s.',
+        'Longest silence while a request body arrives (per gap, so a slow steady upload is fine); a body silent for longer is answered 408 and its connection closed (within half this time more). More than 0. Default 30s.',
     }),
     idle_timeout: clientTimeout('65s').meta({
       description:
