@@ -58,6 +58,51 @@ describe('createCostAccounting', () => {
     costs.close();
   });
 
+  it('writes a ledger row for the Messages API only, however its path is spelled, never for batches or files', () => {
+    const config = resolveConfig({
+      ledger: { path: ':memory:' },
+      providers: [{ name: 'list', base_url: 'https://a.example', api_key: 'k1' }],
+    });
+    const costs = createCostAccounting(config, { baseDir: tmpdir(), bench: () => {} });
+    const usage = {
+      inputTokens: 100,
+      outputTokens: 10,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+    };
+    const record = (api: 'messages' | 'count_tokens' | 'other', path: string) => ({
+      requestId: `req_${path}`,
+      method: 'POST',
+      path,
+      api,
+      model: 'claude-sonnet-4-6',
+      modelSent: 'claude-sonnet-4-6',
+      sessionKey: undefined,
+      rule: undefined,
+      affinity: false,
+      stream: false,
+      status: 200,
+      provider: 'list',
+      outcome: 'ok' as const,
+      attempts: [],
+      usage,
+      clientKeyId: '',
+      upstreamRequestId: undefined,
+      startedAt: Date.now(),
+      durationInMs: 1,
+      overheadInMs: 0,
+      timeToFirstByteInMs: 1,
+      bytesIn: 1,
+      bytesOut: 1,
+    });
+    costs.record(record('messages', '/v1/messages?beta=true'));
+    costs.record(record('other', '/v1/messages/batches'));
+    costs.record(record('count_tokens', '/v1/messages/count_tokens'));
+    const rows = costs.ledger?.query({ sinceInMs: 0, by: 'provider' }) ?? [];
+    expect(rows.map((row) => [row.key, row.requests])).toEqual([['list', 1]]);
+    costs.close();
+  });
+
   it('says which file is wrong when the price file cannot be read', () => {
     const config = resolveConfig({
       pricing: { file: 'missing.yaml' },

@@ -138,10 +138,9 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     costOf,
     record(record) {
       const costUsd = costOf(record);
-      // Only Messages calls are billed; count_tokens and models listings would only add noise to the ledger.
-      if (!record.path.startsWith('/v1/messages') || record.path.startsWith('/v1/messages/count_tokens')) {
-        return costUsd;
-      }
+      // Only Messages calls are billed per request; count_tokens, model listings, batches (billed when their results
+      // are made) and files would only add noise to the ledger.
+      if (record.api !== 'messages') return costUsd;
       const usage = record.usage;
       ledger?.record({
         time: record.startedAt,

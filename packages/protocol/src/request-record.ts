@@ -1,3 +1,4 @@
+import type { ApiSurface } from './api-surface.js';
 import type { AttemptOutcome, FailureKind } from './attempt-outcome.js';
 import type { ResponseHeaders } from './headers.js';
 import type { Usage } from './usage.js';
@@ -29,8 +30,10 @@ export interface AttemptRecord {
 export interface RequestRecord {
   readonly requestId: string;
   readonly method: string;
-  /** Path and query as the client sent them. */
+  /** Path (normalised by the request guard) and query, as sent upstream. */
   readonly path: string;
+  /** The part of the API the request addressed: only the Messages API is billed per request. */
+  readonly api: ApiSurface;
   /** The model the client asked for, when the body names one. */
   readonly model: string | undefined;
   /** The model sent to the provider that served (after routing rules and `model_map`). */

@@ -39,6 +39,7 @@ export function buildRequestRecord(init: ExchangeInit, facts: ExchangeFacts, end
     requestId: init.requestId,
     method: init.request.method ?? 'GET',
     path: init.request.url ?? '/',
+    api: init.route.api ?? 'messages',
     model: init.route.model,
     modelSent: facts.modelSent,
     sessionKey: init.route.sessionKey,

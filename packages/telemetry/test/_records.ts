@@ -6,6 +6,7 @@ export function requestRecord(overrides: Partial<RequestRecord> = {}): RequestRe
     requestId: 'ccb_test-1',
     method: 'POST',
     path: '/v1/messages?beta=true',
+    api: 'messages',
     model: 'claude-sonnet-4-6',
     modelSent: 'claude-sonnet-4-6',
     sessionKey: undefined,
