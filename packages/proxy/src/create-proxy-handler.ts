@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InProgressList } from './_in-progress-list.js';
 import { readingOptions } from './body-reading-options.js';
 import { createClientAuth } from './client-auth.js';
 import { ProxyError } from './proxy-error.js';
@@ -49,7 +50,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     relayedErrors: createRelayedErrorScrubber(options.redactValues ?? []),
     viaValue: `1.1 ${viaToken}`,
     hooks: options,
-    inProgress: new Set(),
+    inProgress: new InProgressList(),
     viaToken,
     auth: createClientAuth(options.clientApiKeys ?? [], options.keyFingerprint),
     bodyReading: readingOptions(options),
@@ -75,13 +76,13 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     },
     viaToken,
     async endInProgress(waitInMs = 1000) {
-      const ending = [...context.inProgress];
+      const ending = context.inProgress.toArray();
       for (const exchange of ending) exchange.shutDown();
       let timer: NodeJS.Timeout | undefined;
       const waited = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, waitInMs);
       });
-      await Promise.race([Promise.all(ending.map((exchange) => exchange.closed)), waited]);
+      await Promise.race([Promise.all(ending.map((exchange) => exchange.closed())), waited]);
       clearTimeout(timer);
     },
     async close() {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span } from '@ccb/protocol';
+import type { InProgressEntry, InProgressList } from './_in-progress-list.js';
 import type { ClientHeaders } from './hop-by-hop.js';
 import type { AttemptPlanner, RouteRequest } from './ports.js';
 import type { ProxyHooks } from './proxy-options.js';
@@ -29,15 +30,15 @@ export interface ExchangeContext {
   /** The handler's options object itself, not copies of its hooks: each hook is read from it and called on it. */
   readonly hooks: ProxyHooks;
   /** The exchanges in progress, so that a shutdown past its grace period can end each one properly. */
-  readonly inProgress: Set<ShutdownTarget>;
+  readonly inProgress: InProgressList<ShutdownTarget>;
 }
 
 /** An exchange as a shutdown sees it. */
-export interface ShutdownTarget {
+export interface ShutdownTarget extends InProgressEntry {
   /** Ends the exchange now: a stream with an SSE `error` event, an unanswered request with a 503. */
   shutDown(): void;
   /** Resolves once the client's response is over (finished or closed). */
-  readonly closed: Promise<void>;
+  closed(): Promise<void>;
 }
 
 /** One client request, read and admitted: what its exchange starts from. */

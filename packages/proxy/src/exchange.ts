@@ -13,13 +13,15 @@ import type { Upstream } from './upstream.js';
  * (failover), the answer when all fail, and the record. Every attempt's outcome goes back to the planner.
  */
 export class Exchange implements ShutdownTarget {
-  readonly closed: Promise<void>;
+  previousInProgress: ShutdownTarget | undefined;
+  nextInProgress: ShutdownTarget | undefined;
   readonly #context: ExchangeContext;
   readonly #init: ExchangeInit;
   readonly #attempts: AttemptRecord[] = [];
   #current: AttemptHandler | undefined;
   #clientGone = false;
   #shuttingDown = false;
+  #responseClosed = false;
   #firstByteAt: number | undefined;
   /** The model to send after routing rules (before each provider's `model_map`). */
   #model: string | undefined;
@@ -34,15 +36,18 @@ export class Exchange implements ShutdownTarget {
     this.#context = context;
     this.#init = init;
     context.inProgress.add(this);
-    this.closed = new Promise((resolve) => {
-      init.response.once('close', () => {
-        context.inProgress.delete(this);
-        resolve();
-        if (init.response.writableFinished) return;
-        this.#clientGone = true;
-        this.#current?.abortForClient();
-      });
+    init.response.once('close', () => {
+      this.#responseClosed = true;
+      context.inProgress.remove(this);
+      if (init.response.writableFinished) return;
+      this.#clientGone = true;
+      this.#current?.abortForClient();
     });
+  }
+
+  closed(): Promise<void> {
+    if (this.#responseClosed) return Promise.resolve();
+    return new Promise((resolve) => this.#init.response.once('close', () => resolve()));
   }
 
   shutDown(): void {
