@@ -132,6 +132,22 @@ describe('createLogger redaction', () => {
     expect(entries()[0]?.msg).toBe('starting with [redacted]');
   });
 
+  it('scrubs values added later (a reloaded config’s new secrets) and keeps scrubbing the old ones', () => {
+    const { sink, logger } = jsonLogger();
+    const rotatedKey = 'sk-rotated-4b3a29181706f5e4d3c2';
+    logger.info(`before ${rotatedKey}`);
+    logger.addRedactValues([rotatedKey, providerKey]);
+    logger.info(`after ${rotatedKey} and ${providerKey}`);
+    logger.request(requestRecord({ path: `/v1/messages?key=${rotatedKey}` }));
+    const lines = sink.lines();
+    expect(lines[0]).toContain(rotatedKey);
+    expect(lines.slice(1).join('\n')).not.toContain(rotatedKey);
+    expect(lines.slice(1).join('\n')).not.toContain(providerKey);
+    expect(() => logger.addRedactValues([42 as unknown as string])).toThrow(TelemetryError);
+    logger.info(`still ${rotatedKey}`);
+    expect(sink.lines().at(-1)).not.toContain(rotatedKey);
+  });
+
   it('does not mutate the objects it is given', () => {
     const { logger } = jsonLogger();
     const fields = { headers: { authorization: 'Bearer abc' }, note: providerKey };

@@ -79,6 +79,11 @@ export interface Logger {
   close(): Promise<void>;
   /** Lines stdout never got, by reason (zeros on a given destination, which counts nothing). Cheap: read per scrape. */
   lostLines(): readonly LogLoss[];
+  /**
+   * Scrubs these values too from every later line (a reloaded configuration's new secrets). Values already
+   * scrubbed stay scrubbed: a secret removed from the configuration may still show up in a late line.
+   */
+  addRedactValues(values: readonly string[]): void;
 }
 
 /** Default `maxBacklogInBytes`: about a second of request lines at 8 000 requests per second. */
@@ -107,7 +112,8 @@ export function createLogger(options: LoggerOptions): Logger {
       'log destination must be a writable stream or a pino destination',
     );
   }
-  const scrub = createSecretScrubber(options.redactValues);
+  let redactValues: readonly string[] = options.redactValues ?? [];
+  let scrub = createSecretScrubber(redactValues);
   const isTty = ((destination ?? process.stdout) as { isTTY?: boolean }).isTTY === true;
   const pretty = format === 'pretty' || (format === 'auto' && isTty);
   const loss = new LogLossCounter(options.reportLoss);
@@ -142,7 +148,7 @@ export function createLogger(options: LoggerOptions): Logger {
         log: (fields) => redactFields(fields),
       },
       // On the serialised line, so it also covers messages, child bindings and error stacks.
-      hooks: { streamWrite: scrub },
+      hooks: { streamWrite: (line) => scrub(line) },
     },
     lineSink as DestinationStream,
   );
@@ -199,6 +205,14 @@ export function createLogger(options: LoggerOptions): Logger {
     flush: () => (stdout !== undefined ? stdout.flush() : flushGiven()),
     close: () => (stdout !== undefined ? stdout.close() : flushGiven()),
     lostLines: () => loss.snapshot(),
+    addRedactValues(values) {
+      const added = values.filter((value) => !redactValues.includes(value));
+      if (added.length === 0) return;
+      // Validated before anything changes: a bad value leaves the scrubber as it was.
+      const next = createSecretScrubber([...redactValues, ...added]);
+      redactValues = [...redactValues, ...added];
+      scrub = next;
+    },
   };
 }
 

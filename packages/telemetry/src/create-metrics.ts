@@ -70,9 +70,18 @@ export interface Metrics {
   attemptStarted(provider: string): void;
   /** An attempt to `provider` ended, however it ended: lowers its in-flight gauge. */
   attemptEnded(provider: string): void;
+  /** The configuration in force: its hash (`ccb_config_info{hash}`) and when it was loaded (ms epoch). */
+  configLoaded(hash: string, loadedAtInMs: number): void;
+  /** A reload ended: `applied`, `unchanged` (nothing differed) or `rejected` (invalid; the old one stays). */
+  configReloaded(result: ConfigReloadResult): void;
+  /** Models to keep verbatim as labels from now on (a reload's new providers' models). */
+  addKnownModels(models: readonly string[]): void;
   /** The Prometheus text exposition of every metric in the registry. */
   render(): Promise<string>;
 }
+
+/** How a configuration reload ended, as `ccb_config_reloads_total` counts it. */
+export type ConfigReloadResult = 'applied' | 'unchanged' | 'rejected';
 
 /** Creates the metrics: counters, histograms and the in-flight gauge, plus health and process metrics when asked. */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -83,11 +92,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       `metrics prefix ${JSON.stringify(prefix)} is not a valid Prometheus name start; use letters, digits, _ and :, e.g. "ccb_"`,
     );
   }
-  const labelModel = createModelLabeler({
-    ...(options.knownModels !== undefined ? { knownModels: options.knownModels } : {}),
-    ...(options.maxFamilyModels !== undefined ? { maxFamilyModels: options.maxFamilyModels } : {}),
-  });
+  let knownModels = options.knownModels ?? [];
+  const newLabeler = () =>
+    createModelLabeler({
+      knownModels,
+      ...(options.maxFamilyModels !== undefined ? { maxFamilyModels: options.maxFamilyModels } : {}),
+    });
+  let labelModel = newLabeler();
   const registry = new Registry();
+  const config = registerConfigMetrics(registry, prefix);
 
   const requests = new Series(['provider', 'model', 'status', 'outcome']);
   const attempts = new Series(['provider', 'result']);
@@ -282,7 +295,54 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       // An unpaired end (a hook wired twice) must not drive the gauge negative.
       if (cell.value > 0) cell.value -= 1;
     },
+    configLoaded: config.loaded,
+    configReloaded: config.reloaded,
+    addKnownModels(models) {
+      const added = models.filter((model) => !knownModels.includes(model));
+      if (added.length === 0) return;
+      const previous = knownModels;
+      knownModels = [...knownModels, ...added];
+      try {
+        labelModel = newLabeler();
+      } catch (error) {
+        knownModels = previous;
+        throw error;
+      }
+    },
     render: () => registry.metrics(),
+  };
+}
+
+/** `config_info`, `config_loaded_timestamp_seconds` and `config_reloads_total`, with their setters. */
+function registerConfigMetrics(registry: Registry, prefix: string) {
+  const info = new Gauge({
+    name: `${prefix}config_info`,
+    help: 'The configuration in force, by hash (always 1; the hash changes when a reload applies a change).',
+    labelNames: ['hash'],
+    registers: [registry],
+  });
+  const loadedAt = new Gauge({
+    name: `${prefix}config_loaded_timestamp_seconds`,
+    help: 'When the configuration in force was loaded, in seconds since the epoch.',
+    registers: [registry],
+  });
+  const reloads = new Counter({
+    name: `${prefix}config_reloads_total`,
+    help: 'Configuration reloads, by result: applied, unchanged (nothing differed), rejected (invalid; the running one stays).',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  // Every result exists from the start at 0, so an alert on rejected reloads works before the first one.
+  for (const result of ['applied', 'unchanged', 'rejected'] as const) reloads.inc({ result }, 0);
+  return {
+    loaded(hash: string, loadedAtInMs: number): void {
+      info.reset();
+      info.set({ hash }, 1);
+      loadedAt.set(loadedAtInMs / 1000);
+    },
+    reloaded(result: ConfigReloadResult): void {
+      reloads.inc({ result });
+    },
   };
 }
 

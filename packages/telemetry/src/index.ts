@@ -10,6 +10,7 @@ export {
 export {
   type AuthScope,
   type BudgetStatusLike,
+  type ConfigReloadResult,
   createMetrics,
   type Metrics,
   type MetricsOptions,
