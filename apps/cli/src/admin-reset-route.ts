@@ -1,18 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '@ccb/proxy';
 import type { Router } from '@ccb/router';
-import type { AdminGuard } from './admin-guard.js';
 
 /**
  * `POST /admin/reset?provider=NAME`: an operator clears a provider's circuit, cool-down (e.g. a spend-limit bench)
- * and budget bench, for the admin key's holder. A provider still over its budget is benched again by its next
+ * and budget bench, behind the admin guard. A provider still over its budget is benched again by its next
  * request's accounting.
  */
-export function adminResetRoute(
-  router: Router,
-  guard: AdminGuard,
-): (request: IncomingMessage, response: ServerResponse) => void {
-  return guard((request, response) => {
+export function adminResetRoute(router: Router): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
     const name = new URL(request.url ?? '/', 'http://ccb').searchParams.get('provider');
     if (name === null || !router.targets().some((target) => target.name === name)) {
       sendError(response, 404, 'not_found_error', `no provider named ${JSON.stringify(name ?? '')}`);
@@ -26,5 +22,5 @@ export function adminResetRoute(
       'content-length': Buffer.byteLength(body),
     });
     response.end(body);
-  });
+  };
 }

@@ -1,17 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '@ccb/proxy';
-import type { AdminGuard } from './admin-guard.js';
 import { CliError } from './cli-error.js';
 import type { CostAccounting } from './cost-accounting.js';
 import { usageReport } from './usage-report.js';
 
-/** `GET /admin/usage?since=7d&by=provider`: the `ccb usage` report as JSON, for the admin key's holder. */
+/** `GET /admin/usage?since=7d&by=provider`: the `ccb usage` report as JSON, behind the admin guard. */
 export function adminUsageRoute(
   costs: Pick<CostAccounting, 'ledger' | 'ledgerUnavailable'>,
-  guard: AdminGuard,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const { ledger, ledgerUnavailable } = costs;
-  return guard((request, response) => {
+  return (request, response) => {
     if (ledgerUnavailable !== undefined) {
       sendError(response, 503, 'api_error', `the usage ledger is off: ${ledgerUnavailable}`);
       return;
@@ -33,5 +31,5 @@ export function adminUsageRoute(
       if (CliError.is(error)) sendError(response, 400, 'invalid_request_error', error.message);
       else sendError(response, 500, 'api_error', 'the usage ledger could not be read');
     }
-  });
+  };
 }

@@ -1,34 +1,35 @@
 import type { IncomingMessage } from 'node:http';
-import { type Config, configSecrets } from '@ccb/config';
-import { createProvider, createProviderRegistry, type Provider } from '@ccb/providers';
+import type { Config } from '@ccb/config';
+import type { Provider } from '@ccb/providers';
 import {
-  type AttemptPlanner,
   createKeyFingerprint,
   createProxyServer,
+  type KeyFingerprint,
   type ProxyServer,
   type RequestRecord,
-  type UpstreamTarget,
 } from '@ccb/proxy';
-import { createProbeScheduler, createRouter, type Router, type RouterEvent } from '@ccb/router';
-import { type AuthScope, createMetrics, type LogLoss, type Metrics, minRedactedLength } from '@ccb/telemetry';
-import { createAdminGuard } from './admin-guard.js';
-import { adminResetRoute } from './admin-reset-route.js';
-import { adminUsageRoute } from './admin-usage-route.js';
+import { createRouter, type Router, type RouterEvent } from '@ccb/router';
+import { type AuthScope, createMetrics, type LogLoss, type Metrics } from '@ccb/telemetry';
+import type { AdminControl } from './admin/admin-control.js';
+import { createRecentAttempts, type RecentAttempts } from './admin/recent-attempts.js';
 import { type CostAccounting, createCostAccounting } from './cost-accounting.js';
 import { type FingerprintSecret, loadFingerprintSecret } from './fingerprint-secret.js';
-import { toHealthOptions } from './health-options.js';
-import { healthRoute } from './health-route.js';
-import { metricsRoute } from './metrics-route.js';
-import { probeProvider } from './probe-provider.js';
-import { readinessRoute } from './readiness.js';
-import { routeTable } from './route-table.js';
-import { version } from './version.js';
+import { createProbes } from './probes.js';
+import { buildProviders, type ProviderGeneration } from './reload/provider-set.js';
+import { proxySettings, serverLimits } from './reload/proxy-settings.js';
+import { routerSettings } from './reload/router-settings.js';
+import { RuntimeOverrides } from './reload/runtime-overrides.js';
+import { type ServiceRoutes, serviceRoutes } from './service-routes.js';
 
 /** A balancer assembled from a resolved configuration: the one place the libraries meet. */
 export interface Balancer {
   readonly server: ProxyServer;
+  /** One router for the life of the process: reloads reconfigure it, so health and affinity live on. */
   readonly router: Router;
+  /** The providers of the configuration in force. */
   readonly providers: readonly Provider[];
+  /** The configuration in force (restart-only settings as the process started). */
+  readonly config: Config;
   /** Attempts in flight per provider. */
   readonly inFlight: ReadonlyMap<string, number>;
   /** Prometheus metrics, unless `server.metrics` is off. */
@@ -37,10 +38,34 @@ export interface Balancer {
   readonly costs: CostAccounting;
   /** The secret keying client-key fingerprints, and where it came from. */
   readonly fingerprintSecret: FingerprintSecret;
+  /** Operators' runtime changes to providers (admin API); `applyOverrides()` puts a change into force. */
+  readonly overrides: RuntimeOverrides;
+  /** The last attempts of each provider, for the admin API. */
+  readonly recent: RecentAttempts;
+  /**
+   * Puts `next` into force as one swap: requests that started before finish on the configuration they started
+   * with. Everything is built and checked first; on a throw nothing changed. `next` must already hold the running
+   * values of the restart-only settings (see `keepRestartOnly`).
+   */
+  reconfigure(next: Config): Reconfiguration;
+  /** Re-applies the runtime overrides to the router (after `overrides.set`). */
+  applyOverrides(): void;
+  /** How client and provider keys are named where a key must be identified (fingerprints, never keys). */
+  readonly keyFingerprint: KeyFingerprint;
+  /** Gives the admin API what it needs to reload and persist (the reloader, made once the balancer exists). */
+  attachControl(control: AdminControl): void;
   /** Starts listening and the background probes. */
   start(): Promise<{ url: string }>;
   /** Stops probes, then shuts the server down gracefully. */
   close(): Promise<void>;
+}
+
+/** What a reconfiguration retired. */
+export interface Reconfiguration {
+  /** Providers whose connections were retired (removed, or their address changed). */
+  readonly retired: readonly string[];
+  /** Resolves when the requests that started before the change ended and the retired connections closed. */
+  readonly drained: Promise<void>;
 }
 
 export interface ComposeOptions {
@@ -59,23 +84,16 @@ export interface ComposeOptions {
    * fingerprint of the key it sent (`none` without one). Counted in the metrics whether or not this is given.
    */
   readonly onAuthRejected?: (scope: AuthScope, fingerprint: string, request: IncomingMessage) => void;
+  /** Serve the admin API to non-loopback peers although no admin key is configured (`--allow-open-admin`). */
+  readonly allowOpenAdmin?: boolean;
+  /** Routes beyond the balancer's own (the reload endpoint, the docs), given the balancer once it exists. */
+  readonly extraRoutes?: (balancer: () => Balancer) => ServiceRoutes['extra'];
 }
-
-const readMethods = ['GET', 'HEAD'];
 
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
 export function composeBalancer(config: Config, options: ComposeOptions = {}): Balancer {
-  const providers = config.providers.map((provider) =>
-    createProvider({
-      name: provider.name,
-      baseUrl: provider.base_url,
-      authType: provider.auth_type,
-      ...(provider.api_key !== undefined ? { apiKey: provider.api_key } : {}),
-      headers: provider.headers,
-      modelMap: provider.model_map,
-    }),
-  );
-  const registry = createProviderRegistry(providers);
+  let current = config;
+  let generation: ProviderGeneration = buildProviders(config);
   const baseDir = options.baseDir ?? process.cwd();
   const fingerprintSecret = loadFingerprintSecret(config, baseDir);
   const keyFingerprint = createKeyFingerprint(fingerprintSecret.secret);
@@ -95,110 +113,61 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       ),
     onError: (error) => options.onWarning?.(`ledger: ${(error as Error).message}`),
   });
-  const routing = config.routing;
+  const overrides = new RuntimeOverrides();
   const router = createRouter({
-    strategy: routing.strategy,
-    priceOf: costs.priceOf,
-    affinity: routing.affinity.enabled
-      ? { enabled: true, ttlInMs: routing.affinity.ttl, maxSessions: routing.affinity.max_sessions }
-      : false,
-    rules: routing.rules.map((rule) => ({
-      name: rule.name,
-      match: {
-        ...(rule.match.model !== undefined ? { model: rule.match.model } : {}),
-        ...(rule.match.family !== undefined ? { family: rule.match.family } : {}),
-        ...(rule.match.thinking !== undefined ? { thinking: rule.match.thinking } : {}),
-        ...(rule.match.min_input_tokens !== undefined ? { minInputTokens: rule.match.min_input_tokens } : {}),
-      },
-      ...(rule.providers !== undefined ? { providers: rule.providers } : {}),
-      ...(rule.model !== undefined ? { model: rule.model } : {}),
-    })),
-    health: toHealthOptions(config.health),
-    targets: config.providers.map((provider) => ({
-      name: provider.name,
-      weight: provider.weight,
-      priority: provider.priority,
-      enabled: provider.enabled,
-      models: provider.models,
-    })),
+    ...routerSettings(config, overrides, costs.priceOf),
     onEvent: (event) => {
       if (event.type === 'rate-limited') metrics?.rateLimited(event.provider, event.rateLimitClass);
       options.onRouterEvent?.(event);
     },
   });
-  benchProvider = (provider, untilInMs) => router.bench(provider, untilInMs, 'budget');
+  benchProvider = (provider, untilInMs) => {
+    if (router.targets().some((target) => target.name === provider)) router.bench(provider, untilInMs, 'budget');
+  };
   costs.benchProvidersOverBudget();
   const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
+  const recent = createRecentAttempts();
   const metrics = config.server.metrics
     ? createMetrics({
-        knownModels: config.providers.flatMap((provider) => [
-          ...provider.models,
-          ...Object.keys(provider.model_map),
-        ]),
+        knownModels: knownModels(config),
         healthSnapshot: () => router.snapshot(),
         affinityStats: () => router.affinityStats(),
-        ...(costs.budgets !== undefined
-          ? { budgetSnapshot: (costs.budgets as NonNullable<typeof costs.budgets>).snapshot }
-          : {}),
+        budgetSnapshot: () => costs.budgets?.snapshot() ?? [],
         ...(options.logLoss !== undefined ? { logLoss: options.logLoss } : {}),
       })
     : undefined;
   const onRequestEnd = options.onRequestEnd;
-  const upstreams = config.providers.map((provider, index) => ({
-    target: providers[index] as UpstreamTarget,
-    timeouts: {
-      connectInMs: provider.timeouts.connect,
-      firstByteInMs: provider.timeouts.first_byte,
-      streamIdleInMs: provider.timeouts.stream_idle,
-    },
-  }));
-  const planner: AttemptPlanner = router;
-  const health = healthRoute(version);
-  const adminGuard = createAdminGuard({
-    adminKey: config.auth.admin_key,
-    fingerprint: keyFingerprint,
-    onRejected: onAuthRejected('admin'),
-  });
+  const probes = createProbes(router);
+  // Assigned once everything it names exists; the service routes only read it when a request arrives.
+  let balancer: Balancer;
+  let control: AdminControl | undefined;
+  // Routes are built per configuration (admin keys, metrics guard); they read `balancer` when they answer.
+  const view = () => balancer;
+  const extraRoutes = options.extraRoutes?.(view) ?? {};
+  const routesFor = (next: Config) =>
+    serviceRoutes({
+      config: next,
+      balancer: view,
+      parts: { router, costs, metrics, inFlight },
+      control: () => control,
+      keyFingerprint,
+      allowOpenAdmin: options.allowOpenAdmin === true,
+      onAdminRejected: onAuthRejected('admin'),
+      extra: extraRoutes,
+    });
+  const settingsFor = (next: Config, providers: ProviderGeneration) =>
+    proxySettings(next, {
+      upstreams: providers.upstreams,
+      planner: router,
+      keyFingerprint,
+      otherRequests: routesFor(next),
+    });
   const server = createProxyServer({
     host: config.server.host,
     port: config.server.port,
-    allowedHosts: config.server.allowed_hosts,
-    corsOrigins: config.server.cors_origins,
-    extraApiRoutes: config.server.extra_api_routes,
-    upstreams,
-    planner,
-    clientApiKeys: config.auth.api_keys,
-    // A provider echoing its key in an error must not show it to clients; values too short to be secrets would be
-    // cut out of ordinary words (serve warns about them).
-    redactValues: configSecrets(config).filter((secret) => secret.length >= minRedactedLength),
-    keyFingerprint,
+    ...serverLimits(config),
+    ...settingsFor(config, generation),
     onClientRejected: onAuthRejected('client'),
-    maxAttempts: config.routing.max_attempts,
-    bodyLimitInBytes: config.server.body_limit,
-    bodyTimeoutInMs: config.server.body_timeout,
-    maxBodyMemoryInBytes: config.server.max_body_memory,
-    headersTimeoutInMs: config.server.headers_timeout,
-    idleTimeoutInMs: config.server.idle_timeout,
-    maxConnectionsPerClient: config.server.max_connections_per_client,
-    firstContentTimeoutInMs: config.routing.first_content_timeout,
-    shutdownGraceInMs: config.server.shutdown_grace,
-    ...(config.server.log_bodies &&
-    (config.server.log_level === 'debug' || config.server.log_level === 'trace')
-      ? { captureBodiesInBytes: 64 * 1024 }
-      : {}),
-    otherRequests: routeTable({
-      '/': { methods: readMethods, listener: health },
-      '/healthz': { methods: readMethods, listener: health },
-      '/readyz': { methods: readMethods, listener: readinessRoute(() => router.snapshot(), inFlight) },
-      ...(metrics !== undefined
-        ? { '/metrics': { methods: readMethods, listener: metricsRoute(metrics, adminGuard) } }
-        : {}),
-      '/admin/usage': {
-        methods: readMethods,
-        listener: adminUsageRoute(costs, adminGuard),
-      },
-      '/admin/reset': { methods: ['POST'], listener: adminResetRoute(router, adminGuard) },
-    }),
     onAttemptStart: (name) => {
       inFlight.set(name, (inFlight.get(name) ?? 0) + 1);
       metrics?.attemptStarted(name);
@@ -207,41 +176,78 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       inFlight.set(name, (inFlight.get(name) ?? 1) - 1);
       metrics?.attemptEnded(name);
     },
-    admitRequest: costs.admit,
+    admitRequest: (request) => costs.admit(request),
     onRequestEnd: (record) => {
       const costUsd = costs.record(record);
+      recent.record(record);
       metrics?.observe(record, costUsd);
       onRequestEnd?.(record, costUsd);
     },
   });
-  const probe = config.health.probe;
-  const probes =
-    probe.enabled && config.health.enabled
-      ? createProbeScheduler({
-          targets: config.providers.filter((provider) => provider.enabled).map((provider) => provider.name),
-          intervalInMs: probe.interval,
-          probe: (name, signal) =>
-            probeProvider(registry.require(name), probe.kind, { signal, timeoutInMs: probe.timeout }),
-          onResult: router.reportProbe,
-        })
-      : undefined;
-  return {
+
+  function reconfigure(next: Config): Reconfiguration {
+    // Build and check everything that can fail before anything changes.
+    const commitCosts = costs.prepare(next);
+    const nextGeneration = buildProviders(next, generation);
+    const settings = settingsFor(next, nextGeneration);
+    const previousRouter = routerSettings(current, overrides, costs.priceOf);
+    overrides.keepOnly(new Set(next.providers.map((provider) => provider.name)));
+    router.reconfigure(routerSettings(next, overrides, costs.priceOf));
+    let swapped: ReturnType<ProxyServer['reconfigure']>;
+    try {
+      swapped = server.reconfigure({ ...serverLimits(next), ...settings });
+    } catch (error) {
+      router.reconfigure(previousRouter);
+      throw error;
+    }
+    commitCosts();
+    current = next;
+    generation = nextGeneration;
+    for (const provider of next.providers) if (!inFlight.has(provider.name)) inFlight.set(provider.name, 0);
+    metrics?.addKnownModels(knownModels(next));
+    costs.benchProvidersOverBudget();
+    probes.update(next, generation);
+    return { retired: swapped.retired, drained: swapped.drained };
+  }
+
+  balancer = {
     server,
     router,
-    providers,
+    get providers() {
+      return generation.providers;
+    },
+    get config() {
+      return current;
+    },
     inFlight,
     metrics,
     costs,
     fingerprintSecret,
+    overrides,
+    recent,
+    keyFingerprint,
+    attachControl(next) {
+      control = next;
+    },
+    reconfigure,
+    applyOverrides() {
+      router.reconfigure(routerSettings(current, overrides, costs.priceOf));
+    },
     async start() {
       const address = await server.listen();
-      probes?.start();
+      probes.update(current, generation);
       return address;
     },
     async close() {
-      await probes?.stop();
+      await probes.stop();
       await server.close();
       costs.close();
     },
   };
+  return balancer;
+}
+
+/** Models kept verbatim as metric labels: the configured ones and the model-map keys. */
+function knownModels(config: Config): string[] {
+  return config.providers.flatMap((provider) => [...provider.models, ...Object.keys(provider.model_map)]);
 }

@@ -28,6 +28,7 @@ import { CliError } from './cli-error.js';
 
 /** Pricing, the usage ledger and budgets, as one unit the balancer feeds with finished requests. */
 export interface CostAccounting {
+  /** Prices in force (a reload replaces them). */
   readonly pricing: Pricing;
   readonly ledger: Ledger | undefined;
   /** Why there is no ledger although `ledger.enabled` is true: no SQLite library could be loaded. */
@@ -46,6 +47,13 @@ export interface CostAccounting {
     readonly clientKeyId: string;
     readonly route: RouteRequest;
   }): RequestRejection | undefined;
+  /**
+   * Builds prices and budgets for a reloaded configuration without applying them; the function returned applies
+   * them. Budgets whose definition is unchanged keep what they counted. The ledger stays as it is (its path and
+   * settings need a restart).
+   * @throws {CliError} for an unreadable price file or budgets that cannot apply: nothing changes then.
+   */
+  prepare(next: Config): () => void;
   close(): void;
 }
 
@@ -69,56 +77,10 @@ export interface CostAccountingOptions {
 /** Builds pricing, ledger and budgets from the configuration. */
 export function createCostAccounting(config: Config, options: CostAccountingOptions): CostAccounting {
   const keyFingerprint = options.keyFingerprint ?? createProcessKeyFingerprint();
-  const pricing = createPricing({
-    ...(config.pricing.file !== undefined
-      ? { table: readPriceTable(resolve(options.baseDir, config.pricing.file)) }
-      : {}),
-    providers: Object.fromEntries(
-      config.providers.map((provider) => [
-        provider.name,
-        {
-          multiplier: provider.pricing.multiplier,
-          models: Object.fromEntries(
-            Object.entries(provider.pricing.models).map(([glob, price]) => [
-              glob,
-              price === 'free' ? 'free' : toPrice(price),
-            ]),
-          ),
-        },
-      ]),
-    ),
-    ...(options.onUnknownModel !== undefined ? { onUnknownModel: options.onUnknownModel } : {}),
-  });
   const { ledger, ledgerUnavailable } = openLedger(config, options);
-  if (ledgerUnavailable !== undefined && config.budgets.length > 0) {
-    throw new CliError(
-      `budgets need the usage ledger, which cannot open: ${ledgerUnavailable} ` +
-        'Otherwise remove budgets from the config, or set ledger.enabled: false to count them in memory only ' +
-        '(from zero at every start).',
-    );
-  }
-  const budgetList: Budget[] = config.budgets.map((budget, index) => ({
-    scope: budget.provider !== undefined ? 'provider' : 'key',
-    name: budget.provider ?? budgetKeyName(config, index, keyFingerprint),
-    ...(budget.daily_usd !== undefined ? { dailyUsd: budget.daily_usd } : {}),
-    ...(budget.monthly_usd !== undefined ? { monthlyUsd: budget.monthly_usd } : {}),
-    ...(budget.daily_tokens !== undefined ? { dailyTokens: budget.daily_tokens } : {}),
-    ...(budget.monthly_tokens !== undefined ? { monthlyTokens: budget.monthly_tokens } : {}),
-  }));
-  const budgets =
-    budgetList.length > 0
-      ? createBudgets({
-          budgets: budgetList,
-          ...(ledger !== undefined ? { ledger } : {}),
-          ...(options.now !== undefined ? { now: options.now } : {}),
-          ...(options.onError !== undefined ? { onError: options.onError } : {}),
-        })
-      : undefined;
-  const providerBudgets = budgetList
-    .filter((budget) => budget.scope === 'provider')
-    .map((budget) => budget.name);
+  let current = buildPricedBudgets(config, options, keyFingerprint, ledger, ledgerUnavailable, undefined);
   const benchIfOver = (provider: string) => {
-    const check = budgets?.check('provider', provider);
+    const check = current.budgets?.check('provider', provider);
     if (check?.exceeded) options.bench(provider, check.resetsAt);
   };
 
@@ -126,15 +88,19 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     if (record.usage === undefined) return 0;
     const provider = record.provider ?? record.attempts.at(-1)?.provider;
     if (provider === undefined) return 0;
-    return pricing.costFor(provider, record.modelSent ?? record.model, record.usage) ?? 0;
+    return current.pricing.costFor(provider, record.modelSent ?? record.model, record.usage) ?? 0;
   };
 
   return {
-    pricing,
+    get pricing() {
+      return current.pricing;
+    },
     ledger,
     ledgerUnavailable,
-    budgets,
-    priceOf: (provider, model) => pricing.effectivePrice(provider, model),
+    get budgets() {
+      return current.budgets;
+    },
+    priceOf: (provider, model) => current.pricing.effectivePrice(provider, model),
     costOf,
     record(record) {
       const costUsd = costOf(record);
@@ -162,6 +128,7 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         stream: record.stream,
         outputEstimated: usage?.outputEstimated === true,
       });
+      const budgets = current.budgets;
       if (budgets !== undefined && usage !== undefined) {
         const provider = record.provider ?? record.attempts.at(-1)?.provider;
         budgets.add({
@@ -175,9 +142,10 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
       return costUsd;
     },
     benchProvidersOverBudget() {
-      for (const provider of providerBudgets) benchIfOver(provider);
+      for (const provider of current.providerBudgets) benchIfOver(provider);
     },
     admit({ clientKeyId }) {
+      const budgets = current.budgets;
       if (budgets === undefined || clientKeyId === '') return undefined;
       const check = budgets.check('key', clientKeyId);
       if (!check.exceeded) return undefined;
@@ -188,10 +156,90 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         retryAt: check.resetsAt,
       };
     },
+    prepare(next) {
+      const built = buildPricedBudgets(next, options, keyFingerprint, ledger, ledgerUnavailable, current);
+      return () => {
+        current = built;
+      };
+    },
     close() {
       ledger?.close();
     },
   };
+}
+
+/** The parts of the accounting a reload rebuilds: prices, and budgets when their definition changed. */
+interface PricedBudgets {
+  readonly pricing: Pricing;
+  readonly budgets: Budgets | undefined;
+  /** Providers with a budget of their own. */
+  readonly providerBudgets: readonly string[];
+  /** The budget list these were built from, to tell whether a reload changed it. */
+  readonly budgetList: readonly Budget[];
+}
+
+/**
+ * Builds pricing and budgets for `config`. Budgets whose definition is unchanged from `previous` are kept as they
+ * are: without a ledger they count in memory only, and a reload must not reset what they counted.
+ * @throws {CliError} for an unreadable price file, or budgets that cannot apply.
+ */
+function buildPricedBudgets(
+  config: Config,
+  options: CostAccountingOptions,
+  keyFingerprint: KeyFingerprint,
+  ledger: Ledger | undefined,
+  ledgerUnavailable: string | undefined,
+  previous: PricedBudgets | undefined,
+): PricedBudgets {
+  const pricing = createPricing({
+    ...(config.pricing.file !== undefined
+      ? { table: readPriceTable(resolve(options.baseDir, config.pricing.file)) }
+      : {}),
+    providers: Object.fromEntries(
+      config.providers.map((provider) => [
+        provider.name,
+        {
+          multiplier: provider.pricing.multiplier,
+          models: Object.fromEntries(
+            Object.entries(provider.pricing.models).map(([glob, price]) => [
+              glob,
+              price === 'free' ? 'free' : toPrice(price),
+            ]),
+          ),
+        },
+      ]),
+    ),
+    ...(options.onUnknownModel !== undefined ? { onUnknownModel: options.onUnknownModel } : {}),
+  });
+  if (ledgerUnavailable !== undefined && config.budgets.length > 0) {
+    throw new CliError(
+      `budgets need the usage ledger, which cannot open: ${ledgerUnavailable} ` +
+        'Otherwise remove budgets from the config, or set ledger.enabled: false to count them in memory only ' +
+        '(from zero at every start).',
+    );
+  }
+  const budgetList: Budget[] = config.budgets.map((budget, index) => ({
+    scope: budget.provider !== undefined ? 'provider' : 'key',
+    name: budget.provider ?? budgetKeyName(config, index, keyFingerprint),
+    ...(budget.daily_usd !== undefined ? { dailyUsd: budget.daily_usd } : {}),
+    ...(budget.monthly_usd !== undefined ? { monthlyUsd: budget.monthly_usd } : {}),
+    ...(budget.daily_tokens !== undefined ? { dailyTokens: budget.daily_tokens } : {}),
+    ...(budget.monthly_tokens !== undefined ? { monthlyTokens: budget.monthly_tokens } : {}),
+  }));
+  const unchanged =
+    previous !== undefined && JSON.stringify(previous.budgetList) === JSON.stringify(budgetList);
+  const budgets = unchanged
+    ? previous.budgets
+    : budgetList.length > 0
+      ? createBudgets({
+          budgets: budgetList,
+          ...(ledger !== undefined ? { ledger } : {}),
+          ...(options.now !== undefined ? { now: options.now } : {}),
+          ...(options.onError !== undefined ? { onError: options.onError } : {}),
+        })
+      : undefined;
+  const providerBudgets = budgetList.filter((budget) => budget.scope === 'provider').map((budget) => budget.name);
+  return { pricing, budgets, providerBudgets, budgetList };
 }
 
 /**

@@ -22,9 +22,9 @@ export interface ServerOverrides {
 export async function loadCliConfig(
   path: string | undefined,
   overrides: ServerOverrides = {},
-): Promise<{ config: Config; path: string | undefined }> {
+): Promise<{ config: Config; path: string | undefined; files: readonly string[] }> {
   const loaded = await loadConfig({ ...(path !== undefined ? { path } : {}) });
-  return { config: applyOverrides(loaded.config, overrides), path: loaded.path };
+  return { config: applyOverrides(loaded.config, overrides), path: loaded.path, files: loaded.files };
 }
 
 /** Applies the `server:` flags; their values are checked by {@link checkFlagValue}, as on the command line. */

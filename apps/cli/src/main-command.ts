@@ -2,6 +2,8 @@ import { defineCommand } from 'citty';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
+import { providersCommand } from './commands/providers.js';
+import { reloadCommand } from './commands/reload.js';
 import { serveArgs, serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { usageCommand } from './commands/usage.js';
@@ -21,6 +23,8 @@ export const mainCommand = defineCommand({
     serve: serveCommand,
     demo: demoCommand,
     status: statusCommand,
+    reload: reloadCommand,
+    providers: providersCommand,
     usage: usageCommand,
     init: initCommand,
     config: configCommand,

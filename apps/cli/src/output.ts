@@ -1,5 +1,5 @@
 import type { RequestRecord } from '@ccb/proxy';
-import { createLogger, type Logger, type LogLoss } from '@ccb/telemetry';
+import { createLogger, type Logger, type LogLoss, minRedactedLength } from '@ccb/telemetry';
 
 /** Log levels, as configured (`server.log_level`). */
 export type OutputLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -19,6 +19,8 @@ export interface Output {
   close(): Promise<void>;
   /** Log lines stdout never got (its reader stalled or closed it), for the metrics. */
   lostLines(): readonly LogLoss[];
+  /** Scrubs these values from every later line too (a reloaded configuration's secrets). */
+  addRedactValues(values: readonly string[]): void;
 }
 
 export interface OutputOptions {
@@ -48,5 +50,6 @@ export function createOutput(options: OutputOptions): Output {
     flush: () => logger.flush(),
     close: () => logger.close(),
     lostLines: () => logger.lostLines(),
+    addRedactValues: (values) => logger.addRedactValues(values.filter((value) => value.length >= minRedactedLength)),
   };
 }

@@ -80,10 +80,11 @@ describe('parseCommandLine', () => {
     );
   });
 
-  it('refuses --reload with the reason it does nothing', async () => {
-    expect(await usageMessage('serve', '--reload')).toBe(
-      '--reload is not supported: hot reload of the configuration is not available yet; restart ccb serve to apply a changed config',
+  it('takes --reload and its alias --watch as a switch of serve, and refuses a value for it', async () => {
+    expect(await usageMessage('serve', '--reload', 'yes')).toBe(
+      'unexpected argument "yes": --reload is a switch and takes no value',
     );
+    expect(await usageMessage('status', '--watch')).toBe('--watch is a flag of ccb serve and ccb, not of ccb status');
   });
 
   it('lists the short flags for an unknown one', async () => {

@@ -21,14 +21,6 @@ export interface CommandLine {
   readonly flags: ReadonlyMap<string, string | boolean>;
 }
 
-/**
- * Flags that are refused with a reason rather than as unknown: `--reload` was accepted and ignored by the
- * original CLI, so its users deserve to hear why it does nothing here.
- */
-const unavailableFlags: Readonly<Record<string, string>> = {
-  reload: 'hot reload of the configuration is not available yet; restart ccb serve to apply a changed config',
-};
-
 async function resolve<T>(value: Resolvable<T> | undefined): Promise<T | undefined> {
   return typeof value === 'function' ? (value as () => T | Promise<T>)() : value;
 }
@@ -153,8 +145,6 @@ async function unknownFlag(
 ): Promise<Error> {
   const where = names.join(' ');
   const name = spelled.replace(/^-+/, '');
-  const unavailable = Object.hasOwn(unavailableFlags, name) ? unavailableFlags[name] : undefined;
-  if (unavailable !== undefined) return usageError(`${spelled} is not supported: ${unavailable}`);
   const declaredNames = Object.keys(args).filter((key) => args[key]?.type !== 'positional');
   if (!spelled.startsWith('--')) {
     const shortFlags = declaredNames.flatMap((key) => {

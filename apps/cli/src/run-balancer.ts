@@ -5,10 +5,22 @@ import type { FingerprintSecret } from './fingerprint-secret.js';
 import { checkListenSafety, type ListenSafetyOptions } from './listen-safety.js';
 import type { Output } from './output.js';
 import { createRejectionLog } from './rejection-log.js';
+import { createConfigReloader, type LoadedFiles } from './reload/config-reloader.js';
+import type { ReloadReport } from './reload/reload-report.js';
 import { startupLine } from './startup-line.js';
 
 export interface RunBalancerOptions extends ComposeOptions, ListenSafetyOptions {
   readonly output: Output;
+  /**
+   * How to read the configuration again (the same file and flags as at startup), for `SIGHUP`, `POST /admin/reload`
+   * and `watch`. Without it the configuration cannot be reloaded.
+   */
+  readonly reload?: {
+    readonly load: () => Promise<LoadedFiles>;
+    readonly initial: LoadedFiles;
+    /** Reload when the configuration's files change (`serve --reload`). */
+    readonly watch: boolean;
+  };
   /** The config file read, or what stands in for one, for the startup line (`none, $ANTHROPIC_API_KEY to …`). */
   readonly configSource: string;
   /** Exit the process on SIGINT/SIGTERM after a graceful shutdown. Default true. */
@@ -17,6 +29,8 @@ export interface RunBalancerOptions extends ComposeOptions, ListenSafetyOptions 
 
 export interface RunningBalancer extends Balancer {
   readonly url: string;
+  /** Reads the configuration again and applies it; `undefined` when it cannot be reloaded. */
+  readonly reload: ((trigger?: string) => Promise<ReloadReport>) | undefined;
   /** Graceful shutdown: stops accepting, lets in-flight requests finish within `server.shutdown_grace`. */
   stop(): Promise<void>;
 }
@@ -57,6 +71,17 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       options.onAuthRejected?.(scope, fingerprint, request);
     },
   });
+  const reloader =
+    options.reload === undefined
+      ? undefined
+      : createConfigReloader({
+          balancer,
+          load: options.reload.load,
+          initial: options.reload.initial,
+          output,
+          onSecrets: (secrets) => output.addRedactValues(secrets),
+        });
+  if (reloader !== undefined) balancer.attachControl(reloader);
   announceFingerprintSecret(config, balancer.fingerprintSecret, output);
   if (balancer.costs.ledgerUnavailable !== undefined) {
     output.warn(
@@ -67,8 +92,13 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   // The one startup line stays visible at log level warn, so quiet deployments still say where they listen.
   const announce = config.server.log_level === 'warn' ? output.warn : output.success;
   announce(startupLine(address.url, config, options.configSource));
+  if (options.reload?.watch === true && reloader !== undefined) {
+    reloader.watch();
+    output.info(`watching ${options.reload.initial.files.join(', ') || 'no file'} for changes`);
+  }
   let stopping: Promise<void> | undefined;
   const stop = () => {
+    reloader?.close();
     stopping ??= balancer.close().finally(() => {
       rejections.flush();
       return output.close();
@@ -94,8 +124,18 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // SIGHUP reloads (it would otherwise end the process); without a way to reload it is said and ignored.
+    process.on('SIGHUP', () => {
+      if (stopping !== undefined) return;
+      if (reloader === undefined) output.warn('SIGHUP: this ccb cannot reload its configuration; ignored');
+      else void reloader.reload('SIGHUP');
+    });
   }
-  return { ...balancer, url: address.url, stop };
+  return Object.assign(Object.create(balancer) as Balancer, {
+    url: address.url,
+    stop,
+    reload: reloader === undefined ? undefined : (trigger?: string) => reloader.reload(trigger),
+  });
 }
 
 /** What an operator should know about the secret keying client-key fingerprints. */

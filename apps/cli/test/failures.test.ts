@@ -208,14 +208,7 @@ describe('a wrong command line is one line with a suggestion, exit 2', () => {
     [['demo', '--flaky', '1'], 'ccb: ccb demo has no flag --flaky; see ccb demo --help'],
     [['serve', '--json'], 'ccb: --json is a flag of ccb status and ccb usage, not of ccb serve'],
     [['serve', '-x'], 'ccb: ccb serve has no flag -x; its short flags are -c, -p and -h'],
-    [
-      ['serve', '--reload'],
-      'ccb: --reload is not supported: hot reload of the configuration is not available yet; restart ccb serve to apply a changed config',
-    ],
-    [
-      ['--reload'],
-      'ccb: --reload is not supported: hot reload of the configuration is not available yet; restart ccb serve to apply a changed config',
-    ],
+    [['serve', '--reload', 'now'], 'ccb: unexpected argument "now": --reload is a switch and takes no value'],
     [['confg', 'check'], 'ccb: unknown command "confg" for ccb; did you mean config?'],
     [['config', 'chek'], 'ccb: unknown command "chek" for ccb config; did you mean check?'],
     [['config'], 'ccb: ccb config needs a command: check, schema or reference (see ccb config --help)'],

@@ -60,6 +60,8 @@ export interface RunningCcb {
   readonly lines: Record<string, unknown>[];
   /** Resolves with the next request log line. */
   nextRequestLine(): Promise<Record<string, unknown>>;
+  /** Resolves with the next log line (after this call) that `match` accepts. */
+  nextLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** Resolves with the request log line of `requestId` (logged already or still to come). */
   requestLine(requestId: string): Promise<Record<string, unknown>>;
   /** SIGTERM and wait for the exit code. */
@@ -79,6 +81,8 @@ export async function startCcb(
   const lines: Record<string, unknown>[] = [];
   const waiters: ((line: Record<string, unknown>) => void)[] = [];
   const byId = new Map<string, (line: Record<string, unknown>) => void>();
+  let matchers: { match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] =
+    [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -100,6 +104,14 @@ export async function startCcb(
         return;
       }
       lines.push(line);
+      if (matchers.length > 0) {
+        const waiting = matchers;
+        matchers = [];
+        for (const matcher of waiting) {
+          if (matcher.match(line)) matcher.resolve(line);
+          else matchers.push(matcher);
+        }
+      }
       const match = typeof line.msg === 'string' ? /listening on (http:\/\/\S+)/.exec(line.msg) : null;
       if (match) {
         clearTimeout(timer);
@@ -117,6 +129,7 @@ export async function startCcb(
     child,
     lines,
     nextRequestLine: () => new Promise((resolveLine) => waiters.push(resolveLine)),
+    nextLine: (match) => new Promise((resolveLine) => matchers.push({ match, resolve: resolveLine })),
     requestLine: (requestId) =>
       new Promise((resolveLine) => {
         const logged = lines.find((line) => line.msg === 'request' && line.request_id === requestId);

@@ -19,6 +19,11 @@ export const serveArgs = {
     type: 'boolean',
     description: 'Allow a non-loopback bind without auth.api_keys (trusted networks only)',
   },
+  reload: {
+    type: 'boolean',
+    alias: 'watch',
+    description: 'Reload when the config file, its .env files or the price file change (SIGHUP and POST /admin/reload always reload)',
+  },
   'allow-open-admin': {
     type: 'boolean',
     description: 'Allow a non-loopback bind with auth.api_keys but no auth.admin_key (trusted networks only)',
@@ -30,12 +35,14 @@ export const serveCommand = defineCommand({
   args: serveArgs,
   async run({ args }) {
     try {
-      const { config, path } = await loadCliConfig(args.config, {
+      const flags = {
         host: args.host,
         port: args.port,
         logLevel: args['log-level'],
         logFormat: args['log-format'],
-      });
+      };
+      const loaded = await loadCliConfig(args.config, flags);
+      const { config, path } = loaded;
       const secrets = configSecretFields(config);
       const output = createOutput({
         level: config.server.log_level,
@@ -54,6 +61,11 @@ export const serveCommand = defineCommand({
         configSource: path ?? 'none, $ANTHROPIC_API_KEY to api.anthropic.com',
         allowUnauthenticated: args['allow-unauthenticated'] === true,
         allowOpenAdmin: args['allow-open-admin'] === true,
+        reload: {
+          load: () => loadCliConfig(args.config, flags),
+          initial: loaded,
+          watch: args.reload === true,
+        },
         // Relative paths in the config (ledger, price file) are relative to the file, like include paths.
         baseDir: path === undefined ? process.cwd() : dirname(path),
       });

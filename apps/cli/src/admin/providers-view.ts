@@ -1,0 +1,31 @@
+import type { Balancer } from '../compose.js';
+import { type ProviderView, providerView } from './provider-view.js';
+
+/** The admin API's view of every configured provider, in configuration order. */
+export function providersView(balancer: Balancer, nowInMs: number = Date.now()): ProviderView[] {
+  const health = new Map(balancer.router.snapshot().map((entry) => [entry.name, entry]));
+  const spend = spendToday(balancer, nowInMs);
+  return balancer.config.providers.map((provider) => {
+    const override = balancer.overrides.of(provider.name);
+    return providerView({
+      provider,
+      override,
+      effective: balancer.overrides.effective(provider.name, provider),
+      health: health.get(provider.name),
+      inFlight: balancer.inFlight.get(provider.name) ?? 0,
+      recent: balancer.recent.summary(provider.name, nowInMs),
+      spendTodayUsd: spend === undefined ? null : (spend.get(provider.name) ?? 0),
+      fingerprint: balancer.keyFingerprint,
+    });
+  });
+}
+
+/** USD per provider since 00:00 UTC, from the ledger; `undefined` when the ledger is off. */
+function spendToday(balancer: Balancer, nowInMs: number): Map<string, number> | undefined {
+  const ledger = balancer.costs.ledger;
+  if (ledger === undefined) return undefined;
+  const day = new Date(nowInMs);
+  const sinceInMs = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
+  const rows = ledger.query({ sinceInMs, by: 'provider' });
+  return new Map(rows.flatMap((row) => (row.key === null ? [] : [[row.key, row.costUsd] as const])));
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  type Config,
+  configHash,
+  configSecrets,
+  diffConfigs,
+  persistProviderChange,
+  watchConfigFiles,
+} from '@ccb/config';
+import type { ConfigReloadResult } from '@ccb/telemetry';
+import type { ProviderPatch } from '../admin/admin-schemas.js';
+import type { AdminControl } from '../admin/admin-control.js';
+import type { Balancer } from '../compose.js';
+import type { Output } from '../output.js';
+import { describeFailure } from '../report-failure.js';
+import type { ReloadReport } from './reload-report.js';
+import { keepRestartOnly } from './restart-only.js';
+
+/** A configuration as read from its files. */
+export interface LoadedFiles {
+  readonly config: Config;
+  /** The config file, or `undefined` for the built-in default. */
+  readonly path: string | undefined;
+  /** Every file the configuration was read from (config, `.env` files, price file): what a watcher watches. */
+  readonly files: readonly string[];
+}
+
+export interface ConfigReloaderOptions {
+  readonly balancer: Balancer;
+  /** Reads and validates the configuration as `ccb serve` did at startup (same file, same flags). */
+  readonly load: () => Promise<LoadedFiles>;
+  /** What was loaded at startup. */
+  readonly initial: LoadedFiles;
+  readonly output: Pick<Output, 'info' | 'warn' | 'error'>;
+  /** New secrets of a reloaded configuration, for the log scrubber. */
+  readonly onSecrets?: (secrets: readonly string[]) => void;
+  readonly now?: () => number;
+}
+
+/** Reloads the configuration on demand (SIGHUP, `POST /admin/reload`), on file changes, and after persisting. */
+export interface ConfigReloader extends AdminControl {
+  /** Reloads now. Reloads never overlap: one asked for while another runs waits, then reads the files again. */
+  reload(trigger?: string): Promise<ReloadReport>;
+  /** Watches the configuration's files and reloads when their contents change (`serve --reload`). */
+  watch(): void;
+  /** Stops watching. */
+  close(): void;
+}
+
+export function createConfigReloader(options: ConfigReloaderOptions): ConfigReloader {
+  const { balancer, output } = options;
+  const now = options.now ?? Date.now;
+  let loaded = options.initial;
+  let loadedAtInMs = now();
+  let hash = configHash(balancer.config);
+  let contents: Promise<string> = filesDigest(loaded.files);
+  let queue: Promise<unknown> = Promise.resolve();
+  let watcher: { close(): void; files: string } | undefined;
+  let watching = false;
+  balancer.metrics?.configLoaded(hash, loadedAtInMs);
+
+  const count = (result: ConfigReloadResult) => balancer.metrics?.configReloaded(result);
+
+  async function reloadNow(trigger: string): Promise<ReloadReport> {
+    let next: LoadedFiles;
+    try {
+      next = await options.load();
+    } catch (error) {
+      const errors = describeFailure(error).lines;
+      count('rejected');
+      output.error(`config reload (${trigger}) rejected, the running configuration stays:\n  ${errors.join('\n  ')}`);
+      return { result: 'rejected', changes: [], restartRequired: [], errors, hash, loadedAtInMs };
+    }
+    const { config, kept } = keepRestartOnly(next.config, balancer.config);
+    const changes = diffConfigs(balancer.config, config).map((change) => change.summary);
+    const restartRequired = kept.map((path) => `${path}: changed in the file; needs a restart (the running value stays)`);
+    if (changes.length === 0) {
+      loaded = next;
+      contents = filesDigest(next.files);
+      rewatch();
+      count('unchanged');
+      if (restartRequired.length > 0) output.warn(`config reload (${trigger}): ${restartRequired.join('; ')}`);
+      else output.info(`config reload (${trigger}): no changes`);
+      return { result: 'unchanged', changes, restartRequired, errors: [], hash, loadedAtInMs };
+    }
+    try {
+      options.onSecrets?.(configSecrets(config));
+      const { retired, drained } = balancer.reconfigure(config);
+      if (retired.length > 0) {
+        drained.then(
+          () => output.info(`providers drained and their connections closed: ${retired.join(', ')}`),
+          () => {},
+        );
+      }
+    } catch (error) {
+      const errors = describeFailure(error).lines;
+      count('rejected');
+      output.error(`config reload (${trigger}) rejected, the running configuration stays:\n  ${errors.join('\n  ')}`);
+      return { result: 'rejected', changes: [], restartRequired: [], errors, hash, loadedAtInMs };
+    }
+    loaded = next;
+    loadedAtInMs = now();
+    hash = configHash(config);
+    contents = filesDigest(next.files);
+    rewatch();
+    count('applied');
+    balancer.metrics?.configLoaded(hash, loadedAtInMs);
+    output.info(`config reloaded (${trigger}):\n  ${[...changes, ...restartRequired].join('\n  ')}`);
+    return { result: 'applied', changes, restartRequired, errors: [], hash, loadedAtInMs };
+  }
+
+  function reload(trigger = 'request'): Promise<ReloadReport> {
+    const run = queue.then(() => reloadNow(trigger));
+    queue = run.catch(() => {});
+    return run;
+  }
+
+  /** A change event whose files hold what was last loaded (our own persist, an editor's touch) is no reload. */
+  async function onFileChange(): Promise<void> {
+    const run = queue.then(async () => {
+      const [before, after] = await Promise.all([contents, filesDigest(loaded.files)]);
+      return before !== after;
+    });
+    queue = run.catch(() => {});
+    if (await run) await reload('file changed');
+  }
+
+  function rewatch(): void {
+    if (!watching) return;
+    const files = JSON.stringify(loaded.files);
+    if (watcher?.files === files) return;
+    watcher?.close();
+    const handle = watchConfigFiles([...loaded.files], () => {
+      onFileChange().catch((error: unknown) => output.error(`config reload failed: ${(error as Error).message}`));
+    });
+    watcher = { close: () => handle.close(), files };
+  }
+
+  return {
+    reload,
+    async persist(provider: string, patch: ProviderPatch) {
+      const path = loaded.path;
+      if (path === undefined) throw new Error('ccb runs without a config file: there is nothing to persist to');
+      const run = queue.then(async () => {
+        await persistProviderChange(path, provider, patch);
+        // Read back as the watcher would, so its event for this write finds nothing new.
+        return reloadNow(`provider ${provider} persisted`);
+      });
+      queue = run.catch(() => {});
+      const report = await run;
+      if (report.result === 'rejected') throw new Error(`the persisted file was rejected: ${report.errors.join('; ')}`);
+    },
+    watch() {
+      watching = true;
+      rewatch();
+    },
+    close() {
+      watching = false;
+      watcher?.close();
+      watcher = undefined;
+    },
+  };
+}
+
+/** A digest of the files' contents (a missing file counts as empty), to tell a real change from a touch. */
+async function filesDigest(files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(file);
+    hash.update('\0');
+    hash.update(await readFile(file).catch(() => Buffer.alloc(0)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
