@@ -20,6 +20,8 @@ export interface BenchBoard {
   peek(name: string, nowInMs: number): Bench | undefined;
   bench(name: string, until: number, reason: string, nowInMs: number): void;
   unbench(name: string, nowInMs: number): void;
+  /** Drops the bench of a provider that is no longer configured, silently: there is no one left to announce. */
+  forget(name: string): void;
 }
 
 /** Creates an empty board that announces changes through `emit`. */
@@ -61,6 +63,9 @@ export function createBenchBoard(emit: (event: RouterEvent) => void): BenchBoard
     unbench(name, nowInMs) {
       const bench = benches.get(name);
       if (bench !== undefined) end(name, bench, nowInMs < bench.until ? 'unbench' : 'expired', nowInMs);
+    },
+    forget(name) {
+      benches.delete(name);
     },
   };
 }

@@ -115,8 +115,23 @@ export function createHealthTracker({ options, store, now, onEvent }: HealthTrac
     return Math.min(record.cooldownInMs * options.backoffMultiplier, options.maxCooldownInMs);
   }
 
+  /**
+   * Keeps the latest `windowSize` attempts of a window recorded under a larger `windowSize` (before a
+   * `reconfigure()`), oldest first, so that the ring arithmetic holds again.
+   */
+  function fitWindow(record: ProviderHealthRecord): void {
+    const chronological = [
+      ...record.window.slice(record.windowNext),
+      ...record.window.slice(0, record.windowNext),
+    ];
+    record.window = chronological.slice(chronological.length - options.windowSize);
+    record.windowNext = 0;
+    record.windowFailures = record.window.reduce((sum, value) => sum + value, 0);
+  }
+
   function pushOutcome(record: ProviderHealthRecord, failed: boolean): void {
     const value = failed ? 1 : 0;
+    if (record.window.length > options.windowSize) fitWindow(record);
     if (record.window.length < options.windowSize) {
       record.window.push(value);
     } else {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryAffinityStore } from './affinity-store.js';
+import { createAdjustableAffinityStore, createMemoryAffinityStore } from './affinity-store.js';
 import { RouterError } from './router-error.js';
 
 function setup(options: { ttlInMs?: number; maxSessions?: number } = {}) {
@@ -100,5 +100,51 @@ describe('createMemoryAffinityStore', () => {
       caught = error;
     }
     expect(RouterError.is(caught) && caught.code).toBe('CCB_ROUTER_INVALID_OPTIONS');
+  });
+});
+
+describe('createAdjustableAffinityStore', () => {
+  function setupAdjustable(options: { ttlInMs?: number; maxSessions?: number } = {}) {
+    let nowInMs = 1_000_000;
+    const store = createAdjustableAffinityStore({ ...options, now: () => nowInMs });
+    return {
+      store,
+      advance(milliseconds: number) {
+        nowInMs += milliseconds;
+      },
+    };
+  }
+
+  it('keeps bindings under a longer ttl and applies it from their next use', () => {
+    const { store, advance } = setupAdjustable({ ttlInMs: 1_000 });
+    store.set('s1', 'a');
+    store.setLimits(10_000, 10);
+    advance(999);
+    expect(store.get('s1')).toBe('a');
+    advance(9_999);
+    expect(store.get('s1')).toBe('a');
+    advance(10_000);
+    expect(store.get('s1')).toBeUndefined();
+  });
+
+  it('evicts the least recently used bindings down to a smaller maxSessions, then keeps to it', () => {
+    const { store, advance } = setupAdjustable({ ttlInMs: 64_000 });
+    for (const key of ['s1', 's2', 's3']) store.set(key, 'a');
+    // Past the refresh slack (ttl / 64), a use moves the binding to the most recent end.
+    advance(2_000);
+    store.get('s1');
+    store.setLimits(64_000, 2);
+    expect([store.get('s1'), store.get('s2'), store.get('s3')]).toEqual(['a', undefined, 'a']);
+    store.set('s4', 'a');
+    expect(store.size?.()).toBe(2);
+  });
+
+  it('forgets the bindings to one provider only', () => {
+    const { store } = setupAdjustable();
+    store.set('s1', 'gone');
+    store.set('s2', 'stays');
+    store.set('s3', 'gone');
+    store.forgetProvider('gone');
+    expect([store.get('s1'), store.get('s2'), store.get('s3')]).toEqual([undefined, 'stays', undefined]);
   });
 });

@@ -45,20 +45,49 @@ export const defaultMaxSessions = 10_000;
  * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for a non-positive `ttlInMs` or `maxSessions`.
  */
 export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = {}): AffinityStore {
-  const ttlInMs = options.ttlInMs ?? defaultAffinityTtlInMs;
-  const maxSessions = options.maxSessions ?? defaultMaxSessions;
+  return createAdjustableAffinityStore(options);
+}
+
+/**
+ * The memory store a router keeps for itself, adjustable by `reconfigure()`. Internal: a caller's own store
+ * handles its own limits, and the router cannot list its bindings.
+ */
+export interface AdjustableAffinityStore extends AffinityStore {
+  /**
+   * New limits, keeping the bindings: the least recently used go when `maxSessions` shrinks, and none outlives
+   * the new `ttlInMs` from now. Validate first ({@link validateAffinityLimits}); this does not.
+   */
+  setLimits(ttlInMs: number, maxSessions: number): void;
+  /** Drops every binding to `provider` (one that is no longer configured). O(bindings); reloads only. */
+  forgetProvider(provider: string): void;
+}
+
+/**
+ * {@link createMemoryAffinityStore} with the methods `reconfigure()` needs.
+ * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for a non-positive `ttlInMs` or `maxSessions`.
+ */
+export function createAdjustableAffinityStore(
+  options: MemoryAffinityStoreOptions = {},
+): AdjustableAffinityStore {
+  let ttlInMs = options.ttlInMs ?? defaultAffinityTtlInMs;
+  let maxSessions = options.maxSessions ?? defaultMaxSessions;
   const now = options.now ?? Date.now;
   validateAffinityLimits(ttlInMs, maxSessions, 'createMemoryAffinityStore');
   const bindings = new Map<string, Binding>();
   // Moving an entry to the end of the Map costs a delete and an insert (and, in bulk, rehashing); a binding
   // touched again within this slack keeps its place. Recency and expiry are then approximate by at most the slack.
-  const refreshSlackInMs = Math.min(ttlInMs / 64, 60_000);
+  let refreshSlackInMs = slackOf(ttlInMs);
 
   function dropExpired(nowInMs: number): void {
     for (const [key, binding] of bindings) {
       if (binding.expiresAt > nowInMs) return;
       bindings.delete(key);
     }
+  }
+
+  function evictLeastRecent(): void {
+    const leastRecent = bindings.keys().next();
+    if (leastRecent.done !== true) bindings.delete(leastRecent.value);
   }
 
   return {
@@ -96,10 +125,7 @@ export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = 
         return;
       }
       dropExpired(nowInMs);
-      if (bindings.size >= maxSessions) {
-        const leastRecent = bindings.keys().next();
-        if (leastRecent.done !== true) bindings.delete(leastRecent.value);
-      }
+      if (bindings.size >= maxSessions) evictLeastRecent();
       bindings.set(key, { provider, expiresAt: nowInMs + ttlInMs });
     },
     delete(key) {
@@ -109,7 +135,27 @@ export function createMemoryAffinityStore(options: MemoryAffinityStoreOptions = 
       dropExpired(now());
       return bindings.size;
     },
+    setLimits(nextTtlInMs, nextMaxSessions) {
+      const nowInMs = now();
+      dropExpired(nowInMs);
+      if (nextTtlInMs < ttlInMs) {
+        // Capping every expiry at one deadline keeps the map in expiry order.
+        const latest = nowInMs + nextTtlInMs;
+        for (const binding of bindings.values()) binding.expiresAt = Math.min(binding.expiresAt, latest);
+      }
+      ttlInMs = nextTtlInMs;
+      maxSessions = nextMaxSessions;
+      refreshSlackInMs = slackOf(ttlInMs);
+      while (bindings.size > maxSessions) evictLeastRecent();
+    },
+    forgetProvider(provider) {
+      for (const [key, binding] of bindings) if (binding.provider === provider) bindings.delete(key);
+    },
   };
+}
+
+function slackOf(ttlInMs: number): number {
+  return Math.min(ttlInMs / 64, 60_000);
 }
 
 /** @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` naming the field out of range. */

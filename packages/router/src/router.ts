@@ -40,6 +40,15 @@ export interface RouterOptions {
   readonly onEvent?: (event: RouterEvent) => void;
 }
 
+/**
+ * What `reconfigure()` may change: every {@link RouterOptions} field except the stores, the clock, randomness and
+ * the event sink, which stay those given to `createRouter`.
+ */
+export type RouterSettings = Pick<
+  RouterOptions,
+  'targets' | 'strategy' | 'health' | 'priceOf' | 'rules' | 'affinity'
+>;
+
 /** What `plan()` needs to know about a request (the same as {@link RouteRequest}). */
 export type PlanRequest = RouteRequest;
 
@@ -92,6 +101,23 @@ export interface Router {
    * @throws {RouterError} `CCB_ROUTER_UNKNOWN_TARGET` for a name that is not configured.
    */
   unbench(name: string): void;
-  /** Affinity counters for metrics; all zero when affinity is off. */
+  /** Affinity counters for metrics, counted since the router was created; all zero while affinity is off. */
   affinityStats(): AffinityStats;
+  /**
+   * Swaps the routing configuration atomically (a config reload, an operator's disable, drain, weight or priority
+   * change). The settings replace the current ones whole: an omitted field takes its `createRouter` default.
+   * Validates everything first and on a throw leaves the router exactly as it was. Plans made afterwards use the
+   * new settings; a plan already handed out is unaffected, and reports for its providers still count.
+   *
+   * What survives: the health (circuit, failures, cool-downs, budget readings) and benches of every provider whose
+   * name remains, even when its weight, priority, `enabled` or `models` change; session bindings to those
+   * providers (a binding to a disabled one is not followed, so its sessions move); the strategy's turns when the
+   * built-in strategy name (or the strategy object) is unchanged; the stores given to `createRouter`; the affinity
+   * counters. A provider that is no longer configured is forgotten: its health record is deleted from the health
+   * store, its bench dropped (without an `unbenched` event) and, in the router's own affinity store, its bindings;
+   * added back later, it starts fresh.
+   * @throws {RouterError} the same codes as `createRouter`: `CCB_ROUTER_INVALID_TARGET`,
+   * `CCB_ROUTER_UNKNOWN_STRATEGY`, `CCB_ROUTER_INVALID_OPTIONS`, `CCB_ROUTER_INVALID_RULE`.
+   */
+  reconfigure(settings: RouterSettings): void;
 }

@@ -1,6 +1,7 @@
 import {
+  type AdjustableAffinityStore,
   type AffinityStore,
-  createMemoryAffinityStore,
+  createAdjustableAffinityStore,
   defaultAffinityTtlInMs,
   defaultMaxSessions,
   validateAffinityLimits,
@@ -31,7 +32,30 @@ export interface AffinityStats {
   readonly misses: number;
 }
 
-/** The router's session bindings and their counters. */
+/** Affinity turned on, with its limits (defaults applied, validated). */
+export interface AffinityLimits {
+  readonly ttlInMs: number;
+  readonly maxSessions: number;
+}
+
+/**
+ * Applies defaults and validates; `undefined` when affinity is off.
+ * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for an out-of-range `ttlInMs` or `maxSessions`.
+ */
+export function resolveAffinityLimits(
+  affinity: AffinityOptions | false | undefined,
+): AffinityLimits | undefined {
+  if (affinity === false || affinity?.enabled === false) return undefined;
+  const ttlInMs = affinity?.ttlInMs ?? defaultAffinityTtlInMs;
+  const maxSessions = affinity?.maxSessions ?? defaultMaxSessions;
+  validateAffinityLimits(ttlInMs, maxSessions, 'affinity');
+  return { ttlInMs, maxSessions };
+}
+
+/**
+ * The router's session bindings and their counters. They outlive `reconfigure()`: whether plans follow them is
+ * the settings' business, so turning affinity off and on again finds the bindings that have not expired.
+ */
 export interface SessionAffinity {
   /**
    * The store key of a session and the model sent: prompt caches are per model, so each model a session uses
@@ -45,29 +69,26 @@ export interface SessionAffinity {
   /** Binds `key` to the provider that just served it; counts a move when it was bound elsewhere. */
   bind(key: string, provider: string): void;
   stats(): AffinityStats;
+  /**
+   * Applies `limits` to the router's own memory store, creating it on first use (a caller's store keeps its own
+   * limits). Call before planning with affinity on.
+   */
+  applyLimits(limits: AffinityLimits): void;
+  /** Drops the bindings to a provider that is no longer configured (the router's own store only). */
+  forget(provider: string): void;
 }
 
 /** Options of {@link createSessionAffinity}. */
 export interface SessionAffinityOptions {
-  readonly affinity: AffinityOptions | false | undefined;
+  /** The caller's store, or `undefined` for a memory store the router sizes itself. */
   readonly store: AffinityStore | undefined;
   readonly now: () => number;
 }
 
-/**
- * Creates the router's affinity, or `undefined` when it is turned off.
- * @throws {RouterError} `CCB_ROUTER_INVALID_OPTIONS` for an out-of-range `ttlInMs` or `maxSessions`.
- */
-export function createSessionAffinity({
-  affinity,
-  store,
-  now,
-}: SessionAffinityOptions): SessionAffinity | undefined {
-  if (affinity === false || affinity?.enabled === false) return undefined;
-  const ttlInMs = affinity?.ttlInMs ?? defaultAffinityTtlInMs;
-  const maxSessions = affinity?.maxSessions ?? defaultMaxSessions;
-  validateAffinityLimits(ttlInMs, maxSessions, 'affinity');
-  const bindings = store ?? createMemoryAffinityStore({ ttlInMs, maxSessions, now });
+/** Creates the router's session bindings; no store is allocated until {@link SessionAffinity.applyLimits}. */
+export function createSessionAffinity({ store, now }: SessionAffinityOptions): SessionAffinity {
+  let bindings = store;
+  let own: AdjustableAffinityStore | undefined;
   let hits = 0;
   let moves = 0;
   let misses = 0;
@@ -75,7 +96,7 @@ export function createSessionAffinity({
   return {
     keyOf: (sessionKey, model) => (model === undefined ? sessionKey : `${sessionKey}\u0000${model}`),
     lookup(key) {
-      const provider = bindings.get(key);
+      const provider = bindings?.get(key);
       if (provider === undefined) misses += 1;
       return provider;
     },
@@ -83,11 +104,24 @@ export function createSessionAffinity({
       hits += 1;
     },
     bind(key, provider) {
+      if (bindings === undefined) return;
       const previous = bindings.get(key);
       if (previous === provider) return;
       if (previous !== undefined) moves += 1;
       bindings.set(key, provider);
     },
-    stats: () => ({ sessions: bindings.size?.() ?? 0, hits, moves, misses }),
+    stats: () => ({ sessions: bindings?.size?.() ?? 0, hits, moves, misses }),
+    applyLimits({ ttlInMs, maxSessions }) {
+      if (store !== undefined) return;
+      if (own === undefined) {
+        own = createAdjustableAffinityStore({ ttlInMs, maxSessions, now });
+        bindings = own;
+      } else {
+        own.setLimits(ttlInMs, maxSessions);
+      }
+    },
+    forget(provider) {
+      own?.forgetProvider(provider);
+    },
   };
 }

@@ -1,0 +1,223 @@
+import type { BenchBoard } from './_bench-board.js';
+import type { CandidateTiers, Tier } from './_candidate-tiers.js';
+import { type CompiledModelRule, findModelRule } from './_compile-model-rules.js';
+import type { Availability, HealthTracker } from './_health-tracker.js';
+import type { PlanEntry } from './_resolve-targets.js';
+import type { RoutePlan, RouteRequest } from './route-request.js';
+import type { RoutingStrategy } from './routing-strategy.js';
+import type { SessionAffinity } from './session-affinity.js';
+
+/** What a planner plans with: the parts of one set of settings, and the router's lasting state. */
+export interface PlannerParts {
+  readonly strategy: RoutingStrategy;
+  /** `undefined` when health is off. */
+  readonly tracker: HealthTracker | undefined;
+  readonly benches: BenchBoard;
+  /** `undefined` when affinity is off. */
+  readonly affinity: SessionAffinity | undefined;
+  readonly rules: readonly CompiledModelRule[];
+  readonly allCandidates: CandidateTiers;
+  /** Per rule (by index): the candidates of its provider group, or `undefined` for every provider. */
+  readonly ruleCandidates: readonly (CandidateTiers | undefined)[];
+  readonly now: () => number;
+}
+
+/** Builds the plans of one set of settings; `reconfigure()` replaces it whole. */
+export interface Planner {
+  route(request: RouteRequest): RoutePlan;
+  plan(request: RouteRequest): string[];
+  /** How a plan may use `name` now; notices elapsed cool-downs and benches on the way. */
+  availability(name: string, nowInMs: number): Availability;
+}
+
+/** Creates the planner over `parts`. Everything it precomputes lives in its closure: plans allocate only their list. */
+export function createPlanner({
+  strategy,
+  tracker,
+  benches,
+  affinity,
+  rules,
+  allCandidates,
+  ruleCandidates,
+  now,
+}: PlannerParts): Planner {
+  // Set by buildPlan() for route() to read, so that plan() allocates nothing beyond its list.
+  let matchedRule: CompiledModelRule | undefined;
+  let affinityChose = false;
+
+  function availability(name: string, nowInMs: number): Availability {
+    if (benches.count() > 0 && benches.active(name, nowInMs) !== undefined) return 'unavailable';
+    return tracker === undefined ? 'usable' : tracker.availability(name, nowInMs);
+  }
+
+  function availableAt(name: string, nowInMs: number): number {
+    const healthAt = tracker === undefined ? nowInMs : tracker.availableAt(name, nowInMs);
+    const bench = benches.count() > 0 ? benches.peek(name, nowInMs) : undefined;
+    return bench === undefined ? healthAt : Math.max(healthAt, bench.until);
+  }
+
+  /**
+   * Appends `entries` in the strategy's order, leaving out `pinned` (affinity's choice, already first).
+   * `advance: false` orders without moving the strategy's turns (plans whose first choice is affinity's).
+   */
+  function appendOrdered(
+    names: string[],
+    entries: readonly PlanEntry[],
+    advance: boolean,
+    pinned: PlanEntry | undefined,
+  ): void {
+    if (entries.length === 1) {
+      const only = entries[0] as PlanEntry;
+      if (only !== pinned) names.push(only.name);
+      return;
+    }
+    const ordered = advance ? strategy.order(entries) : (strategy.peek?.(entries) ?? entries);
+    for (const entry of ordered) if (entry !== pinned) names.push(entry.name);
+  }
+
+  /** Appends the usable targets of one tier, except `pinned`. */
+  function appendTier(
+    names: string[],
+    tier: Tier,
+    nowInMs: number,
+    advance: boolean,
+    pinned: PlanEntry | undefined,
+  ): void {
+    let allUsable = true;
+    for (const entry of tier) {
+      if (entry !== pinned && availability(entry.name, nowInMs) !== 'usable') {
+        allUsable = false;
+        break;
+      }
+    }
+    // The common case: nothing to filter, so no extra arrays.
+    if (allUsable) {
+      appendOrdered(names, tier, advance, pinned);
+      return;
+    }
+    let usable: PlanEntry[] | undefined;
+    let demoted: PlanEntry[] | undefined;
+    for (const entry of tier) {
+      switch (availability(entry.name, nowInMs)) {
+        case 'usable':
+          usable ??= [];
+          usable.push(entry);
+          break;
+        case 'trial':
+          // The single half-open trial goes first so that it is really attempted, not left as an unused
+          // fallback. Behind a pinned provider it would hold the slot untried, so it waits for another plan.
+          if (pinned !== undefined) break;
+          names.push(entry.name);
+          tracker?.beginTrial(entry.name, nowInMs);
+          break;
+        case 'deprioritized':
+          demoted ??= [];
+          demoted.push(entry);
+          break;
+        case 'unavailable':
+          break;
+      }
+    }
+    if (usable !== undefined) appendOrdered(names, usable, advance, pinned);
+    if (demoted === undefined) return;
+    // Demoted targets keep configuration order behind the others, leaving the strategy's turns undisturbed;
+    // only a tier of nothing but demoted targets shares its traffic by the strategy.
+    if (usable === undefined) appendOrdered(names, demoted, advance, pinned);
+    else for (const entry of demoted) if (entry !== pinned) names.push(entry.name);
+  }
+
+  /**
+   * Affinity applies within the best tier that has a usable target only: when the session's provider sits in
+   * a fallback tier while a better tier is usable again, the better tier wins (the user ranked tiers above
+   * cache warmth). Returns the best tier's index with the bound provider in `pinnedEntry`, or -1. A provider
+   * that is disabled or no longer configured is in no tier, so its sessions move.
+   */
+  let pinnedEntry: PlanEntry | undefined;
+  function findPinned(bound: string, tiers: readonly Tier[], nowInMs: number): number {
+    pinnedEntry = undefined;
+    for (let tierIndex = 0; tierIndex < tiers.length; tierIndex++) {
+      let tierUsable = false;
+      for (const entry of tiers[tierIndex] as Tier) {
+        const entryAvailability = availability(entry.name, nowInMs);
+        if (entryAvailability === 'unavailable') continue;
+        tierUsable = true;
+        // A low-budget provider still serves its sessions: a cache read is cheaper in rate limit too.
+        if (entry.name === bound && entryAvailability !== 'trial') pinnedEntry = entry;
+      }
+      if (tierUsable) return pinnedEntry === undefined ? -1 : tierIndex;
+    }
+    return -1;
+  }
+
+  /** Candidate tiers and the effective model of a request; sets `matchedRule`. */
+  function candidatesFor(request: RouteRequest): readonly Tier[] {
+    const rule = rules.length === 0 ? undefined : findModelRule(rules, request);
+    matchedRule = rule;
+    if (rule === undefined) return allCandidates.forModel(request.model);
+    const model = rule.model ?? request.model;
+    return (ruleCandidates[rule.index] ?? allCandidates).forModel(model);
+  }
+
+  function buildPlan(request: RouteRequest): string[] {
+    const tiers = candidatesFor(request);
+    affinityChose = false;
+    const names: string[] = [];
+    const sessionKey = affinity === undefined ? undefined : request.sessionKey;
+    if (tracker === undefined && benches.count() === 0 && sessionKey === undefined) {
+      for (const tier of tiers) appendOrdered(names, tier, true, undefined);
+      return names;
+    }
+    const nowInMs = now();
+    if (affinity !== undefined && sessionKey !== undefined && tiers.length > 0) {
+      const bound = affinity.lookup(affinity.keyOf(sessionKey, matchedRule?.model ?? request.model));
+      const pinnedTier = bound === undefined ? -1 : findPinned(bound, tiers, nowInMs);
+      if (pinnedTier >= 0 && pinnedEntry !== undefined) {
+        affinity.hit();
+        affinityChose = true;
+        names.push(pinnedEntry.name);
+        // Tiers before the pinned one have no usable target (that is how it was found).
+        for (let tierIndex = pinnedTier; tierIndex < tiers.length; tierIndex++) {
+          const pinned = tierIndex === pinnedTier ? pinnedEntry : undefined;
+          appendTier(names, tiers[tierIndex] as Tier, nowInMs, false, pinned);
+        }
+        return names;
+      }
+    }
+    for (const tier of tiers) appendTier(names, tier, nowInMs, true, undefined);
+    if (names.length === 0) {
+      const fallback = soonestAvailable(tiers, nowInMs);
+      if (fallback !== undefined) names.push(fallback);
+    }
+    return names;
+  }
+
+  /** A broken breaker must never make things worse than no breaker: offer the provider back soonest. */
+  function soonestAvailable(tiers: readonly Tier[], nowInMs: number): string | undefined {
+    let soonest: string | undefined;
+    let soonestAt = Number.POSITIVE_INFINITY;
+    for (const tier of tiers) {
+      for (const entry of tier) {
+        const at = availableAt(entry.name, nowInMs);
+        // The first entry counts even at an infinite deadline (an indefinite bench): a target that serves the
+        // model is always offered.
+        if (at < soonestAt || soonest === undefined) {
+          soonest = entry.name;
+          soonestAt = at;
+        }
+      }
+    }
+    return soonest;
+  }
+
+  return {
+    route(request) {
+      const providers = buildPlan(request);
+      const rule = matchedRule;
+      if (rule === undefined) return { providers, affinity: affinityChose };
+      if (rule.model === undefined) return { providers, rule: rule.name, affinity: affinityChose };
+      return { providers, model: rule.model, rule: rule.name, affinity: affinityChose };
+    },
+    plan: buildPlan,
+    availability,
+  };
+}
