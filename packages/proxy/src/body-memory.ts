@@ -14,20 +14,28 @@ export interface BodyMemory {
   readonly limitInBytes: number;
 }
 
-/** A {@link BodyMemory} holding at most `limitInBytes` (`Infinity`: no bound, only counted). */
-export function createBodyMemory(limitInBytes: number): BodyMemory {
-  let held = 0;
+/** The bytes held by every body, whichever settings each was read with. */
+export interface HeldBytes {
+  bytes: number;
+}
+
+/**
+ * A {@link BodyMemory} holding at most `limitInBytes` (`Infinity`: no bound, only counted). The bodies of every
+ * settings snapshot take from one `held` count: after a reload the new bound applies to the bodies already held too,
+ * and each body is checked against the bound of the settings its request started with.
+ */
+export function createBodyMemory(limitInBytes: number, held: HeldBytes = { bytes: 0 }): BodyMemory {
   return {
     tryReserve(bytes) {
-      if (held + bytes > limitInBytes) return false;
-      held += bytes;
+      if (held.bytes + bytes > limitInBytes) return false;
+      held.bytes += bytes;
       return true;
     },
     release(bytes) {
-      held -= bytes;
+      held.bytes -= bytes;
     },
     get heldInBytes() {
-      return held;
+      return held.bytes;
     },
     limitInBytes,
   };

@@ -13,9 +13,10 @@ const answered = new WeakSet<Duplex>();
  * response already started (a broken pipelined request behind a stream), is only destroyed: anything written there
  * would corrupt the answer in progress. Node's parser goes on reading what the client still sends (a failed parser
  * drops it; a head completed after its timeout reaches the request listener on an ended socket, which ignores it).
+ * `headersTimeoutInMs` is read when a 408 is written (a reload may change it).
  */
 export function createClientErrorListener(
-  headersTimeoutInMs: number,
+  headersTimeoutInMs: () => number,
 ): (error: Error & { code?: string }, socket: Duplex) => void {
   return (error, socket) => {
     if (answered.has(socket)) return;
@@ -26,7 +27,7 @@ export function createClientErrorListener(
       socket.destroy();
       return;
     }
-    const [status, type, message] = describeClientError(error.code, headersTimeoutInMs);
+    const [status, type, message] = describeClientError(error.code, headersTimeoutInMs());
     closeWithAnswer(socket, rawErrorAnswer(status, type, message));
   };
 }

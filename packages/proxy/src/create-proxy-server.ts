@@ -5,6 +5,7 @@ import { limitConnectionsPerClient } from './client-limits.js';
 import { createProxyHandler, type ProxyHandler } from './create-proxy-handler.js';
 import { ProxyError } from './proxy-error.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
+import type { ProxySettings, Reconfigured } from './proxy-settings.js';
 
 export interface ProxyServerOptions extends ProxyHandlerOptions {
   /** Default `127.0.0.1`. */
@@ -28,6 +29,16 @@ export interface ProxyServerOptions extends ProxyHandlerOptions {
   readonly maxConnectionsPerClient?: number;
 }
 
+/**
+ * What a reload may change on a running server: the handler's settings, and the client limits `node:http` lets
+ * change live. The listen address (`host`, `port`) cannot change without a restart.
+ */
+export type ProxyServerSettings = ProxySettings &
+  Pick<
+    ProxyServerOptions,
+    'shutdownGraceInMs' | 'headersTimeoutInMs' | 'idleTimeoutInMs' | 'maxConnectionsPerClient'
+  >;
+
 export interface ProxyServer {
   readonly server: Server;
   readonly handler: ProxyHandler;
@@ -38,12 +49,23 @@ export interface ProxyServer {
    * and closes the upstream pools.
    */
   close(): Promise<void>;
+  /**
+   * Swaps the settings live (`ProxyHandler.reconfigure`: requests in progress finish on their own), and the client
+   * limits: a new `headersTimeoutInMs` applies to every request head still arriving (checked every second, or
+   * more often when the server started with a shorter one), a new `idleTimeoutInMs` to connections as they next
+   * fall idle, a new `maxConnectionsPerClient` to new connections (none is closed for it), a new
+   * `shutdownGraceInMs` to the next `close()`. Left out, each takes its default.
+   * @throws {ProxyError} as `ProxyHandler.reconfigure`; nothing changes then.
+   */
+  reconfigure(settings: ProxyServerSettings): Reconfigured;
 }
 
 /** A `node:http` server running the proxy handler. */
 export function createProxyServer(options: ProxyServerOptions): ProxyServer {
+  checkClientLimits(options);
   const handler = createProxyHandler(options);
   let draining = false;
+  let shutdownGraceInMs = options.shutdownGraceInMs ?? 10_000;
   const headersTimeoutInMs = options.headersTimeoutInMs ?? 30_000;
   const server = createServer(
     {
@@ -54,8 +76,9 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       // `headersTimeout` as 0 unless it is set, which left a slow request head holding its socket for ever.
       requestTimeout: 0,
       headersTimeout: headersTimeoutInMs,
-      // Node checks head deadlines on this interval (default 30 s, which could double a 30 s timeout).
-      ...(headersTimeoutInMs > 0 ? { connectionsCheckingInterval: Math.min(headersTimeoutInMs, 1_000) } : {}),
+      // Node checks head deadlines on this interval (default 30 s, which could double a 30 s timeout). It is fixed
+      // at creation, and checks nothing while the timeout is 0, so a reload may still turn a timeout on.
+      connectionsCheckingInterval: headersTimeoutInMs > 0 ? Math.min(headersTimeoutInMs, 1_000) : 1_000,
     },
     (request, response) => {
       // A head completed after ccb answered its connection and ended it (a 408 for a head too slow): never act on it.
@@ -64,8 +87,14 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       handler.handle(request, response);
     },
   );
-  server.on('clientError', createClientErrorListener(headersTimeoutInMs));
-  limitConnectionsPerClient(server, options.maxConnectionsPerClient ?? 256);
+  server.on(
+    'clientError',
+    createClientErrorListener(() => server.headersTimeout),
+  );
+  const setMaxConnectionsPerClient = limitConnectionsPerClient(
+    server,
+    options.maxConnectionsPerClient ?? 256,
+  );
   let closing: Promise<void> | undefined;
 
   return {
@@ -99,7 +128,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         server.closeIdleConnections();
         // Keep-alive connections that finish a response while draining are closed as they become idle.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
-        const grace = options.shutdownGraceInMs ?? 10_000;
+        const grace = shutdownGraceInMs;
         let timer: NodeJS.Timeout | undefined;
         const expired = new Promise<void>((resolve) => {
           timer = setTimeout(resolve, grace);
@@ -115,5 +144,40 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       })();
       return closing;
     },
+    reconfigure(settings) {
+      checkClientLimits(settings);
+      const reconfigured = handler.reconfigure(settings);
+      // Node reads these properties when it uses them: the head deadline at each check, the idle timeout when a
+      // response ends.
+      server.headersTimeout = settings.headersTimeoutInMs ?? 30_000;
+      server.keepAliveTimeout = settings.idleTimeoutInMs ?? 65_000;
+      setMaxConnectionsPerClient(settings.maxConnectionsPerClient ?? 256);
+      shutdownGraceInMs = settings.shutdownGraceInMs ?? 10_000;
+      return reconfigured;
+    },
   };
+}
+
+const clientLimitNames = [
+  'headersTimeoutInMs',
+  'idleTimeoutInMs',
+  'maxConnectionsPerClient',
+  'shutdownGraceInMs',
+] as const;
+
+/**
+ * Checks the server's own limits, which Node reads as they are once set on a running server (its own checks run only
+ * at `createServer`).
+ * @throws {ProxyError} `CCB_PROXY_INVALID_OPTIONS` for a limit that is not a whole number of 0 or more.
+ */
+function checkClientLimits(limits: Pick<ProxyServerOptions, (typeof clientLimitNames)[number]>): void {
+  for (const name of clientLimitNames) {
+    const value = limits[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw new ProxyError(
+        'CCB_PROXY_INVALID_OPTIONS',
+        `${name} must be a whole number of 0 or more, not ${value}`,
+      );
+    }
+  }
 }

@@ -8,8 +8,9 @@ import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
 import type { Upstream } from './upstream.js';
 
 /**
- * The handler's settings, as every exchange reads them. `createProxyHandler` builds one per handler and all its
- * requests share it: the hot path allocates nothing for it.
+ * The handler's settings, as every exchange reads them. The handler builds one at its creation and one at each
+ * `reconfigure`; every request started while one is current shares it to its end: the hot path allocates nothing
+ * for it.
  */
 export interface ExchangeContext {
   /** By provider name. */
@@ -29,7 +30,10 @@ export interface ExchangeContext {
   readonly viaValue: string;
   /** The handler's options object itself, not copies of its hooks: each hook is read from it and called on it. */
   readonly hooks: ProxyHooks;
-  /** The exchanges in progress, so that a shutdown past its grace period can end each one properly. */
+  /**
+   * The exchanges in progress (of every snapshot: the handler's one list), so that a shutdown past its grace period
+   * can end each one properly.
+   */
   readonly inProgress: InProgressList<ShutdownTarget>;
 }
 

@@ -10,7 +10,12 @@ export {
   missingKeyFingerprint,
 } from './client-auth.js';
 export { createProxyHandler, type ProxyHandler } from './create-proxy-handler.js';
-export { createProxyServer, type ProxyServer, type ProxyServerOptions } from './create-proxy-server.js';
+export {
+  createProxyServer,
+  type ProxyServer,
+  type ProxyServerOptions,
+  type ProxyServerSettings,
+} from './create-proxy-server.js';
 export type {
   AttemptPlanner,
   HeaderPair,
@@ -28,6 +33,7 @@ export type {
   RequestRejection,
   UpstreamEntry,
 } from './proxy-options.js';
+export type { ProxySettings, Reconfigured } from './proxy-settings.js';
 export {
   closeWithError,
   discardLimitInBytes,

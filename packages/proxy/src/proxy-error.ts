@@ -7,7 +7,8 @@ export type ProxyErrorCode =
   | 'CCB_PROXY_BODY_ABORTED'
   | 'CCB_PROXY_BODY_TIMEOUT'
   | 'CCB_PROXY_OVERLOADED'
-  | 'CCB_PROXY_LISTEN_FAILED';
+  | 'CCB_PROXY_LISTEN_FAILED'
+  | 'CCB_PROXY_CLOSED';
 
 /** The base of every error `@ccb/proxy` throws; branch on `code`. */
 export class ProxyError extends Error {

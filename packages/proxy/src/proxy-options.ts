@@ -63,7 +63,7 @@ export interface ProxyHandlerOptions extends ProxyHooks {
   readonly redactValues?: readonly string[];
   /**
    * How client keys are fingerprinted for records (`clientKeyId`), admission and `onClientRejected`. Default: an
-   * HMAC with a random secret of this handler, so fingerprints change at every start; pass
+   * HMAC with a random secret of this handler (kept across `reconfigure`), so fingerprints change at every start; pass
    * `createKeyFingerprint(secret)` with a kept secret for ids that last (a ledger, budgets).
    */
   readonly keyFingerprint?: KeyFingerprint;
@@ -95,7 +95,8 @@ export interface ProxyHandlerOptions extends ProxyHooks {
   /**
    * The address or name the server listens on (`createProxyServer` listens there). Requests whose `Host` names it
    * are accepted, as are the loopback names (`localhost`, `127.0.0.1`, `[::1]`) and `allowedHosts`; any other
-   * `Host` is answered 421 (DNS rebinding). Default `127.0.0.1`.
+   * `Host` is answered 421 (DNS rebinding). Default `127.0.0.1`. Fixed for the handler's life (`reconfigure` cannot
+   * move a listening server).
    */
   readonly host?: string;
   /**
@@ -115,7 +116,11 @@ export interface ProxyHandlerOptions extends ProxyHooks {
    * other method a 405. Default none.
    */
   readonly extraApiRoutes?: readonly string[];
-  /** The undici dispatcher for an upstream; default: one keep-alive `Pool` per upstream. */
+  /**
+   * The undici dispatcher for an upstream; default: one keep-alive `Pool` per upstream. A `reconfigure` keeps an
+   * upstream's dispatcher while its name, `origin` and `timeouts.connectInMs` are unchanged (the first-byte and
+   * stream-idle timeouts go with each request), so build it from those alone. Fixed for the handler's life.
+   */
   readonly createDispatcher?: (entry: UpstreamEntry) => Dispatcher;
   /**
    * Answers every request outside `/v1/` (health, metrics, admin: the CLI's routes, not the proxy's). Default: a

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApiSurface, apiSurfaceOf, maxNestingDepth, type Span } from '@ccb/protocol';
+import type { Generation } from './_generation.js';
 import { answerBodyFailure } from './answer-body-failure.js';
 import type { ClientAuth } from './client-auth.js';
 import { Exchange } from './exchange.js';
@@ -12,8 +13,13 @@ import { readRequestBodyInfo } from './request-body-info.js';
 import { nextRequestId } from './request-id.js';
 import { sendError } from './send-error.js';
 
-/** The handler's settings for taking a request in, on top of those its exchange reads; built once per handler. */
+/**
+ * The handler's settings for taking a request in, on top of those its exchange reads: one snapshot of them, built
+ * once per (re)configuration and read by every request that starts while it is current.
+ */
 export interface ProxyRequestContext extends ExchangeContext {
+  /** Counts the requests of this snapshot in progress, so that the pools a reload retired close after the last. */
+  readonly generation: Generation;
   /** The token this instance adds to `via`; a request carrying it again is a loop. */
   readonly viaToken: string;
   /** Checks the client key of each request. */
@@ -38,7 +44,9 @@ const bodilessRoutes: Readonly<Record<ApiSurface, RouteRequest>> = {
  * exchange. Answers refused requests itself, and a fault in ccb or in a hook (the planner, admission) with a 500
  * in Anthropic's shape that still carries the request id; a credential source that fails is an attempt's failure
  * instead, and fails over. Never rejects. `path` is in the normal form the request guard gave it, as is
- * `request.url`: every decision below and the upstream request see that one spelling.
+ * `request.url`: every decision below and the upstream request see that one spelling. The request counts in
+ * `context.generation` from this call until it settles (its last attempt over); call it in the same tick as
+ * `context` was read as the current snapshot.
  */
 export async function proxyRequest(
   context: ProxyRequestContext,
@@ -47,6 +55,8 @@ export async function proxyRequest(
   path: string,
 ): Promise<void> {
   let requestId: string | undefined;
+  const generation = context.generation;
+  generation.active++;
   try {
     const arrivedAt = performance.now();
     const headers = readClientHeaders(request.headers);
@@ -55,6 +65,8 @@ export async function proxyRequest(
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     sendError(response, 500, 'api_error', `ccb internal error: ${reason}`, { requestId });
+  } finally {
+    generation.end();
   }
 }
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request as undiciRequest } from 'undici';
+import { type Dispatcher, Pool, request as undiciRequest } from 'undici';
 import {
   type AttemptOutcome,
   type AttemptPlanner,
@@ -11,6 +11,7 @@ import {
   type RequestRecord,
   type RoutePlan,
   type RouteRequest,
+  type UpstreamEntry,
   type UpstreamTarget,
 } from '../src/index.js';
 
@@ -72,6 +73,14 @@ export interface StartedProxy {
 
 const fastTimeouts = { connectInMs: 2_000, firstByteInMs: 5_000, streamIdleInMs: 5_000 };
 
+/** The upstream entries of `targets`, with the tests' short timeouts (or `timeouts` over them). */
+export function entriesOf(
+  targets: readonly UpstreamTarget[],
+  timeouts: Partial<typeof fastTimeouts> = {},
+): UpstreamEntry[] {
+  return targets.map((item) => ({ target: item, timeouts: { ...fastTimeouts, ...timeouts } }));
+}
+
 /** Starts a proxy on 127.0.0.1:0 in front of `targets`. */
 export async function startProxy(
   targets: readonly UpstreamTarget[],
@@ -84,7 +93,7 @@ export async function startProxy(
     planner: fixedPlanner(targets.map((item) => item.name)),
     shutdownGraceInMs: 2_000,
     ...options,
-    upstreams: targets.map((item) => ({ target: item, timeouts: { ...fastTimeouts, ...options.timeouts } })),
+    upstreams: entriesOf(targets, options.timeouts),
     onRequestEnd: (record) => {
       records.push(record);
       waiters.shift()?.(record);
@@ -157,4 +166,22 @@ export async function refusedUrl(): Promise<string> {
 /** The event names of an SSE body, in order. */
 export function eventNames(sse: string): string[] {
   return [...sse.matchAll(/^event: (.+)$/gm)].map((match) => match[1] as string);
+}
+
+/**
+ * A `createDispatcher` making one undici `Pool` per upstream that writes the upstream's name to `closed` when its
+ * pool is closed.
+ */
+export function recordingCloses(closed: string[]): (entry: UpstreamEntry) => Dispatcher {
+  return (entry) => {
+    const pool = new Pool(entry.target.origin);
+    const close = pool.close.bind(pool) as (...args: unknown[]) => Promise<void>;
+    // undici's promise form of close() calls close(callback) on the same object: count only the first.
+    return Object.assign(pool, {
+      close: (...args: unknown[]) => {
+        if (args.length === 0) closed.push(entry.target.name);
+        return close(...args);
+      },
+    }) as Dispatcher;
+  };
 }
