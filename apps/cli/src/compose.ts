@@ -18,7 +18,7 @@ import { createProbes } from './probes.js';
 import { buildProviders, type ProviderGeneration } from './reload/provider-set.js';
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
-import { RuntimeOverrides } from './reload/runtime-overrides.js';
+import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
 import { type ServiceRoutes, serviceRoutes } from './service-routes.js';
 
 /** A balancer assembled from a resolved configuration: the one place the libraries meet. */
@@ -187,12 +187,13 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
 
   function reconfigure(next: Config): Reconfiguration {
     // Build and check everything that can fail before anything changes.
-    const commitCosts = costs.prepare(next);
+    const preparedCosts = costs.prepare(next);
     const nextGeneration = buildProviders(next, generation);
     const settings = settingsFor(next, nextGeneration);
     const previousRouter = routerSettings(current, overrides, costs.priceOf);
-    overrides.keepOnly(new Set(next.providers.map((provider) => provider.name)));
-    router.reconfigure(routerSettings(next, overrides, costs.priceOf));
+    const nextOverrides = overrides.clone();
+    nextOverrides.reconcile(routingFields(current), routingFields(next));
+    router.reconfigure(routerSettings(next, nextOverrides, preparedCosts.priceOf));
     let swapped: ReturnType<ProxyServer['reconfigure']>;
     try {
       swapped = server.reconfigure({ ...serverLimits(next), ...settings });
@@ -200,7 +201,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       router.reconfigure(previousRouter);
       throw error;
     }
-    commitCosts();
+    preparedCosts.commit();
+    overrides.adopt(nextOverrides);
     current = next;
     generation = nextGeneration;
     for (const provider of next.providers) if (!inFlight.has(provider.name)) inFlight.set(provider.name, 0);
@@ -245,6 +247,16 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     },
   };
   return balancer;
+}
+
+/** Each provider's configured weight, priority and enabled, by name. */
+function routingFields(config: Config): Map<string, RoutingFields> {
+  return new Map(
+    config.providers.map((provider) => [
+      provider.name,
+      { weight: provider.weight, priority: provider.priority, enabled: provider.enabled },
+    ]),
+  );
 }
 
 /** Models kept verbatim as metric labels: the configured ones and the model-map keys. */

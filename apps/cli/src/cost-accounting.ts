@@ -48,13 +48,19 @@ export interface CostAccounting {
     readonly route: RouteRequest;
   }): RequestRejection | undefined;
   /**
-   * Builds prices and budgets for a reloaded configuration without applying them; the function returned applies
-   * them. Budgets whose definition is unchanged keep what they counted. The ledger stays as it is (its path and
-   * settings need a restart).
+   * Builds prices and budgets for a reloaded configuration without applying them: `priceOf` prices by the new
+   * table already (for the router's new settings), `commit()` puts them in force. Budgets whose definition is
+   * unchanged keep what they counted. The ledger stays as it is (its path and settings need a restart).
    * @throws {CliError} for an unreadable price file or budgets that cannot apply: nothing changes then.
    */
-  prepare(next: Config): () => void;
+  prepare(next: Config): PreparedCosts;
   close(): void;
+}
+
+/** Prices and budgets of a configuration, built and not yet in force. */
+export interface PreparedCosts {
+  priceOf(provider: string, model: string | undefined): number | undefined;
+  commit(): void;
 }
 
 export interface CostAccountingOptions {
@@ -158,8 +164,11 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     },
     prepare(next) {
       const built = buildPricedBudgets(next, options, keyFingerprint, ledger, ledgerUnavailable, current);
-      return () => {
-        current = built;
+      return {
+        priceOf: (provider, model) => built.pricing.effectivePrice(provider, model),
+        commit() {
+          current = built;
+        },
       };
     },
     close() {

@@ -1,4 +1,4 @@
-import type { ProviderPatch } from './admin-schemas.js';
+import type { ProviderPatch } from '@ccb/admin-api';
 import type { ReloadReport } from '../reload/reload-report.js';
 
 /** What the admin API asks of the process beyond the balancer: reloading the configuration and writing to it. */

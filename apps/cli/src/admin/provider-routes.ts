@@ -2,7 +2,7 @@ import type { Balancer } from '../compose.js';
 import type { RouteListener } from '../route-table.js';
 import type { AdminControl } from './admin-control.js';
 import { AdminRequestError, persistFlag, readJsonBody, sendAdminFailure, sendJson } from './admin-json.js';
-import { providerPatchSchema, type ProviderPatch } from './admin-schemas.js';
+import { providerPatchSchema, type ProviderPatch } from '@ccb/admin-api';
 import { providersView } from './providers-view.js';
 
 /** What the provider routes act on. */

@@ -1,12 +1,14 @@
+import type { AdminProvider, ProviderState } from '@ccb/admin-api';
+import { isoOrNull, toRateLimitWire, toUnifiedWire } from '@ccb/admin-api';
 import type { Config } from '@ccb/config';
 import type { KeyFingerprint } from '@ccb/proxy';
-import type { BudgetReading, ProviderHealth, UnifiedReading } from '@ccb/router';
-import type { RecentSummary } from './recent-attempts.js';
+import type { ProviderHealth } from '@ccb/router';
 import type { ProviderOverride, RoutingFields } from '../reload/runtime-overrides.js';
+import type { RecentSummary } from './recent-attempts.js';
 
 type ProviderConfig = Config['providers'][number];
 
-/** Everything the admin API says about one provider. Holds no secret: a key shows as its fingerprint. */
+/** What the admin API's view of one provider is made from. */
 export interface ProviderViewInput {
   readonly provider: ProviderConfig;
   readonly override: ProviderOverride;
@@ -19,16 +21,16 @@ export interface ProviderViewInput {
   readonly fingerprint: KeyFingerprint;
 }
 
-const iso = (at: number | null | undefined) => (at === null || at === undefined ? null : new Date(at).toISOString());
-
 /** Whether a provider serves, is disabled, drains its last requests, or has drained. */
-export function providerState(override: ProviderOverride, effective: RoutingFields, inFlight: number) {
+export function providerState(override: ProviderOverride, effective: RoutingFields, inFlight: number): ProviderState {
   if (override.draining === true) return inFlight > 0 ? 'draining' : 'drained';
   return effective.enabled ? 'serving' : 'disabled';
 }
 
-/** The admin API's view of one provider (snake_case, ISO times). */
-export function providerView(input: ProviderViewInput) {
+const noBudget = { requests: null, tokens: null, inputTokens: null, outputTokens: null };
+
+/** The admin API's view of one provider. Holds no secret: a key shows as its keyed fingerprint. */
+export function providerView(input: ProviderViewInput): AdminProvider {
   const { provider, override, effective, health } = input;
   return {
     name: provider.name,
@@ -41,7 +43,6 @@ export function providerView(input: ProviderViewInput) {
       ...(override.weight !== undefined ? { weight: override.weight } : {}),
       ...(override.priority !== undefined ? { priority: override.priority } : {}),
       ...(override.enabled !== undefined ? { enabled: override.enabled } : {}),
-      ...(override.draining !== undefined ? { draining: override.draining } : {}),
     },
     effective: { ...effective },
     state: providerState(override, effective, input.inFlight),
@@ -50,7 +51,7 @@ export function providerView(input: ProviderViewInput) {
       usable: health?.usable ?? false,
       serving: health?.serving ?? false,
       reason: health?.reason ?? null,
-      cooling_down_until: iso(health?.coolingDownUntil),
+      cooling_down_until: isoOrNull(health?.coolingDownUntil ?? null),
       rate_limit_class: health?.rateLimitClass ?? null,
       consecutive_failures: health?.consecutiveFailures ?? 0,
       failure_rate: health?.failureRate ?? 0,
@@ -60,18 +61,13 @@ export function providerView(input: ProviderViewInput) {
           : {
               kind: health.lastError.kind,
               status: health.lastError.status,
-              error_type: health.lastError.errorType,
-              at: iso(health.lastError.at),
+              type: health.lastError.errorType,
+              at: isoOrNull(health.lastError.at) as string,
             },
-      last_success_at: iso(health?.lastSuccessAt),
+      last_success_at: isoOrNull(health?.lastSuccessAt ?? null),
     },
-    rate_limit: {
-      requests: budgetView(health?.budget.requests),
-      tokens: budgetView(health?.budget.tokens),
-      input_tokens: budgetView(health?.budget.inputTokens),
-      output_tokens: budgetView(health?.budget.outputTokens),
-    },
-    unified: unifiedView(health?.unified ?? null),
+    rate_limit: toRateLimitWire(health?.budget ?? noBudget),
+    unified: toUnifiedWire(health?.unified ?? null),
     in_flight: input.inFlight,
     recent: {
       requests: input.recent.requests,
@@ -82,27 +78,5 @@ export function providerView(input: ProviderViewInput) {
       window_seconds: input.recent.windowSeconds,
     },
     spend_today_usd: input.spendTodayUsd,
-  };
-}
-
-/** The admin API's provider, as built by {@link providerView}. */
-export type ProviderView = ReturnType<typeof providerView>;
-
-function budgetView(reading: BudgetReading | null | undefined) {
-  if (reading == null) return null;
-  return { limit: reading.limit, remaining: reading.remaining, reset_at: iso(reading.resetAt) };
-}
-
-function unifiedView(reading: UnifiedReading | null) {
-  if (reading === null) return null;
-  return {
-    status: reading.status,
-    reset_at: iso(reading.resetAt),
-    windows: Object.fromEntries(
-      Object.entries(reading.windows).map(([name, window]) => [
-        name,
-        { status: window.status, utilization: window.utilization, reset_at: iso(window.resetAt) },
-      ]),
-    ),
   };
 }

@@ -1,8 +1,9 @@
 import type { Balancer } from '../compose.js';
-import { type ProviderView, providerView } from './provider-view.js';
+import type { AdminProvider } from '@ccb/admin-api';
+import { providerView } from './provider-view.js';
 
 /** The admin API's view of every configured provider, in configuration order. */
-export function providersView(balancer: Balancer, nowInMs: number = Date.now()): ProviderView[] {
+export function providersView(balancer: Balancer, nowInMs: number = Date.now()): AdminProvider[] {
   const health = new Map(balancer.router.snapshot().map((entry) => [entry.name, entry]));
   const spend = spendToday(balancer, nowInMs);
   return balancer.config.providers.map((provider) => {

@@ -9,7 +9,7 @@ import {
   watchConfigFiles,
 } from '@ccb/config';
 import type { ConfigReloadResult } from '@ccb/telemetry';
-import type { ProviderPatch } from '../admin/admin-schemas.js';
+import type { ProviderPatch } from '@ccb/admin-api';
 import type { AdminControl } from '../admin/admin-control.js';
 import type { Balancer } from '../compose.js';
 import type { Output } from '../output.js';

@@ -17,8 +17,8 @@ export interface RoutingFields {
 /**
  * Runtime overrides of providers (admin API: disable, enable, drain, weight, priority). They sit over the
  * configuration and outlive reloads, so that a reload for some other change never re-enables a provider an operator
- * took out; they end with `enable`/`PATCH`, with a `?persist=true` that writes them into the file, or when their
- * provider leaves the configuration.
+ * took out; they end with `enable`/`PATCH`, with a `?persist=true` that writes them into the file, when a reload
+ * changes the same field in the file, or when their provider leaves the configuration.
  */
 export class RuntimeOverrides {
   readonly #byProvider = new Map<string, ProviderOverride>();
@@ -26,6 +26,19 @@ export class RuntimeOverrides {
   /** The override of `provider`; an empty object when it has none. */
   of(provider: string): ProviderOverride {
     return this.#byProvider.get(provider) ?? {};
+  }
+
+  /** A copy to try a change on; `adopt` puts it in force. */
+  clone(): RuntimeOverrides {
+    const copy = new RuntimeOverrides();
+    for (const [provider, override] of this.#byProvider) copy.#byProvider.set(provider, override);
+    return copy;
+  }
+
+  /** Takes the overrides of `other` (a clone a change was tried on). */
+  adopt(other: RuntimeOverrides): void {
+    this.#byProvider.clear();
+    for (const [provider, override] of other.#byProvider) this.#byProvider.set(provider, override);
   }
 
   /** Merges `patch` into the override of `provider`; `undefined` fields are cleared. */
@@ -39,9 +52,26 @@ export class RuntimeOverrides {
     else this.#byProvider.set(provider, merged as ProviderOverride);
   }
 
-  /** Drops the overrides of providers no longer configured. */
-  keepOnly(providers: ReadonlySet<string>): void {
-    for (const provider of this.#byProvider.keys()) if (!providers.has(provider)) this.#byProvider.delete(provider);
+  /**
+   * Follows a reload from `before` to `after` (each provider's configured routing fields by name): drops the
+   * overrides of providers no longer configured, and an override of a field the file now sets differently, since
+   * whoever edited the file meant that value. Overrides of fields the file left alone stay.
+   */
+  reconcile(before: ReadonlyMap<string, RoutingFields>, after: ReadonlyMap<string, RoutingFields>): void {
+    for (const [provider, override] of this.#byProvider) {
+      const next = after.get(provider);
+      if (next === undefined) {
+        this.#byProvider.delete(provider);
+        continue;
+      }
+      const previous = before.get(provider);
+      if (previous === undefined) continue;
+      this.set(provider, {
+        ...(override.weight !== undefined && previous.weight !== next.weight ? { weight: undefined } : {}),
+        ...(override.priority !== undefined && previous.priority !== next.priority ? { priority: undefined } : {}),
+        ...(override.enabled !== undefined && previous.enabled !== next.enabled ? { enabled: undefined } : {}),
+      });
+    }
   }
 
   /** The routing fields in force for a provider configured with `configured`. */
