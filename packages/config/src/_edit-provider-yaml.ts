@@ -6,8 +6,11 @@ import { providerSchema } from './schema/provider-schema.js';
 
 /** The provider fields an admin may change at runtime and write back. */
 export interface ProviderPatch {
+  /** `providers[].weight`, an integer >= 1. */
   weight?: number;
+  /** `providers[].priority`, an integer >= 0. */
   priority?: number;
+  /** `providers[].enabled`; at least one provider must stay enabled. */
   enabled?: boolean;
 }
 
