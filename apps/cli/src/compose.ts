@@ -59,6 +59,8 @@ export interface ComposeOptions {
    * fingerprint of the key it sent (`none` without one). Counted in the metrics whether or not this is given.
    */
   readonly onAuthRejected?: (scope: AuthScope, fingerprint: string, request: IncomingMessage) => void;
+  /** With no `auth.admin_key`, serve `/metrics` and `/admin/*` beyond loopback too (`--allow-open-admin`). */
+  readonly allowOpenAdmin?: boolean;
 }
 
 const readMethods = ['GET', 'HEAD'];
@@ -155,7 +157,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   const planner: AttemptPlanner = router;
   const health = healthRoute(version);
   const adminGuard = createAdminGuard({
-    adminKey: config.auth.admin_key,
+    adminKeys: config.auth.admin_key,
+    allowOpenAdmin: options.allowOpenAdmin === true,
     fingerprint: keyFingerprint,
     onRejected: onAuthRejected('admin'),
   });

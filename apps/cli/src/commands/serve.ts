@@ -21,7 +21,8 @@ export const serveArgs = {
   },
   'allow-open-admin': {
     type: 'boolean',
-    description: 'Allow a non-loopback bind with auth.api_keys but no auth.admin_key (trusted networks only)',
+    description:
+      'Without auth.admin_key, answer /metrics and /admin/* beyond loopback too (trusted networks only)',
   },
 } as const;
 
