@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
+import { createMockUpstream } from '@ccb/mock-upstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCcb, startCcb, tempDir } from './run-cli.js';
 
