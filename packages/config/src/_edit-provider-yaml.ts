@@ -113,8 +113,8 @@ function editFor(
   const pair = map.items.find((item) => scalarValue(item.key) === key);
   if (pair !== undefined) {
     const node = pair.value;
-    if (node === null) {
-      // `weight:` with nothing after it: the key ends at the colon.
+    if (node === null || (isScalar(node) && node.range?.[0] === node.range?.[1])) {
+      // `weight:` with nothing after it (maybe a comment): the value goes right after the colon.
       const colon = text.indexOf(':', (pair.key as Node).range?.[1] ?? 0);
       return { at: colon + 1, end: colon + 1, insert: ` ${literal}` };
     }
@@ -127,7 +127,6 @@ function editFor(
       );
     }
     const [start, end] = node.range;
-    if (start === end) return { at: start, end, insert: ` ${literal}` };
     // A block scalar (`|`) ends with its line break: keep it.
     return { at: start, end, insert: text.slice(start, end).endsWith('\n') ? `${literal}\n` : literal };
   }

@@ -116,6 +116,17 @@ describe('persistProviderChange', () => {
     expect(config.providers[2]?.base_url).toBe('https://shared.example');
   });
 
+  it('fills a key written without a value, before its comment', async () => {
+    const text =
+      'providers:\n  - name: a\n    base_url: https://a.example\n    api_key: k\n    weight:\n    enabled:    # later\n';
+    const file = await configFile(text);
+    const written = (await persistProviderChange(file, 'a', { weight: 2, enabled: true })).text;
+    expect(changedLines(text, written)).toEqual([
+      ['    weight:', '    weight: 2'],
+      ['    enabled:    # later', '    enabled: true    # later'],
+    ]);
+  });
+
   it('keeps CRLF line breaks, and a file without a final line break', async () => {
     const crlf = 'providers:\r\n  - name: a\r\n    base_url: https://a.example\r\n    api_key: k\r\n';
     const file = await configFile(crlf);
