@@ -47,13 +47,17 @@ export async function callAdmin(
   try {
     body = JSON.parse(text);
   } catch {
-    throw new CliError(`${url} answered HTTP ${status} without JSON; check that --url is the address of a ccb`);
+    throw new CliError(
+      `${url} answered HTTP ${status} without JSON; check that --url is the address of a ccb`,
+    );
   }
   if ((status >= 200 && status < 300) || status === 422) return { status, body };
   const message = (body as { error?: { message?: unknown } })?.error?.message;
   const said = typeof message === 'string' ? message : `HTTP ${status}`;
   if (status === 401) {
-    throw new CliError(`${base} refused the admin key: ${said}; set CCB_ADMIN_KEY to one of its auth.admin_key`);
+    throw new CliError(
+      `${base} refused the admin key: ${said}; set CCB_ADMIN_KEY to one of its auth.admin_key`,
+    );
   }
   throw new CliError(`${method} ${path}: ${said}`);
 }

@@ -7,7 +7,9 @@ import type { Router } from '@ccb/router';
  * and budget bench, behind the admin guard. A provider still over its budget is benched again by its next
  * request's accounting.
  */
-export function adminResetRoute(router: Router): (request: IncomingMessage, response: ServerResponse) => void {
+export function adminResetRoute(
+  router: Router,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const name = new URL(request.url ?? '/', 'http://ccb').searchParams.get('provider');
     if (name === null || !router.targets().some((target) => target.name === name)) {

@@ -19,7 +19,7 @@ import { buildProviders, type ProviderGeneration } from './reload/provider-set.j
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
 import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
-import { type ServiceRoutes, serviceRoutes } from './service-routes.js';
+import { serviceRoutes } from './service-routes.js';
 
 /** A balancer assembled from a resolved configuration: the one place the libraries meet. */
 export interface Balancer {
@@ -84,10 +84,8 @@ export interface ComposeOptions {
    * fingerprint of the key it sent (`none` without one). Counted in the metrics whether or not this is given.
    */
   readonly onAuthRejected?: (scope: AuthScope, fingerprint: string, request: IncomingMessage) => void;
-  /** Serve the admin API to non-loopback peers although no admin key is configured (`--allow-open-admin`). */
+  /** With no `auth.admin_key`, serve `/metrics` and `/admin/*` beyond loopback too (`--allow-open-admin`). */
   readonly allowOpenAdmin?: boolean;
-  /** Routes beyond the balancer's own (the reload endpoint, the docs), given the balancer once it exists. */
-  readonly extraRoutes?: (balancer: () => Balancer) => ServiceRoutes['extra'];
 }
 
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
@@ -122,7 +120,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     },
   });
   benchProvider = (provider, untilInMs) => {
-    if (router.targets().some((target) => target.name === provider)) router.bench(provider, untilInMs, 'budget');
+    if (router.targets().some((target) => target.name === provider))
+      router.bench(provider, untilInMs, 'budget');
   };
   costs.benchProvidersOverBudget();
   const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
@@ -143,7 +142,6 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   let control: AdminControl | undefined;
   // Routes are built per configuration (admin keys, metrics guard); they read `balancer` when they answer.
   const view = () => balancer;
-  const extraRoutes = options.extraRoutes?.(view) ?? {};
   const routesFor = (next: Config) =>
     serviceRoutes({
       config: next,
@@ -153,7 +151,6 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       keyFingerprint,
       allowOpenAdmin: options.allowOpenAdmin === true,
       onAdminRejected: onAuthRejected('admin'),
-      extra: extraRoutes,
     });
   const settingsFor = (next: Config, providers: ProviderGeneration) =>
     proxySettings(next, {

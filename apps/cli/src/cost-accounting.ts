@@ -247,7 +247,9 @@ function buildPricedBudgets(
           ...(options.onError !== undefined ? { onError: options.onError } : {}),
         })
       : undefined;
-  const providerBudgets = budgetList.filter((budget) => budget.scope === 'provider').map((budget) => budget.name);
+  const providerBudgets = budgetList
+    .filter((budget) => budget.scope === 'provider')
+    .map((budget) => budget.name);
   return { pricing, budgets, providerBudgets, budgetList };
 }
 

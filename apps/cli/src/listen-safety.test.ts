@@ -24,16 +24,21 @@ describe('checkListenSafety', () => {
     expect(checkListenSafety(config('0.0.0.0', {}), { allowUnauthenticated: true })).toEqual([]);
   });
 
-  it('refuses beyond loopback with client keys but no admin key unless allowed', () => {
-    expect(() => checkListenSafety(config('192.168.1.5', { api_keys: [longKey] }))).toThrow(
-      /^refusing to listen on 192\.168\.1\.5 with auth\.api_keys but no auth\.admin_key/,
-    );
+  it('serves beyond loopback without an admin key (the admin routes then answer loopback only), warning when they are opened', () => {
+    expect(checkListenSafety(config('192.168.1.5', { api_keys: [longKey] }))).toEqual([]);
     expect(
       checkListenSafety(config('192.168.1.5', { api_keys: [longKey] }), { allowOpenAdmin: true }),
+    ).toEqual([
+      expect.stringMatching(
+        /^\/metrics and \/admin\/\* answer anyone who can reach 192\.168\.1\.5 \(--allow-open-admin without auth\.admin_key\)/,
+      ),
+    ]);
+    expect(checkListenSafety(config('127.0.0.1', {}), { allowOpenAdmin: true })).toEqual([]);
+    expect(
+      checkListenSafety(config('::', { api_keys: [longKey], admin_key: `${longKey}-admin` }), {
+        allowOpenAdmin: true,
+      }),
     ).toEqual([]);
-    expect(checkListenSafety(config('::', { api_keys: [longKey], admin_key: `${longKey}-admin` }))).toEqual(
-      [],
-    );
   });
 
   it('refuses short keys beyond loopback whatever the flags', () => {
@@ -43,5 +48,10 @@ describe('checkListenSafety', () => {
         allowUnauthenticated: true,
       }),
     ).toThrow(/keys shorter than 16 characters: auth\.api_keys\[1\] \(5 characters\)/);
+    expect(() =>
+      checkListenSafety(
+        config('0.0.0.0', { api_keys: [longKey], admin_key: [`${longKey}-admin`, 'short-admin'] }),
+      ),
+    ).toThrow(/keys shorter than 16 characters: auth\.admin_key\[1\] \(11 characters\)/);
   });
 });

@@ -8,7 +8,7 @@ export const minClientKeyLength = 16;
 export interface ListenSafetyOptions {
   /** Serve on a non-loopback address without client keys (`--allow-unauthenticated`). */
   readonly allowUnauthenticated?: boolean;
-  /** Serve on a non-loopback address with client keys but no admin key (`--allow-open-admin`). */
+  /** With no admin key, answer `/metrics` and `/admin/*` beyond loopback too (`--allow-open-admin`). */
   readonly allowOpenAdmin?: boolean;
 }
 
@@ -16,12 +16,13 @@ const howToGenerate = 'use random keys of 16 characters or more, e.g. `openssl r
 
 /**
  * Refuses a configuration that would expose ccb to the network unprotected: beyond loopback, no client keys (an
- * open proxy spending the provider keys), client keys but no admin key (`/metrics` and `/admin/*` open), or a key
- * short enough to guess. Returns warnings for what is only risky on loopback (short keys).
+ * open proxy spending the provider keys), or a key short enough to guess. Returns warnings for what is only risky:
+ * short keys on loopback, and `/metrics` and `/admin/*` open beyond loopback (`--allow-open-admin` without
+ * `auth.admin_key`). Without an admin key and that flag, the admin routes answer loopback clients only.
  */
 export function checkListenSafety(config: Config, options: ListenSafetyOptions = {}): string[] {
   const { host } = config.server;
-  const { api_keys: clientKeys, admin_key: adminKey } = config.auth;
+  const { api_keys: clientKeys, admin_key: adminKeys } = config.auth;
   const beyondLoopback = !isLoopback(host);
   if (beyondLoopback && clientKeys.length === 0 && options.allowUnauthenticated !== true) {
     throw new CliError(
@@ -29,16 +30,13 @@ export function checkListenSafety(config: Config, options: ListenSafetyOptions =
         'Set auth.api_keys in the config, bind to 127.0.0.1, or pass --allow-unauthenticated if the network is trusted.',
     );
   }
-  if (beyondLoopback && clientKeys.length > 0 && adminKey === undefined && options.allowOpenAdmin !== true) {
-    throw new CliError(
-      `refusing to listen on ${host} with auth.api_keys but no auth.admin_key: /metrics and /admin/* (usage per key, ` +
-        'provider resets) would be open to anyone who can reach it. Set auth.admin_key, bind to 127.0.0.1, or pass ' +
-        '--allow-open-admin if the network is trusted.',
-    );
-  }
   const short = [
     ...clientKeys.map((key, index) => ({ path: `auth.api_keys[${index}]`, length: key.length })),
-    ...(adminKey !== undefined ? [{ path: 'auth.admin_key', length: adminKey.length }] : []),
+    // One admin key is usually written as one string: name it as written.
+    ...adminKeys.map((key, index) => ({
+      path: adminKeys.length === 1 ? 'auth.admin_key' : `auth.admin_key[${index}]`,
+      length: key.length,
+    })),
   ].filter((key) => key.length < minClientKeyLength);
   if (short.length > 0 && beyondLoopback) {
     const named = short.map((key) => `${key.path} (${key.length} characters)`).join(', ');
@@ -47,11 +45,18 @@ export function checkListenSafety(config: Config, options: ListenSafetyOptions =
         `can reach it could guess them. ${capitalise(howToGenerate)}, or bind to 127.0.0.1.`,
     );
   }
-  return short.map(
+  const warnings = short.map(
     (key) =>
       `${key.path} is ${key.length} characters: a key under ${minClientKeyLength} characters can be guessed, and ` +
       `ccb refuses it when listening beyond loopback; ${howToGenerate}`,
   );
+  if (beyondLoopback && adminKeys.length === 0 && options.allowOpenAdmin === true) {
+    warnings.push(
+      `/metrics and /admin/* answer anyone who can reach ${host} (--allow-open-admin without auth.admin_key): ` +
+        'usage per key and provider controls are open to them; set auth.admin_key unless the network is trusted',
+    );
+  }
+  return warnings;
 }
 
 function capitalise(text: string): string {

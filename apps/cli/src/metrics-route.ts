@@ -3,7 +3,7 @@ import { sendError } from '@ccb/proxy';
 import type { Metrics } from '@ccb/telemetry';
 import type { AdminGuard } from './admin-guard.js';
 
-/** `GET /metrics` in the Prometheus text format; when an admin key is configured, only for its holder. */
+/** `GET /metrics` in the Prometheus text format, behind the admin guard (an admin key; without one, loopback clients). */
 export function metricsRoute(
   metrics: Metrics,
   guard: AdminGuard,

@@ -50,6 +50,7 @@ export function createOutput(options: OutputOptions): Output {
     flush: () => logger.flush(),
     close: () => logger.close(),
     lostLines: () => logger.lostLines(),
-    addRedactValues: (values) => logger.addRedactValues(values.filter((value) => value.length >= minRedactedLength)),
+    addRedactValues: (values) =>
+      logger.addRedactValues(values.filter((value) => value.length >= minRedactedLength)),
   };
 }

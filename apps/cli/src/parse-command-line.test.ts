@@ -84,7 +84,9 @@ describe('parseCommandLine', () => {
     expect(await usageMessage('serve', '--reload', 'yes')).toBe(
       'unexpected argument "yes": --reload is a switch and takes no value',
     );
-    expect(await usageMessage('status', '--watch')).toBe('--watch is a flag of ccb serve and ccb, not of ccb status');
+    expect(await usageMessage('status', '--watch')).toBe(
+      '--watch is a flag of ccb serve and ccb, not of ccb status',
+    );
   });
 
   it('lists the short flags for an unknown one', async () => {

@@ -13,7 +13,9 @@ export interface Probes {
 
 export function createProbes(router: Pick<Router, 'reportProbe'>): Probes {
   // `state.providers` is swapped by every reload, so a probe always uses the provider in force.
-  let running: { scheduler: ProbeScheduler; key: string; state: { providers: ProviderGeneration } } | undefined;
+  let running:
+    | { scheduler: ProbeScheduler; key: string; state: { providers: ProviderGeneration } }
+    | undefined;
   let stopping: Promise<void> = Promise.resolve();
   return {
     update(config, providers) {

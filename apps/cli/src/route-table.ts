@@ -101,7 +101,13 @@ export function byMethod(listeners: Readonly<Record<string, RouteListener>>): Ro
   return (request, response, params) => {
     const listener = listeners[request.method ?? 'GET'];
     if (listener === undefined) {
-      refuseRequest(request, response, 405, 'invalid_request_error', `${request.method} is not answered here`);
+      refuseRequest(
+        request,
+        response,
+        405,
+        'invalid_request_error',
+        `${request.method} is not answered here`,
+      );
       return;
     }
     listener(request, response, params);

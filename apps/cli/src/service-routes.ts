@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { createDocsRoutes, openApiDocument } from '@ccb/admin-api';
 import type { Config } from '@ccb/config';
 import type { KeyFingerprint } from '@ccb/proxy';
 import type { AdminControl } from './admin/admin-control.js';
@@ -30,11 +31,12 @@ export interface ServiceRoutes {
   readonly keyFingerprint: KeyFingerprint;
   readonly allowOpenAdmin: boolean;
   readonly onAdminRejected: (fingerprint: string, request: IncomingMessage) => void;
-  /** Routes open to anyone (the API docs), beside health and readiness. */
-  readonly extra: Readonly<Record<string, Route>>;
 }
 
 const readMethods = ['GET', 'HEAD'];
+
+/** `/openapi.json`, `/docs` and `/redoc` with their files: the same for every configuration. */
+const docsRoutes = createDocsRoutes({ document: () => openApiDocument({ version }) });
 
 /** Health, readiness, metrics, the admin API and the docs, as one listener for the proxy's `otherRequests`. */
 export function serviceRoutes(options: ServiceRoutes) {
@@ -48,7 +50,10 @@ export function serviceRoutes(options: ServiceRoutes) {
   const providers = { balancer, control: options.control };
   const health = healthRoute(version);
   const routes: Record<string, Route> = {
-    ...options.extra,
+    // The API's description and its viewers: open like /healthz, since they describe ccb and hold nothing of a user's.
+    ...Object.fromEntries(
+      Object.entries(docsRoutes).map(([path, listener]) => [path, { methods: readMethods, listener }]),
+    ),
     '/': { methods: readMethods, listener: health },
     '/healthz': { methods: readMethods, listener: health },
     '/readyz': {
@@ -61,14 +66,30 @@ export function serviceRoutes(options: ServiceRoutes) {
     '/admin/providers/{name}': {
       methods: ['GET', 'HEAD', 'PATCH'],
       listener: guard(
-        byMethod({ GET: getProviderRoute(providers), HEAD: getProviderRoute(providers), PATCH: patchProviderRoute(providers) }),
+        byMethod({
+          GET: getProviderRoute(providers),
+          HEAD: getProviderRoute(providers),
+          PATCH: patchProviderRoute(providers),
+        }),
         { takesBody: true },
       ),
     },
-    '/admin/providers/{name}/disable': { methods: ['POST'], listener: guard(providerActionRoute(providers, 'disable')) },
-    '/admin/providers/{name}/enable': { methods: ['POST'], listener: guard(providerActionRoute(providers, 'enable')) },
-    '/admin/providers/{name}/drain': { methods: ['POST'], listener: guard(providerActionRoute(providers, 'drain')) },
-    '/admin/providers/{name}/reset': { methods: ['POST'], listener: guard(providerActionRoute(providers, 'reset')) },
+    '/admin/providers/{name}/disable': {
+      methods: ['POST'],
+      listener: guard(providerActionRoute(providers, 'disable')),
+    },
+    '/admin/providers/{name}/enable': {
+      methods: ['POST'],
+      listener: guard(providerActionRoute(providers, 'enable')),
+    },
+    '/admin/providers/{name}/drain': {
+      methods: ['POST'],
+      listener: guard(providerActionRoute(providers, 'drain')),
+    },
+    '/admin/providers/{name}/reset': {
+      methods: ['POST'],
+      listener: guard(providerActionRoute(providers, 'reset')),
+    },
     '/admin/config': { methods: readMethods, listener: guard(configRoute(balancer)) },
     '/admin/reload': { methods: ['POST'], listener: guard(reloadRoute(options.control)) },
   };

@@ -89,11 +89,17 @@ describe('the admin API', () => {
           key,
           status: 401,
         });
-        expect(JSON.parse(answer.text)).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+        expect(JSON.parse(answer.text)).toMatchObject({
+          type: 'error',
+          error: { type: 'authentication_error' },
+        });
       }
       for (const key of [adminKey, secondAdminKey]) {
         const answer = await call(ccb.url, endpoint.method, endpoint.path, key, endpoint.body);
-        expect({ endpoint: endpoint.path, status: answer.status }).toEqual({ endpoint: endpoint.path, status: 200 });
+        expect({ endpoint: endpoint.path, status: answer.status }).toEqual({
+          endpoint: endpoint.path,
+          status: 200,
+        });
       }
     }
   });
@@ -101,7 +107,11 @@ describe('the admin API', () => {
   it('never proxies with an admin key', async () => {
     const client = new Anthropic({ baseURL: ccb.url, apiKey: adminKey, maxRetries: 0 });
     await expect(
-      client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }),
+      client.messages.create({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
     ).rejects.toMatchObject({ status: 401 });
   });
 
@@ -117,7 +127,9 @@ describe('the admin API', () => {
   });
 
   it('overrides at run time and shows it as such; disable, drain and enable move traffic', async () => {
-    const patched = JSON.parse((await call(ccb.url, 'PATCH', '/admin/providers/beta', adminKey, { priority: 1, weight: 5 })).text);
+    const patched = JSON.parse(
+      (await call(ccb.url, 'PATCH', '/admin/providers/beta', adminKey, { priority: 1, weight: 5 })).text,
+    );
     expect(patched).toMatchObject({
       name: 'beta',
       configured: { weight: 1, priority: 2 },
@@ -125,15 +137,23 @@ describe('the admin API', () => {
       effective: { weight: 5, priority: 1, enabled: true },
       persisted: false,
     });
-    const disabled = JSON.parse((await call(ccb.url, 'POST', '/admin/providers/alpha/disable', adminKey)).text);
+    const disabled = JSON.parse(
+      (await call(ccb.url, 'POST', '/admin/providers/alpha/disable', adminKey)).text,
+    );
     expect(disabled).toMatchObject({ state: 'disabled', overrides: { enabled: false } });
     const client = new Anthropic({ baseURL: ccb.url, apiKey: clientKey, maxRetries: 0 });
     const before = alpha.requests.length;
     for (let index = 0; index < 5; index += 1) {
-      await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 8, messages: [{ role: 'user', content: `x${index}` }] });
+      await client.messages.create({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: `x${index}` }],
+      });
     }
     expect(alpha.requests.length).toBe(before);
-    expect(JSON.parse((await call(ccb.url, 'POST', '/admin/providers/alpha/drain', adminKey)).text).state).toBe('drained');
+    expect(
+      JSON.parse((await call(ccb.url, 'POST', '/admin/providers/alpha/drain', adminKey)).text).state,
+    ).toBe('drained');
     const enabled = JSON.parse((await call(ccb.url, 'POST', '/admin/providers/alpha/enable', adminKey)).text);
     expect(enabled).toMatchObject({ state: 'serving', overrides: { enabled: true } });
   });
@@ -158,7 +178,9 @@ describe('the admin API', () => {
 
   it('persists a change into the file, keeping every other byte, and reloads once', async () => {
     const before = await readFile(file, 'utf8');
-    const reloaded = ccb.nextLine((line) => typeof line.msg === 'string' && line.msg.startsWith('config reload'));
+    const reloaded = ccb.nextLine(
+      (line) => typeof line.msg === 'string' && line.msg.startsWith('config reload'),
+    );
     const answer = JSON.parse(
       (await call(ccb.url, 'PATCH', '/admin/providers/alpha?persist=true', adminKey, { weight: 4 })).text,
     );
@@ -166,14 +188,18 @@ describe('the admin API', () => {
     expect(answer.overrides.weight).toBeUndefined();
     expect(String((await reloaded).msg)).toContain('provider alpha: weight 1 -> 4');
     const after = await readFile(file, 'utf8');
-    expect(after).toBe(before.replace('    weight: 1      # share of traffic', '    weight: 4      # share of traffic'));
+    expect(after).toBe(
+      before.replace('    weight: 1      # share of traffic', '    weight: 4      # share of traffic'),
+    );
     // The watcher sees the write, finds what was just loaded, and does not reload again.
     const metrics = (await call(ccb.url, 'GET', '/metrics', adminKey)).text;
     const applied = Number(/ccb_config_reloads_total\{result="applied"\} (\d+)/.exec(metrics)?.[1]);
     const report = JSON.parse((await call(ccb.url, 'POST', '/admin/reload', adminKey)).text);
     expect(report).toMatchObject({ result: 'unchanged', changes: [] });
     const metricsAfter = (await call(ccb.url, 'GET', '/metrics', adminKey)).text;
-    expect(Number(/ccb_config_reloads_total\{result="applied"\} (\d+)/.exec(metricsAfter)?.[1])).toBe(applied);
+    expect(Number(/ccb_config_reloads_total\{result="applied"\} (\d+)/.exec(metricsAfter)?.[1])).toBe(
+      applied,
+    );
   });
 
   it('drives the same API from the command line: ccb providers and ccb reload', async () => {
@@ -184,9 +210,13 @@ describe('the admin API', () => {
     expect(list.stdout).toMatch(/\nalpha\s+serving/);
     const disabled = await runCli(['providers', 'disable', 'beta', '--url', ccb.url], { env });
     expect(disabled).toMatchObject({ code: 0, stdout: 'beta: disabled\n' });
-    expect((await runCli(['providers', 'enable', 'beta', '--url', ccb.url], { env })).stdout).toBe('beta: serving\n');
+    expect((await runCli(['providers', 'enable', 'beta', '--url', ccb.url], { env })).stdout).toBe(
+      'beta: serving\n',
+    );
     expect((await runCli(['reload', '--url', ccb.url], { env })).stdout).toBe('no changes\n');
-    const refused = await runCli(['reload', '--url', ccb.url], { env: { CCB_ADMIN_KEY: 'wrong-key-0123456789' } });
+    const refused = await runCli(['reload', '--url', ccb.url], {
+      env: { CCB_ADMIN_KEY: 'wrong-key-0123456789' },
+    });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^ccb: .*refused the admin key.*CCB_ADMIN_KEY/);
     expect(refused.stderr.split('\n').filter(Boolean)).toHaveLength(1);

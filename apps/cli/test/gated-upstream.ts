@@ -42,15 +42,28 @@ export async function createGatedUpstream(name: string, apiKey: string): Promise
     request.on('end', () => {
       if (request.headers['x-api-key'] !== apiKey) {
         response.writeHead(401, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+        response.end(
+          JSON.stringify({
+            type: 'error',
+            error: { type: 'authentication_error', message: 'invalid x-api-key' },
+          }),
+        );
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { model?: string; stream?: boolean };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+        model?: string;
+        stream?: boolean;
+      };
       counter += 1;
       requests += 1;
       const id = `msg_${name}_${counter}`;
       const text = `Hello from ${name}!`;
-      const usage = { input_tokens: 12, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+      const usage = {
+        input_tokens: 12,
+        output_tokens: 5,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      };
       if (body.stream !== true) {
         response.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${id}` });
         response.end(

@@ -5,10 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatedUpstream, type GatedUpstream } from './gated-upstream.js';
 import { askAsNewSession, type RunningCcb, startCcb, tempDir } from './run-cli.js';
 
-const ask = { model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
+const ask = {
+  model: 'claude-sonnet-4-6',
+  max_tokens: 64,
+  messages: [{ role: 'user' as const, content: 'hi' }],
+};
 
 /** A config of `providers` (name and extra YAML per provider), with a comment that must survive. */
-function configText(upstreams: ReadonlyMap<string, GatedUpstream>, providers: readonly [string, string][]): string {
+function configText(
+  upstreams: ReadonlyMap<string, GatedUpstream>,
+  providers: readonly [string, string][],
+): string {
   return [
     '# hot reload test',
     'routing: { strategy: weighted }',
@@ -61,11 +68,14 @@ describe('hot reload under load', () => {
     for (let tries = 0; tries < 40 && deltaSession === undefined; tries += 1) {
       const session = askAsNewSession(ask);
       const answer = await client.messages.create(session);
-      if (answer.content[0]?.type === 'text' && answer.content[0].text.includes('delta')) deltaSession = session;
+      if (answer.content[0]?.type === 'text' && answer.content[0].text.includes('delta'))
+        deltaSession = session;
     }
     expect(deltaSession).toBeDefined();
 
-    const streams = Array.from({ length: 200 }, () => client.messages.stream(askAsNewSession(ask)).finalMessage());
+    const streams = Array.from({ length: 200 }, () =>
+      client.messages.stream(askAsNewSession(ask)).finalMessage(),
+    );
     const settled = Promise.allSettled(streams);
     const heldTotal = () => [...upstreams.values()].reduce((sum, upstream) => sum + upstream.held, 0);
     for (let waited = 0; heldTotal() < 200 && waited < 200; waited += 1) {
@@ -80,21 +90,38 @@ describe('hot reload under load', () => {
       await writeFile(file, text ?? configText(upstreams, providers));
       return String((await logged).msg);
     };
-    expect(await change([['alpha', 'weight: 3'], ['beta', 'weight: 1'], ['delta', 'weight: 1']])).toContain(
-      'provider alpha: weight 1 -> 3',
-    );
     expect(
-      await change([['alpha', 'weight: 3'], ['beta', 'weight: 1'], ['delta', 'weight: 1'], ['gamma', 'weight: 1']]),
+      await change([
+        ['alpha', 'weight: 3'],
+        ['beta', 'weight: 1'],
+        ['delta', 'weight: 1'],
+      ]),
+    ).toContain('provider alpha: weight 1 -> 3');
+    expect(
+      await change([
+        ['alpha', 'weight: 3'],
+        ['beta', 'weight: 1'],
+        ['delta', 'weight: 1'],
+        ['gamma', 'weight: 1'],
+      ]),
     ).toContain('provider gamma added');
-    expect(await change([['alpha', 'weight: 3'], ['delta', 'weight: 1'], ['gamma', 'weight: 1']])).toContain(
-      'provider beta removed',
-    );
+    expect(
+      await change([
+        ['alpha', 'weight: 3'],
+        ['delta', 'weight: 1'],
+        ['gamma', 'weight: 1'],
+      ]),
+    ).toContain('provider beta removed');
     const rejected = await change([], `${configText(upstreams, [['alpha', 'weight: -3']])}`);
     expect(rejected).toContain('rejected');
     expect(rejected).toContain('weight');
-    expect(await change([['alpha', 'weight: 3'], ['delta', 'weight: 1'], ['gamma', 'weight: 2']])).toContain(
-      'provider gamma: weight 1 -> 2',
-    );
+    expect(
+      await change([
+        ['alpha', 'weight: 3'],
+        ['delta', 'weight: 1'],
+        ['gamma', 'weight: 2'],
+      ]),
+    ).toContain('provider gamma: weight 1 -> 2');
     // Every stream is still in flight, beta's too, though beta is gone from the configuration.
     expect(heldTotal()).toBe(200);
     expect(upstreams.get('beta')?.held).toBe(betaHeld);
@@ -106,15 +133,17 @@ describe('hot reload under load', () => {
     for (const result of results) {
       const message = (result as PromiseFulfilledResult<Anthropic.Message>).value;
       expect(message.stop_reason).toBe('end_turn');
-      expect(message.content[0]).toMatchObject({ type: 'text', text: expect.stringMatching(/^Hello from \w+!$/) });
+      expect(message.content[0]).toMatchObject({
+        type: 'text',
+        text: expect.stringMatching(/^Hello from \w+!$/),
+      });
     }
 
     const providers = await request(`${ccb.url}/admin/providers`).then((response) => response.body.json());
     expect(
-      (providers as { providers: { name: string; effective: { weight: number } }[] }).providers.map((provider) => [
-        provider.name,
-        provider.effective.weight,
-      ]),
+      (providers as { providers: { name: string; effective: { weight: number } }[] }).providers.map(
+        (provider) => [provider.name, provider.effective.weight],
+      ),
     ).toEqual([
       ['alpha', 3],
       ['delta', 1],

@@ -24,29 +24,27 @@ const provider = (url = 'http://127.0.0.1:1') =>
 const messages = (lines: readonly Record<string, unknown>[]) => lines.map((line) => String(line.msg));
 
 describe('ccb serve refuses to expose itself unprotected', () => {
-  it('refuses a non-loopback bind with client keys but no admin key, in one line', async () => {
+  it('serves a non-loopback bind with client keys but no admin key: the admin routes then answer loopback only', async () => {
+    const mock = await createMockUpstream({ apiKey: providerKey });
     const folder = await dir();
-    const file = await folder.write('ccb.yaml', `auth: { api_keys: [${longKey}] }\n${provider()}`);
-    const { code, stdout, stderr } = await runCli([
-      'serve',
-      '--config',
-      file,
-      '--host',
-      '0.0.0.0',
-      '--port',
-      '0',
-    ]);
-    expect(code).toBe(1);
-    expect(stdout).toBe('');
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(
-      /^ccb: refusing to listen on 0\.0\.0\.0 with auth\.api_keys but no auth\.admin_key: /,
-    );
-    expect(stderr).toContain('--allow-open-admin');
-    expect(stderr).not.toContain(longKey);
+    const file = await folder.write('ccb.yaml', `auth: { api_keys: [${longKey}] }\n${provider(mock.url)}`);
+    const ccb = await startCcb(['serve', '--config', file, '--port', '0', '--host', '0.0.0.0']);
+    try {
+      const port = new URL(ccb.url).port;
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+      // Relayed by a proxy on this machine: not a loopback client (test/admin-access.test.ts covers real peers).
+      const relayed = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+      });
+      expect(relayed.status).toBe(401);
+      expect(messages(ccb.lines).join('\n')).not.toContain('--allow-open-admin');
+    } finally {
+      expect(await ccb.stop()).toBe(0);
+      await mock.close();
+    }
   });
 
-  it('serves that bind with --allow-open-admin, a flag the strict command line knows', async () => {
+  it('opens them beyond loopback with --allow-open-admin, a flag the strict command line knows, and warns', async () => {
     const mock = await createMockUpstream({ apiKey: providerKey });
     const folder = await dir();
     const file = await folder.write('ccb.yaml', `auth: { api_keys: [${longKey}] }\n${provider(mock.url)}`);
@@ -62,8 +60,15 @@ describe('ccb serve refuses to expose itself unprotected', () => {
     ]);
     try {
       const port = new URL(ccb.url).port;
-      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
-      expect(metrics.status).toBe(200);
+      const relayed = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+      });
+      expect(relayed.status).toBe(200);
+      expect(messages(ccb.lines)).toContainEqual(
+        expect.stringMatching(
+          /^\/metrics and \/admin\/\* answer anyone who can reach 0\.0\.0\.0 \(--allow-open-admin/,
+        ),
+      );
     } finally {
       expect(await ccb.stop()).toBe(0);
       await mock.close();

@@ -13,12 +13,16 @@ export type ConfigSource =
       readonly text: string;
       /** `options.env`, then `.env` beside the file, then `.env` in `cwd`, each only filling unset names. */
       readonly env: Record<string, string | undefined>;
+      /** The `.env` files read (those that exist), absolute, beside the file first. */
+      readonly dotenvFiles: readonly string[];
     }
   | {
       readonly path: undefined;
       readonly text: undefined;
       /** `options.env`, then `.env` in `cwd`. */
       readonly env: Record<string, string | undefined>;
+      /** The `.env` file read, if `cwd` has one. */
+      readonly dotenvFiles: readonly string[];
       /** The folders looked in, for the message when a config is required. */
       readonly cwd: string;
     };
@@ -38,15 +42,18 @@ export async function readConfigSource(options: {
   const cwd = resolve(options.cwd ?? process.cwd());
   const givenEnv = options.env ?? process.env;
   const cwdDotenv = await readDotenv(join(cwd, '.env'));
-  const lookupEnv = withFallbacks(givenEnv, [cwdDotenv]);
+  const lookupEnv = withFallbacks(givenEnv, [cwdDotenv.values]);
   const path = await findConfigFile({ path: options.path, cwd, env: lookupEnv });
-  if (path === undefined) return { path, text: undefined, env: lookupEnv, cwd };
+  if (path === undefined) {
+    return { path, text: undefined, env: lookupEnv, cwd, dotenvFiles: existing([cwdDotenv]) };
+  }
 
   const configDirectory = dirname(path);
-  const configDotenv = configDirectory === cwd ? {} : await readDotenv(join(configDirectory, '.env'));
-  const env = withFallbacks(givenEnv, [configDotenv, cwdDotenv]);
+  const configDotenv = configDirectory === cwd ? absent : await readDotenv(join(configDirectory, '.env'));
+  const env = withFallbacks(givenEnv, [configDotenv.values, cwdDotenv.values]);
+  const dotenvFiles = existing([configDotenv, cwdDotenv]);
   try {
-    return { path, text: await readFile(path, 'utf8'), env };
+    return { path, text: await readFile(path, 'utf8'), env, dotenvFiles };
   } catch (error) {
     throw readError(path, error);
   }
@@ -66,13 +73,25 @@ function withFallbacks(
   return merged;
 }
 
-/** The variables of an optional `.env` file: `{}` when absent, `CCB_CONFIG_ENV` when malformed. */
-async function readDotenv(path: string): Promise<Record<string, string>> {
+/** An optional `.env` file: its path when it exists, and its variables (`{}` when absent). */
+interface Dotenv {
+  readonly path: string | undefined;
+  readonly values: Record<string, string>;
+}
+
+const absent: Dotenv = { path: undefined, values: {} };
+
+function existing(dotenvs: readonly Dotenv[]): string[] {
+  return dotenvs.flatMap((dotenv) => (dotenv.path === undefined ? [] : [dotenv.path]));
+}
+
+/** Reads an optional `.env` file: {@link absent} when there is none, `CCB_CONFIG_ENV` when malformed. */
+async function readDotenv(path: string): Promise<Dotenv> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if (isMissing(error)) return {};
+    if (isMissing(error)) return absent;
     throw readError(path, error);
   }
   const content = parseDotenv(text);
@@ -88,5 +107,5 @@ async function readDotenv(path: string): Promise<Record<string, string>> {
       })),
     });
   }
-  return content.values;
+  return { path, values: content.values };
 }

@@ -8,13 +8,20 @@ import { type ConfigIssue, formatConfigIssue } from './format-config-issue.js';
  * - `CCB_CONFIG_ENV`: `${VAR}` references that cannot be resolved, or a malformed `.env` file.
  * - `CCB_CONFIG_NOT_FOUND`: no config file where one was expected.
  * - `CCB_CONFIG_READ`: a file exists but could not be read.
+ * - `CCB_CONFIG_PERSIST_UNKNOWN_PROVIDER`: a change to write back names a provider the file does not list.
+ * - `CCB_CONFIG_PERSIST_NOT_WRITABLE`: the config file is read-only, or it or its folder cannot be written.
+ * - `CCB_CONFIG_PERSIST_UNSUPPORTED`: the file's `providers` is not a plain YAML list of mappings, or the value
+ *   cannot be changed in place without changing others (an anchor shared by aliases).
  */
 export type ConfigErrorCode =
   | 'CCB_CONFIG_INVALID'
   | 'CCB_CONFIG_YAML'
   | 'CCB_CONFIG_ENV'
   | 'CCB_CONFIG_NOT_FOUND'
-  | 'CCB_CONFIG_READ';
+  | 'CCB_CONFIG_READ'
+  | 'CCB_CONFIG_PERSIST_UNKNOWN_PROVIDER'
+  | 'CCB_CONFIG_PERSIST_NOT_WRITABLE'
+  | 'CCB_CONFIG_PERSIST_UNSUPPORTED';
 
 /** Options of the {@link ConfigError} constructor. */
 export interface ConfigErrorOptions {

@@ -1,10 +1,13 @@
 /** @ccb/config: ccb.yaml → `${VAR}` expansion → zod validation → a deep-frozen `Config`, with located errors. */
 export { ConfigError, type ConfigErrorCode, type ConfigErrorOptions } from './config-error.js';
+export { configHash } from './config-hash.js';
 export { configJsonSchema } from './config-json-schema.js';
 export { defineConfig } from './define-config.js';
 export { didYouMean } from './did-you-mean.js';
+export { type ConfigChange, diffConfigs } from './diff-configs.js';
 export { type Env, type EnvExpansion, expandEnvString } from './expand-env.js';
 export { configFileNames, type FindConfigFileOptions, findConfigFile } from './find-config-file.js';
+export { formatConfigDiff } from './format-config-diff.js';
 export { type ConfigIssue, formatConfigIssue } from './format-config-issue.js';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './load-config.js';
 export { type LoadedConfigSection, loadConfigSection } from './load-config-section.js';
@@ -12,6 +15,7 @@ export { type ParseConfigOptions, parseConfig } from './parse-config.js';
 export { type ConfigSectionName, parseConfigSection } from './parse-config-section.js';
 export { parseDuration } from './parse-duration.js';
 export { parseSize } from './parse-size.js';
+export { type ProviderPatch, persistProviderChange } from './persist-provider-change.js';
 export {
   type ConfigSecret,
   configSecretFields,
@@ -53,3 +57,8 @@ export {
   serverSchema,
 } from './schema/server-schema.js';
 export { starterConfigYaml, starterEnvExample } from './starter-config.js';
+export {
+  type ConfigFilesWatcher,
+  type WatchConfigFilesOptions,
+  watchConfigFiles,
+} from './watch-config-files.js';

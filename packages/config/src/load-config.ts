@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readConfigSource } from './_read-config-source.js';
 import { ConfigError } from './config-error.js';
 import type { Env } from './expand-env.js';
@@ -24,6 +24,13 @@ export interface LoadedConfig {
   path: string | undefined;
   /** The environment the config was expanded with: `options.env` plus what the `.env` files added. */
   env: Record<string, string | undefined>;
+  /**
+   * Absolute paths of the files this configuration depends on, for a watcher: the config file, each `.env` read
+   * (beside the config file, then in `cwd`; only those that exist), and `pricing.file` resolved against the config
+   * file's folder when set. Without a config file: the `cwd`
+   * `.env` if there is one.
+   */
+  files: string[];
 }
 
 /**
@@ -51,12 +58,20 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
         ],
       });
     }
-    return { config: defaultConfig(env), path: undefined, env };
+    return { config: defaultConfig(env), path: undefined, env, files: [...source.dotenvFiles] };
   }
+  const config = parseConfig(source.text, { env: source.env, source: source.path });
+  const priceFile = config.pricing.file;
   return {
-    config: parseConfig(source.text, { env: source.env, source: source.path }),
+    config,
     path: source.path,
     env: source.env,
+    files: [
+      source.path,
+      ...source.dotenvFiles,
+      // Relative to the config file, as the CLI reads it.
+      ...(priceFile === undefined ? [] : [resolve(dirname(source.path), priceFile)]),
+    ],
   };
 }
 

@@ -23,7 +23,7 @@ describe('parseConfig', () => {
         max_connections_per_client: 256,
         max_body_memory: 512 * 1024 * 1024,
       },
-      auth: { api_keys: [] },
+      auth: { api_keys: [], admin_key: [] },
       routing: {
         strategy: 'weighted',
         max_attempts: 3,

@@ -47,7 +47,7 @@ describe('redactConfig', () => {
     const text = JSON.stringify(redactConfig(config));
     for (const secret of secrets) expect(text).not.toContain(secret);
     const redacted = redactConfig(config);
-    expect(redacted.auth).toEqual({ api_keys: ['***', '***'], admin_key: '***' });
+    expect(redacted.auth).toEqual({ api_keys: ['***', '***'], admin_key: ['***'] });
     expect(redacted.providers.map((provider) => provider.api_key)).toEqual(['***', '***']);
     expect(redacted.providers[0]?.headers).toEqual({
       Authorization: '***',
@@ -73,7 +73,7 @@ describe('redactConfig', () => {
     const redacted = redactConfig(
       resolveConfig({ providers: [{ name: 'p', base_url: 'https://a.example', auth_type: 'passthrough' }] }),
     );
-    expect('admin_key' in redacted.auth).toBe(false);
+    expect(redacted.auth.admin_key).toEqual([]);
     expect('api_key' in (redacted.providers[0] ?? {})).toBe(false);
   });
 });

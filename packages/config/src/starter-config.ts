@@ -18,7 +18,7 @@ server:
   log_format: auto       # auto (pretty on a terminal, JSON otherwise) | json | pretty
   body_limit: 32MiB      # largest request body accepted
   shutdown_grace: 10s    # time in-flight requests get to finish on shutdown (0: cut at once)
-  metrics: true          # Prometheus metrics at /metrics (protected by auth.admin_key when set)
+  metrics: true          # Prometheus metrics at /metrics (guarded like /admin/*, see auth.admin_key)
   log_bodies: false      # never log bodies unless this is on (debug level only; secrets still redacted)
   allowed_hosts: []      # more names clients reach ccb by (Host header), e.g. [ccb.internal, "192.168.1.5:8000"];
                          # localhost, 127.0.0.1, [::1] and server.host always work, other names get 421
@@ -38,8 +38,9 @@ auth:
   # characters or more (openssl rand -hex 24): shorter ones are refused beyond loopback.
   api_keys: []
   #   - \${CCB_API_KEY}
-  # Protects /metrics and /admin/* when set; leave unset to keep them open (beyond loopback with
-  # api_keys set, ccb then refuses to start unless given --allow-open-admin).
+  # Protects /metrics and /admin/*: one key, or a list (several admins, or the old and the new key
+  # while rotating), each different from every client key. Unset: those endpoints answer only clients
+  # on this machine (loopback), unless ccb serve is given --allow-open-admin.
   # admin_key: \${CCB_ADMIN_KEY}
   # Keys the fingerprints that name client keys in logs, metrics, the ledger and budgets. Unset: one
   # is generated into ccb-fingerprint.key beside the ledger file.

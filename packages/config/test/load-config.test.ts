@@ -173,3 +173,48 @@ describe('loadConfig .env files', () => {
     );
   });
 });
+
+describe('loadConfig files', () => {
+  it('lists the config file and the .env files that exist, beside the config first', async () => {
+    const config = await write('conf/ccb.yaml', configText('p'));
+    const besideConfig = await write('conf/.env', 'KEY=from-config-dir\n');
+    const inCwd = await write('.env', 'HOST=127.0.0.2\n');
+    expect((await loadConfig({ cwd: root, env: {}, path: 'conf/ccb.yaml' })).files).toEqual([
+      config,
+      besideConfig,
+      inCwd,
+    ]);
+    await rm(besideConfig);
+    expect((await loadConfig({ cwd: root, env: { KEY: 'k' }, path: 'conf/ccb.yaml' })).files).toEqual([
+      config,
+      inCwd,
+    ]);
+    await rm(inCwd);
+    expect((await loadConfig({ cwd: root, env: { KEY: 'k' }, path: 'conf/ccb.yaml' })).files).toEqual([
+      config,
+    ]);
+  });
+
+  it('lists a .env shared by the config folder and the working directory once', async () => {
+    const config = await write('ccb.yaml', configText('p'));
+    const dotenv = await write('.env', 'KEY=k\n');
+    expect((await loadConfig({ cwd: root, env: {} })).files).toEqual([config, dotenv]);
+  });
+
+  it('adds pricing.file resolved against the config folder, whether or not it exists yet', async () => {
+    const config = await write('conf/ccb.yaml', `${configText('p')}pricing:\n  file: \${PRICES}\n`);
+    const load = (prices: string) =>
+      loadConfig({ cwd: root, env: { KEY: 'k', PRICES: prices }, path: 'conf/ccb.yaml' });
+    expect((await load('prices/table.yaml')).files).toEqual([
+      config,
+      join(root, 'conf', 'prices', 'table.yaml'),
+    ]);
+    expect((await load('/etc/ccb/prices.json')).files).toEqual([config, '/etc/ccb/prices.json']);
+  });
+
+  it('lists only the working directory .env for the default config', async () => {
+    expect((await loadConfig({ cwd: root, env: { ANTHROPIC_API_KEY: 'sk-default' } })).files).toEqual([]);
+    const dotenv = await write('.env', 'ANTHROPIC_API_KEY=sk-dotenv\n');
+    expect((await loadConfig({ cwd: root, env: {} })).files).toEqual([dotenv]);
+  });
+});

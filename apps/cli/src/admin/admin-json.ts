@@ -42,7 +42,11 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   const declared = request.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBodyInBytes) {
     request.resume();
-    throw new AdminRequestError(413, 'request_too_large', `admin request bodies are at most ${maxBodyInBytes} bytes`);
+    throw new AdminRequestError(
+      413,
+      'request_too_large',
+      `admin request bodies are at most ${maxBodyInBytes} bytes`,
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -50,14 +54,22 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
     size += chunk.length;
     if (size > maxBodyInBytes) {
       request.resume();
-      throw new AdminRequestError(413, 'request_too_large', `admin request bodies are at most ${maxBodyInBytes} bytes`);
+      throw new AdminRequestError(
+        413,
+        'request_too_large',
+        `admin request bodies are at most ${maxBodyInBytes} bytes`,
+      );
     }
     chunks.push(chunk);
   }
   if (size === 0) return undefined;
   const type = (request.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new AdminRequestError(415, 'invalid_request_error', 'admin request bodies must be application/json');
+    throw new AdminRequestError(
+      415,
+      'invalid_request_error',
+      'admin request bodies must be application/json',
+    );
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -71,5 +83,9 @@ export function persistFlag(request: IncomingMessage): boolean {
   const value = new URL(request.url ?? '/', 'http://ccb').searchParams.get('persist');
   if (value === null || value === 'false') return false;
   if (value === 'true') return true;
-  throw new AdminRequestError(400, 'invalid_request_error', `persist must be true or false, got ${JSON.stringify(value)}`);
+  throw new AdminRequestError(
+    400,
+    'invalid_request_error',
+    `persist must be true or false, got ${JSON.stringify(value)}`,
+  );
 }

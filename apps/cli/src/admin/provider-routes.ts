@@ -1,8 +1,8 @@
+import { type ProviderPatch, providerPatchSchema } from '@ccb/admin-api';
 import type { Balancer } from '../compose.js';
 import type { RouteListener } from '../route-table.js';
 import type { AdminControl } from './admin-control.js';
 import { AdminRequestError, persistFlag, readJsonBody, sendAdminFailure, sendJson } from './admin-json.js';
-import { providerPatchSchema, type ProviderPatch } from '@ccb/admin-api';
 import { providersView } from './providers-view.js';
 
 /** What the provider routes act on. */
@@ -49,7 +49,9 @@ export function patchProviderRoute(options: ProviderRoutesOptions): RouteListene
       }
       await change(options, name, parsed.data, persist);
       sendJson(response, 200, { ...viewOf(options.balancer(), name), persisted: persist });
-    })().catch((error: unknown) => sendAdminFailure(response, error, `provider ${params.name} could not be changed`));
+    })().catch((error: unknown) =>
+      sendAdminFailure(response, error, `provider ${params.name} could not be changed`),
+    );
   };
 }
 
@@ -83,7 +85,9 @@ export function providerActionRoute(options: ProviderRoutesOptions, action: Prov
           break;
       }
       sendJson(response, 200, { ...viewOf(options.balancer(), name), persisted: persist });
-    })().catch((error: unknown) => sendAdminFailure(response, error, `provider ${params.name}: ${action} failed`));
+    })().catch((error: unknown) =>
+      sendAdminFailure(response, error, `provider ${params.name}: ${action} failed`),
+    );
   };
 }
 
@@ -100,7 +104,11 @@ async function change(options: ProviderRoutesOptions, name: string, patch: Provi
   }
   const control = options.control();
   if (control === undefined) {
-    throw new AdminRequestError(409, 'invalid_request_error', 'ccb runs without a config file: there is nothing to persist to');
+    throw new AdminRequestError(
+      409,
+      'invalid_request_error',
+      'ccb runs without a config file: there is nothing to persist to',
+    );
   }
   await control.persist(name, patch);
   balancer.overrides.set(name, {
@@ -123,6 +131,8 @@ function viewOf(balancer: Balancer, name: string) {
 
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }

@@ -22,7 +22,11 @@ export interface ProviderViewInput {
 }
 
 /** Whether a provider serves, is disabled, drains its last requests, or has drained. */
-export function providerState(override: ProviderOverride, effective: RoutingFields, inFlight: number): ProviderState {
+export function providerState(
+  override: ProviderOverride,
+  effective: RoutingFields,
+  inFlight: number,
+): ProviderState {
   if (override.draining === true) return inFlight > 0 ? 'draining' : 'drained';
   return effective.enabled ? 'serving' : 'disabled';
 }

@@ -19,12 +19,22 @@ describe('recent attempts', () => {
       );
     }
     const a = recent.summary('a', clock);
-    expect(a).toMatchObject({ requests: 20, errors: 4, errorRate: 0.2, latencyP50InMs: 100, latencyP95InMs: 190 });
+    expect(a).toMatchObject({
+      requests: 20,
+      errors: 4,
+      errorRate: 0.2,
+      latencyP50InMs: 100,
+      latencyP95InMs: 190,
+    });
     expect(recent.summary('b', clock)).toMatchObject({ requests: 4, errors: 0, latencyP50InMs: 7 });
     clock += 61_000;
     recent.record(record([{ provider: 'a', result: 'success', durationInMs: 3 }]));
     expect(recent.summary('a', clock)).toMatchObject({ requests: 1, errors: 0, latencyP95InMs: 3 });
-    expect(recent.summary('nobody', clock)).toMatchObject({ requests: 0, errorRate: 0, latencyP50InMs: null });
+    expect(recent.summary('nobody', clock)).toMatchObject({
+      requests: 0,
+      errorRate: 0,
+      latencyP50InMs: null,
+    });
   });
 
   it('keeps at most 256 attempts per provider, the newest', () => {

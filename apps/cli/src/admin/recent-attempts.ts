@@ -32,7 +32,9 @@ class Ring {
  * Keeps up to 256 attempts per provider from the last `windowInMs` (default 5 minutes): enough for a p95, bounded in
  * memory whatever the traffic.
  */
-export function createRecentAttempts(options: { windowInMs?: number; now?: () => number } = {}): RecentAttempts {
+export function createRecentAttempts(
+  options: { windowInMs?: number; now?: () => number } = {},
+): RecentAttempts {
   const windowInMs = options.windowInMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
   const rings = new Map<string, Ring>();

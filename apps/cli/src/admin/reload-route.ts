@@ -9,7 +9,11 @@ export function reloadRoute(control: () => AdminControl | undefined): RouteListe
     if (reloader === undefined) {
       sendAdminFailure(
         response,
-        new AdminRequestError(409, 'invalid_request_error', 'ccb runs without a config file: there is nothing to reload'),
+        new AdminRequestError(
+          409,
+          'invalid_request_error',
+          'ccb runs without a config file: there is nothing to reload',
+        ),
         'reload',
       );
       return;

@@ -8,7 +8,9 @@ const listCommand = defineCommand({
   async run({ args }) {
     const { body } = await callAdmin(args.url, 'GET', '/admin/providers', process.env);
     process.stdout.write(
-      args.json === true ? `${JSON.stringify(body, null, 2)}\n` : formatProvidersTable(body as ProvidersAnswer),
+      args.json === true
+        ? `${JSON.stringify(body, null, 2)}\n`
+        : formatProvidersTable(body as ProvidersAnswer),
     );
   },
 });

@@ -12,7 +12,8 @@ interface ReloadAnswer {
 export const reloadCommand = defineCommand({
   meta: {
     name: 'reload',
-    description: 'Make a running ccb read its configuration again (POST /admin/reload; admin key from $CCB_ADMIN_KEY)',
+    description:
+      'Make a running ccb read its configuration again (POST /admin/reload; admin key from $CCB_ADMIN_KEY)',
   },
   args: adminArgs,
   async run({ args }) {
@@ -20,11 +21,15 @@ export const reloadCommand = defineCommand({
     const answer = body as ReloadAnswer;
     if (args.json === true) process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
     if (answer.result === 'rejected') {
-      throw new CliError(`the configuration was rejected and the running one stays: ${answer.errors.join('; ')}`);
+      throw new CliError(
+        `the configuration was rejected and the running one stays: ${answer.errors.join('; ')}`,
+      );
     }
     if (args.json === true) return;
     const lines =
-      answer.result === 'unchanged' ? ['no changes'] : [`applied:`, ...answer.changes.map((line) => `  ${line}`)];
+      answer.result === 'unchanged'
+        ? ['no changes']
+        : [`applied:`, ...answer.changes.map((line) => `  ${line}`)];
     for (const line of answer.restart_required) lines.push(`  ${line}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   },

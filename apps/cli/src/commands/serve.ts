@@ -22,11 +22,13 @@ export const serveArgs = {
   reload: {
     type: 'boolean',
     alias: 'watch',
-    description: 'Reload when the config file, its .env files or the price file change (SIGHUP and POST /admin/reload always reload)',
+    description:
+      'Reload when the config file, its .env files or the price file change (SIGHUP and POST /admin/reload always reload)',
   },
   'allow-open-admin': {
     type: 'boolean',
-    description: 'Allow a non-loopback bind with auth.api_keys but no auth.admin_key (trusted networks only)',
+    description:
+      'Without auth.admin_key, answer /metrics and /admin/* beyond loopback too (trusted networks only)',
   },
 } as const;
 

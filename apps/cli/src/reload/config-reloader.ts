@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { ProviderPatch } from '@ccb/admin-api';
 import {
   type Config,
   configHash,
@@ -9,7 +10,6 @@ import {
   watchConfigFiles,
 } from '@ccb/config';
 import type { ConfigReloadResult } from '@ccb/telemetry';
-import type { ProviderPatch } from '@ccb/admin-api';
 import type { AdminControl } from '../admin/admin-control.js';
 import type { Balancer } from '../compose.js';
 import type { Output } from '../output.js';
@@ -69,18 +69,23 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     } catch (error) {
       const errors = describeFailure(error).lines;
       count('rejected');
-      output.error(`config reload (${trigger}) rejected, the running configuration stays:\n  ${errors.join('\n  ')}`);
+      output.error(
+        `config reload (${trigger}) rejected, the running configuration stays:\n  ${errors.join('\n  ')}`,
+      );
       return { result: 'rejected', changes: [], restartRequired: [], errors, hash, loadedAtInMs };
     }
     const { config, kept } = keepRestartOnly(next.config, balancer.config);
     const changes = diffConfigs(balancer.config, config).map((change) => change.summary);
-    const restartRequired = kept.map((path) => `${path}: changed in the file; needs a restart (the running value stays)`);
+    const restartRequired = kept.map(
+      (path) => `${path}: changed in the file; needs a restart (the running value stays)`,
+    );
     if (changes.length === 0) {
       loaded = next;
       contents = filesDigest(next.files);
       rewatch();
       count('unchanged');
-      if (restartRequired.length > 0) output.warn(`config reload (${trigger}): ${restartRequired.join('; ')}`);
+      if (restartRequired.length > 0)
+        output.warn(`config reload (${trigger}): ${restartRequired.join('; ')}`);
       else output.info(`config reload (${trigger}): no changes`);
       return { result: 'unchanged', changes, restartRequired, errors: [], hash, loadedAtInMs };
     }
@@ -96,7 +101,9 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     } catch (error) {
       const errors = describeFailure(error).lines;
       count('rejected');
-      output.error(`config reload (${trigger}) rejected, the running configuration stays:\n  ${errors.join('\n  ')}`);
+      output.error(
+        `config reload (${trigger}) rejected, the running configuration stays:\n  ${errors.join('\n  ')}`,
+      );
       return { result: 'rejected', changes: [], restartRequired: [], errors, hash, loadedAtInMs };
     }
     loaded = next;
@@ -132,7 +139,9 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     if (watcher?.files === files) return;
     watcher?.close();
     const handle = watchConfigFiles([...loaded.files], () => {
-      onFileChange().catch((error: unknown) => output.error(`config reload failed: ${(error as Error).message}`));
+      onFileChange().catch((error: unknown) =>
+        output.error(`config reload failed: ${(error as Error).message}`),
+      );
     });
     watcher = { close: () => handle.close(), files };
   }
@@ -141,7 +150,8 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     reload,
     async persist(provider: string, patch: ProviderPatch) {
       const path = loaded.path;
-      if (path === undefined) throw new Error('ccb runs without a config file: there is nothing to persist to');
+      if (path === undefined)
+        throw new Error('ccb runs without a config file: there is nothing to persist to');
       const run = queue.then(async () => {
         await persistProviderChange(path, provider, patch);
         // Read back as the watcher would, so its event for this write finds nothing new.
@@ -149,7 +159,8 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
       });
       queue = run.catch(() => {});
       const report = await run;
-      if (report.result === 'rejected') throw new Error(`the persisted file was rejected: ${report.errors.join('; ')}`);
+      if (report.result === 'rejected')
+        throw new Error(`the persisted file was rejected: ${report.errors.join('; ')}`);
     },
     watch() {
       watching = true;

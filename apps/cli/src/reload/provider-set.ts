@@ -53,5 +53,11 @@ function identityOf(provider: Provider): string | undefined {
 }
 
 function connectionKey(entry: ProviderConfig): string {
-  return JSON.stringify([entry.base_url, entry.auth_type, entry.api_key ?? null, entry.headers, entry.model_map]);
+  return JSON.stringify([
+    entry.base_url,
+    entry.auth_type,
+    entry.api_key ?? null,
+    entry.headers,
+    entry.model_map,
+  ]);
 }

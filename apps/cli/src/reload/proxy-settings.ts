@@ -1,5 +1,11 @@
 import { type Config, configSecrets } from '@ccb/config';
-import type { AttemptPlanner, KeyFingerprint, ProxySettings, RequestListener, UpstreamEntry } from '@ccb/proxy';
+import type {
+  AttemptPlanner,
+  KeyFingerprint,
+  ProxySettings,
+  RequestListener,
+  UpstreamEntry,
+} from '@ccb/proxy';
 import { minRedactedLength } from '@ccb/telemetry';
 
 /** What the proxy's settings are made of beyond the configuration. */

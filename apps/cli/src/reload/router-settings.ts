@@ -4,7 +4,11 @@ import { toHealthOptions } from '../health-options.js';
 import type { RuntimeOverrides } from './runtime-overrides.js';
 
 /** The router's settings from the configuration, with the operators' runtime overrides applied. */
-export function routerSettings(config: Config, overrides: RuntimeOverrides, priceOf: PriceOf): RouterSettings {
+export function routerSettings(
+  config: Config,
+  overrides: RuntimeOverrides,
+  priceOf: PriceOf,
+): RouterSettings {
   const routing = config.routing;
   return {
     strategy: routing.strategy,

@@ -42,7 +42,10 @@ export class RuntimeOverrides {
   }
 
   /** Merges `patch` into the override of `provider`; `undefined` fields are cleared. */
-  set(provider: string, patch: { [Field in keyof ProviderOverride]?: ProviderOverride[Field] | undefined }): void {
+  set(
+    provider: string,
+    patch: { [Field in keyof ProviderOverride]?: ProviderOverride[Field] | undefined },
+  ): void {
     const merged: Record<string, unknown> = { ...this.#byProvider.get(provider) };
     for (const [field, value] of Object.entries(patch)) {
       if (value === undefined) delete merged[field];
@@ -68,8 +71,12 @@ export class RuntimeOverrides {
       if (previous === undefined) continue;
       this.set(provider, {
         ...(override.weight !== undefined && previous.weight !== next.weight ? { weight: undefined } : {}),
-        ...(override.priority !== undefined && previous.priority !== next.priority ? { priority: undefined } : {}),
-        ...(override.enabled !== undefined && previous.enabled !== next.enabled ? { enabled: undefined } : {}),
+        ...(override.priority !== undefined && previous.priority !== next.priority
+          ? { priority: undefined }
+          : {}),
+        ...(override.enabled !== undefined && previous.enabled !== next.enabled
+          ? { enabled: undefined }
+          : {}),
       });
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config-error.js';
 import { parseConfig } from '../parse-config.js';
-import { configSecrets, redactConfig } from '../redact-config.js';
+import { configSecretFields, configSecrets, redactConfig } from '../redact-config.js';
 import { unsendableCharacter } from './_fields.js';
 
 const provider = (extra = '') => `providers:
@@ -61,6 +61,47 @@ describe('secrets in the config', () => {
       `${provider()}auth:\n  api_keys: [key-one-0123456789, key-two-0123456789, key-one-0123456789]\n`,
     );
     expect(found).toEqual(['auth.api_keys[2]: repeats auth.api_keys[0]; list each client key once']);
+  });
+
+  it('takes one admin key or a list of them, always as a list, each a secret with its path', () => {
+    const env = { PROVIDER_KEY: 'sk-provider-key', ADMIN: 'admin-key-from-env-0123' };
+    const adminKeys = (auth: string) => parseConfig(`${provider()}auth:\n${auth}`, { env }).auth.admin_key;
+    expect(adminKeys('  admin_key: ${ADMIN}\n')).toEqual(['admin-key-from-env-0123']);
+    expect(adminKeys('  admin_key: ["${ADMIN}", admin-key-two-0123456]\n')).toEqual([
+      'admin-key-from-env-0123',
+      'admin-key-two-0123456',
+    ]);
+    expect(adminKeys('  admin_key: []\n')).toEqual([]);
+    expect(adminKeys('  api_keys: []\n')).toEqual([]);
+    const twoKeys = parseConfig(`${provider()}auth:\n  admin_key: [admin-one-0123456789, "\${ADMIN}"]\n`, {
+      env,
+    });
+    expect(configSecretFields(twoKeys).filter((field) => field.path.startsWith('auth'))).toEqual([
+      { path: 'auth.admin_key[0]', value: 'admin-one-0123456789' },
+      { path: 'auth.admin_key[1]', value: 'admin-key-from-env-0123' },
+    ]);
+    expect(redactConfig(twoKeys).auth.admin_key).toEqual(['***', '***']);
+    expect(issues(`${provider()}auth:\n  admin_key: [ok-admin-key-0123456, ""]\n`)).toEqual([
+      'auth.admin_key[1]: must not be empty',
+    ]);
+    expect(issues(`${provider()}auth:\n  admin_key: 42\n`)).toEqual([
+      'auth.admin_key: expected a string or a list, got number 42',
+    ]);
+  });
+
+  it('refuses a repeated admin key, and an admin key that is also a client key, without showing either', () => {
+    const key = 'shared-key-0123456789';
+    expect(issues(`${provider()}auth:\n  admin_key: [${key}, other-key-0123456789, ${key}]\n`)).toEqual([
+      'auth.admin_key[2]: repeats auth.admin_key[0]; list each admin key once',
+    ]);
+    expect(
+      issues(`${provider()}auth:\n  api_keys: [client-0123456789abc, ${key}]\n  admin_key: ${key}\n`),
+    ).toEqual(['auth.admin_key: is also auth.api_keys[1]; an admin key must differ from every client key']);
+    expect(
+      issues(`${provider()}auth:\n  api_keys: [${key}]\n  admin_key: [admin-0123456789abcd, ${key}]\n`),
+    ).toEqual([
+      'auth.admin_key[1]: is also auth.api_keys[0]; an admin key must differ from every client key',
+    ]);
   });
 
   it('takes a fingerprint secret of 32 characters or more, and redacts it like the other secrets', () => {

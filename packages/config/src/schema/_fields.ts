@@ -21,8 +21,19 @@ export function positiveDurationField(whyNot: string) {
   return durationSchema(whyNot);
 }
 
+/**
+ * The unit of a field's output, keyed by zod definition (which `.meta()` and other clones share), so a display such
+ * as a config diff can write `10s` rather than `10000`.
+ */
+export const outputUnits = new WeakMap<object, 'milliseconds' | 'bytes'>();
+
+function withUnit<Schema extends z.ZodType>(schema: Schema, unit: 'milliseconds' | 'bytes'): Schema {
+  outputUnits.set(schema.def, unit);
+  return schema;
+}
+
 function durationSchema(zeroRefusedBecause: string | undefined) {
-  return z
+  const schema = z
     .union([
       z.number().min(0),
       z.string().meta({ pattern: durationStringPattern, examples: ['500ms', '10s', '1.5m', '1h'] }),
@@ -43,6 +54,7 @@ function durationSchema(zeroRefusedBecause: string | undefined) {
       });
       return z.NEVER;
     });
+  return withUnit(schema, 'milliseconds');
 }
 
 /**
@@ -83,7 +95,7 @@ export function secretField() {
 
 /** A size field: a number of bytes or a string such as `"32MiB"`; outputs whole bytes, at least 1. */
 export function sizeField() {
-  return z
+  const schema = z
     .union([
       z.number().min(1),
       z.string().meta({ pattern: sizeStringPattern, examples: ['512KiB', '32MiB', '1MB'] }),
@@ -98,6 +110,7 @@ export function sizeField() {
       });
       return z.NEVER;
     });
+  return withUnit(schema, 'bytes');
 }
 
 /**

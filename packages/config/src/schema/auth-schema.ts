@@ -11,10 +11,14 @@ export const authSchema = z
       description:
         'Keys clients must present (x-api-key or Authorization: Bearer), each once. Empty or absent: no client auth. Keys under 16 characters get a warning at startup and are refused when listening beyond loopback. Default [].',
     }),
-    admin_key: secretField().optional().meta({
-      description:
-        'Optional key protecting /metrics and /admin/*. Unset: those endpoints are open, and ccb refuses to listen beyond loopback with auth.api_keys set unless --allow-open-admin is given.',
-    }),
+    // A list serves several admins, or the old and the new key while one is rotated.
+    admin_key: z
+      .union([secretField(), z.array(secretField())])
+      .optional()
+      .meta({
+        description:
+          'Key or list of keys protecting /metrics and /admin/* (x-api-key or Authorization: Bearer), each once and none also in auth.api_keys. Unset or []: those endpoints answer only clients on loopback (127.0.0.0/8, ::1), unless --allow-open-admin is given. Default [].',
+      }),
     fingerprint_secret: secretField()
       .min(minFingerprintSecretLength, {
         error: `must be at least ${minFingerprintSecretLength} characters: use random bytes, e.g. \`openssl rand -hex 32\``,
@@ -26,23 +30,55 @@ export const authSchema = z
       }),
   })
   .superRefine((auth, context) => {
-    const keys = (auth as { api_keys?: unknown }).api_keys;
-    if (!Array.isArray(keys)) return;
-    const firstIndexByKey = new Map<unknown, number>();
-    keys.forEach((key: unknown, index) => {
-      const first = firstIndexByKey.get(key);
-      if (first === undefined) firstIndexByKey.set(key, index);
-      else {
-        // Never the key itself: only where its first copy is.
-        context.addIssue({
-          code: 'custom',
-          path: ['api_keys', index],
-          message: `repeats auth.api_keys[${first}]; list each client key once`,
-        });
-      }
+    const { api_keys: clientKeys, admin_key: adminKeys } = auth as {
+      api_keys?: unknown;
+      admin_key?: unknown;
+    };
+    const clientList = Array.isArray(clientKeys) ? clientKeys : [];
+    reportRepeats(clientList, 'api_keys', context, 'list each client key once');
+    // Before the transform a single key is a string; its issues then sit at auth.admin_key itself.
+    const adminList = Array.isArray(adminKeys) ? adminKeys : typeof adminKeys === 'string' ? [adminKeys] : [];
+    const adminPath = (index: number) => (Array.isArray(adminKeys) ? ['admin_key', index] : ['admin_key']);
+    reportRepeats(adminList, 'admin_key', context, 'list each admin key once');
+    // A key in both lists would let a client open the admin API and an admin key proxy: keep the two apart.
+    const clientIndexByKey = new Map(clientList.map((key: unknown, index) => [key, index]));
+    adminList.forEach((key: unknown, index) => {
+      const clientIndex = clientIndexByKey.get(key);
+      if (clientIndex === undefined) return;
+      context.addIssue({
+        code: 'custom',
+        path: adminPath(index),
+        message: `is also auth.api_keys[${clientIndex}]; an admin key must differ from every client key`,
+      });
     });
   }, evenWithFieldErrors)
-  .meta({ description: 'Keys clients use to talk to ccb.' });
+  .meta({ description: 'Keys clients use to talk to ccb.' })
+  // One key or a list in, always a list out; done here, after the checks, so they see what the user wrote.
+  .transform(({ admin_key: adminKey, ...auth }) => ({
+    ...auth,
+    admin_key: adminKey === undefined ? [] : typeof adminKey === 'string' ? [adminKey] : adminKey,
+  }));
+
+/** Reports each entry of `keys` that repeats an earlier one, at its own index, never showing the key. */
+function reportRepeats(
+  keys: readonly unknown[],
+  field: 'api_keys' | 'admin_key',
+  context: z.core.$RefinementCtx,
+  fix: string,
+): void {
+  const firstIndexByKey = new Map<unknown, number>();
+  keys.forEach((key, index) => {
+    const first = firstIndexByKey.get(key);
+    if (first === undefined) firstIndexByKey.set(key, index);
+    else {
+      context.addIssue({
+        code: 'custom',
+        path: [field, index],
+        message: `repeats auth.${field}[${first}]; ${fix}`,
+      });
+    }
+  });
+}
 
 /** The resolved `auth:` section. */
 export type AuthConfig = z.output<typeof authSchema>;

@@ -58,7 +58,7 @@ export const serverSchema = z
     }),
     metrics: z.boolean().default(true).meta({
       description:
-        'Serve Prometheus metrics at /metrics (protected by auth.admin_key when set). Default true.',
+        'Serve Prometheus metrics at /metrics, guarded like /admin/* (auth.admin_key; without one, loopback clients only). Default true.',
     }),
     log_bodies: z.boolean().default(false).meta({
       description:
