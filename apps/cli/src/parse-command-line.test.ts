@@ -22,10 +22,16 @@ const demo = defineCommand({
 });
 const check = defineCommand({ meta: { name: 'check' }, args: { config: serveArgs.config }, run() {} });
 const config = defineCommand({ meta: { name: 'config' }, subCommands: { check } });
+const drain = defineCommand({
+  meta: { name: 'drain' },
+  args: { name: { type: 'positional', required: true }, url: { type: 'string' } },
+  run() {},
+});
+const providers = defineCommand({ meta: { name: 'providers' }, subCommands: { drain } });
 const root = defineCommand({
   meta: { name: 'ccb', version: '1.2.3' },
   args: serveArgs,
-  subCommands: { serve, status, demo, config },
+  subCommands: { serve, status, demo, config, providers },
   default: 'serve',
 });
 
@@ -80,12 +86,14 @@ describe('parseCommandLine', () => {
     );
   });
 
-  it('takes --reload and its alias --watch as a switch of serve, and refuses a value for it', async () => {
-    expect(await usageMessage('serve', '--reload', 'yes')).toBe(
-      'unexpected argument "yes": --reload is a switch and takes no value',
+  it('takes a declared positional argument, needs a required one, and refuses a second', async () => {
+    const line = await parse('providers', 'drain', 'alpha', '--url', 'http://127.0.0.1:1');
+    expect(line.flags.get('name')).toBe('alpha');
+    expect(await usageMessage('providers', 'drain')).toBe(
+      'ccb providers drain needs NAME (see ccb providers drain --help)',
     );
-    expect(await usageMessage('status', '--watch')).toBe(
-      '--watch is a flag of ccb serve and ccb, not of ccb status',
+    expect(await usageMessage('providers', 'drain', 'alpha', 'beta')).toBe(
+      'unexpected argument "beta": ccb providers drain takes no arguments',
     );
   });
 

@@ -56,6 +56,8 @@ export async function parseCommandLine(root: AnyCommand, argv: readonly string[]
   let flagsBeforeCommand: string[] = [];
   let lastSwitch: string | undefined;
   let help = false;
+  /** Positional arguments read so far (`ccb providers drain NAME`). */
+  let positionals = 0;
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index] as string;
     if (word === '--') {
@@ -80,7 +82,13 @@ export async function parseCommandLine(root: AnyCommand, argv: readonly string[]
       if (children !== undefined) flagsBeforeCommand.push(word);
       continue;
     }
-    if (children === undefined) throw strayWord(word, names, lastSwitch);
+    if (children === undefined) {
+      const positional = positionalsOf(args)[positionals];
+      if (positional === undefined) throw strayWord(word, names, lastSwitch);
+      flags.set(positional, word);
+      positionals++;
+      continue;
+    }
     const child = Object.hasOwn(children, word) ? await resolve(children[word]) : undefined;
     if (child === undefined) throw unknownCommand(word, names, Object.keys(children));
     command = child;
@@ -92,6 +100,7 @@ export async function parseCommandLine(root: AnyCommand, argv: readonly string[]
     flags = new Map();
     flagsBeforeCommand = [];
     lastSwitch = undefined;
+    positionals = 0;
   }
   if (children !== undefined && !help) {
     const fallback = await resolve(command.default);
@@ -105,9 +114,20 @@ export async function parseCommandLine(root: AnyCommand, argv: readonly string[]
     command = defaultCommand;
   }
   if (!help) {
+    const missing = positionalsOf(args).find(
+      (name) => !flags.has(name) && (args[name] as { required?: boolean }).required === true,
+    );
+    if (missing !== undefined) {
+      throw usageError(`${names.join(' ')} needs ${missing.toUpperCase()} (see ${names.join(' ')} --help)`);
+    }
     for (const [name, value] of flags) if (typeof value === 'string') checkFlagValue(name, value);
   }
   return { command, names, help, version: false, flags };
+}
+
+/** The names of a command's positional arguments, in order. */
+function positionalsOf(args: ArgsDef): string[] {
+  return Object.keys(args).filter((name) => args[name]?.type === 'positional');
 }
 
 /** A flag before the command word: citty hands a command only the words after its name, so it would be lost. */

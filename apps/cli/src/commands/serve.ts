@@ -21,10 +21,10 @@ export const serveArgs = {
   },
   reload: {
     type: 'boolean',
-    alias: 'watch',
     description:
       'Reload when the config file, its .env files or the price file change (SIGHUP and POST /admin/reload always reload)',
   },
+  watch: { type: 'boolean', description: 'The same as --reload' },
   'allow-open-admin': {
     type: 'boolean',
     description:
@@ -66,7 +66,7 @@ export const serveCommand = defineCommand({
         reload: {
           load: () => loadCliConfig(args.config, flags),
           initial: loaded,
-          watch: args.reload === true,
+          watch: args.reload === true || args.watch === true,
         },
         // Relative paths in the config (ledger, price file) are relative to the file, like include paths.
         baseDir: path === undefined ? process.cwd() : dirname(path),

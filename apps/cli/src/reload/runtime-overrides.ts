@@ -81,10 +81,12 @@ export class RuntimeOverrides {
     }
   }
 
-  /** The routing fields in force for a provider configured with `configured`. */
+  /** The routing fields in force for a provider configured with `configured` (only these three fields). */
   effective(provider: string, configured: RoutingFields): RoutingFields {
     const override = this.#byProvider.get(provider);
-    if (override === undefined) return configured;
+    if (override === undefined) {
+      return { weight: configured.weight, priority: configured.priority, enabled: configured.enabled };
+    }
     return {
       weight: override.weight ?? configured.weight,
       priority: override.priority ?? configured.priority,
