@@ -109,7 +109,7 @@ describe('parseCommandLine', () => {
       'unknown command "chek" for ccb config; did you mean check?',
     );
     expect(await usageMessage('frobnicate')).toBe(
-      'unknown command "frobnicate" for ccb; the commands are serve, status, demo and config',
+      'unknown command "frobnicate" for ccb; the commands are serve, status, demo, config and providers',
     );
     expect(await usageMessage('config')).toBe('ccb config needs a command: check (see ccb config --help)');
   });
