@@ -160,3 +160,42 @@ describe('hot reload under load', () => {
     expect(upstreams.get('beta')?.requests).toBe(betaBefore);
   });
 });
+
+describe('reload on SIGHUP', () => {
+  it('reloads without --reload and keeps serving; SIGTERM still drains a stream and exits 0', async () => {
+    const alpha = await createGatedUpstream('alpha', 'key-alpha-0123456789');
+    const beta = await createGatedUpstream('beta', 'key-beta-0123456789');
+    const upstreams = new Map([
+      ['alpha', alpha],
+      ['beta', beta],
+    ]);
+    const dir = await tempDir();
+    try {
+      const file = await dir.write('ccb.yaml', configText(upstreams, [['alpha', '']]));
+      const ccb = await startCcb(['serve', '--config', file, '--port', '0']);
+      const client = new Anthropic({ baseURL: ccb.url, apiKey: 'unused', maxRetries: 0 });
+      await writeFile(file, configText(upstreams, [['beta', '']]));
+      const reloaded = ccb.nextLine(isReloadLine);
+      ccb.child.kill('SIGHUP');
+      const line = String((await reloaded).msg);
+      expect(line).toContain('provider beta added');
+      expect(line).toContain('provider alpha removed');
+      const answer = await client.messages.create(ask);
+      expect(answer.content[0]).toMatchObject({ text: 'Hello from beta!' });
+      expect(ccb.child.exitCode).toBeNull();
+
+      const stream = client.messages.stream(ask).finalMessage();
+      await beta.heldAtLeast(1);
+      const draining = ccb.nextLine((entry) => String(entry.msg).startsWith('SIGTERM: finishing in-flight'));
+      const exited = ccb.stop();
+      await draining;
+      beta.release();
+      expect((await stream).stop_reason).toBe('end_turn');
+      expect(await exited).toBe(0);
+    } finally {
+      await alpha.close();
+      await beta.close();
+      await dir.dispose();
+    }
+  });
+});

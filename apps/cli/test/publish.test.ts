@@ -71,5 +71,33 @@ describe('packed tarballs', () => {
     );
     expect(ledger.stderr).toBe('');
     expect(existsSync(join(project, 'usage.sqlite'))).toBe(true);
+    // The API viewers ship as the build's copies: their packages (redoc brings React) are not installed.
+    expect(existsSync(join(project, 'node_modules', 'redoc'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules', 'swagger-ui-dist'))).toBe(false);
+    const viewers = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { createServer } from 'node:http';
+         const { createDocsRoutes } = await import('@ccb/admin-api');
+         const routes = createDocsRoutes({ document: () => ({}) });
+         const server = createServer((request, response) => routes[request.url](request, response));
+         await new Promise((listening) => server.listen(0, '127.0.0.1', listening));
+         for (const path of ['/docs/swagger-ui-bundle.js', '/redoc/redoc.standalone.js']) {
+           const answer = await fetch('http://127.0.0.1:' + server.address().port + path);
+           console.log(answer.status, (await answer.arrayBuffer()).byteLength);
+         }
+         server.close();`,
+      ],
+      { cwd: project },
+    );
+    const answers = viewers.stdout.trim().split('\n');
+    expect(answers).toHaveLength(2);
+    for (const line of answers) {
+      const [status, bytes] = line.split(' ').map(Number);
+      expect(status).toBe(200);
+      expect(bytes).toBeGreaterThan(100_000);
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A file answered as it is: its bytes, media type and entity tag. */
 export interface StaticFile {
@@ -41,7 +43,7 @@ export function packageFile(
   return () => {
     if (file === undefined) {
       const reading = (async () => {
-        let body = await readFile(require.resolve(specifier));
+        let body = await readFile(await locate(specifier));
         if (replacements.length > 0)
           body = Buffer.from(replaceAll(body.toString('utf8'), specifier, replacements));
         return { body, contentType, etag: entityTag(body) };
@@ -53,6 +55,21 @@ export function packageFile(
     }
     return file;
   };
+}
+
+/**
+ * Where a package file is: the copy the build put in `dist/assets` (so the published package needs neither
+ * swagger-ui-dist nor redoc, whose install is some 80 MB of React), else the installed package (tests run on the
+ * sources).
+ */
+async function locate(specifier: string): Promise<string> {
+  const vendored = fileURLToPath(new URL(`./assets/${basename(specifier)}`, import.meta.url));
+  try {
+    await access(vendored);
+    return vendored;
+  } catch {
+    return require.resolve(specifier);
+  }
 }
 
 function replaceAll(text: string, specifier: string, replacements: readonly Replacement[]): string {
