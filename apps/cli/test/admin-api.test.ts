@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { request } from 'undici';
@@ -200,6 +200,22 @@ describe('the admin API', () => {
     expect(Number(/ccb_config_reloads_total\{result="applied"\} (\d+)/.exec(metricsAfter)?.[1])).toBe(
       applied,
     );
+  });
+
+  it('answers 409 naming why when the file cannot take a persisted change, and changes nothing', async () => {
+    const before = await readFile(file, 'utf8');
+    await chmod(file, 0o444);
+    try {
+      const answer = await call(ccb.url, 'POST', '/admin/providers/beta/disable?persist=true', adminKey);
+      expect(answer.status).toBe(409);
+      expect(JSON.parse(answer.text)).toMatchObject({ error: { type: 'invalid_request_error' } });
+      expect(JSON.parse(answer.text).error.message).toMatch(/writ/);
+    } finally {
+      await chmod(file, 0o644);
+    }
+    expect(await readFile(file, 'utf8')).toBe(before);
+    const beta = JSON.parse((await call(ccb.url, 'GET', '/admin/providers/beta', adminKey)).text);
+    expect(beta.state).toBe('serving');
   });
 
   it('drives the same API from the command line: ccb providers and ccb reload', async () => {

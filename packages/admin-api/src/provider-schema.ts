@@ -28,14 +28,14 @@ export const providerOverridesSchema = z
   .object({ weight: weight.optional(), priority: priority.optional(), enabled: enabled.optional() })
   .meta({
     description:
-      'Runtime overrides set through the admin API and not (yet) in the configuration file; {} when none. A reload that changes the provider clears them.',
+      'Runtime overrides set through the admin API and not (yet) in the configuration file; {} when none. They outlive reloads, except that a reload changing the same field in the file clears that override.',
     examples: [{ weight: 3 }, {}],
   });
 
 /** Whether a provider takes new requests. */
 export const providerStateSchema = z.enum(['serving', 'disabled', 'draining', 'drained']).meta({
   description:
-    'serving: takes new requests; disabled: enabled is false; draining: takes no new requests while its in-flight ones finish (drain, or removed by a reload); drained: draining with nothing left in flight.',
+    'serving: takes new requests; disabled: enabled is false; draining: drained by an operator, takes no new requests while its in-flight ones finish; drained: draining with nothing left in flight.',
 });
 
 /** The provider's traffic over a recent window. */
@@ -152,10 +152,9 @@ export const adminProviderSchema = z
     ],
   });
 
-/** `GET /admin/providers`: every configured provider, in configuration order (draining removed ones last). */
+/** `GET /admin/providers`: every configured provider, in configuration order. */
 export const providerListSchema = z.object({ providers: z.array(adminProviderSchema) }).meta({
-  description:
-    'Every provider, in configuration order; providers a reload removed stay listed while draining.',
+  description: 'Every configured provider, in configuration order.',
 });
 
 /** A provider's routing settings. */

@@ -1,4 +1,5 @@
 import { type ProviderPatch, providerPatchSchema } from '@ccb/admin-api';
+import { isCcbError } from '../cli-error.js';
 import type { Balancer } from '../compose.js';
 import type { RouteListener } from '../route-table.js';
 import type { AdminControl } from './admin-control.js';
@@ -110,7 +111,14 @@ async function change(options: ProviderRoutesOptions, name: string, patch: Provi
       'ccb runs without a config file: there is nothing to persist to',
     );
   }
-  await control.persist(name, patch);
+  try {
+    await control.persist(name, patch);
+  } catch (error) {
+    // The file cannot take the change (not writable, the provider not written in it by name, rejected on reading
+    // back): the operator's to fix, said as it is.
+    if (isCcbError(error)) throw new AdminRequestError(409, 'invalid_request_error', error.message);
+    throw error;
+  }
   balancer.overrides.set(name, {
     ...(patch.weight !== undefined ? { weight: undefined } : {}),
     ...(patch.priority !== undefined ? { priority: undefined } : {}),
