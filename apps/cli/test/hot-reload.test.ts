@@ -53,7 +53,7 @@ describe('hot reload under load', () => {
       ]),
     );
     ccb = await startCcb(['serve', '--config', file, '--port', '0', '--reload']);
-    await ccb.nextLine((line) => typeof line.msg === 'string' && line.msg.startsWith('watching'));
+    await ccb.line((line) => typeof line.msg === 'string' && line.msg.startsWith('watching'));
   });
   afterAll(async () => {
     await ccb?.stop();
@@ -195,6 +195,30 @@ describe('reload on SIGHUP', () => {
     } finally {
       await alpha.close();
       await beta.close();
+      await dir.dispose();
+    }
+  });
+});
+
+describe('reload on a new .env file', () => {
+  it('notices a .env created after startup beside the config file, and never logs the key', async () => {
+    const alpha = await createGatedUpstream('alpha', 'key-alpha-0123456789');
+    const dir = await tempDir();
+    try {
+      const file = await dir.write(
+        'ccb.yaml',
+        `providers:\n  - name: alpha\n    base_url: ${alpha.url}\n    api_key: \${ALPHA_KEY:-key-alpha-0123456789}\n`,
+      );
+      const ccb = await startCcb(['serve', '--config', file, '--port', '0', '--reload'], { cwd: dir.path });
+      await ccb.line((line) => String(line.msg).startsWith('watching'));
+      const reloaded = ccb.nextLine(isReloadLine);
+      await dir.write('.env', 'ALPHA_KEY=rotated-key-alpha-9876543210\n');
+      const line = String((await reloaded).msg);
+      expect(line).toContain('provider alpha: api_key changed');
+      expect(JSON.stringify(ccb.lines)).not.toContain('rotated-key-alpha-9876543210');
+      await ccb.stop();
+    } finally {
+      await alpha.close();
       await dir.dispose();
     }
   });

@@ -62,6 +62,8 @@ export interface RunningCcb {
   nextRequestLine(): Promise<Record<string, unknown>>;
   /** Resolves with the next log line (after this call) that `match` accepts. */
   nextLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  /** Resolves with the first log line, logged already or still to come, that `match` accepts. */
+  line(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** Resolves with the request log line of `requestId` (logged already or still to come). */
   requestLine(requestId: string): Promise<Record<string, unknown>>;
   /** SIGTERM and wait for the exit code. */
@@ -132,6 +134,12 @@ export async function startCcb(
     lines,
     nextRequestLine: () => new Promise((resolveLine) => waiters.push(resolveLine)),
     nextLine: (match) => new Promise((resolveLine) => matchers.push({ match, resolve: resolveLine })),
+    line: (match) =>
+      new Promise((resolveLine) => {
+        const logged = lines.find(match);
+        if (logged !== undefined) resolveLine(logged);
+        else matchers.push({ match, resolve: resolveLine });
+      }),
     requestLine: (requestId) =>
       new Promise((resolveLine) => {
         const logged = lines.find((line) => line.msg === 'request' && line.request_id === requestId);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ProviderPatch } from '@ccb/admin-api';
 import {
   type Config,
@@ -55,7 +56,8 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
   let loaded = options.initial;
   let loadedAtInMs = now();
   let hash = configHash(balancer.config);
-  let contents: Promise<string> = filesDigest(loaded.files);
+  // Taken synchronously, at once: a digest read later could already include an edit the watcher is about to report.
+  let contents = filesDigest(watched(loaded));
   let queue: Promise<unknown> = Promise.resolve();
   let watcher: { close(): void; files: string } | undefined;
   let watching = false;
@@ -65,8 +67,10 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
 
   async function reloadNow(trigger: string): Promise<ReloadReport> {
     let next: LoadedFiles;
+    let nextContents: string;
     try {
       next = await options.load();
+      nextContents = filesDigest(watched(next));
     } catch (error) {
       const errors = describeFailure(error).lines;
       count('rejected');
@@ -82,7 +86,7 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     );
     if (changes.length === 0) {
       loaded = next;
-      contents = filesDigest(next.files);
+      contents = nextContents;
       rewatch();
       count('unchanged');
       if (restartRequired.length > 0)
@@ -110,7 +114,7 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     loaded = next;
     loadedAtInMs = now();
     hash = configHash(config);
-    contents = filesDigest(next.files);
+    contents = nextContents;
     rewatch();
     count('applied');
     balancer.metrics?.configLoaded(hash, loadedAtInMs);
@@ -126,20 +130,17 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
 
   /** A change event whose files hold what was last loaded (our own persist, an editor's touch) is no reload. */
   async function onFileChange(): Promise<void> {
-    const run = queue.then(async () => {
-      const [before, after] = await Promise.all([contents, filesDigest(loaded.files)]);
-      return before !== after;
-    });
+    const run = queue.then(() => filesDigest(watched(loaded)) !== contents);
     queue = run.catch(() => {});
     if (await run) await reload('file changed');
   }
 
   function rewatch(): void {
     if (!watching) return;
-    const files = JSON.stringify(loaded.files);
+    const files = JSON.stringify(watched(loaded));
     if (watcher?.files === files) return;
     watcher?.close();
-    const handle = watchConfigFiles([...loaded.files], () => {
+    const handle = watchConfigFiles(watched(loaded), () => {
       onFileChange().catch((error: unknown) =>
         output.error(`config reload failed: ${(error as Error).message}`),
       );
@@ -175,13 +176,32 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
   };
 }
 
-/** A digest of the files' contents (a missing file counts as empty), to tell a real change from a touch. */
-async function filesDigest(files: readonly string[]): Promise<string> {
+/**
+ * The files a reload depends on, and the `.env` files that would join them if created (beside the config file and
+ * in the working directory): a key moved into a new `.env` must be noticed too.
+ */
+function watched(loaded: LoadedFiles): string[] {
+  const candidates = [
+    ...(loaded.path !== undefined ? [join(dirname(loaded.path), '.env')] : []),
+    join(process.cwd(), '.env'),
+  ];
+  return [...new Set([...loaded.files, ...candidates])];
+}
+
+/**
+ * A digest of the files' contents (a missing file counts as empty), to tell a real change from a touch or from ccb's
+ * own write. Read synchronously: a few small files, and no edit can slip in between reading and hashing.
+ */
+function filesDigest(files: readonly string[]): string {
   const hash = createHash('sha256');
   for (const file of files) {
     hash.update(file);
     hash.update('\0');
-    hash.update(await readFile(file).catch(() => Buffer.alloc(0)));
+    try {
+      hash.update(readFileSync(file));
+    } catch {
+      // Missing (an .env not created yet) or unreadable: the load itself says what is wrong with it.
+    }
     hash.update('\0');
   }
   return hash.digest('hex');
