@@ -1,5 +1,6 @@
 import type { Config } from '@ccb/config';
-import { type Balancer, type ComposeOptions, composeBalancer } from './compose.js';
+import type { Balancer } from './balancer.js';
+import { type ComposeOptions, composeBalancer } from './compose.js';
 import { describeRouterEvent } from './describe-router-event.js';
 import type { FingerprintSecret } from './fingerprint-secret.js';
 import { checkListenSafety, type ListenSafetyOptions } from './listen-safety.js';

@@ -14,7 +14,7 @@ import { reloadRoute } from './admin/reload-route.js';
 import { createAdminGuard } from './admin-guard.js';
 import { adminResetRoute } from './admin-reset-route.js';
 import { adminUsageRoute } from './admin-usage-route.js';
-import type { Balancer } from './compose.js';
+import type { Balancer } from './balancer.js';
 import { healthRoute } from './health-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { readinessRoute } from './readiness.js';

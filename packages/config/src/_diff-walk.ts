@@ -3,7 +3,7 @@ import { canonicalJson } from './_canonical-json.js';
 import { formatPath } from './_format-path.js';
 import { formatDuration, formatSize } from './_format-quantity.js';
 import { keysInOrder, memberSchema, unitOf } from './_schema-shape.js';
-import type { ConfigChange } from './diff-configs.js';
+import type { ConfigChange } from './config-change.js';
 
 /** A part of the config whose changes read alike: the whole file, or one provider (`provider b: weight 1 -> 3`). */
 export interface DiffScope {

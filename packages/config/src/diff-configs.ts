@@ -1,20 +1,10 @@
 import { type DiffContext, type DiffScope, diffValues } from './_diff-walk.js';
 import { forEachSecret } from './_for-each-secret.js';
 import { formatPath } from './_format-path.js';
+import type { ConfigChange } from './config-change.js';
 import { configSecrets, redactedValue } from './redact-config.js';
 import { type Config, configSchema } from './schema/config-schema.js';
 import { type ProviderConfig, providerSchema } from './schema/provider-schema.js';
-
-/** One difference between two configurations, safe to log: no secret, nor a piece of one, ever appears in it. */
-export interface ConfigChange {
-  /**
-   * Where, in config notation with providers by name: `server.port`, `providers.b.weight`, `providers.c` (added or
-   * removed), `auth.api_keys`, `routing.rules`. Lets a caller single out what cannot change live (`server.host`).
-   */
-  readonly path: string;
-  /** One readable line: `provider b: weight 1 -> 3`, `auth.api_keys: 1 key added, 2 removed`. */
-  readonly summary: string;
-}
 
 /** Secrets too short to scrub from ordinary words without mangling them; the walk never shows a secret anyway. */
 const minScrubbedLength = 8;

@@ -1,4 +1,4 @@
-import type { ConfigChange } from './diff-configs.js';
+import type { ConfigChange } from './config-change.js';
 
 /**
  * The changes as one block to log: one summary per line, in the order given; `no changes` when there are none.

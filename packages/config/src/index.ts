@@ -1,10 +1,12 @@
 /** @ccb/config: ccb.yaml → `${VAR}` expansion → zod validation → a deep-frozen `Config`, with located errors. */
+
+export type { ConfigChange } from './config-change.js';
 export { ConfigError, type ConfigErrorCode, type ConfigErrorOptions } from './config-error.js';
 export { configHash } from './config-hash.js';
 export { configJsonSchema } from './config-json-schema.js';
 export { defineConfig } from './define-config.js';
 export { didYouMean } from './did-you-mean.js';
-export { type ConfigChange, diffConfigs } from './diff-configs.js';
+export { diffConfigs } from './diff-configs.js';
 export { type Env, type EnvExpansion, expandEnvString } from './expand-env.js';
 export { configFileNames, type FindConfigFileOptions, findConfigFile } from './find-config-file.js';
 export { formatConfigDiff } from './format-config-diff.js';

@@ -1,5 +1,5 @@
 import { redactConfig } from '@ccb/config';
-import type { Balancer } from '../compose.js';
+import type { Balancer } from '../balancer.js';
 import type { RouteListener } from '../route-table.js';
 import { sendJson } from './admin-json.js';
 

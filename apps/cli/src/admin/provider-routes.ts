@@ -1,6 +1,6 @@
 import { type ProviderPatch, providerPatchSchema } from '@ccb/admin-api';
+import type { Balancer } from '../balancer.js';
 import { isCcbError } from '../cli-error.js';
-import type { Balancer } from '../compose.js';
 import type { RouteListener } from '../route-table.js';
 import type { AdminControl } from './admin-control.js';
 import { AdminRequestError, persistFlag, readJsonBody, sendAdminFailure, sendJson } from './admin-json.js';

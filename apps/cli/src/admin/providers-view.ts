@@ -1,5 +1,5 @@
 import type { AdminProvider } from '@ccb/admin-api';
-import type { Balancer } from '../compose.js';
+import type { Balancer } from '../balancer.js';
 import { providerView } from './provider-view.js';
 
 /** The admin API's view of every configured provider, in configuration order. */

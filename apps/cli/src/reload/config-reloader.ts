@@ -12,8 +12,7 @@ import {
 } from '@ccb/config';
 import type { ConfigReloadResult } from '@ccb/telemetry';
 import type { AdminControl } from '../admin/admin-control.js';
-import { CliError } from '../cli-error.js';
-import type { Balancer } from '../compose.js';
+import type { Balancer } from '../balancer.js';
 import type { Output } from '../output.js';
 import { describeFailure } from '../report-failure.js';
 import type { ReloadReport } from './reload-report.js';
