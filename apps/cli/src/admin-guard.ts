@@ -63,12 +63,16 @@ export function createAdminGuard(options: AdminGuardOptions): AdminGuard {
 
 const noParams: Readonly<Record<string, string>> = Object.freeze({});
 
+/** Headers by which a reverse proxy names the client it relays for (RFC 7239 and the common ones before it). */
+const relayHeaders = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host', 'via'] as const;
+
 /**
  * True for a request from a loopback peer that was not relayed: a reverse proxy on this machine connects from
- * loopback on behalf of anyone, and says so in `Forwarded` or `X-Forwarded-For` (RFC 7239).
+ * loopback on behalf of anyone, and says so in one of {@link relayHeaders} when configured to. A proxy that sends
+ * none of them cannot be told from a local client: behind one, set `auth.admin_key` (docs/operations.md).
  */
 function fromThisMachine(request: IncomingMessage): boolean {
   const peer = request.socket.remoteAddress;
   if (peer === undefined || !isLoopback(peer)) return false;
-  return request.headers.forwarded === undefined && request.headers['x-forwarded-for'] === undefined;
+  return relayHeaders.every((name) => request.headers[name] === undefined);
 }

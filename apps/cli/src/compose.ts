@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '@ccb/config';
-import { createKeyFingerprint, createProxyServer, type ProxyServer, type RequestRecord } from '@ccb/proxy';
+import { type AttemptPlanner, createKeyFingerprint, createProxyServer, type RequestRecord } from '@ccb/proxy';
 import { createRouter, type RouterEvent } from '@ccb/router';
 import { type AuthScope, createMetrics, type LogLoss } from '@ccb/telemetry';
 import type { AdminControl } from './admin/admin-control.js';
@@ -99,10 +99,12 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       allowOpenAdmin: options.allowOpenAdmin === true,
       onAdminRejected: onAuthRejected('admin'),
     });
-  const settingsFor = (next: Config, providers: ProviderGeneration) =>
+  // Each proxy snapshot plans with the router settings it was made with: a request is routed by the configuration
+  // it started on, even when its body is still arriving while a reload lands.
+  const settingsFor = (next: Config, providers: ProviderGeneration, planner: AttemptPlanner) =>
     proxySettings(next, {
       upstreams: providers.upstreams,
-      planner: router,
+      planner,
       keyFingerprint,
       otherRequests: routesFor(next),
     });
@@ -110,7 +112,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     host: config.server.host,
     port: config.server.port,
     ...serverLimits(config),
-    ...settingsFor(config, generation),
+    ...settingsFor(config, generation, router.planner()),
     onClientRejected: onAuthRejected('client'),
     onAttemptStart: (name) => {
       inFlight.set(name, (inFlight.get(name) ?? 0) + 1);
@@ -129,31 +131,80 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     },
   });
 
-  function reconfigure(next: Config): Reconfiguration {
-    // Build and check everything that can fail before anything changes.
+  /**
+   * Swaps `next` in as one step. Everything that can fail is built and checked first (prices and budgets, providers,
+   * the router's and the proxy's settings) and nothing is in force until all of it is: the router's settings are
+   * committed right after the proxy took them, in the same turn of the event loop, so no request sees one without
+   * the other.
+   */
+  function swap(next: Config, nextOverrides: RuntimeOverrides): Reconfiguration {
     const preparedCosts = costs.prepare(next);
     const nextGeneration = buildProviders(next, generation);
-    const settings = settingsFor(next, nextGeneration);
-    const previousRouter = routerSettings(current, overrides, costs.priceOf);
-    const nextOverrides = overrides.clone();
-    nextOverrides.reconcile(routingFields(current), routingFields(next));
-    router.reconfigure(routerSettings(next, nextOverrides, preparedCosts.priceOf));
-    let swapped: ReturnType<ProxyServer['reconfigure']>;
-    try {
-      swapped = server.reconfigure({ ...serverLimits(next), ...settings });
-    } catch (error) {
-      router.reconfigure(previousRouter);
-      throw error;
-    }
+    const preparedRouter = router.prepare(routerSettings(next, nextOverrides, preparedCosts.priceOf));
+    const swapped = server.reconfigure({
+      ...serverLimits(next),
+      ...settingsFor(next, nextGeneration, preparedRouter.planner),
+    });
+    preparedRouter.commit();
     preparedCosts.commit();
     overrides.adopt(nextOverrides);
+    const previous = generation;
     current = next;
     generation = nextGeneration;
-    for (const provider of next.providers) if (!inFlight.has(provider.name)) inFlight.set(provider.name, 0);
-    metrics?.addKnownModels(knownModels(next));
-    costs.benchProvidersOverBudget();
-    probes.update(next, generation);
+    afterSwap(previous, swapped);
     return { retired: swapped.retired, drained: swapped.drained };
+  }
+
+  /** Follow-ups of a swap: none may undo it, so each failure is reported and the rest still run. */
+  function afterSwap(previous: ProviderGeneration, swapped: Reconfiguration): void {
+    const steps: [string, () => void][] = [
+      [
+        'forgetting the health of rebuilt providers',
+        () => {
+          // A new key or address is a new account or host: what was learned about the old one (a 401 bench, its
+          // rate-limit budget) must not hold the new one back.
+          for (const [name, provider] of generation.byName) {
+            const before = previous.byName.get(name);
+            if (before === undefined || before === provider) continue;
+            router.reset(name);
+            router.unbench(name);
+          }
+        },
+      ],
+      ['benching providers over budget', () => costs.benchProvidersOverBudget()],
+      ['labelling new models', () => metrics?.addKnownModels(knownModels(current))],
+      ['restarting the probes', () => probes.update(current, generation)],
+      [
+        'forgetting removed providers',
+        () => {
+          forgetRemoved();
+          for (const name of generation.byName.keys()) if (!inFlight.has(name)) inFlight.set(name, 0);
+          recent.keepOnly(new Set(generation.byName.keys()));
+        },
+      ],
+    ];
+    for (const [what, step] of steps) {
+      try {
+        step();
+      } catch (error) {
+        options.onWarning?.(`after a reload, ${what} failed: ${(error as Error).message}`);
+      }
+    }
+    // Their last attempts end with the drain.
+    void swapped.drained.then(forgetRemoved, () => {});
+  }
+
+  /** Drops the in-flight counts of providers no longer configured once nothing of theirs is in flight. */
+  function forgetRemoved(): void {
+    for (const name of [...inFlight.keys()]) {
+      if (!generation.byName.has(name) && inFlight.get(name) === 0) inFlight.delete(name);
+    }
+  }
+
+  function reconfigure(next: Config): Reconfiguration {
+    const nextOverrides = overrides.clone();
+    nextOverrides.reconcile(routingFields(current), routingFields(next));
+    return swap(next, nextOverrides);
   }
 
   balancer = {
@@ -177,7 +228,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     },
     reconfigure,
     applyOverrides() {
-      router.reconfigure(routerSettings(current, overrides, costs.priceOf));
+      swap(current, overrides.clone());
     },
     async start() {
       const address = await server.listen();

@@ -81,6 +81,12 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
           initial: options.reload.initial,
           output,
           onSecrets: (secrets) => output.addRedactValues(secrets),
+          listenSafety: {
+            ...(options.allowUnauthenticated !== undefined
+              ? { allowUnauthenticated: options.allowUnauthenticated }
+              : {}),
+            ...(options.allowOpenAdmin !== undefined ? { allowOpenAdmin: options.allowOpenAdmin } : {}),
+          },
         });
   if (reloader !== undefined) balancer.attachControl(reloader);
   announceFingerprintSecret(config, balancer.fingerprintSecret, output);
@@ -129,7 +135,12 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
     process.on('SIGHUP', () => {
       if (stopping !== undefined) return;
       if (reloader === undefined) output.warn('SIGHUP: this ccb cannot reload its configuration; ignored');
-      else void reloader.reload('SIGHUP');
+      else
+        reloader
+          .reload('SIGHUP')
+          .catch((error: unknown) =>
+            output.error(`config reload (SIGHUP) failed: ${(error as Error).message}`),
+          );
     });
   }
   return Object.assign(Object.create(balancer) as Balancer, {

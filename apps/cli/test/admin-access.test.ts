@@ -78,6 +78,7 @@ describe.skipIf(externalAddress === undefined)('admin routes without an admin ke
     expect((await get(`${server.external}/metrics`, { 'x-api-key': clientKey })).status).toBe(401);
     expect((await get(`${server.loopback}/metrics`, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(401);
     expect((await get(`${server.loopback}/metrics`, { forwarded: 'for=203.0.113.9' })).status).toBe(401);
+    expect((await get(`${server.loopback}/metrics`, { 'x-real-ip': '203.0.113.9' })).status).toBe(401);
     // The proxied API is not an admin route: the client key still works from anywhere.
     expect((await get(`${server.external}/v1/models`, { 'x-api-key': clientKey })).status).toBe(200);
     expect(warnings(server.ccb).some((message) => message.includes('--allow-open-admin'))).toBe(false);

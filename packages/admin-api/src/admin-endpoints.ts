@@ -51,8 +51,7 @@ const persist: AdminQueryParameter = {
 const notFound = 'No provider has this name.';
 const badPersist = 'persist is neither true nor false.';
 const persistConflict =
-  'persist=true, but the configuration cannot be written: ccb runs without a configuration file, or the file changed since it was loaded (reload first).';
-const busy = 'A reload is being applied; try again.';
+  'persist=true, but the change cannot be written: ccb runs without a configuration file, the file is not writable, the provider is not written in it by name, or the file as written was rejected on reloading.';
 
 /** Every admin endpoint, in the order the documentation lists them. */
 export const adminEndpoints: readonly AdminEndpoint[] = [
@@ -69,22 +68,33 @@ export const adminEndpoints: readonly AdminEndpoint[] = [
     errors: {},
   },
   {
+    method: 'GET',
+    path: '/admin/providers/{name}',
+    operationId: 'getProvider',
+    tag: 'Providers',
+    summary: 'Show one provider',
+    description: 'One provider, as the list shows it.',
+    query: [],
+    answers: [{ status: 200, description: 'The provider.', schema: 'AdminProvider' }],
+    errors: { 404: notFound },
+  },
+  {
     method: 'PATCH',
     path: '/admin/providers/{name}',
     operationId: 'updateProvider',
     tag: 'Providers',
     summary: 'Change weight, priority or enabled',
     description:
-      'Sets runtime overrides of the provider’s weight, priority or enabled. They last until the process stops or a reload changes the provider, unless persist=true writes them to the configuration file.',
+      'Sets runtime overrides of the provider’s weight, priority or enabled. They last until the process stops, an operator changes them back, or a reload changes the same field in the file; persist=true writes them to the configuration file instead.',
     query: [persist],
     requestBody: 'ProviderPatch',
     answers: [{ status: 200, description: 'The provider after the change.', schema: 'ProviderChange' }],
     errors: {
-      400: `The body is not JSON, or ${badPersist}`,
       404: notFound,
+      400: `The body is not JSON, names no setting, an unknown one, or a value out of range (weight >= 1, priority >= 0); or ${badPersist}`,
       409: persistConflict,
-      422: 'The body names no setting, an unknown one, or a value out of range (weight >= 1, priority >= 0).',
-      503: busy,
+      413: 'The body is over 64 KiB.',
+      415: 'The body is not application/json.',
     },
   },
   {
@@ -97,7 +107,7 @@ export const adminEndpoints: readonly AdminEndpoint[] = [
       'Gives the provider no new requests (enabled: false); requests already running finish. Same as PATCH with {"enabled": false}.',
     query: [persist],
     answers: [{ status: 200, description: 'The provider, disabled.', schema: 'ProviderChange' }],
-    errors: { 400: badPersist, 404: notFound, 409: persistConflict, 503: busy },
+    errors: { 400: badPersist, 404: notFound, 409: persistConflict },
   },
   {
     method: 'POST',
@@ -109,7 +119,7 @@ export const adminEndpoints: readonly AdminEndpoint[] = [
       'Gives the provider requests again (enabled: true), and ends a drain. Same as PATCH with {"enabled": true}.',
     query: [persist],
     answers: [{ status: 200, description: 'The provider, enabled.', schema: 'ProviderChange' }],
-    errors: { 400: badPersist, 404: notFound, 409: persistConflict, 503: busy },
+    errors: { 400: badPersist, 404: notFound, 409: persistConflict },
   },
   {
     method: 'POST',
@@ -121,7 +131,7 @@ export const adminEndpoints: readonly AdminEndpoint[] = [
       'Gives the provider no new requests and lets the running ones, streams included, finish: its state is draining, then drained when nothing is in flight. enable ends it. Never persisted.',
     query: [],
     answers: [{ status: 200, description: 'The provider, draining or drained.', schema: 'AdminProvider' }],
-    errors: { 404: notFound, 503: busy },
+    errors: { 404: notFound },
   },
   {
     method: 'POST',
@@ -164,7 +174,7 @@ export const adminEndpoints: readonly AdminEndpoint[] = [
         schema: 'ReloadResult',
       },
     ],
-    errors: { 409: 'ccb runs without a configuration file: there is nothing to reload.', 503: busy },
+    errors: {},
   },
   {
     method: 'GET',

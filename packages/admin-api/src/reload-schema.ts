@@ -17,14 +17,17 @@ export const reloadResultSchema = z
     }),
     restart_required: z.array(z.string()).meta({
       description:
-        'Settings that changed in the file but cannot change live (server.host, server.port, ledger.path): they take effect at the next start.',
+        'Settings that changed in the file but cannot change live (server.host, server.port, ledger, …): they take effect at the next start.',
     }),
     errors: z.array(z.string()).meta({
       description: 'Why the file was rejected, as ccb config check reports it; [] unless rejected.',
     }),
     hash: z
       .string()
-      .meta({ description: 'Hash of the configuration now running (after this reload, or still).' }),
+      .meta({
+        description:
+          'A keyed hash of the configuration now running (after this reload, or still), as ccb_config_info{hash} shows it: it changes with any setting, secrets included, and reveals none.',
+      }),
     loaded_at: isoTimestamp.meta({ description: 'When the configuration now running was loaded.' }),
   })
   .meta({
@@ -35,7 +38,7 @@ export const reloadResultSchema = z
         changes: ['provider anthropic-backup: weight 1 -> 3', 'provider relay-eu added'],
         restart_required: [],
         errors: [],
-        hash: 'sha256:6f1ed002ab5595859014ebf0951522d9',
+        hash: '6f1ed002ab55',
         loaded_at: '2026-12-06T10:02:00.000Z',
       },
       {
@@ -43,7 +46,7 @@ export const reloadResultSchema = z
         changes: [],
         restart_required: [],
         errors: ['providers[1].weight: must be an integer >= 1; got 0'],
-        hash: 'sha256:6f1ed002ab5595859014ebf0951522d9',
+        hash: '6f1ed002ab55',
         loaded_at: '2026-12-06T10:02:00.000Z',
       },
     ],

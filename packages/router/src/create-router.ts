@@ -3,10 +3,10 @@ import { type CompiledSettings, compileSettings } from './_compile-settings.js';
 import { createRouterState, type RouterState } from './_router-state.js';
 import { createHealthRecord } from './health-store.js';
 import { toProviderHealth } from './provider-health.js';
-import type { Router, RouterOptions } from './router.js';
+import type { Router, RouterOptions, RouterPlanner } from './router.js';
 import { RouterError } from './router-error.js';
 
-export type { PlanRequest, Router, RouterOptions, RouterSettings } from './router.js';
+export type { PlanRequest, Router, RouterOptions, RouterPlanner, RouterSettings } from './router.js';
 
 /**
  * Creates a router over `options.targets`.
@@ -19,6 +19,24 @@ export function createRouter(options: RouterOptions): Router {
   const { now, benches, affinity } = state;
   // The settings in force. Every method reads it once, so a reload swaps all of them at one assignment.
   let active = adopt(state, undefined, compileSettings(options, state, undefined));
+  let activePlanner: RouterPlanner | undefined;
+
+  function report(
+    settings: CompiledSettings,
+    name: string,
+    outcome: Parameters<Router['report']>[1],
+    request: Parameters<Router['report']>[2],
+  ): void {
+    // A provider forgotten by a reload stays forgotten, whatever settings the report was planned with.
+    if (!active.targets.entriesByName.has(name) || !settings.targets.entriesByName.has(name)) return;
+    active.tracker?.report(name, outcome, request?.api);
+    if (settings.affinityLimits === undefined || request?.sessionKey === undefined) return;
+    if (outcome.result !== 'success') return;
+    // The binding key holds the model sent, which the rules decide; they are cheap to evaluate again.
+    const rules = settings.rules;
+    const rule = rules.length === 0 ? undefined : findModelRule(rules, request);
+    affinity.bind(affinity.keyOf(request.sessionKey, rule?.model ?? request.model), name);
+  }
 
   function requireTarget(name: string, action: string): void {
     const { entriesByName } = active.targets;
@@ -29,21 +47,20 @@ export function createRouter(options: RouterOptions): Router {
     );
   }
 
+  /** A planner that keeps planning with `settings`, whatever is in force later. */
+  function plannerOf(settings: CompiledSettings): RouterPlanner {
+    return {
+      route: (request) => settings.planner.route(request),
+      plan: (request) => settings.planner.plan(request),
+      report: (name, outcome, request) => report(settings, name, outcome, request),
+    };
+  }
+
   return {
     // The hot path's one indirection: the planner of the settings in force.
     route: (request) => active.planner.route(request),
     plan: (request) => active.planner.plan(request),
-    report(name, outcome, request) {
-      const settings = active;
-      if (!settings.targets.entriesByName.has(name)) return;
-      settings.tracker?.report(name, outcome, request?.api);
-      if (settings.affinityLimits === undefined || request?.sessionKey === undefined) return;
-      if (outcome.result !== 'success') return;
-      // The binding key holds the model sent, which the rules decide; they are cheap to evaluate again.
-      const rules = settings.rules;
-      const rule = rules.length === 0 ? undefined : findModelRule(rules, request);
-      affinity.bind(affinity.keyOf(request.sessionKey, rule?.model ?? request.model), name);
-    },
+    report: (name, outcome, request) => report(active, name, outcome, request),
     reportProbe(name, ok) {
       const settings = active;
       if (settings.tracker !== undefined && settings.targets.entriesByName.has(name)) {
@@ -100,6 +117,22 @@ export function createRouter(options: RouterOptions): Router {
     reconfigure(settings) {
       // Compiling validates everything and changes nothing, so a throw leaves the router as it was.
       active = adopt(state, active, compileSettings(settings, state, active));
+      activePlanner = undefined;
+    },
+    prepare(settings) {
+      const compiled = compileSettings(settings, state, active);
+      const planner = plannerOf(compiled);
+      return {
+        planner,
+        commit() {
+          active = adopt(state, active, compiled);
+          activePlanner = planner;
+        },
+      };
+    },
+    planner() {
+      activePlanner ??= plannerOf(active);
+      return activePlanner;
     },
   };
 }

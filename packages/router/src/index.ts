@@ -37,7 +37,7 @@ export type { ProviderHealth, ProviderHealthReason } from './provider-health.js'
 export { roundRobin } from './round-robin.js';
 export type { PriceOf, RoutePlan, RouteRequest } from './route-request.js';
 export type { RouteTarget } from './route-target.js';
-export type { PlanRequest, Router, RouterOptions, RouterSettings } from './router.js';
+export type { PlanRequest, Router, RouterOptions, RouterPlanner, RouterSettings } from './router.js';
 export { RouterError, type RouterErrorCode, type RouterErrorOptions } from './router-error.js';
 export type {
   BenchedEvent,

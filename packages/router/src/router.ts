@@ -120,4 +120,22 @@ export interface Router {
    * `CCB_ROUTER_UNKNOWN_STRATEGY`, `CCB_ROUTER_INVALID_OPTIONS`, `CCB_ROUTER_INVALID_RULE`.
    */
   reconfigure(settings: RouterSettings): void;
+  /**
+   * The first half of {@link reconfigure}: validates and compiles `settings` without changing anything, so that a
+   * caller swapping several parts at once can check them all before any is swapped. `planner` plans with the new
+   * settings already (hand it to whatever will route once they are in force); `commit()` puts them in force, as
+   * `reconfigure` would, and makes `planner` what `planner()` returns. Dropping the result changes nothing.
+   * @throws {RouterError} the same codes as `reconfigure`.
+   */
+  prepare(settings: RouterSettings): { readonly planner: RouterPlanner; commit(): void };
+  /**
+   * A planner bound to the settings in force now: its plans keep using them after a later `reconfigure`, so a request
+   * that took it when it started is planned by the configuration it started on (its rules, weights, targets), while
+   * health and affinity stay shared. Reports for a provider the router no longer knows are ignored. The same object
+   * is returned until the next `reconfigure`.
+   */
+  planner(): RouterPlanner;
 }
+
+/** Plans with one set of settings: what {@link Router.planner} returns. */
+export type RouterPlanner = Pick<Router, 'route' | 'plan' | 'report'>;

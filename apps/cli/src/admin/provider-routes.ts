@@ -73,8 +73,7 @@ export function providerActionRoute(options: ProviderRoutesOptions, action: Prov
           break;
         case 'enable':
           // Enabling also ends a drain: the operator wants the provider back.
-          balancer.overrides.set(name, { draining: undefined });
-          await change(options, name, { enabled: true }, persist);
+          await change(options, name, { enabled: true }, persist, { draining: undefined });
           break;
         case 'drain':
           balancer.overrides.set(name, { draining: true });
@@ -96,10 +95,16 @@ export function providerActionRoute(options: ProviderRoutesOptions, action: Prov
  * Applies a patch: as a runtime override, or written into the config file and reloaded from it (the override of
  * those fields then ends, since the file says the same).
  */
-async function change(options: ProviderRoutesOptions, name: string, patch: ProviderPatch, persist: boolean) {
+async function change(
+  options: ProviderRoutesOptions,
+  name: string,
+  patch: ProviderPatch,
+  persist: boolean,
+  alsoOverride: { draining?: undefined } = {},
+) {
   const balancer = options.balancer();
   if (!persist) {
-    balancer.overrides.set(name, patch);
+    balancer.overrides.set(name, { ...patch, ...alsoOverride });
     balancer.applyOverrides();
     return;
   }
@@ -120,6 +125,7 @@ async function change(options: ProviderRoutesOptions, name: string, patch: Provi
     throw error;
   }
   balancer.overrides.set(name, {
+    ...alsoOverride,
     ...(patch.weight !== undefined ? { weight: undefined } : {}),
     ...(patch.priority !== undefined ? { priority: undefined } : {}),
     ...(patch.enabled !== undefined ? { enabled: undefined } : {}),

@@ -16,6 +16,8 @@ export interface RecentAttempts {
   /** Counts the attempts of a finished request. */
   record(record: RequestRecord): void;
   summary(provider: string, nowInMs: number): RecentSummary;
+  /** Forgets the providers not in `providers` (removed by a reload). */
+  keepOnly(providers: ReadonlySet<string>): void;
 }
 
 const ringSize = 256;
@@ -53,6 +55,9 @@ export function createRecentAttempts(
         ring.next = (ring.next + 1) % ringSize;
         if (ring.count < ringSize) ring.count += 1;
       }
+    },
+    keepOnly(providers) {
+      for (const provider of rings.keys()) if (!providers.has(provider)) rings.delete(provider);
     },
     summary(provider, nowInMs) {
       const ring = rings.get(provider);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ProviderPatch } from '@ccb/admin-api';
 import {
   type Config,
@@ -13,6 +13,7 @@ import {
 import type { ConfigReloadResult } from '@ccb/telemetry';
 import type { AdminControl } from '../admin/admin-control.js';
 import type { Balancer } from '../balancer.js';
+import { checkListenSafety, type ListenSafetyOptions } from '../listen-safety.js';
 import type { Output } from '../output.js';
 import { describeFailure } from '../report-failure.js';
 import type { ReloadReport } from './reload-report.js';
@@ -34,6 +35,8 @@ export interface ConfigReloaderOptions {
   /** What was loaded at startup. */
   readonly initial: LoadedFiles;
   readonly output: Pick<Output, 'info' | 'warn' | 'error'>;
+  /** What startup was allowed (`--allow-unauthenticated`, `--allow-open-admin`): a reload is held to the same. */
+  readonly listenSafety?: ListenSafetyOptions;
   /** New secrets of a reloaded configuration, for the log scrubber. */
   readonly onSecrets?: (secrets: readonly string[]) => void;
   readonly now?: () => number;
@@ -54,7 +57,10 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
   const now = options.now ?? Date.now;
   let loaded = options.initial;
   let loadedAtInMs = now();
-  let hash = configHash(balancer.config);
+  // Keyed like key fingerprints: the hash covers the secrets too, and /metrics readers must not test guesses on it.
+  const hashOf = (config: Config) => balancer.keyFingerprint(configHash(config));
+  let hash = hashOf(balancer.config);
+  let prices = priceFileDigest(loaded);
   // Taken synchronously, at once: a digest read later could already include an edit the watcher is about to report.
   let contents = filesDigest(watched(loaded));
   let queue: Promise<unknown> = Promise.resolve();
@@ -64,22 +70,44 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
 
   const count = (result: ConfigReloadResult) => balancer.metrics?.configReloaded(result);
 
+  const rejected = (trigger: string, errors: readonly string[]): ReloadReport => {
+    count('rejected');
+    output.error(
+      `config reload (${trigger}) rejected, the running configuration stays:\n  ${errors.join('\n  ')}`,
+    );
+    return { result: 'rejected', changes: [], restartRequired: [], errors, hash, loadedAtInMs };
+  };
+
   async function reloadNow(trigger: string): Promise<ReloadReport> {
+    // Digested before reading: an edit landing while the files are read then shows as one more change (one more
+    // reload), never as "nothing new".
+    let nextContents = filesDigest(watched(loaded));
     let next: LoadedFiles;
-    let nextContents: string;
     try {
       next = await options.load();
-      nextContents = filesDigest(watched(next));
     } catch (error) {
-      const errors = describeFailure(error).lines;
-      count('rejected');
-      output.error(
-        `config reload (${trigger}) rejected, the running configuration stays:\n  ${errors.join('\n  ')}`,
-      );
-      return { result: 'rejected', changes: [], restartRequired: [], errors, hash, loadedAtInMs };
+      return rejected(trigger, describeFailure(error).lines);
     }
+    if (JSON.stringify(watched(next)) !== JSON.stringify(watched(loaded)))
+      nextContents = filesDigest(watched(next));
     const { config, kept } = keepRestartOnly(next.config, balancer.config);
+    let warnings: string[];
+    try {
+      // What startup refuses, a reload refuses: no reload may open the proxy or shorten keys beyond loopback.
+      warnings = checkListenSafety(config, options.listenSafety ?? {});
+    } catch (error) {
+      return rejected(trigger, describeFailure(error).lines);
+    }
+    const nextPrices = priceFileDigest(next);
     const changes = diffConfigs(balancer.config, config).map((change) => change.summary);
+    // The config names the price file; its contents are only in the digest.
+    if (
+      nextPrices !== prices &&
+      config.pricing.file !== undefined &&
+      config.pricing.file === balancer.config.pricing.file
+    ) {
+      changes.push(`pricing.file: the prices in ${config.pricing.file} changed`);
+    }
     const restartRequired = kept.map(
       (path) => `${path}: changed in the file; needs a restart (the running value stays)`,
     );
@@ -93,8 +121,9 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
       else output.info(`config reload (${trigger}): no changes`);
       return { result: 'unchanged', changes, restartRequired, errors: [], hash, loadedAtInMs };
     }
+    // Before the swap: a secret is scrubbed from the first line that could hold it (an unused one does no harm).
+    options.onSecrets?.(configSecrets(config));
     try {
-      options.onSecrets?.(configSecrets(config));
       const { retired, drained } = balancer.reconfigure(config);
       if (retired.length > 0) {
         drained.then(
@@ -103,21 +132,18 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
         );
       }
     } catch (error) {
-      const errors = describeFailure(error).lines;
-      count('rejected');
-      output.error(
-        `config reload (${trigger}) rejected, the running configuration stays:\n  ${errors.join('\n  ')}`,
-      );
-      return { result: 'rejected', changes: [], restartRequired: [], errors, hash, loadedAtInMs };
+      return rejected(trigger, describeFailure(error).lines);
     }
     loaded = next;
     loadedAtInMs = now();
-    hash = configHash(config);
+    hash = hashOf(config);
     contents = nextContents;
+    prices = nextPrices;
     rewatch();
     count('applied');
     balancer.metrics?.configLoaded(hash, loadedAtInMs);
     output.info(`config reloaded (${trigger}):\n  ${[...changes, ...restartRequired].join('\n  ')}`);
+    for (const warning of warnings) output.warn(warning);
     return { result: 'applied', changes, restartRequired, errors: [], hash, loadedAtInMs };
   }
 
@@ -138,13 +164,29 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     if (!watching) return;
     const files = JSON.stringify(watched(loaded));
     if (watcher?.files === files) return;
-    watcher?.close();
-    const handle = watchConfigFiles(watched(loaded), () => {
-      onFileChange().catch((error: unknown) =>
-        output.error(`config reload failed: ${(error as Error).message}`),
+    try {
+      // The new watch first: if it cannot start, the old one keeps watching.
+      const handle = watchConfigFiles(
+        watched(loaded),
+        () => {
+          onFileChange().catch((error: unknown) =>
+            output.error(`config reload failed: ${(error as Error).message}`),
+          );
+        },
+        {
+          onError: (error) =>
+            output.warn(
+              `config files are no longer watched (${error.message}); reload with SIGHUP or POST /admin/reload`,
+            ),
+        },
       );
-    });
-    watcher = { close: () => handle.close(), files };
+      watcher?.close();
+      watcher = { close: () => handle.close(), files };
+    } catch (error) {
+      output.warn(
+        `cannot watch the config files (${(error as Error).message}); reload with SIGHUP or POST /admin/reload`,
+      );
+    }
   }
 
   return {
@@ -173,6 +215,13 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
       watcher = undefined;
     },
   };
+}
+
+/** A digest of the price file a configuration names (`undefined` without one), to notice new prices in it. */
+function priceFileDigest(loaded: LoadedFiles): string | undefined {
+  const file = loaded.config.pricing.file;
+  if (file === undefined) return undefined;
+  return filesDigest([resolve(loaded.path === undefined ? process.cwd() : dirname(loaded.path), file)]);
 }
 
 /**
