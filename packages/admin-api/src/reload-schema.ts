@@ -22,12 +22,10 @@ export const reloadResultSchema = z
     errors: z.array(z.string()).meta({
       description: 'Why the file was rejected, as ccb config check reports it; [] unless rejected.',
     }),
-    hash: z
-      .string()
-      .meta({
-        description:
-          'A keyed hash of the configuration now running (after this reload, or still), as ccb_config_info{hash} shows it: it changes with any setting, secrets included, and reveals none.',
-      }),
+    hash: z.string().meta({
+      description:
+        'A keyed hash of the configuration now running (after this reload, or still), as ccb_config_info{hash} shows it: it changes with any setting, secrets included, and reveals none.',
+    }),
     loaded_at: isoTimestamp.meta({ description: 'When the configuration now running was loaded.' }),
   })
   .meta({

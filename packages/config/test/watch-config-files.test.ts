@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConfigFilesWatcher, watchConfigFiles } from '../src/watch-config-files.js';
 
 /** The debounce window of these tests; also how long a test waits to be sure that no further call comes. */
-const debounceInMs = 150;
+// Wide enough that the writes of one burst land within it on a loaded machine.
+const debounceInMs = 400;
 /** Bound on waiting for a call that must come; under vitest's own 5 s per test. */
 const callTimeoutInMs = 3_000;
 

@@ -34,7 +34,7 @@ export interface ConfigReloaderOptions {
   readonly load: () => Promise<LoadedFiles>;
   /** What was loaded at startup. */
   readonly initial: LoadedFiles;
-  readonly output: Pick<Output, 'info' | 'warn' | 'error'>;
+  readonly output: Pick<Output, 'info' | 'warn' | 'error' | 'debug'>;
   /** What startup was allowed (`--allow-unauthenticated`, `--allow-open-admin`): a reload is held to the same. */
   readonly listenSafety?: ListenSafetyOptions;
   /** New secrets of a reloaded configuration, for the log scrubber. */
@@ -158,6 +158,7 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     const run = queue.then(() => filesDigest(watched(loaded)) !== contents);
     queue = run.catch(() => {});
     if (await run) await reload('file changed');
+    else output.debug({ files: watched(loaded) }, 'config files changed but hold what is loaded: no reload');
   }
 
   function rewatch(): void {
