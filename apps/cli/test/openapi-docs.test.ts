@@ -70,4 +70,42 @@ describe('the API description a running ccb serves', () => {
       }
     }
   });
+
+  it('answers the documented errors with the documented statuses, in Anthropic’s shape', async () => {
+    const url = balancer.ccb.url;
+    const cases: { endpoint: string; path: string; method: string; status: number }[] = [];
+    for (const endpoint of adminEndpoints) {
+      if (endpoint.path.includes('{name}') && endpoint.errors[404] !== undefined) {
+        cases.push({ endpoint: endpoint.operationId, path: endpoint.path.replace('{name}', 'nobody'), method: endpoint.method, status: 404 });
+      }
+      if (endpoint.query.some((parameter) => parameter.name === 'persist')) {
+        expect(endpoint.errors[400], endpoint.operationId).toBeDefined();
+        cases.push({
+          endpoint: endpoint.operationId,
+          path: `${endpoint.path.replace('{name}', 'alpha')}?persist=maybe`,
+          method: endpoint.method,
+          status: 400,
+        });
+      }
+    }
+    expect(cases.length).toBeGreaterThan(5);
+    for (const { endpoint, path, method, status } of cases) {
+      const answer = await request(`${url}${path}`, {
+        method: method as 'GET',
+        ...(method === 'PATCH' ? { headers: { 'content-type': 'application/json' }, body: '{"weight":2}' } : {}),
+      });
+      const body = (await answer.body.json()) as { type: string; error: { type: string } };
+      expect({ endpoint, status: answer.statusCode }).toEqual({ endpoint, status });
+      expect(body.type).toBe('error');
+    }
+    // A patch the schema refuses: the documented 400, not a 422.
+    const refused = await request(`${url}/admin/providers/alpha`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: '{"weight":0}',
+    });
+    await refused.body.dump();
+    expect(refused.statusCode).toBe(400);
+    expect(adminEndpoints.find((endpoint) => endpoint.method === 'PATCH')?.errors[400]).toMatch(/out of range/);
+  });
 });
