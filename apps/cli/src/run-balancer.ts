@@ -95,14 +95,7 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       `ledger off: ${balancer.costs.ledgerUnavailable} Serving goes on; ccb usage and /admin/usage need the ledger.`,
     );
   }
-  const address = await balancer.start();
-  // The one startup line stays visible at log level warn, so quiet deployments still say where they listen.
-  const announce = config.server.log_level === 'warn' ? output.warn : output.success;
-  announce(startupLine(address.url, config, options.configSource));
-  if (options.reload?.watch === true && reloader !== undefined) {
-    reloader.watch();
-    output.info(`watching ${options.reload.initial.files.join(', ') || 'no file'} for changes`);
-  }
+  // Signals are handled before the listening line goes out: whoever reads it may signal at once.
   let stopping: Promise<void> | undefined;
   const stop = () => {
     reloader?.close();
@@ -142,6 +135,14 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
             output.error(`config reload (SIGHUP) failed: ${(error as Error).message}`),
           );
     });
+  }
+  const address = await balancer.start();
+  // The one startup line stays visible at log level warn, so quiet deployments still say where they listen.
+  const announce = config.server.log_level === 'warn' ? output.warn : output.success;
+  announce(startupLine(address.url, config, options.configSource));
+  if (options.reload?.watch === true && reloader !== undefined) {
+    reloader.watch();
+    output.info(`watching ${options.reload.initial.files.join(', ') || 'no file'} for changes`);
   }
   return Object.assign(Object.create(balancer) as Balancer, {
     url: address.url,

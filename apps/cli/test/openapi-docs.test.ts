@@ -76,7 +76,12 @@ describe('the API description a running ccb serves', () => {
     const cases: { endpoint: string; path: string; method: string; status: number }[] = [];
     for (const endpoint of adminEndpoints) {
       if (endpoint.path.includes('{name}') && endpoint.errors[404] !== undefined) {
-        cases.push({ endpoint: endpoint.operationId, path: endpoint.path.replace('{name}', 'nobody'), method: endpoint.method, status: 404 });
+        cases.push({
+          endpoint: endpoint.operationId,
+          path: endpoint.path.replace('{name}', 'nobody'),
+          method: endpoint.method,
+          status: 404,
+        });
       }
       if (endpoint.query.some((parameter) => parameter.name === 'persist')) {
         expect(endpoint.errors[400], endpoint.operationId).toBeDefined();
@@ -92,7 +97,9 @@ describe('the API description a running ccb serves', () => {
     for (const { endpoint, path, method, status } of cases) {
       const answer = await request(`${url}${path}`, {
         method: method as 'GET',
-        ...(method === 'PATCH' ? { headers: { 'content-type': 'application/json' }, body: '{"weight":2}' } : {}),
+        ...(method === 'PATCH'
+          ? { headers: { 'content-type': 'application/json' }, body: '{"weight":2}' }
+          : {}),
       });
       const body = (await answer.body.json()) as { type: string; error: { type: string } };
       expect({ endpoint, status: answer.statusCode }).toEqual({ endpoint, status });
@@ -106,6 +113,8 @@ describe('the API description a running ccb serves', () => {
     });
     await refused.body.dump();
     expect(refused.statusCode).toBe(400);
-    expect(adminEndpoints.find((endpoint) => endpoint.method === 'PATCH')?.errors[400]).toMatch(/out of range/);
+    expect(adminEndpoints.find((endpoint) => endpoint.method === 'PATCH')?.errors[400]).toMatch(
+      /out of range/,
+    );
   });
 });

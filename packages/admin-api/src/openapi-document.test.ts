@@ -130,7 +130,7 @@ describe('openApiDocument', () => {
 
   it('answers errors in the Anthropic shape', () => {
     const patch = operation('/admin/providers/{name}', 'patch');
-    for (const status of ['400', '401', '404', '405', '409', '422', '503']) {
+    for (const status of ['400', '401', '404', '405', '409', '413', '415']) {
       expect(patch?.responses[status]?.content?.['application/json']?.schema, status).toEqual({
         $ref: '#/components/schemas/Error',
       });
