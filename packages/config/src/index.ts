@@ -29,6 +29,7 @@ export {
 export { type ResolveConfigOptions, resolveConfig } from './resolve-config.js';
 export { type AuthConfig, authSchema } from './schema/auth-schema.js';
 export { type Config, type ConfigInput, configSchema } from './schema/config-schema.js';
+export { type DedupConfig, dedupSchema } from './schema/dedup-schema.js';
 export {
   type HealthConfig,
   healthSchema,

@@ -52,6 +52,14 @@ describe('parseConfig', () => {
       },
       ledger: { enabled: true, path: 'ccb-ledger.sqlite', batch_interval: 1_000, retention: 2_592_000_000 },
       pricing: {},
+      dedup: {
+        count_tokens: true,
+        count_tokens_ttl: 60_000,
+        models: true,
+        messages: 'off',
+        max_replay_bytes: 8 * 1024 * 1024,
+        retry_grace: 0,
+      },
       budgets: [],
       providers: [
         {

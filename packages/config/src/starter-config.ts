@@ -99,6 +99,14 @@ ledger:                       # every request's tokens and cost (never bodies), 
 
 pricing: {}                   # built-in Claude list prices; replace them with { file: prices.yaml }
 
+dedup:                        # identical requests of one client key in flight share one upstream call
+  count_tokens: true          # Claude Code sends dozens of identical count_tokens calls at startup
+  count_tokens_ttl: 60s       # a completed count_tokens or models answer is reused this long
+  models: true                # GET /v1/models likewise
+  messages: off               # in_flight: an identical message request joins the one in flight (same answer)
+  max_replay_bytes: 8MiB      # of a call kept for late joiners
+  retry_grace: 0s             # keep a call this long after its last client left, for that client's retry
+
 budgets: []                   # spend/token caps per UTC day and month; over budget a provider is skipped,
 #  - provider: anthropic-primary   # a client key gets 429 until the window resets
 #    daily_usd: 50

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { evenWithFieldErrors } from './_fields.js';
 import { authSchema } from './auth-schema.js';
+import { dedupSchema } from './dedup-schema.js';
 import { healthSchema } from './health-schema.js';
 import { budgetSchema, ledgerSchema, pricingSchema } from './ledger-schema.js';
 import { providerSchema } from './provider-schema.js';
@@ -22,6 +23,7 @@ export const configSchema = z
     health: healthSchema.prefault({}),
     ledger: ledgerSchema.prefault({}),
     pricing: pricingSchema.prefault({}),
+    dedup: dedupSchema.prefault({}),
     budgets: z.array(budgetSchema).prefault([]).meta({
       description: 'Spend and token caps per UTC day and month, per provider or client key. Default [].',
     }),
