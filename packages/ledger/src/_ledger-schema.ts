@@ -1,7 +1,7 @@
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 /** Bumped on every incompatible change; a file written by a newer ccb is refused rather than misread. */
-export const schemaVersion = 2;
+export const schemaVersion = 3;
 
 const createStatements = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS requests (
   duration_ms REAL NOT NULL,
   ttfb_ms REAL,
   stream INTEGER NOT NULL,
-  output_estimated INTEGER NOT NULL DEFAULT 0
+  output_estimated INTEGER NOT NULL DEFAULT 0,
+  dedup TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_time ON requests (time_ms);
 `;
@@ -41,8 +42,8 @@ CREATE INDEX IF NOT EXISTS requests_key_time ON requests (client_key_id, time_ms
 export const insertSql = `INSERT INTO requests (
   time_ms, request_id, client_key_id, session_id, provider, model_requested, model_sent, status, attempts,
   input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd, duration_ms,
-  ttfb_ms, stream, output_estimated
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  ttfb_ms, stream, output_estimated, dedup
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Sets the pragmas and creates the schema. WAL lets reports read while the proxy writes, and with
@@ -61,5 +62,7 @@ export function prepareSchema(database: SqliteDatabase): void {
   // Version 2 marks estimated output counts (cancelled streams); a version 1 file gains the column, 0 for old rows.
   if (version === 1)
     database.exec('ALTER TABLE requests ADD COLUMN output_estimated INTEGER NOT NULL DEFAULT 0');
+  // Version 3 marks requests answered by another's upstream call (dedup); older rows are NULL: their own call.
+  if (version === 1 || version === 2) database.exec('ALTER TABLE requests ADD COLUMN dedup TEXT');
   if (version < schemaVersion) database.exec(`PRAGMA user_version = ${schemaVersion}`);
 }

@@ -43,6 +43,7 @@ function prepare(database: SqliteDatabase): LedgerDatabase {
           row.timeToFirstByteInMs ?? null,
           row.stream ? 1 : 0,
           row.outputEstimated === true ? 1 : 0,
+          row.dedup ?? null,
         );
       }
       database.exec('COMMIT');

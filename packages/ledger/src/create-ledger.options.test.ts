@@ -57,6 +57,29 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
       );
     });
 
+    it('upgrades a version 2 file in place: old rows keep their own call, new ones say how they were answered', () => {
+      const path = join(fixture.directory, 'v2.db');
+      const database = driver.load().open(path);
+      database.exec(`CREATE TABLE requests (
+        id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, request_id TEXT NOT NULL, client_key_id TEXT NOT NULL,
+        session_id TEXT, provider TEXT, model_requested TEXT, model_sent TEXT, status INTEGER NOT NULL,
+        attempts INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+        cache_creation_input_tokens INTEGER NOT NULL, cache_read_input_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+        duration_ms REAL NOT NULL, ttfb_ms REAL, stream INTEGER NOT NULL, output_estimated INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO requests VALUES (1, ${Date.now()}, 'old', '', NULL, 'a', 'm', 'm', 200, 1, 1, 1, 0, 0, 0.1, 5, NULL, 0, 0);
+        PRAGMA user_version = 2;`);
+      database.close();
+      const ledger = open({ path });
+      ledger.record(ledgerRow({ requestId: 'joined', dedup: 'joined', costUsd: 0 }));
+      ledger.flush();
+      const rows = reader(path).prepare('SELECT request_id, dedup FROM requests ORDER BY id').all();
+      expect(rows).toEqual([
+        { request_id: 'old', dedup: null },
+        { request_id: 'joined', dedup: 'joined' },
+      ]);
+      expect(reader(path).prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
+    });
+
     it('creates the directory of a new ledger file', () => {
       const ledger = open({ path: join(fixture.directory, 'nested', 'deeper', 'ledger.db') });
       ledger.record(ledgerRow());

@@ -35,6 +35,11 @@ export interface LedgerRow {
    * Optional for rows built by older callers: absent means counted by the upstream.
    */
   readonly outputEstimated?: boolean;
+  /**
+   * Answered by another request's upstream call: `joined` (in flight) or `cached` (a reused answer). Such a row costs
+   * 0 and its tokens were not spent again. Absent: the request had its own call.
+   */
+  readonly dedup?: 'joined' | 'cached';
 }
 
 /** The dimensions a usage report can group by. */

@@ -73,7 +73,7 @@ describe.each(sqliteDrivers)('a ledger written by better-sqlite3, opened with $n
     },
   );
 
-  it('gains the estimated-output column (schema version 2), 0 for the rows it had, and keeps the flag of new ones', () => {
+  it('gains the estimated-output and dedup columns (schema version 3), 0 and NULL for the rows it had, and keeps the flags of new ones', () => {
     const path = copyOf('closed-by-better-sqlite3.sqlite');
     const ledger = createLedger({ path, retentionDays: Infinity, loadDriver: driver.load });
     try {
@@ -85,15 +85,16 @@ describe.each(sqliteDrivers)('a ledger written by better-sqlite3, opened with $n
     }
     const database = driver.load().open(path);
     try {
-      expect(database.prepare('PRAGMA user_version').get()).toMatchObject({ user_version: 2 });
+      expect(database.prepare('PRAGMA user_version').get()).toMatchObject({ user_version: 3 });
       const rows = database
-        .prepare('SELECT request_id, output_estimated FROM requests ORDER BY id')
+        .prepare('SELECT request_id, output_estimated, dedup FROM requests ORDER BY id')
         .all() as {
         request_id: string;
         output_estimated: number;
+        dedup: string | null;
       }[];
-      expect(rows.slice(0, -1).every((row) => row.output_estimated === 0)).toBe(true);
-      expect(rows.at(-1)).toEqual({ request_id: 'req_cancelled', output_estimated: 1 });
+      expect(rows.slice(0, -1).every((row) => row.output_estimated === 0 && row.dedup === null)).toBe(true);
+      expect(rows.at(-1)).toEqual({ request_id: 'req_cancelled', output_estimated: 1, dedup: null });
     } finally {
       database.close();
     }
