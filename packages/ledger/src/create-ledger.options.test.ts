@@ -77,7 +77,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
         { request_id: 'old', dedup: null },
         { request_id: 'joined', dedup: 'joined' },
       ]);
-      expect(reader(path).prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
+      expect(reader(path).prepare('PRAGMA user_version').get()).toMatchObject({ user_version: 3 });
     });
 
     it('creates the directory of a new ledger file', () => {
