@@ -41,3 +41,19 @@ describe('createMetrics configuration reloads', () => {
     expect(models.sort()).toEqual(['glm-4.6', 'kimi-k2', 'other']);
   });
 });
+
+describe('createMetrics deduplication', () => {
+  it('counts requests answered by another call, by kind, from zero, with the tokens and USD they saved', async () => {
+    const metrics = createMetrics({ collectDefaultMetrics: false });
+    let text = await scrape(metrics);
+    expect(sampleValue(text, 'ccb_dedup_requests_total', { kind: 'joined' })).toBe(0);
+    metrics.deduplicated('joined', 1200, 0.05);
+    metrics.deduplicated('joined', 800, 0.01);
+    metrics.deduplicated('cached', 300, 0);
+    text = await scrape(metrics);
+    expect(sampleValue(text, 'ccb_dedup_requests_total', { kind: 'joined' })).toBe(2);
+    expect(sampleValue(text, 'ccb_dedup_requests_total', { kind: 'cached' })).toBe(1);
+    expect(sampleValue(text, 'ccb_dedup_saved_tokens_total', {})).toBe(2300);
+    expect(sampleValue(text, 'ccb_dedup_saved_usd_total', {})).toBeCloseTo(0.06, 10);
+  });
+});

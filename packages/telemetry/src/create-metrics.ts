@@ -74,6 +74,11 @@ export interface Metrics {
   configLoaded(hash: string, loadedAtInMs: number): void;
   /** A reload ended: `applied`, `unchanged` (nothing differed) or `rejected` (invalid; the old one stays). */
   configReloaded(result: ConfigReloadResult): void;
+  /**
+   * A request answered by another's upstream call (`joined` while in flight, `cached` from a reused answer), with
+   * the tokens and USD its own call would have spent.
+   */
+  deduplicated(kind: 'joined' | 'cached', savedTokens: number, savedUsd: number): void;
   /** Models to keep verbatim as labels from now on (a reload's new providers' models). */
   addKnownModels(models: readonly string[]): void;
   /** The Prometheus text exposition of every metric in the registry. */
@@ -101,6 +106,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   let labelModel = newLabeler();
   const registry = new Registry();
   const config = registerConfigMetrics(registry, prefix);
+  const dedup = new Series(['kind']);
+  const dedupCells = { joined: dedup.at('joined'), cached: dedup.at('cached') };
+  registerCounter(
+    registry,
+    `${prefix}dedup_requests_total`,
+    'Requests answered by another identical request’s upstream call: joined (in flight) or cached (a reused answer).',
+    dedup,
+  );
+  // Rare events (a duplicate request), so plain counters.
+  const savedTokens = new Counter({
+    name: `${prefix}dedup_saved_tokens_total`,
+    help: 'Tokens deduplicated requests did not spend again.',
+    registers: [registry],
+  });
+  const savedUsd = new Counter({
+    name: `${prefix}dedup_saved_usd_total`,
+    help: 'What deduplicated requests did not cost again, in USD.',
+    registers: [registry],
+  });
 
   const requests = new Series(['provider', 'model', 'status', 'outcome']);
   const attempts = new Series(['provider', 'result']);
@@ -294,6 +318,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const cell = inFlight.at(provider);
       // An unpaired end (a hook wired twice) must not drive the gauge negative.
       if (cell.value > 0) cell.value -= 1;
+    },
+    deduplicated(kind, tokens, usd) {
+      dedupCells[kind].value += 1;
+      if (tokens > 0 && Number.isFinite(tokens)) savedTokens.inc(tokens);
+      if (usd > 0 && Number.isFinite(usd)) savedUsd.inc(usd);
     },
     configLoaded: config.loaded,
     configReloaded: config.reloaded,
