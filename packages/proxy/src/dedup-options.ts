@@ -27,11 +27,14 @@ export interface DedupOptions {
   readonly now?: () => number;
 }
 
-/** Completed answers kept at most, over every key (the oldest goes first). */
+/** Completed answers kept at most per settings snapshot, over every key (the oldest goes first). */
 export const maxCachedAnswers = 1000;
 
+/** Bytes of completed answers kept at most per settings snapshot (token counts and model lists are small). */
+export const maxCachedAnswerBytes = 16 * 1024 * 1024;
+
 /**
- * Replay bytes all deduplicated calls and cached answers may hold together, whatever each call's own bound: past
- * it, calls stop buffering and take no more joiners.
+ * Replay bytes all deduplicated calls in flight may hold together, whatever each call's own bound: past it, calls
+ * stop buffering and take no more joiners.
  */
 export const maxReplayMemoryInBytes = 256 * 1024 * 1024;

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { ApiSurface, RequestRecord } from '@ccb/protocol';
 import { clientClosedRequest } from './build-request-record.js';
 import type { ClientResponse } from './client-response.js';
-import { type DedupOptions, maxCachedAnswers } from './dedup-options.js';
+import { type DedupOptions, maxCachedAnswerBytes, maxCachedAnswers } from './dedup-options.js';
 import { type DedupServed, dedupRecord } from './dedup-record.js';
 import type { ExchangeInit } from './exchange-context.js';
 import type { ProxyHooks } from './proxy-options.js';
@@ -14,7 +14,6 @@ interface CachedAnswer {
   readonly status: number;
   readonly head: string[];
   readonly body: Buffer;
-  readonly bytes: number;
   readonly expiresAt: number;
   readonly record: Promise<RequestRecord | undefined>;
 }
@@ -39,6 +38,7 @@ export class DedupRegistry {
   readonly #now: () => number;
   readonly #inFlight = new Map<string, SharedResponse>();
   readonly #cache = new Map<string, CachedAnswer>();
+  #cachedBytes = 0;
 
   constructor(options: DedupOptions, memory: ReplayMemory, hooks: ProxyHooks) {
     this.#options = options;
@@ -142,21 +142,26 @@ export class DedupRegistry {
   #store(key: string, call: SharedResponse): void {
     const ttlInMs = this.#options.cacheTtlInMs;
     if (ttlInMs <= 0 || call.statusCode < 200 || call.statusCode >= 300) return;
-    const answer = call.takeAnswer();
-    if (answer === undefined) return;
+    const answer = call.answer();
+    if (answer === undefined || answer.body.length > maxCachedAnswerBytes) return;
     const now = this.#now();
-    // Answers are kept in the order they were stored, with one TTL: the oldest expire first.
-    for (const [oldKey, old] of this.#cache) {
-      if (old.expiresAt > now && this.#cache.size < maxCachedAnswers) break;
-      this.#drop(oldKey, old);
-    }
     const previous = this.#cache.get(key);
     if (previous !== undefined) this.#drop(key, previous);
+    // Answers are kept in the order they were stored, with one TTL: the oldest expire first.
+    for (const [oldKey, old] of this.#cache) {
+      if (
+        old.expiresAt > now &&
+        this.#cache.size < maxCachedAnswers &&
+        this.#cachedBytes + answer.body.length <= maxCachedAnswerBytes
+      )
+        break;
+      this.#drop(oldKey, old);
+    }
+    this.#cachedBytes += answer.body.length;
     this.#cache.set(key, {
       status: call.statusCode,
       head: answer.head,
       body: answer.body,
-      bytes: answer.bytes,
       expiresAt: now + ttlInMs,
       record: call.recorded,
     });
@@ -164,7 +169,7 @@ export class DedupRegistry {
 
   #drop(key: string, cached: CachedAnswer): void {
     this.#cache.delete(key);
-    this.#memory.bytes -= cached.bytes;
+    this.#cachedBytes -= cached.body.length;
   }
 }
 

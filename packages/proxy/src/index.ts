@@ -17,7 +17,12 @@ export {
   type ProxyServerOptions,
   type ProxyServerSettings,
 } from './create-proxy-server.js';
-export { type DedupOptions, maxCachedAnswers, maxReplayMemoryInBytes } from './dedup-options.js';
+export {
+  type DedupOptions,
+  maxCachedAnswerBytes,
+  maxCachedAnswers,
+  maxReplayMemoryInBytes,
+} from './dedup-options.js';
 export type {
   AttemptPlanner,
   HeaderPair,

@@ -34,7 +34,7 @@ export interface SnapshotBase {
   /** The bytes every request body holds, whichever snapshot read it. */
   readonly held: HeldBytes;
   readonly pools: UpstreamPools;
-  /** The replay bytes of every deduplicated call and cached answer, whichever snapshot holds them. */
+  /** The replay bytes of every deduplicated call in flight, whichever snapshot started it. */
   readonly replayMemory: ReplayMemory;
 }
 

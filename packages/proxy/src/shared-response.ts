@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { RequestRecord } from '@ccb/protocol';
 import type { ClientResponse } from './client-response.js';
 
-/** The replay bytes every deduplicated call and cached answer hold, against one bound for the handler. */
+/** The replay bytes every deduplicated call in flight holds, against one bound for the handler. */
 export interface ReplayMemory {
   bytes: number;
   readonly limitInBytes: number;
@@ -74,13 +74,10 @@ export class SharedResponse extends EventEmitter implements ClientResponse {
     return this.#chunks !== undefined && !this.writableEnded && !this.destroyed;
   }
 
-  /** The head and the whole body of a completed call, handed over with the memory they count against. */
-  takeAnswer(): { head: string[]; body: Buffer; bytes: number } | undefined {
+  /** The head and the whole body of a completed call (its replay memory is released when the call is over). */
+  answer(): { head: string[]; body: Buffer } | undefined {
     if (this.#head === undefined || this.#chunks === undefined) return undefined;
-    const answer = { head: this.#head, body: Buffer.concat(this.#chunks), bytes: this.#bufferedBytes };
-    this.#chunks = undefined;
-    this.#bufferedBytes = 0;
-    return answer;
+    return { head: this.#head, body: Buffer.concat(this.#chunks, this.#bufferedBytes) };
   }
 
   /** Adds a client: it gets what was sent so far at once, then the rest live. */
