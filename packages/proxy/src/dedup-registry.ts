@@ -65,7 +65,10 @@ export class DedupRegistry {
   async serve(init: ExchangeInit, runExchange: RunExchange): Promise<void> {
     const api = init.route.api ?? 'messages';
     const method = init.request.method;
-    if (method !== (api === 'models' ? 'GET' : 'POST')) return runExchange(init.response, noRecord);
+    // A client already gone (while its body was read) never leads or joins a call: its close was already told.
+    if (method !== (api === 'models' ? 'GET' : 'POST') || init.response.destroyed) {
+      return runExchange(init.response, noRecord);
+    }
     const key = keyOf(init);
     const cached = this.#cached(key);
     if (cached !== undefined) return this.#serveCached(init, cached);
