@@ -365,6 +365,57 @@ describe('request deduplication: messages in flight', () => {
     upstream.release();
   });
 
+  it('gives a joiner of a call that fails the same answer as the leader, and never reuses it', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const calls = { a: 0, b: 0 };
+    const overloaded = '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}';
+    const answer529 = (response: ServerResponse) => {
+      response.writeHead(529, { 'content-type': 'application/json' });
+      response.end(overloaded);
+    };
+    const arrivedAtA: (() => void)[] = [];
+    const a = await startRawUpstream((_request, response) => {
+      calls.a++;
+      arrivedAtA.shift()?.();
+      void released.then(() => answer529(response));
+    });
+    const b = await startRawUpstream((_request, response) => {
+      calls.b++;
+      answer529(response);
+    });
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const proxy = await startProxy([target('a', a.url), target('b', b.url)], { dedup: dedup() });
+    cleanups.push(() => proxy.close());
+    // Each body fully read by the proxy: from there, leading or joining takes no more than microtasks.
+    const bodiesRead: Promise<unknown>[] = [];
+    proxy.server.server.on('request', (request: IncomingMessage) => bodiesRead.push(once(request, 'end')));
+    const atA = new Promise<void>((resolve) => arrivedAtA.push(resolve));
+    const leader = post(proxy.url, '/v1/messages', messageBody());
+    await atA;
+    const joiner = post(proxy.url, '/v1/messages', messageBody());
+    while (bodiesRead.length < 2)
+      await new Promise((resolve) => proxy.server.server.once('request', resolve));
+    await Promise.all(bodiesRead);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    const [led, joined] = await Promise.all([leader, joiner]);
+    expect(led.status).toBe(529);
+    expect(joined.status).toBe(529);
+    expect(joined.text).toBe(led.text);
+    expect(joined.headers['x-ccb-dedup']).toBe('joined');
+    expect(calls).toEqual({ a: 1, b: 1 });
+    const again = await post(proxy.url, '/v1/messages', messageBody());
+    expect(again.status).toBe(529);
+    expect(again.headers['x-ccb-dedup']).toBeUndefined();
+    expect(calls).toEqual({ a: 2, b: 2 });
+  });
+
   it('gives a late joiner its own call once the replay outgrew its bound', async () => {
     const { upstream, proxy } = await setUp({ maxReplayInBytes: 64 });
     const leader = await openStream(proxy.url);
