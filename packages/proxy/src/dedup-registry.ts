@@ -53,11 +53,6 @@ export class DedupRegistry {
     };
   }
 
-  /** Calls in flight that may still be joined, and answers cached (expired ones until they are next looked at). */
-  get size(): { readonly inFlight: number; readonly cached: number } {
-    return { inFlight: this.#inFlight.size, cached: this.#cache.size };
-  }
-
   /**
    * Answers a request of a covered surface: from the cache, by joining the identical call in flight, or by leading
    * a new call (`runExchange`). Resolves once the request is recorded.
