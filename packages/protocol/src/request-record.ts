@@ -76,4 +76,10 @@ export interface RequestRecord {
   readonly bytesOut: number;
   /** The start of the request and response bodies, only when body capture is on (`captureBodiesInBytes`). */
   readonly bodies?: { readonly request: string; readonly response: string } | undefined;
+  /**
+   * Set when this request was answered without an upstream call of its own: `joined` an identical call in flight,
+   * or got a `cached` completed answer. Its `attempts` are empty; `usage`, `provider`, `model` and `modelSent` are
+   * those of the call that served it (what it saved), not a cost of its own.
+   */
+  readonly dedup?: 'joined' | 'cached' | undefined;
 }

@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import type { AttemptRecord } from '@ccb/protocol';
 import type { FailedAttempt } from './attempt-result.js';
+import type { ClientResponse } from './client-response.js';
 import type { ExchangeContext } from './exchange-context.js';
 import { responseHeaders } from './response-headers.js';
 import { sendError } from './send-error.js';
@@ -19,7 +19,7 @@ export interface AllFailedAnswer {
  * provider tried.
  */
 export function answerAllFailed(
-  response: ServerResponse,
+  response: ClientResponse,
   lastFailure: FailedAttempt | undefined,
   attempts: readonly AttemptRecord[],
   requestId: string,

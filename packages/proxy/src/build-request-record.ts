@@ -73,5 +73,6 @@ export function buildRequestRecord(init: ExchangeInit, facts: ExchangeFacts, end
             response: end.responseBody?.toString('utf8', 0, captureBodiesInBytes) ?? '',
           }
         : undefined,
+    dedup: undefined,
   };
 }

@@ -1,11 +1,12 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { sseErrorEvent } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
+import type { ClientResponse } from './client-response.js';
 import { responseHeaders } from './response-headers.js';
 
 /** What a relay needs to know about the request it answers. */
 export interface ClientRelayContext {
-  readonly response: ServerResponse;
+  readonly response: ClientResponse;
   readonly requestId: string;
   /** Largest `retry-after` (seconds) passed to the client. */
   readonly maxRetryAfterInSeconds: number;

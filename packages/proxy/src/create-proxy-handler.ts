@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InProgressList } from './_in-progress-list.js';
 import { createProcessKeyFingerprint } from './client-auth.js';
+import { maxReplayMemoryInBytes } from './dedup-options.js';
 import type { ShutdownTarget } from './exchange-context.js';
 import { LiveSettings } from './live-settings.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
@@ -54,6 +55,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     inProgress,
     keyFingerprint: createProcessKeyFingerprint(),
     held: { bytes: 0 },
+    replayMemory: { bytes: 0, limitInBytes: maxReplayMemoryInBytes },
     pools: new UpstreamPools(options.createDispatcher),
   });
 

@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Span } from '@ccb/protocol';
+import type { IncomingMessage } from 'node:http';
+import type { RequestRecord, Span } from '@ccb/protocol';
 import type { InProgressEntry, InProgressList } from './_in-progress-list.js';
+import type { ClientResponse } from './client-response.js';
 import type { ClientHeaders } from './hop-by-hop.js';
 import type { AttemptPlanner, RouteRequest } from './ports.js';
 import type { ProxyHooks } from './proxy-options.js';
@@ -48,7 +49,8 @@ export interface ShutdownTarget extends InProgressEntry {
 /** One client request, read and admitted: what its exchange starts from. */
 export interface ExchangeInit {
   readonly request: IncomingMessage;
-  readonly response: ServerResponse;
+  /** The client's response, or the shared response of a deduplicated call that answers several clients. */
+  readonly response: ClientResponse;
   readonly headers: ClientHeaders;
   readonly body: Buffer | null;
   /** Where the body's model string is, when it has one (for a byte-exact model rewrite). */
@@ -60,4 +62,6 @@ export interface ExchangeInit {
   readonly observeUsage: boolean;
   /** `performance.now()` when the request arrived. */
   readonly arrivedAt: number;
+  /** Also given the request's record (a deduplicated call's joiners are recorded from it); `undefined`: none. */
+  readonly onRecord: ((record: RequestRecord) => void) | undefined;
 }

@@ -188,21 +188,22 @@ export class Exchange implements ShutdownTarget {
 
   #record(end: RequestEnd): void {
     const onRequestEnd = this.#context.hooks.onRequestEnd;
-    if (onRequestEnd === undefined) return;
-    onRequestEnd(
-      buildRequestRecord(
-        this.#init,
-        {
-          attempts: this.#attempts,
-          modelSent: this.#modelSent,
-          rule: this.#rule,
-          affinity: this.#affinity,
-          firstByteAt: this.#firstByteAt,
-          captureBodiesInBytes: this.#context.captureBodiesInBytes,
-        },
-        end,
-      ),
+    const onRecord = this.#init.onRecord;
+    if (onRequestEnd === undefined && onRecord === undefined) return;
+    const record = buildRequestRecord(
+      this.#init,
+      {
+        attempts: this.#attempts,
+        modelSent: this.#modelSent,
+        rule: this.#rule,
+        affinity: this.#affinity,
+        firstByteAt: this.#firstByteAt,
+        captureBodiesInBytes: this.#context.captureBodiesInBytes,
+      },
+      end,
     );
+    onRecord?.(record);
+    onRequestEnd?.(record);
   }
 }
 

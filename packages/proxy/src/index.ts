@@ -9,6 +9,7 @@ export {
   type KeyFingerprint,
   missingKeyFingerprint,
 } from './client-auth.js';
+export type { ClientResponse } from './client-response.js';
 export { createProxyHandler, type ProxyHandler } from './create-proxy-handler.js';
 export {
   createProxyServer,
@@ -16,6 +17,12 @@ export {
   type ProxyServerOptions,
   type ProxyServerSettings,
 } from './create-proxy-server.js';
+export {
+  type DedupOptions,
+  maxCachedAnswerBytes,
+  maxCachedAnswers,
+  maxReplayMemoryInBytes,
+} from './dedup-options.js';
 export type {
   AttemptPlanner,
   HeaderPair,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnthropicErrorType, RequestRecord } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
 import type { KeyFingerprint } from './client-auth.js';
+import type { DedupOptions } from './dedup-options.js';
 import type { AttemptPlanner, RouteRequest, UpstreamTarget, UpstreamTimeouts } from './ports.js';
 
 /** An upstream and how to connect to it. */
@@ -127,4 +128,10 @@ export interface ProxyHandlerOptions extends ProxyHooks {
    * 404 in Anthropic's error shape.
    */
   readonly otherRequests?: RequestListener;
+  /**
+   * Request deduplication: identical requests (same client key, method, path, `anthropic-version`,
+   * `anthropic-beta` and body, under the same settings) share one upstream call. Default: off, and no request pays
+   * anything for it.
+   */
+  readonly dedup?: DedupOptions;
 }

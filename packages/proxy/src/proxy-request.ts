@@ -3,8 +3,9 @@ import { type ApiSurface, apiSurfaceOf, maxNestingDepth, type Span } from '@ccb/
 import type { Generation } from './_generation.js';
 import { answerBodyFailure } from './answer-body-failure.js';
 import type { ClientAuth } from './client-auth.js';
+import type { DedupRegistry } from './dedup-registry.js';
 import { Exchange } from './exchange.js';
-import type { ExchangeContext } from './exchange-context.js';
+import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
 import { type ClientHeaders, readClientHeaders } from './hop-by-hop.js';
 import type { RouteRequest } from './ports.js';
 import { type BodyReading, readRequestBody } from './read-request-body.js';
@@ -26,6 +27,8 @@ export interface ProxyRequestContext extends ExchangeContext {
   readonly auth: ClientAuth;
   /** How bodies are read: limit, idle timeout, the memory all bodies share. */
   readonly bodyReading: BodyReading;
+  /** Request deduplication, when some of it is on; `undefined`: off, and no request pays anything for it. */
+  readonly dedup: DedupRegistry | undefined;
 }
 
 /**
@@ -139,7 +142,7 @@ async function takeIn(
       inputTokens: Math.ceil(body.length / 4),
     };
   }
-  const exchange = new Exchange(context, {
+  const init: ExchangeInit = {
     request,
     response,
     headers,
@@ -151,6 +154,13 @@ async function takeIn(
     stream,
     observeUsage: isMessages,
     arrivedAt,
-  });
-  await exchange.run();
+    onRecord: undefined,
+  };
+  const dedup = context.dedup;
+  if (dedup?.covers[api] === true) {
+    return dedup.serve(init, (shared, onRecord) =>
+      new Exchange(context, { ...init, response: shared, onRecord }).run(),
+    );
+  }
+  await new Exchange(context, init).run();
 }

@@ -24,6 +24,7 @@ export type ProxySettings = Pick<
   | 'bodyTimeoutInMs'
   | 'maxBodyMemoryInBytes'
   | 'otherRequests'
+  | 'dedup'
 >;
 
 /** What a reconfiguration changed that takes time to finish. */

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { type AnthropicErrorType, anthropicErrorBody } from '@ccb/protocol';
+import type { ClientResponse } from './client-response.js';
 
 /** What else an error answer carries. */
 export interface ErrorOptions {
@@ -15,7 +15,7 @@ export interface ErrorOptions {
  * re-adds every header of every later `writeHead` one by one.
  */
 export function sendError(
-  response: ServerResponse,
+  response: ClientResponse,
   status: number,
   type: AnthropicErrorType,
   message: string,

@@ -3,6 +3,8 @@ import type { InProgressList } from './_in-progress-list.js';
 import type { HeldBytes } from './body-memory.js';
 import { readingOptions } from './body-reading-options.js';
 import { createClientAuth, type KeyFingerprint } from './client-auth.js';
+import type { DedupOptions } from './dedup-options.js';
+import { DedupRegistry } from './dedup-registry.js';
 import type { ShutdownTarget } from './exchange-context.js';
 import { ProxyError } from './proxy-error.js';
 import type { ProxyHooks, RequestListener } from './proxy-options.js';
@@ -11,6 +13,7 @@ import type { ProxySettings } from './proxy-settings.js';
 import { refuseRequest } from './refuse-request.js';
 import { createRelayedErrorScrubber } from './relayed-error-scrubber.js';
 import { createRequestGuard, type RequestGuard } from './request-guard.js';
+import type { ReplayMemory } from './shared-response.js';
 import type { UpstreamPool, UpstreamPools } from './upstream.js';
 
 /** A handler's settings as one request sees them, from its start to its end, failover attempts included. */
@@ -31,6 +34,8 @@ export interface SnapshotBase {
   /** The bytes every request body holds, whichever snapshot read it. */
   readonly held: HeldBytes;
   readonly pools: UpstreamPools;
+  /** The replay bytes of every deduplicated call in flight, whichever snapshot started it. */
+  readonly replayMemory: ReplayMemory;
 }
 
 /**
@@ -47,6 +52,7 @@ export function buildSnapshot(
   const maxAttempts = settings.maxAttempts ?? 3;
   if (!(maxAttempts >= 1))
     throw new ProxyError('CCB_PROXY_INVALID_OPTIONS', 'maxAttempts must be at least 1');
+  const dedup = dedupRegistry(settings.dedup, base);
   const guard = createRequestGuard({
     host: base.host,
     allowedHosts: settings.allowedHosts,
@@ -74,8 +80,23 @@ export function buildSnapshot(
     generation: new Generation(),
     guard,
     otherRequests: settings.otherRequests ?? notFound,
+    dedup,
   };
   return { snapshot, retired };
+}
+
+/**
+ * The snapshot's own deduplicated calls and answer cache (a reload never joins across configurations), or
+ * `undefined` when every part of deduplication is off.
+ */
+function dedupRegistry(options: DedupOptions | undefined, base: SnapshotBase): DedupRegistry | undefined {
+  if (options === undefined) return undefined;
+  for (const name of ['cacheTtlInMs', 'maxReplayInBytes', 'retryGraceInMs'] as const) {
+    if (!(options[name] >= 0))
+      throw new ProxyError('CCB_PROXY_INVALID_OPTIONS', `dedup.${name} must be a number of at least 0`);
+  }
+  if (!options.countTokens && !options.models && options.messages !== 'in_flight') return undefined;
+  return new DedupRegistry(options, base.replayMemory, base.hooks);
 }
 
 function notFound(request: Parameters<RequestListener>[0], response: Parameters<RequestListener>[1]): void {
