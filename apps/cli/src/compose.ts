@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '@ccb/config';
+import { usageTokens } from '@ccb/ledger';
 import { type AttemptPlanner, createKeyFingerprint, createProxyServer, type RequestRecord } from '@ccb/proxy';
 import { createRouter, type RouterEvent } from '@ccb/router';
 import { type AuthScope, createMetrics, type LogLoss } from '@ccb/telemetry';
@@ -125,7 +126,10 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     admitRequest: (request) => costs.admit(request),
     onRequestEnd: (record) => {
       const costUsd = costs.record(record);
-      recent.record(record);
+      if (record.dedup === undefined) recent.record(record);
+      else if (metrics !== undefined && record.usage !== undefined) {
+        metrics.deduplicated(record.dedup, usageTokens(record.usage), costs.costOf(record));
+      } else metrics?.deduplicated(record.dedup, 0, 0);
       metrics?.observe(record, costUsd);
       onRequestEnd?.(record, costUsd);
     },

@@ -185,3 +185,46 @@ describe('createCostAccounting', () => {
     });
   });
 });
+
+describe('createCostAccounting and deduplicated requests', () => {
+  it('bills a joined request nothing, spends no budget on it, and records it in the ledger as joined', () => {
+    const config = resolveConfig({
+      ledger: { path: ':memory:' },
+      budgets: [{ provider: 'a', daily_usd: 100 }],
+      providers: [{ name: 'a', base_url: 'https://a.example', api_key: 'key-a-0123456789' }],
+    });
+    const costs = createCostAccounting(config, { baseDir: process.cwd(), bench: () => {} });
+    const usage = {
+      inputTokens: 1_000_000,
+      outputTokens: 0,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+    };
+    const base = {
+      requestId: 'req_1',
+      method: 'POST',
+      path: '/v1/messages',
+      api: 'messages',
+      model: 'claude-sonnet-4-6',
+      modelSent: 'claude-sonnet-4-6',
+      provider: 'a',
+      status: 200,
+      outcome: 'success',
+      stream: false,
+      startedAt: Date.now(),
+      durationInMs: 5,
+      bytesIn: 1,
+      bytesOut: 1,
+      usage,
+      attempts: [],
+    } as unknown as Parameters<typeof costs.record>[0];
+    expect(costs.costOf(base)).toBeCloseTo(3, 6);
+    expect(costs.record({ ...base, requestId: 'req_joined', dedup: 'joined' })).toBe(0);
+    expect(costs.budgets?.snapshot().find((budget) => budget.metric === 'usd')?.used ?? 0).toBe(0);
+    expect(costs.record(base)).toBeCloseTo(3, 6);
+    const rows = costs.ledger?.query({ sinceInMs: 0, by: 'provider' });
+    expect(rows?.[0]).toMatchObject({ requests: 2, inputTokens: 1_000_000 });
+    expect(rows?.[0]?.costUsd).toBeCloseTo(3, 6);
+    costs.close();
+  });
+});

@@ -38,7 +38,10 @@ export interface CostAccounting {
   priceOf(provider: string, model: string | undefined): number | undefined;
   /** What a finished request cost in USD (0 when nothing was billed or the model has no price). */
   costOf(record: RequestRecord): number;
-  /** Records a finished request: a ledger row and budget spend. Returns its cost. */
+  /**
+   * Records a finished request: a ledger row and budget spend. Returns its cost: 0 for one answered by another's
+   * upstream call (`record.dedup`), whose row says so and carries no tokens.
+   */
   record(record: RequestRecord): number;
   /** Benches every provider already over budget (spend is read back from the ledger, so this survives restarts). */
   benchProvidersOverBudget(): void;
@@ -109,11 +112,13 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     priceOf: (provider, model) => current.pricing.effectivePrice(provider, model),
     costOf,
     record(record) {
-      const costUsd = costOf(record);
+      // A request answered by another's upstream call spent nothing: it is recorded, at no cost and no tokens.
+      const deduplicated = record.dedup !== undefined;
+      const costUsd = deduplicated ? 0 : costOf(record);
       // Only Messages calls are billed per request; count_tokens, model listings, batches (billed when their results
       // are made) and files would only add noise to the ledger.
       if (record.api !== 'messages') return costUsd;
-      const usage = record.usage;
+      const usage = deduplicated ? undefined : record.usage;
       ledger?.record({
         time: record.startedAt,
         requestId: record.requestId,
@@ -133,6 +138,7 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         timeToFirstByteInMs: record.timeToFirstByteInMs ?? null,
         stream: record.stream,
         outputEstimated: usage?.outputEstimated === true,
+        ...(record.dedup !== undefined ? { dedup: record.dedup } : {}),
       });
       const budgets = current.budgets;
       if (budgets !== undefined && usage !== undefined) {

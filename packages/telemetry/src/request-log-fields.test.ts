@@ -37,6 +37,12 @@ describe('requestLogFields', () => {
     });
   });
 
+  it('says when another request’s upstream call answered, and nothing otherwise', () => {
+    expect(requestLogFields(requestRecord({ dedup: 'joined', attempts: [] })).dedup).toBe('joined');
+    expect(requestLogFields(requestRecord({ dedup: 'cached', attempts: [] })).dedup).toBe('cached');
+    expect(requestLogFields(requestRecord({})).dedup).toBeUndefined();
+  });
+
   it('leaves out an empty client key id', () => {
     expect(requestLogFields(requestRecord({ clientKeyId: '' })).client_key_id).toBeUndefined();
   });

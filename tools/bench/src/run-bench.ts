@@ -48,7 +48,7 @@ async function summarizeProfiles(directory: string): Promise<BenchResults['cpuPr
 export async function runBench(options: BenchOptions, context: RunBenchContext): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   const { registry, signal, print, progress } = context;
-  const needsCcb = options.soak || options.targets.includes('ccb');
+  const needsCcb = options.soak || options.targets.some((target) => target.startsWith('ccb'));
   const cliPath = needsCcb ? resolveCliPath() : '';
   const cpuProfileDir = options.cpuProfileDir === undefined ? undefined : resolve(options.cpuProfileDir);
   if (cpuProfileDir !== undefined) await mkdir(cpuProfileDir, { recursive: true });

@@ -1,11 +1,13 @@
 /**
- * What a benchmark target is: the mock itself, the Node floor proxy, the real balancer, or the real balancer
- * with request logs and metrics off (to measure what they cost).
+ * What a benchmark target is: the mock itself, the Node floor proxy, the real balancer, the real balancer with
+ * request logs and metrics off (to measure what they cost), or with `dedup.messages: in_flight` (every request
+ * hashed and served through a shared response; the load generators send one body, so at concurrency above 1 it
+ * measures coalescing, and at 1, the cost for a request that has no duplicate).
  */
-export type TargetId = 'direct' | 'node-pipe' | 'ccb' | 'ccb-quiet';
+export type TargetId = 'direct' | 'node-pipe' | 'ccb' | 'ccb-quiet' | 'ccb-dedup';
 
 /** Every target, in the order they are interleaved within a round. */
-export const targetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb', 'ccb-quiet'];
+export const targetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb', 'ccb-quiet', 'ccb-dedup'];
 
 /** The targets of a default run (`ccb-quiet` only on request: `--targets direct,node-pipe,ccb,ccb-quiet`). */
 export const defaultTargetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb'];

@@ -53,12 +53,16 @@ export function reserveRefusedPort(): Promise<number> {
   });
 }
 
+/** A ccb target's configuration beside the default one: logs and metrics off, or message dedup on. */
+type CcbVariant = 'ccb' | 'ccb-quiet' | 'ccb-dedup';
+
 async function writeCcbConfig(
   path: string,
   upstreamUrl: string,
   refusedUrl: string | undefined,
-  quiet: boolean,
+  variant: CcbVariant,
 ): Promise<void> {
+  const quiet = variant === 'ccb-quiet';
   const provider = (name: string, baseUrl: string) => ({
     name,
     base_url: baseUrl,
@@ -78,6 +82,7 @@ async function writeCcbConfig(
       ...(quiet ? { metrics: false, log_level: 'warn' } : {}),
     },
     routing: { strategy: 'round-robin' },
+    ...(variant === 'ccb-dedup' ? { dedup: { messages: 'in_flight' } } : {}),
     providers:
       refusedUrl === undefined
         ? [provider('mock', upstreamUrl)]
@@ -90,13 +95,13 @@ async function writeCcbConfig(
 async function startCcb(
   environment: BenchEnvironment,
   options: StartTargetsOptions,
-  quiet = false,
+  variant: CcbVariant = 'ccb',
 ): Promise<ServerProcess> {
-  const configPath = join(environment.workDir, `ccb-${quiet ? 'quiet-' : ''}${options.label}.yaml`);
+  const configPath = join(environment.workDir, `${variant}-${options.label}.yaml`);
   const refusedUrl = options.withRefusingProvider
     ? `http://127.0.0.1:${await reserveRefusedPort()}`
     : undefined;
-  await writeCcbConfig(configPath, options.upstreamUrl, refusedUrl, quiet);
+  await writeCcbConfig(configPath, options.upstreamUrl, refusedUrl, variant);
   const profileArgs =
     environment.cpuProfileDir === undefined
       ? []
@@ -105,14 +110,14 @@ async function startCcb(
           '--cpu-prof-dir',
           environment.cpuProfileDir,
           '--cpu-prof-name',
-          `ccb-${options.label}.cpuprofile`,
+          `${variant}-${options.label}.cpuprofile`,
         ];
   return spawnServer({
-    name: quiet ? 'ccb-quiet' : 'ccb',
+    name: variant,
     nodeArgs: [...profileArgs, environment.cliPath, 'serve', '--config', configPath, '--log-format', 'json'],
     registry: environment.registry,
     // Request logs go to a file, as in production; a pipe read by the busy load generator would throttle ccb.
-    stdoutFile: join(environment.workDir, `ccb-${quiet ? 'quiet-' : ''}${options.label}.log`),
+    stdoutFile: join(environment.workDir, `${variant}-${options.label}.log`),
   });
 }
 
@@ -141,8 +146,9 @@ export async function startTargets(
         const server = await startCcb(environment, options);
         return { id, url: server.url, process: server };
       }
-      case 'ccb-quiet': {
-        const server = await startCcb(environment, options, true);
+      case 'ccb-quiet':
+      case 'ccb-dedup': {
+        const server = await startCcb(environment, options, id);
         return { id, url: server.url, process: server };
       }
     }

@@ -38,6 +38,14 @@ export function proxySettings(config: Config, parts: ProxyParts): ProxySettings 
     captureBodiesInBytes:
       server.log_bodies && (server.log_level === 'debug' || server.log_level === 'trace') ? 64 * 1024 : 0,
     otherRequests: parts.otherRequests,
+    dedup: {
+      countTokens: config.dedup.count_tokens,
+      models: config.dedup.models,
+      cacheTtlInMs: config.dedup.count_tokens_ttl,
+      messages: config.dedup.messages,
+      maxReplayInBytes: config.dedup.max_replay_bytes,
+      retryGraceInMs: config.dedup.retry_grace,
+    },
   };
 }
 
