@@ -13,6 +13,12 @@ const ask = {
   messages: [{ role: 'user' as const, content: 'hi' }],
 };
 
+/** `ccb_dedup_requests_total{kind="joined"}` as /metrics says it now. */
+async function joinedCount(url: string): Promise<number> {
+  const text = await request(`${url}/metrics`).then((response) => response.body.text());
+  return Number(/ccb_dedup_requests_total\{kind="joined"\} (\d+)/.exec(text)?.[1] ?? Number.NaN);
+}
+
 /** Sends one request; resolves once its answer's head arrived, with a way to read the rest as bytes. */
 async function open(url: string, key: string, path: string, body: unknown) {
   const answer = await request(`${url}${path}`, {
@@ -92,6 +98,7 @@ describe('deduplication, end to end', () => {
 
   it('streams one upstream call to 20 identical requests byte for byte, and counts them', async () => {
     const before = gated.requests;
+    const joinedBefore = await joinedCount(ccb.url);
     const streaming = { ...ask, stream: true };
     // Every head arrives while the upstream holds the stream: all 20 are attached to a call before it can end.
     const heads = await Promise.all(
@@ -115,9 +122,14 @@ describe('deduplication, end to end', () => {
     expect(foreignAnswer.dedup).toBeUndefined();
     await foreignAnswer.bytes();
 
-    const metrics = await request(`${ccb.url}/metrics`).then((response) => response.body.text());
-    expect(metrics).toMatch(/ccb_dedup_requests_total\{kind="joined"\} (19|[2-9]\d)/);
-    const joinedLine = await ccb.line((line) => line.msg === 'request' && line.dedup === 'joined');
-    expect(joinedLine.cost_usd === undefined || joinedLine.cost_usd === 0).toBe(true);
+    // Every request is recorded, joiners included, once its line is out: then the counters hold them all.
+    const lines = await Promise.all(answers.map((answer) => ccb.requestLine(String(answer.requestId))));
+    expect(lines.filter((line) => line.dedup === 'joined')).toHaveLength(19);
+    for (const line of lines.filter((entry) => entry.dedup === 'joined')) {
+      expect(line.cost_usd ?? 0).toBe(0);
+      expect(line.attempts).toEqual([]);
+    }
+    const joinedAfter = await joinedCount(ccb.url);
+    expect(joinedAfter - joinedBefore).toBe(19);
   });
 });

@@ -19,6 +19,7 @@ export const exposedHeaders = [
   'request-id',
   'x-request-id',
   'x-ccb-provider',
+  'x-ccb-dedup',
   'retry-after',
   'retry-after-ms',
   'x-should-retry',

@@ -7,6 +7,7 @@ import { type DedupOptions, maxCachedAnswerBytes, maxCachedAnswers } from './ded
 import { type DedupServed, dedupRecord } from './dedup-record.js';
 import type { ExchangeInit } from './exchange-context.js';
 import type { ProxyHooks } from './proxy-options.js';
+import { sendError } from './send-error.js';
 import { type ReplayMemory, SharedResponse } from './shared-response.js';
 
 /** A completed 2xx answer kept for reuse. */
@@ -84,6 +85,12 @@ export class DedupRegistry {
     shared.subscribe(init.response as ServerResponse, init.requestId, undefined);
     try {
       await runExchange(shared, (record) => shared.record(record));
+    } catch (error) {
+      // A fault in ccb answers every client of the call with the 500 a lone request would get, not a reset.
+      if (!shared.headersSent) {
+        const reason = error instanceof Error ? error.message : String(error);
+        sendError(shared, 500, 'api_error', `ccb internal error: ${reason}`, { requestId: init.requestId });
+      }
     } finally {
       shared.settle();
     }
@@ -179,13 +186,23 @@ function servedStatus(response: ServerResponse): number {
 }
 
 /**
- * What makes two requests the same: client key, method, path with query, the headers that change the answer and
- * the body bytes. Fields are separated by NUL, which no header value or key id can hold.
+ * What makes two requests the same: client key, the credentials it presented (without `auth.api_keys` every client
+ * has the same key id, and a passthrough provider answers by the client's own credential), method, path with query,
+ * the headers that change the answer (its version, betas and encoding) and the body bytes. Fields are separated by
+ * NUL, which no header value or key id can hold.
  */
 function keyOf(init: ExchangeInit): string {
-  const { request, body } = init;
+  const { request, body, headers } = init;
   const hash = createHash('sha256');
   hash.update(init.clientKeyId);
+  hash.update('\0');
+  hash.update(headers.apiKey ?? '');
+  hash.update('\0');
+  hash.update(headers.authorization ?? '');
+  hash.update('\0');
+  hash.update(headerText(request.headers['accept-encoding']));
+  hash.update('\0');
+  hash.update(headerText(request.headers.accept));
   hash.update('\0');
   hash.update(request.method ?? 'GET');
   hash.update('\0');

@@ -92,12 +92,15 @@ export class SharedResponse extends EventEmitter implements ClientResponse {
       waiting: false,
       onDrain: () => this.#drained(subscriber),
     };
+    const wasPaused = this.#subscribers.length > 0 && this.#waiting >= this.#subscribers.length;
     this.#subscribers.push(subscriber);
     response.once('close', () => this.#leave(subscriber));
     if (this.#head !== undefined) {
       this.#writeHead(subscriber);
       for (const chunk of this.#chunks ?? []) this.#writeTo(subscriber, chunk);
     }
+    // A call paused by full clients goes on for a newcomer that can take more.
+    if (wasPaused && !subscriber.waiting) queueMicrotask(() => this.emit('drain'));
     return subscriber;
   }
 
@@ -124,7 +127,9 @@ export class SharedResponse extends EventEmitter implements ClientResponse {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     this.#keep(bytes);
     for (const subscriber of this.#subscribers) this.#writeTo(subscriber, bytes);
-    return this.#waiting === 0;
+    // Paced by the fastest client: the call pauses only while every client is full. A slower one buffers what it
+    // has not read yet, up to the replay bound, then is let go (see #writeTo).
+    return this.#waiting < this.#subscribers.length || this.#subscribers.length === 0;
   }
 
   end(chunk?: Buffer | string): this {
@@ -198,7 +203,18 @@ export class SharedResponse extends EventEmitter implements ClientResponse {
     if (response.destroyed) return;
     subscriber.firstByteAt ??= performance.now();
     subscriber.bytesOut += chunk.length;
-    if (!response.write(chunk) && !subscriber.waiting) {
+    const accepted = response.write(chunk);
+    // A client that stops reading must not hold the call back for the others: past the replay bound unread, it is
+    // let go (recorded as a client that left).
+    if (
+      !accepted &&
+      response.writableLength > this.#options.maxReplayInBytes &&
+      this.#subscribers.length > 1
+    ) {
+      response.destroy();
+      return;
+    }
+    if (!accepted && !subscriber.waiting) {
       subscriber.waiting = true;
       this.#waiting++;
       response.once('drain', subscriber.onDrain);
@@ -207,9 +223,10 @@ export class SharedResponse extends EventEmitter implements ClientResponse {
 
   #drained(subscriber: Subscriber): void {
     if (!subscriber.waiting) return;
+    const wasPaused = this.#waiting >= this.#subscribers.length;
     subscriber.waiting = false;
     this.#waiting--;
-    if (this.#waiting === 0) this.emit('drain');
+    if (wasPaused) this.emit('drain');
   }
 
   #leave(subscriber: Subscriber): void {

@@ -238,6 +238,56 @@ describe('request deduplication: count_tokens and models', () => {
     expect(upstream.calls()).toBe(2);
   });
 
+  it('never shares an answer between different credentials when ccb checks no client key (passthrough)', async () => {
+    const upstream = await countUpstream();
+    const proxy = await startProxy([target('a', upstream.url)], { dedup: dedup() });
+    cleanups.push(() => proxy.close());
+    const first = await post(proxy.url, '/v1/messages/count_tokens', messageBody(), {
+      'x-api-key': 'user-one',
+    });
+    const other = await post(proxy.url, '/v1/messages/count_tokens', messageBody(), {
+      'x-api-key': 'user-two',
+    });
+    const bearer = await post(proxy.url, '/v1/messages/count_tokens', messageBody(), {
+      authorization: 'Bearer user-three',
+    });
+    expect(other.headers['x-ccb-dedup']).toBeUndefined();
+    expect(bearer.headers['x-ccb-dedup']).toBeUndefined();
+    expect(upstream.calls()).toBe(3);
+    const again = await post(proxy.url, '/v1/messages/count_tokens', messageBody(), {
+      'x-api-key': 'user-one',
+    });
+    expect(again.headers['x-ccb-dedup']).toBe('cached');
+    expect(again.text).toBe(first.text);
+  });
+
+  it('keys on the encoding the client accepts', async () => {
+    const upstream = await countUpstream();
+    const proxy = await startProxy([target('a', upstream.url)], { dedup: dedup() });
+    cleanups.push(() => proxy.close());
+    await post(proxy.url, '/v1/messages/count_tokens', messageBody(), { 'accept-encoding': 'gzip' });
+    const plain = await post(proxy.url, '/v1/messages/count_tokens', messageBody(), {
+      'accept-encoding': 'identity',
+    });
+    expect(plain.headers['x-ccb-dedup']).toBeUndefined();
+    expect(upstream.calls()).toBe(2);
+  });
+
+  it('answers a fault inside ccb with a 500 in Anthropic’s shape, as without dedup', async () => {
+    const upstream = await countUpstream();
+    const proxy = await startProxy([target('a', upstream.url)], {
+      dedup: dedup(),
+      admitRequest: () => {
+        throw new Error('boom');
+      },
+    });
+    cleanups.push(() => proxy.close());
+    const answer = await post(proxy.url, '/v1/messages/count_tokens', messageBody());
+    expect(answer.status).toBe(500);
+    expect(JSON.parse(answer.text)).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+    expect(JSON.parse(answer.text).error.message).toContain('boom');
+  });
+
   it('keys on the anthropic-beta header and the query', async () => {
     const upstream = await countUpstream();
     const proxy = await startProxy([target('a', upstream.url)], { dedup: dedup() });

@@ -57,3 +57,24 @@ describe('createMetrics deduplication', () => {
     expect(sampleValue(text, 'ccb_dedup_saved_usd_total', {})).toBeCloseTo(0.06, 10);
   });
 });
+
+describe('createMetrics and records answered by another call', () => {
+  it('counts the request but not its tokens or cost, which the call that answered it counted', async () => {
+    const metrics = createMetrics({ collectDefaultMetrics: false });
+    const usage = {
+      inputTokens: 100,
+      outputTokens: 10,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+    };
+    metrics.observe(requestRecord({ usage }), 0.5);
+    metrics.observe(requestRecord({ usage, dedup: 'joined', attempts: [] }), 0);
+    const text = await scrape(metrics);
+    const requests = samplesNamed(text, 'ccb_requests_total').reduce((sum, sample) => sum + sample.value, 0);
+    expect(requests).toBe(2);
+    const input = samplesNamed(text, 'ccb_tokens_total')
+      .filter((sample) => sample.labels.kind === 'input')
+      .reduce((sum, sample) => sum + sample.value, 0);
+    expect(input).toBe(100);
+  });
+});

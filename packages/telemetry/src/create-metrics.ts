@@ -288,7 +288,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
           failovers.at(attempt.provider, attempt.failure ?? unknownFailureLabel).value += 1;
         }
       }
-      const usage = record.usage;
+      // A request answered by another's call spent no tokens of its own: the call's record counted them.
+      const usage = record.dedup === undefined ? record.usage : undefined;
       if (usage !== undefined) {
         addCount(tokens.at(provider, model, 'input'), usage.inputTokens);
         addCount(tokens.at(provider, model, 'output'), usage.outputTokens);
