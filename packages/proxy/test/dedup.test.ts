@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DedupOptions } from '../src/index.js';
@@ -114,6 +115,14 @@ async function openStream(url: string, headers: Record<string, string> = {}) {
         ? Promise.resolve()
         : new Promise((resolve) => waiters.push({ length, resolve })),
   };
+}
+
+/** The proxy's response to the next request it takes, once that response has its head (a joiner attached). */
+async function proxySideJoined(proxy: StartedProxy): Promise<ServerResponse> {
+  const [, response] = (await once(proxy.server.server, 'request')) as [unknown, ServerResponse];
+  // A joiner gets the call's head as it subscribes, right after its body was read; bounded by the test's timeout.
+  while (!response.headersSent) await new Promise((resolve) => setImmediate(resolve));
+  return response;
 }
 
 /** Resolves when the proxy has seen the `index`-th client response (in arrival order) close. */
@@ -386,6 +395,58 @@ describe('request deduplication: messages in flight', () => {
     expect(await leader.done).toBe(head + tail);
     expect(await joiner.done).toBe(head + tail);
     expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('lets go of a joiner that stops reading once it lags past the replay bound, and the leader finishes', async () => {
+    // 32 MB of deltas after the head: far more than loopback socket buffers take without being read.
+    const big = frame('content_block_delta', {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text: 'x'.repeat(64 * 1024) },
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const upstream = await startRawUpstream((_request, response) => {
+      calls += 1;
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(head);
+      void released.then(async () => {
+        for (let index = 0; index < 512 && !response.destroyed; index += 1) {
+          if (!response.write(big)) await once(response, 'drain');
+        }
+        if (!response.destroyed) response.end(tail);
+      });
+    });
+    cleanups.push(() => upstream.close());
+    const proxy = await startProxy([target('a', upstream.url)], {
+      dedup: dedup({ maxReplayInBytes: 256 * 1024 }),
+    });
+    cleanups.push(() => proxy.close());
+    const leader = await openStream(proxy.url);
+    await leader.received(head.length);
+    // The joiner sends the same request on a raw socket and never reads its answer.
+    const { port } = new URL(proxy.url);
+    const body = messageBody({ stream: true });
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.pause();
+    socket.write(
+      `POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
+        `anthropic-version: 2023-06-01\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    const joiner = await proxySideJoined(proxy);
+    const joinerLetGo = once(joiner, 'close');
+    release();
+    const text = await leader.done;
+    expect(text.endsWith(tail)).toBe(true);
+    expect(text.length).toBe(head.length + 512 * big.length + tail.length);
+    expect(calls).toBe(1);
+    await joinerLetGo;
+    expect(joiner.writableFinished).toBe(false);
+    socket.destroy();
   });
 
   it("keeps the followers going when the leader's client disconnects", async () => {
