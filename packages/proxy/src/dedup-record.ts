@@ -47,8 +47,8 @@ export function dedupRecord(
     upstreamRequestId: call?.upstreamRequestId,
     startedAt: Date.now() - durationInMs,
     durationInMs,
-    // Its time is the call's (or the cache's), not ccb's own work: no overhead to report.
-    overheadInMs: undefined,
+    // Its time is the call's (or the cache's), not ccb's own work: metrics leave it out of the overhead histogram.
+    overheadInMs: 0,
     timeToFirstByteInMs: served.firstByteAt === undefined ? undefined : served.firstByteAt - init.arrivedAt,
     bytesIn: init.body?.length ?? 0,
     bytesOut: served.bytesOut,

@@ -304,7 +304,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       if (record.timeToFirstByteInMs !== undefined) {
         firstByte.observe(timing.firstByte, record.timeToFirstByteInMs / 1000);
       }
-      if (record.overheadInMs !== undefined) overhead.observe(overheadCell, record.overheadInMs / 1000);
+      if (record.overheadInMs !== undefined && record.dedup === undefined) {
+        overhead.observe(overheadCell, record.overheadInMs / 1000);
+      }
     },
     rateLimited(provider, rateLimitClass) {
       rateLimits.at(provider, rateLimitClass).value += 1;
