@@ -4,6 +4,7 @@ import { type AttemptPlanner, createKeyFingerprint, createProxyServer, type Requ
 import { createRouter, type RouterEvent } from '@ccb/router';
 import { type AuthScope, createMetrics, type LogLoss } from '@ccb/telemetry';
 import type { AdminControl } from './admin/admin-control.js';
+import { createEventsHub } from './admin/events-hub.js';
 import { createRecentAttempts } from './admin/recent-attempts.js';
 import type { Balancer, Reconfiguration } from './balancer.js';
 import { createCostAccounting } from './cost-accounting.js';
@@ -59,11 +60,13 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     onError: (error) => options.onWarning?.(`ledger: ${(error as Error).message}`),
   });
   const overrides = new RuntimeOverrides();
+  const events = createEventsHub();
   const router = createRouter({
     ...routerSettings(config, overrides, costs.priceOf),
     onEvent: (event) => {
       if (event.type === 'rate-limited') metrics?.rateLimited(event.provider, event.rateLimitClass);
       options.onRouterEvent?.(event);
+      events.routerEvent(event);
     },
   });
   benchProvider = (provider, untilInMs) => {
@@ -93,7 +96,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     serviceRoutes({
       config: next,
       balancer: view,
-      parts: { router, costs, metrics, inFlight },
+      parts: { router, costs, metrics, inFlight, events },
       control: () => control,
       keyFingerprint,
       allowOpenAdmin: options.allowOpenAdmin === true,
@@ -128,6 +131,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       recent.record(record);
       metrics?.observe(record, costUsd);
       onRequestEnd?.(record, costUsd);
+      events.requestEnded(record, costUsd);
     },
   });
 
@@ -222,6 +226,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     fingerprintSecret,
     overrides,
     recent,
+    events,
     keyFingerprint,
     attachControl(next) {
       control = next;
