@@ -1,6 +1,6 @@
 import type { TrafficEvent, TrafficSlice } from '@ccb/admin-api';
 import { describe, expect, it } from 'vitest';
-import { TrafficHistory } from './traffic-history.js';
+import { TrafficHistory, timeRange } from './traffic-history.js';
 
 const slice = (requests: number, extra: Partial<TrafficSlice> = {}): TrafficSlice => ({
   requests,
@@ -70,5 +70,13 @@ describe('TrafficHistory', () => {
     history.add({ ...event(1, { alpha: 10 }), interval_ms: 2000 });
     expect(history.points[0]?.requestsPerSecondByProvider).toEqual({ alpha: 5 });
     expect(history.points[0]?.tokensPerSecond).toBe(75);
+  });
+});
+
+describe('timeRange', () => {
+  it('shows at least a minute and at most the last 15 minutes', () => {
+    expect(timeRange(100, 110)).toEqual([50, 110]);
+    expect(timeRange(100, 400)).toEqual([100, 400]);
+    expect(timeRange(0, 2000)).toEqual([1100, 2000]);
   });
 });

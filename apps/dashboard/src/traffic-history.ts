@@ -1,5 +1,12 @@
 import type { TrafficEvent } from '@ccb/admin-api';
 
+/** The x range shown: the history's span, at least a minute, at most the last 15 minutes. */
+export function timeRange(first: number | undefined, last: number | undefined): [number, number] {
+  const end = last ?? Date.now() / 1000;
+  const span = Math.min(900, Math.max(60, end - (first ?? end)));
+  return [end - span, end];
+}
+
 /** One second of the history, reduced to what the charts plot. */
 export interface TrafficPoint {
   /** Seconds since the epoch (uPlot's x unit). */

@@ -2,7 +2,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h, replace } from '../dom.js';
 import { formatCount, formatPercent, formatUsd } from '../format.js';
-import type { TrafficHistory } from '../traffic-history.js';
+import { type TrafficHistory, timeRange } from '../traffic-history.js';
 
 /** Series colours, taken in provider-name order (the same provider keeps its colour across reloads of the page). */
 const palette = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16'];
@@ -11,6 +11,11 @@ interface Chart {
   plot: uPlot | undefined;
   providers: string;
 }
+
+const xScale: uPlot.Scale = {
+  time: true,
+  range: (plot) => timeRange(plot.data[0][0], plot.data[0].at(-1)),
+};
 
 /** The traffic section: three live charts over the last 15 minutes and the failover reasons. */
 export function createTrafficView(container: HTMLElement, history: TrafficHistory) {
@@ -139,7 +144,7 @@ export function createTrafficView(container: HTMLElement, history: TrafficHistor
             { label: 'tokens/s', stroke: palette[2], scale: 'tokens' },
             { label: 'cache hit %', stroke: palette[4], scale: '%' },
           ],
-          scales: { '%': { range: [0, 100] } },
+          scales: { x: xScale, '%': { range: [0, 100] } },
           axes: [
             {},
             { scale: 'tokens', label: 'tokens/s' },
