@@ -61,11 +61,13 @@ async function ask(): Promise<number> {
 
 const card = (name: string) => page.locator(`article[data-provider="${name}"]`);
 
-async function screenshot(name: string, selector: string): Promise<void> {
+/** Saves a screenshot of `selector` (or of the window without one) when asked to. */
+async function screenshot(name: string, selector?: string): Promise<void> {
   if (screenshotDir === undefined) return;
   const folder = resolve(screenshotDir);
   mkdirSync(folder, { recursive: true });
-  await page.locator(selector).screenshot({ path: join(folder, name) });
+  if (selector === undefined) await page.screenshot({ path: join(folder, name) });
+  else await page.locator(selector).screenshot({ path: join(folder, name) });
 }
 
 describe.skipIf(!existsSync(chromiumPath) && process.env.CI === undefined)(
@@ -170,6 +172,7 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI === undefined)(
       await page
         .locator('#traffic [data-role="failovers"]', { hasText: /^[1-9]/ })
         .waitFor({ timeout: 3000 });
+      await screenshot('dashboard.png');
       await screenshot('dashboard-providers.png', '#providers-section');
       await screenshot('dashboard-events.png', '#events-section');
       // Once the cool-down is over, the next request is alpha's trial: it succeeds and closes the circuit.
