@@ -241,6 +241,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       return address;
     },
     async close() {
+      events.close();
       await probes.stop();
       await server.close();
       costs.close();

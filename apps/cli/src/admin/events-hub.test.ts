@@ -104,3 +104,22 @@ describe('createEventsHub', () => {
     expect(received).toEqual(['router']);
   });
 });
+
+describe('closing the hub', () => {
+  it('ends every subscription and stops the timer', () => {
+    const { hub, running } = hubWithTimer();
+    const ended: string[] = [];
+    hub.subscribe(
+      () => {},
+      () => ended.push('first'),
+    );
+    hub.subscribe(
+      () => {},
+      () => ended.push('second'),
+    );
+    hub.close();
+    expect(ended).toEqual(['first', 'second']);
+    expect(hub.subscribers).toBe(0);
+    expect(running()).toBe(false);
+  });
+});

@@ -25,8 +25,13 @@ export interface EventsHubOptions {
 export interface EventsHub {
   readonly subscribers: number;
   readonly intervalInMs: number;
-  /** Adds a listener; the returned function removes it. The aggregate timer runs while there is one. */
-  subscribe(listener: EventListener): () => void;
+  /**
+   * Adds a listener; the returned function removes it. The aggregate timer runs while there is one. `onClose` is
+   * called when the hub closes (ccb shuts down), so that a stream ends instead of holding the shutdown up.
+   */
+  subscribe(listener: EventListener, onClose?: () => void): () => void;
+  /** Ends every subscription (their `onClose`) and stops the timer. */
+  close(): void;
   routerEvent(event: RouterEvent): void;
   requestEnded(record: RequestRecord, costUsd: number): void;
   reloaded(report: ReloadReport, trigger: string): void;
@@ -38,6 +43,7 @@ export function createEventsHub(options: EventsHubOptions = {}): EventsHub {
   const startTimer = options.setInterval ?? setInterval;
   const stopTimer = options.clearInterval ?? ((timer: unknown) => clearInterval(timer as NodeJS.Timeout));
   const listeners = new Set<EventListener>();
+  const closers = new Map<EventListener, () => void>();
   let aggregate = createTrafficAggregate();
   let timer: { unref?(): void } | undefined;
 
@@ -55,8 +61,9 @@ export function createEventsHub(options: EventsHubOptions = {}): EventsHub {
       return listeners.size;
     },
     intervalInMs,
-    subscribe(listener) {
+    subscribe(listener, onClose) {
       listeners.add(listener);
+      if (onClose !== undefined) closers.set(listener, onClose);
       if (timer === undefined) {
         aggregate = createTrafficAggregate();
         timer = startTimer(() => publish(aggregate.flush(now(), intervalInMs)), intervalInMs);
@@ -64,11 +71,20 @@ export function createEventsHub(options: EventsHubOptions = {}): EventsHub {
       }
       return () => {
         listeners.delete(listener);
+        closers.delete(listener);
         if (listeners.size === 0 && timer !== undefined) {
           stopTimer(timer);
           timer = undefined;
         }
       };
+    },
+    close() {
+      const ending = [...closers.values()];
+      listeners.clear();
+      closers.clear();
+      if (timer !== undefined) stopTimer(timer);
+      timer = undefined;
+      for (const end of ending) end();
     },
     routerEvent(event) {
       if (listeners.size === 0) return;

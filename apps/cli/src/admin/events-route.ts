@@ -49,14 +49,17 @@ export function eventsRoute(hub: EventsHub, options: EventsRouteOptions = {}): R
         interval_ms: hub.intervalInMs,
       }),
     );
-    unsubscribe = hub.subscribe((event) => {
-      if (response.writableNeedDrain) {
-        // Still has the last second's events to take: a stalled reader is cut, it reconnects and starts afresh.
-        response.destroy();
-        return;
-      }
-      response.write(sseMessage(event));
-    });
+    unsubscribe = hub.subscribe(
+      (event) => {
+        if (response.writableNeedDrain) {
+          // Still has the last second's events to take: a stalled reader is cut, it reconnects and starts afresh.
+          response.destroy();
+          return;
+        }
+        response.write(sseMessage(event));
+      },
+      () => response.end(),
+    );
     if (response.destroyed) end();
   };
 }

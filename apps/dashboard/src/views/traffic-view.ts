@@ -12,10 +12,14 @@ interface Chart {
   providers: string;
 }
 
-const xScale: uPlot.Scale = {
+/** A y scale from zero, so that a small change does not look like a cliff. */
+const fromZero = (): uPlot.Scale => ({ range: (_plot, _min, max) => [0, max > 0 ? max * 1.1 : 1] });
+
+/** A new x scale per chart: uPlot writes into the options it is given. */
+const xScale = (): uPlot.Scale => ({
   time: true,
-  range: (plot) => timeRange(plot.data[0][0], plot.data[0].at(-1)),
-};
+  range: (_plot, min, max) => timeRange(min ?? undefined, max ?? undefined),
+});
 
 /** The traffic section: three live charts over the last 15 minutes and the failover reasons. */
 export function createTrafficView(container: HTMLElement, history: TrafficHistory) {
@@ -68,7 +72,7 @@ export function createTrafficView(container: HTMLElement, history: TrafficHistor
         series,
         bands,
         axes: [{}, { label: 'req/s' }],
-        scales: { x: { time: true } },
+        scales: { x: xScale(), y: fromZero() },
       },
       data as uPlot.AlignedData,
       requestsHost,
@@ -124,6 +128,7 @@ export function createTrafficView(container: HTMLElement, history: TrafficHistor
             { label: 'TTFB p50', stroke: palette[0] },
             { label: 'overhead p50', stroke: palette[3] },
           ],
+          scales: { x: xScale(), y: fromZero() },
           axes: [{}, { label: 'ms' }],
         },
         latencyData,
@@ -144,7 +149,7 @@ export function createTrafficView(container: HTMLElement, history: TrafficHistor
             { label: 'tokens/s', stroke: palette[2], scale: 'tokens' },
             { label: 'cache hit %', stroke: palette[4], scale: '%' },
           ],
-          scales: { x: xScale, '%': { range: [0, 100] } },
+          scales: { x: xScale(), tokens: fromZero(), '%': { range: [0, 100] } },
           axes: [
             {},
             { scale: 'tokens', label: 'tokens/s' },
