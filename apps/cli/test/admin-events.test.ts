@@ -138,6 +138,7 @@ providers:
     }
     for (const secret of [adminKey, alphaKey, betaKey]) expect(stream.raw()).not.toContain(secret);
     controller.abort();
+    await stream.done.catch(() => {});
   });
 
   it('serves the dashboard at /ui under a strict policy, and its files under /ui/', async () => {

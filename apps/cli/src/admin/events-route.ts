@@ -27,6 +27,8 @@ export function eventsRoute(hub: EventsHub, options: EventsRouteOptions = {}): R
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       'x-accel-buffering': 'no',
+      // A stream's connection is never reused: once it ends (ccb shutting down), the socket goes with it.
+      connection: 'close',
     });
     if (request.method === 'HEAD') {
       response.end();
