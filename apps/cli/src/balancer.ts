@@ -4,6 +4,7 @@ import type { KeyFingerprint, ProxyServer } from '@ccb/proxy';
 import type { Router } from '@ccb/router';
 import type { Metrics } from '@ccb/telemetry';
 import type { AdminControl } from './admin/admin-control.js';
+import type { EventsHub } from './admin/events-hub.js';
 import type { RecentAttempts } from './admin/recent-attempts.js';
 import type { CostAccounting } from './cost-accounting.js';
 import type { FingerprintSecret } from './fingerprint-secret.js';
@@ -30,6 +31,8 @@ export interface Balancer {
   readonly overrides: RuntimeOverrides;
   /** The last attempts of each provider, for the admin API. */
   readonly recent: RecentAttempts;
+  /** What `GET /admin/events` streams (health changes, failovers, reloads, traffic per second). */
+  readonly events: EventsHub;
   /**
    * Puts `next` into force as one swap: requests that started before finish on the configuration they started
    * with. Everything is built and checked first; on a throw nothing changed. `next` must already hold the running

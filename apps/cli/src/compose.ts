@@ -5,6 +5,7 @@ import { type AttemptPlanner, createKeyFingerprint, createProxyServer, type Requ
 import { createRouter, type RouterEvent } from '@ccb/router';
 import { type AuthScope, createMetrics, type LogLoss } from '@ccb/telemetry';
 import type { AdminControl } from './admin/admin-control.js';
+import { createEventsHub } from './admin/events-hub.js';
 import { createRecentAttempts } from './admin/recent-attempts.js';
 import type { Balancer, Reconfiguration } from './balancer.js';
 import { createCostAccounting } from './cost-accounting.js';
@@ -60,11 +61,13 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     onError: (error) => options.onWarning?.(`ledger: ${(error as Error).message}`),
   });
   const overrides = new RuntimeOverrides();
+  const events = createEventsHub();
   const router = createRouter({
     ...routerSettings(config, overrides, costs.priceOf),
     onEvent: (event) => {
       if (event.type === 'rate-limited') metrics?.rateLimited(event.provider, event.rateLimitClass);
       options.onRouterEvent?.(event);
+      events.routerEvent(event);
     },
   });
   benchProvider = (provider, untilInMs) => {
@@ -94,7 +97,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     serviceRoutes({
       config: next,
       balancer: view,
-      parts: { router, costs, metrics, inFlight },
+      parts: { router, costs, metrics, inFlight, events },
       control: () => control,
       keyFingerprint,
       allowOpenAdmin: options.allowOpenAdmin === true,
@@ -132,6 +135,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       } else metrics?.deduplicated(record.dedup, 0, 0);
       metrics?.observe(record, costUsd);
       onRequestEnd?.(record, costUsd);
+      events.requestEnded(record, costUsd);
     },
   });
 
@@ -226,6 +230,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     fingerprintSecret,
     overrides,
     recent,
+    events,
     keyFingerprint,
     attachControl(next) {
       control = next;
@@ -240,6 +245,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       return address;
     },
     async close() {
+      events.close();
       await probes.stop();
       await server.close();
       costs.close();

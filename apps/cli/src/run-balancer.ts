@@ -81,6 +81,7 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
           initial: options.reload.initial,
           output,
           onSecrets: (secrets) => output.addRedactValues(secrets),
+          onReload: (report, trigger) => balancer.events.reloaded(report, trigger),
           listenSafety: {
             ...(options.allowUnauthenticated !== undefined
               ? { allowUnauthenticated: options.allowUnauthenticated }

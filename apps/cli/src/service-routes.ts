@@ -4,6 +4,8 @@ import type { Config } from '@ccb/config';
 import type { KeyFingerprint } from '@ccb/proxy';
 import type { AdminControl } from './admin/admin-control.js';
 import { configRoute } from './admin/config-route.js';
+import { dashboardRoutes } from './admin/dashboard-routes.js';
+import { eventsRoute } from './admin/events-route.js';
 import {
   getProviderRoute,
   listProvidersRoute,
@@ -26,7 +28,7 @@ export interface ServiceRoutes {
   readonly config: Config;
   /** The balancer, read when a request arrives (it is assembled after its routes). */
   readonly balancer: () => Balancer;
-  readonly parts: Pick<Balancer, 'router' | 'costs' | 'metrics' | 'inFlight'>;
+  readonly parts: Pick<Balancer, 'router' | 'costs' | 'metrics' | 'inFlight' | 'events'>;
   readonly control: () => AdminControl | undefined;
   readonly keyFingerprint: KeyFingerprint;
   readonly allowOpenAdmin: boolean;
@@ -92,6 +94,8 @@ export function serviceRoutes(options: ServiceRoutes) {
     },
     '/admin/config': { methods: readMethods, listener: guard(configRoute(balancer)) },
     '/admin/reload': { methods: ['POST'], listener: guard(reloadRoute(options.control)) },
+    '/admin/events': { methods: readMethods, listener: guard(eventsRoute(parts.events)) },
+    ...dashboardRoutes(readMethods),
   };
   const metrics = parts.metrics;
   if (metrics !== undefined) {

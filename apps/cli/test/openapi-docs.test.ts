@@ -56,7 +56,10 @@ describe('the API description a running ccb serves', () => {
           ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ weight: 1 }) }
           : {}),
       });
-      const text = await answer.body.text();
+      const text =
+        endpoint.answers[0]?.mediaType === 'text/event-stream'
+          ? await firstEventData(answer.body)
+          : await answer.body.text();
       // The ledger of a test config is on: every documented endpoint answers here (loopback, no admin key).
       expect({ path, method: endpoint.method, status: answer.statusCode }).toEqual({
         path,
@@ -118,3 +121,14 @@ describe('the API description a running ccb serves', () => {
     );
   });
 });
+
+/** The data of a stream's first server-sent event; the stream is closed after it. */
+async function firstEventData(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  let text = '';
+  for await (const chunk of body) {
+    text += chunk.toString('utf8');
+    if (text.includes('\n\n')) break;
+  }
+  body.destroy();
+  return /^data: (.*)$/m.exec(text)?.[1] ?? '';
+}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { redactedConfigSchema } from './config-schema.js';
 import { adminErrorSchema } from './error-schema.js';
+import { adminEventSchema, trafficSliceSchema } from './events-schema.js';
 import { providerChangeSchema, providerPatchSchema } from './provider-change-schema.js';
 import { lastErrorSchema, providerHealthSchema } from './provider-health-schema.js';
 import {
@@ -54,6 +55,8 @@ export const adminApiSchemas = {
   HealthStatus: healthStatusSchema,
   Readiness: readinessSchema,
   Error: adminErrorSchema,
+  AdminEvent: adminEventSchema,
+  TrafficSlice: trafficSliceSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a schema in {@link adminApiSchemas}. */

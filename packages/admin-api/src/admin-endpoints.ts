@@ -17,6 +17,8 @@ export interface AdminAnswer {
   readonly status: number;
   readonly description: string;
   readonly schema: AdminApiSchemaName;
+  /** The body's media type. Default application/json; text/event-stream: a stream of {@link schema} messages. */
+  readonly mediaType?: 'application/json' | 'text/event-stream';
 }
 
 /** One endpoint of the admin API: the contract the CLI's routes implement and the OpenAPI document describes. */
@@ -26,7 +28,7 @@ export interface AdminEndpoint {
   /** The path as an OpenAPI template: `{name}` is a provider name. */
   readonly path: string;
   readonly operationId: string;
-  readonly tag: 'Providers' | 'Configuration' | 'Usage';
+  readonly tag: 'Providers' | 'Configuration' | 'Usage' | 'Events';
   readonly summary: string;
   readonly description: string;
   readonly query: readonly AdminQueryParameter[];
@@ -203,6 +205,25 @@ export const adminEndpoints: readonly AdminEndpoint[] = [
       500: 'The usage ledger could not be read.',
       503: 'The usage ledger is off (it could not be opened at start).',
     },
+  },
+  {
+    method: 'GET',
+    path: '/admin/events',
+    operationId: 'streamEvents',
+    tag: 'Events',
+    summary: 'Live events (server-sent events)',
+    description:
+      'A stream of server-sent events for the dashboard (/ui): hello first, then health changes of providers (router), failovers with their request id, configuration reloads as they happen, and one traffic aggregate per second (requests, errors, failovers and their reasons, time to first byte, ccb overhead, tokens, cache hit rate, cost, per provider). A comment line keeps the connection alive every 15 s. Nothing is aggregated while no client listens. No event holds a secret.',
+    query: [],
+    answers: [
+      {
+        status: 200,
+        description: 'The stream; each message is one AdminEvent, its SSE event name the event type.',
+        schema: 'AdminEvent',
+        mediaType: 'text/event-stream',
+      },
+    ],
+    errors: {},
   },
   {
     method: 'POST',

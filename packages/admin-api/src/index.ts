@@ -15,6 +15,23 @@ export {
   swaggerUiContentSecurityPolicy,
 } from './docs-routes.js';
 export { type AdminError, adminErrorSchema } from './error-schema.js';
+export {
+  type AdminEvent,
+  adminEventSchema,
+  type FailoverEvent,
+  failoverAttemptSchema,
+  failoverEventSchema,
+  type HelloEvent,
+  helloEventSchema,
+  type ReloadEvent,
+  type RouterEventWire,
+  reloadEventSchema,
+  routerEventSchema,
+  type TrafficEvent,
+  type TrafficSlice,
+  trafficEventSchema,
+  trafficSliceSchema,
+} from './events-schema.js';
 export { type OpenApiDocument, type OpenApiDocumentOptions, openApiDocument } from './openapi-document.js';
 export {
   type ProviderChange,

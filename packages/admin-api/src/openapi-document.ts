@@ -48,7 +48,7 @@ function adminOperation(endpoint: AdminEndpoint): Record<string, unknown> {
   for (const answer of endpoint.answers) {
     responses[String(answer.status)] = {
       description: answer.description,
-      content: { 'application/json': { schema: schemaRef(answer.schema) } },
+      content: { [answer.mediaType ?? 'application/json']: { schema: schemaRef(answer.schema) } },
     };
   }
   const errors = { ...endpoint.errors, ...commonErrors };
@@ -124,6 +124,7 @@ export function openApiDocument(options: OpenApiDocumentOptions): OpenApiDocumen
       { name: 'Providers', description: 'Provider state, health and runtime overrides.' },
       { name: 'Configuration', description: 'The configuration running, and reloading it.' },
       { name: 'Usage', description: 'The usage ledger.' },
+      { name: 'Events', description: 'Live events, for the dashboard.' },
       { name: 'Service', description: 'Liveness, readiness and metrics.' },
       { name: 'Anthropic API', description: 'The Anthropic API, forwarded to a provider with failover.' },
       { name: 'Documentation', description: 'This document, and the pages that show it.' },

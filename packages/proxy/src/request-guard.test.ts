@@ -48,6 +48,28 @@ async function send(method: string, path: string, headers: Record<string, string
 }
 
 describe('createRequestGuard', () => {
+  it("admits ccb's own pages (Origin names the host asked), and refuses another port or host", async () => {
+    await serve({});
+    const port = ((server as Server).address() as AddressInfo).port;
+    const own = await send('POST', '/admin/x', {
+      host: `127.0.0.1:${port}`,
+      origin: `http://127.0.0.1:${port}`,
+    });
+    expect(own.status).toBe(200);
+    expect(own.headers['access-control-allow-origin']).toBe('*');
+    const otherPort = await send('POST', '/admin/x', {
+      host: `127.0.0.1:${port}`,
+      origin: `http://127.0.0.1:${port + 1}`,
+    });
+    expect(otherPort.status).toBe(403);
+    const otherHost = await send('POST', '/admin/x', {
+      host: `127.0.0.1:${port}`,
+      origin: `http://localhost:${port}`,
+    });
+    expect(otherHost.status).toBe(403);
+    expect(admitted).toEqual([`POST /admin/x /admin/x`]);
+  });
+
   it('checks Host first, then Origin, then the path: the first refusal answers', async () => {
     await serve({});
     const both = await send('GET', '/v1/../x', { host: 'evil.example', origin: 'https://evil.example' });

@@ -30,7 +30,9 @@ export interface RequestGuard {
  * Builds the guard once per handler, with every setting precomputed. In order, for every request (the API and the
  * CLI's own routes alike):
  * 1. `Host` must name this ccb (`createHostCheck`), else 421: a DNS-rebinding page names itself.
- * 2. A request with `Origin` comes from a web page: 403 unless the origin is in `corsOrigins`. An allowed origin's
+ * 2. A request with `Origin` comes from a web page: 403 unless the origin is in `corsOrigins`, or is ccb's own (the
+ *    origin names the host the request was sent to, which step 1 checked: ccb's pages, `/ui` and `/docs`, send
+ *    `Origin` with their module scripts and POSTs). An allowed origin's
  *    preflight is answered here (204), and anything else it sends gets CORS headers on whatever answers it. Without
  *    `Origin`, `Sec-Fetch-Site: cross-site` (a browser loading ccb as an image, script or link target of another
  *    site) is refused too.
@@ -58,7 +60,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
         );
       }
       const origin = headers.origin;
-      if (origin !== undefined) {
+      if (origin !== undefined && !isSameOrigin(origin, headers.host)) {
         if (cors === undefined || !cors.allows(origin)) {
           return refuse(
             request,
@@ -139,4 +141,12 @@ function refuse(
 function quoted(value: string | undefined): string {
   if (value === undefined) return 'none';
   return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+}
+
+/** `Origin` names the very host (and port) the request was sent to: a page ccb served itself. */
+function isSameOrigin(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const lower = origin.toLowerCase();
+  const named = host.toLowerCase();
+  return lower === `http://${named}` || lower === `https://${named}`;
 }

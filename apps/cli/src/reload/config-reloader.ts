@@ -39,6 +39,8 @@ export interface ConfigReloaderOptions {
   readonly listenSafety?: ListenSafetyOptions;
   /** New secrets of a reloaded configuration, for the log scrubber. */
   readonly onSecrets?: (secrets: readonly string[]) => void;
+  /** Every reload's report, whatever asked for it (for `GET /admin/events`). */
+  readonly onReload?: (report: ReloadReport, trigger: string) => void;
   readonly now?: () => number;
 }
 
@@ -149,6 +151,7 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
 
   function reload(trigger = 'request'): Promise<ReloadReport> {
     const run = queue.then(() => reloadNow(trigger));
+    run.then((report) => options.onReload?.(report, trigger)).catch(() => {});
     queue = run.catch(() => {});
     return run;
   }
