@@ -1,4 +1,10 @@
 import type { z } from 'zod';
+import {
+  affinityStatsSchema,
+  budgetsReportSchema,
+  cacheSavingsSchema,
+  spendBudgetSchema,
+} from './budgets-schema.js';
 import { redactedConfigSchema } from './config-schema.js';
 import { adminErrorSchema } from './error-schema.js';
 import { adminEventSchema, trafficSliceSchema } from './events-schema.js';
@@ -51,6 +57,10 @@ export const adminApiSchemas = {
   UsageReport: usageReportSchema,
   UsageRow: usageRowSchema,
   UsageDimension: usageDimensionSchema,
+  BudgetsReport: budgetsReportSchema,
+  SpendBudget: spendBudgetSchema,
+  CacheSavings: cacheSavingsSchema,
+  AffinityStats: affinityStatsSchema,
   ResetResult: resetResultSchema,
   HealthStatus: healthStatusSchema,
   Readiness: readinessSchema,

@@ -208,6 +208,18 @@ export const adminEndpoints: readonly AdminEndpoint[] = [
   },
   {
     method: 'GET',
+    path: '/admin/budgets',
+    operationId: 'getBudgets',
+    tag: 'Usage',
+    summary: 'Budgets, prompt-cache savings and session affinity',
+    description:
+      "Every budget cap (budgets: in the config) with what is used and left in its current UTC day or month and when it resets; a key budget names the key by its fingerprint only. Also today's prompt-cache hit rate and an estimate of what cache reads saved (cache-read tokens at the input price minus the cache-read price), counted by this process, and the router's session-affinity counters. budgets is empty without budgets.",
+    query: [],
+    answers: [{ status: 200, description: 'The budgets and savings.', schema: 'BudgetsReport' }],
+    errors: {},
+  },
+  {
+    method: 'GET',
     path: '/admin/events',
     operationId: 'streamEvents',
     tag: 'Events',

@@ -6,6 +6,16 @@ export {
   type AdminQueryParameter,
   adminEndpoints,
 } from './admin-endpoints.js';
+export {
+  type AffinityStats,
+  affinityStatsSchema,
+  type BudgetsReport,
+  budgetsReportSchema,
+  type CacheSavings,
+  cacheSavingsSchema,
+  type SpendBudget,
+  spendBudgetSchema,
+} from './budgets-schema.js';
 export { type RedactedConfig, redactedConfigSchema, redactedSecret } from './config-schema.js';
 export {
   createDocsRoutes,

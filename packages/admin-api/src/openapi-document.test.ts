@@ -119,6 +119,7 @@ describe('openApiDocument', () => {
         'GET /admin/config',
         'POST /admin/reload',
         'GET /admin/usage',
+        'GET /admin/budgets',
         'POST /admin/reset',
       ]),
     );
