@@ -13,6 +13,7 @@ import {
   type Price,
   type PriceTable,
   type Pricing,
+  promptTokens,
   type SqliteDriver,
   usageTokens,
 } from '@ccb/ledger';
@@ -24,6 +25,7 @@ import {
   type RouteRequest,
 } from '@ccb/proxy';
 import { parse as parseYaml } from 'yaml';
+import { type CacheSavingsTotals, createCacheSavings } from './cache-savings.js';
 import { CliError } from './cli-error.js';
 
 /** Pricing, the usage ledger and budgets, as one unit the balancer feeds with finished requests. */
@@ -43,6 +45,8 @@ export interface CostAccounting {
    * upstream call (`record.dedup`), whose row says so and carries no tokens.
    */
   record(record: RequestRecord): number;
+  /** Today's prompt-cache use and what cache reads saved, counted by this process. */
+  cacheSavings(): CacheSavingsTotals;
   /** Benches every provider already over budget (spend is read back from the ledger, so this survives restarts). */
   benchProvidersOverBudget(): void;
   /** Refuses a client key over its budget before any provider is tried. */
@@ -93,11 +97,18 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     if (check?.exceeded) options.bench(provider, check.resetsAt);
   };
 
-  const costOf = (record: RequestRecord): number => {
-    if (record.usage === undefined) return 0;
+  const cacheSavings = createCacheSavings(options.now);
+  const priceOfRecord = (record: RequestRecord): Price | undefined => {
+    if (record.usage === undefined) return undefined;
     const provider = record.provider ?? record.attempts.at(-1)?.provider;
-    if (provider === undefined) return 0;
-    return current.pricing.costFor(provider, record.modelSent ?? record.model, record.usage) ?? 0;
+    if (provider === undefined) return undefined;
+    return current.pricing.priceFor(provider, record.modelSent ?? record.model, promptTokens(record.usage));
+  };
+  const costOf = (record: RequestRecord): number => {
+    const price = priceOfRecord(record);
+    return price === undefined || record.usage === undefined
+      ? 0
+      : current.pricing.costOf(record.usage, price);
   };
 
   return {
@@ -119,6 +130,14 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
       // are made) and files would only add noise to the ledger.
       if (record.api !== 'messages') return costUsd;
       const usage = deduplicated ? undefined : record.usage;
+      if (usage !== undefined) {
+        cacheSavings.add({
+          inputTokens: usage.inputTokens,
+          cacheCreationInputTokens: usage.cacheCreationInputTokens,
+          cacheReadInputTokens: usage.cacheReadInputTokens,
+          price: usage.cacheReadInputTokens > 0 ? priceOfRecord(record) : undefined,
+        });
+      }
       ledger?.record({
         time: record.startedAt,
         requestId: record.requestId,
@@ -153,6 +172,7 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
       }
       return costUsd;
     },
+    cacheSavings: () => cacheSavings.totals(),
     benchProvidersOverBudget() {
       for (const provider of current.providerBudgets) benchIfOver(provider);
     },

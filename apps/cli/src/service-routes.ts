@@ -3,6 +3,7 @@ import { createDocsRoutes, openApiDocument } from '@ccb/admin-api';
 import type { Config } from '@ccb/config';
 import type { KeyFingerprint } from '@ccb/proxy';
 import type { AdminControl } from './admin/admin-control.js';
+import { budgetsRoute } from './admin/budgets-route.js';
 import { configRoute } from './admin/config-route.js';
 import { dashboardRoutes } from './admin/dashboard-routes.js';
 import { eventsRoute } from './admin/events-route.js';
@@ -63,6 +64,7 @@ export function serviceRoutes(options: ServiceRoutes) {
       listener: readinessRoute(() => parts.router.snapshot(), parts.inFlight),
     },
     '/admin/usage': { methods: readMethods, listener: guard(adminUsageRoute(parts.costs)) },
+    '/admin/budgets': { methods: readMethods, listener: guard(budgetsRoute(parts)) },
     '/admin/reset': { methods: ['POST'], listener: guard(adminResetRoute(parts.router)) },
     '/admin/providers': { methods: readMethods, listener: guard(listProvidersRoute(providers)) },
     '/admin/providers/{name}': {
