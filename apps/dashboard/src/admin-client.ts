@@ -1,4 +1,11 @@
-import type { AdminEvent, AdminProvider, ProviderList, ReloadResult, UsageReport } from '@ccb/admin-api';
+import type {
+  AdminEvent,
+  AdminProvider,
+  BudgetsReport,
+  ProviderList,
+  ReloadResult,
+  UsageReport,
+} from '@ccb/admin-api';
 import { createSseParser } from './sse-parser.js';
 
 /** A refused or failed admin request: `status` 0 when no answer came. */
@@ -17,6 +24,8 @@ export type ProviderAction = 'disable' | 'enable' | 'drain' | 'reset';
 export interface AdminClient {
   providers(): Promise<AdminProvider[]>;
   usage(since: string, by: 'provider' | 'model' | 'key'): Promise<UsageReport>;
+  /** Budgets with what is left, prompt-cache savings and session affinity. */
+  budgets(): Promise<BudgetsReport>;
   act(provider: string, action: ProviderAction): Promise<void>;
   reload(): Promise<ReloadResult>;
   /** Reads `GET /admin/events` until `signal` aborts or the stream ends; resolves then, rejects on failure. */
@@ -48,6 +57,7 @@ export function createAdminClient(adminKey: string, base = new URL('./', documen
     providers: async () => (await call<ProviderList>('admin/providers')).providers,
     usage: (since, by) =>
       call<UsageReport>(`admin/usage?since=${encodeURIComponent(since)}&by=${encodeURIComponent(by)}`),
+    budgets: () => call<BudgetsReport>('admin/budgets'),
     act: async (provider, action) => {
       await call(`admin/providers/${encodeURIComponent(provider)}/${action}`, { method: 'POST' });
     },

@@ -1,4 +1,4 @@
-import type { AdminEvent, AdminProvider } from '@ccb/admin-api';
+import type { AdminEvent, AdminProvider, BudgetsReport } from '@ccb/admin-api';
 import './style.css';
 import {
   type AdminClient,
@@ -141,7 +141,7 @@ async function refreshProviders(): Promise<void> {
       current.providers = providers;
       providerHistory.add(providers);
       showProviders(providers);
-      renderCost(costHost, providers, costReports, costUnavailable);
+      showCost(providers);
     } catch (error) {
       if (error instanceof AdminRequestError && error.status === 401) signOut('The admin key was refused.');
     } finally {
@@ -153,9 +153,23 @@ async function refreshProviders(): Promise<void> {
 
 let costReports: CostReports | undefined;
 let costUnavailable: string | undefined;
+let budgets: BudgetsReport | undefined;
+function showCost(providers: readonly AdminProvider[]): void {
+  renderCost(costHost, { providers, reports: costReports, unavailable: costUnavailable, budgets });
+}
+
 async function refreshCost(): Promise<void> {
   const current = session;
   if (current === undefined) return;
+  // Budgets answer without a ledger too (counted in memory): fetched on their own.
+  const budgetsRead = current.client.budgets().then(
+    (report) => {
+      budgets = report;
+    },
+    () => {
+      budgets = undefined;
+    },
+  );
   try {
     const dimensions = ['provider', 'model', 'key'] as const;
     const [day, month] = await Promise.all(
@@ -169,7 +183,9 @@ async function refreshCost(): Promise<void> {
   } catch (error) {
     costUnavailable = `No usage report: ${(error as Error).message}`;
   }
-  renderCost(costHost, current.providers, costReports, costUnavailable);
+  await budgetsRead;
+  if (session !== current) return;
+  showCost(current.providers);
 }
 
 function showEvents(): void {
@@ -246,7 +262,10 @@ function start(client: AdminClient, providers: AdminProvider[]): void {
   signOutButton.hidden = false;
   providerHistory.add(providers);
   showProviders(providers);
-  renderCost(costHost, providers, undefined, undefined);
+  costReports = undefined;
+  costUnavailable = undefined;
+  budgets = undefined;
+  showCost(providers);
   showEvents();
   trafficView.update();
   void follow(current);

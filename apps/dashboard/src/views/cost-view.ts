@@ -1,4 +1,5 @@
-import type { AdminProvider, UsageReport } from '@ccb/admin-api';
+import type { AdminProvider, BudgetsReport, UsageReport } from '@ccb/admin-api';
+import { affinityText, budgetLine, cacheSavingsText, sortBudgets } from '../budget-lines.js';
 import { h, replace } from '../dom.js';
 import { formatCount, formatPercent, formatUsd } from '../format.js';
 
@@ -49,13 +50,50 @@ function table(caption: string, report: UsageReport): HTMLElement {
   );
 }
 
-/** Spend today from the providers list, and the ledger's reports; `unavailable` says why there is no ledger. */
-export function renderCost(
-  container: HTMLElement,
-  providers: readonly AdminProvider[],
-  reports: CostReports | undefined,
-  unavailable: string | undefined,
-): void {
+/** What the cost section shows; `undefined` for what has not arrived (or could not be read). */
+export interface CostData {
+  readonly providers: readonly AdminProvider[];
+  readonly reports: CostReports | undefined;
+  /** Why there are no usage reports (no ledger). */
+  readonly unavailable: string | undefined;
+  readonly budgets: BudgetsReport | undefined;
+}
+
+/** Budgets as bars of what is left, then the prompt cache's hit rate and saving, and session affinity. */
+function budgetsAndSavings(report: BudgetsReport | undefined, nowInMs: number): HTMLElement[] {
+  if (report === undefined) return [];
+  const bars = sortBudgets(report.budgets).map((budget) => {
+    const line = budgetLine(budget, nowInMs);
+    return h(
+      'div',
+      { class: line.exceeded ? 'bar exceeded' : 'bar' },
+      h('span', {}, line.text),
+      h('meter', {
+        min: 0,
+        max: line.max,
+        low: line.low,
+        high: line.high,
+        optimum: line.max,
+        value: line.value,
+        'aria-label': line.text,
+      }),
+    );
+  });
+  return [
+    h(
+      'div',
+      { class: 'budgets' },
+      h('h3', {}, 'Budgets'),
+      ...(bars.length > 0 ? bars : [h('p', { class: 'note' }, 'No budgets configured.')]),
+    ),
+    h('p', { class: 'note savings' }, cacheSavingsText(report.cache), ' ', affinityText(report.affinity)),
+  ];
+}
+
+/** Spend today from the providers list, budgets, and the ledger's reports. */
+export function renderCost(container: HTMLElement, data: CostData, nowInMs = Date.now()): void {
+  const { providers, reports, unavailable } = data;
+  const budgets = budgetsAndSavings(data.budgets, nowInMs);
   const spend = h(
     'ul',
     { class: 'spend' },
@@ -64,12 +102,18 @@ export function renderCost(
     ),
   );
   if (reports === undefined) {
-    replace(container, spend, h('p', { class: 'note' }, unavailable ?? 'loading the usage ledger…'));
+    replace(
+      container,
+      spend,
+      ...budgets,
+      h('p', { class: 'note' }, unavailable ?? 'loading the usage ledger…'),
+    );
     return;
   }
   replace(
     container,
     spend,
+    ...budgets,
     h(
       'p',
       { class: 'note' },
