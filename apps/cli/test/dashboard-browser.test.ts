@@ -22,6 +22,8 @@ const configText = (alpha: string, beta: string) => `auth:
 health:
   failure_threshold: 2
   cooldown: 2s
+budgets:
+  - { provider: beta, daily_usd: 5 }
 providers:
   - name: alpha
     base_url: ${alpha}
@@ -149,6 +151,11 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI === undefined)(
       expect(names).toEqual(['alpha', 'beta']);
       await expect(card('alpha').getAttribute('data-circuit')).resolves.toBe('closed');
       await page.locator('#connection', { hasText: 'live' }).waitFor({ timeout: waitInMs });
+      // The cost view shows the budget as a bar of what is left.
+      const budget = page.locator('#cost .budgets .bar', { hasText: 'provider beta, daily:' });
+      await budget.waitFor({ timeout: waitInMs });
+      await expect(budget.textContent()).resolves.toMatch(/of \$5\.00 left/);
+      await expect(budget.locator('meter').getAttribute('max')).resolves.toBe('5');
       // The key is kept for the tab's session only: not in the URL, not in a cookie.
       expect(page.url()).not.toContain(adminKey);
       expect(await context.cookies()).toEqual([]);
