@@ -24,6 +24,8 @@ export interface BenchResults {
     readonly warmupInMs: number;
     readonly rounds: number;
     readonly targets: readonly TargetId[];
+    /** One `/admin/events` stream was open to each ccb target (`--events-client`). */
+    readonly eventsClient: boolean;
   };
   /**
    * Milliseconds for latencies, µs for CPU per request, bytes for RSS; NaN becomes null in the JSON. Each

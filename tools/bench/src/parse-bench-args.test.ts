@@ -22,6 +22,11 @@ describe('parseBenchArgs', () => {
     expect(options.outPath).toBeUndefined();
   });
 
+  it('keeps an /admin/events client open only with --events-client', () => {
+    expect(parseBenchArgs([]).eventsClient).toBe(false);
+    expect(parseBenchArgs(['--events-client']).eventsClient).toBe(true);
+  });
+
   it('shortens every phase with --quick unless a flag says otherwise', () => {
     expect(parseBenchArgs(['--quick'])).toMatchObject({ durationInMs: 500, rounds: 1, soakRequests: 5_000 });
     expect(parseBenchArgs(['--quick', '--duration', '2'])).toMatchObject({ durationInMs: 2000, rounds: 1 });

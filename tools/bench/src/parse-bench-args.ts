@@ -22,6 +22,8 @@ export interface BenchOptions {
   readonly outPath: string | undefined;
   /** When set, ccb runs under `node --cpu-prof`, profiles go here and their hot functions are printed. */
   readonly cpuProfileDir: string | undefined;
+  /** Keeps one `/admin/events` stream (an open dashboard) on each ccb target. Default false. */
+  readonly eventsClient: boolean;
   readonly quick: boolean;
   readonly help: boolean;
 }
@@ -46,6 +48,7 @@ Options:
   --soak-requests <n>   requests of the soak test (default 100 000)
   --out <path>          JSON results file (default bench/results/latest.json at the repo root)
   --cpu-prof-dir <dir>  profile ccb (node --cpu-prof) into <dir> and print its hottest functions
+  --events-client       keep one GET /admin/events stream open to each ccb target, as an open dashboard does
   --help                show this text`;
 
 function invalid(message: string, cause?: unknown): BenchError {
@@ -109,6 +112,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         'soak-requests': { type: 'string' },
         out: { type: 'string' },
         'cpu-prof-dir': { type: 'string' },
+        'events-client': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -130,6 +134,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     soakRequests: positiveInteger(text('soak-requests'), '--soak-requests', quick ? 5_000 : 100_000),
     outPath: text('out'),
     cpuProfileDir: text('cpu-prof-dir'),
+    eventsClient: values['events-client'] === true,
     quick,
     help: values.help === true,
   };

@@ -115,6 +115,7 @@ export async function runBench(options: BenchOptions, context: RunBenchContext):
         warmupInMs: options.warmupInMs,
         rounds: options.rounds,
         targets: options.targets,
+        eventsClient: options.eventsClient,
       },
       scenarios: scenarioResults,
       goals,

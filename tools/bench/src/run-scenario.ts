@@ -5,6 +5,7 @@ import {
   type TargetMeasurement,
   type TargetRow,
 } from './compare-targets.js';
+import { type EventsClient, openEventsClient } from './events-client.js';
 import { createSampleRecorder, type SampleRecorder, summarizeSamples } from './latency-stats.js';
 import { openMeasurementWindow, rampTimeInMs } from './measurement-window.js';
 import { readCpuTimeInMs, readProcessMemory } from './proc-stats.js';
@@ -22,6 +23,8 @@ export interface ScenarioTiming {
   readonly warmupInMs: number;
   readonly rounds: number;
   readonly targets: readonly TargetId[];
+  /** Keeps one `/admin/events` stream open to each ccb target while it runs, as an open dashboard does. */
+  readonly eventsClient?: boolean;
 }
 
 interface Accumulator {
@@ -190,7 +193,13 @@ export async function runScenario(
     upstreamUrl: environment.mockUrls.paced,
     withRefusingProvider: scenario.failover,
   });
+  const eventsClients: EventsClient[] = [];
   try {
+    if (timing.eventsClient === true) {
+      for (const target of targets) {
+        if (target.id.startsWith('ccb')) eventsClients.push(await openEventsClient(target.url));
+      }
+    }
     const accumulators = new Map(
       targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
     );
@@ -218,6 +227,7 @@ export async function runScenario(
       targets.map((target) => toMeasurement(target.id, accumulators.get(target.id) as Accumulator)),
     );
   } finally {
+    for (const client of eventsClients) await client.close();
     await stopTargets(targets);
   }
 }
