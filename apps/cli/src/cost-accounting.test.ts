@@ -106,6 +106,8 @@ describe('createCostAccounting', () => {
   it('says which file is wrong when the price file cannot be read', () => {
     const config = resolveConfig({
       pricing: { file: 'missing.yaml' },
+      // No ledger file in the shared temporary folder: another checkout's could be of another schema.
+      ledger: { enabled: false },
       providers: [{ name: 'a', base_url: 'https://a.example', api_key: 'k' }],
     });
     expect(() => createCostAccounting(config, { baseDir: tmpdir(), bench: () => {} })).toThrow(

@@ -91,7 +91,14 @@ export interface CostAccountingOptions {
 export function createCostAccounting(config: Config, options: CostAccountingOptions): CostAccounting {
   const keyFingerprint = options.keyFingerprint ?? createProcessKeyFingerprint();
   const { ledger, ledgerUnavailable } = openLedger(config, options);
-  let current = buildPricedBudgets(config, options, keyFingerprint, ledger, ledgerUnavailable, undefined);
+  let current: PricedBudgets;
+  try {
+    current = buildPricedBudgets(config, options, keyFingerprint, ledger, ledgerUnavailable, undefined);
+  } catch (error) {
+    // A bad price file or budget ends the start: the ledger it opened must not stay open behind it.
+    ledger?.close();
+    throw error;
+  }
   const benchIfOver = (provider: string) => {
     const check = current.budgets?.check('provider', provider);
     if (check?.exceeded) options.bench(provider, check.resetsAt);
