@@ -73,11 +73,15 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-function send(
+/**
+ * Answers a GET or HEAD with `file`: its entity tag, a 304 when `If-None-Match` names it, `nosniff`, and `no-cache`
+ * unless `headers` say otherwise (they are added last). For every page ccb serves itself: the docs and the dashboard.
+ */
+export function sendStaticFile(
   request: IncomingMessage,
   response: ServerResponse,
   file: StaticFile,
-  headers: Readonly<Record<string, string>>,
+  headers: Readonly<Record<string, string>> = {},
 ): void {
   if (response.destroyed) return;
   // `no-cache`: the URLs carry no version, so a browser revalidates (a 304 when nothing changed) and never runs an
@@ -120,7 +124,7 @@ function serve(
   return (request, response) => {
     if (!answersMethod(request, response)) return;
     load().then(
-      (file) => send(request, response, file, headers),
+      (file) => sendStaticFile(request, response, file, headers),
       (error: unknown) =>
         sendError(
           response,
@@ -142,7 +146,7 @@ function serveDocument(document: () => object): DocsRequestListener {
       sendError(response, 500, 'api_error', 'the OpenAPI document could not be made');
       return;
     }
-    send(
+    sendStaticFile(
       request,
       response,
       { body, contentType: 'application/json', etag: entityTag(body) },

@@ -1,4 +1,6 @@
 /** @ccb/admin-api: the admin API's wire contract (zod schemas), its OpenAPI 3.1 document, and /docs and /redoc. */
+
+export { entityTag, type StaticFile } from './_static-file.js';
 export { type AdminApiSchemaName, adminApiSchemas } from './admin-api-schemas.js';
 export {
   type AdminAnswer,
@@ -22,6 +24,7 @@ export {
   type DocsRequestListener,
   type DocsRoutesOptions,
   redocContentSecurityPolicy,
+  sendStaticFile,
   swaggerUiContentSecurityPolicy,
 } from './docs-routes.js';
 export { type AdminError, adminErrorSchema } from './error-schema.js';

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entityTag, type StaticFile, sendStaticFile } from '@ccb/admin-api';
 import { refuseRequest } from '@ccb/proxy';
 import type { Route, RouteListener } from '../route-table.js';
 
@@ -28,11 +28,6 @@ const contentTypes: Readonly<Record<string, string>> = {
 /** A relative file name the dashboard may hold: plain segments, nothing that climbs out. */
 const safeName = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
-interface DashboardFile {
-  readonly body: Buffer;
-  readonly etag: string;
-}
-
 /**
  * Where the built dashboard is: `dist/ui` beside the bundled CLI (the build copies it there, so the published
  * package carries it), else the workspace's `@ccb/dashboard` build (tests running on the sources).
@@ -55,14 +50,14 @@ async function locateDashboard(): Promise<string> {
  */
 export function dashboardRoutes(methods: readonly string[]): Record<string, Route> {
   let folder: Promise<string> | undefined;
-  const files = new Map<string, Promise<DashboardFile>>();
-  const load = (name: string): Promise<DashboardFile> => {
+  const files = new Map<string, Promise<StaticFile>>();
+  const load = (name: string, contentType: string): Promise<StaticFile> => {
     let file = files.get(name);
     if (file === undefined) {
       folder ??= locateDashboard();
       const reading = folder.then(async (root) => {
         const body = await readFile(join(root, name));
-        return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+        return { body, contentType, etag: entityTag(body) };
       });
       reading.catch(() => files.delete(name));
       files.set(name, reading);
@@ -80,29 +75,14 @@ export function dashboardRoutes(methods: readonly string[]): Record<string, Rout
         refuseRequest(request, response, 404, 'not_found_error', `no dashboard file ${name}`);
         return;
       }
-      load(name).then(
-        (file) => {
-          if (response.destroyed) return;
-          const headers: Record<string, string> = {
-            etag: file.etag,
+      load(name, contentType).then(
+        (file) =>
+          sendStaticFile(request, response, file, {
             // Hashed asset names never change content; the page itself is revalidated so an upgrade shows at once.
             'cache-control': name.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-            'x-content-type-options': 'nosniff',
             'referrer-policy': 'no-referrer',
             'content-security-policy': dashboardContentSecurityPolicy,
-          };
-          if (request.headers['if-none-match'] === file.etag) {
-            response.writeHead(304, headers);
-            response.end();
-            return;
-          }
-          response.writeHead(200, {
-            ...headers,
-            'content-type': contentType,
-            'content-length': file.body.length,
-          });
-          response.end(request.method === 'HEAD' ? undefined : file.body);
-        },
+          }),
         (error: unknown) => {
           const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
           refuseRequest(
