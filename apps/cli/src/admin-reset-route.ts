@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '@ccb/proxy';
 import type { Router } from '@ccb/router';
+import { sendJson } from './admin/admin-json.js';
 
 /**
  * `POST /admin/reset?provider=NAME`: an operator clears a provider's circuit, cool-down (e.g. a spend-limit bench)
@@ -18,11 +19,6 @@ export function adminResetRoute(
     }
     router.reset(name);
     router.unbench(name);
-    const body = JSON.stringify({ provider: name, reset: true });
-    response.writeHead(200, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-    });
-    response.end(body);
+    sendJson(response, 200, { provider: name, reset: true });
   };
 }

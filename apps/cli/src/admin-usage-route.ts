@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '@ccb/proxy';
+import { sendJson } from './admin/admin-json.js';
 import { CliError } from './cli-error.js';
 import type { CostAccounting } from './cost-accounting.js';
 import { usageReport } from './usage-report.js';
@@ -21,12 +22,7 @@ export function adminUsageRoute(
     const query = new URL(request.url ?? '/', 'http://ccb').searchParams;
     try {
       const report = usageReport(ledger, query.get('since') ?? undefined, query.get('by') ?? undefined);
-      const body = JSON.stringify(report);
-      response.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-      });
-      response.end(body);
+      sendJson(response, 200, report);
     } catch (error) {
       if (CliError.is(error)) sendError(response, 400, 'invalid_request_error', error.message);
       else sendError(response, 500, 'api_error', 'the usage ledger could not be read');

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '@ccb/proxy';
-import { createLogger, type Logger, type LogLoss, minRedactedLength } from '@ccb/telemetry';
+import { createLogger, type Logger, type LogLoss } from '@ccb/telemetry';
 
 /** Log levels, as configured (`server.log_level`). */
 export type OutputLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -50,7 +50,7 @@ export function createOutput(options: OutputOptions): Output {
     flush: () => logger.flush(),
     close: () => logger.close(),
     lostLines: () => logger.lostLines(),
-    addRedactValues: (values) =>
-      logger.addRedactValues(values.filter((value) => value.length >= minRedactedLength)),
+    // The scrubber itself passes over values too short to be secrets.
+    addRedactValues: (values) => logger.addRedactValues(values),
   };
 }

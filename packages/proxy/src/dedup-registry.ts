@@ -193,25 +193,18 @@ function servedStatus(response: ServerResponse): number {
  */
 function keyOf(init: ExchangeInit): string {
   const { request, body, headers } = init;
-  const hash = createHash('sha256');
-  hash.update(init.clientKeyId);
-  hash.update('\0');
-  hash.update(headers.apiKey ?? '');
-  hash.update('\0');
-  hash.update(headers.authorization ?? '');
-  hash.update('\0');
-  hash.update(headerText(request.headers['accept-encoding']));
-  hash.update('\0');
-  hash.update(headerText(request.headers.accept));
-  hash.update('\0');
-  hash.update(request.method ?? 'GET');
-  hash.update('\0');
-  hash.update(request.url ?? '/');
-  hash.update('\0');
-  hash.update(headerText(request.headers['anthropic-version']));
-  hash.update('\0');
-  hash.update(headerText(request.headers['anthropic-beta']));
-  hash.update('\0');
+  const fields = [
+    init.clientKeyId,
+    headers.apiKey ?? '',
+    headers.authorization ?? '',
+    headerText(request.headers['accept-encoding']),
+    headerText(request.headers.accept),
+    request.method ?? 'GET',
+    request.url ?? '/',
+    headerText(request.headers['anthropic-version']),
+    headerText(request.headers['anthropic-beta']),
+  ];
+  const hash = createHash('sha256').update(`${fields.join('\0')}\0`);
   if (body !== null) hash.update(body);
   return hash.digest('base64url');
 }
