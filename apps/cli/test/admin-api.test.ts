@@ -194,6 +194,14 @@ describe('the admin API', () => {
     expect(after).toBe(
       before.replace('    weight: 1      # share of traffic', '    weight: 4      # share of traffic'),
     );
+    // What was persisted is what a restart starts with (peers lose such settings on restart).
+    const restarted = await startCcb(['serve', '--config', file, '--port', '0']);
+    try {
+      const after = JSON.parse((await call(restarted.url, 'GET', '/admin/providers/alpha', adminKey)).text);
+      expect(after).toMatchObject({ configured: { weight: 4 }, overrides: {}, effective: { weight: 4 } });
+    } finally {
+      await restarted.stop();
+    }
     // The watcher sees the write, finds what was just loaded, and says so instead of reloading again.
     const skipped = await ccb.line((line) => String(line.msg).startsWith('config files changed but hold'));
     const since = ccb.lines.indexOf(await reloaded);

@@ -5,33 +5,7 @@ import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DedupOptions } from '../src/index.js';
 import { messageBody, post, type StartedProxy, startProxy, startRawUpstream, target } from './harness.js';
-
-const frame = (event: string, data: object) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-const head = [
-  frame('message_start', {
-    type: 'message_start',
-    message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], usage: { input_tokens: 11 } },
-  }),
-  frame('content_block_start', {
-    type: 'content_block_start',
-    index: 0,
-    content_block: { type: 'text', text: '' },
-  }),
-].join('');
-const tail = [
-  frame('content_block_delta', {
-    type: 'content_block_delta',
-    index: 0,
-    delta: { type: 'text_delta', text: 'Hi' },
-  }),
-  frame('content_block_stop', { type: 'content_block_stop', index: 0 }),
-  frame('message_delta', {
-    type: 'message_delta',
-    delta: { stop_reason: 'end_turn' },
-    usage: { output_tokens: 2 },
-  }),
-  frame('message_stop', { type: 'message_stop' }),
-].join('');
+import { frame, head, tail } from './sse-frames.js';
 
 function dedup(extra: Partial<DedupOptions> = {}): DedupOptions {
   return {

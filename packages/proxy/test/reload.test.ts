@@ -15,40 +15,8 @@ import {
   startRawUpstream,
   target,
 } from './harness.js';
+import { head, tail } from './sse-frames.js';
 
-const frame = (event: string, data: object) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-const head = [
-  frame('message_start', {
-    type: 'message_start',
-    message: {
-      id: 'msg_1',
-      type: 'message',
-      role: 'assistant',
-      content: [],
-      usage: { input_tokens: 11, output_tokens: 1 },
-    },
-  }),
-  frame('ping', { type: 'ping' }),
-  frame('content_block_start', {
-    type: 'content_block_start',
-    index: 0,
-    content_block: { type: 'text', text: '' },
-  }),
-].join('');
-const tail = [
-  frame('content_block_delta', {
-    type: 'content_block_delta',
-    index: 0,
-    delta: { type: 'text_delta', text: 'Hi' },
-  }),
-  frame('content_block_stop', { type: 'content_block_stop', index: 0 }),
-  frame('message_delta', {
-    type: 'message_delta',
-    delta: { stop_reason: 'end_turn' },
-    usage: { output_tokens: 2 },
-  }),
-  frame('message_stop', { type: 'message_stop' }),
-].join('');
 const message = JSON.stringify({
   id: 'msg_2',
   type: 'message',
