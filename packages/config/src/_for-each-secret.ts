@@ -20,7 +20,7 @@ export type SecretVisitor = (
 
 /**
  * Calls `visit(holder, field, path)` for every place in `config` that holds a secret: `auth.api_keys` and
- * `auth.admin_key` entries, `auth.fingerprint_secret`, `providers[].api_key`, provider `headers` whose name looks
+ * `auth.admin_key` entries, `auth.fingerprint_secret`, `providers[].api_key` and `oauth` tokens, `ledger.url` and `state.url` (they may carry a password), provider `headers` whose name looks
  * secret, and client keys named in `budgets`; `path` is where it sits (`providers[0].api_key`). The one definition of
  * what is secret (redaction, secret lists and config diffs all use it): a new section holding secrets is added here.
  */
@@ -40,10 +40,19 @@ export function forEachSecret(config: Config, visit: SecretVisitor): void {
   }
   config.providers.forEach((provider, index) => {
     if (provider.api_key !== undefined) visit(provider, 'api_key', ['providers', index, 'api_key']);
+    const oauth = provider.oauth;
+    if (oauth?.access_token !== undefined) {
+      visit(oauth, 'access_token', ['providers', index, 'oauth', 'access_token']);
+    }
+    if (oauth?.refresh_token !== undefined) {
+      visit(oauth, 'refresh_token', ['providers', index, 'oauth', 'refresh_token']);
+    }
     for (const name of Object.keys(provider.headers)) {
       if (secretHeaderName.test(name)) visit(provider.headers, name, ['providers', index, 'headers', name]);
     }
   });
+  if (config.ledger.url !== undefined) visit(config.ledger, 'url', ['ledger', 'url']);
+  if (config.state.url !== undefined) visit(config.state, 'url', ['state', 'url']);
   config.budgets.forEach((budget, index) => {
     if (budget.key !== undefined && !isPublicKeyReference(budget.key)) {
       visit(budget, 'key', ['budgets', index, 'key']);

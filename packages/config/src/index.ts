@@ -42,6 +42,7 @@ export {
   type AuthType,
   authTypes,
   type ProviderConfig,
+  type ProviderOAuthConfig,
   type ProviderTimeouts,
   providerSchema,
 } from './schema/provider-schema.js';
@@ -59,6 +60,7 @@ export {
   type ServerConfig,
   serverSchema,
 } from './schema/server-schema.js';
+export { type StateConfig, stateSchema, stateStores } from './schema/state-schema.js';
 export { starterConfigYaml, starterEnvExample } from './starter-config.js';
 export {
   type ConfigFilesWatcher,

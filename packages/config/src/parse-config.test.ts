@@ -29,6 +29,7 @@ describe('parseConfig', () => {
         max_attempts: 3,
         first_content_timeout: 30_000,
         affinity: { enabled: true, ttl: 3_600_000, max_sessions: 10_000 },
+        allow_subscription_pool: false,
         rules: [],
       },
       health: {
@@ -60,6 +61,7 @@ describe('parseConfig', () => {
         max_replay_bytes: 8 * 1024 * 1024,
         retry_grace: 0,
       },
+      state: { store: 'memory', key_prefix: 'ccb:' },
       budgets: [],
       providers: [
         {

@@ -13,7 +13,7 @@ describe('parseConfig', () => {
     it('lists the valid keys instead of suggesting when nothing is close', () => {
       const error = parseError(`routing:\n  colour: blue\n${minimal}`);
       expect(error.issues[0]?.message).toBe(
-        'unknown key (valid keys: strategy, max_attempts, first_content_timeout, affinity, rules)',
+        'unknown key (valid keys: strategy, max_attempts, first_content_timeout, affinity, allow_subscription_pool, rules)',
       );
       expect(error.message).not.toContain('did you mean');
     });
@@ -78,9 +78,9 @@ describe('parseConfig', () => {
     });
 
     it('points a missing required key at its parent map', () => {
-      const error = parseError('providers:\n  - name: primary\n    api_key: k\n');
+      const error = parseError('providers:\n  - base_url: https://x\n    api_key: k\n');
       expect(error.issues).toEqual([
-        { path: 'providers[0].base_url', message: 'is required', line: 2, column: 5 },
+        { path: 'providers[0].name', message: 'is required', line: 2, column: 5 },
       ]);
     });
 

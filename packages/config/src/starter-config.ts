@@ -54,6 +54,8 @@ routing:
     enabled: true
     ttl: 1h                   # an idle session is forgotten after this
     max_sessions: 10000
+  allow_subscription_pool: false   # more than one auth_type oauth account: against Anthropic's terms when it
+                              # serves other people; sessions stay sticky across such accounts
   rules: []                   # model rules, first match wins; examples:
   #  - name: background       # Claude Code's small/fast model calls go to a cheap group
   #    match: { family: haiku }
@@ -94,6 +96,7 @@ health:
 ledger:                       # every request's tokens and cost (never bodies), for ccb usage and budgets
   enabled: true
   path: ccb-ledger.sqlite     # relative to this file
+  # url: \${DATABASE_URL}     # postgres://…: one ledger shared by every instance, instead of the file
   batch_interval: 1s          # writes are batched off the request path
   retention: 30d
 
@@ -107,6 +110,11 @@ dedup:                        # identical requests of one client key in flight s
   max_replay_bytes: 8MiB      # of a call kept for late joiners
   retry_grace: 0s             # keep a call this long after its last client left, for that client's retry
 
+state:                        # live state: cool-downs, circuits, session bindings, budget spend, admin overrides
+  store: memory               # memory (this instance) | redis (shared by every instance, local replica each)
+  # url: \${REDIS_URL}        # redis://127.0.0.1:6379/0, required for store: redis
+  key_prefix: "ccb:"          # of every Redis key and channel
+
 budgets: []                   # spend/token caps per UTC day and month; over budget a provider is skipped,
 #  - provider: anthropic-primary   # a client key gets 429 until the window resets
 #    daily_usd: 50
@@ -119,8 +127,9 @@ budgets: []                   # spend/token caps per UTC day and month; over bud
 providers:                    # at least one, and at least one enabled
   - name: anthropic-primary   # unique; letters, digits, ".", "_", "-"
     base_url: https://api.anthropic.com   # without /v1; may carry a path prefix (https://host/api/anthropic)
-    auth_type: api_key        # api_key (x-api-key) | bearer (Authorization: Bearer) | passthrough (client's own credential)
-    api_key: \${ANTHROPIC_API_KEY}         # required for api_key and bearer; omit for passthrough
+    auth_type: api_key        # api_key (x-api-key) | bearer (Authorization: Bearer) | passthrough (client's own
+                              # credential) | oauth (a Claude subscription account, see oauth below)
+    api_key: \${ANTHROPIC_API_KEY}         # required for api_key and bearer; omit for passthrough and oauth
     weight: 2                 # share of traffic under the weighted strategy (integer >= 1)
     priority: 1               # tier (integer >= 0): the lowest tier with a usable provider takes the traffic
     enabled: true
@@ -134,6 +143,17 @@ providers:                    # at least one, and at least one enabled
     pricing:
       multiplier: 1           # 0.6 for a reseller at 60% of list price, 0 for a subscription account
       models: {}              # per model glob: { input, cache_write_5m, cache_write_1h, cache_read, output } or free
+
+  # A Claude Pro/Max subscription account (auth_type oauth); run \`ccb login max-account\` to sign in.
+  # - name: max-account
+  #   auth_type: oauth          # base_url defaults to https://api.anthropic.com
+  #   oauth:
+  #     token_file: ccb-oauth-max-account.json   # written by ccb login (mode 0600); refreshed tokens go here
+  #     # or inline: access_token: \${CLAUDE_CODE_OAUTH_TOKEN}   (from claude setup-token; no refresh needed)
+  #     #   refresh_token: \${CLAUDE_REFRESH_TOKEN}   (needs token_file, where rotated ones are kept)
+  #     #   expires_at: 2026-12-31T00:00:00Z
+  #     refresh_before: 5m      # refresh this long before the access token expires
+  #     # Claude Code's own endpoints by default: token_url:, authorize_url:, redirect_uri:, client_id:, scopes:
 
   # An example backup provider. Set BACKUP_API_KEY and enabled: true to use it.
   - name: backup
@@ -160,6 +180,14 @@ CCB_ADMIN_KEY=
 
 # Secret keying client-key fingerprints, if you set auth.fingerprint_secret (optional; openssl rand -hex 32).
 CCB_FINGERPRINT_SECRET=
+
+# A Claude subscription account's token from \`claude setup-token\`, for an auth_type oauth provider (optional).
+CLAUDE_CODE_OAUTH_TOKEN=
+CLAUDE_REFRESH_TOKEN=
+
+# Shared state and ledger for several instances: state.store redis and ledger.url (optional).
+REDIS_URL=
+DATABASE_URL=
 
 # Which config file to read, if not ./ccb.yaml or ./config.yaml (optional).
 # CCB_CONFIG=

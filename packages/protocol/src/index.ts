@@ -36,6 +36,7 @@ export {
   modelFamilies,
   parseModelId,
 } from './model-id.js';
+export { anthropicApiBaseUrl, claudeOAuth } from './oauth.js';
 export {
   type BudgetReading,
   type BudgetReadings,

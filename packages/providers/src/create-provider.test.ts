@@ -181,7 +181,7 @@ describe('createProvider', () => {
       [
         'an unknown auth type',
         { ...base, authType: 'oauth' as 'bearer', apiKey: 'k' },
-        'authType must be one of "api_key", "bearer" or "passthrough"',
+        'authType must be one of "api_key", "bearer", "passthrough" or "oauth"',
       ],
       ['a relative base URL', { ...base, baseUrl: '/v1', apiKey: 'k' }, 'baseUrl is not an absolute URL'],
       ['a base URL with a query', { ...base, baseUrl: 'https://h/?a=1', apiKey: 'k' }, 'query or fragment'],

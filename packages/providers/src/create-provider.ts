@@ -29,7 +29,7 @@ export interface ProviderOptions {
   readonly credentials?: CredentialSource;
 }
 
-const authTypes: ReadonlySet<string> = new Set<AuthType>(['api_key', 'bearer', 'passthrough']);
+const authTypes: ReadonlySet<string> = new Set<AuthType>(['api_key', 'bearer', 'passthrough', 'oauth']);
 
 /** Characters no HTTP field value may carry (RFC 9110 §5.5) plus DEL; a key with them would be rejected. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control characters in a key is the point
@@ -53,7 +53,10 @@ export function createProvider(options: ProviderOptions): Provider {
   }
   const authType = options.authType ?? 'api_key';
   if (!authTypes.has(authType)) {
-    throw invalidProviderError(name, 'authType must be one of "api_key", "bearer" or "passthrough".');
+    throw invalidProviderError(
+      name,
+      'authType must be one of "api_key", "bearer", "passthrough" or "oauth".',
+    );
   }
   const { origin, basePath } = parseBaseUrl(options.baseUrl, name);
   const extraHeaders = normalizeExtraHeaders(options.headers, name);
@@ -115,6 +118,9 @@ function resolveCredentials(options: ProviderOptions, authType: AuthType, name: 
       credentialHeaders: () => credentials.headers(),
       invalidateCredentials: () => credentials.invalidate?.() ?? false,
     };
+  }
+  if (authType === 'oauth') {
+    throw invalidProviderError(name, 'authType "oauth" needs credentials: an OAuth credential source.');
   }
   const pairs = staticCredentialHeaders(authType, validateApiKey(apiKey, authType, name));
   return { credentialHeaders: () => pairs, invalidateCredentials: () => false };

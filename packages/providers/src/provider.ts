@@ -1,5 +1,5 @@
-/** How a provider authenticates upstream. */
-export type AuthType = 'api_key' | 'bearer' | 'passthrough';
+/** How a provider authenticates upstream; `oauth` is a Claude subscription account (its tokens come from `credentials`). */
+export type AuthType = 'api_key' | 'bearer' | 'passthrough' | 'oauth';
 
 /** One HTTP header as a lower-case name and its value. */
 export type HeaderPair = readonly [name: string, value: string];

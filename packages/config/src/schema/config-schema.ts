@@ -7,6 +7,7 @@ import { budgetSchema, ledgerSchema, pricingSchema } from './ledger-schema.js';
 import { providerSchema } from './provider-schema.js';
 import { routingSchema } from './routing-schema.js';
 import { serverSchema } from './server-schema.js';
+import { stateSchema } from './state-schema.js';
 
 const passthroughWithClientKeys =
   "passthrough forwards the client's own Anthropic credential, but with auth.api_keys set clients present ccb keys instead; remove auth.api_keys or use auth_type api_key/bearer";
@@ -24,6 +25,7 @@ export const configSchema = z
     ledger: ledgerSchema.prefault({}),
     pricing: pricingSchema.prefault({}),
     dedup: dedupSchema.prefault({}),
+    state: stateSchema.prefault({}),
     budgets: z.array(budgetSchema).prefault([]).meta({
       description: 'Spend and token caps per UTC day and month, per provider or client key. Default [].',
     }),
@@ -38,7 +40,11 @@ export const configSchema = z
       .meta({ description: 'Anthropic-compatible upstreams, at least one; at least one must be enabled.' }),
   })
   .superRefine((config, context) => {
-    const { auth, providers } = config as { auth?: { api_keys?: unknown }; providers?: unknown };
+    const { auth, providers, routing } = config as {
+      auth?: { api_keys?: unknown };
+      providers?: unknown;
+      routing?: { allow_subscription_pool?: unknown };
+    };
     if (!Array.isArray(providers)) return;
     const hasClientKeys = Array.isArray(auth?.api_keys) && auth.api_keys.length > 0;
     const firstIndexByName = new Map<string, number>();
@@ -62,6 +68,16 @@ export const configSchema = z
         });
       }
     });
+    const oauthIndexes = providers.flatMap((provider: unknown, index) =>
+      (provider as { auth_type?: unknown } | null)?.auth_type === 'oauth' ? [index] : [],
+    );
+    if (oauthIndexes.length > 1 && routing?.allow_subscription_pool !== true) {
+      context.addIssue({
+        code: 'custom',
+        path: ['providers', oauthIndexes[1] as number, 'auth_type'],
+        message: `a second auth_type oauth provider (${oauthIndexes.length} in all): pooling subscription accounts to serve other people is against Anthropic's terms; keep one, or set routing.allow_subscription_pool: true if every account is yours to use this way`,
+      });
+    }
     const isDisabled = (provider: unknown) => (provider as { enabled?: unknown } | null)?.enabled === false;
     if (providers.length > 0 && providers.every(isDisabled)) {
       context.addIssue({

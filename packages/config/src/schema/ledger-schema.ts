@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveDurationField } from './_fields.js';
+import { positiveDurationField, secretField } from './_fields.js';
 
 /** `ledger:` — the embedded usage and cost ledger (SQLite). */
 export const ledgerSchema = z
@@ -9,8 +9,15 @@ export const ledgerSchema = z
         'Record every request (tokens, cost, provider; never bodies) for ccb usage and budgets. Default true.',
     }),
     path: z.string().min(1).default('ccb-ledger.sqlite').meta({
-      description: 'SQLite file, relative to the config file. Default ccb-ledger.sqlite.',
+      description: 'SQLite file, relative to the config file (unused with url). Default ccb-ledger.sqlite.',
     }),
+    url: secretField()
+      .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' })
+      .optional()
+      .meta({
+        description:
+          'A PostgreSQL database (postgres://user:password@host:5432/db) holding one ledger for every ccb instance, instead of the SQLite file. Use ${VAR}: it may carry a password.',
+      }),
     batch_interval: positiveDurationField(
       'rows are written in batches at this interval, off the request path',
     )

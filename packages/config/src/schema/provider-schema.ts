@@ -1,9 +1,13 @@
+import { anthropicApiBaseUrl, claudeOAuth } from '@ccb/protocol';
 import { z } from 'zod';
 import { quote } from '../_friendly-message.js';
 import { durationField, evenWithFieldErrors, secretField, unsendableCharacter } from './_fields.js';
 
-/** How ccb authenticates to a provider. `passthrough` forwards the client's own credential unchanged. */
-export const authTypes = ['api_key', 'bearer', 'passthrough'] as const;
+/**
+ * How ccb authenticates to a provider. `passthrough` forwards the client's own credential unchanged; `oauth` signs in
+ * as a Claude subscription account (`oauth:` holds its tokens).
+ */
+export const authTypes = ['api_key', 'bearer', 'passthrough', 'oauth'] as const;
 
 export type AuthType = (typeof authTypes)[number];
 
@@ -45,6 +49,109 @@ const baseUrlSchema = z
     if (/\/v1$/i.test(path)) return fail('must not end in /v1: ccb appends /v1/messages itself');
     return url.origin + path;
   });
+
+/** An absolute http(s) URL (OAuth endpoints). */
+const endpointUrlSchema = z
+  .string()
+  .meta({ format: 'uri' })
+  .check((context) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(context.value);
+    } catch {}
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      context.issues.push({
+        code: 'custom',
+        input: context.value,
+        message: `must be an absolute http(s) URL; got ${quote(context.value)}`,
+      });
+    }
+  });
+
+/** An ISO 8601 time such as `2026-12-06T12:00:00Z`; outputs milliseconds since the epoch. */
+const isoTimeSchema = z
+  .string()
+  .meta({ format: 'date-time' })
+  .transform((value, context) => {
+    const at = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+    if (Number.isFinite(at)) return at;
+    context.issues.push({
+      code: 'custom',
+      input: value,
+      message: `must be an ISO 8601 time such as "2026-12-06T12:00:00Z"; got ${quote(value)}`,
+    });
+    return z.NEVER;
+  });
+
+/** `providers[].oauth` — a Claude subscription account's tokens and the OAuth endpoints that renew them. */
+export const providerOAuthSchema = z
+  .strictObject({
+    token_file: z.string().min(1).optional().meta({
+      description:
+        'JSON file holding the tokens, relative to the config file: written by ccb login (mode 0600), and where refreshed and rotated tokens are stored. When it exists it wins over the inline tokens, which only seed it.',
+    }),
+    access_token: secretField().optional().meta({
+      description:
+        'An access token (sk-ant-oat01-…), e.g. ${CLAUDE_CODE_OAUTH_TOKEN} from claude setup-token, which needs no refresh token. Use ${VAR}.',
+    }),
+    refresh_token: secretField().optional().meta({
+      description:
+        'A refresh token (sk-ant-ort01-…); it rotates on every refresh, so it needs token_file to keep the new one. Use ${VAR}.',
+    }),
+    expires_at: isoTimeSchema.optional().meta({
+      description:
+        'When access_token expires (ISO 8601). Absent: valid until the upstream refuses it (a setup-token lasts a year).',
+    }),
+    refresh_before: durationField().prefault('5m').meta({
+      description: 'Refresh this long before the access token expires. Default 5m.',
+    }),
+    token_url: endpointUrlSchema.default(claudeOAuth.tokenUrl).meta({
+      description: `Token endpoint (code exchange and refresh). Default ${claudeOAuth.tokenUrl}.`,
+    }),
+    authorize_url: endpointUrlSchema.default(claudeOAuth.authorizeUrl).meta({
+      description: `Where ccb login sends you to sign in. Default ${claudeOAuth.authorizeUrl} (Console accounts: https://platform.claude.com/oauth/authorize).`,
+    }),
+    redirect_uri: endpointUrlSchema.default(claudeOAuth.redirectUri).meta({
+      description: `The page that shows the code to paste into ccb login. Default ${claudeOAuth.redirectUri}.`,
+    }),
+    client_id: z.string().min(1).default(claudeOAuth.clientId).meta({
+      description: "OAuth client id. Default Claude Code's own.",
+    }),
+    scopes: z
+      .string()
+      .min(1)
+      .default(claudeOAuth.scopes)
+      .meta({
+        description: `Space-separated scopes asked for at login. Default ${claudeOAuth.scopes}.`,
+      }),
+  })
+  .superRefine((oauth, context) => {
+    const {
+      token_file: tokenFile,
+      access_token: accessToken,
+      refresh_token: refreshToken,
+    } = oauth as {
+      token_file?: unknown;
+      access_token?: unknown;
+      refresh_token?: unknown;
+    };
+    if (tokenFile === undefined && accessToken === undefined && refreshToken === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: [],
+        message:
+          'needs token_file (written by ccb login NAME) or an access_token (e.g. ${CLAUDE_CODE_OAUTH_TOKEN})',
+      });
+    } else if (refreshToken !== undefined && tokenFile === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['token_file'],
+        message:
+          'is required with refresh_token: refresh tokens rotate, and the new one must be kept where a restart finds it',
+      });
+    }
+  }, evenWithFieldErrors)
+  .meta({ description: 'Claude subscription account (auth_type oauth).' });
 
 /** `providers[].timeouts` — per-provider bounds on an upstream attempt. */
 export const providerTimeoutsSchema = z
@@ -100,17 +207,17 @@ export const providerSchema = z
       .meta({
         description: 'Unique name used in logs, metrics and admin endpoints, e.g. anthropic-primary.',
       }),
-    base_url: baseUrlSchema.meta({
-      description:
-        'http(s) URL of the Anthropic-compatible API, without /v1; may carry a path prefix (https://host/api/anthropic).',
+    base_url: baseUrlSchema.prefault(anthropicApiBaseUrl).meta({
+      description: `http(s) URL of the Anthropic-compatible API, without /v1; may carry a path prefix (https://host/api/anthropic). Default ${anthropicApiBaseUrl}.`,
     }),
     auth_type: z.enum(authTypes).default('api_key').meta({
       description:
-        'api_key (x-api-key header), bearer (Authorization: Bearer) or passthrough (forward the client credential). Default api_key.',
+        'api_key (x-api-key header), bearer (Authorization: Bearer), passthrough (forward the client credential) or oauth (a Claude subscription account, see oauth). Default api_key.',
     }),
     api_key: secretField().optional().meta({
-      description: 'Credential for api_key and bearer; must be absent for passthrough. Use ${VAR}.',
+      description: 'Credential for api_key and bearer; must be absent for passthrough and oauth. Use ${VAR}.',
     }),
+    oauth: providerOAuthSchema.optional(),
     weight: z
       .number()
       .int()
@@ -154,7 +261,34 @@ export const providerSchema = z
     pricing: providerPricingSchema.prefault({}),
   })
   .superRefine((provider, context) => {
-    const { auth_type: authType, api_key: apiKey } = provider as { auth_type?: unknown; api_key?: unknown };
+    const {
+      auth_type: authType,
+      api_key: apiKey,
+      oauth,
+    } = provider as { auth_type?: unknown; api_key?: unknown; oauth?: unknown };
+    if (authType === 'oauth') {
+      if (apiKey !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['api_key'],
+          message: 'must be absent for auth_type oauth, whose tokens are in oauth:',
+        });
+      }
+      if (oauth === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['oauth'],
+          message:
+            'is required for auth_type oauth: e.g. oauth: { token_file: ccb-oauth-NAME.json } (then run ccb login NAME)',
+        });
+      }
+    } else if (oauth !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['oauth'],
+        message: `is only for auth_type oauth (this provider has auth_type ${String(authType ?? 'api_key')})`,
+      });
+    }
     if (authType === 'passthrough' && apiKey !== undefined) {
       context.addIssue({
         code: 'custom',
@@ -172,7 +306,9 @@ export const providerSchema = z
   }, evenWithFieldErrors)
   .meta({ description: 'An Anthropic-compatible upstream.' });
 
-/** A resolved provider; timeouts are in milliseconds and `api_key` is absent only for passthrough. */
+/** A resolved provider; timeouts are in milliseconds and `api_key` is absent only for passthrough and oauth. */
 export type ProviderConfig = z.output<typeof providerSchema>;
 /** A provider's resolved `timeouts`, each in milliseconds. */
 export type ProviderTimeouts = z.output<typeof providerTimeoutsSchema>;
+/** A provider's resolved `oauth:`; `expires_at` is in milliseconds since the epoch. */
+export type ProviderOAuthConfig = z.output<typeof providerOAuthSchema>;

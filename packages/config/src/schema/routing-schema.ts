@@ -70,6 +70,10 @@ export const routingSchema = z
         'How long a stream may take to produce its first content before ccb fails over (nothing has reached the client yet). 0 turns the hold off: a stream is committed with its headers, so an error right after message_start can no longer fail over. Default 30s.',
     }),
     affinity: affinitySchema.prefault({}),
+    allow_subscription_pool: z.boolean().default(false).meta({
+      description:
+        "Allow more than one auth_type oauth provider. Anthropic's terms reserve subscription accounts for their owner's own use of Claude Code and Claude.ai; pooling several to serve other people is against them. Sessions stay sticky across such accounts. Default false.",
+    }),
     rules: z.array(ruleSchema).prefault([]).meta({
       description:
         'Model rules, tried in order before provider selection; the first match routes the request to its providers (and model). Default [].',
