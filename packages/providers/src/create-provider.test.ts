@@ -180,9 +180,10 @@ describe('createProvider', () => {
       ['an empty name', { ...base, name: ' ', apiKey: 'k' }, 'name must be a non-empty string'],
       [
         'an unknown auth type',
-        { ...base, authType: 'oauth' as 'bearer', apiKey: 'k' },
+        { ...base, authType: 'cookie' as 'bearer', apiKey: 'k' },
         'authType must be one of "api_key", "bearer", "passthrough" or "oauth"',
       ],
+      ['oauth without a credential source', { ...base, authType: 'oauth' }, 'needs credentials'],
       ['a relative base URL', { ...base, baseUrl: '/v1', apiKey: 'k' }, 'baseUrl is not an absolute URL'],
       ['a base URL with a query', { ...base, baseUrl: 'https://h/?a=1', apiKey: 'k' }, 'query or fragment'],
       ['a missing api key', { ...base }, 'apiKey is required for authType "api_key"'],
