@@ -50,6 +50,13 @@ export interface RedisConnection {
   onDown(listener: (lastError: string | null) => void): () => void;
   /** Delivers the messages of `key(channel)` to `listener`; kept across reconnects. */
   subscribe(channel: string, listener: (message: string) => void): void;
+  /**
+   * Counts writes that failed or were dropped (Redis down at flush time, an error reply, a full queue of pending
+   * writes). The local replica kept the change either way.
+   */
+  countWriteFailures(count: number): void;
+  /** Writes failed or dropped since the connection was created, for the `ccb_state_store_write_failures_total` metric. */
+  writeFailures(): number;
   /** Disconnects both connections; no event follows. */
   close(): Promise<void>;
 }
@@ -90,6 +97,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   let since = now();
   let lastError: string | null = null;
   let closed = false;
+  let failedWrites = 0;
 
   function update(): void {
     if (closed) return;
@@ -163,6 +171,10 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       // Queued until the subscriber is ready; ioredis subscribes again after every reconnect.
       subscriber.subscribe(name).catch(() => {});
     },
+    countWriteFailures(count) {
+      failedWrites += count;
+    },
+    writeFailures: () => failedWrites,
     async close() {
       if (closed) return;
       closed = true;
