@@ -14,14 +14,18 @@ import { createProbes } from './probes.js';
 import { buildProviders, type ProviderGeneration } from './reload/provider-set.js';
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
-import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
+import { type ProviderOverride, type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
 import { serviceRoutes } from './service-routes.js';
+import { createOverrideSharing, replacingPatch } from './shared-state/override-sharing.js';
+import { createSharedState } from './shared-state/shared-state.js';
 
 export interface ComposeOptions {
   /** Folder that relative paths in the config (ledger, price file) are resolved against. Default: the cwd. */
   readonly baseDir?: string;
   /** Something worth an operator's attention that is not an error (e.g. a model without a price). */
   readonly onWarning?: (message: string) => void;
+  /** News that is not a warning (e.g. the shared state store is back). */
+  readonly onInfo?: (message: string) => void;
   /** Called once per proxied request, after it ended, with what it cost (USD; 0 when not billed or unpriced). */
   readonly onRequestEnd?: (record: RequestRecord, costUsd: number) => void;
   /** Health changes (circuit, cool-downs), once per change. */
@@ -62,8 +66,16 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   });
   const overrides = new RuntimeOverrides();
   const events = createEventsHub();
+  // state.store: redis shares health, affinity and overrides with the other instances; memory builds nothing here.
+  let applyRemoteOverride: (provider: string, override: ProviderOverride | undefined) => void = () => {};
+  const shared = createSharedState(config, {
+    log: { warn: (message) => options.onWarning?.(message), info: (message) => options.onInfo?.(message) },
+    onRemoteOverride: (provider, override) => applyRemoteOverride(provider, override),
+  });
+  const sharing = shared === undefined ? undefined : createOverrideSharing(shared.overrides);
   const router = createRouter({
     ...routerSettings(config, overrides, costs.priceOf),
+    ...(shared === undefined ? {} : { healthStore: shared.healthStore, affinityStore: shared.affinityStore }),
     onEvent: (event) => {
       if (event.type === 'rate-limited') metrics?.rateLimited(event.provider, event.rateLimitClass);
       options.onRouterEvent?.(event);
@@ -84,6 +96,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         affinityStats: () => router.affinityStats(),
         budgetSnapshot: () => costs.budgets?.snapshot() ?? [],
         ...(options.logLoss !== undefined ? { logLoss: options.logLoss } : {}),
+        ...(shared !== undefined ? { stateStore: () => shared.metricsReading() } : {}),
       })
     : undefined;
   const onRequestEnd = options.onRequestEnd;
@@ -97,7 +110,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     serviceRoutes({
       config: next,
       balancer: view,
-      parts: { router, costs, metrics, inFlight, events },
+      parts: { router, costs, metrics, inFlight, events, sharedState: shared },
       control: () => control,
       keyFingerprint,
       allowOpenAdmin: options.allowOpenAdmin === true,
@@ -212,8 +225,27 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   function reconfigure(next: Config): Reconfiguration {
     const nextOverrides = overrides.clone();
     nextOverrides.reconcile(routingFields(current), routingFields(next));
-    return swap(next, nextOverrides);
+    const reconfiguration = swap(next, nextOverrides);
+    sharing?.adopted(overrides, routingFields(current).keys());
+    return reconfiguration;
   }
+
+  applyRemoteOverride = (provider, override) => {
+    if (!current.providers.some((configured) => configured.name === provider)) return;
+    const next = overrides.clone();
+    next.set(provider, replacingPatch(override));
+    try {
+      swap(current, next);
+      sharing?.adopted(overrides, routingFields(current).keys());
+      options.onInfo?.(
+        `state: another instance ${override === undefined ? 'lifted the override of' : 'set an override on'} provider ${provider}${override === undefined ? '' : `: ${JSON.stringify(override)}`}`,
+      );
+    } catch (error) {
+      options.onWarning?.(
+        `state: another instance's override of provider ${provider} could not be applied: ${(error as Error).message}`,
+      );
+    }
+  };
 
   balancer = {
     server,
@@ -227,6 +259,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     inFlight,
     metrics,
     costs,
+    sharedState: shared,
     fingerprintSecret,
     overrides,
     recent,
@@ -238,6 +271,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     reconfigure,
     applyOverrides() {
       swap(current, overrides.clone());
+      sharing?.applied(overrides, routingFields(current).keys());
     },
     async start() {
       const address = await server.listen();
@@ -249,6 +283,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       await probes.stop();
       await server.close();
       costs.close();
+      await shared?.close();
     },
   };
   return balancer;

@@ -46,6 +46,7 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   const rejections = createRejectionLog({ warn: (message) => output.warn(message) });
   const balancer = composeBalancer(config, {
     onWarning: (message) => output.warn(message),
+    onInfo: (message) => output.info(message),
     logLoss: () => output.lostLines(),
     ...options,
     onRequestEnd: (record, costUsd) => {
