@@ -14,10 +14,10 @@ import { createProbes } from './probes.js';
 import { buildProviders, type ProviderGeneration } from './reload/provider-set.js';
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
-import { type ProviderOverride, type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
+import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
 import { serviceRoutes } from './service-routes.js';
 import { createOverrideSharing, replacingPatch } from './shared-state/override-sharing.js';
-import { createSharedState } from './shared-state/shared-state.js';
+import type { SharedState } from './shared-state/shared-state.js';
 
 export interface ComposeOptions {
   /** Folder that relative paths in the config (ledger, price file) are resolved against. Default: the cwd. */
@@ -39,6 +39,8 @@ export interface ComposeOptions {
   readonly onAuthRejected?: (scope: AuthScope, fingerprint: string, request: IncomingMessage) => void;
   /** With no `auth.admin_key`, serve `/metrics` and `/admin/*` beyond loopback too (`--allow-open-admin`). */
   readonly allowOpenAdmin?: boolean;
+  /** The live state shared with other instances, from `openSharedState` (`state.store: redis`); absent on memory. */
+  readonly sharedState?: SharedState;
 }
 
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
@@ -67,11 +69,12 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   const overrides = new RuntimeOverrides();
   const events = createEventsHub();
   // state.store: redis shares health, affinity and overrides with the other instances; memory builds nothing here.
-  let applyRemoteOverride: (provider: string, override: ProviderOverride | undefined) => void = () => {};
-  const shared = createSharedState(config, {
-    log: { warn: (message) => options.onWarning?.(message), info: (message) => options.onInfo?.(message) },
-    onRemoteOverride: (provider, override) => applyRemoteOverride(provider, override),
-  });
+  const shared = options.sharedState;
+  if (shared === undefined && config.state.store === 'redis') {
+    options.onWarning?.(
+      'state.store is redis but no shared state was opened: this instance keeps its state local',
+    );
+  }
   const sharing = shared === undefined ? undefined : createOverrideSharing(shared.overrides);
   const router = createRouter({
     ...routerSettings(config, overrides, costs.priceOf),
@@ -230,7 +233,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     return reconfiguration;
   }
 
-  applyRemoteOverride = (provider, override) => {
+  shared?.followOverrides((provider, override) => {
     if (!current.providers.some((configured) => configured.name === provider)) return;
     const next = overrides.clone();
     next.set(provider, replacingPatch(override));
@@ -245,7 +248,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         `state: another instance's override of provider ${provider} could not be applied: ${(error as Error).message}`,
       );
     }
-  };
+  });
 
   balancer = {
     server,

@@ -1,14 +1,10 @@
 import type { Config } from '@ccb/config';
 import type { ProviderHealthRecord } from '@ccb/router';
-import {
-  createRedisAffinityStore,
-  createRedisConnection,
-  createRedisHealthStore,
-  createRedisOverrideStore,
-  type RedisAffinityStore,
-  type RedisHealthStore,
-  type RedisOverrideStore,
-  type StateStoreError,
+import type {
+  RedisAffinityStore,
+  RedisHealthStore,
+  RedisOverrideStore,
+  StateStoreError,
 } from '@ccb/state-redis';
 import type { ProviderOverride } from '../reload/runtime-overrides.js';
 
@@ -35,26 +31,39 @@ export interface SharedState {
   readonly healthStore: RedisHealthStore<ProviderHealthRecord>;
   readonly affinityStore: RedisAffinityStore;
   readonly overrides: RedisOverrideStore<ProviderOverride>;
+  /** Where a peer's change to a provider's override goes (`undefined`: lifted); the balancer sets it once. */
+  followOverrides(listener: (provider: string, override: ProviderOverride | undefined) => void): void;
   readiness(): StateStoreReadiness;
   metricsReading(): { store: string; up: boolean; failedWrites: number };
   /** Writes what is queued, then disconnects. */
   close(): Promise<void>;
 }
 
-/** Options of {@link createSharedState}. */
-export interface SharedStateOptions {
-  readonly log: SharedStateLog;
-  /** A peer changed the override of `provider` (`undefined`: lifted). */
-  readonly onRemoteOverride: (provider: string, override: ProviderOverride | undefined) => void;
+/**
+ * Loads `@ccb/state-redis` (and with it ioredis) only for `state.store: redis`, so that a single instance on memory
+ * pays nothing for the feature, not even the import; `undefined` on memory. Connects in the background: serving never
+ * waits for Redis. The URL is a secret: only its host:port is ever logged.
+ */
+export async function openSharedState(config: Config, log: SharedStateLog): Promise<SharedState | undefined> {
+  if (config.state.store !== 'redis' || config.state.url === undefined) return undefined;
+  return createSharedState(await import('@ccb/state-redis'), config, log);
 }
 
-/**
- * Connects to `state.url` in the background (serving never waits for Redis) and builds the shared stores; `undefined`
- * for `state.store: memory`, which then costs nothing. The URL is a secret: only its host:port is ever logged.
- */
-export function createSharedState(config: Config, options: SharedStateOptions): SharedState | undefined {
+/** {@link openSharedState} with the module loaded. */
+export function createSharedState(
+  stateRedis: typeof import('@ccb/state-redis'),
+  config: Config,
+  log: SharedStateLog,
+): SharedState | undefined {
+  const {
+    createRedisAffinityStore,
+    createRedisConnection,
+    createRedisHealthStore,
+    createRedisOverrideStore,
+  } = stateRedis;
   const state = config.state;
   if (state.store !== 'redis' || state.url === undefined) return undefined;
+  let followers: (provider: string, override: ProviderOverride | undefined) => void = () => {};
   const connection = createRedisConnection({ url: state.url, keyPrefix: state.key_prefix });
   const where = `redis at ${connection.address}`;
   let everUp = false;
@@ -63,33 +72,36 @@ export function createSharedState(config: Config, options: SharedStateOptions): 
   let writeErrorLogged = false;
   connection.onUp(() => {
     writeErrorLogged = false;
-    if (!everUp) options.log.info(`state: shared with the other instances through ${where}`);
-    else if (wentDown) options.log.info(`state: ${where} is back; shared state resynchronised`);
+    if (!everUp) log.info(`state: shared with the other instances through ${where}`);
+    else if (wentDown) log.info(`state: ${where} is back; shared state resynchronised`);
     everUp = true;
     wentDown = false;
   });
   connection.onDown((lastError) => {
     wentDown = true;
-    options.log.warn(
+    log.warn(
       `state: ${where} is unreachable${lastError === null ? '' : ` (${lastError})`}; serving on this instance's local state until it is back`,
     );
   });
   const onError = (error: StateStoreError) => {
     if (error.code === 'CCB_STATE_WRITE_FAILED' && (writeErrorLogged || !connection.status().up)) return;
     if (error.code === 'CCB_STATE_WRITE_FAILED') writeErrorLogged = true;
-    options.log.warn(`state: ${error.message}`);
+    log.warn(`state: ${error.message}`);
   };
   const healthStore = createRedisHealthStore<ProviderHealthRecord>({ connection, onError });
   const affinityStore = createRedisAffinityStore({ connection, onError });
   const overrides = createRedisOverrideStore<ProviderOverride>({
     connection,
     onError,
-    onRemoteChange: options.onRemoteOverride,
+    onRemoteChange: (provider, override) => followers(provider, override),
   });
   return {
     healthStore,
     affinityStore,
     overrides,
+    followOverrides(listener) {
+      followers = listener;
+    },
     readiness() {
       const status = connection.status();
       return {
