@@ -134,8 +134,13 @@ export function createPlanner({
       const subscription = ordersKinds && entry.subscription !== undefined;
       switch (availability(entry.name, nowInMs)) {
         case 'usable':
-          if (subscription) (first ??= []).push(entry);
-          else (usable ??= []).push(entry);
+          if (subscription) {
+            first ??= [];
+            first.push(entry);
+          } else {
+            usable ??= [];
+            usable.push(entry);
+          }
           break;
         case 'trial':
           // The single half-open trial goes first so that it is really attempted, not left as an unused
@@ -145,8 +150,13 @@ export function createPlanner({
           tracker?.beginTrial(entry.name, nowInMs);
           break;
         case 'deprioritized':
-          if (subscription) (last ??= []).push(entry);
-          else (demoted ??= []).push(entry);
+          if (subscription) {
+            last ??= [];
+            last.push(entry);
+          } else {
+            demoted ??= [];
+            demoted.push(entry);
+          }
           break;
         case 'unavailable':
           break;
