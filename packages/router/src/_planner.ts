@@ -107,8 +107,9 @@ export function createPlanner({
     advance: boolean,
     pinned: PlanEntry | undefined,
   ): void {
+    const ordersKinds = hasSubscriptions && mixesKinds(tier);
     // The common case: nothing to filter or reorder, so no extra arrays.
-    if (admitting === 'all' && !(hasSubscriptions && mixesKinds(tier))) {
+    if (admitting === 'all' && !ordersKinds) {
       let allUsable = true;
       for (const entry of tier) {
         if (entry !== pinned && availability(entry.name, nowInMs) !== 'usable') {
@@ -128,7 +129,6 @@ export function createPlanner({
     let usable: PlanEntry[] | undefined;
     let demoted: PlanEntry[] | undefined;
     let last: PlanEntry[] | undefined;
-    const ordersKinds = hasSubscriptions && mixesKinds(tier);
     for (const entry of tier) {
       if (!admits(entry)) continue;
       const subscription = ordersKinds && entry.subscription !== undefined;
