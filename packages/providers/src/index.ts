@@ -19,6 +19,13 @@ export {
   type TokenFailureKind,
   type TokenRequestResult,
 } from './oauth/token-endpoint.js';
+export {
+  readTokenFile,
+  type TokenFileContent,
+  tokenFileSchema,
+  type WriteTokenFileOptions,
+  writeTokenFile,
+} from './oauth/token-file.js';
 export type { AuthType, CredentialSource, HeaderPair, Provider, ProviderDescription } from './provider.js';
 export {
   ProviderError,
