@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError, readTokenFile, writeTokenFile } from '../src/index.js';
+import { createProvider, ProviderError, readTokenFile, writeTokenFile } from '../src/index.js';
 import {
   createGate,
   createOAuthFixture,
@@ -204,5 +204,33 @@ describe('secrets', () => {
     shown.push(String(error), inspect(error, { depth: 10 }), JSON.stringify(credentials.status()));
     for (const text of shown) expect(text).not.toContain('SECRET');
     expect(inspect(credentials)).toContain('max');
+  });
+});
+
+describe('an oauth provider built on the credentials', () => {
+  it('sends the Bearer token, requires the oauth beta and renews through invalidateCredentials', async () => {
+    await login('sk-ant-oat01-first', 'sk-ant-ort01-first', 8 * hourInMs);
+    const { credentials } = await fixture.account();
+    const provider = createProvider({
+      name: 'max',
+      baseUrl: 'https://api.anthropic.com',
+      authType: 'oauth',
+      credentials,
+    });
+    expect(provider.credentialHeaders()).toEqual([['authorization', 'Bearer sk-ant-oat01-first']]);
+    expect(provider.requiredBetas).toEqual(['oauth-2025-04-20']);
+    expect(await provider.invalidateCredentials()).toBe(true);
+    expect(provider.credentialHeaders()).toEqual([['authorization', 'Bearer access-1']]);
+    expect(JSON.stringify(provider)).not.toContain('access-1');
+  });
+
+  it('waits for `ccb login` when there is neither a token file nor inline tokens', async () => {
+    const account = await fixture.account();
+    expect(account.credentials.status()).toMatchObject({ state: 'needs_login', error: 'no_tokens' });
+    expect(() => account.credentials.headers()).toThrow(/ccb login max/);
+    await login('first-login', 'refresh', 8 * hourInMs);
+    await account.statusWhere((status) => status.state === 'ready');
+    expect(bearer(account.credentials.headers())).toBe('Bearer first-login');
+    expect(fixture.server.requests).toHaveLength(0);
   });
 });
