@@ -234,3 +234,17 @@ describe('an oauth provider built on the credentials', () => {
     expect(fixture.server.requests).toHaveLength(0);
   });
 });
+
+describe('options', () => {
+  it.each([
+    [{ tokenFile: 'relative.json' }, 'absolute path'],
+    [{ tokenFile: undefined }, 'tokenFile or initial'],
+    [{ tokenUrl: '' }, 'tokenUrl'],
+    [{ refreshBeforeInMs: -1 }, 'refreshBeforeInMs'],
+  ])('refuses %j with CCB_PROVIDER_INVALID', async (overrides, hint) => {
+    const error = await failureOf(() => fixture.account(overrides));
+    expect(ProviderError.is(error, 'CCB_PROVIDER_INVALID')).toBe(true);
+    expect((error as Error).message).toContain(hint);
+    expect((error as Error).message).toContain('"max"');
+  });
+});

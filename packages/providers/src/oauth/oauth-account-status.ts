@@ -16,8 +16,10 @@ export interface OAuthAccountStatus {
   /** When this process last obtained a new access token (refresh or another process's, read from the file). */
   readonly refreshedAt: number | null;
   /**
-   * The last problem, secret-free and short: `invalid_grant`, `http_503`, `timeout`, `network`,
-   * `token_file_write_failed`, `token_file_invalid`, `expired` (no refresh token)…; `null` when none.
+   * The last problem, secret-free and short: `invalid_grant`; `expired` (no refresh token); `no_tokens`;
+   * `token_file_invalid`, `token_file_write_failed`, `token_file_locked` (another process held the lock too long);
+   * or a token endpoint failure: its OAuth `error` code, `http_503`, `timeout`, `network`, `invalid_response`.
+   * `null` when none.
    */
   readonly error: string | null;
 }

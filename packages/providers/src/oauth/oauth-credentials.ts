@@ -1,8 +1,10 @@
 import { type Stats, unwatchFile, watchFile } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import { bearerHeaders } from '../auth/bearer.js';
 import type { CredentialSource, HeaderPair } from '../provider.js';
+import { invalidProviderError } from '../provider-error.js';
 import { credentialsUnavailableError, needsLoginError } from './_credential-errors.js';
 import { type RefreshOutcome, refreshAccount } from './_refresh-account.js';
 import type { OAuthAccountState, OAuthAccountStatus } from './oauth-account-status.js';
@@ -80,6 +82,7 @@ export interface OAuthCredentials extends CredentialSource {
  * after transient failures (protocol notes §8). Reads the token file in the background; see `ready()`.
  */
 export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthCredentials {
+  validateOptions(options);
   const { name, tokenFile, tokenUrl, clientId, refreshBeforeInMs, onStatus } = options;
   const now = options.now ?? Date.now;
   const timeoutInMs = options.tokenRequestTimeoutInMs ?? defaultTokenRequestTimeoutInMs;
@@ -335,4 +338,32 @@ export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthC
       `OAuthCredentials ${inspectValue({ name, status: published }, inspectOptions)}`,
   });
   return Object.freeze(credentials);
+}
+
+/** Shape checks only; the config schema has validated the values already. Messages never show a token. */
+function validateOptions(options: OAuthCredentialsOptions): void {
+  const { name } = options;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw invalidProviderError(String(name ?? ''), 'name must be a non-empty string.');
+  }
+  if (options.tokenFile !== undefined && !isAbsolute(options.tokenFile)) {
+    throw invalidProviderError(
+      name,
+      'oauth tokenFile must be an absolute path (resolve it against the config file).',
+    );
+  }
+  if (options.tokenFile === undefined && options.initial === undefined) {
+    throw invalidProviderError(name, 'oauth needs a tokenFile or initial tokens.');
+  }
+  for (const [field, value] of [
+    ['tokenUrl', options.tokenUrl],
+    ['clientId', options.clientId],
+  ] as const) {
+    if (typeof value !== 'string' || value === '') {
+      throw invalidProviderError(name, `oauth ${field} must be a non-empty string.`);
+    }
+  }
+  if (!Number.isFinite(options.refreshBeforeInMs) || options.refreshBeforeInMs < 0) {
+    throw invalidProviderError(name, 'oauth refreshBeforeInMs must be a finite number >= 0.');
+  }
 }
