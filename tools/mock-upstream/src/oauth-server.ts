@@ -113,7 +113,7 @@ export function createOAuthServer(settings: OAuthServerSettings): OAuthServer {
 
   function nextId(): string {
     sequence++;
-    return `mock${tag}x${sequence.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    return `mock${tag}x${sequence.toString(36)}`;
   }
 
   function issue(request: Parameters<OAuthServer['issue']>[0]): MockOAuthTokens {
