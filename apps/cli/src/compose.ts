@@ -271,6 +271,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       swap(current, overrides.clone());
     },
     async start() {
+      // Token files are read before the first request can need them (a missing or dead one is reported, not thrown).
+      await Promise.all([...generation.accounts.values()].map((account) => account.ready()));
       const address = await server.listen();
       probes.update(current, generation);
       return address;
