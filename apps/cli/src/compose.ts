@@ -11,7 +11,7 @@ import { createRecentAttempts } from './admin/recent-attempts.js';
 import type { Balancer, Reconfiguration } from './balancer.js';
 import { createCostAccounting } from './cost-accounting.js';
 import { loadFingerprintSecret } from './fingerprint-secret.js';
-import { oauthAccountFactory } from './oauth-accounts.js';
+import { needsLoginReason, oauthAccountFactory } from './oauth-accounts.js';
 import { subscriptionPoolWarning } from './oauth-pool-warning.js';
 import { createProbes } from './probes.js';
 import { buildProviders, closeAccountsNotIn, type ProviderGeneration } from './reload/provider-set.js';
@@ -93,8 +93,12 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     if (!router.targets().some((target) => target.name === provider)) return;
     // An account that needs a new login leaves rotation until `ccb login` writes a token file it can use.
     if (status.state === 'needs_login' && before !== 'needs_login')
-      router.bench(provider, Infinity, 'needs-login');
-    else if (before === 'needs_login' && status.state !== 'needs_login') router.unbench(provider);
+      router.bench(provider, Infinity, needsLoginReason);
+    else if (before === 'needs_login' && status.state !== 'needs_login') {
+      // A new login is a new credential: what health learned of the dead one (a 401/403 cool-down) is void.
+      router.reset(provider);
+      router.unbench(provider);
+    }
   };
   const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
   const recent = createRecentAttempts();

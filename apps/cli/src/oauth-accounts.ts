@@ -4,6 +4,9 @@ import { createOAuthCredentials, type OAuthAccountStatus, type OAuthCredentials 
 
 type ProviderConfig = Config['providers'][number];
 
+/** The bench reason of an account whose refresh token was refused: it is out of routing until a new login. */
+export const needsLoginReason = 'needs-login';
+
 /** Options of {@link oauthAccountFactory}. */
 export interface OAuthAccountOptions {
   /** Folder a relative `oauth.token_file` is resolved against: the config file's. */
