@@ -13,7 +13,7 @@ describe.skipIf(skip !== undefined)('startNginx', () => {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const upstream = createServer((request, response) => {
+    const upstream = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.write('event: one\n\n');
       // The second event waits until the client has seen the first: only an unbuffered proxy lets that happen.
