@@ -10,6 +10,7 @@ import { createRecentAttempts } from './admin/recent-attempts.js';
 import type { Balancer, Reconfiguration } from './balancer.js';
 import { createCostAccounting } from './cost-accounting.js';
 import { loadFingerprintSecret } from './fingerprint-secret.js';
+import type { OpenedPostgresLedger } from './postgres-ledger.js';
 import { createProbes } from './probes.js';
 import { buildProviders, type ProviderGeneration } from './reload/provider-set.js';
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
@@ -35,6 +36,8 @@ export interface ComposeOptions {
   readonly onAuthRejected?: (scope: AuthScope, fingerprint: string, request: IncomingMessage) => void;
   /** With no `auth.admin_key`, serve `/metrics` and `/admin/*` beyond loopback too (`--allow-open-admin`). */
   readonly allowOpenAdmin?: boolean;
+  /** With `ledger.url`: the Postgres ledger `openPostgresLedger` opened (schema checked, budgets' spend read). */
+  readonly postgresLedger?: OpenedPostgresLedger;
 }
 
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
@@ -59,6 +62,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         `no price known for model "${model ?? '(none)'}" at provider ${provider}; its cost counts as 0`,
       ),
     onError: (error) => options.onWarning?.(`ledger: ${(error as Error).message}`),
+    ...(options.postgresLedger !== undefined ? { postgres: options.postgresLedger } : {}),
   });
   const overrides = new RuntimeOverrides();
   const events = createEventsHub();
@@ -248,7 +252,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       events.close();
       await probes.stop();
       await server.close();
-      costs.close();
+      await costs.close();
     },
   };
   return balancer;

@@ -116,6 +116,25 @@ describe('createWriteQueue', () => {
     expect(written.flat()).toEqual([...ids.slice(0, 3), ...ids.slice(6)]);
   });
 
+  it('drops at once a batch the store refuses for good, and writes the next', async () => {
+    const written: number[] = [];
+    const { queue, errors } = queueWith(
+      async (batch) => {
+        if (batch.rows[0]?.status === 999)
+          throw Object.assign(new Error('value out of range'), { code: '22003' });
+        written.push(batch.rows.length);
+      },
+      { isPermanent: (error) => (error as { code?: string }).code === '22003' },
+    );
+    queue.push(ledgerRow({ status: 999 }));
+    await queue.flush();
+    queue.push(ledgerRow());
+    await queue.flush();
+    expect(written).toEqual([1]);
+    expect(queue.stats()).toEqual({ pendingRows: 0, writtenRows: 1, droppedRows: 1 });
+    expect(errors.map((error) => error.code)).toEqual(['CCB_LEDGER_ROWS_DROPPED']);
+  });
+
   it('rejects a flush that cannot write, keeping the rows, and drops and reports them at close', async () => {
     const { queue, errors } = queueWith(async () => {
       throw new Error('down');

@@ -23,6 +23,11 @@ export interface WriteQueueOptions {
   readonly maxRetryDelayInMs: number;
   readonly random: () => number;
   readonly onError: (error: LedgerError) => void;
+  /**
+   * Whether a failed write can never succeed (the store refuses these rows' data): the batch is then dropped and
+   * reported at once rather than retried in front of every later batch. Default: every failure is retried.
+   */
+  readonly isPermanent?: (error: unknown) => boolean;
 }
 
 /** A bounded queue of ledger rows in front of a slow or failing store. */
@@ -108,6 +113,20 @@ export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
           try {
             await options.write(batch);
           } catch (cause) {
+            if (options.isPermanent?.(cause) === true) {
+              batches.shift();
+              pendingRows -= batch.rows.length;
+              droppedRows += batch.rows.length;
+              options.onError(
+                new LedgerError(
+                  'CCB_LEDGER_ROWS_DROPPED',
+                  `The ledger at ${options.location} refused ${batch.rows.length} rows, which no retry can change: ` +
+                    `${causeMessage(cause)}. They are dropped (counted in the dropped-rows metric).`,
+                  { cause },
+                ),
+              );
+              continue;
+            }
             failures += 1;
             lastFailure = new LedgerError(
               'CCB_LEDGER_WRITE_FAILED',

@@ -87,6 +87,18 @@ function defaultOnError(error: LedgerError): void {
   process.emitWarning(error);
 }
 
+/** Positions of the bigint and integer columns in `postgresInsertSql`: time, status, attempts and the token counts. */
+const integerColumns = new Set([0, 7, 8, 9, 10, 11, 12]);
+
+/**
+ * SQLSTATE classes of errors that no retry changes: 22 (data exception: a value the column cannot hold) and 23
+ * (integrity constraint violation). Connection, timeout and privilege errors are retried.
+ */
+function isPermanentWriteError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
 /** The batch as 19 column arrays, in the order `postgresInsertSql` binds them. */
 function columnsOf(rows: readonly LedgerRow[]): unknown[][] {
   const columns: unknown[][] = Array.from({ length: 19 }, () => new Array(rows.length));
@@ -113,7 +125,10 @@ function columnsOf(rows: readonly LedgerRow[]): unknown[][] {
       row.dedup ?? null,
     ];
     values.forEach((value, column) => {
-      (columns[column] as unknown[])[index] = value;
+      // Postgres parses each array element by its column type: a fractional time (ccb's clock has sub-ms
+      // precision) is no bigint. Flooring keeps every comparison with a whole-ms boundary (windows, days) as it was.
+      const stored = integerColumns.has(column) && typeof value === 'number' ? Math.floor(value) : value;
+      (columns[column] as unknown[])[index] = stored;
     });
   });
   return columns;
@@ -202,11 +217,11 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       const client = await (await poolOf()).connect();
       try {
         await preparePostgresSchema(client, schema);
+        // The prune SQLite runs at open, run before anything else uses the database; then hourly.
+        await pruneWith(client).catch((error: LedgerError) => onError(error));
       } finally {
         client.release();
       }
-      // The prune SQLite runs at open, run once the database is there; then hourly.
-      setImmediate(pruneInBackground).unref();
     })().catch((cause) => {
       schemaReady = undefined;
       throw cause;
@@ -251,6 +266,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
     maxRetryDelayInMs,
     random: options.random ?? Math.random,
     onError,
+    isPermanent: isPermanentWriteError,
   });
 
   function closedError(): LedgerError {
@@ -282,13 +298,15 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
 
   async function prune(): Promise<number> {
     if (closed) throw closedError();
+    return withClient(pruneWith);
+  }
+
+  async function pruneWith(client: PoolClient): Promise<number> {
     if (retentionDays === Number.POSITIVE_INFINITY) return 0;
     try {
-      return await withClient(async (client) => {
-        await client.query(postgresPruneBatchesSql(schema), [now() - dayInMs]);
-        const deleted = await client.query(postgresPruneSql(schema), [now() - retentionDays * dayInMs]);
-        return deleted.rowCount ?? 0;
-      });
+      await client.query(postgresPruneBatchesSql(schema), [now() - dayInMs]);
+      const deleted = await client.query(postgresPruneSql(schema), [now() - retentionDays * dayInMs]);
+      return deleted.rowCount ?? 0;
     } catch (cause) {
       throw new LedgerError(
         'CCB_LEDGER_WRITE_FAILED',

@@ -59,6 +59,31 @@ describe.skipIf(postgresSkip !== undefined)('createPostgresLedger', () => {
     ]);
   });
 
+  it('stores a time with a fraction of a millisecond, floored, in the same day and window', async () => {
+    const ledger = open();
+    const justAfterMidnight = Date.UTC(2026, 10, 29) + 0.25;
+    ledger.record(ledgerRow({ time: justAfterMidnight, costUsd: 2 }));
+    ledger.record(ledgerRow({ time: Date.UTC(2026, 10, 29) - 0.75, costUsd: 1 }));
+    const byDay = await ledger.query({ sinceInMs: 0, by: 'day' });
+    expect(byDay.map((row) => [row.key, row.costUsd])).toEqual([
+      ['2026-11-28', 1],
+      ['2026-11-29', 2],
+    ]);
+    expect(ledger.stats().droppedRows).toBe(0);
+  });
+
+  it('drops a batch Postgres refuses for its data, reports it, and goes on writing the next', async () => {
+    const errors: LedgerError[] = [];
+    const ledger = open({ onError: (error) => errors.push(error) });
+    ledger.record(ledgerRow({ status: 2 ** 40 }));
+    await ledger.flush();
+    ledger.record(ledgerRow());
+    await ledger.flush();
+    expect(ledger.stats()).toEqual({ pendingRows: 0, writtenRows: 1, droppedRows: 1 });
+    expect(errors.map((error) => error.code)).toEqual(['CCB_LEDGER_ROWS_DROPPED']);
+    expect(errors[0]?.message).toContain('out of range');
+  });
+
   it('counts the rows of two instances sharing the database exactly once', async () => {
     const first = open({ maxBatchRows: 7 });
     const second = open({ maxBatchRows: 5 });
@@ -98,8 +123,13 @@ describe.skipIf(postgresSkip !== undefined)('createPostgresLedger', () => {
     expect((error as Error).message).toContain('upgrade ccb');
   });
 
-  it('deletes rows past the retention, and keeps the rest', async () => {
+  it('deletes rows past the retention, at open and then when asked, and keeps the rest', async () => {
+    const old = open({ retentionDays: Number.POSITIVE_INFINITY });
+    old.record(ledgerRow({ time: noon - 9 * dayInMs }));
+    await old.flush();
     const ledger = open({ retentionDays: 7 });
+    await ledger.ready();
+    expect(await sql(`SELECT time_ms FROM ${fixture.schema}.requests`)).toEqual([]);
     ledger.record(ledgerRow({ time: noon - 8 * dayInMs }));
     ledger.record(ledgerRow({ time: noon - 6 * dayInMs }));
     await ledger.flush();

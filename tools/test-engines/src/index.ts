@@ -1,5 +1,6 @@
 /** @ccb/test-engines: throwaway PostgreSQL and nginx servers from Debian's packages on loopback, for tests. */
 
+export { createTestDatabase } from './create-test-database.js';
 export { freePort } from './free-port.js';
 export { type NginxConfigOptions, nginxConfig } from './nginx-config.js';
 export { postgresForTests, postgresSkipReason, type TestPostgres } from './postgres-for-tests.js';

@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { postgresBinDir, postgresSkipReason, startPostgres } from '../src/index.js';
+import { createTestDatabase, postgresBinDir, postgresSkipReason, startPostgres } from '../src/index.js';
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -27,6 +27,10 @@ describe.skipIf(noPostgres)('startPostgres', () => {
       expect(await accepts(server.port)).toBe(false);
       await server.start();
       expect(await accepts(server.port)).toBe(true);
+      const database = await createTestDatabase(server.url, 'made');
+      expect(database).toMatch(
+        new RegExp(`^postgres://ccb@127\\.0\\.0\\.1:${server.port}/made_[0-9a-f]{12}$`),
+      );
     } finally {
       await server.destroy();
     }
