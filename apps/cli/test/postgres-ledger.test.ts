@@ -1,9 +1,13 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { createPostgresLedger } from '@ccb/ledger';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import {
   createTestDatabase,
+  type PostgresServer,
+  postgresBinDir,
   postgresForTests,
   postgresSkipReason,
+  startPostgres,
   type TestPostgres,
 } from '@ccb/test-engines';
 import { request } from 'undici';
@@ -109,6 +113,108 @@ describe.skipIf(skip !== undefined)('a Postgres ledger shared by two ccb instanc
       ).toBe(true);
     } finally {
       for (const ccb of instances) await ccb.stop();
+      await dir.dispose();
+    }
+  }, 90_000);
+
+  it('restores a budget from the spend other instances wrote before this one started', async () => {
+    const url = await createTestDatabase(server.url, 'ccb_budget');
+    const earlier = createPostgresLedger({ url });
+    earlier.record({
+      time: Date.now() - 1000,
+      requestId: 'req_from_another_instance',
+      clientKeyId: '',
+      sessionId: null,
+      provider: 'a',
+      modelRequested: 'claude-sonnet-4-6',
+      modelSent: 'claude-sonnet-4-6',
+      status: 200,
+      attempts: 1,
+      inputTokens: 1000,
+      outputTokens: 100,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+      costUsd: 7,
+      durationInMs: 100,
+      timeToFirstByteInMs: 50,
+      stream: false,
+    });
+    await earlier.close();
+    const dir = await tempDir();
+    try {
+      const config = await dir.write(
+        'ccb.yaml',
+        [
+          `auth: { admin_key: ${admin} }`,
+          'ledger: { url: "${LEDGER_URL}" }',
+          'budgets: [{ provider: a, daily_usd: 10 }]',
+          'providers:',
+          `  - { name: a, base_url: ${upstream.url}, api_key: key-a }`,
+        ].join('\n'),
+      );
+      const ccb = await startCcb(['serve', '--config', config, '--port', '0'], { env: { LEDGER_URL: url } });
+      try {
+        const response = await request(`${ccb.url}/admin/budgets`, { headers: { 'x-api-key': admin } });
+        const report = (await response.body.json()) as { budgets: { name: string; used: number }[] };
+        expect(report.budgets.find((budget) => budget.name === 'a')?.used).toBe(7);
+      } finally {
+        await ccb.stop();
+      }
+    } finally {
+      await dir.dispose();
+    }
+  }, 60_000);
+});
+
+// This one stops the server, so it needs its own (DATABASE_URL's is never stopped).
+const noOwnServer = postgresBinDir() === undefined;
+describe.skipIf(noOwnServer)('ccb while its Postgres ledger is down', () => {
+  let server: PostgresServer;
+  let upstream: MockUpstream;
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    upstream = await createMockUpstream({ name: 'a', apiKey: 'key-a' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await upstream?.close();
+    await server?.destroy();
+  }, 60_000);
+
+  it('serves every request while the database is stopped, and writes their rows once it is back', async () => {
+    const dir = await tempDir();
+    let ccb: RunningCcb | undefined;
+    try {
+      const config = await dir.write(
+        'ccb.yaml',
+        [
+          `auth: { admin_key: ${admin} }`,
+          'ledger: { url: "${LEDGER_URL}", batch_interval: 20ms }',
+          'providers:',
+          `  - { name: a, base_url: ${upstream.url}, api_key: key-a }`,
+        ].join('\n'),
+      );
+      ccb = await startCcb(['serve', '--config', config, '--port', '0'], { env: { LEDGER_URL: server.url } });
+      const client = new Anthropic({ baseURL: ccb.url, apiKey: 'x', maxRetries: 0 });
+      await client.messages.create(ask);
+      await server.stop();
+      const failedWrite = ccb.nextLine((line) => String(line.msg).startsWith('ledger: Cannot write'));
+      try {
+        for (let index = 0; index < 5; index += 1) {
+          const { response } = await client.messages.create(ask).withResponse();
+          expect(response.status).toBe(200);
+          await ccb.requestLine(response.headers.get('x-request-id') ?? '');
+        }
+        // The rows waited in memory: the batch written meanwhile failed, and said so.
+        expect(String((await failedWrite).msg)).toContain('kept in memory and retried');
+      } finally {
+        await server.start();
+      }
+      const report = await adminUsage(ccb);
+      expect(report.total.requests).toBe(6);
+    } finally {
+      await ccb?.stop();
       await dir.dispose();
     }
   }, 90_000);
