@@ -19,6 +19,11 @@ export interface UpstreamTarget {
   readonly forwardsClientCredentials: boolean;
   /** Headers the provider always adds, lower-case names. */
   readonly extraHeaders: readonly HeaderPair[];
+  /**
+   * `anthropic-beta` values this upstream needs, merged into the client's list (appended when missing, the
+   * client's values and order kept; the header added when the client sent none). Absent or empty: nothing to do.
+   */
+  readonly requiredBetas?: readonly string[];
   /** The credential headers; a plain array for static keys, a Promise when fetched or refreshed. */
   credentialHeaders(): readonly HeaderPair[] | Promise<readonly HeaderPair[]>;
   /** Called after an upstream 401 so a refreshable credential can renew itself once. */
