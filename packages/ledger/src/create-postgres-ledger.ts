@@ -203,9 +203,13 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
         idleTimeoutMillis: 30_000,
         application_name: 'ccb',
       });
-      // An idle connection the server drops (restart, failover) is an 'error' event: unhandled, it would end the
-      // process. The next query opens a new connection.
+      // A connection the server drops (restart, failover) emits 'error'. The pool handles it only while the
+      // connection is idle: one checked out between two statements would end the process. Every connection gets a
+      // listener of its own; the statement that was running fails, and `release(error)` discards the connection.
       created.on('error', () => {});
+      created.on('connect', (client) => {
+        client.on('error', () => {});
+      });
       return created;
     });
     return pool;
@@ -214,14 +218,11 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
   /** Creates or checks the schema once; a failure is retried by the next caller (the database may come back). */
   function ensureSchema(): Promise<void> {
     schemaReady ??= (async () => {
-      const client = await (await poolOf()).connect();
-      try {
+      await usingClient(async (client) => {
         await preparePostgresSchema(client, schema);
         // The prune SQLite runs at open, run before anything else uses the database; then hourly.
         await pruneWith(client).catch((error: LedgerError) => onError(error));
-      } finally {
-        client.release();
-      }
+      });
     })().catch((cause) => {
       schemaReady = undefined;
       throw cause;
@@ -229,14 +230,22 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
     return schemaReady;
   }
 
-  async function withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    await ensureSchema();
+  /** Runs `work` on a pooled connection; one that failed is discarded rather than handed to the next caller. */
+  async function usingClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await (await poolOf()).connect();
     try {
-      return await work(client);
-    } finally {
+      const result = await work(client);
       client.release();
+      return result;
+    } catch (error) {
+      client.release(error instanceof Error ? error : new Error(String(error)));
+      throw error;
     }
+  }
+
+  async function withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    await ensureSchema();
+    return usingClient(work);
   }
 
   const insertSql = postgresInsertSql(schema);

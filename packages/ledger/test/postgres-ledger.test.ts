@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createBudgets, createPostgresLedger, LedgerError } from '../src/index.js';
 import { noon } from './_ledger-fixture.js';
 import { postgresSkip, usePostgresFixture } from './_postgres-fixture.js';
@@ -82,6 +82,32 @@ describe.skipIf(postgresSkip !== undefined)('createPostgresLedger', () => {
     expect(ledger.stats()).toEqual({ pendingRows: 0, writtenRows: 1, droppedRows: 1 });
     expect(errors.map((error) => error.code)).toEqual(['CCB_LEDGER_ROWS_DROPPED']);
     expect(errors[0]?.message).toContain('out of range');
+  });
+
+  it('survives its connections being cut mid-write, and writes the batch once on the retry', async () => {
+    const errors: LedgerError[] = [];
+    const ledger = open({ onError: (error) => errors.push(error) });
+    await ledger.ready();
+    // Hold the batch table so the ledger's write waits inside its transaction, then cut its connections.
+    await sql('BEGIN');
+    await sql(`LOCK TABLE ${fixture.schema}.batches IN ACCESS EXCLUSIVE MODE`);
+    ledger.record(ledgerRow());
+    const flushed = ledger.flush().catch((error: unknown) => error);
+    await vi.waitFor(
+      async () => {
+        const waiting = await sql(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'ccb' AND wait_event_type = 'Lock'",
+        );
+        expect(waiting).toHaveLength(1);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    await sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ccb'");
+    await sql('COMMIT');
+    expect(LedgerError.is(await flushed, 'CCB_LEDGER_WRITE_FAILED')).toBe(true);
+    await ledger.flush();
+    expect(await sql(`SELECT request_id FROM ${fixture.schema}.requests`)).toHaveLength(1);
+    expect(ledger.stats()).toEqual({ pendingRows: 0, writtenRows: 1, droppedRows: 0 });
   });
 
   it('counts the rows of two instances sharing the database exactly once', async () => {
