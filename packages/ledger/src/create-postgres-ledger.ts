@@ -1,9 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
 import { checkNumberOption } from './_check-option.js';
+import { isPermanentWriteError, writePostgresBatch } from './_postgres-batch.js';
+import { createPostgresPool } from './_postgres-pool.js';
 import { isSchemaName, preparePostgresSchema } from './_postgres-schema.js';
 import {
-  postgresBatchSql,
-  postgresInsertSql,
   postgresKeySpendSql,
   postgresProviderSpendSql,
   postgresPruneBatchesSql,
@@ -15,7 +15,7 @@ import type { UsageSqlRow } from './_usage-sql.js';
 import { createWriteQueue, type LedgerBatch } from './_write-queue.js';
 import type { SpendQuery, SpendTotals } from './create-ledger.js';
 import { causeMessage, LedgerError } from './ledger-error.js';
-import { cacheHitRate, type LedgerRow, usageDimensions } from './ledger-row.js';
+import { cacheHitRate, usageDimensions } from './ledger-row.js';
 import { postgresLocation } from './postgres-location.js';
 import type { UsageLedger } from './usage-ledger.js';
 
@@ -87,53 +87,6 @@ function defaultOnError(error: LedgerError): void {
   process.emitWarning(error);
 }
 
-/** Positions of the bigint and integer columns in `postgresInsertSql`: time, status, attempts and the token counts. */
-const integerColumns = new Set([0, 7, 8, 9, 10, 11, 12]);
-
-/**
- * SQLSTATE classes of errors that no retry changes: 22 (data exception: a value the column cannot hold) and 23
- * (integrity constraint violation). Connection, timeout and privilege errors are retried.
- */
-function isPermanentWriteError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
-}
-
-/** The batch as 19 column arrays, in the order `postgresInsertSql` binds them. */
-function columnsOf(rows: readonly LedgerRow[]): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 19 }, () => new Array(rows.length));
-  rows.forEach((row, index) => {
-    const values = [
-      row.time,
-      row.requestId,
-      row.clientKeyId,
-      row.sessionId ?? null,
-      row.provider ?? null,
-      row.modelRequested ?? null,
-      row.modelSent ?? null,
-      row.status,
-      row.attempts,
-      row.inputTokens,
-      row.outputTokens,
-      row.cacheCreationInputTokens,
-      row.cacheReadInputTokens,
-      row.costUsd,
-      row.durationInMs,
-      row.timeToFirstByteInMs ?? null,
-      row.stream,
-      row.outputEstimated === true,
-      row.dedup ?? null,
-    ];
-    values.forEach((value, column) => {
-      // Postgres parses each array element by its column type: a fractional time (ccb's clock has sub-ms
-      // precision) is no bigint. Flooring keeps every comparison with a whole-ms boundary (windows, days) as it was.
-      const stored = integerColumns.has(column) && typeof value === 'number' ? Math.floor(value) : value;
-      (columns[column] as unknown[])[index] = stored;
-    });
-  });
-  return columns;
-}
-
 /**
  * A usage ledger in PostgreSQL, shared by every ccb instance that points at it. `record` only queues; batches are
  * written off the request path (one `INSERT … SELECT FROM unnest(…)` per batch, in a transaction with its batch id,
@@ -194,24 +147,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
   let closed = false;
 
   function poolOf(): Promise<Pool> {
-    pool ??= import('pg').then(({ default: pg }) => {
-      const created = new pg.Pool({
-        connectionString: url,
-        max: maxConnections,
-        connectionTimeoutMillis: connectTimeoutInMs,
-        query_timeout: queryTimeoutInMs,
-        idleTimeoutMillis: 30_000,
-        application_name: 'ccb',
-      });
-      // A connection the server drops (restart, failover) emits 'error'. The pool handles it only while the
-      // connection is idle: one checked out between two statements would end the process. Every connection gets a
-      // listener of its own; the statement that was running fails, and `release(error)` discards the connection.
-      created.on('error', () => {});
-      created.on('connect', (client) => {
-        client.on('error', () => {});
-      });
-      return created;
-    });
+    pool ??= createPostgresPool({ url, maxConnections, connectTimeoutInMs, queryTimeoutInMs });
     return pool;
   }
 
@@ -248,22 +184,8 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
     return usingClient(work);
   }
 
-  const insertSql = postgresInsertSql(schema);
-  const batchSql = postgresBatchSql(schema);
-  async function writeBatch(batch: LedgerBatch): Promise<void> {
-    await withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
-        const recorded = await client.query(batchSql, [batch.id, now()]);
-        // No row: an earlier attempt of this batch committed though its answer was lost.
-        if (recorded.rowCount === 1) await client.query(insertSql, columnsOf(batch.rows));
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    });
-  }
+  const writeBatch = (batch: LedgerBatch) =>
+    withClient((client) => writePostgresBatch(client, schema, batch, now()));
 
   const queue = createWriteQueue({
     write: writeBatch,
@@ -440,7 +362,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       try {
         await queue.close();
       } finally {
-        if (pool !== undefined) await (await pool).end().catch(() => {});
+        await pool?.then((opened) => opened.end()).catch(() => {});
       }
     },
   };
