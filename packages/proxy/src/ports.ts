@@ -53,6 +53,11 @@ export interface RouteRequest {
   readonly thinking?: boolean;
   /** Rough input size in tokens (body bytes / 4). */
   readonly inputTokens?: number;
+  /**
+   * The client is Claude Code (`user-agent: claude-cli/…` or `x-app: cli`); set only when the planner has OAuth
+   * subscription targets (`hasOAuthTargets`), which serve Claude Code only. Absent: unknown.
+   */
+  readonly fromClaudeCode?: boolean | undefined;
 }
 
 /** The providers to try, in order, and whether a rule changed the model. */
@@ -71,4 +76,9 @@ export interface AttemptPlanner {
   route(request: RouteRequest): RoutePlan;
   /** Every attempt's outcome, with the request it belonged to (session affinity binds on success). */
   report(name: string, outcome: AttemptOutcome, request?: RouteRequest): void;
+  /**
+   * Some provider is a subscription account that may serve Claude Code only: the proxy then tells routing whether
+   * each request comes from Claude Code (`RouteRequest.fromClaudeCode`). Absent or `false`: it does not bother.
+   */
+  readonly hasOAuthTargets?: boolean;
 }
