@@ -113,6 +113,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         affinityStats: () => router.affinityStats(),
         budgetSnapshot: () => costs.budgets?.snapshot() ?? [],
         accountStates: () => accountStatesOf(generation),
+        ledgerStats: () => costs.ledger?.stats(),
         ...(options.logLoss !== undefined ? { logLoss: options.logLoss } : {}),
       })
     : undefined;
