@@ -29,6 +29,9 @@ export type RequestSource =
       readonly sample: BenchRequest;
     };
 
+/** A source with a sequence per connection. */
+export type PerConnectionSource = Extract<RequestSource, { kind: 'per-connection' }>;
+
 /** Sizes of the Claude Code scenarios' bodies, in bytes. */
 export const claudeCodeSizes = {
   /** A first turn: the system prompt, the tools and a few exchanges. */
@@ -58,7 +61,7 @@ function fixedConversation(bytes: number, stream: boolean): RequestSource {
  * Each connection a session of its own that grows by one exchange per request, from the first turn to
  * `limitInBytes`, then starts over (as a new conversation would after a compaction).
  */
-export function growingConversations(stream: boolean, limitInBytes: number): RequestSource {
+export function growingConversations(stream: boolean, limitInBytes: number): PerConnectionSource {
   const connection = (index: number) => {
     const parts: ConversationParts = conversationParts({ session: index, stream });
     const firstExchanges = Math.max(1, exchangesFor(parts, claudeCodeSizes.firstTurnInBytes));
@@ -82,7 +85,7 @@ export function growingConversations(stream: boolean, limitInBytes: number): Req
 }
 
 /** Each connection a session of its own (session id, prefix, tool ids), one body of about `bytes` each. */
-export function distinctSessions(bytes: number, stream: boolean): RequestSource {
+export function distinctSessions(bytes: number, stream: boolean): PerConnectionSource {
   const connection = (index: number) => {
     const parts = conversationParts({ session: index, stream });
     const request = sessionRequest(index, conversationBody(parts, exchangesFor(parts, bytes)));
