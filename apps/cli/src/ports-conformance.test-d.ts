@@ -2,9 +2,13 @@
 // fails here if @ccb/providers or @ccb/router drift from what @ccb/proxy declares.
 import type { Provider } from '@ccb/providers';
 import type { AttemptPlanner, UpstreamTarget } from '@ccb/proxy';
-import type { Router } from '@ccb/router';
+import type { Router, RouterPlanner } from '@ccb/router';
 
 type Assert<T extends true> = T;
 
 export type ProviderIsUpstream = Assert<Provider extends UpstreamTarget ? true : false>;
 export type RouterIsPlanner = Assert<Router extends AttemptPlanner ? true : false>;
+// The planner a router hands out says whether it has OAuth subscription targets, as the proxy's port asks.
+export type RouterPlannerIsPlanner = Assert<
+  RouterPlanner extends AttemptPlanner & { readonly hasOAuthTargets: boolean } ? true : false
+>;
