@@ -74,6 +74,18 @@ describe('Claude Code request sources', () => {
     }
   });
 
+  it('starts connections at sizes spread over the growth, and continues a connection where it left off', () => {
+    const source = growingConversations(true, claudeCodeSizes.growingLimitInBytes);
+    const firstSizes = Array.from({ length: 20 }, (_, index) => source.connection(index)().body.length);
+    const sorted = [...firstSizes].sort((a, b) => a - b);
+    expect(sorted[0]).toBeLessThan(100 * 1024);
+    expect(sorted.at(-1)).toBeGreaterThan(900 * 1024);
+    // Asked again (the next round), connection 3 goes on growing from its last body.
+    const next = source.connection(3)().body.length;
+    expect(next === firstSizes[0] || next > (firstSizes[3] as number)).toBe(true);
+    expect(source.connection(3)).toBe(source.connection(3));
+  });
+
   it('gives each connection its own session id, metadata session and conversation prefix', () => {
     const first = sequence('cc-sessions', 0)();
     const second = sequence('cc-sessions', 1)();

@@ -57,15 +57,43 @@ function fixedConversation(bytes: number, stream: boolean): RequestSource {
   return { kind: 'fixed', request: sessionRequest(0, conversationBody(parts, exchangesFor(parts, bytes))) };
 }
 
+/** Spreads connection `index` over [0, 1) by the golden ratio: evenly, whatever the count of connections. */
+function spread(index: number): number {
+  const golden = 0.6180339887498949;
+  return (index * golden) % 1;
+}
+
+/** A source whose sequence for a connection index is built once and then continues, round after round. */
+function memoized(build: (index: number) => () => BenchRequest): PerConnectionSource {
+  const sequences = new Map<number, () => BenchRequest>();
+  const connection = (index: number) => {
+    let sequence = sequences.get(index);
+    if (sequence === undefined) {
+      sequence = build(index);
+      sequences.set(index, sequence);
+    }
+    return sequence;
+  };
+  return { kind: 'per-connection', connection, sample: build(0)() };
+}
+
 /**
  * Each connection a session of its own that grows by one exchange per request, from the first turn to
- * `limitInBytes`, then starts over (as a new conversation would after a compaction).
+ * `limitInBytes`, then starts over (as a new conversation would after a compaction). Connections start at different
+ * points of that growth (spread evenly), so that from the first window on, the bodies in flight range over every
+ * size, as many sessions at different ages would: a run is too short for one conversation to grow from 50 KB to
+ * 1 MiB behind a paced stream. A connection's sequence continues across rounds (see {@link memoized}): use one source
+ * per target, so every target sees the same sizes.
  */
 export function growingConversations(stream: boolean, limitInBytes: number): PerConnectionSource {
-  const connection = (index: number) => {
+  return memoized((index) => {
     const parts: ConversationParts = conversationParts({ session: index, stream });
     const firstExchanges = Math.max(1, exchangesFor(parts, claudeCodeSizes.firstTurnInBytes));
-    let exchanges = firstExchanges;
+    const lastExchanges = Math.max(
+      firstExchanges,
+      Math.floor((limitInBytes - parts.head.length - parts.tail.length) / parts.exchange(0).length),
+    );
+    let exchanges = firstExchanges + Math.floor(spread(index) * (lastExchanges - firstExchanges + 1));
     // The body without its tail, grown in place of rebuilding every exchange per request.
     let messages = conversationBody(parts, exchanges).subarray(0, -parts.tail.length);
     return () => {
@@ -80,21 +108,19 @@ export function growingConversations(stream: boolean, limitInBytes: number): Per
       }
       return sessionRequest(index, body);
     };
-  };
-  return { kind: 'per-connection', connection, sample: connection(0)() };
+  });
 }
 
 /** Each connection a session of its own (session id, prefix, tool ids), one body of about `bytes` each. */
 export function distinctSessions(bytes: number, stream: boolean): PerConnectionSource {
-  const connection = (index: number) => {
+  return memoized((index) => {
     const parts = conversationParts({ session: index, stream });
     const request = sessionRequest(index, conversationBody(parts, exchangesFor(parts, bytes)));
     return () => request;
-  };
-  return { kind: 'per-connection', connection, sample: connection(0)() };
+  });
 }
 
-/** The requests of a scenario's kind. */
+/** The requests of a scenario's kind. Sequences continue across calls of `connection`: one source per target. */
 export function createRequestSource(kind: RequestKind): RequestSource {
   switch (kind) {
     case 'cc-50k':

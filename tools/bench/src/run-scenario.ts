@@ -211,7 +211,6 @@ export async function runScenario(
   scenario: Scenario,
   timing: ScenarioTiming,
 ): Promise<TargetRow[]> {
-  const requests = createRequestSource(scenario.request);
   const targets = await startTargets(environment, {
     label: scenario.id,
     targets: timing.targets,
@@ -226,12 +225,15 @@ export async function runScenario(
         if (target.id.startsWith('ccb')) eventsClients.push(await openEventsClient(target.url));
       }
     }
+    // One source per target: a growing conversation continues from round to round, and every target sees the same.
+    const sources = new Map(targets.map((target) => [target.id, createRequestSource(scenario.request)]));
+    const requestsOf = (target: RunningTarget) => sources.get(target.id) as RequestSource;
     const accumulators = new Map(
       targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
     );
     for (const target of targets) {
       const discard = createAccumulator(scenario, target.process !== undefined);
-      await measure(environment, scenario, requests, target, timing.warmupInMs, discard);
+      await measure(environment, scenario, requestsOf(target), target, timing.warmupInMs, discard);
     }
     const windowInMs = roundWindowInMs(scenario, timing);
     const reversed = [...targets].reverse();
@@ -241,7 +243,7 @@ export async function runScenario(
         await measure(
           environment,
           scenario,
-          requests,
+          requestsOf(target),
           target,
           windowInMs,
           accumulators.get(target.id) as Accumulator,

@@ -209,7 +209,7 @@ export const scenarios: readonly Scenario[] = [
   {
     id: 'cc-growing-c20',
     title:
-      'Claude Code growing conversation: each connection one session, +1 exchange (12 KB) per request from 50 KB to 1 MiB, streaming, 20 connections (latency columns are TTFB)',
+      'Claude Code growing conversation: each connection one session, +1 exchange (12 KB) per request from 50 KB to 1 MiB and over again, connections spread over that growth, streaming, 20 connections (latency columns are TTFB)',
     connections: 20,
     request: 'cc-growing',
     load: 'ttfb',
