@@ -13,18 +13,23 @@ import { createCostAccounting } from './cost-accounting.js';
 import { loadFingerprintSecret } from './fingerprint-secret.js';
 import { needsLoginReason, oauthAccountFactory } from './oauth-accounts.js';
 import { subscriptionPoolWarning } from './oauth-pool-warning.js';
+import type { OpenedPostgresLedger } from './postgres-ledger.js';
 import { createProbes } from './probes.js';
 import { buildProviders, closeAccountsNotIn, type ProviderGeneration } from './reload/provider-set.js';
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
 import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
 import { serviceRoutes } from './service-routes.js';
+import { createOverrideSharing, replacingPatch } from './shared-state/override-sharing.js';
+import type { SharedState } from './shared-state/shared-state.js';
 
 export interface ComposeOptions {
   /** Folder that relative paths in the config (ledger, price file) are resolved against. Default: the cwd. */
   readonly baseDir?: string;
   /** Something worth an operator's attention that is not an error (e.g. a model without a price). */
   readonly onWarning?: (message: string) => void;
+  /** News that is not a warning (e.g. the shared state store is back). */
+  readonly onInfo?: (message: string) => void;
   /** Called once per proxied request, after it ended, with what it cost (USD; 0 when not billed or unpriced). */
   readonly onRequestEnd?: (record: RequestRecord, costUsd: number) => void;
   /** Health changes (circuit, cool-downs), once per change. */
@@ -38,6 +43,10 @@ export interface ComposeOptions {
   readonly onAuthRejected?: (scope: AuthScope, fingerprint: string, request: IncomingMessage) => void;
   /** With no `auth.admin_key`, serve `/metrics` and `/admin/*` beyond loopback too (`--allow-open-admin`). */
   readonly allowOpenAdmin?: boolean;
+  /** The live state shared with other instances, from `openSharedState` (`state.store: redis`); absent on memory. */
+  readonly sharedState?: SharedState;
+  /** With `ledger.url`: the Postgres ledger `openPostgresLedger` opened (schema checked, budgets' spend read). */
+  readonly postgresLedger?: OpenedPostgresLedger;
 }
 
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
@@ -71,11 +80,21 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         `no price known for model "${model ?? '(none)'}" at provider ${provider}; its cost counts as 0`,
       ),
     onError: (error) => options.onWarning?.(`ledger: ${(error as Error).message}`),
+    ...(options.postgresLedger !== undefined ? { postgres: options.postgresLedger } : {}),
   });
   const overrides = new RuntimeOverrides();
   const events = createEventsHub();
+  // state.store: redis shares health, affinity and overrides with the other instances; memory builds nothing here.
+  const shared = options.sharedState;
+  if (shared === undefined && config.state.store === 'redis') {
+    options.onWarning?.(
+      'state.store is redis but no shared state was opened: this instance keeps its state local',
+    );
+  }
+  const sharing = shared === undefined ? undefined : createOverrideSharing(shared.overrides);
   const router = createRouter({
     ...routerSettings(config, overrides, costs.priceOf),
+    ...(shared === undefined ? {} : { healthStore: shared.healthStore, affinityStore: shared.affinityStore }),
     onEvent: (event) => {
       if (event.type === 'rate-limited') metrics?.rateLimited(event.provider, event.rateLimitClass);
       options.onRouterEvent?.(event);
@@ -109,7 +128,9 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         affinityStats: () => router.affinityStats(),
         budgetSnapshot: () => costs.budgets?.snapshot() ?? [],
         accountStates: () => accountStatesOf(generation),
+        ledgerStats: () => costs.ledger?.stats(),
         ...(options.logLoss !== undefined ? { logLoss: options.logLoss } : {}),
+        ...(shared !== undefined ? { stateStore: () => shared.metricsReading() } : {}),
       })
     : undefined;
   const onRequestEnd = options.onRequestEnd;
@@ -123,7 +144,15 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     serviceRoutes({
       config: next,
       balancer: view,
-      parts: { router, costs, metrics, inFlight, events, accounts: () => accountStatesOf(generation) },
+      parts: {
+        router,
+        costs,
+        metrics,
+        inFlight,
+        events,
+        accounts: () => accountStatesOf(generation),
+        sharedState: shared,
+      },
       control: () => control,
       keyFingerprint,
       allowOpenAdmin: options.allowOpenAdmin === true,
@@ -246,8 +275,27 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   function reconfigure(next: Config): Reconfiguration {
     const nextOverrides = overrides.clone();
     nextOverrides.reconcile(routingFields(current), routingFields(next));
-    return swap(next, nextOverrides);
+    const reconfiguration = swap(next, nextOverrides);
+    sharing?.adopted(overrides, routingFields(current).keys());
+    return reconfiguration;
   }
+
+  shared?.followOverrides((provider, override) => {
+    if (!current.providers.some((configured) => configured.name === provider)) return;
+    const next = overrides.clone();
+    next.set(provider, replacingPatch(override));
+    try {
+      swap(current, next);
+      sharing?.adopted(overrides, routingFields(current).keys());
+      options.onInfo?.(
+        `state: another instance ${override === undefined ? 'lifted the override of' : 'set an override on'} provider ${provider}${override === undefined ? '' : `: ${JSON.stringify(override)}`}`,
+      );
+    } catch (error) {
+      options.onWarning?.(
+        `state: another instance's override of provider ${provider} could not be applied: ${(error as Error).message}`,
+      );
+    }
+  });
 
   balancer = {
     server,
@@ -261,6 +309,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     inFlight,
     metrics,
     costs,
+    sharedState: shared,
     fingerprintSecret,
     overrides,
     recent,
@@ -273,6 +322,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     reconfigure,
     applyOverrides() {
       swap(current, overrides.clone());
+      sharing?.applied(overrides, routingFields(current).keys());
     },
     async start() {
       // Token files are read before the first request can need them (a missing or dead one is reported, not thrown).
@@ -285,8 +335,9 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       events.close();
       await probes.stop();
       await server.close();
-      costs.close();
       closeAccountsNotIn(generation.accounts, undefined);
+      await costs.close();
+      await shared?.close();
     },
   };
   return balancer;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OAuthAccountStatus } from '@ccb/providers';
 import { discardRequestBody } from '@ccb/proxy';
 import type { ProviderHealth } from '@ccb/router';
+import type { StateStoreReadiness } from './shared-state/shared-state.js';
 
 /**
  * The `/readyz` body: whether any provider is usable or serving (it succeeded after its last error, so requests
@@ -12,6 +13,7 @@ export function readinessReport(
   snapshot: readonly ProviderHealth[],
   inFlight: ReadonlyMap<string, number>,
   accounts: ReadonlyMap<string, OAuthAccountStatus> = new Map(),
+  stateStore?: StateStoreReadiness,
 ): { ready: boolean; body: Record<string, unknown> } {
   // A time without a deadline (a ban) has no date: `reason` says why.
   const iso = (at: number | null) =>
@@ -48,18 +50,30 @@ export function readinessReport(
     ...accountOf(health.name),
   }));
   const ready = snapshot.some((health) => health.enabled && (health.usable || health.serving));
-  return { ready, body: { status: ready ? 'ready' : 'unavailable', providers } };
+  // A shared store that is down is shown, never a reason to be unready: every instance serves on its local state.
+  return {
+    ready,
+    body: {
+      status: ready ? 'ready' : 'unavailable',
+      providers,
+      ...(stateStore !== undefined ? { state_store: stateStore } : {}),
+    },
+  };
 }
 
-/** `GET /readyz`: 200 when at least one provider is usable or serving, 503 otherwise. */
+/**
+ * `GET /readyz`: 200 when at least one provider is usable or serving, 503 otherwise; with a shared state store, its
+ * state under `state_store` (up or not, it does not change the answer).
+ */
 export function readinessRoute(
   snapshot: () => readonly ProviderHealth[],
   inFlight: ReadonlyMap<string, number>,
   accounts: () => ReadonlyMap<string, OAuthAccountStatus>,
+  stateStore: () => StateStoreReadiness | undefined = () => undefined,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     if (discardRequestBody(request, response)) return;
-    const { ready, body } = readinessReport(snapshot(), inFlight, accounts());
+    const { ready, body } = readinessReport(snapshot(), inFlight, accounts(), stateStore());
     const text = JSON.stringify(body);
     response.writeHead(ready ? 200 : 503, {
       'content-type': 'application/json',

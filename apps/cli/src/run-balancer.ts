@@ -5,9 +5,11 @@ import { describeRouterEvent } from './describe-router-event.js';
 import type { FingerprintSecret } from './fingerprint-secret.js';
 import { checkListenSafety, type ListenSafetyOptions } from './listen-safety.js';
 import type { Output } from './output.js';
+import { openPostgresLedger } from './postgres-ledger.js';
 import { createRejectionLog } from './rejection-log.js';
 import { createConfigReloader, type LoadedFiles } from './reload/config-reloader.js';
 import type { ReloadReport } from './reload/reload-report.js';
+import { openSharedState } from './shared-state/shared-state.js';
 import { startupLine } from './startup-line.js';
 
 export interface RunBalancerOptions extends ComposeOptions, ListenSafetyOptions {
@@ -44,8 +46,31 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   const { output } = options;
   for (const warning of checkListenSafety(config, options)) output.warn(warning);
   const rejections = createRejectionLog({ warn: (message) => output.warn(message) });
-  const balancer = composeBalancer(config, {
+  const postgresLedger =
+    options.postgresLedger ??
+    (await openPostgresLedger(config, {
+      onError: (error) => output.warn(`ledger: ${error.message}`),
+      onWarning: (message) => output.warn(message),
+    }));
+  if (postgresLedger !== undefined) {
+    output.info(`ledger: Postgres at ${postgresLedger.ledger.location}, shared by every instance using it`);
+    if (config.auth.api_keys.length > 0 && config.auth.fingerprint_secret === undefined) {
+      output.warn(
+        'ledger.url is shared by instances, but auth.fingerprint_secret is unset: each instance keys client-key ' +
+          'fingerprints by its own ccb-fingerprint.key, so the same key may be counted under different names. Set ' +
+          'auth.fingerprint_secret to the same ${VAR} on every instance.',
+      );
+    }
+  }
+  const sharedState = await openSharedState(config, {
+    warn: (message) => output.warn(message),
+    info: (message) => output.info(message),
+  });
+  const composeOptions: ComposeOptions = {
+    ...(postgresLedger !== undefined ? { postgresLedger } : {}),
     onWarning: (message) => output.warn(message),
+    onInfo: (message) => output.info(message),
+    ...(sharedState !== undefined ? { sharedState } : {}),
     logLoss: () => output.lostLines(),
     ...options,
     onRequestEnd: (record, costUsd) => {
@@ -71,7 +96,16 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       rejections.rejected(scope, fingerprint, request);
       options.onAuthRejected?.(scope, fingerprint, request);
     },
-  });
+  };
+  let balancer: Balancer;
+  try {
+    balancer = composeBalancer(config, composeOptions);
+  } catch (error) {
+    // The Postgres pool and the Redis connections opened above would keep the process alive behind a failed start.
+    await postgresLedger?.ledger.close().catch(() => {});
+    await sharedState?.close().catch(() => {});
+    throw error;
+  }
   const reloader =
     options.reload === undefined
       ? undefined

@@ -231,6 +231,22 @@ describe('subscription accounts (auth_type: oauth)', () => {
     expect(max.requests.length).toBe(sentToMax);
   });
 
+  it('serves another client’s requests from the API key, and from the subscription only when nothing else can', async () => {
+    const max = await subscriptionMock();
+    const backup = await keyMock();
+    const plain = (ccb: RunningCcb) => new Anthropic({ baseURL: ccb.url, apiKey: 'unused', maxRetries: 0 });
+    const both = await serve((await setUp(max, backup)).config);
+    await plain(both).messages.create(askAsNewSession(ask));
+    expect(backup.requests).toHaveLength(1);
+    expect(max.requests).toHaveLength(0);
+    // Claude Code itself still goes to the subscription first.
+    await claudeCode(both).messages.create(askAsNewSession(ask));
+    expect(max.requests).toHaveLength(1);
+    const alone = await serve((await setUp(max)).config);
+    await plain(alone).messages.create(askAsNewSession(ask));
+    expect(max.requests).toHaveLength(2);
+  });
+
   it('never shows a token: not in logs, /readyz, /metrics, the admin API or ccb status', async () => {
     const max = await subscriptionMock();
     const backup = await keyMock();
