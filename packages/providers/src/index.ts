@@ -6,12 +6,14 @@
 export { createProvider, type ProviderOptions } from './create-provider.js';
 export { createProviderRegistry, type ProviderRegistry } from './create-provider-registry.js';
 export { type AuthorizeUrlOptions, buildAuthorizeUrl } from './oauth/build-authorize-url.js';
+export { createFileTokenStore, type FileTokenStoreOptions } from './oauth/file-token-store.js';
 export type { OAuthAccountState, OAuthAccountStatus } from './oauth/oauth-account-status.js';
 export {
   createOAuthCredentials,
   type OAuthCredentials,
   type OAuthCredentialsOptions,
 } from './oauth/oauth-credentials.js';
+export type { OAuthTokenLock, OAuthTokenLockOptions, OAuthTokenStore } from './oauth/oauth-token-store.js';
 export { type OAuthTokens, oauthTokensSchema } from './oauth/oauth-tokens.js';
 export { type PastedCode, parsePastedCode } from './oauth/parse-pasted-code.js';
 export { createPkce, type Pkce } from './oauth/pkce.js';

@@ -1,14 +1,14 @@
 import type { Dispatcher } from 'undici';
 import type { ProviderError } from '../provider-error.js';
-import { acquireTokenFileLock, type TokenFileLock } from './_token-file-lock.js';
+import type { OAuthTokenLock, OAuthTokenStore } from './oauth-token-store.js';
 import type { OAuthTokens } from './oauth-tokens.js';
 import { refreshTokens } from './token-endpoint.js';
-import { readTokenFile, writeTokenFile } from './token-file.js';
 
 /** What one refresh round needs; built by `createOAuthCredentials` from its options. */
 export interface RefreshAccountOptions {
   readonly providerName: string;
-  readonly tokenFile: string | undefined;
+  /** Where the account's tokens and refresh lock live; `undefined` for inline tokens only. */
+  readonly store: OAuthTokenStore | undefined;
   /** The tokens this process holds now. */
   readonly current: OAuthTokens | undefined;
   /** After an upstream 401: any newer unexpired token from the file beats refreshing. */
@@ -25,43 +25,42 @@ export interface RefreshAccountOptions {
 
 /** How a refresh round ended. */
 export type RefreshOutcome =
-  /** This process refreshed; `writeError` when the token file could not be updated (the tokens are used anyway). */
+  /** This process refreshed; `writeError` when the store could not be updated (the tokens are used anyway). */
   | {
       readonly kind: 'refreshed';
       readonly tokens: OAuthTokens;
       readonly writeError: ProviderError | undefined;
     }
-  /** Another process had already refreshed: its tokens, read from the file. */
+  /** Another process had already refreshed: its tokens, read from the store. */
   | { readonly kind: 'adopted'; readonly tokens: OAuthTokens }
-  /** The refresh token was refused and the file holds no other: a new login is needed. */
+  /** The refresh token was refused and the store holds no other: a new login is needed. */
   | { readonly kind: 'invalid_grant' }
   /** Nothing to refresh with (a `claude setup-token` token). */
   | { readonly kind: 'no_refresh_token' }
   /** Transient or refused for another reason; `reason` is secret-free. */
   | { readonly kind: 'failed'; readonly reason: string };
 
-const unlockable: TokenFileLock = { release: async () => undefined };
+const unlockable: OAuthTokenLock = { release: async () => undefined };
 
 /**
- * One refresh round for one account. With a token file, under its lock (one refresher across processes): re-read
- * the file first and adopt what another process wrote instead of spending our (then already rotated) refresh token;
- * write the new tokens to the file before they are returned for use, so a rotated refresh token is never only in
- * memory; on `invalid_grant`, re-read the file once more, because a process that does not take the lock may have
- * rotated the token meanwhile, and retry once with the token found there.
+ * One refresh round for one account. With a store (a token file, or a store shared by several hosts), under its
+ * lock (one refresher across processes): re-read the store first and adopt what another process wrote instead of
+ * spending our (then already rotated) refresh token; write the new tokens to the store before they are returned
+ * for use, so a rotated refresh token is never only in memory; on `invalid_grant`, re-read the store once more,
+ * because a process that does not take the lock may have rotated the token meanwhile, and retry once with the
+ * token found there.
  */
 export async function refreshAccount(options: RefreshAccountOptions): Promise<RefreshOutcome> {
-  const { tokenFile } = options;
-  if (tokenFile === undefined) return refreshWith(options, options.current);
+  const { store } = options;
+  if (store === undefined) return refreshWith(options, options.current);
   // A lock that cannot be created at all (read-only or missing directory) must not stop the refresh: the
   // tokens are still used in memory and the failed write is reported.
-  const lock = await acquireTokenFileLock(tokenFile, {
-    staleAfterInMs: options.timeoutInMs,
-    waitInMs: options.lockWaitInMs,
-    now: options.now,
-  }).catch(() => unlockable);
+  const lock = await store
+    .lock({ staleAfterInMs: options.timeoutInMs, waitInMs: options.lockWaitInMs, now: options.now })
+    .catch(() => unlockable);
   if (lock === undefined) {
     // The holder is slow but alive; it may have finished just now.
-    const fromFile = await readQuietly(tokenFile);
+    const fromFile = await readQuietly(store);
     if (
       fromFile !== undefined &&
       isNewer(fromFile, options.current) &&
@@ -72,13 +71,18 @@ export async function refreshAccount(options: RefreshAccountOptions): Promise<Re
     return { kind: 'failed', reason: 'token_file_locked' };
   }
   try {
-    const fromFile = await readQuietly(tokenFile);
+    const fromFile = await readQuietly(store);
     let base = options.current;
     if (fromFile !== undefined && (base === undefined || isNewer(fromFile, base))) {
       if (shouldAdopt(fromFile, options)) return { kind: 'adopted', tokens: fromFile };
       base = fromFile;
     }
-    return await refreshWith(options, base);
+    const outcome = await refreshWith(options, base);
+    // Under a fallback lock peers on other hosts may have rotated the token unseen: not a reason to need a login.
+    if (outcome.kind === 'invalid_grant' && lock.fallback === true) {
+      return { kind: 'failed', reason: 'shared_store_unreachable' };
+    }
+    return outcome;
   } finally {
     await lock.release().catch(() => undefined);
   }
@@ -91,8 +95,8 @@ async function refreshWith(
   const refreshToken = base?.refreshToken;
   if (refreshToken === undefined) return { kind: 'no_refresh_token' };
   const first = await refreshOnce(options, refreshToken);
-  if (first.kind !== 'invalid_grant' || options.tokenFile === undefined) return first;
-  const fromFile = await readQuietly(options.tokenFile);
+  if (first.kind !== 'invalid_grant' || options.store === undefined) return first;
+  const fromFile = await readQuietly(options.store);
   if (fromFile?.refreshToken === undefined || fromFile.refreshToken === refreshToken) return first;
   if (isFresh(fromFile, options)) return { kind: 'adopted', tokens: fromFile };
   return refreshOnce(options, fromFile.refreshToken);
@@ -115,9 +119,9 @@ async function refreshOnce(options: RefreshAccountOptions, refreshToken: string)
       : { kind: 'failed', reason: result.reason };
   }
   let writeError: ProviderError | undefined;
-  if (options.tokenFile !== undefined) {
+  if (options.store !== undefined) {
     try {
-      await writeTokenFile(options.tokenFile, result.tokens, { now: options.now });
+      await options.store.write(result.tokens);
     } catch (error) {
       writeError = error as ProviderError;
     }
@@ -126,9 +130,9 @@ async function refreshOnce(options: RefreshAccountOptions, refreshToken: string)
 }
 
 /** A token file that cannot be read is no reason not to refresh: the refresh rewrites it. */
-async function readQuietly(tokenFile: string): Promise<OAuthTokens | undefined> {
+async function readQuietly(store: OAuthTokenStore): Promise<OAuthTokens | undefined> {
   try {
-    return await readTokenFile(tokenFile);
+    return await store.read();
   } catch {
     return undefined;
   }

@@ -1,4 +1,3 @@
-import { type Stats, unwatchFile, watchFile } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
@@ -7,10 +6,11 @@ import type { CredentialSource, HeaderPair } from '../provider.js';
 import { invalidProviderError } from '../provider-error.js';
 import { credentialsUnavailableError, needsLoginError } from './_credential-errors.js';
 import { type RefreshOutcome, refreshAccount } from './_refresh-account.js';
+import { createFileTokenStore } from './file-token-store.js';
 import type { OAuthAccountState, OAuthAccountStatus } from './oauth-account-status.js';
+import type { OAuthTokenStore } from './oauth-token-store.js';
 import type { OAuthTokens } from './oauth-tokens.js';
 import { defaultTokenRequestTimeoutInMs } from './token-endpoint.js';
-import { readTokenFile } from './token-file.js';
 
 /** A 401 this soon after a refresh is taken for a request that still carried the previous token. */
 const recentRefreshInMs = 10_000;
@@ -21,7 +21,12 @@ export interface OAuthCredentialsOptions {
   readonly name: string;
   /** Absolute path of the token file; when it exists it wins over `initial`. Refreshed tokens are written here. */
   readonly tokenFile?: string;
-  /** Inline tokens from the config; they only seed the account when the token file does not exist (yet). */
+  /**
+   * Where the tokens and the refresh lock live instead of `tokenFile` (which is ignored when this is given): a store
+   * shared by several hosts, such as `@ccb/state-redis`'s `createRedisTokenStore`. Default: the token file.
+   */
+  readonly store?: OAuthTokenStore;
+  /** Inline tokens from the config; they only seed the account when the store holds none (yet). */
   readonly initial?: OAuthTokens;
   readonly tokenUrl: string;
   readonly clientId: string;
@@ -85,11 +90,14 @@ export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthC
   validateOptions(options);
   const { name, tokenFile, tokenUrl, clientId, refreshBeforeInMs, onStatus } = options;
   const now = options.now ?? Date.now;
+  const fileCheckIntervalInMs = options.fileCheckIntervalInMs ?? 5_000;
+  const store: OAuthTokenStore | undefined =
+    options.store ??
+    (tokenFile === undefined ? undefined : createFileTokenStore(tokenFile, { fileCheckIntervalInMs, now }));
   const timeoutInMs = options.tokenRequestTimeoutInMs ?? defaultTokenRequestTimeoutInMs;
   const lockWaitInMs = options.lockWaitInMs ?? timeoutInMs + 5_000;
   const retryInitialInMs = options.retryInitialInMs ?? 30_000;
   const retryMaxInMs = options.retryMaxInMs ?? 300_000;
-  const fileCheckIntervalInMs = options.fileCheckIntervalInMs ?? 5_000;
 
   let tokens: OAuthTokens | undefined;
   /** The header pair of `tokens`, `undefined` while there is no usable access token. */
@@ -104,7 +112,8 @@ export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthC
   let retryDelayInMs = retryInitialInMs;
   let loaded = false;
   let closed = false;
-  let watching = false;
+  /** Stops watching the store; set only while the account waits for a new login. */
+  let unwatch: (() => void) | undefined;
   let published: OAuthAccountStatus = snapshot();
 
   function snapshot(): OAuthAccountStatus {
@@ -150,9 +159,9 @@ export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthC
   async function load(): Promise<void> {
     let fromFile: OAuthTokens | undefined;
     let fileProblem: string | null = null;
-    if (tokenFile !== undefined) {
+    if (store !== undefined) {
       try {
-        fromFile = await readTokenFile(tokenFile);
+        fromFile = await store.read();
       } catch {
         fileProblem = 'token_file_invalid';
       }
@@ -173,29 +182,23 @@ export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthC
     error = reason;
     pairs = undefined;
     publish();
-    if (tokenFile !== undefined && !watching && !closed) {
-      watching = true;
-      // Polls with stat only while an account waits for `ccb login`; a healthy account costs nothing.
-      watchFile(tokenFile, { interval: fileCheckIntervalInMs, persistent: false }, onTokenFileChange);
+    if (store?.watch !== undefined && unwatch === undefined && !closed) {
+      // Watched only while an account waits for `ccb login`; a healthy account costs nothing.
+      unwatch = store.watch(() => void adoptLogin());
     }
   }
 
   function stopWatching(): void {
-    if (!watching || tokenFile === undefined) return;
-    watching = false;
-    unwatchFile(tokenFile, onTokenFileChange);
-  }
-
-  function onTokenFileChange(current: Stats): void {
-    if (current.nlink === 0 && current.mtimeMs === 0) return;
-    void adoptLogin();
+    const stop = unwatch;
+    unwatch = undefined;
+    stop?.();
   }
 
   async function adoptLogin(): Promise<void> {
-    if (tokenFile === undefined || state !== 'needs_login') return;
+    if (store === undefined || state !== 'needs_login') return;
     let fromFile: OAuthTokens | undefined;
     try {
-      fromFile = await readTokenFile(tokenFile);
+      fromFile = await store.read();
     } catch {
       return;
     }
@@ -223,7 +226,7 @@ export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthC
     publish();
     inflight = refreshAccount({
       providerName: name,
-      tokenFile,
+      store,
       current: tokens,
       force,
       tokenUrl,
@@ -316,7 +319,7 @@ export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthC
         // Requests sent just before a refresh answer 401 just after it: their retry gets the new token, and the
         // account is not rotated again for each of them.
         if (refreshedAt !== null && now() - refreshedAt < recentRefreshInMs && hasLiveToken()) return true;
-        if (tokenFile === undefined && tokens?.refreshToken === undefined) return false;
+        if (store === undefined && tokens?.refreshToken === undefined) return false;
         if (now() < retryAt) return false;
         await refresh(true);
       } else {
@@ -352,8 +355,8 @@ function validateOptions(options: OAuthCredentialsOptions): void {
       'oauth tokenFile must be an absolute path (resolve it against the config file).',
     );
   }
-  if (options.tokenFile === undefined && options.initial === undefined) {
-    throw invalidProviderError(name, 'oauth needs a tokenFile or initial tokens.');
+  if (options.tokenFile === undefined && options.store === undefined && options.initial === undefined) {
+    throw invalidProviderError(name, 'oauth needs a tokenFile or initial tokens (or a token store).');
   }
   for (const [field, value] of [
     ['tokenUrl', options.tokenUrl],
