@@ -25,7 +25,18 @@ export {
   type RedisOverrideStoreOptions,
 } from './redis-override-store.js';
 export {
+  createRedisTokenStore,
+  type RedisTokenStore,
+  type RedisTokenStoreOptions,
+} from './redis-token-store.js';
+export {
   StateStoreError,
   type StateStoreErrorCode,
   type StateStoreErrorOptions,
 } from './state-store-error.js';
+export type {
+  SharedTokenLock,
+  SharedTokenLockOptions,
+  SharedTokens,
+  TokenStoreShape,
+} from './token-store-shape.js';

@@ -8,6 +8,11 @@ export type StateStoreErrorCode =
   | 'CCB_STATE_WRITE_FAILED'
   /** Loading the shared state after a (re)connect failed; retried on the next reconnect. */
   | 'CCB_STATE_LOAD_FAILED'
+  /**
+   * Redis could not be reached for a subscription account's tokens: the account keeps serving on its token file
+   * (and that file's lock) until Redis is back. Reported once per outage; never a reason to mark the account dead.
+   */
+  | 'CCB_STATE_TOKEN_STORE_FALLBACK'
   /** The connection was used after `close()`. */
   | 'CCB_STATE_CLOSED';
 
