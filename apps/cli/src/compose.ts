@@ -59,6 +59,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   const newAccount = oauthAccountFactory({
     baseDir,
     onStatus: (provider, status) => onAccountStatus(provider, status),
+    // state.store: redis shares each account's tokens and refresh lock with the other instances' hosts.
+    ...(options.sharedState !== undefined ? { sharedTokenStore: options.sharedState.oauthTokenStore } : {}),
   });
   let generation: ProviderGeneration = buildProviders(config, undefined, newAccount);
   const poolWarning = subscriptionPoolWarning(config);

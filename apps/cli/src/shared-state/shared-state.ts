@@ -1,12 +1,15 @@
 import type { Readiness } from '@ccb/admin-api';
 import type { Config } from '@ccb/config';
+import type { OAuthTokenStore } from '@ccb/providers';
 import type { ProviderHealthRecord } from '@ccb/router';
 import type {
   RedisAffinityStore,
   RedisHealthStore,
   RedisOverrideStore,
+  RedisTokenStore,
   StateStoreError,
 } from '@ccb/state-redis';
+import type { SharedTokenStoreRequest } from '../oauth-accounts.js';
 import type { ProviderOverride } from '../reload/runtime-overrides.js';
 
 /** Where ccb says what the shared store does: one line when it goes down, one when it is back. */
@@ -26,6 +29,11 @@ export interface SharedState {
   readonly healthStore: RedisHealthStore<ProviderHealthRecord>;
   readonly affinityStore: RedisAffinityStore;
   readonly overrides: RedisOverrideStore<ProviderOverride>;
+  /**
+   * A subscription account's tokens and refresh lock in Redis (`<prefix>oauth:<provider>:…`), over the instance's
+   * token file; a later call for the same account replaces (and closes) the earlier store.
+   */
+  readonly oauthTokenStore: (request: SharedTokenStoreRequest) => OAuthTokenStore;
   /** Where a peer's change to a provider's override goes (`undefined`: lifted); the balancer sets it once. */
   followOverrides(listener: (provider: string, override: ProviderOverride | undefined) => void): void;
   readiness(): StateStoreReadiness;
@@ -55,6 +63,7 @@ export function createSharedState(
     createRedisConnection,
     createRedisHealthStore,
     createRedisOverrideStore,
+    createRedisTokenStore,
   } = stateRedis;
   const state = config.state;
   if (state.store !== 'redis' || state.url === undefined) return undefined;
@@ -98,10 +107,25 @@ export function createSharedState(
     onError,
     onRemoteChange: (provider, override) => followers(provider, override),
   });
+  const tokenStores = new Map<string, RedisTokenStore>();
+  function oauthTokenStore(request: SharedTokenStoreRequest): OAuthTokenStore {
+    tokenStores.get(request.account)?.close();
+    const store = createRedisTokenStore({
+      connection,
+      account: request.account,
+      ...(request.fallback !== undefined ? { fallback: request.fallback } : {}),
+      ...(request.initial !== undefined ? { initial: request.initial } : {}),
+      // Once per outage and account; the message names the account and Redis's host:port, never a token.
+      onFallback: (error) => log.warn(`state: ${error.message}`),
+    });
+    tokenStores.set(request.account, store);
+    return store;
+  }
   return {
     healthStore,
     affinityStore,
     overrides,
+    oauthTokenStore,
     followOverrides(listener) {
       followers = listener;
     },
@@ -121,6 +145,7 @@ export function createSharedState(
       failedWrites: connection.writeFailures(),
     }),
     async close() {
+      for (const store of tokenStores.values()) store.close();
       await Promise.all([healthStore.close(), affinityStore.close(), overrides.close()]);
       await connection.close();
     },

@@ -1,7 +1,14 @@
 // Compile-time proof that @ccb/state-redis's stores fit @ccb/router's store interfaces without either importing
 // the other: `pnpm typecheck` fails here if the router's records or stores drift from what the Redis stores hold.
+import type { OAuthTokenStore } from '@ccb/providers';
 import type { AdjustableAffinityStore, AffinityStore, HealthStore, ProviderHealthRecord } from '@ccb/router';
-import type { HealthRecordShape, RedisAffinityStore, RedisHealthStore } from '@ccb/state-redis';
+import type {
+  HealthRecordShape,
+  RedisAffinityStore,
+  RedisHealthStore,
+  RedisTokenStore,
+  TokenStoreShape,
+} from '@ccb/state-redis';
 
 type Assert<T extends true> = T;
 
@@ -15,3 +22,5 @@ export type RedisAffinityStoreIsAffinityStore = Assert<
 export type RedisAffinityStoreIsAdjustable = Assert<
   RedisAffinityStore extends AdjustableAffinityStore ? true : false
 >;
+export type RedisTokenStoreIsOAuthTokenStore = Assert<RedisTokenStore extends OAuthTokenStore ? true : false>;
+export type OAuthTokenStoreFitsAsFallback = Assert<OAuthTokenStore extends TokenStoreShape ? true : false>;
