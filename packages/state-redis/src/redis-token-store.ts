@@ -128,7 +128,6 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
       1,
       tokensKey,
       encode(tokens),
-      tokens.expiresAt === undefined ? '' : String(tokens.expiresAt),
       channelKey,
       message('tokens'),
     )) as string | null;
@@ -191,23 +190,26 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
       }
       const local = await readLocalQuietly();
       if (local !== undefined && !sameTokens(local, shared) && isLater(local, shared)) {
-        // A newer login written to this host's token file (`ccb login`) replaces the shared tokens.
+        // Maybe a newer login written to this host's token file (`ccb login`): it replaces the shared tokens, unless
+        // Redis knows its refresh token as replaced (a stale file whose expiry a skewed clock put later).
+        let stays: SharedTokens | undefined;
         try {
-          return (await push(local)) ?? local;
+          stays = (await push(local)) ?? local;
         } catch (error) {
           degrade(error);
           return local;
         }
+        if (sameTokens(stays, local)) return local;
+        await mirror(stays, local);
+        return stays;
       }
       await mirror(shared, local);
       return shared;
     },
 
     async write(tokens) {
-      // The token file first: it is what this instance restarts from, and what it falls back on.
-      let localError: unknown;
-      if (fallback !== undefined)
-        await fallback.write(tokens).catch((error: unknown) => (localError = error));
+      // Redis first: it is what the others refresh from, so a crash right after must not leave it behind the file.
+      let sharedError: unknown;
       try {
         if (!connection.status().up) throw new Error('not connected');
         await connection.commands.eval(
@@ -219,16 +221,19 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
           message('tokens'),
         );
       } catch (error) {
+        sharedError = error;
         degrade(error);
-        // Kept in the token file: pushed to Redis when it is back (see onUp).
-        if (fallback === undefined || localError !== undefined) {
-          throw new StateStoreError(
-            'CCB_STATE_WRITE_FAILED',
-            `Cannot store the refreshed tokens of subscription account ${account} in Redis at ${connection.address} or in its token file.`,
-            { cause: localError ?? error },
-          );
-        }
-        return;
+      }
+      // Then the token file: what this instance restarts from, falls back on, and pushes to Redis when it is back.
+      let localError: unknown;
+      if (fallback !== undefined)
+        await fallback.write(tokens).catch((error: unknown) => (localError = error));
+      if (sharedError !== undefined && (fallback === undefined || localError !== undefined)) {
+        throw new StateStoreError(
+          'CCB_STATE_WRITE_FAILED',
+          `Cannot store the refreshed tokens of subscription account ${account} in Redis at ${connection.address} or in a token file.`,
+          { cause: localError ?? sharedError },
+        );
       }
       if (localError !== undefined) throw localError;
     },

@@ -102,6 +102,7 @@ describe.skipIf(!hasRedis)('the shared token store', () => {
     expect(rightFile.tokens).toEqual(leftFile.tokens);
     const stored = await left.commands.get(`${server.keyPrefix}oauth:max:tokens`);
     expect(JSON.parse(stored ?? '{}')).toEqual(leftFile.tokens);
+    expect(stored).not.toContain('superseded');
   });
 
   it('pushes a token file holding a newer login, and tells the watching peers', async () => {
@@ -118,6 +119,22 @@ describe.skipIf(!hasRedis)('the shared token store', () => {
     expect(await rightStore.read()).toEqual(leftFile.tokens);
   });
 
+  it('never pushes a token file whose refresh token Redis saw replaced, however late its expiry', async () => {
+    const server = await redis();
+    const [left, right] = [await connect(server), await connect(server)];
+    const leftStore = tokenStore(left, { fallback: localStore(tokens('login', Date.now() + hour)).store });
+    await leftStore.read();
+    const refreshed = tokens('refreshed', Date.now() + 2 * hour);
+    await leftStore.write(refreshed);
+    // A host that missed the rotation, its clock hours ahead: its file looks newer than Redis's copy.
+    const skewedFile = localStore(tokens('login', Date.now() + 5 * hour));
+    expect(await tokenStore(right, { fallback: skewedFile.store }).read()).toEqual(refreshed);
+    expect(skewedFile.tokens).toEqual(refreshed);
+    const stored = JSON.parse((await left.commands.get(`${server.keyPrefix}oauth:max:tokens`)) ?? '{}');
+    expect(stored.refreshToken).toBe('refresh-refreshed');
+    expect(stored.superseded).toHaveLength(1);
+  });
+
   it('writes a refresh whatever Redis holds, to Redis and to the token file', async () => {
     const server = await redis();
     const connection = await connect(server);
@@ -128,7 +145,7 @@ describe.skipIf(!hasRedis)('the shared token store', () => {
     await store.write(refreshed);
     expect(file.tokens).toEqual(refreshed);
     const stored = await connection.commands.get(`${server.keyPrefix}oauth:max:tokens`);
-    expect(JSON.parse(stored ?? '{}')).toEqual(refreshed);
+    expect(JSON.parse(stored ?? '{}')).toMatchObject(refreshed);
   });
 
   it('lets one holder at a time take the lock, and only the holder release it', async () => {
@@ -220,6 +237,6 @@ describe.skipIf(!hasRedis)('the shared token store', () => {
       stored = await connection.commands.get(key).catch(() => null);
       if (stored === null) await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(JSON.parse(stored ?? '{}')).toEqual(refreshed);
+    expect(JSON.parse(stored ?? '{}')).toMatchObject(refreshed);
   });
 });
