@@ -17,7 +17,9 @@ export interface OAuthAccountStatus {
   readonly refreshedAt: number | null;
   /**
    * The last problem, secret-free and short: `invalid_grant`; `expired` (no refresh token); `no_tokens`;
-   * `token_file_invalid`, `token_file_write_failed`, `token_file_locked` (another process held the lock too long);
+   * `token_file_invalid`, `token_file_write_failed`, `token_file_locked` (another process held the lock too long,
+   * also a shared store's lock); `shared_store_unreachable` (a refresh token refused while the shared store was
+   * unreachable: maybe a peer's rotation, so retried, never a dead account);
    * or a token endpoint failure: its OAuth `error` code, `http_503`, `timeout`, `network`, `invalid_response`.
    * `null` when none.
    */
