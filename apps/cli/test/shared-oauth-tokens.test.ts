@@ -208,9 +208,11 @@ describe.skipIf(!hasRedis)('a subscription account shared through Redis by two h
 });
 
 describe.skipIf(!hasRedis)('two ccb processes on two hosts’ token files and one Redis', () => {
-  it('refresh an expired token exactly once and both keep serving', { timeout: 60_000 }, async () => {
+  it('refresh an expired token exactly once and both keep serving, also with Redis gone', {
+    timeout: 60_000,
+  }, async () => {
     const mock = await subscriptionMock();
-    const server = await redis();
+    const server = await redis(canStartRedis);
     const { dirs, files, issued } = await twoTokenFiles(mock);
     const instances: RunningCcb[] = [];
     for (const dir of dirs) {
@@ -245,6 +247,23 @@ describe.skipIf(!hasRedis)('two ccb processes on two hosts’ token files and on
     expect(refreshes(mock)).toHaveLength(1);
     const tokensUsed = new Set(mock.requests.slice(-2).map((received) => received.headers.authorization));
     expect(tokensUsed.size).toBe(1);
+
+    if (canStartRedis) {
+      // Redis gone: both keep serving on the token they hold, and neither account is taken for dead.
+      const unreachable = instances.map((ccb) =>
+        ccb.line((line) => /state: redis at .* is unreachable/.test(String(line.msg))),
+      );
+      await server.kill();
+      await Promise.all(unreachable);
+      expect(await Promise.all(instances.map((ccb) => ask(ccb.url)))).toEqual([200, 200]);
+      expect(refreshes(mock)).toHaveLength(1);
+      for (const ccb of instances) {
+        const readiness = (await (await request(`${ccb.url}/readyz`)).body.json()) as {
+          providers: { name: string; account?: { state: string } }[];
+        };
+        expect(readiness.providers.find((provider) => provider.name === 'max')?.account?.state).toBe('ready');
+      }
+    }
     for (const ccb of instances) {
       expect(JSON.stringify(ccb.lines)).not.toContain(rotated);
     }
