@@ -1,7 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { checkNumberOption } from './_check-option.js';
 import { formatInteger, formatUsd } from './_format-number.js';
 import { type UtcWindows, utcWindows } from './_utc-windows.js';
-import { type BudgetStore, createMemoryBudgetStore } from './budget-store.js';
+import {
+  type BudgetAmount,
+  type BudgetHold,
+  type BudgetStore,
+  type BudgetTotals,
+  createMemoryBudgetStore,
+  usedUp,
+} from './budget-store.js';
 import type { Ledger } from './create-ledger.js';
 import { LedgerError } from './ledger-error.js';
 
@@ -31,6 +39,12 @@ export interface BudgetsOptions {
   readonly store?: BudgetStore;
   /** Receives ledger read failures while restoring a key first seen after start. Default: `process.emitWarning`. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * How long a reservation counts when it is never settled or released (a crashed instance, a lost request), in ms.
+   * Settle long streams within it: one settled later still counts its spend, but its reservation ended before.
+   * Default 900 000 (15 minutes).
+   */
+  readonly reservationTtlInMs?: number;
 }
 
 /** Spend of one finished request. Pass what the ledger records: `costUsd` in USD and `tokens` = {@link usageTokens}. */
@@ -40,6 +54,35 @@ export interface BudgetEntry {
   readonly costUsd: number;
   readonly tokens: number;
 }
+
+/** What a request may spend, estimated before it is sent: reserved against every budget of its provider and key. */
+export interface BudgetClaim {
+  readonly provider?: string | null | undefined;
+  readonly keyId?: string | null | undefined;
+  /** Estimated USD. */
+  readonly costUsd: number;
+  /** Estimated tokens, counted like {@link usageTokens}. */
+  readonly tokens: number;
+}
+
+/** A granted reservation. The first `settle` or `release` ends it; later calls do nothing. */
+export interface BudgetReservation {
+  /** Releases what was reserved and counts what the request spent, toward the provider and key of `entry`. */
+  settle(entry: BudgetEntry): void;
+  /** Releases what was reserved and counts nothing (nothing was billed: refused, failed, cancelled before a byte). */
+  release(): void;
+}
+
+/** The answer of {@link Budgets.reserve}. */
+export type BudgetReserveOutcome =
+  | { readonly granted: true; readonly reservation: BudgetReservation }
+  | {
+      readonly granted: false;
+      /** Which cap is used up, as {@link BudgetCheck} names it. */
+      readonly budget: string;
+      /** When that window ends, ms since the epoch. */
+      readonly resetsAt: number;
+    };
 
 /** The verdict of {@link Budgets.check}. */
 export type BudgetCheck =
@@ -76,6 +119,20 @@ export interface Budgets {
   check(scope: 'provider' | 'key', name: string): BudgetCheck;
   /** Every cap with its current use. */
   snapshot(): BudgetStatus[];
+  /** Whether a budget applies to `name` (a key under a `'*'` budget does). Unbudgeted names cost nothing anywhere. */
+  applies(scope: 'provider' | 'key', name: string): boolean;
+  /**
+   * Reserves `claim` against every budget of its provider and key, all or none: refused when one of their windows
+   * is used up (settled + reserved spend at or above a cap), so concurrent requests, also of other instances sharing
+   * the store, stop within one request's cost of the cap. Synchronous with a local store; a promise when a shared
+   * store decides. A claim no budget applies to is granted at once, without touching the store.
+   */
+  reserve(claim: BudgetClaim): BudgetReserveOutcome | Promise<BudgetReserveOutcome>;
+  /**
+   * Whether a reservation against `name`'s budgets would be granted now, as this process sees the store (for a
+   * shared store: its local replica). Synchronous, no I/O; `true` for an unbudgeted name.
+   */
+  canReserve(scope: 'provider' | 'key', name: string): boolean;
 }
 
 interface Cap {
@@ -90,6 +147,14 @@ interface Subject {
   readonly caps: readonly Cap[];
   readonly dayCounter: string;
   readonly monthCounter: string;
+  /** The tightest caps of each window, for reservations; `undefined`: the window has no cap. */
+  readonly dayLimits: Limits | undefined;
+  readonly monthLimits: Limits | undefined;
+}
+
+interface Limits {
+  readonly usd: number | undefined;
+  readonly tokens: number | undefined;
 }
 
 const notExceeded: BudgetCheck = Object.freeze({ exceeded: false });
@@ -148,6 +213,8 @@ export function createBudgets(options: BudgetsOptions): Budgets {
   const store = options.store ?? createMemoryBudgetStore();
   const ledger = options.ledger;
   const onError = options.onError ?? ((error: unknown) => process.emitWarning(error as Error));
+  const reservationTtlInMs = options.reservationTtlInMs ?? 900_000;
+  checkNumberOption('createBudgets', 'reservationTtlInMs', reservationTtlInMs, { minimum: 1 });
   const createdAtInMs = now();
   let windows: UtcWindows = utcWindows(createdAtInMs);
 
@@ -195,7 +262,15 @@ export function createBudgets(options: BudgetsOptions): Budgets {
   }
 
   function subjectOf(scope: 'provider' | 'key', name: string, caps: readonly Cap[]): Subject {
-    return { scope, name, caps, dayCounter: `${scope}:${name}:day`, monthCounter: `${scope}:${name}:month` };
+    return {
+      scope,
+      name,
+      caps,
+      dayCounter: `${scope}:${name}:day`,
+      monthCounter: `${scope}:${name}:month`,
+      dayLimits: limitsOf(caps, 'day'),
+      monthLimits: limitsOf(caps, 'month'),
+    };
   }
 
   for (const [name, caps] of providerCaps) {
@@ -235,23 +310,73 @@ export function createBudgets(options: BudgetsOptions): Budgets {
     return cap.window === 'day' ? current.dayEndInMs : current.monthEndInMs;
   }
 
-  function addTo(subject: Subject, entry: BudgetEntry, current: UtcWindows): void {
-    store.add(subject.dayCounter, current.dayStartInMs, entry.costUsd, entry.tokens);
-    store.add(subject.monthCounter, current.monthStartInMs, entry.costUsd, entry.tokens);
+  /** The budgeted subjects of a request: its provider's and its key's, when they have budgets. */
+  function subjectsOf(entry: { provider?: string | null; keyId?: string | null }): Subject[] {
+    const subjects: Subject[] = [];
+    const provider = entry.provider == null ? undefined : providers.get(entry.provider);
+    if (provider !== undefined) subjects.push(provider);
+    const key = entry.keyId == null ? undefined : keySubject(entry.keyId);
+    if (key !== undefined) subjects.push(key);
+    return subjects;
   }
 
+  function spendOf(entry: BudgetEntry, current: UtcWindows): BudgetAmount[] {
+    const spend: BudgetAmount[] = [];
+    for (const subject of subjectsOf(entry)) {
+      for (const hold of windowsOf(subject, current, entry, false)) spend.push(hold);
+    }
+    return spend;
+  }
+
+  function add(entry: BudgetEntry): void {
+    const spend = spendOf(entry, currentWindows());
+    if (spend.length > 0) store.settle({ id: undefined, holds: [], spend });
+  }
+
+  function refusal(subject: Subject, window: 'day' | 'month', current: UtcWindows) {
+    const counter = window === 'day' ? subject.dayCounter : subject.monthCounter;
+    const totals = store.read(counter, window === 'day' ? current.dayStartInMs : current.monthStartInMs);
+    // The cap the store refused for; when the replica has not seen it used up yet, the tightest of the window.
+    const usedUpCap =
+      subject.caps.find(
+        (cap) =>
+          cap.window === window &&
+          (cap.metric === 'usd'
+            ? totals.costUsd + totals.reservedCostUsd
+            : totals.tokens + totals.reservedTokens) >= cap.limit,
+      ) ?? (subject.caps.find((cap) => cap.window === window) as Cap);
+    return {
+      granted: false as const,
+      budget: describe(usedUpCap, subject),
+      resetsAt: resetsAt(usedUpCap, current),
+    };
+  }
+
+  function reservationOf(id: string, holds: readonly BudgetHold[]): BudgetReservation {
+    let open = true;
+    return {
+      settle(entry) {
+        if (!open) return;
+        open = false;
+        store.settle({ id, holds, spend: spendOf(entry, currentWindows()) });
+      },
+      release() {
+        if (!open) return;
+        open = false;
+        store.settle({ id, holds, spend: [] });
+      },
+    };
+  }
+
+  const unreserved: BudgetReserveOutcome = Object.freeze({
+    granted: true,
+    reservation: Object.freeze({ settle: add, release() {} }),
+  });
+  const idPrefix = randomBytes(6).toString('hex');
+  let sequence = 0;
+
   return {
-    add(entry) {
-      const current = currentWindows();
-      if (entry.provider != null) {
-        const subject = providers.get(entry.provider);
-        if (subject !== undefined) addTo(subject, entry, current);
-      }
-      if (entry.keyId != null) {
-        const subject = keySubject(entry.keyId);
-        if (subject !== undefined) addTo(subject, entry, current);
-      }
-    },
+    add,
     check(scope, name) {
       const subject = scope === 'provider' ? providers.get(name) : keySubject(name);
       if (subject === undefined) return notExceeded;
@@ -287,5 +412,80 @@ export function createBudgets(options: BudgetsOptions): Budgets {
       }
       return statuses;
     },
+    applies(scope, name) {
+      return (scope === 'provider' ? providers.get(name) : keySubject(name)) !== undefined;
+    },
+    reserve(claim) {
+      const subjects = subjectsOf(claim);
+      if (subjects.length === 0) return unreserved;
+      const current = currentWindows();
+      const holds: BudgetHold[] = [];
+      const owners: [Subject, 'day' | 'month'][] = [];
+      for (const subject of subjects) {
+        for (const hold of windowsOf(subject, current, claim, true)) {
+          holds.push(hold);
+          owners.push([subject, hold.counter === subject.dayCounter ? 'day' : 'month']);
+        }
+      }
+      const id = `${idPrefix}:${(sequence++).toString(36)}`;
+      const nowInMs = now();
+      const decide = (result: { granted: boolean; refusedHold?: number }): BudgetReserveOutcome => {
+        if (result.granted) return { granted: true, reservation: reservationOf(id, holds) };
+        const [subject, window] =
+          owners[result.refusedHold ?? 0] ?? (owners[0] as [Subject, 'day' | 'month']);
+        return refusal(subject, window, current);
+      };
+      const result = store.reserve({ id, holds, nowInMs, expiresAtInMs: nowInMs + reservationTtlInMs });
+      return result instanceof Promise ? result.then(decide) : decide(result);
+    },
+    canReserve(scope, name) {
+      const subject = scope === 'provider' ? providers.get(name) : keySubject(name);
+      if (subject === undefined) return true;
+      const current = currentWindows();
+      return windowsOf(subject, current, { costUsd: 0, tokens: 0 }, true).every(
+        (hold) => !usedUp(hold, store.read(hold.counter, hold.windowStartInMs)),
+      );
+    },
   };
+}
+
+/** The tightest USD and token caps of one window; `undefined` when the window has none. */
+function limitsOf(caps: readonly Cap[], window: 'day' | 'month'): Limits | undefined {
+  let usd: number | undefined;
+  let tokens: number | undefined;
+  for (const cap of caps) {
+    if (cap.window !== window) continue;
+    if (cap.metric === 'usd') usd = usd === undefined ? cap.limit : Math.min(usd, cap.limit);
+    else tokens = tokens === undefined ? cap.limit : Math.min(tokens, cap.limit);
+  }
+  return usd === undefined && tokens === undefined ? undefined : { usd, tokens };
+}
+
+/**
+ * `amount` on a subject's day and month counters. With `cappedOnly`, only the windows that have caps, with their
+ * limits (a reservation holds only what a cap can refuse); otherwise both windows (spend counts everywhere).
+ */
+function windowsOf(
+  subject: Subject,
+  current: UtcWindows,
+  amount: BudgetTotals,
+  cappedOnly: boolean,
+): BudgetHold[] {
+  const holds: BudgetHold[] = [];
+  const windows = [
+    [subject.dayCounter, current.dayStartInMs, current.dayEndInMs, subject.dayLimits],
+    [subject.monthCounter, current.monthStartInMs, current.monthEndInMs, subject.monthLimits],
+  ] as const;
+  for (const [counter, windowStartInMs, windowEndInMs, limits] of windows) {
+    if (cappedOnly && limits === undefined) continue;
+    holds.push({
+      counter,
+      windowStartInMs,
+      windowEndInMs,
+      costUsd: amount.costUsd,
+      tokens: amount.tokens,
+      ...(cappedOnly ? { limitUsd: limits?.usd, limitTokens: limits?.tokens } : {}),
+    });
+  }
+  return holds;
 }
