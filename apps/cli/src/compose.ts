@@ -108,7 +108,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   const settingsFor = (next: Config, providers: ProviderGeneration, planner: AttemptPlanner) =>
     proxySettings(next, {
       upstreams: providers.upstreams,
-      planner,
+      // Only a configuration with budgets pays for looking at plans.
+      planner: next.budgets.length > 0 ? costs.planner(planner) : planner,
       keyFingerprint,
       otherRequests: routesFor(next),
     });
