@@ -1,0 +1,31 @@
+/** @ccb/state-redis: live state shared by several ccb instances on Redis, behind the stores the router defines. */
+
+export type { VerdictGroup } from './_health-verdicts.js';
+export { freshHealthRecord, type HealthRecordShape } from './health-record-shape.js';
+export { redisAddress } from './redis-address.js';
+export {
+  createRedisAffinityStore,
+  type RedisAffinityStore,
+  type RedisAffinityStoreOptions,
+} from './redis-affinity-store.js';
+export {
+  createRedisConnection,
+  type RedisConnection,
+  type RedisConnectionOptions,
+  type StateStoreStatus,
+} from './redis-connection.js';
+export {
+  createRedisHealthStore,
+  type RedisHealthStore,
+  type RedisHealthStoreOptions,
+} from './redis-health-store.js';
+export {
+  createRedisOverrideStore,
+  type RedisOverrideStore,
+  type RedisOverrideStoreOptions,
+} from './redis-override-store.js';
+export {
+  StateStoreError,
+  type StateStoreErrorCode,
+  type StateStoreErrorOptions,
+} from './state-store-error.js';

@@ -1,0 +1,94 @@
+import { applyVerdict, type VerdictGroup, verdictGroups, verdictOf } from './_health-verdicts.js';
+import { createReplicatedHash } from './_replicated-hash.js';
+import { freshHealthRecord, type HealthRecordShape } from './health-record-shape.js';
+import type { RedisConnection } from './redis-connection.js';
+import type { StateStoreError } from './state-store-error.js';
+
+/** Options of {@link createRedisHealthStore}. */
+export interface RedisHealthStoreOptions<Record extends HealthRecordShape> {
+  readonly connection: RedisConnection;
+  /** A fresh record for a provider first heard of from a peer. Default: closed, no history (the router's shape). */
+  readonly createRecord?: () => Record;
+  /** Clock in ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** How long a change waits for others to share its batch, in ms. Default `10`. */
+  readonly flushDelayInMs?: number;
+  /** A peer's verdict was applied to `provider`'s record (after the record changed). */
+  readonly onRemoteVerdict?: (provider: string, group: VerdictGroup) => void;
+  /** A failed write or load (`CCB_STATE_WRITE_FAILED`, `CCB_STATE_LOAD_FAILED`); the replica keeps serving. */
+  readonly onError?: (error: StateStoreError) => void;
+}
+
+/**
+ * A health store (the router's `HealthStore`, structurally) whose verdicts are shared: `get` and `set` work on a
+ * local map as the memory store does; `set` also queues each shared part that changed (see `VerdictGroup`) for
+ * the hash `<prefix>health`, and peers' verdicts replace the local parts they supersede (newer, and not a shorter
+ * period cutting a longer running one).
+ */
+export interface RedisHealthStore<Record extends HealthRecordShape> {
+  get(name: string): Record | undefined;
+  set(name: string, record: Record): void;
+  /** Forgets the local record (a provider no longer configured); the shared verdicts stay for the others. */
+  delete(name: string): void;
+  /** Writes what is queued now. Never rejects. */
+  flush(): Promise<void>;
+  /** Writes what is queued, then stops replicating. */
+  close(): Promise<void>;
+}
+
+/** Creates the store; it loads the shared verdicts whenever the connection comes up. */
+export function createRedisHealthStore<Record extends HealthRecordShape = HealthRecordShape>(
+  options: RedisHealthStoreOptions<Record>,
+): RedisHealthStore<Record> {
+  const now = options.now ?? Date.now;
+  const createRecord = options.createRecord ?? (freshHealthRecord as () => Record);
+  const records = new Map<string, Record>();
+  const hash = createReplicatedHash({
+    connection: options.connection,
+    name: 'health',
+    now,
+    ...(options.flushDelayInMs !== undefined ? { flushDelayInMs: options.flushDelayInMs } : {}),
+    ...(options.onError !== undefined ? { onError: options.onError } : {}),
+    onApply(field, entry) {
+      const parsed = parseField(field);
+      if (parsed === undefined) return;
+      let record = records.get(parsed.provider);
+      if (record === undefined) {
+        record = createRecord();
+        records.set(parsed.provider, record);
+      }
+      applyVerdict(parsed.group, record, entry.payload);
+      options.onRemoteVerdict?.(parsed.provider, parsed.group);
+    },
+  });
+
+  return {
+    get: (name) => records.get(name),
+    set(name, record) {
+      records.set(name, record);
+      const nowInMs = now();
+      for (const group of verdictGroups) {
+        const field = `${group}:${name}`;
+        const known = hash.entry(field);
+        const verdict = verdictOf(group, record, known, nowInMs);
+        if (verdict === undefined || verdict.payload === known?.payload) continue;
+        hash.put(field, verdict.until, verdict.payload);
+      }
+    },
+    delete(name) {
+      records.delete(name);
+    },
+    flush: () => hash.flush(),
+    async close() {
+      await hash.flush();
+      hash.close();
+    },
+  };
+}
+
+function parseField(field: string): { group: VerdictGroup; provider: string } | undefined {
+  const colon = field.indexOf(':');
+  const group = field.slice(0, colon) as VerdictGroup;
+  if (colon < 0 || !verdictGroups.includes(group)) return undefined;
+  return { group, provider: field.slice(colon + 1) };
+}
