@@ -16,6 +16,7 @@ import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
 import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
 import { serviceRoutes } from './service-routes.js';
+import { sharedBudgetStore } from './shared-budget-store.js';
 
 export interface ComposeOptions {
   /** Folder that relative paths in the config (ledger, price file) are resolved against. Default: the cwd. */
@@ -50,9 +51,15 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   };
   // The router benches providers over budget; the accounting prices providers for the router: tie the knot lazily.
   let benchProvider = (_provider: string, _untilInMs: number) => {};
+  // Budgets shared by every instance (state.store: redis) bench a provider when another instance's spend crosses it.
+  const sharedBudgets = sharedBudgetStore(config, {
+    onRemoteChange: () => costs.benchProvidersOverBudget(),
+    ...(options.onWarning !== undefined ? { onWarning: options.onWarning } : {}),
+  });
   const costs = createCostAccounting(config, {
     baseDir,
     keyFingerprint,
+    ...(sharedBudgets !== undefined ? { budgetStore: sharedBudgets.store } : {}),
     bench: (provider, untilInMs) => benchProvider(provider, untilInMs),
     onUnknownModel: (model, provider) =>
       options.onWarning?.(
@@ -250,6 +257,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       await probes.stop();
       await server.close();
       costs.close();
+      await sharedBudgets?.close();
     },
   };
   return balancer;
