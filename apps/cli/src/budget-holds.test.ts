@@ -89,4 +89,21 @@ describe('createBudgetHolds', () => {
     estimate.learn('claude-sonnet-4-6', 0.5, 5000);
     expect(estimate.estimate(route(), 'a')).toEqual({ costUsd: 0.5, tokens: 5000 });
   });
+
+  it('counts a request that ends after a reload changed the budgets toward the new ones, and frees the old', () => {
+    const before = createBudgets({ budgets: [{ scope: 'key', name: 'k', dailyTokens: 1000 }], now });
+    const after = createBudgets({ budgets: [{ scope: 'key', name: 'k', dailyTokens: 5000 }], now });
+    let current = before;
+    const holds = createBudgetHolds({
+      budgets: () => current,
+      anyProviderBudget: () => false,
+      estimate: setUp(before).estimate,
+    });
+    admitted(holds.admit({ requestId: 'r1', clientKeyId: 'k', route: route() }));
+    current = after;
+    holds.end('r1', { keyId: 'k', costUsd: 0, tokens: 700 });
+    expect(after.snapshot()[0]?.used).toBe(700);
+    expect(before.snapshot()[0]?.used).toBe(0);
+    expect(before.canReserve('key', 'k')).toBe(true);
+  });
 });

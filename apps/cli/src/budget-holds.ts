@@ -6,6 +6,8 @@ type Pending = BudgetReserveOutcome | Promise<BudgetReserveOutcome>;
 
 /** What one request holds: its key's reservation (taken at admission) and its provider's (taken when routed). */
 interface RequestHolds {
+  /** The budgets the reservations were taken from: a reload that changed them leaves these behind. */
+  readonly budgets: Budgets;
   key: Pending | undefined;
   provider: Pending | undefined;
 }
@@ -55,12 +57,12 @@ export function createBudgetHolds(options: BudgetHoldsOptions): BudgetHolds {
     return { granted: true, reservation: { settle: (entry) => options.budgets()?.add(entry), release() {} } };
   }
 
-  function hold(requestId: string, route: RouteRequest): RequestHolds {
+  function hold(requestId: string, route: RouteRequest, budgets: Budgets): RequestHolds {
     if (byRequest.size >= maxHeld) {
       const oldest = byRequest.keys().next().value as string;
       end(oldest, undefined);
     }
-    const holds: RequestHolds = { key: undefined, provider: undefined };
+    const holds: RequestHolds = { budgets, key: undefined, provider: undefined };
     byRequest.set(requestId, holds);
     byRoute.set(route, holds);
     return holds;
@@ -75,15 +77,17 @@ export function createBudgetHolds(options: BudgetHoldsOptions): BudgetHolds {
     byRequest.delete(requestId);
     const pending = [holds.key, holds.provider].filter((outcome) => outcome !== undefined);
     const finish = (outcomes: readonly BudgetReserveOutcome[]) => {
+      // Budgets rebuilt by a reload count from their own start: the spend goes to them, the old reservations end.
+      const current = options.budgets();
       let counted = entry === undefined;
       for (const outcome of outcomes) {
         if (!outcome.granted) continue;
         // One reservation counts the spend (toward the provider and key that actually served); the others release.
-        if (counted) outcome.reservation.release();
+        if (counted || current !== holds.budgets) outcome.reservation.release();
         else outcome.reservation.settle(entry as BudgetEntry);
         counted = true;
       }
-      if (!counted) options.budgets()?.add(entry as BudgetEntry);
+      if (entry !== undefined && (!counted || current !== holds.budgets)) current?.add(entry);
     };
     if (pending.every((outcome) => !(outcome instanceof Promise))) {
       finish(pending as BudgetReserveOutcome[]);
@@ -104,7 +108,7 @@ export function createBudgetHolds(options: BudgetHoldsOptions): BudgetHolds {
         return check.exceeded ? overBudget(check.budget, check.resetsAt) : undefined;
       }
       if (!keyBudgeted && !options.anyProviderBudget()) return undefined;
-      const holds = hold(requestId, route);
+      const holds = hold(requestId, route, budgets);
       if (!keyBudgeted) return undefined;
       const outcome = budgets.reserve({ keyId: clientKeyId, ...options.estimate.estimate(route, undefined) });
       if (!(outcome instanceof Promise)) {
