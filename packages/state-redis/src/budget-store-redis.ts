@@ -87,7 +87,7 @@ interface Replica {
 interface LocalReservation {
   readonly expiresAtInMs: number;
   readonly holds: readonly RedisBudgetHold[];
-  /** Taken in Redis (its release goes there too), or only in this replica while Redis was away. */
+  /** Granted by Redis, or decided on this replica (Redis away or late), which then holds it until it expires. */
   readonly shared: boolean;
 }
 
@@ -378,11 +378,11 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       if (!connection.status().up) {
         failed(new Error(connection.status().lastError ?? 'not connected'), 'a settlement');
         keepUnsent(spend);
-        if (reservation?.shared === true && id !== undefined) unreleased.set(id, holds);
+        if (id !== undefined && holds.length > 0) unreleased.set(id, holds);
         return;
       }
-      // A reservation taken only locally has nothing to release in Redis.
-      void sendSettle(reservation?.shared === false ? undefined : id, holds, spend);
+      // Also for a reservation decided locally: a script that answered too late may have taken it in Redis.
+      void sendSettle(id, holds, spend);
     },
     localDecisions: () => decidedLocally,
     async flush() {

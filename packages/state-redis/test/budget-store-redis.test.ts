@@ -153,6 +153,26 @@ describe.skipIf(!hasRedis)('createRedisBudgetStore', () => {
     expect(budgets.read('key:k:day', dayStart)).toMatchObject({ reservedCostUsd: 0.5 });
   });
 
+  it('decides on its replica when Redis is slower than reserveTimeoutInMs, and the late release still arrives', async () => {
+    const server = await redis();
+    const [connection, admin] = [connect(server), connect(server)];
+    await Promise.all([whenUp(connection), whenUp(admin)]);
+    const errors: StateStoreError[] = [];
+    const budgets = store(connection, { reserveTimeoutInMs: 50, onError: (error) => errors.push(error) });
+    // Every client's commands wait for 300 ms: Redis is up, but slow.
+    await admin.commands.call('CLIENT', 'PAUSE', '300', 'ALL');
+    const outcome = await reserve(budgets, [hold(0.4, 1)]);
+    expect(outcome).toEqual({ granted: true });
+    expect(budgets.localDecisions()).toBe(1);
+    expect(errors.map((error) => error.message)).toEqual([expect.stringMatching(/no answer within 50 ms/)]);
+    budgets.settle({ id: `r${sequence - 1}`, holds: [hold(0.4, 1)], spend: [hold(0.3, undefined)] });
+    await budgets.flush();
+    const totals = await admin.commands.hgetall(admin.key(`budget:key:k:day:${dayStart}`));
+    // The script ran late and reserved; the settlement released it and counted the spend.
+    expect(Number(totals.usd)).toBeCloseTo(0.3);
+    expect(Number(totals.rusd)).toBeCloseTo(0);
+  });
+
   it.skipIf(!canStartRedis)(
     'decides on its replica while Redis is down, says so once, and writes the spend when Redis is back',
     async () => {
