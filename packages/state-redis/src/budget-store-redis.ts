@@ -127,6 +127,9 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   // Reservations taken in Redis whose release could not reach it: released when it is back, not left to expire.
   const unreleased = new Map<string, readonly RedisBudgetAmount[]>();
   const inFlight = new Set<Promise<unknown>>();
+  // Reservations sent and not answered yet, per counter and window: this replica counts them as reserved meanwhile,
+  // so a burst of this instance's requests sees its own reservations before Redis answers.
+  const asking = new Map<string, { costUsd: number; tokens: number; count: number }>();
   let decidedLocally = 0;
   let outage = false;
   let closed = false;
@@ -293,7 +296,29 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
 
   function read(counter: string, windowStartInMs: number): RedisBudgetTotals {
     const replica = replicas.get(counter);
-    return replica !== undefined && replica.windowStartInMs === windowStartInMs ? replica : zero;
+    const totals = replica !== undefined && replica.windowStartInMs === windowStartInMs ? replica : zero;
+    if (asking.size === 0) return totals;
+    const sent = asking.get(`${counter}@${windowStartInMs}`);
+    if (sent === undefined) return totals;
+    return {
+      costUsd: totals.costUsd,
+      tokens: totals.tokens,
+      reservedCostUsd: totals.reservedCostUsd + sent.costUsd,
+      reservedTokens: totals.reservedTokens + sent.tokens,
+    };
+  }
+
+  /** Counts (`sign` 1) or stops counting (-1) reservations sent to Redis and not answered yet. */
+  function askFor(holds: readonly RedisBudgetHold[], sign: 1 | -1): void {
+    for (const hold of holds) {
+      const key = `${hold.counter}@${hold.windowStartInMs}`;
+      const sent = asking.get(key) ?? { costUsd: 0, tokens: 0, count: 0 };
+      sent.costUsd += sign * hold.costUsd;
+      sent.tokens += sign * hold.tokens;
+      sent.count += sign;
+      if (sent.count <= 0) asking.delete(key);
+      else asking.set(key, sent);
+    }
   }
 
   connection.subscribe('budget', (message) => {
@@ -345,10 +370,12 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
         timer = setTimeout(() => resolve('timeout'), reserveTimeoutInMs);
         timer.unref();
       });
+      askFor(holds, 1);
       const decided = track(commands.ccbBudgetReserve(keys.length, ...keys, ...args));
       return Promise.race([decided, timedOut]).then(
         (reply): RedisBudgetReserveResult => {
           clearTimeout(timer);
+          askFor(holds, -1);
           if (reply === 'timeout') {
             failed(new Error(`no answer within ${reserveTimeoutInMs} ms`), 'a reservation');
             // The script may still run: the settlement releases what it took, or it expires.
@@ -363,6 +390,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
         },
         (error: unknown) => {
           clearTimeout(timer);
+          askFor(holds, -1);
           failed(error, 'a reservation');
           return decideLocally(id, holds, expiresAtInMs);
         },

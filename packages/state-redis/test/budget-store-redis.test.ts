@@ -134,6 +134,25 @@ describe.skipIf(!hasRedis)('createRedisBudgetStore', () => {
     expect(rightStore.read('key:k:day', dayStart)).toMatchObject({ reservedCostUsd: 0 });
   });
 
+  it('counts its own reservations as reserved while Redis has not answered them yet', async () => {
+    const server = await redis();
+    const connection = connect(server);
+    await whenUp(connection);
+    const budgets = store(connection);
+    const pending = budgets.reserve({
+      id: 'p1',
+      holds: [hold(0.7, 1)],
+      nowInMs: now,
+      expiresAtInMs: now + 60_000,
+    });
+    expect(pending).toBeInstanceOf(Promise);
+    expect(budgets.read('key:k:day', dayStart)).toMatchObject({ reservedCostUsd: 0.7 });
+    expect(await pending).toEqual({ granted: true });
+    expect(budgets.read('key:k:day', dayStart)).toMatchObject({ reservedCostUsd: 0.7 });
+    budgets.settle({ id: 'p1', holds: [hold(0.7, 1)], spend: [] });
+    expect(budgets.read('key:k:day', dayStart)).toMatchObject({ reservedCostUsd: 0 });
+  });
+
   it('lets a reservation that is never settled expire, so a crashed instance cannot hold the budget', async () => {
     const server = await redis();
     const connection = connect(server);
