@@ -9,6 +9,7 @@ import type { RecentAttempts } from './admin/recent-attempts.js';
 import type { CostAccounting } from './cost-accounting.js';
 import type { FingerprintSecret } from './fingerprint-secret.js';
 import type { RuntimeOverrides } from './reload/runtime-overrides.js';
+import type { SharedState } from './shared-state/shared-state.js';
 
 /** A balancer assembled from a resolved configuration: the one place the libraries meet. */
 export interface Balancer {
@@ -25,6 +26,8 @@ export interface Balancer {
   readonly metrics: Metrics | undefined;
   /** Pricing, the usage ledger and budgets. */
   readonly costs: CostAccounting;
+  /** Live state shared with other instances (`state.store: redis`); `undefined` on memory. */
+  readonly sharedState: SharedState | undefined;
   /** The secret keying client-key fingerprints, and where it came from. */
   readonly fingerprintSecret: FingerprintSecret;
   /** Operators' runtime changes to providers (admin API); `applyOverrides()` puts a change into force. */

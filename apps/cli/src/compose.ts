@@ -16,13 +16,16 @@ import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
 import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
 import { serviceRoutes } from './service-routes.js';
-import { sharedBudgetStore } from './shared-budget-store.js';
+import { createOverrideSharing, replacingPatch } from './shared-state/override-sharing.js';
+import type { SharedState } from './shared-state/shared-state.js';
 
 export interface ComposeOptions {
   /** Folder that relative paths in the config (ledger, price file) are resolved against. Default: the cwd. */
   readonly baseDir?: string;
   /** Something worth an operator's attention that is not an error (e.g. a model without a price). */
   readonly onWarning?: (message: string) => void;
+  /** News that is not a warning (e.g. the shared state store is back). */
+  readonly onInfo?: (message: string) => void;
   /** Called once per proxied request, after it ended, with what it cost (USD; 0 when not billed or unpriced). */
   readonly onRequestEnd?: (record: RequestRecord, costUsd: number) => void;
   /** Health changes (circuit, cool-downs), once per change. */
@@ -36,6 +39,8 @@ export interface ComposeOptions {
   readonly onAuthRejected?: (scope: AuthScope, fingerprint: string, request: IncomingMessage) => void;
   /** With no `auth.admin_key`, serve `/metrics` and `/admin/*` beyond loopback too (`--allow-open-admin`). */
   readonly allowOpenAdmin?: boolean;
+  /** The live state shared with other instances, from `openSharedState` (`state.store: redis`); absent on memory. */
+  readonly sharedState?: SharedState;
 }
 
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
@@ -51,15 +56,11 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   };
   // The router benches providers over budget; the accounting prices providers for the router: tie the knot lazily.
   let benchProvider = (_provider: string, _untilInMs: number) => {};
-  // Budgets shared by every instance (state.store: redis) bench a provider when another instance's spend crosses it.
-  const sharedBudgets = sharedBudgetStore(config, {
-    onRemoteChange: () => costs.benchProvidersOverBudget(),
-    ...(options.onWarning !== undefined ? { onWarning: options.onWarning } : {}),
-  });
   const costs = createCostAccounting(config, {
     baseDir,
     keyFingerprint,
-    ...(sharedBudgets !== undefined ? { budgetStore: sharedBudgets.store } : {}),
+    // Budget counters shared by every instance (state.store: redis); memory otherwise.
+    ...(options.sharedState !== undefined ? { budgetStore: options.sharedState.budgetStore } : {}),
     bench: (provider, untilInMs) => benchProvider(provider, untilInMs),
     onUnknownModel: (model, provider) =>
       options.onWarning?.(
@@ -69,8 +70,17 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   });
   const overrides = new RuntimeOverrides();
   const events = createEventsHub();
+  // state.store: redis shares health, affinity and overrides with the other instances; memory builds nothing here.
+  const shared = options.sharedState;
+  if (shared === undefined && config.state.store === 'redis') {
+    options.onWarning?.(
+      'state.store is redis but no shared state was opened: this instance keeps its state local',
+    );
+  }
+  const sharing = shared === undefined ? undefined : createOverrideSharing(shared.overrides);
   const router = createRouter({
     ...routerSettings(config, overrides, costs.priceOf),
+    ...(shared === undefined ? {} : { healthStore: shared.healthStore, affinityStore: shared.affinityStore }),
     onEvent: (event) => {
       if (event.type === 'rate-limited') metrics?.rateLimited(event.provider, event.rateLimitClass);
       options.onRouterEvent?.(event);
@@ -91,6 +101,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         affinityStats: () => router.affinityStats(),
         budgetSnapshot: () => costs.budgets?.snapshot() ?? [],
         ...(options.logLoss !== undefined ? { logLoss: options.logLoss } : {}),
+        ...(shared !== undefined ? { stateStore: () => shared.metricsReading() } : {}),
       })
     : undefined;
   const onRequestEnd = options.onRequestEnd;
@@ -104,7 +115,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     serviceRoutes({
       config: next,
       balancer: view,
-      parts: { router, costs, metrics, inFlight, events },
+      parts: { router, costs, metrics, inFlight, events, sharedState: shared },
       control: () => control,
       keyFingerprint,
       allowOpenAdmin: options.allowOpenAdmin === true,
@@ -220,8 +231,29 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   function reconfigure(next: Config): Reconfiguration {
     const nextOverrides = overrides.clone();
     nextOverrides.reconcile(routingFields(current), routingFields(next));
-    return swap(next, nextOverrides);
+    const reconfiguration = swap(next, nextOverrides);
+    sharing?.adopted(overrides, routingFields(current).keys());
+    return reconfiguration;
   }
+
+  // A peer's spend can put a provider over its budget here too: bench it as this instance's own spend would.
+  shared?.followBudgets(() => costs.benchProvidersOverBudget());
+  shared?.followOverrides((provider, override) => {
+    if (!current.providers.some((configured) => configured.name === provider)) return;
+    const next = overrides.clone();
+    next.set(provider, replacingPatch(override));
+    try {
+      swap(current, next);
+      sharing?.adopted(overrides, routingFields(current).keys());
+      options.onInfo?.(
+        `state: another instance ${override === undefined ? 'lifted the override of' : 'set an override on'} provider ${provider}${override === undefined ? '' : `: ${JSON.stringify(override)}`}`,
+      );
+    } catch (error) {
+      options.onWarning?.(
+        `state: another instance's override of provider ${provider} could not be applied: ${(error as Error).message}`,
+      );
+    }
+  });
 
   balancer = {
     server,
@@ -235,6 +267,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     inFlight,
     metrics,
     costs,
+    sharedState: shared,
     fingerprintSecret,
     overrides,
     recent,
@@ -246,6 +279,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     reconfigure,
     applyOverrides() {
       swap(current, overrides.clone());
+      sharing?.applied(overrides, routingFields(current).keys());
     },
     async start() {
       const address = await server.listen();
@@ -257,7 +291,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       await probes.stop();
       await server.close();
       costs.close();
-      await sharedBudgets?.close();
+      await shared?.close();
     },
   };
   return balancer;

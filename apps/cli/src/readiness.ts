@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { discardRequestBody } from '@ccb/proxy';
 import type { ProviderHealth } from '@ccb/router';
+import type { StateStoreReadiness } from './shared-state/shared-state.js';
 
 /**
  * The `/readyz` body: whether any provider is usable or serving (it succeeded after its last error, so requests
@@ -10,6 +11,7 @@ import type { ProviderHealth } from '@ccb/router';
 export function readinessReport(
   snapshot: readonly ProviderHealth[],
   inFlight: ReadonlyMap<string, number>,
+  stateStore?: StateStoreReadiness,
 ): { ready: boolean; body: Record<string, unknown> } {
   const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   const providers = snapshot.map((health) => ({
@@ -30,17 +32,29 @@ export function readinessReport(
     in_flight: inFlight.get(health.name) ?? 0,
   }));
   const ready = snapshot.some((health) => health.enabled && (health.usable || health.serving));
-  return { ready, body: { status: ready ? 'ready' : 'unavailable', providers } };
+  // A shared store that is down is shown, never a reason to be unready: every instance serves on its local state.
+  return {
+    ready,
+    body: {
+      status: ready ? 'ready' : 'unavailable',
+      providers,
+      ...(stateStore !== undefined ? { state_store: stateStore } : {}),
+    },
+  };
 }
 
-/** `GET /readyz`: 200 when at least one provider is usable or serving, 503 otherwise. */
+/**
+ * `GET /readyz`: 200 when at least one provider is usable or serving, 503 otherwise; with a shared state store, its
+ * state under `state_store` (up or not, it does not change the answer).
+ */
 export function readinessRoute(
   snapshot: () => readonly ProviderHealth[],
   inFlight: ReadonlyMap<string, number>,
+  stateStore: () => StateStoreReadiness | undefined = () => undefined,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     if (discardRequestBody(request, response)) return;
-    const { ready, body } = readinessReport(snapshot(), inFlight);
+    const { ready, body } = readinessReport(snapshot(), inFlight, stateStore());
     const text = JSON.stringify(body);
     response.writeHead(ready ? 200 : 503, {
       'content-type': 'application/json',

@@ -8,6 +8,7 @@ import type { Output } from './output.js';
 import { createRejectionLog } from './rejection-log.js';
 import { createConfigReloader, type LoadedFiles } from './reload/config-reloader.js';
 import type { ReloadReport } from './reload/reload-report.js';
+import { openSharedState } from './shared-state/shared-state.js';
 import { startupLine } from './startup-line.js';
 
 export interface RunBalancerOptions extends ComposeOptions, ListenSafetyOptions {
@@ -44,8 +45,14 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   const { output } = options;
   for (const warning of checkListenSafety(config, options)) output.warn(warning);
   const rejections = createRejectionLog({ warn: (message) => output.warn(message) });
+  const sharedState = await openSharedState(config, {
+    warn: (message) => output.warn(message),
+    info: (message) => output.info(message),
+  });
   const balancer = composeBalancer(config, {
     onWarning: (message) => output.warn(message),
+    onInfo: (message) => output.info(message),
+    ...(sharedState !== undefined ? { sharedState } : {}),
     logLoss: () => output.lostLines(),
     ...options,
     onRequestEnd: (record, costUsd) => {

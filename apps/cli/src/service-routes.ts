@@ -29,7 +29,7 @@ export interface ServiceRoutes {
   readonly config: Config;
   /** The balancer, read when a request arrives (it is assembled after its routes). */
   readonly balancer: () => Balancer;
-  readonly parts: Pick<Balancer, 'router' | 'costs' | 'metrics' | 'inFlight' | 'events'>;
+  readonly parts: Pick<Balancer, 'router' | 'costs' | 'metrics' | 'inFlight' | 'events' | 'sharedState'>;
   readonly control: () => AdminControl | undefined;
   readonly keyFingerprint: KeyFingerprint;
   readonly allowOpenAdmin: boolean;
@@ -61,7 +61,11 @@ export function serviceRoutes(options: ServiceRoutes) {
     '/healthz': { methods: readMethods, listener: health },
     '/readyz': {
       methods: readMethods,
-      listener: readinessRoute(() => parts.router.snapshot(), parts.inFlight),
+      listener: readinessRoute(
+        () => parts.router.snapshot(),
+        parts.inFlight,
+        () => parts.sharedState?.readiness(),
+      ),
     },
     '/admin/usage': { methods: readMethods, listener: guard(adminUsageRoute(parts.costs)) },
     '/admin/budgets': { methods: readMethods, listener: guard(budgetsRoute(parts)) },

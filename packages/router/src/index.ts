@@ -12,6 +12,7 @@ export {
   type UpstreamResponse,
 } from '@ccb/protocol';
 export {
+  type AdjustableAffinityStore,
   type AffinityStore,
   createMemoryAffinityStore,
   type MemoryAffinityStoreOptions,

@@ -1,5 +1,5 @@
 import type { AttemptOutcome } from '@ccb/protocol';
-import type { AffinityStore } from './affinity-store.js';
+import type { AdjustableAffinityStore, AffinityStore } from './affinity-store.js';
 import type { HealthOptions } from './health-options.js';
 import type { HealthStore } from './health-store.js';
 import type { ModelRule } from './model-rule.js';
@@ -30,7 +30,11 @@ export interface RouterOptions {
   readonly rules?: readonly ModelRule[];
   /** Session affinity (prompt-cache aware); `false` turns it off. Default `{}` (on, 1 h TTL, 10 000 sessions). */
   readonly affinity?: AffinityOptions | false;
-  /** Where session bindings live. Default: a memory store sized by `affinity` (`createMemoryAffinityStore`). */
+  /**
+   * Where session bindings live. Default: a memory store sized by `affinity` (`createMemoryAffinityStore`). A store
+   * with `setLimits` and `forgetProvider` (an {@link AdjustableAffinityStore}, e.g. a shared replica) takes the
+   * `affinity` limits and forgets removed providers' bindings as the router's own store does.
+   */
   readonly affinityStore?: AffinityStore;
   /** Clock in ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;

@@ -14,9 +14,12 @@ import {
 export interface AffinityOptions {
   /** Default `true`. */
   readonly enabled?: boolean;
-  /** How long a binding outlives its last use, in ms. Default `3_600_000` (1 h). Ignored with `affinityStore`. */
+  /**
+   * How long a binding outlives its last use, in ms. Default `3_600_000` (1 h). With `affinityStore`, passed to its
+   * `setLimits` when it has one, else ignored.
+   */
   readonly ttlInMs?: number;
-  /** Most bindings kept in memory (LRU). Default `10_000`. Ignored with `affinityStore`. */
+  /** Most bindings kept in memory (LRU). Default `10_000`. With `affinityStore`, as `ttlInMs`. */
   readonly maxSessions?: number;
 }
 
@@ -70,11 +73,11 @@ export interface SessionAffinity {
   bind(key: string, provider: string): void;
   stats(): AffinityStats;
   /**
-   * Applies `limits` to the router's own memory store, creating it on first use (a caller's store keeps its own
-   * limits). Call before planning with affinity on.
+   * Applies `limits` to the router's own memory store, creating it on first use; a caller's store takes them only
+   * when it is adjustable (has `setLimits` and `forgetProvider`). Call before planning with affinity on.
    */
   applyLimits(limits: AffinityLimits): void;
-  /** Drops the bindings to a provider that is no longer configured (the router's own store only). */
+  /** Drops the bindings to a provider that is no longer configured (the router's own store, or an adjustable one). */
   forget(provider: string): void;
 }
 
@@ -112,7 +115,11 @@ export function createSessionAffinity({ store, now }: SessionAffinityOptions): S
     },
     stats: () => ({ sessions: bindings?.size?.() ?? 0, hits, moves, misses }),
     applyLimits({ ttlInMs, maxSessions }) {
-      if (store !== undefined) return;
+      if (store !== undefined) {
+        // A caller's store that can take limits (a shared replica) follows the configuration like the router's own.
+        if (isAdjustable(store)) store.setLimits(ttlInMs, maxSessions);
+        return;
+      }
       if (own === undefined) {
         own = createAdjustableAffinityStore({ ttlInMs, maxSessions, now });
         bindings = own;
@@ -121,7 +128,14 @@ export function createSessionAffinity({ store, now }: SessionAffinityOptions): S
       }
     },
     forget(provider) {
-      own?.forgetProvider(provider);
+      if (own !== undefined) own.forgetProvider(provider);
+      else if (store !== undefined && isAdjustable(store)) store.forgetProvider(provider);
     },
   };
+}
+
+/** Whether a caller's store has the extras of {@link AdjustableAffinityStore}. */
+function isAdjustable(store: AffinityStore): store is AdjustableAffinityStore {
+  const candidate = store as Partial<AdjustableAffinityStore>;
+  return typeof candidate.setLimits === 'function' && typeof candidate.forgetProvider === 'function';
 }

@@ -13,6 +13,12 @@ export interface RedisHealthStoreOptions<Record extends HealthRecordShape> {
   readonly now?: () => number;
   /** How long a change waits for others to share its batch, in ms. Default `10`. */
   readonly flushDelayInMs?: number;
+  /**
+   * Least time between two shared rate-limit readings of one provider, in ms. Default `1_000`. Readings change with
+   * nearly every response; a change of de-prioritization is shared at once, the numbers at most this often (the
+   * latest one always, once the interval is over).
+   */
+  readonly readingsIntervalInMs?: number;
   /** A peer's verdict was applied to `provider`'s record (after the record changed). */
   readonly onRemoteVerdict?: (provider: string, group: VerdictGroup) => void;
   /** A failed write or load (`CCB_STATE_WRITE_FAILED`, `CCB_STATE_LOAD_FAILED`); the replica keeps serving. */
@@ -43,6 +49,10 @@ export function createRedisHealthStore<Record extends HealthRecordShape = Health
   const now = options.now ?? Date.now;
   const createRecord = options.createRecord ?? (freshHealthRecord as () => Record);
   const records = new Map<string, Record>();
+  const readingsIntervalInMs = options.readingsIntervalInMs ?? 1_000;
+  // Providers whose latest readings wait for the interval to end, and the de-prioritization last shared.
+  const heldReadings = new Map<string, NodeJS.Timeout>();
+  const sharedPressure = new Map<string, string | null>();
   const hash = createReplicatedHash({
     connection: options.connection,
     name: 'health',
@@ -58,28 +68,59 @@ export function createRedisHealthStore<Record extends HealthRecordShape = Health
         records.set(parsed.provider, record);
       }
       applyVerdict(parsed.group, record, entry.payload);
+      if (parsed.group === 'readings') sharedPressure.set(parsed.provider, pressureOf(record));
       options.onRemoteVerdict?.(parsed.provider, parsed.group);
     },
   });
+
+  /** Whether new readings of `name` must wait: shared less than the interval ago, with the same pressure. */
+  function holdReadings(name: string, record: Record, stamp: number, nowInMs: number): boolean {
+    if (nowInMs - stamp >= readingsIntervalInMs || sharedPressure.get(name) !== pressureOf(record)) {
+      return false;
+    }
+    if (!heldReadings.has(name)) {
+      const timer = setTimeout(
+        () => {
+          heldReadings.delete(name);
+          const latest = records.get(name);
+          if (latest !== undefined) share(name, latest);
+        },
+        stamp + readingsIntervalInMs - nowInMs,
+      );
+      timer.unref();
+      heldReadings.set(name, timer);
+    }
+    return true;
+  }
+
+  function share(name: string, record: Record): void {
+    const nowInMs = now();
+    for (const group of verdictGroups) {
+      const field = `${group}:${name}`;
+      const known = hash.entry(field);
+      const verdict = verdictOf(group, record, known, nowInMs);
+      if (verdict === undefined || verdict.payload === known?.payload) continue;
+      if (group === 'readings' && known !== undefined && holdReadings(name, record, known.stamp, nowInMs)) {
+        continue;
+      }
+      if (group === 'readings') sharedPressure.set(name, pressureOf(record));
+      hash.put(field, verdict.until, verdict.payload);
+    }
+  }
 
   return {
     get: (name) => records.get(name),
     set(name, record) {
       records.set(name, record);
-      const nowInMs = now();
-      for (const group of verdictGroups) {
-        const field = `${group}:${name}`;
-        const known = hash.entry(field);
-        const verdict = verdictOf(group, record, known, nowInMs);
-        if (verdict === undefined || verdict.payload === known?.payload) continue;
-        hash.put(field, verdict.until, verdict.payload);
-      }
+      share(name, record);
     },
     delete(name) {
       records.delete(name);
     },
     flush: () => hash.flush(),
     async close() {
+      for (const timer of heldReadings.values()) clearTimeout(timer);
+      heldReadings.clear();
       await hash.flush();
       hash.close();
     },
@@ -91,4 +132,9 @@ function parseField(field: string): { group: VerdictGroup; provider: string } | 
   const group = field.slice(0, colon) as VerdictGroup;
   if (colon < 0 || !verdictGroups.includes(group)) return undefined;
   return { group, provider: field.slice(colon + 1) };
+}
+
+/** What de-prioritization a record shares: its reason while de-prioritized, else `null`. */
+function pressureOf(record: HealthRecordShape): string | null {
+  return record.deprioritizedUntil === null ? null : record.deprioritizedReason;
 }

@@ -177,6 +177,67 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
   });
 });
 
+describe.skipIf(!hasRedis)('shared rate-limit readings', () => {
+  it('shares new numbers at most once per interval, the latest at its end', async () => {
+    const server = await redis();
+    const [left, right] = [connect(server), connect(server)];
+    const arrivals = verdictWaiter();
+    const leftStore = createRedisHealthStore({ connection: left, readingsIntervalInMs: 200 });
+    const rightStore = createRedisHealthStore({
+      connection: right,
+      onRemoteVerdict: arrivals.onRemoteVerdict,
+    });
+    await Promise.all([whenUp(left), whenUp(right)]);
+    const record = freshHealthRecord();
+    const reading = (remaining: number) => ({
+      requests: { limit: 100, remaining, resetAt: null },
+      tokens: null,
+      inputTokens: null,
+      outputTokens: null,
+    });
+    record.budget = reading(90);
+    let arrived = arrivals.next('p', 'readings');
+    leftStore.set('p', record);
+    await arrived;
+    const firstAt = Date.now();
+    arrived = arrivals.next('p', 'readings');
+    record.budget = reading(80);
+    leftStore.set('p', record);
+    record.budget = reading(70);
+    leftStore.set('p', record);
+    await arrived;
+    // Held until the interval ended, then the latest numbers only.
+    expect(Date.now() - firstAt).toBeGreaterThanOrEqual(150);
+    expect(rightStore.get('p')?.budget).toEqual(reading(70));
+  });
+
+  it('shares a change of de-prioritization at once', async () => {
+    const server = await redis();
+    const [left, right] = [connect(server), connect(server)];
+    const arrivals = verdictWaiter();
+    const leftStore = createRedisHealthStore({ connection: left, readingsIntervalInMs: 60_000 });
+    const rightStore = createRedisHealthStore({
+      connection: right,
+      onRemoteVerdict: arrivals.onRemoteVerdict,
+    });
+    await Promise.all([whenUp(left), whenUp(right)]);
+    const record = freshHealthRecord();
+    record.unified = { status: 'allowed' };
+    let arrived = arrivals.next('p', 'readings');
+    leftStore.set('p', record);
+    await arrived;
+    arrived = arrivals.next('p', 'readings');
+    Object.assign(record, {
+      unified: { status: 'allowed_warning' },
+      deprioritizedUntil: Date.now() + 60_000,
+      deprioritizedReason: 'unified-warning',
+    });
+    leftStore.set('p', record);
+    await arrived;
+    expect(rightStore.get('p')?.deprioritizedReason).toBe('unified-warning');
+  });
+});
+
 describe.skipIf(!hasRedis)('shared session affinity', () => {
   it('lets a peer see a binding, with its expiry', async () => {
     const server = await redis();

@@ -6,6 +6,7 @@ import { Series } from './_series.js';
 import type { LogLoss } from './log-loss.js';
 import { createModelLabeler } from './model-label.js';
 import type { ProviderHealthLike } from './provider-health-like.js';
+import type { StateStoreLike } from './state-store-like.js';
 import { TelemetryError } from './telemetry-error.js';
 
 /** Seconds; LLM calls run from well under a second (count_tokens) to ten minutes (long streams). */
@@ -39,6 +40,11 @@ export interface MetricsOptions {
   readonly budgetSnapshot?: () => readonly BudgetStatusLike[];
   /** Log lines stdout never got, read at every scrape (the logger's `lostLines`); the counters exist only with it. */
   readonly logLoss?: () => readonly LogLoss[];
+  /**
+   * The shared state store read at every scrape; `ccb_state_store_up` and `ccb_state_store_write_failures_total`
+   * exist only with it (a single instance on memory has no store to watch).
+   */
+  readonly stateStore?: () => StateStoreLike;
 }
 
 /** Where a key was refused: the proxied API (`auth.api_keys`) or the admin routes (`auth.admin_key`). */
@@ -269,6 +275,31 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       'Bytes of the log lines stdout never got, by reason.',
       () => logLoss().map((loss) => [loss.reason, loss.bytes]),
     );
+  }
+  const stateStore = options.stateStore;
+  if (stateStore !== undefined) {
+    new Gauge({
+      name: `${prefix}state_store_up`,
+      help: 'Whether the shared state store (Redis) is reachable: 1 up, 0 down (each instance then serves on its local state).',
+      labelNames: ['store'],
+      registers: [registry],
+      collect() {
+        const status = stateStore();
+        this.reset();
+        this.set({ store: status.store }, status.up ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: `${prefix}state_store_write_failures_total`,
+      help: 'Writes to the shared state store that failed or waited for it to come back; the local state kept them.',
+      labelNames: ['store'],
+      registers: [registry],
+      collect() {
+        const status = stateStore();
+        this.reset();
+        this.inc({ store: status.store }, status.failedWrites);
+      },
+    });
   }
   if (options.collectDefaultMetrics !== false) collectDefaultMetrics({ register: registry });
 

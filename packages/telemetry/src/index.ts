@@ -37,4 +37,5 @@ export {
   redactedText,
   type SecretScrubber,
 } from './secret-scrubber.js';
+export type { StateStoreLike } from './state-store-like.js';
 export { TelemetryError, type TelemetryErrorCode, type TelemetryErrorOptions } from './telemetry-error.js';

@@ -2,7 +2,8 @@ import type { Config } from '@ccb/config';
 
 /**
  * Settings a running ccb cannot change: where it listens, how it logs, the metrics registry, the ledger (its file is
- * open) and the secret keying fingerprints (the ledger's and budgets' key ids depend on it). A reload that changes
+ * open), the secret keying fingerprints (the ledger's and budgets' key ids depend on it) and the state store (the
+ * router's stores are chosen once). A reload that changes
  * them reports each as needing a restart and keeps its running value.
  */
 export const restartOnlyPaths = [
@@ -14,6 +15,7 @@ export const restartOnlyPaths = [
   'server.metrics',
   'ledger',
   'auth.fingerprint_secret',
+  'state',
 ] as const;
 
 /** `next` with every restart-only setting taken from `running`, and the paths whose value differed. */
@@ -34,5 +36,6 @@ export function keepRestartOnly(next: Config, running: Config): { config: Config
     else auth.fingerprint_secret = running.auth.fingerprint_secret;
   }
   if (differs(next.ledger, running.ledger)) kept.push('ledger');
-  return { config: { ...next, server, auth, ledger: running.ledger }, kept };
+  if (differs(next.state, running.state)) kept.push('state');
+  return { config: { ...next, server, auth, ledger: running.ledger, state: running.state }, kept };
 }

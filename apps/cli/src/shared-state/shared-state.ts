@@ -1,0 +1,141 @@
+import type { Config } from '@ccb/config';
+import type { ProviderHealthRecord } from '@ccb/router';
+import type {
+  RedisAffinityStore,
+  RedisBudgetStore,
+  RedisHealthStore,
+  RedisOverrideStore,
+  StateStoreError,
+} from '@ccb/state-redis';
+import type { ProviderOverride } from '../reload/runtime-overrides.js';
+
+/** Where ccb says what the shared store does: one line when it goes down, one when it is back. */
+export interface SharedStateLog {
+  readonly warn: (message: string) => void;
+  readonly info: (message: string) => void;
+}
+
+/** The state store as `/readyz` shows it: which, where (host:port only), whether it is up, since when. */
+export interface StateStoreReadiness {
+  readonly store: 'redis';
+  readonly address: string;
+  readonly up: boolean;
+  readonly since: string;
+  readonly last_error: string | null;
+}
+
+/**
+ * Live state shared with the other instances through Redis (`state.store: redis`): the router's health and
+ * affinity stores, the operators' overrides, and the connection's state for `/readyz` and the metrics.
+ */
+export interface SharedState {
+  readonly healthStore: RedisHealthStore<ProviderHealthRecord>;
+  readonly affinityStore: RedisAffinityStore;
+  readonly overrides: RedisOverrideStore<ProviderOverride>;
+  /** Budget counters of every instance: reserve and settle in Redis, reads from a local replica. */
+  readonly budgetStore: RedisBudgetStore;
+  /** Called when a peer's spend or reservation changed a budget counter (e.g. to bench providers over budget). */
+  followBudgets(listener: () => void): void;
+  /** Where a peer's change to a provider's override goes (`undefined`: lifted); the balancer sets it once. */
+  followOverrides(listener: (provider: string, override: ProviderOverride | undefined) => void): void;
+  readiness(): StateStoreReadiness;
+  metricsReading(): { store: string; up: boolean; failedWrites: number };
+  /** Writes what is queued, then disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * Loads `@ccb/state-redis` (and with it ioredis) only for `state.store: redis`, so that a single instance on memory
+ * pays nothing for the feature, not even the import; `undefined` on memory. Connects in the background: serving never
+ * waits for Redis. The URL is a secret: only its host:port is ever logged.
+ */
+export async function openSharedState(config: Config, log: SharedStateLog): Promise<SharedState | undefined> {
+  if (config.state.store !== 'redis' || config.state.url === undefined) return undefined;
+  return createSharedState(await import('@ccb/state-redis'), config, log);
+}
+
+/** {@link openSharedState} with the module loaded. */
+export function createSharedState(
+  stateRedis: typeof import('@ccb/state-redis'),
+  config: Config,
+  log: SharedStateLog,
+): SharedState | undefined {
+  const {
+    createRedisAffinityStore,
+    createRedisBudgetStore,
+    createRedisConnection,
+    createRedisHealthStore,
+    createRedisOverrideStore,
+  } = stateRedis;
+  const state = config.state;
+  if (state.store !== 'redis' || state.url === undefined) return undefined;
+  let followers: (provider: string, override: ProviderOverride | undefined) => void = () => {};
+  let budgetFollower: () => void = () => {};
+  const connection = createRedisConnection({ url: state.url, keyPrefix: state.key_prefix });
+  const where = `redis at ${connection.address}`;
+  let everUp = false;
+  let wentDown = false;
+  // One line per change: a flapping network must not flood the log.
+  let writeErrorLogged = false;
+  connection.onUp(() => {
+    writeErrorLogged = false;
+    if (!everUp) log.info(`state: shared with the other instances through ${where}`);
+    else if (wentDown) log.info(`state: ${where} is back; shared state resynchronised`);
+    everUp = true;
+    wentDown = false;
+  });
+  connection.onDown((lastError) => {
+    wentDown = true;
+    log.warn(
+      `state: ${where} is unreachable${lastError === null ? '' : ` (${lastError})`}; serving on this instance's local state until it is back`,
+    );
+  });
+  const onError = (error: StateStoreError) => {
+    if (error.code === 'CCB_STATE_WRITE_FAILED' && (writeErrorLogged || !connection.status().up)) return;
+    if (error.code === 'CCB_STATE_WRITE_FAILED') writeErrorLogged = true;
+    log.warn(`state: ${error.message}`);
+  };
+  const healthStore = createRedisHealthStore<ProviderHealthRecord>({ connection, onError });
+  const affinityStore = createRedisAffinityStore({ connection, onError });
+  const overrides = createRedisOverrideStore<ProviderOverride>({
+    connection,
+    onError,
+    onRemoteChange: (provider, override) => followers(provider, override),
+  });
+  const budgetStore = createRedisBudgetStore({
+    connection,
+    onError,
+    onRemoteChange: () => budgetFollower(),
+  });
+  return {
+    healthStore,
+    affinityStore,
+    overrides,
+    budgetStore,
+    followBudgets(listener) {
+      budgetFollower = listener;
+    },
+    followOverrides(listener) {
+      followers = listener;
+    },
+    readiness() {
+      const status = connection.status();
+      return {
+        store: 'redis',
+        address: connection.address,
+        up: status.up,
+        since: new Date(status.since).toISOString(),
+        last_error: status.lastError,
+      };
+    },
+    metricsReading: () => ({
+      store: 'redis',
+      up: connection.status().up,
+      failedWrites: connection.writeFailures(),
+    }),
+    async close() {
+      await Promise.all([healthStore.close(), affinityStore.close(), overrides.close(), budgetStore.close()]);
+      await connection.close();
+    },
+  };
+}
