@@ -229,6 +229,8 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   /** The same rule as the script's, on the replica: a window at or over a limit refuses. */
   function decideLocally(id: string, holds: readonly RedisBudgetHold[], expiresAtInMs: number) {
     decidedLocally++;
+    // A reservation Redis never took is a write dropped: it shows in ccb_state_store_write_failures_total.
+    connection.countWriteFailures(1);
     const refusedHold = holds.findIndex((hold) => {
       const totals = read(hold.counter, hold.windowStartInMs);
       return (
