@@ -36,9 +36,16 @@ export function describeRouterEvent(event: RouterEvent): {
     case 'reprioritized':
       return { level: 'info', message: `provider ${event.provider}: back to its normal share` };
     case 'benched':
+      if (event.reason === 'banned') {
+        // Said once per ban: the account answered 403 permission_error with x-should-retry: false.
+        return {
+          level: 'error',
+          message: `provider ${event.provider}: the upstream refused this subscription account (403 permission_error: ${JSON.stringify(event.message ?? '')}); left out of routing until an operator resets it (POST /admin/reset?provider=${event.provider})`,
+        };
+      }
       return {
         level: 'warn',
-        message: `provider ${event.provider}: benched (${event.reason}) until ${until(event.until)}`,
+        message: `provider ${event.provider}: benched (${event.reason}) ${Number.isFinite(event.until) ? `until ${until(event.until)}` : 'until an operator lifts it'}`,
       };
     case 'unbenched':
       return {

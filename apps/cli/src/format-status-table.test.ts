@@ -66,4 +66,44 @@ describe('formatStatusTable', () => {
     const starts = columnStarts(header as string);
     for (const row of rows) expect(columnStarts(row).slice(0, 3)).toEqual(starts.slice(0, 3));
   });
+
+  it('lists each subscription window with its utilization and reset under the table', () => {
+    const withWindows: ReadinessBody = {
+      status: 'ready',
+      providers: [
+        { ...provider, name: 'key', unified: null },
+        {
+          ...provider,
+          name: 'max',
+          usable: false,
+          reason: 'unified_window',
+          unified: {
+            windows: {
+              '5h': { status: 'rejected', utilization: 1.01, resetAt: Date.UTC(2026, 11, 6, 13) },
+              '7d': { status: null, utilization: 0.42, resetAt: Date.UTC(2026, 11, 10, 9) },
+            },
+          },
+        },
+      ],
+    };
+    const table = formatStatusTable(withWindows);
+    expect(
+      table.endsWith(
+        [
+          '',
+          'subscription windows:',
+          '  max 5h: 101% used (rejected), resets 2026-12-06T13:00:00.000Z',
+          '  max 7d: 42% used, resets 2026-12-10T09:00:00.000Z',
+          '',
+        ].join('\n'),
+      ),
+    ).toBe(true);
+    const coloured = formatStatusTable(withWindows, { colour: true });
+    expect(coloured).toContain('\u001b[31m101% used (rejected), resets 2026-12-06T13:00:00.000Z\u001b[39m');
+    expect(coloured).not.toContain('\u001b[31m42%');
+  });
+
+  it('adds no window section when no provider reported windows', () => {
+    expect(formatStatusTable(body)).not.toContain('subscription windows');
+  });
 });

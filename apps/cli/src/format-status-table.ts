@@ -18,6 +18,19 @@ export interface ReadinessBody {
     readonly last_error: { kind: string; status: number | null; at: string | null } | null;
     readonly last_success_at?: string | null;
     readonly budget?: { requests?: { remaining?: number | null; limit?: number | null } | null } | null;
+    /** Subscription windows as last reported; `resetAt` in ms epoch. */
+    readonly unified?: {
+      readonly windows?: Readonly<
+        Record<
+          string,
+          {
+            readonly status?: string | null;
+            readonly utilization?: number | null;
+            readonly resetAt?: number | null;
+          }
+        >
+      >;
+    } | null;
   }[];
 }
 
@@ -80,5 +93,34 @@ export function formatStatusTable(body: ReadinessBody, options: StatusTableOptio
       })
       .join('  ')
       .trimEnd();
-  return `${[`ccb: ${body.status}`, line(header), ...rows.map(line)].join('\n')}\n`;
+  const windows = formatWindows(body, options);
+  return `${[`ccb: ${body.status}`, line(header), ...rows.map(line), ...windows].join('\n')}\n`;
+}
+
+/**
+ * The subscription windows under the table, one line each (`max 5h: 93% used, resets …`), for the providers that
+ * reported any: a wide table would not fit a terminal. An exhausted (or rejected) window is red.
+ */
+function formatWindows(body: ReadinessBody, options: StatusTableOptions): string[] {
+  const lines: string[] = [];
+  for (const provider of body.providers) {
+    const windows = provider.unified?.windows;
+    if (windows === undefined || windows === null) continue;
+    for (const name of Object.keys(windows)) {
+      const window = windows[name];
+      if (window === undefined) continue;
+      const utilization = window.utilization ?? null;
+      const used = utilization === null ? 'usage unknown' : `${Math.round(utilization * 100)}% used`;
+      const status = window.status === null || window.status === undefined ? '' : ` (${window.status})`;
+      const resetAt = window.resetAt ?? null;
+      const reset =
+        resetAt === null || !Number.isFinite(resetAt) ? '' : `, resets ${new Date(resetAt).toISOString()}`;
+      const text = `${used}${status}${reset}`;
+      const exhausted = window.status === 'rejected' || (utilization !== null && utilization >= 1);
+      lines.push(
+        `  ${provider.name} ${name}: ${options.colour === true && exhausted ? paint.red(text) : text}`,
+      );
+    }
+  }
+  return lines.length === 0 ? [] : ['', 'subscription windows:', ...lines];
 }

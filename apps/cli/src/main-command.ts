@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
+import { loginCommand } from './commands/login.js';
 import { providersCommand } from './commands/providers.js';
 import { reloadCommand } from './commands/reload.js';
 import { serveArgs, serveCommand } from './commands/serve.js';
@@ -27,6 +28,7 @@ export const mainCommand = defineCommand({
     providers: providersCommand,
     usage: usageCommand,
     init: initCommand,
+    login: loginCommand,
     config: configCommand,
   },
   default: 'serve',

@@ -13,7 +13,9 @@ export function readinessReport(
   inFlight: ReadonlyMap<string, number>,
   stateStore?: StateStoreReadiness,
 ): { ready: boolean; body: Record<string, unknown> } {
-  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+  // A time without a deadline (a ban) has no date: `reason` says why.
+  const iso = (at: number | null) =>
+    at === null || !Number.isFinite(at) ? null : new Date(at).toISOString();
   const providers = snapshot.map((health) => ({
     name: health.name,
     enabled: health.enabled,
@@ -28,6 +30,7 @@ export function readinessReport(
     last_error: health.lastError === null ? null : { ...health.lastError, at: iso(health.lastError.at) },
     last_success_at: iso(health.lastSuccessAt),
     budget: health.budget,
+    // Subscription windows as last reported: status, utilization (fraction) and resetAt (ms epoch) per window.
     unified: health.unified,
     in_flight: inFlight.get(health.name) ?? 0,
   }));

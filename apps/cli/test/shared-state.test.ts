@@ -118,8 +118,11 @@ describe.skipIf(!hasRedis)('two ccb instances sharing one Redis', () => {
     );
     expect(Date.now() - learnedAt).toBeLessThan(1_000);
     expect(seen.providers.find((provider) => provider.name === 'one')?.cooling_down_until).not.toBeNull();
-    // The right instance never tries `one`: it goes to `two` at once.
+    // The right instance never tries `one`: it goes to `two` at once, and it said why.
     expect(await send(right.url)).toEqual({ status: 200, provider: 'two' });
+    await right.line((line) =>
+      String(line.msg).startsWith('state: another instance cooled provider one down'),
+    );
   });
 
   it('skips on one a provider disabled through the other one’s admin API', { timeout: 30_000 }, async () => {

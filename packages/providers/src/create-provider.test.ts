@@ -103,6 +103,27 @@ describe('createProvider', () => {
       expect(source.fetches).toBe(2);
     });
 
+    it('requires the oauth beta for an oauth provider and no beta otherwise', () => {
+      const oauth = createProvider({
+        name: 'max',
+        baseUrl: 'https://api.anthropic.com',
+        authType: 'oauth',
+        credentials: new RefreshingSource(),
+      });
+      const apiKey = createProvider({ name: 'a', baseUrl: 'https://api.anthropic.com', apiKey: 'k' });
+      const passthrough = createProvider({
+        name: 'p',
+        baseUrl: 'https://api.anthropic.com',
+        authType: 'passthrough',
+      });
+      expect(oauth.requiredBetas).toEqual(['oauth-2025-04-20']);
+      expect(Object.isFrozen(oauth.requiredBetas)).toBe(true);
+      expect(apiKey.requiredBetas).toEqual([]);
+      expect(apiKey.requiredBetas).toBe(passthrough.requiredBetas);
+      expect(Object.isFrozen(apiKey.requiredBetas)).toBe(true);
+      expect(JSON.stringify(oauth)).not.toContain('Bearer');
+    });
+
     it('answers invalidateCredentials with false when the source cannot invalidate', () => {
       const provider = createProvider({
         name: 'fixed',

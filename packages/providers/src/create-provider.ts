@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { claudeOAuth } from '@ccb/protocol';
 import { apiKeyHeaders } from './auth/api-key.js';
 import { bearerHeaders } from './auth/bearer.js';
 import { passthroughHeaders } from './auth/passthrough.js';
@@ -28,6 +29,10 @@ export interface ProviderOptions {
   /** An async credential (OAuth, token store) used instead of `apiKey`; `authType` then only labels it. */
   readonly credentials?: CredentialSource;
 }
+
+/** Shared by every provider without required betas, so the proxy can skip the merge by identity or length. */
+const noBetas: readonly string[] = Object.freeze([]);
+const oauthBetas: readonly string[] = Object.freeze([claudeOAuth.beta]);
 
 const authTypes: ReadonlySet<string> = new Set<AuthType>(['api_key', 'bearer', 'passthrough', 'oauth']);
 
@@ -78,6 +83,7 @@ export function createProvider(options: ProviderOptions): Provider {
     basePath,
     authType,
     forwardsClientCredentials: authType === 'passthrough',
+    requiredBetas: authType === 'oauth' ? oauthBetas : noBetas,
     extraHeaders,
     credentialHeaders,
     invalidateCredentials,

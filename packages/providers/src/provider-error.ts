@@ -7,7 +7,23 @@ export type ProviderErrorCode =
   /** A registry lookup named a provider that is not registered. */
   | 'CCB_PROVIDER_UNKNOWN'
   /** Two providers given to one registry share a name. */
-  | 'CCB_PROVIDER_DUPLICATE';
+  | 'CCB_PROVIDER_DUPLICATE'
+  /** An OAuth account's refresh token was refused (`invalid_grant`): run `ccb login NAME` to sign in again. */
+  | 'CCB_PROVIDER_NEEDS_LOGIN'
+  /** An OAuth account has no usable access token right now (expired and the refresh failed for a while). */
+  | 'CCB_PROVIDER_CREDENTIALS_UNAVAILABLE'
+  /** An OAuth token file exists but cannot be read or is not a valid token file. */
+  | 'CCB_PROVIDER_TOKEN_FILE_INVALID'
+  /** An OAuth token file could not be written (directory missing, permissions, disk full). */
+  | 'CCB_PROVIDER_TOKEN_FILE_WRITE_FAILED'
+  /** The OAuth token endpoint refused a grant: `invalid_grant` (expired or used code or refresh token). */
+  | 'CCB_PROVIDER_OAUTH_INVALID_GRANT'
+  /** The OAuth token endpoint refused the request for another reason (`invalid_client`, `invalid_request`, 4xx). */
+  | 'CCB_PROVIDER_OAUTH_REJECTED'
+  /** The OAuth token endpoint was unreachable, timed out, answered 429/5xx or an unreadable body: retry later. */
+  | 'CCB_PROVIDER_OAUTH_UNAVAILABLE'
+  /** A pasted login code is not of the form `code#state`, or its state does not match the login's. */
+  | 'CCB_PROVIDER_OAUTH_CODE_INVALID';
 
 /** Options of a {@link ProviderError}. */
 export interface ProviderErrorOptions {

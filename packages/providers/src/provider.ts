@@ -50,6 +50,12 @@ export interface Provider {
   readonly authType: AuthType;
   /** `true` for passthrough: the client's own `x-api-key` / `authorization` go upstream untouched. */
   readonly forwardsClientCredentials: boolean;
+  /**
+   * `anthropic-beta` values the upstream needs whatever the client sent, merged into the client's list by the
+   * proxy: `["oauth-2025-04-20"]` for `oauth` (without it the Messages API answers an OAuth Bearer with 401,
+   * protocol notes §8), otherwise one shared frozen empty array. Frozen.
+   */
+  readonly requiredBetas: readonly string[];
   /** Headers this provider always adds (config `headers`), lower-case names, frozen. */
   readonly extraHeaders: readonly HeaderPair[];
   /**

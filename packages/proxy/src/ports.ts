@@ -19,6 +19,11 @@ export interface UpstreamTarget {
   readonly forwardsClientCredentials: boolean;
   /** Headers the provider always adds, lower-case names. */
   readonly extraHeaders: readonly HeaderPair[];
+  /**
+   * `anthropic-beta` values this upstream needs, merged into the client's list (appended when missing, the
+   * client's values and order kept; the header added when the client sent none). Absent or empty: nothing to do.
+   */
+  readonly requiredBetas?: readonly string[];
   /** The credential headers; a plain array for static keys, a Promise when fetched or refreshed. */
   credentialHeaders(): readonly HeaderPair[] | Promise<readonly HeaderPair[]>;
   /** Called after an upstream 401 so a refreshable credential can renew itself once. */
@@ -48,6 +53,11 @@ export interface RouteRequest {
   readonly thinking?: boolean;
   /** Rough input size in tokens (body bytes / 4). */
   readonly inputTokens?: number;
+  /**
+   * The client is Claude Code (`user-agent: claude-cli/…` or `x-app: cli`); set only when the planner has OAuth
+   * subscription targets (`hasOAuthTargets`), which serve Claude Code only. Absent: unknown.
+   */
+  readonly fromClaudeCode?: boolean | undefined;
 }
 
 /** The providers to try, in order, and whether a rule changed the model. */
@@ -66,4 +76,9 @@ export interface AttemptPlanner {
   route(request: RouteRequest): RoutePlan;
   /** Every attempt's outcome, with the request it belonged to (session affinity binds on success). */
   report(name: string, outcome: AttemptOutcome, request?: RouteRequest): void;
+  /**
+   * Some provider is a subscription account that may serve Claude Code only: the proxy then tells routing whether
+   * each request comes from Claude Code (`RouteRequest.fromClaudeCode`). Absent or `false`: it does not bother.
+   */
+  readonly hasOAuthTargets?: boolean;
 }

@@ -7,6 +7,7 @@ import type { DedupRegistry } from './dedup-registry.js';
 import { Exchange } from './exchange.js';
 import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
 import { type ClientHeaders, readClientHeaders } from './hop-by-hop.js';
+import { isClaudeCode } from './is-claude-code.js';
 import type { RouteRequest } from './ports.js';
 import { type BodyReading, readRequestBody } from './read-request-body.js';
 import { refuseRequest } from './refuse-request.js';
@@ -140,6 +141,8 @@ async function takeIn(
       sessionKey: info.sessionKey,
       thinking: info.thinking,
       inputTokens: Math.ceil(body.length / 4),
+      // Only a subscription account cares, and most setups have none.
+      fromClaudeCode: context.planner.hasOAuthTargets === true ? isClaudeCode(request.headers) : undefined,
     };
   }
   const init: ExchangeInit = {

@@ -1,10 +1,11 @@
 import type { ClientHeaders } from './hop-by-hop.js';
+import { mergeAnthropicBeta } from './merge-anthropic-beta.js';
 import type { UpstreamTarget } from './ports.js';
 
 /**
  * The headers of one upstream attempt, as undici's flat list: the client's end-to-end headers, then either the
- * client's own credentials (passthrough) or the provider's, its extra headers, the request id, `via` and the
- * length of the (possibly rewritten) body.
+ * client's own credentials (passthrough) or the provider's, the provider's required `anthropic-beta` values merged
+ * into the client's, its extra headers, the request id, `via` and the length of the (possibly rewritten) body.
  */
 export function upstreamHeaders(
   client: ClientHeaders,
@@ -21,6 +22,8 @@ export function upstreamHeaders(
   } else {
     for (const [name, value] of credentials) headers.push(name, value);
   }
+  const requiredBetas = target.requiredBetas;
+  if (requiredBetas !== undefined && requiredBetas.length > 0) mergeAnthropicBeta(headers, requiredBetas);
   for (const [name, value] of target.extraHeaders) headers.push(name, value);
   headers.push('x-request-id', requestId, 'via', client.via === undefined ? via : `${client.via}, ${via}`);
   if (body !== null) headers.push('content-length', String(body.length));

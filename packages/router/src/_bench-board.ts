@@ -1,9 +1,12 @@
+import { banReason } from './account-ban.js';
 import type { RouterEvent } from './router-event.js';
 
 /** One bench in force. */
 export interface Bench {
   readonly until: number;
   readonly reason: string;
+  /** The upstream's words, for a ban. */
+  readonly message?: string;
 }
 
 /**
@@ -18,7 +21,11 @@ export interface BenchBoard {
   active(name: string, nowInMs: number): Bench | undefined;
   /** The bench in force at `nowInMs`, without noticing anything (for snapshots). */
   peek(name: string, nowInMs: number): Bench | undefined;
-  bench(name: string, until: number, reason: string, nowInMs: number): void;
+  /**
+   * Benches `name` until `until`; `message` travels on the event. A ban ({@link banReason}) outranks every other
+   * reason: another bench leaves it in place, so that e.g. a budget bench that ends cannot lift it.
+   */
+  bench(name: string, until: number, reason: string, nowInMs: number, message?: string): void;
   unbench(name: string, nowInMs: number): void;
   /** Drops the bench of a provider that is no longer configured, silently: there is no one left to announce. */
   forget(name: string): void;
@@ -46,18 +53,23 @@ export function createBenchBoard(emit: (event: RouterEvent) => void): BenchBoard
       const bench = benches.get(name);
       return bench !== undefined && nowInMs < bench.until ? bench : undefined;
     },
-    bench(name, until, reason, nowInMs) {
+    bench(name, until, reason, nowInMs, message) {
       const previous = benches.get(name);
       const wasActive = previous !== undefined && nowInMs < previous.until;
+      if (wasActive && previous.reason === banReason && reason !== banReason) return;
       if (until <= nowInMs) {
         // A deadline already past ends the bench rather than opening one that is over at once.
         if (previous !== undefined) end(name, previous, wasActive ? 'unbench' : 'expired', nowInMs);
         return;
       }
-      benches.set(name, { until, reason });
+      benches.set(name, message === undefined ? { until, reason } : { until, reason, message });
       // Callers re-bench on every over-budget report; only a new bench or a new reason is news.
       if (!wasActive || previous.reason !== reason) {
-        emit({ type: 'benched', provider: name, reason, until, at: nowInMs });
+        emit(
+          message === undefined
+            ? { type: 'benched', provider: name, reason, until, at: nowInMs }
+            : { type: 'benched', provider: name, reason, until, message, at: nowInMs },
+        );
       }
     },
     unbench(name, nowInMs) {

@@ -75,6 +75,8 @@ export function compileSettings(
     allCandidates,
     ruleCandidates,
     now: state.now,
+    hasSubscriptions: targets.hasSubscriptions,
+    hasOAuth: targets.hasOAuth,
   });
   return { targets, strategySource, strategy, healthOptions, tracker, rules, affinityLimits, planner };
 }

@@ -20,6 +20,17 @@ export interface PlannerParts {
   /** Per rule (by index): the candidates of its provider group, or `undefined` for every provider. */
   readonly ruleCandidates: readonly (CandidateTiers | undefined)[];
   readonly now: () => number;
+  /** Some enabled target is a subscription: tiers that mix them with API keys order them first. */
+  readonly hasSubscriptions: boolean;
+  /** Some enabled target is an `oauth` subscription: a request not from Claude Code moves it to the end. */
+  readonly hasOAuth: boolean;
+}
+
+/** Whether `tier` holds both subscription and API-key targets (only then does their order within it change). */
+function mixesKinds(tier: Tier): boolean {
+  let subscriptions = 0;
+  for (const entry of tier) if (entry.subscription !== undefined) subscriptions++;
+  return subscriptions > 0 && subscriptions < tier.length;
 }
 
 /** Builds the plans of one set of settings; `reconfigure()` replaces it whole. */
@@ -40,6 +51,8 @@ export function createPlanner({
   allCandidates,
   ruleCandidates,
   now,
+  hasSubscriptions,
+  hasOAuth,
 }: PlannerParts): Planner {
   // Set by buildPlan() for route() to read, so that plan() allocates nothing beyond its list.
   let matchedRule: CompiledModelRule | undefined;
@@ -75,6 +88,17 @@ export function createPlanner({
     for (const entry of ordered) if (entry !== pinned) names.push(entry.name);
   }
 
+  /**
+   * Which targets the tiers being appended admit: `all`; `no-oauth` (a request not from Claude Code, first pass);
+   * `oauth` (its second pass, at the end of the plan). A variable rather than a parameter so that the common case
+   * passes nothing around; every plan sets it first.
+   */
+  let admitting: 'all' | 'no-oauth' | 'oauth' = 'all';
+  function admits(entry: PlanEntry): boolean {
+    if (admitting === 'all') return true;
+    return (entry.subscription === 'oauth') === (admitting === 'oauth');
+  }
+
   /** Appends the usable targets of one tier, except `pinned`. */
   function appendTier(
     names: string[],
@@ -83,25 +107,40 @@ export function createPlanner({
     advance: boolean,
     pinned: PlanEntry | undefined,
   ): void {
-    let allUsable = true;
-    for (const entry of tier) {
-      if (entry !== pinned && availability(entry.name, nowInMs) !== 'usable') {
-        allUsable = false;
-        break;
+    const ordersKinds = hasSubscriptions && mixesKinds(tier);
+    // The common case: nothing to filter or reorder, so no extra arrays.
+    if (admitting === 'all' && !ordersKinds) {
+      let allUsable = true;
+      for (const entry of tier) {
+        if (entry !== pinned && availability(entry.name, nowInMs) !== 'usable') {
+          allUsable = false;
+          break;
+        }
+      }
+      if (allUsable) {
+        appendOrdered(names, tier, advance, pinned);
+        return;
       }
     }
-    // The common case: nothing to filter, so no extra arrays.
-    if (allUsable) {
-      appendOrdered(names, tier, advance, pinned);
-      return;
-    }
+    // Usable subscriptions go before usable API keys; demoted API keys come next, and a subscription running short
+    // of its window last, so that API keys carry the traffic until the window resets. A tier of one kind has only
+    // `usable` and `demoted`.
+    let first: PlanEntry[] | undefined;
     let usable: PlanEntry[] | undefined;
     let demoted: PlanEntry[] | undefined;
+    let last: PlanEntry[] | undefined;
     for (const entry of tier) {
+      if (!admits(entry)) continue;
+      const subscription = ordersKinds && entry.subscription !== undefined;
       switch (availability(entry.name, nowInMs)) {
         case 'usable':
-          usable ??= [];
-          usable.push(entry);
+          if (subscription) {
+            first ??= [];
+            first.push(entry);
+          } else {
+            usable ??= [];
+            usable.push(entry);
+          }
           break;
         case 'trial':
           // The single half-open trial goes first so that it is really attempted, not left as an unused
@@ -111,19 +150,31 @@ export function createPlanner({
           tracker?.beginTrial(entry.name, nowInMs);
           break;
         case 'deprioritized':
-          demoted ??= [];
-          demoted.push(entry);
+          if (subscription) {
+            last ??= [];
+            last.push(entry);
+          } else {
+            demoted ??= [];
+            demoted.push(entry);
+          }
           break;
         case 'unavailable':
           break;
       }
     }
-    if (usable !== undefined) appendOrdered(names, usable, advance, pinned);
-    if (demoted === undefined) return;
-    // Demoted targets keep configuration order behind the others, leaving the strategy's turns undisturbed;
-    // only a tier of nothing but demoted targets shares its traffic by the strategy.
-    if (usable === undefined) appendOrdered(names, demoted, advance, pinned);
-    else for (const entry of demoted) if (entry !== pinned) names.push(entry.name);
+    if (first !== undefined) appendOrdered(names, first, advance, pinned);
+    // Only the group that supplies the first choice takes a turn of the strategy.
+    if (usable !== undefined) appendOrdered(names, usable, advance && first === undefined, pinned);
+    if (first === undefined && usable === undefined) {
+      // Demoted targets keep configuration order behind the others, leaving the strategy's turns undisturbed;
+      // only a tier of nothing but demoted targets shares its traffic by the strategy.
+      if (demoted !== undefined) appendOrdered(names, demoted, advance, pinned);
+      else if (last !== undefined) appendOrdered(names, last, advance, pinned);
+      if (demoted === undefined) return;
+    } else if (demoted !== undefined) {
+      for (const entry of demoted) if (entry !== pinned) names.push(entry.name);
+    }
+    if (last !== undefined) for (const entry of last) if (entry !== pinned) names.push(entry.name);
   }
 
   /**
@@ -138,6 +189,7 @@ export function createPlanner({
     for (let tierIndex = 0; tierIndex < tiers.length; tierIndex++) {
       let tierUsable = false;
       for (const entry of tiers[tierIndex] as Tier) {
+        if (!admits(entry)) continue;
         const entryAvailability = availability(entry.name, nowInMs);
         if (entryAvailability === 'unavailable') continue;
         tierUsable = true;
@@ -163,11 +215,38 @@ export function createPlanner({
     affinityChose = false;
     const names: string[] = [];
     const sessionKey = affinity === undefined ? undefined : request.sessionKey;
-    if (tracker === undefined && benches.count() === 0 && sessionKey === undefined) {
+    if (tracker === undefined && benches.count() === 0 && sessionKey === undefined && !hasSubscriptions) {
       for (const tier of tiers) appendOrdered(names, tier, true, undefined);
       return names;
     }
     const nowInMs = now();
+    // Subscription OAuth is for Claude Code only (Anthropic's terms, protocol notes §8): for another client an
+    // `oauth` target is the last resort, after every other candidate of every tier.
+    const defersOAuth = hasOAuth && request.fromClaudeCode === false;
+    admitting = defersOAuth ? 'no-oauth' : 'all';
+    appendCandidates(names, tiers, sessionKey, request, nowInMs);
+    if (defersOAuth) {
+      admitting = 'oauth';
+      // These take a turn of the strategy only when they supply the first choice.
+      const advance = names.length === 0;
+      for (const tier of tiers) appendTier(names, tier, nowInMs, advance, undefined);
+      admitting = 'all';
+    }
+    if (names.length === 0) {
+      const fallback = soonestAvailable(tiers, nowInMs);
+      if (fallback !== undefined) names.push(fallback);
+    }
+    return names;
+  }
+
+  /** Appends the candidates `admitting` lets in: a session's bound provider first, then tier by tier. */
+  function appendCandidates(
+    names: string[],
+    tiers: readonly Tier[],
+    sessionKey: string | undefined,
+    request: RouteRequest,
+    nowInMs: number,
+  ): void {
     if (affinity !== undefined && sessionKey !== undefined && tiers.length > 0) {
       const bound = affinity.lookup(affinity.keyOf(sessionKey, matchedRule?.model ?? request.model));
       const pinnedTier = bound === undefined ? -1 : findPinned(bound, tiers, nowInMs);
@@ -180,15 +259,10 @@ export function createPlanner({
           const pinned = tierIndex === pinnedTier ? pinnedEntry : undefined;
           appendTier(names, tiers[tierIndex] as Tier, nowInMs, false, pinned);
         }
-        return names;
+        return;
       }
     }
     for (const tier of tiers) appendTier(names, tier, nowInMs, true, undefined);
-    if (names.length === 0) {
-      const fallback = soonestAvailable(tiers, nowInMs);
-      if (fallback !== undefined) names.push(fallback);
-    }
-    return names;
   }
 
   /** A broken breaker must never make things worse than no breaker: offer the provider back soonest. */

@@ -11,6 +11,8 @@ export interface PlanEntry extends RoutingCandidate {
   readonly enabled: boolean;
   /** `undefined` = serves every model. */
   readonly matchesModel: ModelMatcher | undefined;
+  /** `undefined` = an API key. */
+  readonly subscription: 'oauth' | 'client' | undefined;
 }
 
 /** Targets validated and prepared for planning. */
@@ -23,6 +25,10 @@ export interface ResolvedTargets {
   readonly tiers: readonly (readonly PlanEntry[])[];
   /** `true` when at least one enabled target restricts its models (otherwise model filtering is skipped). */
   readonly filtersModels: boolean;
+  /** `true` when at least one enabled target is a subscription (otherwise plans skip subscription ordering). */
+  readonly hasSubscriptions: boolean;
+  /** `true` when at least one enabled target is an `oauth` subscription (only then does `fromClaudeCode` matter). */
+  readonly hasOAuth: boolean;
 }
 
 /**
@@ -32,17 +38,21 @@ export interface ResolvedTargets {
  */
 export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets {
   if (!Array.isArray(targets)) {
-    throw invalid('targets must be an array of { name, weight?, priority?, enabled?, models? } objects');
+    throw invalid(
+      'targets must be an array of { name, weight?, priority?, enabled?, models?, subscription? } objects',
+    );
   }
   const frozenTargets: RouteTarget[] = [];
   const entriesByName = new Map<string, PlanEntry>();
   const tiersByPriority = new Map<number, PlanEntry[]>();
   let filtersModels = false;
+  let hasSubscriptions = false;
+  let hasOAuth = false;
 
   for (const [index, target] of targets.entries()) {
     const where = `route target #${index + 1}`;
     if (typeof target !== 'object' || target === null) throw invalid(`${where} must be an object`);
-    const { name, weight = 1, priority = 1, enabled = true, models } = target;
+    const { name, weight = 1, priority = 1, enabled = true, models, subscription } = target;
     if (typeof name !== 'string' || name.length === 0) {
       throw invalid(`${where} needs a non-empty string "name"`);
     }
@@ -61,14 +71,28 @@ export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets
     ) {
       throw invalid(`${label}: "models" must be a list of model-name globs such as "claude-*"`);
     }
+    if (subscription !== undefined && subscription !== 'oauth' && subscription !== 'client') {
+      throw invalid(
+        `${label}: "subscription" must be "oauth", "client" or absent, got ${String(subscription)}`,
+      );
+    }
 
-    const entry: PlanEntry = { name, weight, priority, enabled, matchesModel: compileModelGlobs(models) };
+    const entry: PlanEntry = {
+      name,
+      weight,
+      priority,
+      enabled,
+      matchesModel: compileModelGlobs(models),
+      subscription,
+    };
     entriesByName.set(name, entry);
     frozenTargets.push(
       Object.freeze({ ...target, ...(models === undefined ? {} : { models: Object.freeze([...models]) }) }),
     );
     if (!enabled) continue;
     if (entry.matchesModel !== undefined) filtersModels = true;
+    if (subscription !== undefined) hasSubscriptions = true;
+    if (subscription === 'oauth') hasOAuth = true;
     const tier = tiersByPriority.get(priority);
     if (tier === undefined) tiersByPriority.set(priority, [entry]);
     else tier.push(entry);
@@ -79,7 +103,14 @@ export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets
     // Not frozen: V8 iterates frozen arrays on a slower path, and plans iterate tiers on every request. They
     // never leave the router.
     .map(([, entries]) => entries);
-  return { targets: Object.freeze(frozenTargets), entriesByName, tiers, filtersModels };
+  return {
+    targets: Object.freeze(frozenTargets),
+    entriesByName,
+    tiers,
+    filtersModels,
+    hasSubscriptions,
+    hasOAuth,
+  };
 }
 
 function invalid(problem: string): RouterError {

@@ -42,6 +42,24 @@ describe('classifyCooldown', () => {
     ).toEqual({ rateLimitClass: 'unified_window', until: now + 100_000 });
   });
 
+  it('waits for an exhausted window that resets after the aggregate reset', () => {
+    expect(
+      classify({
+        result: 'failure',
+        status: 429,
+        headers: {
+          'anthropic-ratelimit-unified-status': 'rejected',
+          'anthropic-ratelimit-unified-reset': String(nowInSeconds + 100),
+          'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+          'anthropic-ratelimit-unified-5h-status': 'rejected',
+          'anthropic-ratelimit-unified-5h-reset': String(nowInSeconds + 100),
+          'anthropic-ratelimit-unified-7d-status': 'rejected',
+          'anthropic-ratelimit-unified-7d-reset': String(nowInSeconds + 86_400),
+        },
+      }),
+    ).toEqual({ rateLimitClass: 'unified_window', until: now + 86_400_000 });
+  });
+
   it('waits for the latest of several rejected windows and ignores the overage window', () => {
     expect(
       classify({

@@ -65,9 +65,14 @@ export function classifyCooldown(
   const is429 = outcome.status === 429 || outcome.errorType === 'rate_limit_error';
   const unified = rateLimit.unified;
   if (unified !== null && (is429 || unified.status === 'rejected')) {
+    // Nothing is served before the last exhausted window resets: the aggregate reset may name another window
+    // (the representative claim), so the latest of it and the exhausted windows' resets wins.
+    const aggregateAt = unified.status === 'rejected' ? future(unified.resetAt, nowInMs) : null;
+    const windowsAt = rejectedWindowsResetAt(unified, nowInMs);
+    const exhaustedUntil =
+      aggregateAt === null ? windowsAt : windowsAt === null ? aggregateAt : Math.max(aggregateAt, windowsAt);
     const until =
-      (unified.status === 'rejected' ? future(unified.resetAt, nowInMs) : null) ??
-      rejectedWindowsResetAt(unified, nowInMs) ??
+      exhaustedUntil ??
       future(unified.resetAt, nowInMs) ??
       retryAt ??
       nowInMs + options.rateLimitDefaultCooldownInMs;

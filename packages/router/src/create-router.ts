@@ -1,6 +1,7 @@
 import { findModelRule } from './_compile-model-rules.js';
 import { type CompiledSettings, compileSettings } from './_compile-settings.js';
 import { createRouterState, type RouterState } from './_router-state.js';
+import { banReason, isAccountBan } from './account-ban.js';
 import { createHealthRecord } from './health-store.js';
 import { toProviderHealth } from './provider-health.js';
 import type { Router, RouterOptions, RouterPlanner } from './router.js';
@@ -28,7 +29,15 @@ export function createRouter(options: RouterOptions): Router {
     request: Parameters<Router['report']>[2],
   ): void {
     // A provider forgotten by a reload stays forgotten, whatever settings the report was planned with.
-    if (!active.targets.entriesByName.has(name) || !settings.targets.entriesByName.has(name)) return;
+    const entry = active.targets.entriesByName.get(name);
+    if (entry === undefined || !settings.targets.entriesByName.has(name)) return;
+    if (entry.subscription === 'oauth' && isAccountBan(outcome, request?.api)) {
+      // Not a health matter that time heals: the account stays out until an operator resets it. The bench's one
+      // event carries the upstream's words; the tracker is left out so that no second (auth) event says it again,
+      // and requests still in flight only re-bench silently.
+      benches.bench(name, Number.POSITIVE_INFINITY, banReason, now(), outcome.errorMessage ?? '');
+      return;
+    }
     active.tracker?.report(name, outcome, request?.api);
     if (settings.affinityLimits === undefined || request?.sessionKey === undefined) return;
     if (outcome.result !== 'success') return;
@@ -53,6 +62,7 @@ export function createRouter(options: RouterOptions): Router {
       route: (request) => settings.planner.route(request),
       plan: (request) => settings.planner.plan(request),
       report: (name, outcome, request) => report(settings, name, outcome, request),
+      hasOAuthTargets: settings.targets.hasOAuth,
     };
   }
 
@@ -80,8 +90,12 @@ export function createRouter(options: RouterOptions): Router {
             : tracker.snapshot(name, enabled);
         const bench = benches.count() > 0 ? benches.peek(name, nowInMs) : undefined;
         if (bench === undefined) return health;
-        const coolingDownUntil =
-          health.coolingDownUntil === null ? bench.until : Math.max(health.coolingDownUntil, bench.until);
+        // A bench without a deadline (a ban, `bench(name, Infinity)`) has no time to show: `reason` says why.
+        const coolingDownUntil = !Number.isFinite(bench.until)
+          ? health.coolingDownUntil
+          : health.coolingDownUntil === null
+            ? bench.until
+            : Math.max(health.coolingDownUntil, bench.until);
         return { ...health, usable: false, serving: false, coolingDownUntil, reason: bench.reason };
       });
     },
@@ -94,6 +108,9 @@ export function createRouter(options: RouterOptions): Router {
     reset(name) {
       requireTarget(name, 'reset');
       active.tracker?.reset(name);
+      // A ban is the router's own verdict, so an operator's reset lifts it; the caller's benches stay.
+      if (benches.count() > 0 && benches.peek(name, now())?.reason === banReason)
+        benches.unbench(name, now());
     },
     bench(name, untilInMs, reason = 'budget') {
       requireTarget(name, 'bench');

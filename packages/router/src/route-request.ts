@@ -19,6 +19,12 @@ export interface RouteRequest {
   readonly thinking?: boolean | undefined;
   /** Rough estimate of the input size in tokens, e.g. body bytes / 4 (for model rules). */
   readonly inputTokens?: number | undefined;
+  /**
+   * Whether the client is Claude Code (the proxy reads its `user-agent: claude-cli/…` and `x-app: cli`). `false`
+   * moves `oauth` subscription targets to the end of the plan: Anthropic's terms allow subscription OAuth for Claude
+   * Code only, so such a target serves another client only when nothing else is left. Absent (unknown): no effect.
+   */
+  readonly fromClaudeCode?: boolean | undefined;
 }
 
 /** The router's answer for one request. */

@@ -13,4 +13,12 @@ export interface RouteTarget {
    * whole name). Absent or empty: the target serves every model.
    */
   readonly models?: readonly string[];
+  /**
+   * A subscription account rather than an API key: `oauth` for an `auth_type: oauth` provider (a Claude Pro/Max
+   * account ccb signs in to), `client` for `passthrough` (the user's own login, forwarded). Within its tier a
+   * usable subscription target is tried before the API-key targets, and one running short of its 5-hour or 7-day
+   * window (past `unifiedUtilizationThreshold`, or `allowed_warning`) after them; an `oauth` target goes last for
+   * a request that is not from Claude Code (`RouteRequest.fromClaudeCode: false`). Absent: an API key.
+   */
+  readonly subscription?: 'oauth' | 'client';
 }

@@ -61,14 +61,19 @@ export interface ReprioritizedEvent {
   readonly at: number;
 }
 
-/** The caller benched a provider with `router.bench()` (e.g. over its spend budget). Once per bench or new reason. */
+/**
+ * The caller benched a provider with `router.bench()` (e.g. over its spend budget), or the router banned a
+ * subscription account (reason `banned`, `until` infinite, `message` the upstream's). Once per bench or new reason.
+ */
 export interface BenchedEvent {
   readonly type: 'benched';
   readonly provider: string;
-  /** The reason given to `bench()`, e.g. `budget`. */
+  /** The reason given to `bench()`, e.g. `budget`; `banned` for a subscription account the upstream refused. */
   readonly reason: string;
-  /** ms epoch until which the provider is left out of plans. */
+  /** ms epoch until which the provider is left out of plans; `Infinity` = until `reset()` or `unbench()`. */
   readonly until: number;
+  /** For a ban: the upstream's error message (it says why, e.g. a policy refusal); absent otherwise. */
+  readonly message?: string;
   readonly at: number;
 }
 

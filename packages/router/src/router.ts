@@ -71,7 +71,9 @@ export interface Router {
   plan(request: PlanRequest): readonly string[];
   /**
    * Records the outcome of one attempt against `name`. Pass the routed `request` so that a success binds its
-   * session to `name`. Unknown names are ignored (a report may race a reload).
+   * session to `name`. Unknown names are ignored (a report may race a reload). A 403 `permission_error` with
+   * `x-should-retry: false` from an `oauth` subscription target bans it: it leaves every plan (`reason: 'banned'`,
+   * one `benched` event with the upstream's message) until `reset()` or `unbench()`.
    */
   report(name: string, outcome: AttemptOutcome, request?: RouteRequest): void;
   /**
@@ -87,7 +89,7 @@ export interface Router {
   isUsable(name: string): boolean;
   /**
    * Operator reset: forgets everything health knows about `name` (closes its circuit, ends any cool-down or
-   * spend-limit bench). A `bench()` stays: lift it with `unbench()`.
+   * spend-limit bench) and lifts a subscription account's ban. A `bench()` stays: lift it with `unbench()`.
    * @throws {RouterError} `CCB_ROUTER_UNKNOWN_TARGET` for a name that is not configured.
    */
   reset(name: string): void;
@@ -142,4 +144,10 @@ export interface Router {
 }
 
 /** Plans with one set of settings: what {@link Router.planner} returns. */
-export type RouterPlanner = Pick<Router, 'route' | 'plan' | 'report'>;
+export interface RouterPlanner extends Pick<Router, 'route' | 'plan' | 'report'> {
+  /**
+   * Whether some enabled target of these settings is an `oauth` subscription: only then does
+   * `RouteRequest.fromClaudeCode` change a plan, so a caller may leave it out otherwise.
+   */
+  readonly hasOAuthTargets: boolean;
+}

@@ -30,6 +30,8 @@ export function registerHealthGauges(options: HealthGaugesOptions): void {
     coolingDown.reset();
     remainingRequests.reset();
     remainingTokens.reset();
+    unifiedUtilization.reset();
+    unifiedReset.reset();
     for (const health of healthSnapshot()) {
       const provider = health.name;
       const state = health.state === 'half-open' ? 'half_open' : health.state;
@@ -42,6 +44,18 @@ export function registerHealthGauges(options: HealthGaugesOptions): void {
         remainingRequests.set({ provider }, requests);
       const tokens = health.remaining?.tokens ?? health.budget?.tokens?.remaining;
       if (typeof tokens === 'number' && Number.isFinite(tokens)) remainingTokens.set({ provider }, tokens);
+      const windows = health.unified?.windows;
+      if (windows === undefined) continue;
+      for (const window of Object.keys(windows)) {
+        const reading = windows[window];
+        if (reading === undefined) continue;
+        if (Number.isFinite(reading.utilization)) {
+          unifiedUtilization.set({ provider, window }, reading.utilization as number);
+        }
+        if (Number.isFinite(reading.resetAt)) {
+          unifiedReset.set({ provider, window }, (reading.resetAt as number) / 1000);
+        }
+      }
     }
   };
   const circuit = new Gauge({
@@ -69,6 +83,20 @@ export function registerHealthGauges(options: HealthGaugesOptions): void {
     name: `${prefix}provider_remaining_tokens`,
     help: 'Remaining token budget the provider last reported (rate-limit headers).',
     labelNames: ['provider'],
+    registers: [registry],
+    collect: refresh,
+  });
+  const unifiedUtilization = new Gauge({
+    name: `${prefix}provider_unified_utilization`,
+    help: 'Share of a subscription window (5h, 7d, overage) used, as the upstream last reported it; above 1 when exhausted.',
+    labelNames: ['provider', 'window'],
+    registers: [registry],
+    collect: refresh,
+  });
+  const unifiedReset = new Gauge({
+    name: `${prefix}provider_unified_reset_timestamp_seconds`,
+    help: 'When a subscription window (5h, 7d, overage) resets, as the upstream last reported it, in Unix seconds.',
+    labelNames: ['provider', 'window'],
     registers: [registry],
     collect: refresh,
   });

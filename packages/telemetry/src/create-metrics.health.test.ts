@@ -69,6 +69,36 @@ describe('createMetrics provider health', () => {
     ]);
   });
 
+  it('reports each subscription window last reported: utilization and reset time', async () => {
+    const metrics = createMetrics({
+      collectDefaultMetrics: false,
+      healthSnapshot: () => [
+        {
+          name: 'max',
+          state: 'closed',
+          unified: {
+            windows: {
+              '5h': { utilization: 1.01, resetAt: 1_765_000_000_000 },
+              '7d': { utilization: 0.42, resetAt: null },
+              overage: { utilization: null, resetAt: 1_765_500_000_000 },
+            },
+          },
+        },
+        { name: 'key', state: 'closed', unified: null },
+      ],
+    });
+    const samples = await scrape(metrics);
+    const utilization = (window: string) =>
+      sampleValue(samples, 'ccb_provider_unified_utilization', { provider: 'max', window });
+    const reset = (window: string) =>
+      sampleValue(samples, 'ccb_provider_unified_reset_timestamp_seconds', { provider: 'max', window });
+    expect([utilization('5h'), utilization('7d'), utilization('overage')]).toEqual([1.01, 0.42, undefined]);
+    expect([reset('5h'), reset('7d'), reset('overage')]).toEqual([1_765_000_000, undefined, 1_765_500_000]);
+    expect(
+      samplesNamed(samples, 'ccb_provider_unified_utilization').map((sample) => sample.labels.provider),
+    ).toEqual(['max', 'max']);
+  });
+
   it('leaves the health gauges out without a snapshot source', async () => {
     const text = await createMetrics({ collectDefaultMetrics: false }).render();
     expect(text).not.toContain('provider_circuit_state');

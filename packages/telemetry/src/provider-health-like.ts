@@ -21,4 +21,16 @@ export interface ProviderHealthLike {
       }
     | null
     | undefined;
+  /**
+   * Subscription ("unified") windows as last reported (`@ccb/router`'s `unified`), by window name (`5h`, `7d`,
+   * `overage`): fraction used (above 1 when exhausted) and reset time in ms epoch, each `null` when not sent.
+   */
+  readonly unified?:
+    | {
+        readonly windows: Readonly<
+          Record<string, { readonly utilization: number | null; readonly resetAt: number | null }>
+        >;
+      }
+    | null
+    | undefined;
 }

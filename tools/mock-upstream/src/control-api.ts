@@ -2,6 +2,7 @@ import { parseFault } from './fault.js';
 import type { Exchange, MockContext } from './mock-context.js';
 import { sendBody, sendError } from './mock-context.js';
 import { MockUpstreamError } from './mock-upstream-error.js';
+import { handleOAuthControl, oauthControlPrefix } from './oauth-control.js';
 import { emptyPromptCacheStats } from './prompt-cache.js';
 
 /** Path prefix of the runtime control API; never recorded, never faulted, never authenticated. */
@@ -18,6 +19,8 @@ function summarise(context: MockContext) {
         model: typeof json?.model === 'string' ? json.model : null,
         stream: json?.stream === true,
         receivedAt: recorded.receivedAt,
+        // For a test in another process to check what arrived (the anthropic-beta merge, no x-api-key).
+        headers: recorded.headers,
       };
     }),
   };
@@ -27,7 +30,7 @@ function summarise(context: MockContext) {
  * Serves the control API so another process can drive the mock:
  * `POST /_mock/faults` `{fault, count?}`, `DELETE /_mock/faults`, `GET /_mock/requests`,
  * `DELETE /_mock/requests`, `GET /_mock/cache` (prompt-cache counters and entry count),
- * `DELETE /_mock/cache` (forget cached prefixes). Bad input answers 400 `invalid_request_error`.
+ * `DELETE /_mock/cache` (forget cached prefixes), and in OAuth mode `/_mock/oauth/*` (oauth-control.ts). Bad input answers 400 `invalid_request_error`.
  */
 export function handleControlRequest(
   context: MockContext,
@@ -35,6 +38,10 @@ export function handleControlRequest(
   pathname: string,
   body: Buffer,
 ): void {
+  if (pathname.startsWith(oauthControlPrefix)) {
+    handleOAuthControl(context, exchange, pathname, body);
+    return;
+  }
   const method = exchange.request.method;
   const route = `${method} ${pathname}`;
   switch (route) {

@@ -8,8 +8,12 @@ import { createRequestHandler } from './handle-request.js';
 import { createIdSource } from './id-source.js';
 import { createLeanReplyCache } from './lean-reply-cache.js';
 import type { MockContext } from './mock-context.js';
-import type { MockUpstream, MockUpstreamOptions } from './mock-upstream.js';
+import type { MockOAuth, MockOAuthOptions } from './mock-oauth.js';
+import type { MockOAuthUpstream, MockUpstream, MockUpstreamOptions } from './mock-upstream.js';
 import { MockUpstreamError } from './mock-upstream-error.js';
+import { defaultBanMessage, describeAccounts, parseTokenFault } from './oauth-control.js';
+import type { OAuthMode } from './oauth-mode.js';
+import { createOAuthServer } from './oauth-server.js';
 import { createPromptCache, emptyPromptCacheStats, type PromptCache } from './prompt-cache.js';
 import { defaultReplyText } from './reply-plan.js';
 
@@ -107,6 +111,10 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
  * const client = new Anthropic({ baseURL: mock.url, apiKey: 'sk-test' });
  * mock.inject({ kind: 'status', status: 529 });
  */
+export async function createMockUpstream(
+  options: MockUpstreamOptions & { oauth: true | MockOAuthOptions },
+): Promise<MockOAuthUpstream>;
+export async function createMockUpstream(options?: MockUpstreamOptions): Promise<MockUpstream>;
 export async function createMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 0;
@@ -125,11 +133,27 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
   const lean = options.lean ?? false;
   const now = options.now ?? Date.now;
   const promptCache = buildPromptCache(options.promptCache, now);
+  const oauthOptions = readOAuthOptions(options);
 
   // keepAliveTimeout above undici's 4 s default, so pooled client sockets are not closed under them.
   const server = createServer({ noDelay: true, keepAliveTimeout: 10_000 });
   const address = await listen(server, host, requestedPort);
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${urlHost}:${address.port}`;
+  const oauthMode: OAuthMode | undefined =
+    oauthOptions === undefined
+      ? undefined
+      : {
+          server: createOAuthServer({
+            now,
+            accessTokenLifetimeInMs: oauthOptions.accessTokenLifetimeInMs,
+            clientId: oauthOptions.clientId,
+            tag: String(address.port),
+          }),
+          tokenFaults: createFaultQueue(),
+          tokenReceived: createCountSignal(),
+          tokenRequests: [],
+        };
 
   const context: MockContext = {
     name,
@@ -152,6 +176,7 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
       : undefined,
     // Lean mode never parses bodies, so it cannot see breakpoints: the option is ignored there.
     promptCache: lean ? undefined : promptCache,
+    oauth: oauthMode,
     requests: [],
     activeRequests: 0,
     closing: false,
@@ -162,7 +187,7 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
   let closed: Promise<void> | undefined;
 
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     port: address.port,
     name,
     get requests() {
@@ -191,6 +216,11 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
       abortsClaimed = 0;
       context.faults.clear();
       context.promptCache?.resetStats();
+      if (oauthMode !== undefined) {
+        oauthMode.tokenRequests = [];
+        oauthMode.tokenReceived.reset();
+        oauthMode.tokenFaults.clear();
+      }
     },
     cacheStats() {
       return context.promptCache?.stats() ?? emptyPromptCacheStats();
@@ -205,11 +235,13 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
       abortsClaimed++;
       return context.aborts.waitFor(abortsClaimed, timeoutInMs, `a client abort at ${name}`);
     },
+    oauth: oauthMode === undefined ? undefined : createMockOAuth(oauthMode, url, name),
     close() {
       if (closed === undefined) {
         context.closing = true;
         context.received.close();
         context.aborts.close();
+        oauthMode?.tokenReceived.close();
         closed = new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Hanging and stalled responses would otherwise hold server.close() open forever.
@@ -218,5 +250,70 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
       }
       return closed;
     },
+  };
+}
+
+interface ResolvedOAuthOptions {
+  readonly accessTokenLifetimeInMs: number;
+  readonly clientId: string | undefined;
+}
+
+function readOAuthOptions(options: MockUpstreamOptions): ResolvedOAuthOptions | undefined {
+  const option = options.oauth;
+  if (option === undefined || option === false) return undefined;
+  if (option !== true && (typeof option !== 'object' || option === null)) {
+    throw invalidOption('`oauth` must be a boolean or an object `{ accessTokenLifetimeInMs?, clientId? }`.');
+  }
+  if (options.apiKey !== undefined) {
+    throw invalidOption('`oauth` and `apiKey` exclude each other: an OAuth upstream refuses x-api-key.');
+  }
+  if (options.lean === true) throw invalidOption('`oauth` cannot be combined with `lean`.');
+  const settings = option === true ? {} : option;
+  return {
+    accessTokenLifetimeInMs: requireInteger(
+      settings.accessTokenLifetimeInMs ?? 28_800_000,
+      'oauth.accessTokenLifetimeInMs',
+      0,
+    ),
+    clientId: settings.clientId,
+  };
+}
+
+function createMockOAuth(oauth: OAuthMode, url: string, name: string): MockOAuth {
+  return {
+    tokenUrl: `${url}/v1/oauth/token`,
+    authorizeUrl: `${url}/oauth/authorize`,
+    get tokenRequests() {
+      return oauth.tokenRequests;
+    },
+    authorize: (request) => oauth.server.authorize(request),
+    issueTokens: (request = {}) => oauth.server.issue(request),
+    injectTokenFault(fault, count) {
+      oauth.tokenFaults.add(parseTokenFault(fault), count);
+    },
+    clearTokenFaults() {
+      oauth.tokenFaults.clear();
+    },
+    waitForTokenRequests(n, timeoutInMs = defaultWaitTimeoutInMs) {
+      return oauth.tokenReceived.waitFor(n, timeoutInMs, `${n} token request(s) to ${name}`);
+    },
+    resetTokenRequests() {
+      oauth.tokenRequests = [];
+      oauth.tokenReceived.reset();
+    },
+    revoke(account) {
+      oauth.server.account(account).revoked = true;
+    },
+    ban(account, message = defaultBanMessage) {
+      oauth.server.account(account).ban = message;
+    },
+    reinstate(account) {
+      const state = oauth.server.account(account);
+      state.revoked = false;
+      state.ban = undefined;
+    },
+    expireAccessTokens: (account) => oauth.server.expire(account),
+    setUsage: (update, account) => oauth.server.account(account).windows.setUsage(update),
+    accounts: () => describeAccounts(oauth),
   };
 }

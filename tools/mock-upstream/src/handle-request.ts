@@ -5,8 +5,10 @@ import type { Fault } from './fault.js';
 import type { Exchange, MockContext } from './mock-context.js';
 import { sendBody, sendError } from './mock-context.js';
 import { mockModelListBody } from './mock-models.js';
+import { tokenRoute } from './oauth-mode.js';
 import { type ParsedBody, readJson } from './read-json.js';
 import { type ApiCall, respondCountTokens, respondMessages, type StreamShape } from './respond-messages.js';
+import { respondToken } from './respond-token.js';
 import { scanIsStreaming } from './scan-request-body.js';
 import { encodeSseEvent } from './sse-frame.js';
 
@@ -54,10 +56,24 @@ function respondApi(
 ): void {
   // A client that left during a `delay` fault gets nothing more.
   if (exchange.response.destroyed) return;
-  const authProblem = authFailure(context, exchange);
-  if (authProblem !== undefined) {
-    sendError(context, exchange, 401, 'authentication_error', authProblem);
-    return;
+  if (context.oauth !== undefined) {
+    const headers = exchange.request.headers;
+    const verdict = context.oauth.server.checkAccess({
+      authorization: headers.authorization,
+      apiKey: headers['x-api-key'],
+      beta: headers['anthropic-beta'],
+    });
+    if (!verdict.ok) {
+      sendError(context, exchange, verdict.status, verdict.errorType, verdict.message, verdict.headers);
+      return;
+    }
+    exchange.headers = Object.entries(verdict.headers).flat();
+  } else {
+    const authProblem = authFailure(context, exchange);
+    if (authProblem !== undefined) {
+      sendError(context, exchange, 401, 'authentication_error', authProblem);
+      return;
+    }
   }
   const method = exchange.request.method;
   if (method === 'POST' && route === '/v1/messages') respondMessages(context, exchange, call, shape);
@@ -119,6 +135,11 @@ function dispatch(context: MockContext, exchange: Exchange, body: Buffer, tooLar
   const apiStart = pathname.indexOf('/v1/');
   const route = apiStart === -1 ? pathname : pathname.slice(apiStart);
   const method = request.method ?? 'GET';
+  // The token endpoint is not an API request: counted in `tokenRequests`, never in `requests`, and has its own faults.
+  if (context.oauth !== undefined && method === 'POST' && route === tokenRoute) {
+    respondToken(context, context.oauth, exchange, body);
+    return;
+  }
   const parsed = context.lean || tooLarge ? notParsed : readJson(body);
   if (!context.lean) {
     context.requests.push({
@@ -161,6 +182,7 @@ export function createRequestHandler(
       requestId: context.ids.requestId(),
       serverClosed: false,
       timer: undefined,
+      headers: undefined,
     };
     context.activeRequests++;
     response.once('close', () => {

@@ -4,8 +4,24 @@ export type { Fault, FaultKind } from './fault.js';
 export { parseFault } from './fault.js';
 export type { MockModel } from './mock-models.js';
 export { mockModels } from './mock-models.js';
-export type { MockUpstream, MockUpstreamOptions, RecordedRequest } from './mock-upstream.js';
+export type {
+  MockOAuth,
+  MockOAuthAccount,
+  MockOAuthOptions,
+  MockOAuthTokens,
+  TokenRequestRecord,
+  UnifiedUsage,
+  UnifiedWindow,
+  UnifiedWindowUpdate,
+} from './mock-oauth.js';
+export type {
+  MockOAuthUpstream,
+  MockUpstream,
+  MockUpstreamOptions,
+  RecordedRequest,
+} from './mock-upstream.js';
 export type { MockUpstreamErrorCode } from './mock-upstream-error.js';
 export { MockUpstreamError } from './mock-upstream-error.js';
+export { pkceChallenge } from './pkce-challenge.js';
 export type { PromptCacheOptions, PromptCacheStats } from './prompt-cache.js';
 export { startMockUpstreams } from './start-mock-upstreams.js';

@@ -5,6 +5,7 @@ import type { FaultQueue } from './fault-queue.js';
 import type { IdSource } from './id-source.js';
 import type { LeanReplyCache } from './lean-reply-cache.js';
 import type { RecordedRequest } from './mock-upstream.js';
+import type { OAuthMode } from './oauth-mode.js';
 import type { PromptCache } from './prompt-cache.js';
 
 /** Settings and state shared by every request of one mock (internal). */
@@ -29,6 +30,8 @@ export interface MockContext {
   readonly leanReplies: LeanReplyCache | undefined;
   /** Set when the `promptCache` option is on, outside lean mode. */
   readonly promptCache: PromptCache | undefined;
+  /** Set when the `oauth` option is on: Bearer tokens from the mock's token endpoint are required. */
+  readonly oauth: OAuthMode | undefined;
   requests: RecordedRequest[];
   activeRequests: number;
   closing: boolean;
@@ -43,6 +46,8 @@ export interface Exchange {
   serverClosed: boolean;
   /** The pending `delay` fault timer, cleared if the client leaves first. */
   timer: NodeJS.Timeout | undefined;
+  /** Headers of this response only (an OAuth account's unified rate-limit headers), as a flat list. */
+  headers: string[] | undefined;
 }
 
 /** Headers of a 200 SSE response (protocol §4). */
@@ -56,6 +61,7 @@ export function writeStreamHead(context: MockContext, exchange: Exchange): void 
       'text/event-stream; charset=utf-8',
       'cache-control',
       'no-cache',
+      exchange.headers ?? [],
     ),
   );
 }
@@ -82,6 +88,7 @@ export function sendBody(
         'application/json',
         'content-length',
         String(length),
+        exchange.headers ?? [],
       ),
     );
   } else {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Fault } from './fault.js';
+import type { MockOAuth, MockOAuthOptions } from './mock-oauth.js';
 import type { PromptCacheOptions, PromptCacheStats } from './prompt-cache.js';
 
 /** Options of {@link createMockUpstream}; every field is optional. */
@@ -40,8 +41,16 @@ export interface MockUpstreamOptions {
    * counts 0, `input_tokens` covers the whole request).
    */
   promptCache?: boolean | PromptCacheOptions;
-  /** Clock for `RecordedRequest.receivedAt` and prompt-cache expiry, in ms since the epoch. Default `Date.now`. */
+  /** Clock for `RecordedRequest.receivedAt`, prompt-cache expiry and OAuth token expiry and windows, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
+  /**
+   * OAuth mode, a Claude subscription account's upstream (protocol §7–8): serves the token endpoint
+   * `POST /v1/oauth/token` and makes every API request need `Authorization: Bearer <an access token it issued,
+   * unexpired>` with `oauth-2025-04-20` in `anthropic-beta` and no `x-api-key`; answers carry the account's
+   * `anthropic-ratelimit-unified-*` headers. Driven through `MockUpstream.oauth` or `/_mock/oauth/*`. Cannot be
+   * combined with `apiKey`. Default off.
+   */
+  oauth?: boolean | MockOAuthOptions;
 }
 
 /** One request as the mock received it (not recorded in lean mode, nor for `/_mock/*`). */
@@ -91,4 +100,9 @@ export interface MockUpstream {
   waitForAbort(timeoutInMs?: number): Promise<void>;
   /** Stops listening and destroys every open connection (hanging and stalled ones included). Idempotent. */
   close(): Promise<void>;
+  /** The OAuth side (token endpoint, accounts, windows) when started with `oauth`, else undefined. */
+  readonly oauth: MockOAuth | undefined;
 }
+
+/** A mock started with `oauth`: its {@link MockUpstream.oauth} is always there. */
+export type MockOAuthUpstream = MockUpstream & { readonly oauth: MockOAuth };

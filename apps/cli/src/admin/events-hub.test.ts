@@ -93,6 +93,22 @@ describe('createEventsHub', () => {
     expect(events[3]).toMatchObject({ total: { requests: 2, failovers: 1 } });
   });
 
+  it('sends a ban with its message and no deadline', () => {
+    const { hub } = hubWithTimer();
+    const events: AdminEvent[] = [];
+    hub.subscribe((event) => events.push(event));
+    hub.routerEvent({
+      type: 'benched',
+      provider: 'max',
+      reason: 'banned',
+      until: Number.POSITIVE_INFINITY,
+      message: 'This organization has been disabled.',
+      at: Date.UTC(2026, 11, 6, 10),
+    });
+    expect(events[0]).toMatchObject({ kind: 'benched', provider: 'max', reason: 'banned', until: null });
+    expect((events[0] as { message: string }).message).toContain('This organization has been disabled.');
+  });
+
   it('keeps serving the other listeners when one throws', () => {
     const { hub } = hubWithTimer();
     const received: string[] = [];

@@ -111,8 +111,9 @@ export function createEventsHub(options: EventsHubOptions = {}): EventsHub {
   };
 }
 
+/** ms epoch to ISO; `null` for none, and for a bench without a deadline (a ban: `Infinity`), which has no date. */
 const iso = (atInMs: number | null | undefined) =>
-  atInMs === null || atInMs === undefined ? null : new Date(atInMs).toISOString();
+  atInMs === null || atInMs === undefined || !Number.isFinite(atInMs) ? null : new Date(atInMs).toISOString();
 
 /** A router event on the wire, with the words ccb logs it with. */
 export function toRouterWire(event: RouterEvent): RouterEventWire {

@@ -32,6 +32,19 @@ export function routerSettings(
       name: provider.name,
       ...overrides.effective(provider.name, provider),
       models: provider.models,
+      ...subscriptionOf(provider.auth_type),
     })),
   };
+}
+
+/**
+ * A subscription account serves first in its tier while its windows allow: an `oauth` provider is one ccb signs in
+ * to, a `passthrough` one forwards the user's own login. API keys and bearer tokens are no subscription.
+ */
+function subscriptionOf(authType: Config['providers'][number]['auth_type']): {
+  subscription?: 'oauth' | 'client';
+} {
+  if (authType === 'oauth') return { subscription: 'oauth' };
+  if (authType === 'passthrough') return { subscription: 'client' };
+  return {};
 }

@@ -95,7 +95,15 @@ export function createSharedState(
     if (error.code === 'CCB_STATE_WRITE_FAILED') writeErrorLogged = true;
     log.warn(`state: ${error.message}`);
   };
-  const healthStore = createRedisHealthStore<ProviderHealthRecord>({ connection, onError });
+  const healthStore: RedisHealthStore<ProviderHealthRecord> = createRedisHealthStore<ProviderHealthRecord>({
+    connection,
+    onError,
+    // A verdict is news for the operator, as this instance's own router events are; readings are not.
+    onRemoteVerdict: (provider, group) => {
+      const record = healthStore.get(provider);
+      if (record !== undefined && group !== 'readings') log.info(describeVerdict(provider, group, record));
+    },
+  });
   const affinityStore = createRedisAffinityStore({ connection, onError });
   const overrides = createRedisOverrideStore<ProviderOverride>({
     connection,
@@ -138,4 +146,21 @@ export function createSharedState(
       await connection.close();
     },
   };
+}
+
+/** One line for a peer's verdict on `provider`, as it now stands here. */
+export function describeVerdict(
+  provider: string,
+  group: 'circuit' | 'cooldown',
+  record: ProviderHealthRecord,
+): string {
+  const iso = (at: number | null) => (at === null ? 'further notice' : new Date(at).toISOString());
+  if (group === 'cooldown') {
+    return record.rateLimitedUntil === null
+      ? `state: another instance ended provider ${provider}'s cool-down`
+      : `state: another instance cooled provider ${provider} down (${record.rateLimitClass ?? 'rate_limit'}) until ${iso(record.rateLimitedUntil)}`;
+  }
+  return record.circuit === 'open'
+    ? `state: another instance opened provider ${provider}'s circuit (${record.openReason ?? 'failures'}) until ${iso(record.openUntil)}`
+    : `state: another instance closed provider ${provider}'s circuit`;
 }
