@@ -106,4 +106,11 @@ describe('createBudgetHolds', () => {
     expect(before.snapshot()[0]?.used).toBe(0);
     expect(before.canReserve('key', 'k')).toBe(true);
   });
+
+  it('keeps what the wrapped planner says of its targets', () => {
+    const budgets = createBudgets({ budgets: [{ scope: 'key', name: 'k', dailyTokens: 1 }], now });
+    const { holds } = setUp(budgets);
+    expect(holds.planner({ ...fixedPlanner(['a']), hasOAuthTargets: true }).hasOAuthTargets).toBe(true);
+    expect(holds.planner(fixedPlanner(['a'])).hasOAuthTargets).toBeUndefined();
+  });
 });

@@ -141,6 +141,8 @@ export function createBudgetHolds(options: BudgetHoldsOptions): BudgetHolds {
           return first === 0 ? plan : { ...plan, providers: providers.slice(first) };
         },
         report: (name, outcome, request) => inner.report(name, outcome, request),
+        // A planner is made for one set of settings: what it says of them does not change.
+        ...(inner.hasOAuthTargets !== undefined ? { hasOAuthTargets: inner.hasOAuthTargets } : {}),
       };
     },
     end,
