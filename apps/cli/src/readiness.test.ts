@@ -51,3 +51,20 @@ describe('readinessReport', () => {
     expect(old).toMatchObject({ usable: false, reason: 'banned', cooling_down_until: null });
   });
 });
+
+describe('readinessReport with a shared state store', () => {
+  it('shows the store, and a store that is down never makes ccb unready', () => {
+    const router = createRouter({ targets: [{ name: 'a' }], now: () => start });
+    const stateStore = {
+      store: 'redis' as const,
+      address: '127.0.0.1:6379',
+      up: false,
+      since: new Date(start).toISOString(),
+      last_error: 'connect ECONNREFUSED 127.0.0.1:6379',
+    };
+    const { ready, body } = readinessReport(router.snapshot(), new Map(), stateStore);
+    expect(ready).toBe(true);
+    expect(body.state_store).toEqual(stateStore);
+    expect(readinessReport(router.snapshot(), new Map()).body).not.toHaveProperty('state_store');
+  });
+});

@@ -62,10 +62,13 @@ async function twoInstances(redis: TestRedis, routing: string, onePriority = fal
   return { left: instances[0] as RunningCcb, right: instances[1] as RunningCcb, upstreams };
 }
 
-/** One Messages request; the provider that served it (`x-ccb-provider`) and the status. */
+/**
+ * One Messages request; the provider that served it (`x-ccb-provider`) and the status. Each is a new session unless
+ * `body` says otherwise: requests without a session id would share one (a hash of their first message) and stick.
+ */
 async function send(
   url: string,
-  body: object = ask,
+  body: object = askAsNewSession(ask),
 ): Promise<{ status: number; provider: string | undefined }> {
   const response = await request(`${url}/v1/messages`, {
     method: 'POST',
@@ -156,10 +159,10 @@ describe.skipIf(!hasRedis)('two ccb instances sharing one Redis', () => {
     const bound = (await send(left.url, session)).provider as string;
     await eventually(
       () => request(`${right.url}/metrics`).then((response) => response.body.text()),
-      (text) => /^ccb_affinity_sessions 1$/m.test(text),
+      (text) => /^ccb_affinity_sessions [1-9]/m.test(text),
     );
-    // Turn the right instance's round-robin until its last pick was `bound`: its next pick, without the binding,
-    // would be the other provider (two providers take turns).
+    // Turn the right instance's round-robin (new sessions, each unbound) until its last pick was `bound`: its next
+    // pick, without the binding, would be the other provider (two providers take turns).
     let last = (await send(right.url)).provider;
     if (last !== bound) last = (await send(right.url)).provider;
     expect(last).toBe(bound);

@@ -30,11 +30,28 @@ const readinessProviderSchema = z
   })
   .meta({ description: 'One provider as readiness sees it.' });
 
+/** The shared state store in `GET /readyz` (`state.store: redis`). */
+const stateStoreSchema = z
+  .object({
+    store: z.literal('redis'),
+    address: z
+      .string()
+      .meta({ description: 'host:port of the Redis server (never the URL, which may hold a password).' }),
+    up: z.boolean(),
+    since: z.string().meta({ description: 'When `up` last changed (ISO 8601).' }),
+    last_error: z.string().nullable(),
+  })
+  .meta({
+    description:
+      'The Redis that several instances share their live state through. Down, each instance serves on its local state: it never makes ccb unready.',
+  });
+
 /** `GET /readyz`: 200 and `ready` when at least one enabled provider is usable or serving; 503 and `unavailable`. */
 export const readinessSchema = z
   .object({
     status: z.enum(['ready', 'unavailable']),
     providers: z.array(readinessProviderSchema),
+    state_store: stateStoreSchema.optional(),
   })
   .meta({
     description: 'Whether any provider can take a request, and each provider’s state.',

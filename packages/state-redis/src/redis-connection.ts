@@ -21,6 +21,11 @@ export interface RedisConnectionOptions {
   readonly maxReconnectDelayInMs?: number;
   /** How long one connect attempt may take, in ms. Default `5_000`. */
   readonly connectTimeoutInMs?: number;
+  /**
+   * How long a command may wait for its reply, in ms, so that a Redis that hangs (rather than refuses) cannot hold up
+   * a flush or a shutdown. Default `2_000`.
+   */
+  readonly commandTimeoutInMs?: number;
   /** Names this process in published changes, so that it skips its own. Default: a random UUID. */
   readonly instanceId?: string;
   /** Clock in ms since the epoch. Default `Date.now`. */
@@ -86,7 +91,11 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     // Never reconnect-and-retry a command on a READONLY or other error reply: the replica handles failure.
     reconnectOnError: () => false,
   };
-  const commands = new Redis(options.url, { ...redisOptions, enableOfflineQueue: false });
+  const commands = new Redis(options.url, {
+    ...redisOptions,
+    enableOfflineQueue: false,
+    commandTimeout: options.commandTimeoutInMs ?? 2_000,
+  });
   const subscriber = new Redis(options.url, { ...redisOptions, autoResubscribe: true });
   const listeners = new Map<string, (message: string) => void>();
   const upListeners = new Set<() => void>();

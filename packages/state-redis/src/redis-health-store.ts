@@ -98,11 +98,12 @@ export function createRedisHealthStore<Record extends HealthRecordShape = Health
     for (const group of verdictGroups) {
       const field = `${group}:${name}`;
       const known = hash.entry(field);
-      const verdict = verdictOf(group, record, known, nowInMs);
-      if (verdict === undefined || verdict.payload === known?.payload) continue;
+      // Checked before the payload is made: readings change with nearly every response, and most are held.
       if (group === 'readings' && known !== undefined && holdReadings(name, record, known.stamp, nowInMs)) {
         continue;
       }
+      const verdict = verdictOf(group, record, known, nowInMs);
+      if (verdict === undefined || verdict.payload === known?.payload) continue;
       if (group === 'readings') sharedPressure.set(name, pressureOf(record));
       hash.put(field, verdict.until, verdict.payload);
     }

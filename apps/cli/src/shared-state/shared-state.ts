@@ -1,3 +1,4 @@
+import type { Readiness } from '@ccb/admin-api';
 import type { Config } from '@ccb/config';
 import type { ProviderHealthRecord } from '@ccb/router';
 import type {
@@ -15,14 +16,8 @@ export interface SharedStateLog {
   readonly info: (message: string) => void;
 }
 
-/** The state store as `/readyz` shows it: which, where (host:port only), whether it is up, since when. */
-export interface StateStoreReadiness {
-  readonly store: 'redis';
-  readonly address: string;
-  readonly up: boolean;
-  readonly since: string;
-  readonly last_error: string | null;
-}
+/** The state store as `/readyz` shows it (the admin API's contract): which, where (host:port only), up, since when. */
+export type StateStoreReadiness = NonNullable<Readiness['state_store']>;
 
 /**
  * Live state shared with the other instances through Redis (`state.store: redis`): the router's health and
