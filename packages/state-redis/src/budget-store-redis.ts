@@ -1,3 +1,4 @@
+import { createBudgetReplica } from './_budget-replica.js';
 import { reserveScript, settleScript } from './_budget-scripts.js';
 import type { RedisConnection } from './redis-connection.js';
 import { StateStoreError } from './state-store-error.js';
@@ -75,15 +76,6 @@ export interface RedisBudgetStore {
 /** How long a window's keys outlive it: instances whose clocks lag a little still find their counters. */
 export const keyGraceInMs = 3_600_000;
 
-interface Replica {
-  windowStartInMs: number;
-  version: number;
-  costUsd: number;
-  tokens: number;
-  reservedCostUsd: number;
-  reservedTokens: number;
-}
-
 interface LocalReservation {
   readonly expiresAtInMs: number;
   readonly holds: readonly RedisBudgetHold[];
@@ -96,12 +88,6 @@ type BudgetCommands = {
   ccbBudgetSettle(...args: (string | number)[]): Promise<unknown[]>;
 };
 
-const zero: RedisBudgetTotals = Object.freeze({
-  costUsd: 0,
-  tokens: 0,
-  reservedCostUsd: 0,
-  reservedTokens: 0,
-});
 const granted: RedisBudgetReserveResult = Object.freeze({ granted: true });
 
 export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisBudgetStore {
@@ -119,7 +105,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   connection.commands.defineCommand('ccbBudgetSettle', { lua: settleScript });
   const channel = connection.key('budget');
   const hashPrefix = connection.key('budget:');
-  const replicas = new Map<string, Replica>();
+  const replica = createBudgetReplica(hashPrefix);
   // Insertion order = expiry order: every reservation of one `createBudgets` has the same time to live.
   const reservations = new Map<string, LocalReservation>();
   // Spend counted while Redis was away, per hash, written when it is back.
@@ -127,53 +113,12 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   // Reservations taken in Redis whose release could not reach it: released when it is back, not left to expire.
   const unreleased = new Map<string, readonly RedisBudgetAmount[]>();
   const inFlight = new Set<Promise<unknown>>();
-  // Reservations sent and not answered yet, per counter and window: this replica counts them as reserved meanwhile,
-  // so a burst of this instance's requests sees its own reservations before Redis answers.
-  const asking = new Map<string, { costUsd: number; tokens: number; count: number }>();
   let decidedLocally = 0;
   let outage = false;
   let closed = false;
 
   function hashOf(amount: { counter: string; windowStartInMs: number }): string {
     return `${hashPrefix}${amount.counter}:${amount.windowStartInMs}`;
-  }
-
-  function replicaFor(counter: string, windowStartInMs: number): Replica | undefined {
-    const current = replicas.get(counter);
-    if (current === undefined || windowStartInMs > current.windowStartInMs) {
-      const fresh = {
-        windowStartInMs,
-        version: 0,
-        costUsd: 0,
-        tokens: 0,
-        reservedCostUsd: 0,
-        reservedTokens: 0,
-      };
-      replicas.set(counter, fresh);
-      return fresh;
-    }
-    return current.windowStartInMs === windowStartInMs ? current : undefined;
-  }
-
-  /** Takes the totals of a script's reply or a peer's publication: newer versions replace the replica's. */
-  function apply(reply: readonly unknown[]): boolean {
-    let changed = false;
-    for (let index = 1; index + 5 < reply.length; index += 6) {
-      const hash = String(reply[index]);
-      if (!hash.startsWith(hashPrefix)) continue;
-      const name = hash.slice(hashPrefix.length);
-      const separator = name.lastIndexOf(':');
-      const replica = replicaFor(name.slice(0, separator), Number(name.slice(separator + 1)));
-      const version = Number(reply[index + 5]);
-      if (replica === undefined || version < replica.version) continue;
-      replica.version = version;
-      replica.costUsd = Number(reply[index + 1]);
-      replica.tokens = Number(reply[index + 2]);
-      replica.reservedCostUsd = Number(reply[index + 3]);
-      replica.reservedTokens = Number(reply[index + 4]);
-      changed = true;
-    }
-    return changed;
   }
 
   function failed(error: unknown, what: string): void {
@@ -206,24 +151,8 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
     for (const [id, reservation] of reservations) {
       if (reservation.expiresAtInMs > nowInMs) return;
       reservations.delete(id);
-      if (!reservation.shared) releaseLocally(reservation.holds);
+      if (!reservation.shared) replica.release(reservation.holds);
     }
-  }
-
-  function releaseLocally(holds: readonly RedisBudgetAmount[]): void {
-    for (const hold of holds) {
-      const replica = replicas.get(hold.counter);
-      if (replica === undefined || replica.windowStartInMs !== hold.windowStartInMs) continue;
-      replica.reservedCostUsd = Math.max(0, replica.reservedCostUsd - hold.costUsd);
-      replica.reservedTokens = Math.max(0, replica.reservedTokens - hold.tokens);
-    }
-  }
-
-  function addLocally(amount: RedisBudgetAmount): void {
-    const replica = replicaFor(amount.counter, amount.windowStartInMs);
-    if (replica === undefined) return;
-    replica.costUsd += amount.costUsd;
-    replica.tokens += amount.tokens;
   }
 
   /** The same rule as the script's, on the replica: a window at or over a limit refuses. */
@@ -231,20 +160,9 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
     decidedLocally++;
     // A reservation Redis never took is a write dropped: it shows in ccb_state_store_write_failures_total.
     connection.countWriteFailures(1);
-    const refusedHold = holds.findIndex((hold) => {
-      const totals = read(hold.counter, hold.windowStartInMs);
-      return (
-        (hold.limitUsd !== undefined && totals.costUsd + totals.reservedCostUsd >= hold.limitUsd) ||
-        (hold.limitTokens !== undefined && totals.tokens + totals.reservedTokens >= hold.limitTokens)
-      );
-    });
+    const refusedHold = holds.findIndex((hold) => replica.usedUp(hold));
     if (refusedHold !== -1) return { granted: false as const, refusedHold };
-    for (const hold of holds) {
-      const replica = replicaFor(hold.counter, hold.windowStartInMs);
-      if (replica === undefined) continue;
-      replica.reservedCostUsd += hold.costUsd;
-      replica.reservedTokens += hold.tokens;
-    }
+    replica.reserve(holds);
     reservations.set(id, { expiresAtInMs, holds, shared: false });
     return granted;
   }
@@ -261,7 +179,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       commands.ccbBudgetSettle(keys.length, ...keys, ...args).then(
         (reply) => {
           answered();
-          apply(reply);
+          replica.apply(reply);
         },
         (error: unknown) => {
           connection.countWriteFailures(1);
@@ -296,41 +214,14 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
     void sendSettle(undefined, [], spend);
   }
 
-  function read(counter: string, windowStartInMs: number): RedisBudgetTotals {
-    const replica = replicas.get(counter);
-    const totals = replica !== undefined && replica.windowStartInMs === windowStartInMs ? replica : zero;
-    if (asking.size === 0) return totals;
-    const sent = asking.get(`${counter}@${windowStartInMs}`);
-    if (sent === undefined) return totals;
-    return {
-      costUsd: totals.costUsd,
-      tokens: totals.tokens,
-      reservedCostUsd: totals.reservedCostUsd + sent.costUsd,
-      reservedTokens: totals.reservedTokens + sent.tokens,
-    };
-  }
-
-  /** Counts (`sign` 1) or stops counting (-1) reservations sent to Redis and not answered yet. */
-  function askFor(holds: readonly RedisBudgetHold[], sign: 1 | -1): void {
-    for (const hold of holds) {
-      const key = `${hold.counter}@${hold.windowStartInMs}`;
-      const sent = asking.get(key) ?? { costUsd: 0, tokens: 0, count: 0 };
-      sent.costUsd += sign * hold.costUsd;
-      sent.tokens += sign * hold.tokens;
-      sent.count += sign;
-      if (sent.count <= 0) asking.delete(key);
-      else asking.set(key, sent);
-    }
-  }
-
   connection.subscribe('budget', (message) => {
     try {
-      if (apply(JSON.parse(message) as unknown[])) options.onRemoteChange?.();
+      if (replica.apply(JSON.parse(message) as unknown[])) options.onRemoteChange?.();
     } catch {}
   });
   const unsubscribeUp = connection.onUp(() => {
     // A Redis that restarted counts versions from zero again: whatever it answers next is the truth.
-    for (const replica of replicas.values()) replica.version = 0;
+    replica.forgetVersions();
     replayUnsent();
   });
 
@@ -344,11 +235,11 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
         costUsd,
         tokens,
       };
-      addLocally(amount);
+      replica.add(amount);
       if (connection.status().up) void sendSettle(undefined, [], [amount]);
       else keepUnsent([amount]);
     },
-    read,
+    read: (counter, windowStartInMs) => replica.read(counter, windowStartInMs),
     reserve({ id, holds, nowInMs, expiresAtInMs }) {
       releaseExpired(nowInMs);
       if (closed) return decideLocally(id, holds, expiresAtInMs);
@@ -372,19 +263,19 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
         timer = setTimeout(() => resolve('timeout'), reserveTimeoutInMs);
         timer.unref();
       });
-      askFor(holds, 1);
+      replica.ask(holds, 1);
       const decided = track(commands.ccbBudgetReserve(keys.length, ...keys, ...args));
       return Promise.race([decided, timedOut]).then(
         (reply): RedisBudgetReserveResult => {
           clearTimeout(timer);
-          askFor(holds, -1);
+          replica.ask(holds, -1);
           if (reply === 'timeout') {
             failed(new Error(`no answer within ${reserveTimeoutInMs} ms`), 'a reservation');
             // The script may still run: the settlement releases what it took, or it expires.
             return decideLocally(id, holds, expiresAtInMs);
           }
           answered();
-          apply(reply);
+          replica.apply(reply);
           const refusedHold = Number(reply[0]);
           if (refusedHold >= 0) return { granted: false, refusedHold };
           reservations.set(id, { expiresAtInMs, holds, shared: true });
@@ -392,7 +283,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
         },
         (error: unknown) => {
           clearTimeout(timer);
-          askFor(holds, -1);
+          replica.ask(holds, -1);
           failed(error, 'a reservation');
           return decideLocally(id, holds, expiresAtInMs);
         },
@@ -402,8 +293,8 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       const reservation = id === undefined ? undefined : reservations.get(id);
       if (id !== undefined) reservations.delete(id);
       // The replica counts at once, so that this instance's next check sees it; Redis's reply then replaces it.
-      if (reservation !== undefined) releaseLocally(reservation.holds);
-      for (const amount of spend) addLocally(amount);
+      if (reservation !== undefined) replica.release(reservation.holds);
+      for (const amount of spend) replica.add(amount);
       if (closed) return;
       if (!connection.status().up) {
         failed(new Error(connection.status().lastError ?? 'not connected'), 'a settlement');
