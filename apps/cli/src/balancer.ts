@@ -1,5 +1,5 @@
 import type { Config } from '@ccb/config';
-import type { Provider } from '@ccb/providers';
+import type { OAuthAccountStatus, Provider } from '@ccb/providers';
 import type { KeyFingerprint, ProxyServer } from '@ccb/proxy';
 import type { Router } from '@ccb/router';
 import type { Metrics } from '@ccb/telemetry';
@@ -34,6 +34,8 @@ export interface Balancer {
   readonly overrides: RuntimeOverrides;
   /** The last attempts of each provider, for the admin API. */
   readonly recent: RecentAttempts;
+  /** The state of each subscription account (`auth_type: oauth` provider) in force, by provider name. */
+  accounts(): ReadonlyMap<string, OAuthAccountStatus>;
   /** What `GET /admin/events` streams (health changes, failovers, reloads, traffic per second). */
   readonly events: EventsHub;
   /**

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '@ccb/config';
 import { usageTokens } from '@ccb/ledger';
+import type { OAuthAccountStatus } from '@ccb/providers';
 import { type AttemptPlanner, createKeyFingerprint, createProxyServer, type RequestRecord } from '@ccb/proxy';
 import { createRouter, type RouterEvent } from '@ccb/router';
 import { type AuthScope, createMetrics, type LogLoss } from '@ccb/telemetry';
@@ -10,8 +11,10 @@ import { createRecentAttempts } from './admin/recent-attempts.js';
 import type { Balancer, Reconfiguration } from './balancer.js';
 import { createCostAccounting } from './cost-accounting.js';
 import { loadFingerprintSecret } from './fingerprint-secret.js';
+import { needsLoginReason, oauthAccountFactory } from './oauth-accounts.js';
+import { subscriptionPoolWarning } from './oauth-pool-warning.js';
 import { createProbes } from './probes.js';
-import { buildProviders, type ProviderGeneration } from './reload/provider-set.js';
+import { buildProviders, closeAccountsNotIn, type ProviderGeneration } from './reload/provider-set.js';
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
 import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
@@ -46,8 +49,17 @@ export interface ComposeOptions {
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
 export function composeBalancer(config: Config, options: ComposeOptions = {}): Balancer {
   let current = config;
-  let generation: ProviderGeneration = buildProviders(config);
   const baseDir = options.baseDir ?? process.cwd();
+  // Subscription accounts report their state as tokens load, refresh or die; the router exists by the time any does.
+  const accountStates = new Map<string, OAuthAccountStatus>();
+  let onAccountStatus = (_provider: string, _status: OAuthAccountStatus) => {};
+  const newAccount = oauthAccountFactory({
+    baseDir,
+    onStatus: (provider, status) => onAccountStatus(provider, status),
+  });
+  let generation: ProviderGeneration = buildProviders(config, undefined, newAccount);
+  const poolWarning = subscriptionPoolWarning(config);
+  if (poolWarning !== undefined) options.onWarning?.(poolWarning);
   const fingerprintSecret = loadFingerprintSecret(config, baseDir);
   const keyFingerprint = createKeyFingerprint(fingerprintSecret.secret);
   const onAuthRejected = (scope: AuthScope) => (fingerprint: string, request: IncomingMessage) => {
@@ -92,6 +104,19 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       router.bench(provider, untilInMs, 'budget');
   };
   costs.benchProvidersOverBudget();
+  onAccountStatus = (provider, status) => {
+    const before = accountStates.get(provider)?.state;
+    accountStates.set(provider, status);
+    if (!router.targets().some((target) => target.name === provider)) return;
+    // An account that needs a new login leaves rotation until `ccb login` writes a token file it can use.
+    if (status.state === 'needs_login' && before !== 'needs_login')
+      router.bench(provider, Infinity, needsLoginReason);
+    else if (before === 'needs_login' && status.state !== 'needs_login') {
+      // A new login is a new credential: what health learned of the dead one (a 401/403 cool-down) is void.
+      router.reset(provider);
+      router.unbench(provider);
+    }
+  };
   const inFlight = new Map<string, number>(config.providers.map((provider) => [provider.name, 0]));
   const recent = createRecentAttempts();
   const metrics = config.server.metrics
@@ -100,6 +125,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         healthSnapshot: () => router.snapshot(),
         affinityStats: () => router.affinityStats(),
         budgetSnapshot: () => costs.budgets?.snapshot() ?? [],
+        accountStates: () => accountStatesOf(generation),
         ...(options.logLoss !== undefined ? { logLoss: options.logLoss } : {}),
         ...(shared !== undefined ? { stateStore: () => shared.metricsReading() } : {}),
       })
@@ -115,7 +141,15 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     serviceRoutes({
       config: next,
       balancer: view,
-      parts: { router, costs, metrics, inFlight, events, sharedState: shared },
+      parts: {
+        router,
+        costs,
+        metrics,
+        inFlight,
+        events,
+        accounts: () => accountStatesOf(generation),
+        sharedState: shared,
+      },
       control: () => control,
       keyFingerprint,
       allowOpenAdmin: options.allowOpenAdmin === true,
@@ -166,12 +200,19 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
    */
   function swap(next: Config, nextOverrides: RuntimeOverrides): Reconfiguration {
     const preparedCosts = costs.prepare(next);
-    const nextGeneration = buildProviders(next, generation);
-    const preparedRouter = router.prepare(routerSettings(next, nextOverrides, preparedCosts.priceOf));
-    const swapped = server.reconfigure({
-      ...serverLimits(next),
-      ...settingsFor(next, nextGeneration, preparedRouter.planner),
-    });
+    const nextGeneration = buildProviders(next, generation, newAccount);
+    let swapped: Reconfiguration;
+    let preparedRouter: ReturnType<typeof router.prepare>;
+    try {
+      preparedRouter = router.prepare(routerSettings(next, nextOverrides, preparedCosts.priceOf));
+      swapped = server.reconfigure({
+        ...serverLimits(next),
+        ...settingsFor(next, nextGeneration, preparedRouter.planner),
+      });
+    } catch (error) {
+      closeAccountsNotIn(nextGeneration.accounts, generation);
+      throw error;
+    }
     preparedRouter.commit();
     preparedCosts.commit();
     overrides.adopt(nextOverrides);
@@ -185,6 +226,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   /** Follow-ups of a swap: none may undo it, so each failure is reported and the rest still run. */
   function afterSwap(previous: ProviderGeneration, swapped: Reconfiguration): void {
     const steps: [string, () => void][] = [
+      ['closing replaced subscription accounts', () => closeAccountsNotIn(previous.accounts, generation)],
       [
         'forgetting the health of rebuilt providers',
         () => {
@@ -272,6 +314,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     overrides,
     recent,
     events,
+    accounts: () => accountStatesOf(generation),
     keyFingerprint,
     attachControl(next) {
       control = next;
@@ -282,6 +325,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       sharing?.applied(overrides, routingFields(current).keys());
     },
     async start() {
+      // Token files are read before the first request can need them (a missing or dead one is reported, not thrown).
+      await Promise.all([...generation.accounts.values()].map((account) => account.ready()));
       const address = await server.listen();
       probes.update(current, generation);
       return address;
@@ -291,10 +336,18 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       await probes.stop();
       await server.close();
       costs.close();
+      closeAccountsNotIn(generation.accounts, undefined);
       await shared?.close();
     },
   };
   return balancer;
+}
+
+/** The state of each subscription account in force, by provider name. */
+function accountStatesOf(generation: ProviderGeneration): ReadonlyMap<string, OAuthAccountStatus> {
+  const states = new Map<string, OAuthAccountStatus>();
+  for (const [name, account] of generation.accounts) states.set(name, account.status());
+  return states;
 }
 
 /** Each provider's configured weight, priority and enabled, by name. */

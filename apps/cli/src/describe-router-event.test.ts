@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeRouterEvent } from './describe-router-event.js';
+import { needsLoginReason } from './oauth-accounts.js';
 
 const at = Date.UTC(2026, 11, 6, 8, 0, 0);
 
@@ -18,6 +19,22 @@ describe('describeRouterEvent', () => {
       level: 'error',
       message:
         'provider max: the upstream refused this subscription account (403 permission_error: "This organization has been disabled."); left out of routing until an operator resets it (POST /admin/reset?provider=max)',
+    });
+  });
+
+  it('says once that a subscription account needs a new login, and how to give it one', () => {
+    expect(
+      describeRouterEvent({
+        type: 'benched',
+        provider: 'max',
+        reason: needsLoginReason,
+        until: Number.POSITIVE_INFINITY,
+        at,
+      }),
+    ).toEqual({
+      level: 'error',
+      message:
+        'provider max: this subscription account needs a new login (its refresh token was refused); left out of routing until `ccb login max` writes a new token file, which ccb picks up by itself',
     });
   });
 

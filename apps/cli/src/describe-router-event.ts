@@ -1,4 +1,5 @@
 import type { RouterEvent } from '@ccb/router';
+import { needsLoginReason } from './oauth-accounts.js';
 
 /** A log line for a health change: said once per change, never per request. */
 export function describeRouterEvent(event: RouterEvent): {
@@ -12,7 +13,7 @@ export function describeRouterEvent(event: RouterEvent): {
       if (event.to === 'open' && event.reason === 'auth') {
         return {
           level: 'error',
-          message: `provider ${event.provider}: credentials rejected${status}; skipping it until ${until(event.until ?? event.at)}: check its api_key`,
+          message: `provider ${event.provider}: credentials rejected${status}; skipping it until ${until(event.until ?? event.at)}: check its credentials`,
         };
       }
       const tail = event.to === 'open' && event.until !== null ? ` until ${until(event.until)}` : '';
@@ -41,6 +42,12 @@ export function describeRouterEvent(event: RouterEvent): {
         return {
           level: 'error',
           message: `provider ${event.provider}: the upstream refused this subscription account (403 permission_error: ${JSON.stringify(event.message ?? '')}); left out of routing until an operator resets it (POST /admin/reset?provider=${event.provider})`,
+        };
+      }
+      if (event.reason === needsLoginReason) {
+        return {
+          level: 'error',
+          message: `provider ${event.provider}: this subscription account needs a new login (its refresh token was refused); left out of routing until \`ccb login ${event.provider}\` writes a new token file, which ccb picks up by itself`,
         };
       }
       return {

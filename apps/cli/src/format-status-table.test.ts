@@ -103,6 +103,42 @@ describe('formatStatusTable', () => {
     expect(coloured).not.toContain('\u001b[31m42%');
   });
 
+  it('lists each subscription account’s state, and how to sign in again when it needs to', () => {
+    const withAccounts: ReadinessBody = {
+      status: 'ready',
+      providers: [
+        { ...provider, name: 'key' },
+        {
+          ...provider,
+          name: 'max',
+          account: { state: 'ready', expires_at: '2026-12-06T15:00:00.000Z', error: null },
+        },
+        {
+          ...provider,
+          name: 'pro',
+          usable: false,
+          account: { state: 'needs_login', expires_at: null, error: 'invalid_grant' },
+        },
+      ],
+    };
+    const table = formatStatusTable(withAccounts);
+    expect(
+      table.endsWith(
+        [
+          '',
+          'subscription accounts:',
+          '  max: ready, token expires 2026-12-06T15:00:00.000Z',
+          '  pro: needs_login (invalid_grant): run `ccb login pro`',
+          '',
+        ].join('\n'),
+      ),
+    ).toBe(true);
+    expect(formatStatusTable(withAccounts, { colour: true })).toContain(
+      '\u001b[31mneeds_login (invalid_grant): run `ccb login pro`\u001b[39m',
+    );
+    expect(formatStatusTable(body)).not.toContain('subscription accounts');
+  });
+
   it('adds no window section when no provider reported windows', () => {
     expect(formatStatusTable(body)).not.toContain('subscription windows');
   });

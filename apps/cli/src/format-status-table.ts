@@ -18,6 +18,12 @@ export interface ReadinessBody {
     readonly last_error: { kind: string; status: number | null; at: string | null } | null;
     readonly last_success_at?: string | null;
     readonly budget?: { requests?: { remaining?: number | null; limit?: number | null } | null } | null;
+    /** A subscription account's (`auth_type: oauth`) token state; absent for other providers. */
+    readonly account?: {
+      readonly state: string;
+      readonly expires_at: string | null;
+      readonly error: string | null;
+    };
     /** Subscription windows as last reported; `resetAt` in ms epoch. */
     readonly unified?: {
       readonly windows?: Readonly<
@@ -93,8 +99,30 @@ export function formatStatusTable(body: ReadinessBody, options: StatusTableOptio
       })
       .join('  ')
       .trimEnd();
+  const accounts = formatAccounts(body, options);
   const windows = formatWindows(body, options);
-  return `${[`ccb: ${body.status}`, line(header), ...rows.map(line), ...windows].join('\n')}\n`;
+  return `${[`ccb: ${body.status}`, line(header), ...rows.map(line), ...accounts, ...windows].join('\n')}\n`;
+}
+
+/**
+ * The subscription accounts under the table, one line each (`max: ready, token expires …`); an account that needs a
+ * new login is red and says how to give it one.
+ */
+function formatAccounts(body: ReadinessBody, options: StatusTableOptions): string[] {
+  const lines: string[] = [];
+  for (const provider of body.providers) {
+    const account = provider.account;
+    if (account === undefined) continue;
+    let text = account.state;
+    if (account.state === 'needs_login')
+      text += ` (${account.error ?? 'no usable token'}): run \`ccb login ${provider.name}\``;
+    else if (account.error !== null) text += ` (last problem: ${account.error})`;
+    if (account.expires_at !== null && account.state !== 'needs_login')
+      text += `, token expires ${account.expires_at}`;
+    const dead = account.state === 'needs_login' || account.state === 'unavailable';
+    lines.push(`  ${provider.name}: ${options.colour === true && dead ? paint.red(text) : text}`);
+  }
+  return lines.length === 0 ? [] : ['', 'subscription accounts:', ...lines];
 }
 
 /**

@@ -62,7 +62,7 @@ describe('readinessReport with a shared state store', () => {
       since: new Date(start).toISOString(),
       last_error: 'connect ECONNREFUSED 127.0.0.1:6379',
     };
-    const { ready, body } = readinessReport(router.snapshot(), new Map(), stateStore);
+    const { ready, body } = readinessReport(router.snapshot(), new Map(), new Map(), stateStore);
     expect(ready).toBe(true);
     expect(body.state_store).toEqual(stateStore);
     expect(readinessReport(router.snapshot(), new Map()).body).not.toHaveProperty('state_store');

@@ -1,21 +1,35 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OAuthAccountStatus } from '@ccb/providers';
 import { discardRequestBody } from '@ccb/proxy';
 import type { ProviderHealth } from '@ccb/router';
 import type { StateStoreReadiness } from './shared-state/shared-state.js';
 
 /**
  * The `/readyz` body: whether any provider is usable or serving (it succeeded after its last error, so requests
- * still go through even while its circuit or cool-down says otherwise), and each provider's state. Holds no
- * credentials.
+ * still go through even while its circuit or cool-down says otherwise), and each provider's state; a subscription
+ * account's also says whether its tokens work (`needs_login` after a refused refresh). Holds no credentials.
  */
 export function readinessReport(
   snapshot: readonly ProviderHealth[],
   inFlight: ReadonlyMap<string, number>,
+  accounts: ReadonlyMap<string, OAuthAccountStatus> = new Map(),
   stateStore?: StateStoreReadiness,
 ): { ready: boolean; body: Record<string, unknown> } {
   // A time without a deadline (a ban) has no date: `reason` says why.
   const iso = (at: number | null) =>
     at === null || !Number.isFinite(at) ? null : new Date(at).toISOString();
+  const accountOf = (name: string) => {
+    const account = accounts.get(name);
+    if (account === undefined) return {};
+    return {
+      account: {
+        state: account.state,
+        expires_at: iso(account.expiresAt),
+        refreshed_at: iso(account.refreshedAt),
+        error: account.error,
+      },
+    };
+  };
   const providers = snapshot.map((health) => ({
     name: health.name,
     enabled: health.enabled,
@@ -33,6 +47,7 @@ export function readinessReport(
     // Subscription windows as last reported: status, utilization (fraction) and resetAt (ms epoch) per window.
     unified: health.unified,
     in_flight: inFlight.get(health.name) ?? 0,
+    ...accountOf(health.name),
   }));
   const ready = snapshot.some((health) => health.enabled && (health.usable || health.serving));
   // A shared store that is down is shown, never a reason to be unready: every instance serves on its local state.
@@ -53,11 +68,12 @@ export function readinessReport(
 export function readinessRoute(
   snapshot: () => readonly ProviderHealth[],
   inFlight: ReadonlyMap<string, number>,
+  accounts: () => ReadonlyMap<string, OAuthAccountStatus>,
   stateStore: () => StateStoreReadiness | undefined = () => undefined,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     if (discardRequestBody(request, response)) return;
-    const { ready, body } = readinessReport(snapshot(), inFlight, stateStore());
+    const { ready, body } = readinessReport(snapshot(), inFlight, accounts(), stateStore());
     const text = JSON.stringify(body);
     response.writeHead(ready ? 200 : 503, {
       'content-type': 'application/json',

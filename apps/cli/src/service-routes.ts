@@ -29,7 +29,10 @@ export interface ServiceRoutes {
   readonly config: Config;
   /** The balancer, read when a request arrives (it is assembled after its routes). */
   readonly balancer: () => Balancer;
-  readonly parts: Pick<Balancer, 'router' | 'costs' | 'metrics' | 'inFlight' | 'events' | 'sharedState'>;
+  readonly parts: Pick<
+    Balancer,
+    'router' | 'costs' | 'metrics' | 'inFlight' | 'events' | 'accounts' | 'sharedState'
+  >;
   readonly control: () => AdminControl | undefined;
   readonly keyFingerprint: KeyFingerprint;
   readonly allowOpenAdmin: boolean;
@@ -64,6 +67,7 @@ export function serviceRoutes(options: ServiceRoutes) {
       listener: readinessRoute(
         () => parts.router.snapshot(),
         parts.inFlight,
+        parts.accounts,
         () => parts.sharedState?.readiness(),
       ),
     },

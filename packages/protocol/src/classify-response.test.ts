@@ -3,6 +3,7 @@ import {
   classifyResponse,
   isAccountProblem,
   isProviderFailureStatus,
+  isRenewableCredentialRefusal,
   isSpendLimit,
 } from './classify-response.js';
 import { readErrorBody } from './error-body.js';
@@ -27,6 +28,32 @@ describe('isAccountProblem', () => {
   it('does not mistake a request problem for one', () => {
     expect(isAccountProblem('messages: field required')).toBe(false);
     expect(isAccountProblem(undefined)).toBe(false);
+  });
+});
+
+describe('isRenewableCredentialRefusal', () => {
+  it('is a 401, or the 403 of a revoked OAuth token, and no other refusal', () => {
+    const revoked = 'OAuth token has been revoked. Please obtain a new token.';
+    expect(isRenewableCredentialRefusal({ result: 'failure', status: 401 })).toBe(true);
+    expect(
+      isRenewableCredentialRefusal({
+        result: 'failure',
+        status: 403,
+        errorType: 'permission_error',
+        errorMessage: revoked,
+      }),
+    ).toBe(true);
+    expect(
+      isRenewableCredentialRefusal({
+        result: 'failure',
+        status: 403,
+        errorType: 'permission_error',
+        errorMessage: 'This organization has been disabled.',
+      }),
+    ).toBe(false);
+    expect(isRenewableCredentialRefusal({ result: 'failure', status: 400, errorMessage: revoked })).toBe(
+      false,
+    );
   });
 });
 

@@ -22,6 +22,22 @@ export function isAccountProblem(message: string | undefined): boolean {
   return message !== undefined && accountProblem.test(message);
 }
 
+const revokedOAuthToken = /OAuth token has been revoked/i;
+
+/**
+ * True when an upstream refused the provider's own credential in a way a fresh one may fix: a 401, or the 403
+ * `permission_error` "OAuth token has been revoked" of a subscription account, which Claude Code itself answers by
+ * refreshing its token (protocol notes §6). A proxy renews a refreshable credential then and tries once more.
+ */
+export function isRenewableCredentialRefusal(outcome: AttemptOutcome): boolean {
+  if (outcome.status === 401) return true;
+  return (
+    outcome.status === 403 &&
+    outcome.errorMessage !== undefined &&
+    revokedOAuthToken.test(outcome.errorMessage)
+  );
+}
+
 const spendLimitCode = 'enforced_spend_limit_reached';
 const creditTooLow = /credit balance is too low/i;
 

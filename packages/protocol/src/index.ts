@@ -16,6 +16,7 @@ export {
   classifyResponse,
   isAccountProblem,
   isProviderFailureStatus,
+  isRenewableCredentialRefusal,
   isSpendLimit,
   type UpstreamResponse,
 } from './classify-response.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError, readTokenFile, writeTokenFile } from '../src/index.js';
+import { acquireTokenFileLock } from '../src/oauth/_token-file-lock.js';
 
 let directory: string;
 beforeEach(async () => {
@@ -69,6 +70,25 @@ describe('readTokenFile', () => {
 });
 
 describe('writeTokenFile', () => {
+  it('with exclusive, waits for a refresh holding the lock, so the login is what stays', async () => {
+    const path = join(directory, 'tokens.json');
+    const refresh = await acquireTokenFileLock(path, {
+      staleAfterInMs: 30_000,
+      waitInMs: 1_000,
+      now: Date.now,
+    });
+    let released = false;
+    const login = writeTokenFile(path, { accessToken: 'from-login' }, { exclusive: true }).then(
+      () => released,
+    );
+    await writeTokenFile(path, { accessToken: 'from-refresh' });
+    released = true;
+    await refresh?.release();
+    expect(await login).toBe(true);
+    expect((await readTokenFile(path))?.accessToken).toBe('from-login');
+    expect(await readdir(directory)).toEqual(['tokens.json']);
+  });
+
   it('leaves mode 0600 and no temporary file, also when replacing a more open file', async () => {
     const path = join(directory, 'tokens.json');
     await writeFile(path, '{}', { mode: 0o644 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { InProgressList } from './_in-progress-list.js';
 import { createProcessKeyFingerprint } from './client-auth.js';
 import { maxReplayMemoryInBytes } from './dedup-options.js';
@@ -8,6 +8,7 @@ import { LiveSettings } from './live-settings.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
 import { proxyRequest } from './proxy-request.js';
 import type { ProxySettings, Reconfigured } from './proxy-settings.js';
+import { sendError } from './send-error.js';
 import { UpstreamPools } from './upstream.js';
 
 /** The proxy as a node:http request listener. */
@@ -64,7 +65,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       const snapshot = settings.current;
       const path = snapshot.guard.admit(request, response);
       if (path === undefined) return;
-      if (!path.startsWith('/v1/')) return snapshot.otherRequests(request, response);
+      if (!path.startsWith('/v1/')) return answerOtherRequest(snapshot.otherRequests, request, response);
       void proxyRequest(snapshot, request, response, path);
     },
     get inFlight() {
@@ -84,4 +85,27 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     },
     close: () => settings.close(),
   };
+}
+
+/**
+ * Hands a request outside the API to the embedder's listener. A listener that throws (or whose promise rejects) is
+ * a bug in that route, not a reason to lose every stream in flight: the client gets a 500 in Anthropic's shape and the
+ * process stays up.
+ */
+function answerOtherRequest(
+  listener: RequestListener,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const fail = (error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!response.headersSent) sendError(response, 500, 'api_error', `ccb internal error: ${reason}`);
+    else response.destroy();
+  };
+  try {
+    const pending = listener(request, response) as unknown;
+    if (pending instanceof Promise) pending.catch(fail);
+  } catch (error) {
+    fail(error);
+  }
 }

@@ -1,4 +1,4 @@
-import type { AttemptOutcome, AttemptRecord } from '@ccb/protocol';
+import { type AttemptOutcome, type AttemptRecord, isRenewableCredentialRefusal } from '@ccb/protocol';
 import { answerAllFailed } from './answer-all-failed.js';
 import type { AttemptHandler } from './attempt-handler.js';
 import type { AttemptResult, FailedAttempt } from './attempt-result.js';
@@ -137,7 +137,8 @@ export class Exchange implements ShutdownTarget {
 
   /**
    * One attempt of one provider, told to the `onAttemptStart`/`onAttemptEnd` hooks (whatever happens in between)
-   * and reported to the planner. A refreshable credential that an upstream 401 renewed gets one more try.
+   * and reported to the planner. A refreshable credential that an upstream refusal (401, a revoked OAuth token)
+   * renewed gets one more try.
    */
   async #attempt(upstream: Upstream, canFailOver: boolean): Promise<AttemptResult> {
     const { name } = upstream.target;
@@ -149,7 +150,7 @@ export class Exchange implements ShutdownTarget {
       result = await this.#dispatch(upstream, canFailOver);
       if (
         result.kind === 'failed' &&
-        result.outcome.status === 401 &&
+        isRenewableCredentialRefusal(result.outcome) &&
         !this.#clientGone &&
         !this.#shuttingDown &&
         (await renewedCredentials(upstream))

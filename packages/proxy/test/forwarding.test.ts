@@ -140,6 +140,32 @@ describe('forwarding', () => {
     }
   });
 
+  it('answers a route outside /v1/ that throws or rejects with a 500, and stays up', async () => {
+    const failLater = async () => {
+      throw new Error('route failed later');
+    };
+    const withRoutes = await startProxy([target('m1', mock.url)], {
+      otherRequests: (incoming) => {
+        if (incoming.url === '/throws') throw new RangeError('Invalid time value');
+        return failLater();
+      },
+    });
+    try {
+      const thrown = await request(`${withRoutes.url}/throws`);
+      expect(thrown.statusCode).toBe(500);
+      expect(await thrown.body.json()).toEqual({
+        type: 'error',
+        error: { type: 'api_error', message: 'ccb internal error: Invalid time value' },
+      });
+      const rejected = await request(`${withRoutes.url}/rejects`);
+      expect(rejected.statusCode).toBe(500);
+      expect(await rejected.body.text()).toContain('route failed later');
+      expect((await request(`${withRoutes.url}/v1/models`)).statusCode).toBe(200);
+    } finally {
+      await withRoutes.close();
+    }
+  });
+
   it('answers invalid JSON with 400 itself, without calling the upstream', async () => {
     const response = await post(proxy.url, '/v1/messages', '{"model": ', { 'x-request-id': 'trace-400' });
     expect(response.status).toBe(400);

@@ -22,7 +22,7 @@ export interface PlannerParts {
   readonly now: () => number;
   /** Some enabled target is a subscription: tiers that mix them with API keys order them first. */
   readonly hasSubscriptions: boolean;
-  /** Some enabled target is an `oauth` subscription: a request not from Claude Code moves it to the end. */
+  /** Some enabled target is an `oauth` subscription: a request not from Claude Code uses it only when nothing else is usable. */
   readonly hasOAuth: boolean;
 }
 
@@ -220,18 +220,16 @@ export function createPlanner({
       return names;
     }
     const nowInMs = now();
-    // Subscription OAuth is for Claude Code only (Anthropic's terms, protocol notes §8): for another client an
-    // `oauth` target is the last resort, after every other candidate of every tier.
+    // Subscription OAuth is for Claude Code only (Anthropic's terms, protocol notes §8): another client's request
+    // goes to an `oauth` target only when no other candidate of any tier is usable.
     const defersOAuth = hasOAuth && request.fromClaudeCode === false;
     admitting = defersOAuth ? 'no-oauth' : 'all';
     appendCandidates(names, tiers, sessionKey, request, nowInMs);
-    if (defersOAuth) {
+    if (defersOAuth && names.length === 0) {
       admitting = 'oauth';
-      // These take a turn of the strategy only when they supply the first choice.
-      const advance = names.length === 0;
-      for (const tier of tiers) appendTier(names, tier, nowInMs, advance, undefined);
-      admitting = 'all';
+      for (const tier of tiers) appendTier(names, tier, nowInMs, true, undefined);
     }
+    admitting = 'all';
     if (names.length === 0) {
       const fallback = soonestAvailable(tiers, nowInMs);
       if (fallback !== undefined) names.push(fallback);

@@ -189,11 +189,11 @@ describe('subscription targets', () => {
 });
 
 describe('requests that are not from Claude Code', () => {
-  it('moves oauth targets to the end of the plan, after every tier', () => {
+  it('leaves oauth targets out of the plan of a request not from Claude Code while another candidate is usable', () => {
     const { router } = setup({
       targets: [...mixedTier, { name: 'backup', priority: 2 }],
     });
-    expect(router.plan({ fromClaudeCode: false })).toEqual(['own', 'key', 'backup', 'max']);
+    expect(router.plan({ fromClaudeCode: false })).toEqual(['own', 'key', 'backup']);
     expect(router.plan({ fromClaudeCode: true })).toEqual(['max', 'own', 'key', 'backup']);
     expect(router.plan({})).toEqual(['max', 'own', 'key', 'backup']);
   });
@@ -223,7 +223,7 @@ describe('requests that are not from Claude Code', () => {
       affinity: true,
     });
     expect(router.route({ ...request, fromClaudeCode: false })).toMatchObject({
-      providers: ['key', 'max'],
+      providers: ['key'],
       affinity: false,
     });
   });

@@ -1,5 +1,6 @@
 import type { RequestRecord } from '@ccb/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { type AccountStateLike, registerAccountGauges } from './_account-gauges.js';
 import { registerHealthGauges } from './_health-gauges.js';
 import { HistogramSeries } from './_histogram-series.js';
 import { Series } from './_series.js';
@@ -38,6 +39,8 @@ export interface MetricsOptions {
   readonly affinityStats?: () => { sessions: number; hits: number; moves: number; misses: number };
   /** Budget windows read at every scrape (the ledger's budget `snapshot`). */
   readonly budgetSnapshot?: () => readonly BudgetStatusLike[];
+  /** Subscription accounts' states by provider name, read at every scrape; the gauges exist only with it. */
+  readonly accountStates?: () => ReadonlyMap<string, AccountStateLike>;
   /** Log lines stdout never got, read at every scrape (the logger's `lostLines`); the counters exist only with it. */
   readonly logLoss?: () => readonly LogLoss[];
   /**
@@ -219,6 +222,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       now: options.now ?? Date.now,
     });
   }
+  if (options.accountStates !== undefined) registerAccountGauges(registry, prefix, options.accountStates);
   const affinityStats = options.affinityStats;
   if (affinityStats !== undefined) {
     new Gauge({

@@ -1,4 +1,6 @@
 /** @ccb/telemetry: Prometheus metrics and structured, secret-scrubbed request logs from the proxy's request records. */
+
+export type { AccountStateLike } from './_account-gauges.js';
 export {
   createLogger,
   type LogFormat,

@@ -86,7 +86,7 @@ export const loginCommand = defineCommand({
     );
     await explainProviderErrorAsync(provider.name, async () => {
       await mkdir(dirname(tokenFile), { recursive: true });
-      await writeTokenFile(tokenFile, tokens);
+      await writeTokenFile(tokenFile, tokens, { exclusive: true });
     });
     process.stdout.write(`${describeSignIn(provider.name, tokenFile, tokens)}\n`);
   },

@@ -1,5 +1,5 @@
 import type { Config } from '@ccb/config';
-import { createProvider, type Provider } from '@ccb/providers';
+import { createProvider, type OAuthCredentials, type Provider } from '@ccb/providers';
 import type { UpstreamEntry, UpstreamTarget } from '@ccb/proxy';
 
 type ProviderConfig = Config['providers'][number];
@@ -9,18 +9,42 @@ export interface ProviderGeneration {
   readonly providers: readonly Provider[];
   readonly byName: ReadonlyMap<string, Provider>;
   readonly upstreams: readonly UpstreamEntry[];
+  /** The credential source of each `auth_type: oauth` provider, by name. */
+  readonly accounts: ReadonlyMap<string, OAuthCredentials>;
 }
+
+/** Makes the credential source of an `auth_type: oauth` entry (its token file, refresh and state). */
+export type AccountFactory = (entry: ProviderConfig) => OAuthCredentials;
 
 /**
  * Builds the providers of a configuration, reusing the `Provider` of every entry whose connection and credential
  * settings did not change (its credential state, e.g. a refreshed token, lives on), and creating the others.
  * @throws {ProviderError} for an entry the providers library refuses: nothing is kept from a failed build.
  */
-export function buildProviders(config: Config, previous?: ProviderGeneration): ProviderGeneration {
-  const providers = config.providers.map((entry) => {
-    const kept = previous?.byName.get(entry.name);
-    return kept !== undefined && identityOf(kept) === connectionKey(entry) ? kept : newProvider(entry);
-  });
+export function buildProviders(
+  config: Config,
+  previous: ProviderGeneration | undefined,
+  newAccount: AccountFactory,
+): ProviderGeneration {
+  const accounts = new Map<string, OAuthCredentials>();
+  let providers: Provider[];
+  try {
+    providers = config.providers.map((entry) => {
+      const kept = previous?.byName.get(entry.name);
+      if (kept !== undefined && identityOf(kept) === connectionKey(entry)) {
+        const account = previous?.accounts.get(entry.name);
+        if (account !== undefined) accounts.set(entry.name, account);
+        return kept;
+      }
+      if (entry.auth_type !== 'oauth') return newProvider(entry, undefined);
+      const account = newAccount(entry);
+      accounts.set(entry.name, account);
+      return newProvider(entry, account);
+    });
+  } catch (error) {
+    closeAccountsNotIn(accounts, previous);
+    throw error;
+  }
   const upstreams = config.providers.map((entry, index) => ({
     target: providers[index] as UpstreamTarget,
     timeouts: {
@@ -29,18 +53,36 @@ export function buildProviders(config: Config, previous?: ProviderGeneration): P
       streamIdleInMs: entry.timeouts.stream_idle,
     },
   }));
-  return { providers, byName: new Map(providers.map((provider) => [provider.name, provider])), upstreams };
+  return {
+    providers,
+    byName: new Map(providers.map((provider) => [provider.name, provider])),
+    upstreams,
+    accounts,
+  };
+}
+
+/**
+ * Closes the accounts of `generation` that `kept` does not use: after a swap, those of rebuilt or removed providers;
+ * after a failed build, the ones it made.
+ */
+export function closeAccountsNotIn(
+  generation: ProviderGeneration['accounts'],
+  kept: ProviderGeneration | undefined,
+): void {
+  const inUse = new Set(kept?.accounts.values());
+  for (const account of generation.values()) if (!inUse.has(account)) account.close();
 }
 
 /** What a provider was built from, compared by value: a change to any of it needs a new `Provider`. */
 const connectionKeys = new WeakMap<Provider, string>();
 
-function newProvider(entry: ProviderConfig): Provider {
+function newProvider(entry: ProviderConfig, account: OAuthCredentials | undefined): Provider {
   const provider = createProvider({
     name: entry.name,
     baseUrl: entry.base_url,
     authType: entry.auth_type,
     ...(entry.api_key !== undefined ? { apiKey: entry.api_key } : {}),
+    ...(account !== undefined ? { credentials: account } : {}),
     headers: entry.headers,
     modelMap: entry.model_map,
   });
@@ -57,6 +99,7 @@ function connectionKey(entry: ProviderConfig): string {
     entry.base_url,
     entry.auth_type,
     entry.api_key ?? null,
+    entry.oauth ?? null,
     entry.headers,
     entry.model_map,
   ]);

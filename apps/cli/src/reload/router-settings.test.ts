@@ -29,6 +29,6 @@ describe('routerSettings', () => {
     expect('subscription' in (settings.targets[0] as object)).toBe(false);
     const router = createRouter({ ...settings, strategy: 'priority' });
     expect(router.plan({})).toEqual(['max', 'own', 'key']);
-    expect(router.plan({ fromClaudeCode: false })).toEqual(['own', 'key', 'max']);
+    expect(router.plan({ fromClaudeCode: false })).toEqual(['own', 'key']);
   });
 });

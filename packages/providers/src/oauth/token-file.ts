@@ -3,7 +3,9 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ProviderError } from '../provider-error.js';
+import { acquireTokenFileLock } from './_token-file-lock.js';
 import type { OAuthTokens } from './oauth-tokens.js';
+import { defaultTokenRequestTimeoutInMs } from './token-endpoint.js';
 
 /**
  * The token file on disk (written by `ccb login`, rewritten on every refresh): snake_case JSON like the token
@@ -25,6 +27,13 @@ export type TokenFileContent = z.infer<typeof tokenFileSchema>;
 export interface WriteTokenFileOptions {
   /** Clock for `updated_at`, ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Take the token file's lock for the write, as a refresh does, so that a login never lands in the middle of a
+   * running ccb's refresh (whose write would then replace the new login's tokens). The wait is bounded: a lock
+   * older than a token request's timeout is a crashed holder's and is taken over. Default false (a refresher
+   * already holds the lock).
+   */
+  readonly exclusive?: boolean;
 }
 
 /**
@@ -80,6 +89,19 @@ export async function writeTokenFile(
   options: WriteTokenFileOptions = {},
 ): Promise<void> {
   const now = options.now ?? Date.now;
+  if (options.exclusive === true) {
+    const lock = await acquireTokenFileLock(path, {
+      staleAfterInMs: defaultTokenRequestTimeoutInMs,
+      waitInMs: defaultTokenRequestTimeoutInMs + 5_000,
+      now,
+    });
+    try {
+      await writeTokenFile(path, tokens, { now });
+    } finally {
+      await lock?.release();
+    }
+    return;
+  }
   const content: TokenFileContent = { access_token: tokens.accessToken };
   if (tokens.refreshToken !== undefined) content.refresh_token = tokens.refreshToken;
   if (tokens.expiresAt !== undefined) content.expires_at = new Date(tokens.expiresAt).toISOString();
