@@ -20,12 +20,12 @@ export function adminUsageRoute(
       return;
     }
     const query = new URL(request.url ?? '/', 'http://ccb').searchParams;
-    try {
-      const report = usageReport(ledger, query.get('since') ?? undefined, query.get('by') ?? undefined);
-      sendJson(response, 200, report);
-    } catch (error) {
-      if (CliError.is(error)) sendError(response, 400, 'invalid_request_error', error.message);
-      else sendError(response, 500, 'api_error', 'the usage ledger could not be read');
-    }
+    usageReport(ledger, query.get('since') ?? undefined, query.get('by') ?? undefined).then(
+      (report) => sendJson(response, 200, report),
+      (error: unknown) => {
+        if (CliError.is(error)) sendError(response, 400, 'invalid_request_error', error.message);
+        else sendError(response, 500, 'api_error', 'the usage ledger could not be read');
+      },
+    );
   };
 }

@@ -13,6 +13,7 @@ import { createCostAccounting } from './cost-accounting.js';
 import { loadFingerprintSecret } from './fingerprint-secret.js';
 import { needsLoginReason, oauthAccountFactory } from './oauth-accounts.js';
 import { subscriptionPoolWarning } from './oauth-pool-warning.js';
+import type { OpenedPostgresLedger } from './postgres-ledger.js';
 import { createProbes } from './probes.js';
 import { buildProviders, closeAccountsNotIn, type ProviderGeneration } from './reload/provider-set.js';
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
@@ -44,6 +45,8 @@ export interface ComposeOptions {
   readonly allowOpenAdmin?: boolean;
   /** The live state shared with other instances, from `openSharedState` (`state.store: redis`); absent on memory. */
   readonly sharedState?: SharedState;
+  /** With `ledger.url`: the Postgres ledger `openPostgresLedger` opened (schema checked, budgets' spend read). */
+  readonly postgresLedger?: OpenedPostgresLedger;
 }
 
 /** Turns the configuration into providers, a router and a proxy server (not yet listening). */
@@ -79,6 +82,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         `no price known for model "${model ?? '(none)'}" at provider ${provider}; its cost counts as 0`,
       ),
     onError: (error) => options.onWarning?.(`ledger: ${(error as Error).message}`),
+    ...(options.postgresLedger !== undefined ? { postgres: options.postgresLedger } : {}),
   });
   const overrides = new RuntimeOverrides();
   const events = createEventsHub();
@@ -126,6 +130,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         affinityStats: () => router.affinityStats(),
         budgetSnapshot: () => costs.budgets?.snapshot() ?? [],
         accountStates: () => accountStatesOf(generation),
+        ledgerStats: () => costs.ledger?.stats(),
         ...(options.logLoss !== undefined ? { logLoss: options.logLoss } : {}),
         ...(shared !== undefined ? { stateStore: () => shared.metricsReading() } : {}),
       })
@@ -335,8 +340,9 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       events.close();
       await probes.stop();
       await server.close();
-      costs.close();
       closeAccountsNotIn(generation.accounts, undefined);
+      await costs.close();
+      // After the accounting: the budget spend it settled last is written to Redis before the connection closes.
       await shared?.close();
     },
   };

@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 describe('createCostAccounting', () => {
-  it('replaces the price table from pricing.file and applies per-provider multipliers and model prices', () => {
+  it('replaces the price table from pricing.file and applies per-provider multipliers and model prices', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ccb-prices-'));
     dirs.push(dir);
     writeFileSync(
@@ -55,10 +55,10 @@ describe('createCostAccounting', () => {
     expect(costs.priceOf('reseller', 'claude-sonnet-4-6')).toBeLessThan(
       costs.priceOf('list', 'claude-sonnet-4-6') as number,
     );
-    costs.close();
+    await costs.close();
   });
 
-  it('writes a ledger row for the Messages API only, however its path is spelled, never for batches or files', () => {
+  it('writes a ledger row for the Messages API only, however its path is spelled, never for batches or files', async () => {
     const config = resolveConfig({
       ledger: { path: ':memory:' },
       providers: [{ name: 'list', base_url: 'https://a.example', api_key: 'k1' }],
@@ -98,9 +98,9 @@ describe('createCostAccounting', () => {
     costs.record(record('messages', '/v1/messages?beta=true'));
     costs.record(record('other', '/v1/messages/batches'));
     costs.record(record('count_tokens', '/v1/messages/count_tokens'));
-    const rows = costs.ledger?.query({ sinceInMs: 0, by: 'provider' }) ?? [];
+    const rows = (await costs.ledger?.query({ sinceInMs: 0, by: 'provider' })) ?? [];
     expect(rows.map((row) => [row.key, row.requests])).toEqual([['list', 1]]);
-    costs.close();
+    await costs.close();
   });
 
   it('says which file is wrong when the price file cannot be read', () => {
@@ -189,7 +189,7 @@ describe('createCostAccounting', () => {
 });
 
 describe('createCostAccounting and deduplicated requests', () => {
-  it('bills a joined request nothing, spends no budget on it, and records it in the ledger as joined', () => {
+  it('bills a joined request nothing, spends no budget on it, and records it in the ledger as joined', async () => {
     const config = resolveConfig({
       ledger: { path: ':memory:' },
       budgets: [{ provider: 'a', daily_usd: 100 }],
@@ -224,9 +224,9 @@ describe('createCostAccounting and deduplicated requests', () => {
     expect(costs.record({ ...base, requestId: 'req_joined', dedup: 'joined' })).toBe(0);
     expect(costs.budgets?.snapshot().find((budget) => budget.metric === 'usd')?.used ?? 0).toBe(0);
     expect(costs.record(base)).toBeCloseTo(3, 6);
-    const rows = costs.ledger?.query({ sinceInMs: 0, by: 'provider' });
+    const rows = await costs.ledger?.query({ sinceInMs: 0, by: 'provider' });
     expect(rows?.[0]).toMatchObject({ requests: 2, inputTokens: 1_000_000 });
     expect(rows?.[0]?.costUsd).toBeCloseTo(3, 6);
-    costs.close();
+    await costs.close();
   });
 });

@@ -3,19 +3,22 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Config, isPublicKeyReference } from '@ccb/config';
 import {
+  asUsageLedger,
   type Budget,
   type BudgetStore,
   type Budgets,
+  type BudgetsOptions,
   createBudgets,
   createLedger,
+  createPostgresLedger,
   createPricing,
-  type Ledger,
   LedgerError,
   type Price,
   type PriceTable,
   type Pricing,
   promptTokens,
   type SqliteDriver,
+  type UsageLedger,
   usageTokens,
 } from '@ccb/ledger';
 import {
@@ -30,13 +33,15 @@ import { parse as parseYaml } from 'yaml';
 import { createBudgetHolds } from './budget-holds.js';
 import { type CacheSavingsTotals, createCacheSavings } from './cache-savings.js';
 import { CliError } from './cli-error.js';
+import { type OpenedPostgresLedger, postgresLedgerOptions } from './postgres-ledger.js';
 import { createSpendEstimate } from './spend-estimate.js';
 
 /** Pricing, the usage ledger and budgets, as one unit the balancer feeds with finished requests. */
 export interface CostAccounting {
   /** Prices in force (a reload replaces them). */
   readonly pricing: Pricing;
-  readonly ledger: Ledger | undefined;
+  /** The usage ledger: the SQLite file, or the Postgres database of `ledger.url`; `undefined` when off. */
+  readonly ledger: UsageLedger | undefined;
   /** Why there is no ledger although `ledger.enabled` is true: no SQLite library could be loaded. */
   readonly ledgerUnavailable: string | undefined;
   readonly budgets: Budgets | undefined;
@@ -70,7 +75,8 @@ export interface CostAccounting {
    * @throws {CliError} for an unreadable price file or budgets that cannot apply: nothing changes then.
    */
   prepare(next: Config): PreparedCosts;
-  close(): void;
+  /** Writes the rows still queued and closes the ledger. */
+  close(): Promise<void>;
 }
 
 /** Prices and budgets of a configuration, built and not yet in force. */
@@ -95,22 +101,30 @@ export interface CostAccountingOptions {
   /** Loads the ledger's SQLite library. Default: the ledger's own (libsql, else node:sqlite). */
   readonly loadDriver?: () => SqliteDriver;
   /**
+   * With `ledger.url`: the Postgres ledger opened by `openPostgresLedger`, with the spend budgets restore. Without
+   * it one is created here, and budgets count from zero.
+   */
+  readonly postgres?: OpenedPostgresLedger;
+  /**
    * Where budget counters live when several instances share them (`state.store: redis`). Its counters outlive each
    * instance, so budgets are not read back from this instance's ledger. Default: in memory, read back from the ledger.
    */
   readonly budgetStore?: BudgetStore;
 }
 
+/** Where budgets read back the spend of their current windows: the SQLite ledger, or a Postgres snapshot. */
+type BudgetLedger = BudgetsOptions['ledger'];
+
 /** Builds pricing, ledger and budgets from the configuration. */
 export function createCostAccounting(config: Config, options: CostAccountingOptions): CostAccounting {
   const keyFingerprint = options.keyFingerprint ?? createProcessKeyFingerprint();
-  const { ledger, ledgerUnavailable } = openLedger(config, options);
+  const { ledger, budgetLedger, ledgerUnavailable } = openLedger(config, options);
   let current: PricedBudgets;
   try {
-    current = buildPricedBudgets(config, options, keyFingerprint, ledger, ledgerUnavailable, undefined);
+    current = buildPricedBudgets(config, options, keyFingerprint, budgetLedger, ledgerUnavailable, undefined);
   } catch (error) {
     // A bad price file or budget ends the start: the ledger it opened must not stay open behind it.
-    ledger?.close();
+    ledger?.close().catch(() => {});
     throw error;
   }
   const benchIfOver = (provider: string) => {
@@ -218,7 +232,14 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     admit: (request) => holds.admit(request),
     planner: (planner) => holds.planner(planner),
     prepare(next) {
-      const built = buildPricedBudgets(next, options, keyFingerprint, ledger, ledgerUnavailable, current);
+      const built = buildPricedBudgets(
+        next,
+        options,
+        keyFingerprint,
+        budgetLedger,
+        ledgerUnavailable,
+        current,
+      );
       return {
         priceOf: (provider, model) => built.pricing.effectivePrice(provider, model),
         commit() {
@@ -226,8 +247,8 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         },
       };
     },
-    close() {
-      ledger?.close();
+    async close() {
+      await ledger?.close();
     },
   };
 }
@@ -253,7 +274,7 @@ function buildPricedBudgets(
   config: Config,
   options: CostAccountingOptions,
   keyFingerprint: KeyFingerprint,
-  ledger: Ledger | undefined,
+  ledger: BudgetLedger,
   ledgerUnavailable: string | undefined,
   previous: PricedBudgets | undefined,
 ): PricedBudgets {
@@ -317,26 +338,39 @@ function buildPricedBudgets(
 }
 
 /**
- * Opens the ledger when it is enabled. Serving never depends on a SQLite library being installed: without one the
- * ledger is off, with the reason, and only what needs it (budgets, usage reports) is refused. A ledger file that
- * cannot be opened (a path that is not writable, a file that is not a ledger) is still a startup error to fix.
+ * Opens the ledger when it is enabled: the Postgres database of `ledger.url` (opened before, see
+ * `openPostgresLedger`), else the SQLite file. Serving never depends on a SQLite library being installed: without
+ * one the ledger is off, with the reason, and only what needs it (budgets, usage reports) is refused. A ledger file
+ * that cannot be opened (a path that is not writable, a file that is not a ledger) is still a startup error to fix.
  */
 function openLedger(
   config: Config,
   options: CostAccountingOptions,
-): { ledger?: Ledger; ledgerUnavailable?: string } {
+): { ledger?: UsageLedger; budgetLedger?: BudgetLedger; ledgerUnavailable?: string } {
   if (!config.ledger.enabled) return {};
-  try {
-    return {
-      ledger: createLedger({
-        path: ledgerPath(config.ledger, options.baseDir),
-        batchIntervalInMs: config.ledger.batch_interval,
-        retentionDays: config.ledger.retention / 86_400_000,
-        ...(options.now !== undefined ? { now: options.now } : {}),
-        ...(options.onError !== undefined ? { onError: options.onError } : {}),
-        ...(options.loadDriver !== undefined ? { loadDriver: options.loadDriver } : {}),
-      }),
+  const url = config.ledger.url;
+  if (url !== undefined) {
+    const postgres = options.postgres ?? {
+      ledger: createPostgresLedger(postgresLedgerOptions({ ...config.ledger, url }, options)),
+      spend: undefined,
     };
+    return {
+      ledger: postgres.ledger,
+      ...(postgres.spend !== undefined ? { budgetLedger: postgres.spend } : {}),
+    };
+  }
+  const path = ledgerPath(config.ledger, options.baseDir);
+  try {
+    const sqlite = createLedger({
+      path,
+      batchIntervalInMs: config.ledger.batch_interval,
+      retentionDays: config.ledger.retention / 86_400_000,
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.onError !== undefined ? { onError: options.onError } : {}),
+      ...(options.loadDriver !== undefined ? { loadDriver: options.loadDriver } : {}),
+    });
+    // Budgets read the SQLite ledger itself: its `spend` answers synchronously.
+    return { ledger: asUsageLedger(sqlite, path), budgetLedger: sqlite };
   } catch (error) {
     if (LedgerError.is(error, 'CCB_LEDGER_DRIVER_UNAVAILABLE')) return { ledgerUnavailable: error.message };
     throw error;

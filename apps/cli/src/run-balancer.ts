@@ -5,6 +5,7 @@ import { describeRouterEvent } from './describe-router-event.js';
 import type { FingerprintSecret } from './fingerprint-secret.js';
 import { checkListenSafety, type ListenSafetyOptions } from './listen-safety.js';
 import type { Output } from './output.js';
+import { openPostgresLedger } from './postgres-ledger.js';
 import { createRejectionLog } from './rejection-log.js';
 import { createConfigReloader, type LoadedFiles } from './reload/config-reloader.js';
 import type { ReloadReport } from './reload/reload-report.js';
@@ -49,7 +50,24 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
     warn: (message) => output.warn(message),
     info: (message) => output.info(message),
   });
-  const balancer = composeBalancer(config, {
+  const postgresLedger =
+    options.postgresLedger ??
+    (await openPostgresLedger(config, {
+      onError: (error) => output.warn(`ledger: ${error.message}`),
+      onWarning: (message) => output.warn(message),
+    }));
+  if (postgresLedger !== undefined) {
+    output.info(`ledger: Postgres at ${postgresLedger.ledger.location}, shared by every instance using it`);
+    if (config.auth.api_keys.length > 0 && config.auth.fingerprint_secret === undefined) {
+      output.warn(
+        'ledger.url is shared by instances, but auth.fingerprint_secret is unset: each instance keys client-key ' +
+          'fingerprints by its own ccb-fingerprint.key, so the same key may be counted under different names. Set ' +
+          'auth.fingerprint_secret to the same ${VAR} on every instance.',
+      );
+    }
+  }
+  const composeOptions: ComposeOptions = {
+    ...(postgresLedger !== undefined ? { postgresLedger } : {}),
     onWarning: (message) => output.warn(message),
     onInfo: (message) => output.info(message),
     ...(sharedState !== undefined ? { sharedState } : {}),
@@ -78,7 +96,16 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       rejections.rejected(scope, fingerprint, request);
       options.onAuthRejected?.(scope, fingerprint, request);
     },
-  });
+  };
+  let balancer: Balancer;
+  try {
+    balancer = composeBalancer(config, composeOptions);
+  } catch (error) {
+    // The Postgres pool and the Redis connection opened above would keep the process alive behind a failed start.
+    await postgresLedger?.ledger.close().catch(() => {});
+    await sharedState?.close().catch(() => {});
+    throw error;
+  }
   const reloader =
     options.reload === undefined
       ? undefined

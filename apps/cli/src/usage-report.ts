@@ -1,5 +1,11 @@
 import { parseDuration } from '@ccb/config';
-import { type Ledger, totalUsageRow, type UsageDimension, type UsageRow, usageDimensions } from '@ccb/ledger';
+import {
+  totalUsageRow,
+  type UsageDimension,
+  type UsageLedger,
+  type UsageRow,
+  usageDimensions,
+} from '@ccb/ledger';
 import { usageError } from './cli-error.js';
 
 /** What `ccb usage` and `GET /admin/usage` report. */
@@ -27,13 +33,13 @@ export function usageQuery(
   return { sinceInMs: now - window, by: dimension };
 }
 
-/** Queries the ledger for a report. */
-export function usageReport(
-  ledger: Pick<Ledger, 'query'>,
+/** Queries the ledger (SQLite or Postgres) for a report. */
+export async function usageReport(
+  ledger: Pick<UsageLedger, 'query'>,
   since: string | undefined,
   by: string | undefined,
-): UsageReport {
+): Promise<UsageReport> {
   const query = usageQuery(since, by);
-  const rows = ledger.query(query);
+  const rows = await ledger.query(query);
   return { since: new Date(query.sinceInMs).toISOString(), by: query.by, rows, total: totalUsageRow(rows) };
 }

@@ -11,6 +11,7 @@ import {
   type UsageRow,
   usageDimensions,
 } from './ledger-row.js';
+import type { LedgerWriteStats } from './ledger-write-stats.js';
 import { loadSqliteDriver } from './load-sqlite-driver.js';
 import type { SqliteDriver, SqliteStatement } from './sqlite-driver.js';
 
@@ -79,6 +80,8 @@ export interface Ledger {
   prepareSpend(): void;
   /** Deletes rows older than `retentionDays` and returns how many. */
   prune(): number;
+  /** Queue counters: rows pending, written, and dropped because writes failed past `maxPendingRows`. */
+  stats(): LedgerWriteStats;
   /** Flushes, stops the timers and closes the file. Idempotent. Call it on shutdown: queued rows are lost otherwise. */
   close(): void;
 }
@@ -132,6 +135,8 @@ export function createLedger(options: LedgerOptions): Ledger {
   const usageStatements = new Map<UsageDimension, SqliteStatement>();
 
   let pending: LedgerRow[] = [];
+  let writtenRows = 0;
+  let droppedRows = 0;
   let closed = false;
   let batchTimer: NodeJS.Timeout | undefined;
   let earlyFlush: NodeJS.Immediate | undefined;
@@ -170,9 +175,11 @@ export function createLedger(options: LedgerOptions): Ledger {
     pending = [];
     try {
       insertBatch(batch);
+      writtenRows += batch.length;
     } catch (cause) {
       // `flush` is synchronous, so nothing was recorded meanwhile: the failed batch is the whole queue.
       const dropped = Math.max(0, batch.length - maxPendingRows);
+      droppedRows += dropped;
       pending = dropped === 0 ? batch : batch.slice(dropped);
       armBatchTimer();
       const reason = causeMessage(cause);
@@ -298,6 +305,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     },
     prepareSpend,
     prune,
+    stats: () => ({ pendingRows: pending.length, writtenRows, droppedRows }),
     close() {
       if (closed) return;
       clearInterval(pruneTimer);

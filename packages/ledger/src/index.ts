@@ -1,4 +1,7 @@
-/** @ccb/ledger: Claude prices by model family, per-request cost, a batched SQLite usage ledger, reports and budgets. */
+/**
+ * @ccb/ledger: Claude prices by model family, per-request cost, a batched usage ledger (SQLite, or Postgres shared by
+ * several instances), reports and budgets.
+ */
 
 export {
   type BudgetAmount,
@@ -30,6 +33,12 @@ export {
   type SpendQuery,
   type SpendTotals,
 } from './create-ledger.js';
+export {
+  createPostgresLedger,
+  type PostgresLedger,
+  type PostgresLedgerOptions,
+  type SpendSnapshot,
+} from './create-postgres-ledger.js';
 export { createPricing, type Pricing, type PricingOptions, type ProviderPricing } from './create-pricing.js';
 export { defaultPriceTable } from './default-price-table.js';
 export { formatUsageTable, type UsageTableOptions } from './format-usage-table.js';
@@ -43,7 +52,9 @@ export {
   type UsageRow,
   usageDimensions,
 } from './ledger-row.js';
+export type { LedgerWriteStats } from './ledger-write-stats.js';
 export { type LoadSqliteDriverOptions, loadSqliteDriver } from './load-sqlite-driver.js';
+export { postgresLocation } from './postgres-location.js';
 export {
   costOf,
   type Price,
@@ -54,3 +65,4 @@ export {
   usageTokens,
 } from './price.js';
 export type { SqliteDatabase, SqliteDriver, SqliteStatement, SqliteValue } from './sqlite-driver.js';
+export { asUsageLedger, type UsageLedger } from './usage-ledger.js';

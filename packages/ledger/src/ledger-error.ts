@@ -8,11 +8,16 @@ export type LedgerErrorCode =
   | 'CCB_LEDGER_INVALID_PRICES'
   /** No SQLite library could be loaded (libsql has no binary here, and Node.js is older than 22.13). */
   | 'CCB_LEDGER_DRIVER_UNAVAILABLE'
-  /** The SQLite file could not be opened or prepared (missing directory, permissions, corrupt or newer schema). */
+  /**
+   * The SQLite file could not be opened or prepared (missing directory, permissions, corrupt or newer schema), or
+   * the Postgres schema could not be created (no connection, no privilege, a newer schema).
+   */
   | 'CCB_LEDGER_OPEN_FAILED'
   /** A batch could not be written; reported through `onError`, the rows are kept for the next flush. */
   | 'CCB_LEDGER_WRITE_FAILED'
-  /** A report query failed in SQLite. */
+  /** Rows were dropped: writes kept failing until the queue held `maxPendingRows` (reported once per outage). */
+  | 'CCB_LEDGER_ROWS_DROPPED'
+  /** A report query failed in SQLite or Postgres. */
   | 'CCB_LEDGER_QUERY_FAILED'
   /** The ledger was used after `close()`. */
   | 'CCB_LEDGER_CLOSED';

@@ -3,6 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { type AccountStateLike, registerAccountGauges } from './_account-gauges.js';
 import { registerHealthGauges } from './_health-gauges.js';
 import { HistogramSeries } from './_histogram-series.js';
+import { type LedgerStatsLike, registerLedgerGauges } from './_ledger-gauges.js';
 import { Series } from './_series.js';
 import type { LogLoss } from './log-loss.js';
 import { createModelLabeler } from './model-label.js';
@@ -41,6 +42,8 @@ export interface MetricsOptions {
   readonly budgetSnapshot?: () => readonly BudgetStatusLike[];
   /** Subscription accounts' states by provider name, read at every scrape; the gauges exist only with it. */
   readonly accountStates?: () => ReadonlyMap<string, AccountStateLike>;
+  /** The usage ledger's write totals, read at every scrape; the ledger series exist only with it. */
+  readonly ledgerStats?: () => LedgerStatsLike | undefined;
   /** Log lines stdout never got, read at every scrape (the logger's `lostLines`); the counters exist only with it. */
   readonly logLoss?: () => readonly LogLoss[];
   /**
@@ -223,6 +226,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     });
   }
   if (options.accountStates !== undefined) registerAccountGauges(registry, prefix, options.accountStates);
+  if (options.ledgerStats !== undefined) registerLedgerGauges(registry, prefix, options.ledgerStats);
   const affinityStats = options.affinityStats;
   if (affinityStats !== undefined) {
     new Gauge({

@@ -1,6 +1,7 @@
 /** @ccb/telemetry: Prometheus metrics and structured, secret-scrubbed request logs from the proxy's request records. */
 
 export type { AccountStateLike } from './_account-gauges.js';
+export type { LedgerStatsLike } from './_ledger-gauges.js';
 export {
   createLogger,
   type LogFormat,

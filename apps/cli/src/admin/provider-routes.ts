@@ -16,24 +16,23 @@ export interface ProviderRoutesOptions {
 /** `GET /admin/providers`: every configured provider with its state, health, limits and spend. */
 export function listProvidersRoute(options: ProviderRoutesOptions): RouteListener {
   return (_request, response) => {
-    try {
-      sendJson(response, 200, { providers: providersView(options.balancer()) });
-    } catch (error) {
-      sendAdminFailure(response, error, 'the providers could not be listed');
-    }
+    providersView(options.balancer()).then(
+      (providers) => sendJson(response, 200, { providers }),
+      (error: unknown) => sendAdminFailure(response, error, 'the providers could not be listed'),
+    );
   };
 }
 
 /** `GET /admin/providers/{name}`: one provider, as the list shows it. */
 export function getProviderRoute(options: ProviderRoutesOptions): RouteListener {
   return (_request, response, params) => {
-    try {
+    void (async () => {
       const name = params.name as string;
       requireProvider(options.balancer(), name);
-      sendJson(response, 200, viewOf(options.balancer(), name));
-    } catch (error) {
-      sendAdminFailure(response, error, `provider ${params.name} could not be shown`);
-    }
+      sendJson(response, 200, await viewOf(options.balancer(), name));
+    })().catch((error: unknown) =>
+      sendAdminFailure(response, error, `provider ${params.name} could not be shown`),
+    );
   };
 }
 
@@ -49,7 +48,7 @@ export function patchProviderRoute(options: ProviderRoutesOptions): RouteListene
         throw new AdminRequestError(400, 'invalid_request_error', describeIssues(parsed.error.issues));
       }
       await change(options, name, parsed.data, persist);
-      sendJson(response, 200, { ...viewOf(options.balancer(), name), persisted: persist });
+      sendJson(response, 200, { ...(await viewOf(options.balancer(), name)), persisted: persist });
     })().catch((error: unknown) =>
       sendAdminFailure(response, error, `provider ${params.name} could not be changed`),
     );
@@ -84,7 +83,7 @@ export function providerActionRoute(options: ProviderRoutesOptions, action: Prov
           balancer.router.unbench(name);
           break;
       }
-      sendJson(response, 200, { ...viewOf(options.balancer(), name), persisted: persist });
+      sendJson(response, 200, { ...(await viewOf(options.balancer(), name)), persisted: persist });
     })().catch((error: unknown) =>
       sendAdminFailure(response, error, `provider ${params.name}: ${action} failed`),
     );
@@ -139,8 +138,8 @@ function requireProvider(balancer: Balancer, name: string): void {
   }
 }
 
-function viewOf(balancer: Balancer, name: string) {
-  return providersView(balancer).find((provider) => provider.name === name);
+async function viewOf(balancer: Balancer, name: string) {
+  return (await providersView(balancer)).find((provider) => provider.name === name);
 }
 
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {

@@ -3,9 +3,13 @@ import type { Balancer } from '../balancer.js';
 import { providerView } from './provider-view.js';
 
 /** The admin API's view of every configured provider, in configuration order. */
-export function providersView(balancer: Balancer, nowInMs: number = Date.now()): AdminProvider[] {
+export async function providersView(
+  balancer: Balancer,
+  nowInMs: number = Date.now(),
+): Promise<AdminProvider[]> {
+  // Read first: with a Postgres ledger it takes a round trip, and the rest should be as of the answer.
+  const spend = await spendToday(balancer, nowInMs);
   const health = new Map(balancer.router.snapshot().map((entry) => [entry.name, entry]));
-  const spend = spendToday(balancer, nowInMs);
   return balancer.config.providers.map((provider) => {
     const override = balancer.overrides.of(provider.name);
     return providerView({
@@ -21,12 +25,18 @@ export function providersView(balancer: Balancer, nowInMs: number = Date.now()):
   });
 }
 
-/** USD per provider since 00:00 UTC, from the ledger; `undefined` when the ledger is off. */
-function spendToday(balancer: Balancer, nowInMs: number): Map<string, number> | undefined {
+/** USD per provider since 00:00 UTC, from the ledger (every instance's, with Postgres); `undefined` when off. */
+async function spendToday(balancer: Balancer, nowInMs: number): Promise<Map<string, number> | undefined> {
   const ledger = balancer.costs.ledger;
   if (ledger === undefined) return undefined;
   const day = new Date(nowInMs);
   const sinceInMs = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
-  const rows = ledger.query({ sinceInMs, by: 'provider' });
+  let rows: Awaited<ReturnType<typeof ledger.query>>;
+  try {
+    rows = await ledger.query({ sinceInMs, by: 'provider' });
+  } catch {
+    // A ledger database that is down must not take the provider list with it: spend shows as unknown (null).
+    return undefined;
+  }
   return new Map(rows.flatMap((row) => (row.key === null ? [] : [[row.key, row.costUsd] as const])));
 }

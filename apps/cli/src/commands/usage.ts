@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadConfigSection } from '@ccb/config';
-import { createLedger, formatUsageTable, type Ledger, LedgerError } from '@ccb/ledger';
+import { type Config, loadConfigSection } from '@ccb/config';
+import {
+  asUsageLedger,
+  createLedger,
+  createPostgresLedger,
+  formatUsageTable,
+  LedgerError,
+  type UsageLedger,
+} from '@ccb/ledger';
 import { defineCommand } from 'citty';
 import { CliError } from '../cli-error.js';
 import { ledgerPath } from '../cost-accounting.js';
 import { configArgs } from '../load-cli-config.js';
+import { postgresLedgerOptions } from '../postgres-ledger.js';
 import { exitWithFailure } from '../report-failure.js';
 import { usageReport } from '../usage-report.js';
 
@@ -24,23 +32,16 @@ export const usageCommand = defineCommand({
         'ledger',
         args.config !== undefined ? { path: args.config } : {},
       );
-      const file = ledgerPath(ledgerConfig, path === undefined ? process.cwd() : dirname(path));
-      if (!ledgerConfig.enabled || (file !== ':memory:' && !existsSync(file))) {
-        process.stderr.write(
-          `ccb: no usage ledger at ${file} yet (ledger.enabled: ${ledgerConfig.enabled})\n`,
-        );
-        process.exit(1);
-      }
-      const ledger = openForReport(file);
+      const ledger = openForReport(ledgerConfig, path === undefined ? process.cwd() : dirname(path));
       try {
-        const report = usageReport(ledger, args.since, args.by);
+        const report = await usageReport(ledger, args.since, args.by);
         process.stdout.write(
           args.json === true
             ? `${JSON.stringify(report, null, 2)}\n`
             : `since ${report.since}\n${formatUsageTable(report.rows, { by: report.by })}`,
         );
       } finally {
-        ledger.close();
+        await ledger.close();
       }
     } catch (error) {
       exitWithFailure(error);
@@ -48,10 +49,27 @@ export const usageCommand = defineCommand({
   },
 });
 
-/** Opens the ledger file for a report; without a SQLite library, says so in the one line the CLI prints. */
-function openForReport(file: string): Ledger {
+/**
+ * Opens the ledger for a report: the Postgres database of `ledger.url` (every instance's rows), else the SQLite
+ * file. Without a ledger, or a SQLite library, says so in the one line the CLI prints and exits 1.
+ */
+function openForReport(ledgerConfig: Config['ledger'], baseDir: string): UsageLedger {
+  const url = ledgerConfig.url;
+  if (ledgerConfig.enabled && url !== undefined) {
+    // Only what this command reads: no retention here (the serving instances prune), a short connect timeout.
+    return createPostgresLedger({
+      ...postgresLedgerOptions({ ...ledgerConfig, url }, {}),
+      retentionDays: Number.POSITIVE_INFINITY,
+      connectTimeoutInMs: 10_000,
+    });
+  }
+  const file = ledgerPath(ledgerConfig, baseDir);
+  if (!ledgerConfig.enabled || (file !== ':memory:' && !existsSync(file))) {
+    process.stderr.write(`ccb: no usage ledger at ${file} yet (ledger.enabled: ${ledgerConfig.enabled})\n`);
+    process.exit(1);
+  }
   try {
-    return createLedger({ path: file, retentionDays: Number.POSITIVE_INFINITY });
+    return asUsageLedger(createLedger({ path: file, retentionDays: Number.POSITIVE_INFINITY }), file);
   } catch (error) {
     if (!LedgerError.is(error, 'CCB_LEDGER_DRIVER_UNAVAILABLE')) throw error;
     throw new CliError(`cannot read the usage ledger at ${file}: ${error.message}`);
