@@ -46,10 +46,6 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   const { output } = options;
   for (const warning of checkListenSafety(config, options)) output.warn(warning);
   const rejections = createRejectionLog({ warn: (message) => output.warn(message) });
-  const sharedState = await openSharedState(config, {
-    warn: (message) => output.warn(message),
-    info: (message) => output.info(message),
-  });
   const postgresLedger =
     options.postgresLedger ??
     (await openPostgresLedger(config, {
@@ -66,6 +62,10 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
       );
     }
   }
+  const sharedState = await openSharedState(config, {
+    warn: (message) => output.warn(message),
+    info: (message) => output.info(message),
+  });
   const composeOptions: ComposeOptions = {
     ...(postgresLedger !== undefined ? { postgresLedger } : {}),
     onWarning: (message) => output.warn(message),
@@ -101,7 +101,7 @@ export async function runBalancer(config: Config, options: RunBalancerOptions): 
   try {
     balancer = composeBalancer(config, composeOptions);
   } catch (error) {
-    // The Postgres pool and the Redis connection opened above would keep the process alive behind a failed start.
+    // The Postgres pool and the Redis connections opened above would keep the process alive behind a failed start.
     await postgresLedger?.ledger.close().catch(() => {});
     await sharedState?.close().catch(() => {});
     throw error;

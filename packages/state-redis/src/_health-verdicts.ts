@@ -57,13 +57,23 @@ export function verdictOf(
   }
 }
 
-/** Puts a peer's verdict into the local record. */
-export function applyVerdict(group: VerdictGroup, record: HealthRecordShape, payload: string): void {
+/**
+ * Puts a peer's verdict into the local record; returns whether it changed anything. A period that is already over
+ * (an old open circuit or cool-down loaded on connect) is left out: it would only send this instance through a
+ * half-open trial, or log the end of a cool-down it never had.
+ */
+export function applyVerdict(
+  group: VerdictGroup,
+  record: HealthRecordShape,
+  payload: string,
+  nowInMs: number,
+): boolean {
   const value = JSON.parse(payload) as Record<string, unknown>;
+  if (group !== 'readings' && typeof value.u === 'number' && value.u <= nowInMs) return false;
   switch (group) {
     case 'circuit':
       if (value.c === 'closed') {
-        if (record.circuit === 'closed') return;
+        if (record.circuit === 'closed') return false;
         // As the tracker's own close: counters restart, so that old failures cannot re-open it at once.
         record.circuit = 'closed';
         record.openUntil = null;
@@ -81,16 +91,16 @@ export function applyVerdict(group: VerdictGroup, record: HealthRecordShape, pay
         record.cooldownInMs = value.d as number;
         record.trialStartedAt = null;
       }
-      return;
+      return true;
     case 'cooldown':
       record.rateLimitedUntil = value.u as number | null;
       record.rateLimitClass = value.c as string | null;
-      return;
+      return true;
     case 'readings':
       record.budget = value.b;
       record.unified = value.w;
       record.deprioritizedUntil = value.u as number | null;
       record.deprioritizedReason = value.r as string | null;
-      return;
+      return true;
   }
 }

@@ -62,12 +62,10 @@ export function createRedisHealthStore<Record extends HealthRecordShape = Health
     onApply(field, entry) {
       const parsed = parseField(field);
       if (parsed === undefined) return;
-      let record = records.get(parsed.provider);
-      if (record === undefined) {
-        record = createRecord();
-        records.set(parsed.provider, record);
-      }
-      applyVerdict(parsed.group, record, entry.payload);
+      const known = records.get(parsed.provider);
+      const record = known ?? createRecord();
+      if (!applyVerdict(parsed.group, record, entry.payload, now())) return;
+      if (known === undefined) records.set(parsed.provider, record);
       if (parsed.group === 'readings') sharedPressure.set(parsed.provider, pressureOf(record));
       options.onRemoteVerdict?.(parsed.provider, parsed.group);
     },

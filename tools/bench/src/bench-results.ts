@@ -33,7 +33,10 @@ export interface BenchResults {
    * and the ratios paired per round (`versusNodePipe`, and on ccb's row with ccb-quiet
    * `logsAndMetricsCost`), each with its per-round values, median, min, max and pair count.
    */
-  readonly scenarios: readonly (Pick<Scenario, 'id' | 'title' | 'connections' | 'load' | 'failover'> & {
+  readonly scenarios: readonly (Pick<
+    Scenario,
+    'id' | 'title' | 'connections' | 'load' | 'failover' | 'set'
+  > & {
     readonly rows: readonly TargetRow[];
   })[];
   readonly goals: readonly GoalCheck[];

@@ -1,4 +1,6 @@
 import type { SampleSummary } from './latency-stats.js';
+import type { LoopFigures } from './loop-figures.js';
+import { type LoopSummary, summarizeLoopRounds } from './loop-summary.js';
 import { mapRounds, type PairedRatio, pairedRatio } from './paired-ratios.js';
 import type { Scenario, TargetId } from './scenarios.js';
 
@@ -14,6 +16,10 @@ export interface RoundMeasurement {
   readonly served: number;
   /** CPU time the proxy process used inside the window, in ms; undefined for `direct` or without /proc. */
   readonly cpuTimeInMs: number | undefined;
+  /** The target process's event loop and GC in the window (its loop probe); undefined without one. */
+  readonly loop?: LoopFigures | undefined;
+  /** The mock upstream's, during the same window: whether the upstream, not the target, was the bottleneck. */
+  readonly upstreamLoop?: LoopFigures | undefined;
 }
 
 /** A round with its own rates. */
@@ -83,6 +89,10 @@ export interface TargetRow extends TargetMeasurement {
   readonly versusNodePipe: PairedComparison | undefined;
   /** On the ccb row when ccb-quiet was measured too: what its logs and metrics cost; otherwise undefined. */
   readonly logsAndMetricsCost: LogsAndMetricsCost | undefined;
+  /** The target's event-loop delay and GC pauses over the rounds; undefined without the loop probe (`direct`). */
+  readonly loop: LoopSummary | undefined;
+  /** The mock upstream's during this target's windows; undefined without its probe. */
+  readonly upstreamLoop: LoopSummary | undefined;
 }
 
 function headlineOf(scenario: Pick<Scenario, 'load'>, measurement: TargetMeasurement): SampleSummary {
@@ -148,6 +158,8 @@ export function compareTargets(
       cpuPerRequestInUs: cpuPerRequestOf(measurement),
       rounds,
       versusNodePipe,
+      loop: summarizeLoopRounds(measurement.rounds.map((round) => round.loop)),
+      upstreamLoop: summarizeLoopRounds(measurement.rounds.map((round) => round.upstreamLoop)),
       logsAndMetricsCost:
         versusQuiet === undefined
           ? undefined

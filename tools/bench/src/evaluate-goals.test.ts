@@ -30,6 +30,8 @@ function row(target: TargetId, fields: Partial<TargetRow> = {}): TargetRow {
     rounds: [],
     versusNodePipe: undefined,
     logsAndMetricsCost: undefined,
+    loop: undefined,
+    upstreamLoop: undefined,
     ...fields,
   };
 }

@@ -1,23 +1,15 @@
+import { claudeCodeChecks } from './claude-code-goals.js';
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber } from './format-table.js';
+import type { GoalCheck } from './goal-check.js';
 import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
 import type { Scenario, TargetId } from './scenarios.js';
 
-/** Whether a performance goal of the issue was met in this run. */
-export type GoalStatus = 'met' | 'missed' | 'not measured';
-
-/** One checked goal: which, where, the measured value against the limit. */
-export interface GoalCheck {
-  readonly goal: string;
-  readonly scenario: string;
-  readonly measured: string;
-  readonly limit: string;
-  readonly status: GoalStatus;
-}
+export type { GoalCheck, GoalStatus } from './goal-check.js';
 
 /** A finished scenario, as {@link evaluateGoals} reads it. */
 export interface ScenarioRows {
-  readonly scenario: Pick<Scenario, 'id' | 'failover'>;
+  readonly scenario: Pick<Scenario, 'id' | 'failover'> & Partial<Pick<Scenario, 'connections' | 'set'>>;
   readonly rows: readonly TargetRow[];
 }
 
@@ -168,7 +160,8 @@ function logsAndMetricsCheck(scenario: string, ccb: TargetRow): GoalCheck | unde
 }
 
 /**
- * Checks the issue's goals against finished scenarios. Per-scenario goals (RPS, added latency, CPU, and
+ * Checks the issue's goals against finished scenarios; Claude Code scenarios (set `claude-code`) get issue 20's goal
+ * lines too (`claude-code-goals.ts`). Per-scenario goals (RPS, added latency, CPU, and
  * the cost of logs and metrics when ccb-quiet was measured) skip the failover scenario, where ccb does
  * extra work by design and has its own goal. Ratios between targets (RPS, CPU per request, logs and
  * metrics) are the medians of per-round ratios (see `paired-ratios.ts`); latencies are percentiles over
@@ -183,8 +176,14 @@ export function evaluateGoals(results: readonly ScenarioRows[]): GoalCheck[] {
     if (scenario.failover) continue;
     const ccb = row(rows, 'ccb');
     const nodePipe = row(rows, 'node-pipe');
-    if (ccb !== undefined && nodePipe !== undefined)
+    if (ccb !== undefined && nodePipe !== undefined) {
       checks.push(...perScenarioChecks(scenario.id, ccb, nodePipe));
+      if (scenario.set === 'claude-code') {
+        checks.push(
+          ...claudeCodeChecks({ id: scenario.id, connections: scenario.connections ?? 0 }, ccb, nodePipe),
+        );
+      }
+    }
     const logsAndMetrics = ccb === undefined ? undefined : logsAndMetricsCheck(scenario.id, ccb);
     if (logsAndMetrics !== undefined) checks.push(logsAndMetrics);
   }

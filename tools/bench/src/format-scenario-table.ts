@@ -1,4 +1,5 @@
 import type { TargetRow } from './compare-targets.js';
+import { formatLoopTable } from './format-loop-table.js';
 import { formatNumber, formatTable, notApplicable, type TableColumn } from './format-table.js';
 import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
 import type { Scenario } from './scenarios.js';
@@ -94,5 +95,11 @@ export function formatScenarioTable(
     if (withProbe) line.push(formatNumber(row.ttfb?.p50, 2), formatNumber(row.ttfb?.p99, 2));
     return line;
   });
-  return [`${scenario.id}: ${scenario.title}`, formatTable(columns, cells), ...notes(rows)].join('\n');
+  const loopTable = formatLoopTable(rows);
+  return [
+    `${scenario.id}: ${scenario.title}`,
+    formatTable(columns, cells),
+    ...notes(rows),
+    ...(loopTable === undefined ? [] : ['', loopTable]),
+  ].join('\n');
 }

@@ -5,19 +5,23 @@ import { startMockUpstreams } from '@ccb/mock-upstream';
 /** Streams of the issue's scenarios: 20 events, 20 ms apart. */
 const pacedStream = { streamEvents: 20, streamIntervalInMs: 20 } as const;
 
-const [paced, fast] = await startMockUpstreams([
+const [paced, fast, bulk] = await startMockUpstreams([
   { name: 'paced', lean: true, ...pacedStream },
   // The soak test streams unpaced so 100 000 requests finish in minutes.
   { name: 'fast', lean: true, streamEvents: pacedStream.streamEvents },
+  // The Claude Code scenarios' bodies (50 KB to 1 MiB): read, and dropped past their first bytes, so the mock answers
+  // them at the cost of a short one and does not set the pace (model and stream come first in those bodies).
+  { name: 'bulk', lean: true, leanBodyHeadInBytes: 4096, ...pacedStream },
 ]);
-if (paced === undefined || fast === undefined) throw new Error('startMockUpstreams returned too few mocks');
+if (paced === undefined || fast === undefined || bulk === undefined)
+  throw new Error('startMockUpstreams returned too few mocks');
 
 process.stdout.write(
-  `${JSON.stringify({ msg: `mock listening on ${paced.url}`, urls: { paced: paced.url, fast: fast.url } })}\n`,
+  `${JSON.stringify({ msg: `mock listening on ${paced.url}`, urls: { paced: paced.url, fast: fast.url, bulk: bulk.url } })}\n`,
 );
 
 const shutdown = async (): Promise<never> => {
-  await Promise.all([paced.close(), fast.close()]);
+  await Promise.all([paced.close(), fast.close(), bulk.close()]);
   process.exit(0);
 };
 process.on('disconnect', shutdown);

@@ -84,3 +84,27 @@ describe('parseBenchArgs', () => {
     });
   });
 });
+
+describe('--set', () => {
+  it('runs the default set without flags, the Claude Code set with --set claude-code, and every scenario with all', () => {
+    const ids = (argv: string[]) => parseBenchArgs(argv).scenarios.map((scenario) => scenario.id);
+    expect(ids([])).toContain('nonstream-c50');
+    expect(ids([])).not.toContain('cc-200k-c50');
+    expect(ids(['--set', 'claude-code'])).toEqual([
+      'cc-50k-c50',
+      'cc-200k-c50',
+      'cc-stream-50k-c50',
+      'cc-stream-200k-c100',
+      'cc-growing-c20',
+      'cc-sessions-c100',
+    ]);
+    expect(ids(['--set', 'all'])).toEqual(expect.arrayContaining(['nonstream-c1', 'cc-sessions-c100']));
+    expect(ids(['--set', 'claude-code', '--scenarios', 'nonstream-c1'])).toEqual(['nonstream-c1']);
+  });
+
+  it('refuses an unknown set', () => {
+    expect(() => parseBenchArgs(['--set', 'huge'])).toThrow(
+      /--set: unknown huge; choose from default, claude-code, all/,
+    );
+  });
+});

@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util';
 import { BenchError } from './bench-error.js';
-import { defaultTargetIds, type Scenario, scenarios, type TargetId, targetIds } from './scenarios.js';
+import {
+  defaultTargetIds,
+  type Scenario,
+  type ScenarioSet,
+  scenarioSets,
+  scenarios,
+  scenariosOf,
+  type TargetId,
+  targetIds,
+} from './scenarios.js';
 
 /** What one `bench` run does, resolved from the command line. */
 export interface BenchOptions {
@@ -10,7 +19,7 @@ export interface BenchOptions {
   readonly warmupInMs: number;
   /** Interleaved rounds (A B C, C B A…), each a pair for the ratios between targets. Default 5 (`--quick`: 1). */
   readonly rounds: number;
-  /** Selected scenarios, in catalog order. Default all. */
+  /** Selected scenarios, in catalog order: `--scenarios`, else those of `--set` (default the `default` set). */
   readonly scenarios: readonly Scenario[];
   /** Selected targets, in interleaving order. Default all. */
   readonly targets: readonly TargetId[];
@@ -41,7 +50,9 @@ Options:
   --duration <s>        measured seconds per target per round (default 1; streaming scenarios at least 1.5)
   --warmup <s>          unmeasured seconds per target before the first round (default 1)
   --rounds <n>          interleaved rounds, i.e. pairs per ratio (default 5)
-  --scenarios <a,b,…>   only these scenarios: ${scenarios.map((scenario) => scenario.id).join(', ')}
+  --set <name>          the scenarios of a set: ${scenarioSets.join(', ')} (Claude Code-sized traffic), or all
+                        (default: default)
+  --scenarios <a,b,…>   only these scenarios, of any set: ${scenarios.map((scenario) => scenario.id).join(', ')}
   --targets <a,b,…>     only these targets: ${targetIds.join(', ')} (default ${defaultTargetIds.join(',')})
   --quick               short smoke run (0.5 s per target, 0.2 s warm-up, 1 round, 5 000 soak requests)
   --soak                send --soak-requests mixed requests to ccb and report its RSS instead
@@ -93,6 +104,15 @@ function selectList<T>(
   return all.filter((item) => wanted.has(idOf(item)));
 }
 
+function selectSet(name: string | undefined): Scenario[] {
+  if (name === undefined) return scenariosOf('default');
+  if (name === 'all') return [...scenarios];
+  if (!scenarioSets.includes(name as ScenarioSet)) {
+    throw invalid(`--set: unknown ${name}; choose from ${[...scenarioSets, 'all'].join(', ')}.`);
+  }
+  return scenariosOf(name as ScenarioSet);
+}
+
 /** Parses the bench's command line (without `node` and the script). Throws `CCB_BENCH_INVALID_ARGS`. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let values: Record<string, string | boolean | undefined>;
@@ -106,6 +126,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         warmup: { type: 'string' },
         rounds: { type: 'string' },
         scenarios: { type: 'string' },
+        set: { type: 'string' },
         targets: { type: 'string' },
         quick: { type: 'boolean' },
         soak: { type: 'boolean' },
@@ -125,7 +146,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     durationInMs: positiveNumber(text('duration'), '--duration', quick ? 0.5 : 1) * 1000,
     warmupInMs: positiveNumber(text('warmup'), '--warmup', quick ? 0.2 : 1) * 1000,
     rounds: positiveInteger(text('rounds'), '--rounds', quick ? 1 : 5),
-    scenarios: selectList(text('scenarios'), '--scenarios', scenarios, (scenario) => scenario.id),
+    scenarios:
+      text('scenarios') === undefined
+        ? selectSet(text('set'))
+        : selectList(text('scenarios'), '--scenarios', scenarios, (scenario) => scenario.id),
     targets:
       text('targets') === undefined
         ? [...defaultTargetIds]

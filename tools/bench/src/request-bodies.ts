@@ -1,5 +1,3 @@
-import type { RequestKind } from './scenarios.js';
-
 /** A request the load generators send: the same bytes to every target. */
 export interface BenchRequest {
   readonly method: 'POST';
@@ -14,7 +12,7 @@ export const largeBodyInBytes = 1024 * 1024;
 export const mediumBodyInBytes = 100 * 1024;
 
 // The headers Claude Code sends (https://code.claude.com/docs/en/llm-gateway), so header filtering costs what it costs in production.
-const claudeCodeHeaders: Readonly<Record<string, string>> = {
+export const claudeCodeHeaders: Readonly<Record<string, string>> = {
   'content-type': 'application/json',
   accept: 'application/json',
   'anthropic-version': '2023-06-01',
@@ -36,7 +34,8 @@ const claudeCodeHeaders: Readonly<Record<string, string>> = {
 };
 
 const model = 'claude-sonnet-4-6';
-const messagesPath = '/v1/messages?beta=true';
+/** The path Claude Code posts Messages to. */
+export const messagesPath = '/v1/messages?beta=true';
 
 /** Alternating user and assistant turns of about `targetBytes` of JSON in all, ending on a user turn. */
 function conversationOfSize(targetBytes: number): { role: string; content: string }[] {
@@ -61,8 +60,11 @@ function messagesRequest(payload: Record<string, unknown>): BenchRequest {
   return { method: 'POST', path: messagesPath, headers: claudeCodeHeaders, body };
 }
 
+/** The classic request kinds: one request, the same for every connection. */
+export type FixedRequestKind = 'small' | 'stream' | 'medium' | 'large';
+
 /** The request of a kind: a short non-streaming call, a streaming call, or a ~100 KB or ~1 MiB body. */
-export function createBenchRequest(kind: RequestKind): BenchRequest {
+export function createBenchRequest(kind: FixedRequestKind): BenchRequest {
   const base = { model, max_tokens: 1024, metadata: { user_id: 'bench' } };
   switch (kind) {
     case 'small':

@@ -58,6 +58,7 @@ export async function runBench(options: BenchOptions, context: RunBenchContext):
     nodeArgs: [builtScript('mock-process.js')],
     registry,
     ipc: true,
+    loopProbePath: builtScript('loop-probe.js'),
   });
   try {
     const { urls } = JSON.parse(mock.readyLine) as { urls: BenchEnvironment['mockUrls'] };
@@ -66,6 +67,8 @@ export async function runBench(options: BenchOptions, context: RunBenchContext):
       mockUrls: urls,
       cliPath,
       nodePipePath: builtScript('node-pipe.js'),
+      loopProbePath: builtScript('loop-probe.js'),
+      upstreamProbe: mock.loopProbe,
       workDir,
       cpuProfileDir,
       signal,
@@ -90,7 +93,15 @@ export async function runBench(options: BenchOptions, context: RunBenchContext):
         mock.assertRunning();
         print(`\n${formatScenarioTable(scenario, rows)}`);
         const { id, title, connections, load, failover } = scenario;
-        scenarioResults.push({ id, title, connections, load, failover, rows });
+        scenarioResults.push({
+          id,
+          title,
+          connections,
+          load,
+          failover,
+          set: scenario.set ?? 'default',
+          rows,
+        });
       }
     }
     const goals = options.soak

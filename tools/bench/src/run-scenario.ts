@@ -7,9 +7,11 @@ import {
 } from './compare-targets.js';
 import { type EventsClient, openEventsClient } from './events-client.js';
 import { createSampleRecorder, type SampleRecorder, summarizeSamples } from './latency-stats.js';
+import type { LoopFigures } from './loop-figures.js';
 import { openMeasurementWindow, rampTimeInMs } from './measurement-window.js';
 import { readCpuTimeInMs, readProcessMemory } from './proc-stats.js';
-import { type BenchRequest, createBenchRequest } from './request-bodies.js';
+import type { BenchRequest } from './request-bodies.js';
+import { createRequestSource, type RequestSource } from './request-source.js';
 import { type LoadResult, runAutocannon } from './run-autocannon.js';
 import { runTtfbProbe } from './run-ttfb-probe.js';
 import type { Scenario, TargetId } from './scenarios.js';
@@ -57,6 +59,14 @@ function createAccumulator(scenario: Scenario, hasProcess: boolean): Accumulator
   };
 }
 
+/** autocannon sends one request on every connection: a scenario with sequences must use the `ttfb` load. */
+function fixedRequest(requests: RequestSource, scenario: Scenario): BenchRequest {
+  if (requests.kind === 'fixed') return requests.request;
+  throw new TypeError(
+    `scenario ${scenario.id}: autocannon cannot send per-connection requests; use load 'ttfb'`,
+  );
+}
+
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new BenchError('CCB_BENCH_INTERRUPTED', 'Benchmark interrupted.');
 }
@@ -72,31 +82,43 @@ const settleInMs = 500;
 async function measure(
   environment: BenchEnvironment,
   scenario: Scenario,
-  request: BenchRequest,
+  requests: RequestSource,
   target: RunningTarget,
   durationInMs: number,
   into: Accumulator,
 ): Promise<void> {
   const pid = target.process?.pid;
+  const probe = target.process?.loopProbe;
+  const upstreamProbe = environment.upstreamProbe;
   let cpuAtOpen: number | undefined;
   let cpuAtEnd: number | undefined;
+  let opened = false;
+  let loopRead: Promise<LoopFigures | undefined> = Promise.resolve(undefined);
+  let upstreamLoopRead: Promise<LoopFigures | undefined> = Promise.resolve(undefined);
   const window = openMeasurementWindow({
     rampInMs: rampTimeInMs(scenario.connections, settleInMs),
     settleInMs,
     durationInMs,
     signal: environment.signal,
     onOpen: () => {
+      opened = true;
       if (pid !== undefined) cpuAtOpen = readCpuTimeInMs(pid);
+      probe?.reset();
+      upstreamProbe?.reset();
     },
     onEnd: () => {
       if (pid !== undefined) cpuAtEnd = readCpuTimeInMs(pid);
+      // Only a window that opened has figures of its own (one closed early by Ctrl-C has none).
+      if (!opened) return;
+      if (probe !== undefined) loopRead = probe.read();
+      if (upstreamProbe !== undefined) upstreamLoopRead = upstreamProbe.read();
     },
   });
   const main =
     scenario.load === 'ttfb'
       ? runTtfbProbe({
           url: target.url,
-          request,
+          requests,
           connections: scenario.connections,
           window,
           ttfb: into.ttfb ?? createSampleRecorder(),
@@ -104,22 +126,23 @@ async function measure(
         })
       : runAutocannon({
           url: target.url,
-          requests: [request],
+          requests: [fixedRequest(requests, scenario)],
           connections: scenario.connections,
           window,
           latencies: into.latency,
         });
-  const probe =
+  const ttfbProbe =
     scenario.load === 'autocannon' && scenario.ttfbProbeConnections > 0 && into.ttfb !== undefined
       ? runTtfbProbe({
           url: target.url,
-          request,
+          requests,
           connections: scenario.ttfbProbeConnections,
           window,
           ttfb: into.ttfb,
         })
       : Promise.resolve(noLoad);
-  const [mainResult, probeResult] = await Promise.all([main, probe]);
+  const [mainResult, probeResult] = await Promise.all([main, ttfbProbe]);
+  const [loop, upstreamLoop] = await Promise.all([loopRead, upstreamLoopRead]);
 
   const round: RoundMeasurement = {
     completed: mainResult.completed,
@@ -127,6 +150,8 @@ async function measure(
     measuredInMs: window.elapsedInMs,
     served: mainResult.completed + probeResult.completed,
     cpuTimeInMs: cpuAtOpen === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtOpen,
+    loop,
+    upstreamLoop,
   };
   into.rounds.push(round);
   into.completed += round.completed;
@@ -186,12 +211,12 @@ export async function runScenario(
   scenario: Scenario,
   timing: ScenarioTiming,
 ): Promise<TargetRow[]> {
-  const request = createBenchRequest(scenario.request);
   const targets = await startTargets(environment, {
     label: scenario.id,
     targets: timing.targets,
-    upstreamUrl: environment.mockUrls.paced,
+    upstreamUrl: environment.mockUrls[scenario.upstream ?? 'paced'],
     withRefusingProvider: scenario.failover,
+    withAffinity: scenario.affinity === true,
   });
   const eventsClients: EventsClient[] = [];
   try {
@@ -200,12 +225,15 @@ export async function runScenario(
         if (target.id.startsWith('ccb')) eventsClients.push(await openEventsClient(target.url));
       }
     }
+    // One source per target: a growing conversation continues from round to round, and every target sees the same.
+    const sources = new Map(targets.map((target) => [target.id, createRequestSource(scenario.request)]));
+    const requestsOf = (target: RunningTarget) => sources.get(target.id) as RequestSource;
     const accumulators = new Map(
       targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
     );
     for (const target of targets) {
       const discard = createAccumulator(scenario, target.process !== undefined);
-      await measure(environment, scenario, request, target, timing.warmupInMs, discard);
+      await measure(environment, scenario, requestsOf(target), target, timing.warmupInMs, discard);
     }
     const windowInMs = roundWindowInMs(scenario, timing);
     const reversed = [...targets].reverse();
@@ -215,7 +243,7 @@ export async function runScenario(
         await measure(
           environment,
           scenario,
-          request,
+          requestsOf(target),
           target,
           windowInMs,
           accumulators.get(target.id) as Accumulator,

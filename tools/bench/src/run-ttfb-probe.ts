@@ -2,13 +2,15 @@ import { type Dispatcher, Pool } from 'undici';
 import type { SampleRecorder } from './latency-stats.js';
 import { connectionBatch, connectionBatches, type MeasurementWindow } from './measurement-window.js';
 import type { BenchRequest } from './request-bodies.js';
+import type { RequestSource } from './request-source.js';
 import type { LoadResult } from './run-autocannon.js';
 
 /** Options of {@link runTtfbProbe}. */
 export interface TtfbProbeOptions {
   /** Base URL of the target, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
-  readonly request: BenchRequest;
+  /** One request for every connection, or a sequence per connection (bodies that grow, sessions that differ). */
+  readonly requests: RequestSource;
   /** Concurrent requests, one connection each. */
   readonly connections: number;
   /** Only responses while it counts are counted; in-flight requests are cut when it closes. */
@@ -59,33 +61,36 @@ class ProbeHandler implements Dispatcher.DispatchHandler {
  * until the window closes or `maxRequests` were started.
  */
 export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResult> {
-  const { request, latencies, window, ttfb } = options;
+  const { requests, latencies, window, ttfb } = options;
   const origin = new URL(options.url).origin;
   const pool = new Pool(origin, { connections: options.connections, keepAliveTimeout: 30_000 });
   const maxRequests = options.maxRequests ?? defaultMaxRequests;
   let started = 0;
   let completed = 0;
   let failed = 0;
-  const dispatchOptions: Dispatcher.DispatchOptions = {
+  const toDispatch = (request: BenchRequest): Dispatcher.DispatchOptions => ({
     origin,
     method: request.method,
     path: request.path,
     headers: request.headers,
     body: request.body,
-  };
-  const send = (resolve: (ok: boolean) => void) => {
+  });
+  // One options object for a fixed request; a sequence builds one per request (its body changes).
+  const fixed = requests.kind === 'fixed' ? toDispatch(requests.request) : undefined;
+  const send = (next: (() => BenchRequest) | undefined, resolve: (ok: boolean) => void) => {
     const handler = new ProbeHandler(window, ttfb, resolve);
-    pool.dispatch(dispatchOptions, handler);
+    pool.dispatch(fixed ?? toDispatch((next as () => BenchRequest)()), handler);
     return handler;
   };
 
-  async function loop(delayInMs: number): Promise<void> {
+  async function loop(connection: number, delayInMs: number): Promise<void> {
+    const next = requests.kind === 'fixed' ? undefined : requests.connection(connection);
     if (delayInMs > 0) await new Promise((resolve) => setTimeout(resolve, delayInMs));
     while (!window.closed && started < maxRequests) {
       started++;
       let handler: ProbeHandler | undefined;
       const ok = await new Promise<boolean>((resolve) => {
-        handler = send(resolve);
+        handler = send(next, resolve);
       });
       if (!window.counting) continue;
       if (!ok) {
@@ -101,7 +106,9 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
   // Cuts requests still in flight when the window closes; they end as errors and are not counted.
   window.onClose(() => void pool.destroy());
   const loops = connectionBatches(options.connections).flatMap((size, batch) =>
-    Array.from({ length: size }, () => loop(batch * connectionBatch.intervalInMs)),
+    Array.from({ length: size }, (_, index) =>
+      loop(batch * connectionBatch.size + index, batch * connectionBatch.intervalInMs),
+    ),
   );
   await Promise.all(loops);
   // Loops also end at `maxRequests`, with the window (shared with autocannon) still open.

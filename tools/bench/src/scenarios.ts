@@ -13,10 +13,32 @@ export const targetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb', 'cc
 export const defaultTargetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb'];
 
 /**
- * The request a scenario sends (see `request-bodies.ts`): `small` non-streaming, `stream`, `medium`
- * (~100 KB, a typical Claude Code turn) or `large` (1 MiB).
+ * The request a scenario sends (see `request-bodies.ts` and `request-source.ts`): `small` non-streaming, `stream`,
+ * `medium` (~100 KB) or `large` (1 MiB) with a plain conversation; or shaped like Claude Code's (`claude-code-body.ts`):
+ * `cc-50k` and `cc-200k` (non-streaming) and their `cc-stream-` twins, `cc-growing` (each connection a conversation
+ * growing by one exchange per request up to 1 MiB, streaming) and `cc-sessions` (each connection its own ~50 KB
+ * session, streaming).
  */
-export type RequestKind = 'small' | 'stream' | 'medium' | 'large';
+export type RequestKind =
+  | 'small'
+  | 'stream'
+  | 'medium'
+  | 'large'
+  | 'cc-50k'
+  | 'cc-200k'
+  | 'cc-stream-50k'
+  | 'cc-stream-200k'
+  | 'cc-growing'
+  | 'cc-sessions';
+
+/**
+ * A named set of scenarios: `default` (the short-request scenarios of the first performance issue) and
+ * `claude-code` (Claude Code-sized traffic, issue 20, with its stricter goals).
+ */
+export type ScenarioSet = 'default' | 'claude-code';
+
+/** Every set, for `--set`. */
+export const scenarioSets: readonly ScenarioSet[] = ['default', 'claude-code'];
 
 /** One benchmark scenario: a request shape at a concurrency, measured on every selected target. */
 export interface Scenario {
@@ -44,6 +66,18 @@ export interface Scenario {
   readonly minWindowInMs?: number;
   /** ccb gets a second provider that refuses connections (listed first, so it is tried first half the time). */
   readonly failover: boolean;
+  /**
+   * The mock the targets forward to: `paced`, or `bulk` (the same, reading past the first 4 KiB of a body without
+   * keeping it, so large bodies do not make the mock the bottleneck). Default `paced`.
+   */
+  readonly upstream?: 'paced' | 'bulk';
+  /** The set it belongs to. Default `default`. */
+  readonly set?: ScenarioSet;
+  /**
+   * ccb gets two providers on the mock with session affinity on, so every session is bound to one and every
+   * request looks its binding up. Default false.
+   */
+  readonly affinity?: boolean;
 }
 
 const streamMinWindowInMs = 1500;
@@ -126,4 +160,82 @@ export const scenarios: readonly Scenario[] = [
     ttfbProbeConnections: 0,
     failover: true,
   },
+  {
+    id: 'cc-50k-c50',
+    title: 'Claude Code first turn: 50 KB body, non-streaming, 50 connections',
+    connections: 50,
+    request: 'cc-50k',
+    load: 'autocannon',
+    ttfbProbeConnections: 0,
+    failover: false,
+    set: 'claude-code',
+    upstream: 'bulk',
+  },
+  {
+    id: 'cc-200k-c50',
+    title: 'Claude Code mid-session: 200 KB body, non-streaming, 50 connections',
+    connections: 50,
+    request: 'cc-200k',
+    load: 'autocannon',
+    ttfbProbeConnections: 0,
+    failover: false,
+    set: 'claude-code',
+    upstream: 'bulk',
+  },
+  {
+    id: 'cc-stream-50k-c50',
+    title: 'Claude Code first turn: 50 KB body, streaming, 50 connections + 10 TTFB probe streams',
+    connections: 50,
+    request: 'cc-stream-50k',
+    load: 'autocannon',
+    ttfbProbeConnections: 10,
+    failover: false,
+    minWindowInMs: streamMinWindowInMs,
+    set: 'claude-code',
+    upstream: 'bulk',
+  },
+  {
+    id: 'cc-stream-200k-c100',
+    title: 'Claude Code mid-session: 200 KB body, streaming, 100 connections + 10 TTFB probe streams',
+    connections: 100,
+    request: 'cc-stream-200k',
+    load: 'autocannon',
+    ttfbProbeConnections: 10,
+    failover: false,
+    minWindowInMs: streamMinWindowInMs,
+    set: 'claude-code',
+    upstream: 'bulk',
+  },
+  {
+    id: 'cc-growing-c20',
+    title:
+      'Claude Code growing conversation: each connection one session, +1 exchange (12 KB) per request from 50 KB to 1 MiB and over again, connections spread over that growth, streaming, 20 connections (latency columns are TTFB)',
+    connections: 20,
+    request: 'cc-growing',
+    load: 'ttfb',
+    ttfbProbeConnections: 0,
+    failover: false,
+    minWindowInMs: streamMinWindowInMs,
+    set: 'claude-code',
+    upstream: 'bulk',
+  },
+  {
+    id: 'cc-sessions-c100',
+    title:
+      'Claude Code sessions: 100 connections, each its own session id and conversation (50 KB), streaming, affinity on over two providers (latency columns are TTFB)',
+    connections: 100,
+    request: 'cc-sessions',
+    load: 'ttfb',
+    ttfbProbeConnections: 0,
+    failover: false,
+    minWindowInMs: streamMinWindowInMs,
+    set: 'claude-code',
+    upstream: 'bulk',
+    affinity: true,
+  },
 ];
+
+/** The scenarios of a set, in run order. */
+export function scenariosOf(set: ScenarioSet): Scenario[] {
+  return scenarios.filter((scenario) => (scenario.set ?? 'default') === set);
+}

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { BenchError } from './bench-error.js';
+import { createLoopProbeClient, type LoopProbeClient } from './loop-probe-client.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { stopChild } from './process-registry.js';
 
@@ -13,6 +15,8 @@ export interface ServerProcess {
   readonly url: string;
   /** The whole stdout line that announced the URL (some servers add fields to it). */
   readonly readyLine: string;
+  /** The loop probe's side channel, when the process was started with it (`loopProbePath`). */
+  readonly loopProbe: LoopProbeClient | undefined;
   /** Throws `CCB_BENCH_TARGET_EXITED` if the process has died since it started. */
   assertRunning(): void;
   /** SIGTERM, then SIGKILL after a grace period; resolves once the process exited. Idempotent. */
@@ -29,6 +33,11 @@ export interface SpawnServerOptions {
   readonly startTimeoutInMs?: number;
   /** Adds an IPC channel, so a bench-owned script can exit when the bench disappears. Default false. */
   readonly ipc?: boolean;
+  /**
+   * The built loop probe (`dist/loop-probe.js`): preloaded with `--import`, over an IPC channel, so the bench can
+   * read the process's event-loop delay and GC pauses per window. Default none.
+   */
+  readonly loopProbePath?: string;
   /**
    * Sends stdout to this file instead of a pipe, and finds the announcement there. For a chatty server: a pipe
    * read by the bench process (which also runs the load generator) would make the server wait on the bench.
@@ -59,9 +68,13 @@ export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess>
   const { name, registry } = options;
   const stdoutFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, 'w');
   const stdout = stdoutFd ?? 'pipe';
-  const child = spawn(process.execPath, [...options.nodeArgs], {
-    stdio: options.ipc ? ['ignore', stdout, 'pipe', 'ipc'] : ['ignore', stdout, 'pipe'],
+  const probeArgs =
+    options.loopProbePath === undefined ? [] : ['--import', pathToFileURL(options.loopProbePath).href];
+  const ipc = options.ipc === true || options.loopProbePath !== undefined;
+  const child = spawn(process.execPath, [...probeArgs, ...options.nodeArgs], {
+    stdio: ipc ? ['ignore', stdout, 'pipe', 'ipc'] : ['ignore', stdout, 'pipe'],
   });
+  const loopProbe = options.loopProbePath === undefined ? undefined : createLoopProbeClient(child);
   if (stdoutFd !== undefined) closeSync(stdoutFd);
   registry.add(child);
   let stdoutTail = '';
@@ -153,6 +166,7 @@ export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess>
       pid: child.pid as number,
       url,
       readyLine,
+      loopProbe,
       assertRunning() {
         if (child.exitCode === null && child.signalCode === null) return;
         throw new BenchError(

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { LoopProbeClient } from './loop-probe-client.js';
 import type { ProcessRegistry } from './process-registry.js';
 import type { TargetId } from './scenarios.js';
 import { type ServerProcess, spawnServer } from './spawn-server.js';
@@ -8,14 +9,21 @@ import { type ServerProcess, spawnServer } from './spawn-server.js';
 /** What every scenario needs from the run: where things are and who owns the child processes. */
 export interface BenchEnvironment {
   readonly registry: ProcessRegistry;
-  /** Base URLs of the mock process: `paced` streams 20 events 20 ms apart, `fast` without pauses. */
-  readonly mockUrls: { readonly paced: string; readonly fast: string };
+  /**
+   * Base URLs of the mock process: `paced` streams 20 events 20 ms apart, `fast` without pauses, `bulk` like `paced`
+   * but keeping only the first 4 KiB of each body (the Claude Code scenarios' large bodies).
+   */
+  readonly mockUrls: { readonly paced: string; readonly fast: string; readonly bulk: string };
   /** The `ccb` script (`@ccb/cli`'s bin). */
   readonly cliPath: string;
   /** The bench's built `node-pipe.js`. */
   readonly nodePipePath: string;
   /** A private temporary folder for ccb configs. */
   readonly workDir: string;
+  /** The built loop probe, preloaded into node-pipe and ccb (event-loop delay and GC per window). */
+  readonly loopProbePath: string | undefined;
+  /** The mock process's loop probe: the upstream's own figures during each target's window. */
+  readonly upstreamProbe: LoopProbeClient | undefined;
   /** When set, ccb runs under `--cpu-prof` and writes one `.cpuprofile` per scenario here. */
   readonly cpuProfileDir: string | undefined;
   /** Aborted on Ctrl-C: loads stop and the run unwinds. */
@@ -38,6 +46,8 @@ export interface StartTargetsOptions {
   readonly upstreamUrl: string;
   /** Gives ccb a first provider that refuses connections. Default false. */
   readonly withRefusingProvider?: boolean;
+  /** Gives ccb two providers on the mock with session affinity on. Default false. */
+  readonly withAffinity?: boolean;
 }
 
 /** A loopback port that refuses connections: bound to learn a free number, then released. */
@@ -56,11 +66,15 @@ export function reserveRefusedPort(): Promise<number> {
 /** A ccb target's configuration beside the default one: logs and metrics off, or message dedup on. */
 type CcbVariant = 'ccb' | 'ccb-quiet' | 'ccb-dedup';
 
+/** A ccb config's providers: the mock, after a refusing one (failover), or twice (affinity). */
+type ProviderLayout = 'single' | 'refusing-first' | 'two-with-affinity';
+
 async function writeCcbConfig(
   path: string,
   upstreamUrl: string,
   refusedUrl: string | undefined,
   variant: CcbVariant,
+  layout: ProviderLayout,
 ): Promise<void> {
   const quiet = variant === 'ccb-quiet';
   const provider = (name: string, baseUrl: string) => ({
@@ -81,15 +95,27 @@ async function writeCcbConfig(
       // its listening line.
       ...(quiet ? { metrics: false, log_level: 'warn' } : {}),
     },
-    routing: { strategy: 'round-robin' },
+    routing: {
+      strategy: 'round-robin',
+      ...(layout === 'two-with-affinity' ? { affinity: { enabled: true } } : {}),
+    },
     ...(variant === 'ccb-dedup' ? { dedup: { messages: 'in_flight' } } : {}),
     providers:
-      refusedUrl === undefined
-        ? [provider('mock', upstreamUrl)]
-        : [provider('refused', refusedUrl), provider('mock', upstreamUrl)],
+      layout === 'refusing-first' && refusedUrl !== undefined
+        ? [provider('refused', refusedUrl), provider('mock', upstreamUrl)]
+        : layout === 'two-with-affinity'
+          ? [provider('mock', upstreamUrl), provider('mock-b', upstreamUrl)]
+          : [provider('mock', upstreamUrl)],
   };
   // JSON is YAML: no YAML library needed.
   await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
+}
+
+/** `--cpu-prof` arguments writing `<name>.cpuprofile` when profiling is on (ccb, and node-pipe to compare). */
+function cpuProfileArgs(environment: BenchEnvironment, name: string): string[] {
+  return environment.cpuProfileDir === undefined
+    ? []
+    : ['--cpu-prof', '--cpu-prof-dir', environment.cpuProfileDir, '--cpu-prof-name', `${name}.cpuprofile`];
 }
 
 async function startCcb(
@@ -101,21 +127,15 @@ async function startCcb(
   const refusedUrl = options.withRefusingProvider
     ? `http://127.0.0.1:${await reserveRefusedPort()}`
     : undefined;
-  await writeCcbConfig(configPath, options.upstreamUrl, refusedUrl, variant);
-  const profileArgs =
-    environment.cpuProfileDir === undefined
-      ? []
-      : [
-          '--cpu-prof',
-          '--cpu-prof-dir',
-          environment.cpuProfileDir,
-          '--cpu-prof-name',
-          `${variant}-${options.label}.cpuprofile`,
-        ];
+  const layout: ProviderLayout =
+    refusedUrl !== undefined ? 'refusing-first' : options.withAffinity ? 'two-with-affinity' : 'single';
+  await writeCcbConfig(configPath, options.upstreamUrl, refusedUrl, variant, layout);
+  const profileArgs = cpuProfileArgs(environment, `${variant}-${options.label}`);
   return spawnServer({
     name: variant,
     nodeArgs: [...profileArgs, environment.cliPath, 'serve', '--config', configPath, '--log-format', 'json'],
     registry: environment.registry,
+    loopProbePath: environment.loopProbePath,
     // Request logs go to a file, as in production; a pipe read by the busy load generator would throttle ccb.
     stdoutFile: join(environment.workDir, `${variant}-${options.label}.log`),
   });
@@ -136,9 +156,14 @@ export async function startTargets(
       case 'node-pipe': {
         const server = await spawnServer({
           name: 'node-pipe',
-          nodeArgs: [environment.nodePipePath, options.upstreamUrl],
+          nodeArgs: [
+            ...cpuProfileArgs(environment, `node-pipe-${options.label}`),
+            environment.nodePipePath,
+            options.upstreamUrl,
+          ],
           registry: environment.registry,
           ipc: true,
+          loopProbePath: environment.loopProbePath,
         });
         return { id, url: server.url, process: server };
       }

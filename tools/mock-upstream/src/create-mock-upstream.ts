@@ -164,6 +164,9 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
     apiKey: options.apiKey,
     bearerAuthorization: options.apiKey === undefined ? undefined : `Bearer ${options.apiKey}`,
     maxRequestBodyInBytes,
+    bodyHeadInBytes: lean
+      ? (options.leanBodyHeadInBytes ?? Number.POSITIVE_INFINITY)
+      : Number.POSITIVE_INFINITY,
     baseHeaders: baseHeaders.list,
     baseHeaderObject: baseHeaders.object,
     now,

@@ -194,19 +194,23 @@ export function createRequestHandler(
 
     const chunks: Buffer[] = [];
     let size = 0;
+    let kept = 0;
     let tooLarge = false;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       // Keep draining an oversized body (the connection stays usable) but stop keeping it.
       if (size > context.maxRequestBodyInBytes) tooLarge = true;
-      else chunks.push(chunk);
+      else if (kept < context.bodyHeadInBytes) {
+        chunks.push(chunk);
+        kept += chunk.length;
+      }
     });
     request.on('end', () => {
       const body = tooLarge
         ? Buffer.alloc(0)
         : chunks.length === 1
           ? (chunks[0] as Buffer)
-          : Buffer.concat(chunks, size);
+          : Buffer.concat(chunks, kept);
       dispatch(context, exchange, body, tooLarge);
     });
   };

@@ -19,6 +19,8 @@ export interface MockContext {
   /** `Bearer <apiKey>`, precomputed so auth is one comparison. */
   readonly bearerAuthorization: string | undefined;
   readonly maxRequestBodyInBytes: number;
+  /** Bytes of a body kept (lean mode's `leanBodyHeadInBytes`); the rest is read and dropped. */
+  readonly bodyHeadInBytes: number;
   /** `x-mock-upstream` and the rate-limit headers as a flat `[name, value, …]` list (Node's fastest form). */
   readonly baseHeaders: readonly string[];
   readonly baseHeaderObject: Readonly<Record<string, string>>;

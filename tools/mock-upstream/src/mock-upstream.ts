@@ -23,6 +23,13 @@ export interface MockUpstreamOptions {
    * text replies only (no tool logic), precomputed response bytes per model. Default `false`.
    */
   lean?: boolean;
+  /**
+   * Lean mode only: keep the first chunks of a request body up to this many bytes and drop the rest as it arrives,
+   * so a large body costs the mock its read and no copy or scan (the benchmark's Claude Code-sized bodies). `model`
+   * and `stream` must sit in that head (the bench's bodies put them first), and `input_tokens` counts only the head.
+   * Default: keep every body whole.
+   */
+  leanBodyHeadInBytes?: number;
   /** Number of `content_block_delta` events per streamed reply, and the reply's `output_tokens`. Integer ≥ 1. Default `3`. */
   streamEvents?: number;
   /** Delay between SSE events, in ms; one timer per gap. Default `0` (as fast as the socket accepts). */

@@ -1,0 +1,310 @@
+/**
+ * The layout of docs/deploy.md, started for real: three ccb instances on one config behind nginx (Debian's, with
+ * the configuration that `nginxConfig` generates and the document shows), sharing their live state through Redis and
+ * one usage ledger in PostgreSQL. Each check goes through nginx as a client would, and reads each instance's own
+ * view (/readyz, logs) to see that what one learned, all know.
+ */
+
+import { existsSync } from 'node:fs';
+import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
+import {
+  createTestDatabase,
+  type NginxServer,
+  nginxSkipReason,
+  type PostgresServer,
+  postgresBinDir,
+  type RedisServer,
+  redisBinary,
+  startNginx,
+  startPostgres,
+  startRedis,
+} from '@ccb/test-engines';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askAsNewSession, type RunningCcb, runCli, startCcb, tempDir } from './run-cli.js';
+
+const skip =
+  nginxSkipReason() ??
+  (existsSync(redisBinary)
+    ? undefined
+    : `install redis-server (${redisBinary}) to run the deployment test`) ??
+  (postgresBinDir() === undefined ? 'install postgresql to run the deployment test' : undefined);
+if (skip !== undefined) console.warn(`skipping the deployment layout test: ${skip}`);
+
+const clientKey = 'deploy-client-key-0123456789';
+const fingerprintSecret = 'deploy-fingerprint-secret-0123456789abcdef';
+const ask = {
+  model: 'claude-sonnet-4-6',
+  max_tokens: 16,
+  messages: [{ role: 'user' as const, content: 'hi' }],
+};
+
+interface Readiness {
+  providers: { name: string; usable: boolean; enabled: boolean }[];
+  state_store?: { up: boolean };
+}
+interface UsageReport {
+  total: { requests: number; costUsd: number };
+}
+
+/** Polls `read` (other processes: there is no event to await) until `check` holds; bounded. */
+async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  withinInMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + withinInMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${withinInMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three instances behind nginx', () => {
+  let redis: RedisServer;
+  let postgres: PostgresServer;
+  let nginx: NginxServer;
+  let upstreams: { one: MockUpstream; two: MockUpstream };
+  let instances: RunningCcb[];
+  let config: string;
+  let env: Record<string, string>;
+  let served = 0;
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    cleanups.push(() => redis.destroy());
+    postgres = await startPostgres();
+    cleanups.push(() => postgres.destroy());
+    const database = await createTestDatabase(postgres.url, 'ccb_deploy');
+    upstreams = {
+      one: await createMockUpstream({ name: 'one', apiKey: 'key-one' }),
+      two: await createMockUpstream({ name: 'two', apiKey: 'key-two' }),
+    };
+    cleanups.push(
+      () => upstreams.one.close(),
+      () => upstreams.two.close(),
+    );
+    const dir = await tempDir();
+    cleanups.push(() => dir.dispose());
+    // docs/deploy.md's file, on loopback: secrets from the environment, the same file for every instance.
+    config = await dir.write(
+      'ccb.yaml',
+      [
+        'auth:',
+        '  api_keys: ["${CCB_CLIENT_KEY}"]',
+        '  fingerprint_secret: ${CCB_FINGERPRINT_SECRET}',
+        'state:',
+        '  store: redis',
+        '  url: ${REDIS_URL}',
+        '  key_prefix: "ccb:"',
+        'ledger:',
+        '  url: ${DATABASE_URL}',
+        '  batch_interval: 100ms',
+        'routing: { strategy: round-robin }',
+        'providers:',
+        `  - { name: one, base_url: ${upstreams.one.url}, api_key: key-one }`,
+        `  - { name: two, base_url: ${upstreams.two.url}, api_key: key-two }`,
+      ].join('\n'),
+    );
+    env = {
+      CCB_CLIENT_KEY: clientKey,
+      CCB_FINGERPRINT_SECRET: fingerprintSecret,
+      REDIS_URL: redis.url,
+      DATABASE_URL: database,
+    };
+    instances = [];
+    for (let index = 0; index < 3; index += 1) {
+      const ccb = await startCcb(['serve', '--config', config, '--port', '0'], { env });
+      cleanups.push(() => ccb.stop());
+      instances.push(ccb);
+    }
+    await Promise.all(
+      instances.map((ccb) =>
+        ccb.line((line) => String(line.msg).startsWith('state: shared with the other instances')),
+      ),
+    );
+    nginx = await startNginx(instances.map((ccb) => new URL(ccb.url).host));
+    cleanups.push(() => nginx.stop());
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  }, 60_000);
+
+  /** One Messages request through nginx: its status, the provider that served it and ccb's request id. */
+  async function send(body: object = askAsNewSession(ask)) {
+    const response = await request(`${nginx.url}/v1/messages`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': clientKey,
+        'anthropic-version': '2023-06-01',
+      },
+      body: JSON.stringify(body),
+    });
+    await response.body.dump();
+    if (response.statusCode === 200) served += 1;
+    return {
+      status: response.statusCode,
+      provider: response.headers['x-ccb-provider'] as string | undefined,
+      requestId: String(response.headers['x-request-id']),
+    };
+  }
+  const readiness = async (ccb: RunningCcb) =>
+    (await (await request(`${ccb.url}/readyz`)).body.json()) as Readiness;
+  const providerOf = (body: Readiness, name: string) =>
+    body.providers.find((provider) => provider.name === name);
+  const admin = async (ccb: RunningCcb, path: string) => {
+    const response = await request(`${ccb.url}${path}`, { method: 'POST' });
+    await response.body.dump();
+    expect(response.statusCode).toBe(200);
+  };
+  /** `ccb usage` of the shared ledger, as an operator runs it on any host. */
+  const usage = async () => {
+    const result = await runCli(['usage', '--config', config, '--since', '1h', '--json'], { env });
+    return (JSON.parse(result.stdout) as UsageReport).total.requests;
+  };
+
+  it('spreads requests over every instance, and ccb usage counts each exactly once', async () => {
+    const answers = [];
+    for (let index = 0; index < 12; index += 1) answers.push(await send());
+    expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(200));
+    // Which instance served each: the one that logged its request id.
+    const servedBy = await Promise.all(
+      answers.map((answer) =>
+        Promise.race(instances.map((ccb, index) => ccb.requestLine(answer.requestId).then(() => index))),
+      ),
+    );
+    expect(new Set(servedBy)).toEqual(new Set([0, 1, 2]));
+    expect(await eventually(usage, (total) => total >= served)).toBe(served);
+  });
+
+  it('honours on every instance, within a second, a 429 cool-down one of them learned', async () => {
+    const sentBefore = upstreams.one.requests.length;
+    upstreams.one.inject({ kind: 'status', status: 429, headers: { 'retry-after': '60' } });
+    // Round-robin reaches `one` within two requests; the one that meets the 429 fails over to `two`.
+    while (upstreams.one.requests.length === sentBefore) expect((await send()).status).toBe(200);
+    const learnedAt = Date.now();
+    await Promise.all(
+      instances.map((ccb) =>
+        eventually(
+          () => readiness(ccb),
+          (body) => providerOf(body, 'one')?.usable === false,
+        ),
+      ),
+    );
+    expect(Date.now() - learnedAt).toBeLessThan(1_000);
+    const sentToOne = upstreams.one.requests.length;
+    for (let index = 0; index < 6; index += 1) expect((await send()).provider).toBe('two');
+    expect(upstreams.one.requests.length).toBe(sentToOne);
+    // An operator's reset on one instance reaches the others too.
+    await admin(instances[2] as RunningCcb, '/admin/providers/one/reset');
+    await Promise.all(
+      instances.map((ccb) =>
+        eventually(
+          () => readiness(ccb),
+          (body) => providerOf(body, 'one')?.usable === true,
+        ),
+      ),
+    );
+  });
+
+  it('skips on every instance a provider disabled through one instance’s admin API', async () => {
+    await admin(instances[0] as RunningCcb, '/admin/providers/two/disable');
+    await Promise.all(
+      instances.map((ccb) =>
+        eventually(
+          () => readiness(ccb),
+          (body) => providerOf(body, 'two')?.enabled === false,
+        ),
+      ),
+    );
+    for (let index = 0; index < 6; index += 1) expect((await send()).provider).toBe('one');
+    await admin(instances[1] as RunningCcb, '/admin/providers/two/enable');
+    await Promise.all(
+      instances.map((ccb) =>
+        eventually(
+          () => readiness(ccb),
+          (body) => providerOf(body, 'two')?.enabled === true,
+        ),
+      ),
+    );
+  });
+
+  it('keeps a session on one provider whichever instance nginx hands it to', async () => {
+    const session = askAsNewSession(ask);
+    const sessionsOf = async (ccb: RunningCcb) => {
+      const text = await (await request(`${ccb.url}/metrics`)).body.text();
+      return Number(/^ccb_affinity_sessions (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await Promise.all(instances.map(sessionsOf));
+    const first = (await send(session)).provider;
+    // A binding reaches the other instances within a second; Claude Code's next turn comes later than that.
+    await Promise.all(
+      instances.map((ccb, index) =>
+        eventually(
+          () => sessionsOf(ccb),
+          (count) => count > (before[index] ?? 0),
+        ),
+      ),
+    );
+    const providers = new Set<string | undefined>([first]);
+    for (let index = 0; index < 9; index += 1) providers.add((await send(session)).provider);
+    expect(providers).toEqual(new Set([first]));
+  });
+
+  it('keeps every instance serving while Redis is down, loses no request, and converges when it is back', async () => {
+    const before = served;
+    await redis.stop();
+    await Promise.all(
+      instances.map((ccb) =>
+        eventually(
+          () => readiness(ccb),
+          (body) => body.state_store?.up === false,
+        ),
+      ),
+    );
+    for (let index = 0; index < 9; index += 1) expect((await send()).status).toBe(200);
+    expect(served).toBe(before + 9);
+    await redis.start();
+    await Promise.all(
+      instances.map((ccb) =>
+        eventually(
+          () => readiness(ccb),
+          (body) => body.state_store?.up === true,
+        ),
+      ),
+    );
+    // Converged: a change through one instance reaches all again.
+    await admin(instances[2] as RunningCcb, '/admin/providers/one/disable');
+    await Promise.all(
+      instances.map((ccb) =>
+        eventually(
+          () => readiness(ccb),
+          (body) => providerOf(body, 'one')?.enabled === false,
+        ),
+      ),
+    );
+    await admin(instances[2] as RunningCcb, '/admin/providers/one/enable');
+    await Promise.all(
+      instances.map((ccb) =>
+        eventually(
+          () => readiness(ccb),
+          (body) => providerOf(body, 'one')?.enabled === true,
+        ),
+      ),
+    );
+    expect(await eventually(usage, (total) => total >= served)).toBe(served);
+  });
+
+  it('answers every request while PostgreSQL is down, and writes their rows once it is back', async () => {
+    await postgres.stop();
+    // Every request completes while the database is still down: none waits for the ledger.
+    for (let index = 0; index < 9; index += 1) expect((await send()).status).toBe(200);
+    await postgres.start();
+    expect(await eventually(usage, (total) => total >= served, 60_000)).toBe(served);
+  });
+});

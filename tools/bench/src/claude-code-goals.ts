@@ -1,0 +1,97 @@
+import type { TargetRow } from './compare-targets.js';
+import { formatNumber } from './format-table.js';
+import type { GoalCheck } from './goal-check.js';
+import { roundsPhrase } from './paired-ratios.js';
+import type { Scenario } from './scenarios.js';
+
+/** The goals of issue 20 for Claude Code-sized traffic, on top of the goals every scenario has. */
+export const claudeCodeGoalLimits = {
+  /** ccb RPS at least this share of node-pipe's (median of the per-round ratios). */
+  minRpsRatio: 0.9,
+  /** ccb CPU per request at most this multiple of node-pipe's in every round, not only at the median. */
+  cpuFactorEveryRound: 1.3,
+  /** ccb's added p99 at most this much more than node-pipe's, in ms. */
+  maxAddedP99OverNodePipeInMs: 5,
+  /** ccb's event-loop delay p99 (median of the rounds) strictly below this, in ms… */
+  maxLoopDelayP99InMs: 10,
+  /** …in the scenarios with at most this many connections. */
+  loopDelayGoalMaxConnections: 50,
+} as const;
+
+const ms = (value: number | undefined) => `${formatNumber(value, 2)} ms`;
+const times = (ratio: number) => `${formatNumber(ratio, 2)}×`;
+const percent = (ratio: number) => `${formatNumber(ratio * 100, 0)}%`;
+
+function status(inputs: readonly (number | undefined)[], isMet: () => boolean): GoalCheck['status'] {
+  return inputs.every((value) => value !== undefined && Number.isFinite(value))
+    ? isMet()
+      ? 'met'
+      : 'missed'
+    : 'not measured';
+}
+
+/**
+ * Issue 20's goal lines for one Claude Code scenario: throughput ≥ 90 % of node-pipe's, CPU per request ≤ 1.3× in
+ * every round, added p99 within 5 ms of node-pipe's, and (at 50 connections or fewer) an event-loop delay p99 under
+ * 10 ms.
+ */
+export function claudeCodeChecks(
+  scenario: Pick<Scenario, 'id' | 'connections'>,
+  ccb: TargetRow,
+  nodePipe: TargetRow,
+): GoalCheck[] {
+  const limits = claudeCodeGoalLimits;
+  const checks: GoalCheck[] = [];
+  const rps = ccb.versusNodePipe?.rpsRatio;
+  checks.push({
+    goal: 'ccb RPS vs node-pipe (issue 20)',
+    scenario: scenario.id,
+    measured:
+      rps === undefined || rps.pairs === 0
+        ? 'no paired rounds'
+        : `${percent(rps.median)} (${roundsPhrase(rps)}, ${percent(rps.min)}–${percent(rps.max)})`,
+    limit: `≥ ${percent(limits.minRpsRatio)}`,
+    status: status([rps?.median], () => (rps?.median as number) >= limits.minRpsRatio),
+  });
+  const cpu = ccb.versusNodePipe?.cpuPerRequestRatio;
+  checks.push({
+    goal: 'CPU per request vs node-pipe, every round',
+    scenario: scenario.id,
+    measured:
+      cpu === undefined || cpu.pairs === 0
+        ? 'no paired rounds with CPU time'
+        : `worst round ${times(cpu.max)} (${cpu.pairs} rounds, ${times(cpu.min)}–${times(cpu.max)})`,
+    limit: `≤ ${limits.cpuFactorEveryRound}× in every round`,
+    status: status([cpu?.max], () => (cpu?.max as number) <= limits.cpuFactorEveryRound),
+  });
+  const allowedP99 =
+    nodePipe.addedP99InMs === undefined
+      ? undefined
+      : nodePipe.addedP99InMs + limits.maxAddedP99OverNodePipeInMs;
+  if (ccb.addedP99InMs !== undefined) {
+    checks.push({
+      goal: 'added p99 within 5 ms of node-pipe',
+      scenario: scenario.id,
+      measured: `${ms(ccb.addedP99InMs)} (node-pipe ${ms(nodePipe.addedP99InMs)})`,
+      limit: `≤ ${ms(allowedP99)}`,
+      status: status(
+        [ccb.addedP99InMs, allowedP99],
+        () => (ccb.addedP99InMs as number) <= (allowedP99 as number),
+      ),
+    });
+  }
+  if (scenario.connections <= limits.loopDelayGoalMaxConnections) {
+    const delay = ccb.loop?.delayP99InMs;
+    checks.push({
+      goal: 'event-loop delay p99',
+      scenario: scenario.id,
+      measured:
+        delay === undefined || delay.pairs === 0
+          ? 'no loop probe figures'
+          : `${ms(delay.median)} (${roundsPhrase(delay)}, ${ms(delay.min)}–${ms(delay.max)}; node-pipe ${ms(nodePipe.loop?.delayP99InMs.median)})`,
+      limit: `< ${ms(limits.maxLoopDelayP99InMs)}`,
+      status: status([delay?.median], () => (delay?.median as number) < limits.maxLoopDelayP99InMs),
+    });
+  }
+  return checks;
+}
