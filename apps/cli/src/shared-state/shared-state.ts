@@ -4,6 +4,7 @@ import type { OAuthTokenStore } from '@ccb/providers';
 import type { ProviderHealthRecord } from '@ccb/router';
 import type {
   RedisAffinityStore,
+  RedisBudgetStore,
   RedisHealthStore,
   RedisOverrideStore,
   RedisTokenStore,
@@ -34,6 +35,10 @@ export interface SharedState {
    * token file; a later call for the same account replaces (and closes) the earlier store.
    */
   readonly oauthTokenStore: (request: SharedTokenStoreRequest) => OAuthTokenStore;
+  /** Budget counters of every instance: reserve and settle in Redis, reads from a local replica. */
+  readonly budgetStore: RedisBudgetStore;
+  /** Called when a peer's spend or reservation changed a budget counter (e.g. to bench providers over budget). */
+  followBudgets(listener: () => void): void;
   /** Where a peer's change to a provider's override goes (`undefined`: lifted); the balancer sets it once. */
   followOverrides(listener: (provider: string, override: ProviderOverride | undefined) => void): void;
   readiness(): StateStoreReadiness;
@@ -60,6 +65,7 @@ export function createSharedState(
 ): SharedState | undefined {
   const {
     createRedisAffinityStore,
+    createRedisBudgetStore,
     createRedisConnection,
     createRedisHealthStore,
     createRedisOverrideStore,
@@ -68,6 +74,7 @@ export function createSharedState(
   const state = config.state;
   if (state.store !== 'redis' || state.url === undefined) return undefined;
   let followers: (provider: string, override: ProviderOverride | undefined) => void = () => {};
+  let budgetFollower: () => void = () => {};
   const connection = createRedisConnection({ url: state.url, keyPrefix: state.key_prefix });
   const where = `redis at ${connection.address}`;
   let everUp = false;
@@ -121,11 +128,20 @@ export function createSharedState(
     tokenStores.set(request.account, store);
     return store;
   }
+  const budgetStore = createRedisBudgetStore({
+    connection,
+    onError,
+    onRemoteChange: () => budgetFollower(),
+  });
   return {
     healthStore,
     affinityStore,
     overrides,
     oauthTokenStore,
+    budgetStore,
+    followBudgets(listener) {
+      budgetFollower = listener;
+    },
     followOverrides(listener) {
       followers = listener;
     },
@@ -146,7 +162,7 @@ export function createSharedState(
     }),
     async close() {
       for (const store of tokenStores.values()) store.close();
-      await Promise.all([healthStore.close(), affinityStore.close(), overrides.close()]);
+      await Promise.all([healthStore.close(), affinityStore.close(), overrides.close(), budgetStore.close()]);
       await connection.close();
     },
   };
