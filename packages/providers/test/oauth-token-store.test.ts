@@ -82,6 +82,23 @@ describe('a token store given instead of the token file', () => {
     expect(fixture.server.requests).toHaveLength(0);
   });
 
+  it('closes the store it was given when it is closed', async () => {
+    let closed = 0;
+    const memory = memoryStore({ accessToken: 'old', expiresAt: fixture.clock.now() + hourInMs });
+    const { credentials } = await fixture.account({
+      store: {
+        ...memory.store,
+        close: () => {
+          closed += 1;
+        },
+      },
+    });
+    await credentials.ready();
+    expect(closed).toBe(0);
+    credentials.close();
+    expect(closed).toBe(1);
+  });
+
   it('takes an invalid_grant under a fallback lock for a transient failure, never a needed login', async () => {
     const memory = memoryStore(
       { accessToken: 'old', refreshToken: 'refresh-old', expiresAt: fixture.clock.now() + hourInMs },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { listenToChannel } from './_token-channels.js';
 import { pushTokensScript, releaseLockScript, writeTokensScript } from './_token-scripts.js';
 import type { RedisConnection } from './redis-connection.js';
 import { StateStoreError } from './state-store-error.js';
@@ -34,7 +35,7 @@ export interface RedisTokenStoreOptions {
   readonly lockPollInMs?: number;
 }
 
-/** A {@link TokenStoreShape} on Redis, with `close` to stop listening. */
+/** A {@link TokenStoreShape} on Redis, with `close` to stop listening (the credential source calls it). */
 export interface RedisTokenStore extends TokenStoreShape {
   close(): void;
 }
@@ -77,7 +78,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
 
   const message = (event: TokensMessage['e']) => JSON.stringify({ o: connection.instanceId, e: event });
 
-  connection.subscribe(channel, (text) => {
+  const stopListening = listenToChannel(connection, channel, (text) => {
     let parsed: Partial<TokensMessage>;
     try {
       parsed = JSON.parse(text) as Partial<TokensMessage>;
@@ -281,6 +282,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
     close() {
       closed = true;
       stopOnUp();
+      stopListening();
       watchers.clear();
       for (const wake of [...wakers]) wake();
     },

@@ -135,6 +135,23 @@ describe.skipIf(!hasRedis)('the shared token store', () => {
     expect(stored.superseded).toHaveLength(1);
   });
 
+  it('tells every store of an account on one connection, also after one of them closed (a reload)', async () => {
+    const server = await redis();
+    const [left, right] = [await connect(server), await connect(server)];
+    const writer = tokenStore(left);
+    const [old, rebuilt] = [tokenStore(right), tokenStore(right)];
+    const bothTold = Promise.all(
+      [old, rebuilt].map((store) => new Promise<void>((resolve) => store.watch?.(resolve))),
+    );
+    await writer.write(tokens('first', Date.now() + hour));
+    await bothTold;
+    old.close();
+    const rebuiltTold = new Promise<void>((resolve) => rebuilt.watch?.(resolve));
+    await writer.write(tokens('second', Date.now() + 2 * hour));
+    await rebuiltTold;
+    expect(await rebuilt.read()).toMatchObject({ accessToken: 'access-second' });
+  });
+
   it('writes a refresh whatever Redis holds, to Redis and to the token file', async () => {
     const server = await redis();
     const connection = await connect(server);

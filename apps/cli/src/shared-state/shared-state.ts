@@ -7,7 +7,6 @@ import type {
   RedisBudgetStore,
   RedisHealthStore,
   RedisOverrideStore,
-  RedisTokenStore,
   StateStoreError,
 } from '@ccb/state-redis';
 import type { SharedTokenStoreRequest } from '../oauth-accounts.js';
@@ -32,7 +31,7 @@ export interface SharedState {
   readonly overrides: RedisOverrideStore<ProviderOverride>;
   /**
    * A subscription account's tokens and refresh lock in Redis (`<prefix>oauth:<provider>:…`), over the instance's
-   * token file; a later call for the same account replaces (and closes) the earlier store.
+   * token file. The account's credential source closes it when it is closed (a reload that rebuilds it, shutdown).
    */
   readonly oauthTokenStore: (request: SharedTokenStoreRequest) => OAuthTokenStore;
   /** Budget counters of every instance: reserve and settle in Redis, reads from a local replica. */
@@ -114,10 +113,8 @@ export function createSharedState(
     onError,
     onRemoteChange: (provider, override) => followers(provider, override),
   });
-  const tokenStores = new Map<string, RedisTokenStore>();
   function oauthTokenStore(request: SharedTokenStoreRequest): OAuthTokenStore {
-    tokenStores.get(request.account)?.close();
-    const store = createRedisTokenStore({
+    return createRedisTokenStore({
       connection,
       account: request.account,
       ...(request.fallback !== undefined ? { fallback: request.fallback } : {}),
@@ -125,8 +122,6 @@ export function createSharedState(
       // Once per outage and account; the message names the account and Redis's host:port, never a token.
       onFallback: (error) => log.warn(`state: ${error.message}`),
     });
-    tokenStores.set(request.account, store);
-    return store;
   }
   const budgetStore = createRedisBudgetStore({
     connection,
@@ -161,7 +156,6 @@ export function createSharedState(
       failedWrites: connection.writeFailures(),
     }),
     async close() {
-      for (const store of tokenStores.values()) store.close();
       await Promise.all([healthStore.close(), affinityStore.close(), overrides.close(), budgetStore.close()]);
       await connection.close();
     },

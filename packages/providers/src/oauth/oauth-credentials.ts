@@ -24,6 +24,7 @@ export interface OAuthCredentialsOptions {
   /**
    * Where the tokens and the refresh lock live instead of `tokenFile` (which is ignored when this is given): a store
    * shared by several hosts, such as `@ccb/state-redis`'s `createRedisTokenStore`. Default: the token file.
+   * The credential source owns it: its `close()` closes the store.
    */
   readonly store?: OAuthTokenStore;
   /** Inline tokens from the config; they only seed the account when the store holds none (yet). */
@@ -74,7 +75,7 @@ export interface OAuthCredentials extends CredentialSource {
   ready(): Promise<void>;
   /** A secret-free snapshot; the same frozen object until something changes. */
   status(): OAuthAccountStatus;
-  /** Stops watching the token file. In-flight refreshes finish; nothing starts afterwards. */
+  /** Stops watching the token file, and closes a given `store`. In-flight refreshes finish; nothing starts afterwards. */
   close(): void;
   /** `{ name, status }`: never a token. */
   toJSON(): { readonly name: string; readonly status: OAuthAccountStatus };
@@ -333,6 +334,7 @@ export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthC
     close() {
       closed = true;
       stopWatching();
+      options.store?.close?.();
     },
     toJSON: () => ({ name, status: published }),
   };

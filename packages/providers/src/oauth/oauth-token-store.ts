@@ -46,4 +46,6 @@ export interface OAuthTokenStore {
    * next read.
    */
   watch?(onChange: () => void): () => void;
+  /** Stops what the store listens to; the credential source given the store calls it from its own `close()`. */
+  close?(): void;
 }
