@@ -28,24 +28,31 @@ function fakeSources(failing?: 'redis' | 'postgres') {
 }
 
 describe('sharedEnginesSkipReason', () => {
-  it('is one line naming what to set or install when an engine is missing, and undefined when both are there', () => {
+  const unavailable = () => 'not here';
+  const available = () => undefined;
+
+  it('is one line naming what to set or install for each missing engine, and undefined when both are there', () => {
     const reason = sharedEnginesSkipReason(
       {},
-      {
-        redisSkipReason: () => 'set REDIS_URL (redis://…)',
-        postgresSkipReason: () => 'set DATABASE_URL (postgres://…)',
-      },
+      { redisSkipReason: unavailable, postgresSkipReason: unavailable },
     );
-    expect(reason).toBe('ccb-shared skipped: set REDIS_URL (redis://…); set DATABASE_URL (postgres://…)');
-    expect(reason).not.toContain('\n');
+    expect(reason).toBe(
+      'ccb-shared skipped: no Redis (set REDIS_URL=redis://… or install redis-server) and no PostgreSQL (set DATABASE_URL=postgres://… or install postgresql)',
+    );
+    expect(sharedEnginesSkipReason({}, { redisSkipReason: available, postgresSkipReason: unavailable })).toBe(
+      'ccb-shared skipped: no PostgreSQL (set DATABASE_URL=postgres://… or install postgresql)',
+    );
+    expect(sharedEnginesSkipReason({}, { redisSkipReason: unavailable, postgresSkipReason: available })).toBe(
+      'ccb-shared skipped: no Redis (set REDIS_URL=redis://… or install redis-server)',
+    );
     expect(
-      sharedEnginesSkipReason(
-        {},
-        { redisSkipReason: () => undefined, postgresSkipReason: () => 'set DATABASE_URL' },
-      ),
-    ).toBe('ccb-shared skipped: set DATABASE_URL');
+      sharedEnginesSkipReason({}, { redisSkipReason: available, postgresSkipReason: available }),
+    ).toBeUndefined();
+  });
+
+  it('asks @ccb/test-engines by default, which counts REDIS_URL and DATABASE_URL as available', () => {
     expect(
-      sharedEnginesSkipReason({}, { redisSkipReason: () => undefined, postgresSkipReason: () => undefined }),
+      sharedEnginesSkipReason({ REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://127.0.0.1:1/x' }),
     ).toBeUndefined();
   });
 });
@@ -127,10 +134,10 @@ describe('prepareSharedEngines', () => {
     const lines: string[] = [];
     const prepared = await prepareSharedEngines(['ccb', 'ccb-shared'], {
       progress: (line) => lines.push(line),
-      sources: { ...sources, redisSkipReason: () => 'set REDIS_URL (redis://…) or install redis-server' },
+      sources: { ...sources, redisSkipReason: () => 'not here' },
     });
     expect(prepared).toEqual({ targets: ['ccb'], engines: undefined });
-    expect(lines).toEqual(['ccb-shared skipped: set REDIS_URL (redis://…) or install redis-server']);
+    expect(lines).toEqual(['ccb-shared skipped: no Redis (set REDIS_URL=redis://… or install redis-server)']);
     expect(events).toEqual([]);
   });
 

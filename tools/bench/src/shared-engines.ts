@@ -56,10 +56,15 @@ export function sharedEnginesSkipReason(
   env: NodeJS.ProcessEnv = process.env,
   sources: Pick<SharedEngineSources, 'redisSkipReason' | 'postgresSkipReason'> = defaultSources,
 ): string | undefined {
-  const reasons = [sources.redisSkipReason(env), sources.postgresSkipReason(env)].filter(
-    (reason): reason is string => reason !== undefined,
-  );
-  return reasons.length === 0 ? undefined : `ccb-shared skipped: ${reasons.join('; ')}`;
+  const missing = [
+    sources.redisSkipReason(env) === undefined
+      ? undefined
+      : 'no Redis (set REDIS_URL=redis://… or install redis-server)',
+    sources.postgresSkipReason(env) === undefined
+      ? undefined
+      : 'no PostgreSQL (set DATABASE_URL=postgres://… or install postgresql)',
+  ].filter((reason): reason is string => reason !== undefined);
+  return missing.length === 0 ? undefined : `ccb-shared skipped: ${missing.join(' and ')}`;
 }
 
 /** `host:port/path` of a URL, without its user and password. */

@@ -4,15 +4,32 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type MockUpstream, startMockUpstreams } from '@ccb/mock-upstream';
 import { postgresBinDir } from '@ccb/test-engines';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessRegistry } from '../src/process-registry.js';
+import { createBenchRequest } from '../src/request-bodies.js';
 import { resolveCliPath } from '../src/resolve-cli-path.js';
 import { type SharedEngines, sharedEnginesSkipReason, startSharedEngines } from '../src/shared-engines.js';
 import { type BenchEnvironment, startTargets, stopTargets } from '../src/start-targets.js';
 
 const skip = sharedEnginesSkipReason();
 if (skip !== undefined) console.warn(skip);
+
+const run = promisify(execFile);
+
+/** Commands Redis has processed since it started (`INFO stats`). */
+async function redisCommands(url: string): Promise<number> {
+  const { stdout } = await run('redis-cli', ['-u', url, 'INFO', 'stats']);
+  return Number(/total_commands_processed:(\d+)/.exec(stdout)?.[1]);
+}
+
+/** One value from the ledger's database, with Debian's psql. */
+async function queryOne(url: string, sql: string): Promise<number> {
+  const { stdout } = await run(join(postgresBinDir() ?? '/usr/bin', 'psql'), [url, '-Atc', sql]);
+  return Number(stdout.trim());
+}
 
 /** Whether something accepts TCP connections at `host:port`. */
 function accepts(port: number): Promise<boolean> {
@@ -43,10 +60,11 @@ describe.skipIf(skip !== undefined)('ccb-shared on real engines', () => {
     if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
   });
 
-  it('starts ccb with its state in Redis and its ledger in Postgres, and stops the engines it started', async () => {
+  it('serves through Redis state and a Postgres ledger with no round trip per request, and stops the engines it started', async () => {
+    const [mock] = (await startMockUpstreams([{ name: 'mock', lean: true }])) as [MockUpstream];
     const environment: BenchEnvironment = {
       registry,
-      mockUrls: { paced: 'http://127.0.0.1:1', fast: 'http://127.0.0.1:1', bulk: 'http://127.0.0.1:1' },
+      mockUrls: { paced: mock.url, fast: mock.url, bulk: mock.url },
       cliPath: resolveCliPath(),
       nodePipePath: '',
       workDir,
@@ -56,27 +74,48 @@ describe.skipIf(skip !== undefined)('ccb-shared on real engines', () => {
       signal: new AbortController().signal,
       sharedEngines: engines,
     };
-    const targets = await startTargets(environment, {
-      label: 'test',
-      targets: ['ccb-shared'],
-      upstreamUrl: 'http://127.0.0.1:1',
-    });
+    const requests = 300;
+    let commandsDuringLoad: number;
     try {
-      const readiness = (await (await fetch(`${targets[0]?.url}/readyz`)).json()) as {
-        state_store?: { store: string; up: boolean };
-      };
-      expect(readiness.state_store).toMatchObject({ store: 'redis', up: true });
-      // ccb prepares the ledger's tables (schema ccb) at start: the database the bench created now has them.
-      const psql = join(postgresBinDir() ?? '/usr/bin', 'psql');
-      const { stdout } = await promisify(execFile)(psql, [
-        engines.databaseUrl,
-        '-Atc',
-        "select count(*) from information_schema.tables where table_schema = 'ccb'",
-      ]);
-      expect(Number(stdout.trim())).toBeGreaterThan(0);
+      const targets = await startTargets(environment, {
+        label: 'test',
+        targets: ['ccb-shared'],
+        upstreamUrl: mock.url,
+      });
+      try {
+        const url = targets[0]?.url as string;
+        const readiness = (await (await fetch(`${url}/readyz`)).json()) as {
+          state_store?: { store: string; up: boolean };
+        };
+        expect(readiness.state_store).toMatchObject({ store: 'redis', up: true });
+        const before = await redisCommands(engines.redisUrl);
+        const benchRequest = createBenchRequest('small');
+        // 10 connections, 30 requests each.
+        await Promise.all(
+          Array.from({ length: 10 }, async () => {
+            for (let index = 0; index < requests / 10; index++) {
+              const response = await request(`${url}${benchRequest.path}`, {
+                method: 'POST',
+                headers: benchRequest.headers,
+                body: benchRequest.body,
+              });
+              expect(response.statusCode).toBe(200);
+              await response.body.dump();
+            }
+          }),
+        );
+        // One INFO call is counted too. A round trip per request would be 300 or more.
+        commandsDuringLoad = (await redisCommands(engines.redisUrl)) - before;
+      } finally {
+        // ccb writes its queued ledger rows before it exits.
+        await stopTargets(targets);
+      }
     } finally {
-      await stopTargets(targets);
+      await mock.close();
     }
+    expect(commandsDuringLoad).toBeLessThan(requests / 10);
+    // Every request's row reached Postgres (schema ccb).
+    expect(await queryOne(engines.databaseUrl, 'select count(*) from ccb.requests')).toBe(requests);
     const redisPort = Number(new URL(engines.redisUrl).port);
     const postgresPort = Number(new URL(engines.databaseUrl).port);
     await engines.stop();
