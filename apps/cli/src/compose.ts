@@ -74,6 +74,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   const costs = createCostAccounting(config, {
     baseDir,
     keyFingerprint,
+    // Budget counters shared by every instance (state.store: redis); memory otherwise.
+    ...(options.sharedState !== undefined ? { budgetStore: options.sharedState.budgetStore } : {}),
     bench: (provider, untilInMs) => benchProvider(provider, untilInMs),
     onUnknownModel: (model, provider) =>
       options.onWarning?.(
@@ -163,7 +165,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
   const settingsFor = (next: Config, providers: ProviderGeneration, planner: AttemptPlanner) =>
     proxySettings(next, {
       upstreams: providers.upstreams,
-      planner,
+      // Only a configuration with budgets pays for looking at plans.
+      planner: next.budgets.length > 0 ? costs.planner(planner) : planner,
       keyFingerprint,
       otherRequests: routesFor(next),
     });
@@ -280,6 +283,8 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     return reconfiguration;
   }
 
+  // A peer's spend can put a provider over its budget here too: bench it as this instance's own spend would.
+  shared?.followBudgets(() => costs.benchProvidersOverBudget());
   shared?.followOverrides((provider, override) => {
     if (!current.providers.some((configured) => configured.name === provider)) return;
     const next = overrides.clone();
@@ -337,6 +342,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       await server.close();
       closeAccountsNotIn(generation.accounts, undefined);
       await costs.close();
+      // After the accounting: the budget spend it settled last is written to Redis before the connection closes.
       await shared?.close();
     },
   };

@@ -5,6 +5,7 @@ import { type Config, isPublicKeyReference } from '@ccb/config';
 import {
   asUsageLedger,
   type Budget,
+  type BudgetStore,
   type Budgets,
   type BudgetsOptions,
   createBudgets,
@@ -21,16 +22,19 @@ import {
   usageTokens,
 } from '@ccb/ledger';
 import {
+  type AdmissionRequest,
+  type AttemptPlanner,
   createProcessKeyFingerprint,
   type KeyFingerprint,
   type RequestRecord,
   type RequestRejection,
-  type RouteRequest,
 } from '@ccb/proxy';
 import { parse as parseYaml } from 'yaml';
+import { createBudgetHolds } from './budget-holds.js';
 import { type CacheSavingsTotals, createCacheSavings } from './cache-savings.js';
 import { CliError } from './cli-error.js';
 import { type OpenedPostgresLedger, postgresLedgerOptions } from './postgres-ledger.js';
+import { createSpendEstimate } from './spend-estimate.js';
 
 /** Pricing, the usage ledger and budgets, as one unit the balancer feeds with finished requests. */
 export interface CostAccounting {
@@ -54,11 +58,16 @@ export interface CostAccounting {
   cacheSavings(): CacheSavingsTotals;
   /** Benches every provider already over budget (spend is read back from the ledger, so this survives restarts). */
   benchProvidersOverBudget(): void;
-  /** Refuses a client key over its budget before any provider is tried. */
-  admit(request: {
-    readonly clientKeyId: string;
-    readonly route: RouteRequest;
-  }): RequestRejection | undefined;
+  /**
+   * Before any provider is tried: reserves a Messages request's estimated spend against its key's budgets, and
+   * refuses a key over its budget (429). Asynchronous only when a shared budget store decides; free without budgets.
+   */
+  admit(request: AdmissionRequest): RequestRejection | undefined | Promise<RequestRejection | undefined>;
+  /**
+   * Wraps the router's planner so that a plan skips providers whose budgets are used up (spent + reserved by
+   * requests in flight) and reserves the estimate against the chosen provider's budget.
+   */
+  planner(planner: AttemptPlanner): AttemptPlanner;
   /**
    * Builds prices and budgets for a reloaded configuration without applying them: `priceOf` prices by the new
    * table already (for the router's new settings), `commit()` puts them in force. Budgets whose definition is
@@ -96,6 +105,11 @@ export interface CostAccountingOptions {
    * it one is created here, and budgets count from zero.
    */
   readonly postgres?: OpenedPostgresLedger;
+  /**
+   * Where budget counters live when several instances share them (`state.store: redis`). Its counters outlive each
+   * instance, so budgets are not read back from this instance's ledger. Default: in memory, read back from the ledger.
+   */
+  readonly budgetStore?: BudgetStore;
 }
 
 /** Where budgets read back the spend of their current windows: the SQLite ledger, or a Postgres snapshot. */
@@ -117,6 +131,17 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     const check = current.budgets?.check('provider', provider);
     if (check?.exceeded) options.bench(provider, check.resetsAt);
   };
+
+  const estimate = createSpendEstimate({
+    pricing: () => current.pricing,
+    providers: () => current.providerNames,
+  });
+  const holds = createBudgetHolds({
+    budgets: () => current.budgets,
+    anyProviderBudget: () => current.providerBudgets.length > 0,
+    estimate,
+    ...(options.onError !== undefined ? { onError: options.onError } : {}),
+  });
 
   const cacheSavings = createCacheSavings(options.now);
   const priceOfRecord = (record: RequestRecord): Price | undefined => {
@@ -149,7 +174,10 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
       const costUsd = deduplicated ? 0 : costOf(record);
       // Only Messages calls are billed per request; count_tokens, model listings, batches (billed when their results
       // are made) and files would only add noise to the ledger.
-      if (record.api !== 'messages') return costUsd;
+      if (record.api !== 'messages') {
+        holds.end(record.requestId, undefined);
+        return costUsd;
+      }
       const usage = deduplicated ? undefined : record.usage;
       if (usage !== undefined) {
         cacheSavings.add({
@@ -180,35 +208,29 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         outputEstimated: usage?.outputEstimated === true,
         ...(record.dedup !== undefined ? { dedup: record.dedup } : {}),
       });
-      const budgets = current.budgets;
-      if (budgets !== undefined && usage !== undefined) {
-        const provider = record.provider ?? record.attempts.at(-1)?.provider;
-        budgets.add({
-          ...(provider !== undefined ? { provider } : {}),
-          ...(record.clientKeyId ? { keyId: record.clientKeyId } : {}),
-          costUsd,
-          tokens: usageTokens(usage),
-        });
-        if (provider !== undefined) benchIfOver(provider);
+      if (current.budgets === undefined) return costUsd;
+      if (usage === undefined) {
+        holds.end(record.requestId, undefined);
+        return costUsd;
       }
+      const provider = record.provider ?? record.attempts.at(-1)?.provider;
+      const tokens = usageTokens(usage);
+      estimate.learn(record.model, costUsd, tokens);
+      holds.end(record.requestId, {
+        ...(provider !== undefined ? { provider } : {}),
+        ...(record.clientKeyId ? { keyId: record.clientKeyId } : {}),
+        costUsd,
+        tokens,
+      });
+      if (provider !== undefined) benchIfOver(provider);
       return costUsd;
     },
     cacheSavings: () => cacheSavings.totals(),
     benchProvidersOverBudget() {
       for (const provider of current.providerBudgets) benchIfOver(provider);
     },
-    admit({ clientKeyId }) {
-      const budgets = current.budgets;
-      if (budgets === undefined || clientKeyId === '') return undefined;
-      const check = budgets.check('key', clientKeyId);
-      if (!check.exceeded) return undefined;
-      return {
-        status: 429,
-        type: 'rate_limit_error',
-        message: `ccb: ${check.budget} is used up; it resets at ${new Date(check.resetsAt).toISOString()}`,
-        retryAt: check.resetsAt,
-      };
-    },
+    admit: (request) => holds.admit(request),
+    planner: (planner) => holds.planner(planner),
     prepare(next) {
       const built = buildPricedBudgets(
         next,
@@ -237,6 +259,8 @@ interface PricedBudgets {
   readonly budgets: Budgets | undefined;
   /** Providers with a budget of their own. */
   readonly providerBudgets: readonly string[];
+  /** Every configured provider. */
+  readonly providerNames: readonly string[];
   /** The budget list these were built from, to tell whether a reload changed it. */
   readonly budgetList: readonly Budget[];
 }
@@ -296,7 +320,12 @@ function buildPricedBudgets(
     : budgetList.length > 0
       ? createBudgets({
           budgets: budgetList,
-          ...(ledger !== undefined ? { ledger } : {}),
+          // A shared store holds what every instance spent; this instance's ledger holds a part of it.
+          ...(options.budgetStore !== undefined
+            ? { store: options.budgetStore }
+            : ledger !== undefined
+              ? { ledger }
+              : {}),
           ...(options.now !== undefined ? { now: options.now } : {}),
           ...(options.onError !== undefined ? { onError: options.onError } : {}),
         })
@@ -304,7 +333,8 @@ function buildPricedBudgets(
   const providerBudgets = budgetList
     .filter((budget) => budget.scope === 'provider')
     .map((budget) => budget.name);
-  return { pricing, budgets, providerBudgets, budgetList };
+  const providerNames = config.providers.map((provider) => provider.name);
+  return { pricing, budgets, providerBudgets, providerNames, budgetList };
 }
 
 /**

@@ -32,6 +32,9 @@ const skip =
 if (skip !== undefined) console.warn(`skipping the deployment layout test: ${skip}`);
 
 const clientKey = 'deploy-client-key-0123456789';
+/** A team's key with a daily token budget, spent through every instance at once. */
+const budgetKey = 'deploy-budget-key-0123456789';
+const capTokens = 12_000;
 const fingerprintSecret = 'deploy-fingerprint-secret-0123456789abcdef';
 const ask = {
   model: 'claude-sonnet-4-6',
@@ -70,7 +73,8 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
   let instances: RunningCcb[];
   let config: string;
   let env: Record<string, string>;
-  let served = 0;
+  /** Requests ccb answered (served, or refused for the budget): each is one ledger row. */
+  let recorded = 0;
   const cleanups: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
@@ -94,7 +98,7 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
       'ccb.yaml',
       [
         'auth:',
-        '  api_keys: ["${CCB_CLIENT_KEY}"]',
+        '  api_keys: ["${CCB_CLIENT_KEY}", "${CCB_BUDGET_KEY}"]',
         '  fingerprint_secret: ${CCB_FINGERPRINT_SECRET}',
         'state:',
         '  store: redis',
@@ -104,6 +108,8 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
         '  url: ${DATABASE_URL}',
         '  batch_interval: 100ms',
         'routing: { strategy: round-robin }',
+        'budgets:',
+        `  - { key: "\${CCB_BUDGET_KEY}", daily_tokens: ${capTokens} }`,
         'providers:',
         `  - { name: one, base_url: ${upstreams.one.url}, api_key: key-one }`,
         `  - { name: two, base_url: ${upstreams.two.url}, api_key: key-two }`,
@@ -111,6 +117,7 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
     );
     env = {
       CCB_CLIENT_KEY: clientKey,
+      CCB_BUDGET_KEY: budgetKey,
       CCB_FINGERPRINT_SECRET: fingerprintSecret,
       REDIS_URL: redis.url,
       DATABASE_URL: database,
@@ -146,7 +153,7 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
       body: JSON.stringify(body),
     });
     await response.body.dump();
-    if (response.statusCode === 200) served += 1;
+    recorded += 1;
     return {
       status: response.statusCode,
       provider: response.headers['x-ccb-provider'] as string | undefined,
@@ -179,7 +186,7 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
       ),
     );
     expect(new Set(servedBy)).toEqual(new Set([0, 1, 2]));
-    expect(await eventually(usage, (total) => total >= served)).toBe(served);
+    expect(await eventually(usage, (total) => total >= recorded)).toBe(recorded);
   });
 
   it('honours on every instance, within a second, a 429 cool-down one of them learned', async () => {
@@ -256,8 +263,43 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
     expect(providers).toEqual(new Set([first]));
   });
 
+  it('stops a daily budget spent concurrently through every instance within one request of the cap', async () => {
+    // A prompt of about 1,000 tokens: the mock's few output tokens are small beside it.
+    const spend = { ...ask, messages: [{ role: 'user' as const, content: 'spend '.repeat(700) }] };
+    const spendOnce = async () => {
+      const response = await request(`${nginx.url}/v1/messages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': budgetKey,
+          'anthropic-version': '2023-06-01',
+        },
+        body: JSON.stringify(askAsNewSession(spend)),
+      });
+      const body = (await response.body.json()) as {
+        usage?: { input_tokens: number; output_tokens: number };
+      };
+      recorded += 1;
+      return {
+        status: response.statusCode,
+        tokens: body.usage === undefined ? 0 : body.usage.input_tokens + body.usage.output_tokens,
+      };
+    };
+    // One through each instance first (nginx takes turns): what a request spends, and each instance's estimate.
+    const warmUp = [];
+    for (let index = 0; index < 3; index += 1) warmUp.push(await spendOnce());
+    const requestTokens = Math.max(...warmUp.map((answer) => answer.tokens));
+    expect(requestTokens).toBeGreaterThan(500);
+    const answers = await Promise.all(Array.from({ length: 30 }, spendOnce));
+    expect(answers.filter((answer) => answer.status === 429).length).toBeGreaterThan(0);
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 429)).toBe(true);
+    const spent = [...warmUp, ...answers].reduce((sum, answer) => sum + answer.tokens, 0);
+    // Three instances counting alone would each let the cap through: about three times it.
+    expect(spent).toBeGreaterThanOrEqual(capTokens);
+    expect(spent).toBeLessThan(capTokens + requestTokens);
+  });
+
   it('keeps every instance serving while Redis is down, loses no request, and converges when it is back', async () => {
-    const before = served;
     await redis.stop();
     await Promise.all(
       instances.map((ccb) =>
@@ -268,7 +310,6 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
       ),
     );
     for (let index = 0; index < 9; index += 1) expect((await send()).status).toBe(200);
-    expect(served).toBe(before + 9);
     await redis.start();
     await Promise.all(
       instances.map((ccb) =>
@@ -297,7 +338,7 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
         ),
       ),
     );
-    expect(await eventually(usage, (total) => total >= served)).toBe(served);
+    expect(await eventually(usage, (total) => total >= recorded)).toBe(recorded);
   });
 
   it('answers every request while PostgreSQL is down, and writes their rows once it is back', async () => {
@@ -305,6 +346,6 @@ describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three ins
     // Every request completes while the database is still down: none waits for the ledger.
     for (let index = 0; index < 9; index += 1) expect((await send()).status).toBe(200);
     await postgres.start();
-    expect(await eventually(usage, (total) => total >= served, 60_000)).toBe(served);
+    expect(await eventually(usage, (total) => total >= recorded, 60_000)).toBe(recorded);
   });
 });

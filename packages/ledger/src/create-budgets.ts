@@ -1,7 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { type Cap, capsOf, describe, limitsOf, type Subject, windowsOf } from './_budget-caps.js';
 import { checkNumberOption } from './_check-option.js';
-import { formatInteger, formatUsd } from './_format-number.js';
 import { type UtcWindows, utcWindows } from './_utc-windows.js';
-import { type BudgetStore, createMemoryBudgetStore } from './budget-store.js';
+import {
+  type BudgetAmount,
+  type BudgetHold,
+  type BudgetStore,
+  createMemoryBudgetStore,
+  usedUp,
+} from './budget-store.js';
 import type { Ledger } from './create-ledger.js';
 import { LedgerError } from './ledger-error.js';
 
@@ -31,6 +38,12 @@ export interface BudgetsOptions {
   readonly store?: BudgetStore;
   /** Receives ledger read failures while restoring a key first seen after start. Default: `process.emitWarning`. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * How long a reservation counts when it is never settled or released (a crashed instance, a lost request), in ms.
+   * Settle long streams within it: one settled later still counts its spend, but its reservation ended before.
+   * Default 900 000 (15 minutes).
+   */
+  readonly reservationTtlInMs?: number;
 }
 
 /** Spend of one finished request. Pass what the ledger records: `costUsd` in USD and `tokens` = {@link usageTokens}. */
@@ -40,6 +53,35 @@ export interface BudgetEntry {
   readonly costUsd: number;
   readonly tokens: number;
 }
+
+/** What a request may spend, estimated before it is sent: reserved against every budget of its provider and key. */
+export interface BudgetClaim {
+  readonly provider?: string | null | undefined;
+  readonly keyId?: string | null | undefined;
+  /** Estimated USD. */
+  readonly costUsd: number;
+  /** Estimated tokens, counted like {@link usageTokens}. */
+  readonly tokens: number;
+}
+
+/** A granted reservation. The first `settle` or `release` ends it; later calls do nothing. */
+export interface BudgetReservation {
+  /** Releases what was reserved and counts what the request spent, toward the provider and key of `entry`. */
+  settle(entry: BudgetEntry): void;
+  /** Releases what was reserved and counts nothing (nothing was billed: refused, failed, cancelled before a byte). */
+  release(): void;
+}
+
+/** The answer of {@link Budgets.reserve}. */
+export type BudgetReserveOutcome =
+  | { readonly granted: true; readonly reservation: BudgetReservation }
+  | {
+      readonly granted: false;
+      /** Which cap is used up, as {@link BudgetCheck} names it. */
+      readonly budget: string;
+      /** When that window ends, ms since the epoch. */
+      readonly resetsAt: number;
+    };
 
 /** The verdict of {@link Budgets.check}. */
 export type BudgetCheck =
@@ -76,62 +118,23 @@ export interface Budgets {
   check(scope: 'provider' | 'key', name: string): BudgetCheck;
   /** Every cap with its current use. */
   snapshot(): BudgetStatus[];
-}
-
-interface Cap {
-  readonly window: 'day' | 'month';
-  readonly metric: 'usd' | 'tokens';
-  readonly limit: number;
-}
-
-interface Subject {
-  readonly scope: 'provider' | 'key';
-  readonly name: string;
-  readonly caps: readonly Cap[];
-  readonly dayCounter: string;
-  readonly monthCounter: string;
+  /** Whether a budget applies to `name` (a key under a `'*'` budget does). Unbudgeted names cost nothing anywhere. */
+  applies(scope: 'provider' | 'key', name: string): boolean;
+  /**
+   * Reserves `claim` against every budget of its provider and key, all or none: refused when one of their windows
+   * is used up (settled + reserved spend at or above a cap), so concurrent requests, also of other instances sharing
+   * the store, stop within one request's cost of the cap. Synchronous with a local store; a promise when a shared
+   * store decides. A claim no budget applies to is granted at once, without touching the store.
+   */
+  reserve(claim: BudgetClaim): BudgetReserveOutcome | Promise<BudgetReserveOutcome>;
+  /**
+   * Whether a reservation against `name`'s budgets would be granted now, as this process sees the store (for a
+   * shared store: its local replica). Synchronous, no I/O; `true` for an unbudgeted name.
+   */
+  canReserve(scope: 'provider' | 'key', name: string): boolean;
 }
 
 const notExceeded: BudgetCheck = Object.freeze({ exceeded: false });
-
-const capFields = [
-  ['dailyUsd', 'day', 'usd'],
-  ['monthlyUsd', 'month', 'usd'],
-  ['dailyTokens', 'day', 'tokens'],
-  ['monthlyTokens', 'month', 'tokens'],
-] as const;
-
-function invalidBudget(index: number, problem: string): LedgerError {
-  return new LedgerError('CCB_LEDGER_INVALID_OPTIONS', `createBudgets: budgets[${index}] ${problem}`);
-}
-
-function capsOf(budget: Budget, index: number): Cap[] {
-  if (typeof budget !== 'object' || budget === null) throw invalidBudget(index, 'must be an object');
-  if (budget.scope !== 'provider' && budget.scope !== 'key') {
-    throw invalidBudget(index, `scope must be 'provider' or 'key', got ${String(budget.scope)}`);
-  }
-  if (typeof budget.name !== 'string' || budget.name === '')
-    throw invalidBudget(index, 'name must be a non-empty string');
-  if (budget.name === '*' && budget.scope !== 'key')
-    throw invalidBudget(index, "name '*' is only for scope 'key'");
-  const caps: Cap[] = [];
-  for (const [field, window, metric] of capFields) {
-    const limit = budget[field];
-    if (limit === undefined) continue;
-    checkNumberOption(`createBudgets: budgets[${index}]`, field, limit, { minimum: 0 });
-    caps.push({ window, metric, limit });
-  }
-  if (caps.length === 0) {
-    throw invalidBudget(index, 'has no cap; set dailyUsd, monthlyUsd, dailyTokens or monthlyTokens');
-  }
-  return caps;
-}
-
-function describe(cap: Cap, subject: Subject): string {
-  const window = cap.window === 'day' ? 'daily' : 'monthly';
-  const limit = cap.metric === 'usd' ? formatUsd(cap.limit) : `${formatInteger(cap.limit)} tokens`;
-  return `${window} ${cap.metric === 'usd' ? 'spend' : 'tokens'} of ${subject.scope} ${subject.name} (${limit})`;
-}
 
 /**
  * Creates budget counters for the given caps. Windows are the UTC calendar day and month and reset at their
@@ -148,6 +151,8 @@ export function createBudgets(options: BudgetsOptions): Budgets {
   const store = options.store ?? createMemoryBudgetStore();
   const ledger = options.ledger;
   const onError = options.onError ?? ((error: unknown) => process.emitWarning(error as Error));
+  const reservationTtlInMs = options.reservationTtlInMs ?? 900_000;
+  checkNumberOption('createBudgets', 'reservationTtlInMs', reservationTtlInMs, { minimum: 1 });
   const createdAtInMs = now();
   let windows: UtcWindows = utcWindows(createdAtInMs);
 
@@ -195,7 +200,15 @@ export function createBudgets(options: BudgetsOptions): Budgets {
   }
 
   function subjectOf(scope: 'provider' | 'key', name: string, caps: readonly Cap[]): Subject {
-    return { scope, name, caps, dayCounter: `${scope}:${name}:day`, monthCounter: `${scope}:${name}:month` };
+    return {
+      scope,
+      name,
+      caps,
+      dayCounter: `${scope}:${name}:day`,
+      monthCounter: `${scope}:${name}:month`,
+      dayLimits: limitsOf(caps, 'day'),
+      monthLimits: limitsOf(caps, 'month'),
+    };
   }
 
   for (const [name, caps] of providerCaps) {
@@ -235,23 +248,73 @@ export function createBudgets(options: BudgetsOptions): Budgets {
     return cap.window === 'day' ? current.dayEndInMs : current.monthEndInMs;
   }
 
-  function addTo(subject: Subject, entry: BudgetEntry, current: UtcWindows): void {
-    store.add(subject.dayCounter, current.dayStartInMs, entry.costUsd, entry.tokens);
-    store.add(subject.monthCounter, current.monthStartInMs, entry.costUsd, entry.tokens);
+  /** The budgeted subjects of a request: its provider's and its key's, when they have budgets. */
+  function subjectsOf(entry: { provider?: string | null; keyId?: string | null }): Subject[] {
+    const subjects: Subject[] = [];
+    const provider = entry.provider == null ? undefined : providers.get(entry.provider);
+    if (provider !== undefined) subjects.push(provider);
+    const key = entry.keyId == null ? undefined : keySubject(entry.keyId);
+    if (key !== undefined) subjects.push(key);
+    return subjects;
   }
 
+  function spendOf(entry: BudgetEntry, current: UtcWindows): BudgetAmount[] {
+    const spend: BudgetAmount[] = [];
+    for (const subject of subjectsOf(entry)) {
+      for (const hold of windowsOf(subject, current, entry, false)) spend.push(hold);
+    }
+    return spend;
+  }
+
+  function add(entry: BudgetEntry): void {
+    const spend = spendOf(entry, currentWindows());
+    if (spend.length > 0) store.settle({ id: undefined, holds: [], spend });
+  }
+
+  function refusal(subject: Subject, window: 'day' | 'month', current: UtcWindows) {
+    const counter = window === 'day' ? subject.dayCounter : subject.monthCounter;
+    const totals = store.read(counter, window === 'day' ? current.dayStartInMs : current.monthStartInMs);
+    // The cap the store refused for; when the replica has not seen it used up yet, the tightest of the window.
+    const usedUpCap =
+      subject.caps.find(
+        (cap) =>
+          cap.window === window &&
+          (cap.metric === 'usd'
+            ? totals.costUsd + totals.reservedCostUsd
+            : totals.tokens + totals.reservedTokens) >= cap.limit,
+      ) ?? (subject.caps.find((cap) => cap.window === window) as Cap);
+    return {
+      granted: false as const,
+      budget: describe(usedUpCap, subject),
+      resetsAt: resetsAt(usedUpCap, current),
+    };
+  }
+
+  function reservationOf(id: string, holds: readonly BudgetHold[]): BudgetReservation {
+    let open = true;
+    return {
+      settle(entry) {
+        if (!open) return;
+        open = false;
+        store.settle({ id, holds, spend: spendOf(entry, currentWindows()) });
+      },
+      release() {
+        if (!open) return;
+        open = false;
+        store.settle({ id, holds, spend: [] });
+      },
+    };
+  }
+
+  const unreserved: BudgetReserveOutcome = Object.freeze({
+    granted: true,
+    reservation: Object.freeze({ settle: add, release() {} }),
+  });
+  const idPrefix = randomBytes(6).toString('hex');
+  let sequence = 0;
+
   return {
-    add(entry) {
-      const current = currentWindows();
-      if (entry.provider != null) {
-        const subject = providers.get(entry.provider);
-        if (subject !== undefined) addTo(subject, entry, current);
-      }
-      if (entry.keyId != null) {
-        const subject = keySubject(entry.keyId);
-        if (subject !== undefined) addTo(subject, entry, current);
-      }
-    },
+    add,
     check(scope, name) {
       const subject = scope === 'provider' ? providers.get(name) : keySubject(name);
       if (subject === undefined) return notExceeded;
@@ -286,6 +349,40 @@ export function createBudgets(options: BudgetsOptions): Budgets {
         }
       }
       return statuses;
+    },
+    applies(scope, name) {
+      return (scope === 'provider' ? providers.get(name) : keySubject(name)) !== undefined;
+    },
+    reserve(claim) {
+      const subjects = subjectsOf(claim);
+      if (subjects.length === 0) return unreserved;
+      const current = currentWindows();
+      const holds: BudgetHold[] = [];
+      const owners: [Subject, 'day' | 'month'][] = [];
+      for (const subject of subjects) {
+        for (const hold of windowsOf(subject, current, claim, true)) {
+          holds.push(hold);
+          owners.push([subject, hold.counter === subject.dayCounter ? 'day' : 'month']);
+        }
+      }
+      const id = `${idPrefix}:${(sequence++).toString(36)}`;
+      const nowInMs = now();
+      const decide = (result: { granted: boolean; refusedHold?: number }): BudgetReserveOutcome => {
+        if (result.granted) return { granted: true, reservation: reservationOf(id, holds) };
+        const [subject, window] =
+          owners[result.refusedHold ?? 0] ?? (owners[0] as [Subject, 'day' | 'month']);
+        return refusal(subject, window, current);
+      };
+      const result = store.reserve({ id, holds, nowInMs, expiresAtInMs: nowInMs + reservationTtlInMs });
+      return result instanceof Promise ? result.then(decide) : decide(result);
+    },
+    canReserve(scope, name) {
+      const subject = scope === 'provider' ? providers.get(name) : keySubject(name);
+      if (subject === undefined) return true;
+      const current = currentWindows();
+      return windowsOf(subject, current, { costUsd: 0, tokens: 0 }, true).every(
+        (hold) => !usedUp(hold, store.read(hold.counter, hold.windowStartInMs)),
+      );
     },
   };
 }

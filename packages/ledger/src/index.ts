@@ -3,11 +3,24 @@
  * several instances), reports and budgets.
  */
 
-export { type BudgetStore, type BudgetTotals, createMemoryBudgetStore } from './budget-store.js';
+export {
+  type BudgetAmount,
+  type BudgetCounterTotals,
+  type BudgetHold,
+  type BudgetReserveRequest,
+  type BudgetReserveResult,
+  type BudgetSettleRequest,
+  type BudgetStore,
+  type BudgetTotals,
+  createMemoryBudgetStore,
+} from './budget-store.js';
 export {
   type Budget,
   type BudgetCheck,
+  type BudgetClaim,
   type BudgetEntry,
+  type BudgetReservation,
+  type BudgetReserveOutcome,
   type BudgetStatus,
   type Budgets,
   type BudgetsOptions,

@@ -5,6 +5,7 @@ import type { AttemptResult, FailedAttempt } from './attempt-result.js';
 import { buildRequestRecord, clientClosedRequest, type RequestEnd } from './build-request-record.js';
 import { dispatchAttempt } from './dispatch-attempt.js';
 import type { ExchangeContext, ExchangeInit, ShutdownTarget } from './exchange-context.js';
+import type { RequestRejection } from './proxy-options.js';
 import { sendError } from './send-error.js';
 import type { Upstream } from './upstream.js';
 
@@ -58,7 +59,18 @@ export class Exchange implements ShutdownTarget {
   async run(): Promise<void> {
     const { response, route, requestId } = this.#init;
     const { maxAttempts, maxRetryAfterInSeconds } = this.#context;
-    const rejection = this.#context.hooks.admitRequest?.({ clientKeyId: this.#init.clientKeyId, route });
+    const admission = this.#context.hooks.admitRequest?.({
+      requestId,
+      clientKeyId: this.#init.clientKeyId,
+      route,
+    });
+    let rejection: RequestRejection | undefined;
+    if (!(admission instanceof Promise)) rejection = admission;
+    else {
+      rejection = await admission;
+      // The client may have left while the decision was made elsewhere: nothing is sent for it then.
+      if (this.#clientGone) return this.#record({ status: clientClosedRequest });
+    }
     if (rejection !== undefined) {
       const headers =
         rejection.retryAt === undefined

@@ -25,8 +25,11 @@ export interface RequestRejection {
 
 /** What a request looks like to `admitRequest`. */
 export interface AdmissionRequest {
+  /** The id its record (`onRequestEnd`) carries: what the admission holds for the request can be ended there. */
+  readonly requestId: string;
   /** Fingerprint of the client's ccb key (`""` without client auth). */
   readonly clientKeyId: string;
+  /** The same object the planner is then asked to route. */
   readonly route: RouteRequest;
 }
 
@@ -37,9 +40,12 @@ export interface ProxyHooks {
   readonly onAttemptEnd?: (provider: string) => void;
   /**
    * Decides whether a request may proceed before any provider is tried (e.g. a client key over its budget).
-   * A rejection is answered with its status, type and message, and a `retry-after`.
+   * A rejection is answered with its status, type and message, and a `retry-after`. May answer with a promise (a
+   * decision shared with other instances); only such a request waits for it. A rejected promise answers a 500.
    */
-  readonly admitRequest?: (request: AdmissionRequest) => RequestRejection | undefined;
+  readonly admitRequest?: (
+    request: AdmissionRequest,
+  ) => RequestRejection | undefined | Promise<RequestRejection | undefined>;
   /** Called once per proxied request, after its response ended. */
   readonly onRequestEnd?: (record: RequestRecord) => void;
   /**

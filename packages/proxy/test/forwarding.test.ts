@@ -430,6 +430,37 @@ describe('admission', () => {
       await mock.close();
     }
   });
+
+  it('waits for an admission decided asynchronously, with the request id its record carries', async () => {
+    const mock = await createMockUpstream({ name: 'm1' });
+    const admitted: string[] = [];
+    const proxy = await startProxy([target('m1', mock.url)], {
+      clientApiKeys: ['team-key', 'spent-key'],
+      admitRequest: async ({ requestId }) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        admitted.push(requestId);
+        return admitted.length > 1
+          ? { status: 429, type: 'rate_limit_error', message: 'spent elsewhere' }
+          : undefined;
+      },
+    });
+    try {
+      const first = proxy.nextRecord();
+      expect((await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'team-key' })).status).toBe(
+        200,
+      );
+      expect((await first).requestId).toBe(admitted[0]);
+      const second = proxy.nextRecord();
+      expect((await post(proxy.url, '/v1/messages', messageBody(), { 'x-api-key': 'team-key' })).status).toBe(
+        429,
+      );
+      expect((await second).requestId).toBe(admitted[1]);
+      expect(mock.requests).toHaveLength(1);
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  });
 });
 
 describe('compression', () => {

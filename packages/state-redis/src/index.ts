@@ -1,6 +1,16 @@
 /** @ccb/state-redis: live state shared by several ccb instances on Redis, behind the stores the router defines. */
 
 export type { VerdictGroup } from './_health-verdicts.js';
+export {
+  createRedisBudgetStore,
+  keyGraceInMs,
+  type RedisBudgetAmount,
+  type RedisBudgetHold,
+  type RedisBudgetReserveResult,
+  type RedisBudgetStore,
+  type RedisBudgetStoreOptions,
+  type RedisBudgetTotals,
+} from './budget-store-redis.js';
 export { freshHealthRecord, type HealthRecordShape } from './health-record-shape.js';
 export { redisAddress } from './redis-address.js';
 export {

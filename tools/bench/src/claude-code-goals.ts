@@ -1,6 +1,6 @@
 import type { TargetRow } from './compare-targets.js';
-import type { GoalCheck } from './evaluate-goals.js';
 import { formatNumber } from './format-table.js';
+import type { GoalCheck } from './goal-check.js';
 import { roundsPhrase } from './paired-ratios.js';
 import type { Scenario } from './scenarios.js';
 

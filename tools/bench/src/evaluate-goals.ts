@@ -1,20 +1,11 @@
 import { claudeCodeChecks } from './claude-code-goals.js';
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber } from './format-table.js';
+import type { GoalCheck } from './goal-check.js';
 import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
 import type { Scenario, TargetId } from './scenarios.js';
 
-/** Whether a performance goal of the issue was met in this run. */
-export type GoalStatus = 'met' | 'missed' | 'not measured';
-
-/** One checked goal: which, where, the measured value against the limit. */
-export interface GoalCheck {
-  readonly goal: string;
-  readonly scenario: string;
-  readonly measured: string;
-  readonly limit: string;
-  readonly status: GoalStatus;
-}
+export type { GoalCheck, GoalStatus } from './goal-check.js';
 
 /** A finished scenario, as {@link evaluateGoals} reads it. */
 export interface ScenarioRows {

@@ -3,6 +3,7 @@ import type { Config } from '@ccb/config';
 import type { ProviderHealthRecord } from '@ccb/router';
 import type {
   RedisAffinityStore,
+  RedisBudgetStore,
   RedisHealthStore,
   RedisOverrideStore,
   StateStoreError,
@@ -26,6 +27,10 @@ export interface SharedState {
   readonly healthStore: RedisHealthStore<ProviderHealthRecord>;
   readonly affinityStore: RedisAffinityStore;
   readonly overrides: RedisOverrideStore<ProviderOverride>;
+  /** Budget counters of every instance: reserve and settle in Redis, reads from a local replica. */
+  readonly budgetStore: RedisBudgetStore;
+  /** Called when a peer's spend or reservation changed a budget counter (e.g. to bench providers over budget). */
+  followBudgets(listener: () => void): void;
   /** Where a peer's change to a provider's override goes (`undefined`: lifted); the balancer sets it once. */
   followOverrides(listener: (provider: string, override: ProviderOverride | undefined) => void): void;
   readiness(): StateStoreReadiness;
@@ -52,6 +57,7 @@ export function createSharedState(
 ): SharedState | undefined {
   const {
     createRedisAffinityStore,
+    createRedisBudgetStore,
     createRedisConnection,
     createRedisHealthStore,
     createRedisOverrideStore,
@@ -59,6 +65,7 @@ export function createSharedState(
   const state = config.state;
   if (state.store !== 'redis' || state.url === undefined) return undefined;
   let followers: (provider: string, override: ProviderOverride | undefined) => void = () => {};
+  let budgetFollower: () => void = () => {};
   const connection = createRedisConnection({ url: state.url, keyPrefix: state.key_prefix });
   const where = `redis at ${connection.address}`;
   let everUp = false;
@@ -98,10 +105,19 @@ export function createSharedState(
     onError,
     onRemoteChange: (provider, override) => followers(provider, override),
   });
+  const budgetStore = createRedisBudgetStore({
+    connection,
+    onError,
+    onRemoteChange: () => budgetFollower(),
+  });
   return {
     healthStore,
     affinityStore,
     overrides,
+    budgetStore,
+    followBudgets(listener) {
+      budgetFollower = listener;
+    },
     followOverrides(listener) {
       followers = listener;
     },
@@ -121,7 +137,7 @@ export function createSharedState(
       failedWrites: connection.writeFailures(),
     }),
     async close() {
-      await Promise.all([healthStore.close(), affinityStore.close(), overrides.close()]);
+      await Promise.all([healthStore.close(), affinityStore.close(), overrides.close(), budgetStore.close()]);
       await connection.close();
     },
   };

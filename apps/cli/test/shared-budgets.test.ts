@@ -1,0 +1,79 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { createMockUpstream } from '@ccb/mock-upstream';
+import { hasRedis, noRedisReason, startTestRedis } from '@ccb/state-redis/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { askAsNewSession, type RunningCcb, startCcb, tempDir } from './run-cli.js';
+
+if (!hasRedis) console.log(noRedisReason);
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A prompt of about 1,000 tokens: the few output tokens of the mock's answer are small beside it. */
+const ask = {
+  model: 'claude-sonnet-4-6',
+  max_tokens: 16,
+  messages: [{ role: 'user' as const, content: 'spend '.repeat(700) }],
+};
+
+async function instance(yaml: string): Promise<RunningCcb> {
+  const dir = await tempDir();
+  const file = await dir.write('ccb.yaml', yaml);
+  const ccb = await startCcb(['serve', '--config', file, '--port', '0']);
+  cleanups.push(async () => {
+    await ccb.stop();
+    await dir.dispose();
+  });
+  return ccb;
+}
+
+describe.skipIf(!hasRedis)('budgets shared through Redis', () => {
+  it('stops a daily budget spent concurrently through two instances within one request of the cap', async () => {
+    const redis = await startTestRedis();
+    cleanups.push(() => redis.stop());
+    const upstream = await createMockUpstream({ name: 'm', apiKey: 'key-m' });
+    cleanups.push(() => upstream.close());
+    const capTokens = 12_000;
+    const yaml = [
+      // Both instances must name the key alike: the same fingerprint secret.
+      `auth: { api_keys: [team-key], fingerprint_secret: "${'s'.repeat(40)}" }`,
+      `state: { store: redis, url: "${redis.url}", key_prefix: "${redis.keyPrefix}" }`,
+      'ledger: { enabled: false }',
+      'budgets:',
+      `  - { key: team-key, daily_tokens: ${capTokens} }`,
+      'providers:',
+      `  - { name: m, base_url: "${upstream.url}", api_key: key-m }`,
+    ].join('\n');
+    const instances = await Promise.all([instance(yaml), instance(yaml)]);
+    const clients = instances.map(
+      (ccb) => new Anthropic({ baseURL: ccb.url, apiKey: 'team-key', maxRetries: 0 }),
+    );
+    const tokensOf = (message: Anthropic.Message) => message.usage.input_tokens + message.usage.output_tokens;
+    // One request through each first: what one request spends, and what each instance then reserves for the next.
+    const warmUp = await Promise.all(clients.map((client) => client.messages.create(askAsNewSession(ask))));
+    const requestTokens = Math.max(...warmUp.map(tokensOf));
+    expect(requestTokens).toBeGreaterThan(500);
+
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        (clients[index % 2] as Anthropic).messages.create(askAsNewSession(ask)).then(
+          (message) => message,
+          (error: unknown) => error,
+        ),
+      ),
+    );
+    const served = answers.filter((answer): answer is Anthropic.Message => !(answer instanceof Error));
+    const refused = answers.filter((answer) => answer instanceof Error);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+      expect(String(error.message)).toMatch(/daily tokens of key .* is used up; it resets at/);
+    }
+    expect(upstream.requests).toHaveLength(2 + served.length);
+    const spentTokens = [...warmUp, ...served].reduce((sum, message) => sum + tokensOf(message), 0);
+    // Without a shared store each instance would have let its own 12,000 tokens through: about twice the cap.
+    expect(spentTokens).toBeGreaterThanOrEqual(capTokens);
+    expect(spentTokens).toBeLessThan(capTokens + requestTokens);
+  });
+});

@@ -1,0 +1,319 @@
+import { createBudgetReplica } from './_budget-replica.js';
+import { reserveScript, settleScript } from './_budget-scripts.js';
+import type { RedisConnection } from './redis-connection.js';
+import { StateStoreError } from './state-store-error.js';
+
+/** Totals of one counter's window: settled spend and what reservations hold (USD and tokens). */
+export interface RedisBudgetTotals {
+  readonly costUsd: number;
+  readonly tokens: number;
+  readonly reservedCostUsd: number;
+  readonly reservedTokens: number;
+}
+
+/** An amount on one counter's window (the shape `@ccb/ledger`'s budget store takes). */
+export interface RedisBudgetAmount {
+  readonly counter: string;
+  readonly windowStartInMs: number;
+  /** The Redis keys of the window expire after it (plus {@link keyGraceInMs}). */
+  readonly windowEndInMs: number;
+  readonly costUsd: number;
+  readonly tokens: number;
+}
+
+/** One line of a reservation, with the limits its window must be under. */
+export interface RedisBudgetHold extends RedisBudgetAmount {
+  readonly limitUsd?: number | undefined;
+  readonly limitTokens?: number | undefined;
+}
+
+export type RedisBudgetReserveResult =
+  | { readonly granted: true }
+  | { readonly granted: false; readonly refusedHold: number };
+
+/** Options of {@link createRedisBudgetStore}. */
+export interface RedisBudgetStoreOptions {
+  readonly connection: RedisConnection;
+  /**
+   * Longest wait for Redis to decide a reservation, in ms; past it (and while Redis is down) this instance decides
+   * from its replica, and the request goes on. Default `250`.
+   */
+  readonly reserveTimeoutInMs?: number;
+  /** Redis failed or was too slow: reported once per outage (the next after Redis answered again). */
+  readonly onError?: (error: StateStoreError) => void;
+  /** Another instance changed a counter this replica holds (a spend, a reservation): e.g. to bench a provider. */
+  readonly onRemoteChange?: () => void;
+}
+
+/**
+ * Budget counters shared by every instance through Redis, satisfying `@ccb/ledger`'s `BudgetStore`: reservations
+ * and settlements are single Lua scripts (atomic across instances); reads come from a local replica that every
+ * script's reply and every peer's publication refresh, so a check never waits for Redis. Fail-open: while Redis
+ * is down or slow, reservations are decided from the replica and spend is counted locally and written once Redis is
+ * back, so nothing is lost and budgets converge.
+ */
+export interface RedisBudgetStore {
+  add(counter: string, windowStartInMs: number, costUsd: number, tokens: number): void;
+  read(counter: string, windowStartInMs: number): RedisBudgetTotals;
+  reserve(request: {
+    readonly id: string;
+    readonly holds: readonly RedisBudgetHold[];
+    readonly nowInMs: number;
+    readonly expiresAtInMs: number;
+  }): RedisBudgetReserveResult | Promise<RedisBudgetReserveResult>;
+  settle(request: {
+    readonly id: string | undefined;
+    readonly holds: readonly RedisBudgetAmount[];
+    readonly spend: readonly RedisBudgetAmount[];
+  }): void;
+  /** Reservations decided from the replica because Redis was down or too slow, since creation (a metric). */
+  localDecisions(): number;
+  /** Waits for the writes in flight (settlements, the replay after an outage). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How long a window's keys outlive it: instances whose clocks lag a little still find their counters. */
+export const keyGraceInMs = 3_600_000;
+
+interface LocalReservation {
+  readonly expiresAtInMs: number;
+  readonly holds: readonly RedisBudgetHold[];
+  /** Granted by Redis, or decided on this replica (Redis away or late), which then holds it until it expires. */
+  readonly shared: boolean;
+}
+
+type BudgetCommands = {
+  ccbBudgetReserve(...args: (string | number)[]): Promise<unknown[]>;
+  ccbBudgetSettle(...args: (string | number)[]): Promise<unknown[]>;
+};
+
+const granted: RedisBudgetReserveResult = Object.freeze({ granted: true });
+
+export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisBudgetStore {
+  const { connection } = options;
+  const reserveTimeoutInMs = options.reserveTimeoutInMs ?? 250;
+  if (!Number.isFinite(reserveTimeoutInMs) || reserveTimeoutInMs < 0) {
+    throw new StateStoreError(
+      'CCB_STATE_INVALID_OPTIONS',
+      `createRedisBudgetStore: reserveTimeoutInMs must be a number ≥ 0, got ${String(reserveTimeoutInMs)}.`,
+    );
+  }
+  const commands = connection.commands as unknown as typeof connection.commands & BudgetCommands;
+  const reserveKeys = (hold: RedisBudgetAmount) => [hashOf(hold), `${hashOf(hold)}:r`];
+  connection.commands.defineCommand('ccbBudgetReserve', { lua: reserveScript });
+  connection.commands.defineCommand('ccbBudgetSettle', { lua: settleScript });
+  const channel = connection.key('budget');
+  const hashPrefix = connection.key('budget:');
+  const replica = createBudgetReplica(hashPrefix);
+  // Insertion order = expiry order: every reservation of one `createBudgets` has the same time to live.
+  const reservations = new Map<string, LocalReservation>();
+  // Spend counted while Redis was away, per hash, written when it is back.
+  const unsent = new Map<string, RedisBudgetAmount>();
+  // Reservations taken in Redis whose release could not reach it: released when it is back, not left to expire.
+  const unreleased = new Map<string, readonly RedisBudgetAmount[]>();
+  const inFlight = new Set<Promise<unknown>>();
+  let decidedLocally = 0;
+  let outage = false;
+  let closed = false;
+
+  function hashOf(amount: { counter: string; windowStartInMs: number }): string {
+    return `${hashPrefix}${amount.counter}:${amount.windowStartInMs}`;
+  }
+
+  function failed(error: unknown, what: string): void {
+    if (outage || closed) return;
+    outage = true;
+    const message = error instanceof Error ? error.message : String(error);
+    options.onError?.(
+      new StateStoreError(
+        'CCB_STATE_WRITE_FAILED',
+        `budgets: ${what} at Redis ${connection.address} failed (${message}); counting on this instance until it answers again`,
+        { cause: error },
+      ),
+    );
+  }
+
+  function answered(): void {
+    if (!outage) return;
+    outage = false;
+    replayUnsent();
+  }
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    inFlight.add(promise);
+    const forget = () => inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  function releaseExpired(nowInMs: number): void {
+    for (const [id, reservation] of reservations) {
+      if (reservation.expiresAtInMs > nowInMs) return;
+      reservations.delete(id);
+      if (!reservation.shared) replica.release(reservation.holds);
+    }
+  }
+
+  /** The same rule as the script's, on the replica: a window at or over a limit refuses. */
+  function decideLocally(id: string, holds: readonly RedisBudgetHold[], expiresAtInMs: number) {
+    decidedLocally++;
+    // A reservation Redis never took is a write dropped: it shows in ccb_state_store_write_failures_total.
+    connection.countWriteFailures(1);
+    const refusedHold = holds.findIndex((hold) => replica.usedUp(hold));
+    if (refusedHold !== -1) return { granted: false as const, refusedHold };
+    replica.reserve(holds);
+    reservations.set(id, { expiresAtInMs, holds, shared: false });
+    return granted;
+  }
+
+  function sendSettle(
+    id: string | undefined,
+    holds: readonly RedisBudgetAmount[],
+    spend: readonly RedisBudgetAmount[],
+  ) {
+    const keys = [...holds.flatMap(reserveKeys), ...spend.map(hashOf)];
+    const args = [id ?? '', holds.length, channel];
+    for (const amount of spend) args.push(amount.costUsd, amount.tokens, amount.windowEndInMs + keyGraceInMs);
+    return track(
+      commands.ccbBudgetSettle(keys.length, ...keys, ...args).then(
+        (reply) => {
+          answered();
+          replica.apply(reply);
+        },
+        (error: unknown) => {
+          connection.countWriteFailures(1);
+          failed(error, 'a settlement');
+          keepUnsent(spend);
+          if (id !== undefined && holds.length > 0) unreleased.set(id, holds);
+        },
+      ),
+    );
+  }
+
+  function keepUnsent(spend: readonly RedisBudgetAmount[]): void {
+    for (const amount of spend) {
+      const hash = hashOf(amount);
+      const known = unsent.get(hash);
+      unsent.set(
+        hash,
+        known === undefined
+          ? amount
+          : { ...known, costUsd: known.costUsd + amount.costUsd, tokens: known.tokens + amount.tokens },
+      );
+    }
+  }
+
+  function replayUnsent(): void {
+    const releases = [...unreleased];
+    unreleased.clear();
+    for (const [id, holds] of releases) void sendSettle(id, holds, []);
+    if (unsent.size === 0) return;
+    const spend = [...unsent.values()];
+    unsent.clear();
+    void sendSettle(undefined, [], spend);
+  }
+
+  connection.subscribe('budget', (message) => {
+    try {
+      if (replica.apply(JSON.parse(message) as unknown[])) options.onRemoteChange?.();
+    } catch {}
+  });
+  const unsubscribeUp = connection.onUp(() => {
+    // A Redis that restarted counts versions from zero again: whatever it answers next is the truth.
+    replica.forgetVersions();
+    replayUnsent();
+  });
+
+  return {
+    add(counter, windowStartInMs, costUsd, tokens) {
+      // Budgets read back from a ledger: a month is the longest window.
+      const amount = {
+        counter,
+        windowStartInMs,
+        windowEndInMs: windowStartInMs + 31 * 86_400_000,
+        costUsd,
+        tokens,
+      };
+      replica.add(amount);
+      if (connection.status().up) void sendSettle(undefined, [], [amount]);
+      else keepUnsent([amount]);
+    },
+    read: (counter, windowStartInMs) => replica.read(counter, windowStartInMs),
+    reserve({ id, holds, nowInMs, expiresAtInMs }) {
+      releaseExpired(nowInMs);
+      if (closed) return decideLocally(id, holds, expiresAtInMs);
+      if (!connection.status().up) {
+        failed(new Error(connection.status().lastError ?? 'not connected'), 'a reservation');
+        return decideLocally(id, holds, expiresAtInMs);
+      }
+      const keys = holds.flatMap(reserveKeys);
+      const args: (string | number)[] = [nowInMs, id, expiresAtInMs, channel];
+      for (const hold of holds) {
+        args.push(
+          hold.costUsd,
+          hold.tokens,
+          hold.limitUsd ?? '',
+          hold.limitTokens ?? '',
+          hold.windowEndInMs + keyGraceInMs,
+        );
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), reserveTimeoutInMs);
+        timer.unref();
+      });
+      replica.ask(holds, 1);
+      const decided = track(commands.ccbBudgetReserve(keys.length, ...keys, ...args));
+      return Promise.race([decided, timedOut]).then(
+        (reply): RedisBudgetReserveResult => {
+          clearTimeout(timer);
+          replica.ask(holds, -1);
+          if (reply === 'timeout') {
+            failed(new Error(`no answer within ${reserveTimeoutInMs} ms`), 'a reservation');
+            // The script may still run: the settlement releases what it took, or it expires.
+            return decideLocally(id, holds, expiresAtInMs);
+          }
+          answered();
+          replica.apply(reply);
+          const refusedHold = Number(reply[0]);
+          if (refusedHold >= 0) return { granted: false, refusedHold };
+          reservations.set(id, { expiresAtInMs, holds, shared: true });
+          return granted;
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          replica.ask(holds, -1);
+          failed(error, 'a reservation');
+          return decideLocally(id, holds, expiresAtInMs);
+        },
+      );
+    },
+    settle({ id, holds, spend }) {
+      const reservation = id === undefined ? undefined : reservations.get(id);
+      if (id !== undefined) reservations.delete(id);
+      // The replica counts at once, so that this instance's next check sees it; Redis's reply then replaces it.
+      if (reservation !== undefined) replica.release(reservation.holds);
+      for (const amount of spend) replica.add(amount);
+      if (closed) return;
+      if (!connection.status().up) {
+        failed(new Error(connection.status().lastError ?? 'not connected'), 'a settlement');
+        keepUnsent(spend);
+        if (id !== undefined && holds.length > 0) unreleased.set(id, holds);
+        return;
+      }
+      // Also for a reservation decided locally: a script that answered too late may have taken it in Redis.
+      void sendSettle(id, holds, spend);
+    },
+    localDecisions: () => decidedLocally,
+    async flush() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    async close() {
+      if (closed) return;
+      await this.flush();
+      closed = true;
+      unsubscribeUp();
+    },
+  };
+}
