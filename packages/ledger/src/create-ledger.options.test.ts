@@ -17,6 +17,7 @@ describe.each(sqliteDrivers)('createLedger on $name', (driver) => {
       [{ path: ':memory:', batchIntervalInMs: 0 }, 'batchIntervalInMs'],
       [{ path: ':memory:', retentionDays: -1 }, 'retentionDays'],
       [{ path: ':memory:', maxBatchRows: 1.5 }, 'maxBatchRows'],
+      [{ path: ':memory:', maxRowsPerTransaction: 0 }, 'maxRowsPerTransaction'],
     ])('rejects invalid options with CCB_LEDGER_INVALID_OPTIONS naming the field (%#)', (options, field) => {
       expect(() => createLedger({ loadDriver: driver.load, ...options } as never)).toThrow(
         expect.objectContaining({

@@ -25,13 +25,14 @@ export function verdictOf(
     case 'circuit': {
       if (record.circuit === 'half-open') return undefined;
       const open = record.circuit === 'open';
+      // The common case, a provider whose circuit never opened anywhere: decided before any payload is made.
+      if (known === undefined && !open) return undefined;
       const payload = JSON.stringify({
         c: open ? 'open' : 'closed',
         u: open ? record.openUntil : null,
         r: open ? record.openReason : null,
         d: record.cooldownInMs,
       });
-      if (known === undefined && !open) return undefined;
       return { until: open ? record.openUntil : null, payload };
     }
     case 'cooldown': {
@@ -42,16 +43,16 @@ export function verdictOf(
       return { until, payload: JSON.stringify({ u: until, c: record.rateLimitClass }) };
     }
     case 'readings': {
+      if (known === undefined && record.unified === null && record.deprioritizedUntil === null) {
+        const budget = record.budget as Record<string, unknown> | null;
+        if (budget === null || Object.values(budget).every((value) => value === null)) return undefined;
+      }
       const payload = JSON.stringify({
         b: record.budget,
         w: record.unified,
         u: record.deprioritizedUntil,
         r: record.deprioritizedReason,
       });
-      if (known === undefined && record.unified === null && record.deprioritizedUntil === null) {
-        const budget = record.budget as Record<string, unknown> | null;
-        if (budget === null || Object.values(budget).every((value) => value === null)) return undefined;
-      }
       return { until: null, payload };
     }
   }

@@ -140,8 +140,18 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     update();
   });
   subscriber.on('ready', () => {
-    subscriberReady = true;
-    update();
+    // ioredis emits 'ready' before it sends the re-subscriptions of a reconnect. A PING queued after them is answered
+    // once Redis has processed them, so a store that reloads on `up` has subscribed first: whatever a peer writes
+    // afterwards reaches it as a message, and whatever it wrote before, the reload reads.
+    process.nextTick(() => {
+      subscriber.ping().then(
+        () => {
+          subscriberReady = true;
+          update();
+        },
+        () => {},
+      );
+    });
   });
   commands.on('close', () => {
     commandsReady = false;

@@ -121,6 +121,19 @@ describe('compareTargets', () => {
       expect(alone?.logsAndMetricsCost).toBeUndefined();
     });
 
+    it("pairs ccb-shared with ccb round by round on ccb-shared's row only, and only when ccb was measured", () => {
+      const rows = compareTargets({ load: 'autocannon' }, [
+        withRounds('ccb', [1000, 1000, 1000], [100, 100, 100]),
+        withRounds('ccb-shared', [950, 990, 500], [110, 100, 200]),
+      ]);
+      const shared = rows[1];
+      expect(shared?.versusCcb?.rpsRatio).toMatchObject({ pairs: 3, median: 0.95, min: 0.5, max: 0.99 });
+      expect(shared?.versusCcb?.cpuPerRequestRatio.median).toBeCloseTo(1.1);
+      expect(rows[0]?.versusCcb).toBeUndefined();
+      const [alone] = compareTargets({ load: 'autocannon' }, [withRounds('ccb-shared', [950])]);
+      expect(alone?.versusCcb).toBeUndefined();
+    });
+
     it('leaves a round without a finite ratio out of the median (no CPU time, nothing completed)', () => {
       const [direct, , ccb] = compareTargets({ load: 'autocannon' }, [
         withRounds('direct', [2000, 2000]),

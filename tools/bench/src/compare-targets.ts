@@ -89,6 +89,11 @@ export interface TargetRow extends TargetMeasurement {
   readonly versusNodePipe: PairedComparison | undefined;
   /** On the ccb row when ccb-quiet was measured too: what its logs and metrics cost; otherwise undefined. */
   readonly logsAndMetricsCost: LogsAndMetricsCost | undefined;
+  /**
+   * On the ccb-shared row when ccb was measured too: ccb-shared against the default ccb, paired per round, i.e.
+   * what the Redis state store and the PostgreSQL ledger cost; otherwise undefined.
+   */
+  readonly versusCcb?: PairedComparison | undefined;
   /** The target's event-loop delay and GC pauses over the rounds; undefined without the loop probe (`direct`). */
   readonly loop: LoopSummary | undefined;
   /** The mock upstream's during this target's windows; undefined without its probe. */
@@ -126,8 +131,8 @@ function pairRounds(rounds: readonly RoundRates[], others: readonly RoundRates[]
 }
 
 /**
- * Derives per-target rates and the comparisons against `direct`, `node-pipe` and (for ccb) `ccb-quiet` of
- * the same scenario. Latency differences come from percentiles over all samples; ratios between targets
+ * Derives per-target rates and the comparisons against `direct`, `node-pipe`, (for ccb) `ccb-quiet` and (for
+ * ccb-shared) `ccb` of the same scenario. Latency differences come from percentiles over all samples; ratios between targets
  * are medians of per-round ratios.
  */
 export function compareTargets(
@@ -142,6 +147,7 @@ export function compareTargets(
   );
   const nodePipeRounds = roundsOf.get('node-pipe');
   const quietRounds = roundsOf.get('ccb-quiet');
+  const ccbRounds = roundsOf.get('ccb');
   return measurements.map((measurement) => {
     const headline = headlineOf(scenario, measurement);
     const rounds = roundsOf.get(measurement.target) ?? [];
@@ -160,6 +166,10 @@ export function compareTargets(
       versusNodePipe,
       loop: summarizeLoopRounds(measurement.rounds.map((round) => round.loop)),
       upstreamLoop: summarizeLoopRounds(measurement.rounds.map((round) => round.upstreamLoop)),
+      versusCcb:
+        measurement.target === 'ccb-shared' && ccbRounds !== undefined
+          ? pairRounds(rounds, ccbRounds)
+          : undefined,
       logsAndMetricsCost:
         versusQuiet === undefined
           ? undefined

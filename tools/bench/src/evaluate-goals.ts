@@ -4,6 +4,7 @@ import { formatNumber } from './format-table.js';
 import type { GoalCheck } from './goal-check.js';
 import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
 import type { Scenario, TargetId } from './scenarios.js';
+import { sharedStateChecks } from './shared-state-goals.js';
 
 export type { GoalCheck, GoalStatus } from './goal-check.js';
 
@@ -161,7 +162,8 @@ function logsAndMetricsCheck(scenario: string, ccb: TargetRow): GoalCheck | unde
 
 /**
  * Checks the issue's goals against finished scenarios; Claude Code scenarios (set `claude-code`) get issue 20's goal
- * lines too (`claude-code-goals.ts`). Per-scenario goals (RPS, added latency, CPU, and
+ * lines too (`claude-code-goals.ts`), and with `ccb-shared` and `ccb` measured, issue 18's lines for every scenario
+ * (`shared-state-goals.ts`). Per-scenario goals (RPS, added latency, CPU, and
  * the cost of logs and metrics when ccb-quiet was measured) skip the failover scenario, where ccb does
  * extra work by design and has its own goal. Ratios between targets (RPS, CPU per request, logs and
  * metrics) are the medians of per-round ratios (see `paired-ratios.ts`); latencies are percentiles over
@@ -173,8 +175,12 @@ export function evaluateGoals(results: readonly ScenarioRows[]): GoalCheck[] {
   const byId = new Map(results.map((result) => [result.scenario.id, result.rows]));
 
   for (const { scenario, rows } of results) {
-    if (scenario.failover) continue;
     const ccb = row(rows, 'ccb');
+    const shared = row(rows, 'ccb-shared');
+    // Failover included: both ccb targets do the same extra work there, and the circuit writes go to Redis.
+    if (ccb !== undefined && shared !== undefined)
+      checks.push(...sharedStateChecks(scenario.id, shared, ccb));
+    if (scenario.failover) continue;
     const nodePipe = row(rows, 'node-pipe');
     if (ccb !== undefined && nodePipe !== undefined) {
       checks.push(...perScenarioChecks(scenario.id, ccb, nodePipe));

@@ -65,4 +65,20 @@ describe('formatScenarioTable', () => {
       'logs and metrics (ccb vs ccb-quiet, median of 3 paired rounds): 10% of throughput (rounds 5%–50%), CPU per request 1.20× (rounds 1.10×–2.00×)',
     );
   });
+
+  it('adds ccb-shared against ccb when both were measured, and nothing about it otherwise', () => {
+    const text = formatScenarioTable(
+      scenario,
+      compareTargets(scenario, [
+        measured('ccb', [1000, 1000, 1000], [100, 100, 100]),
+        measured('ccb-shared', [970, 940, 1000], [103, 110, 100]),
+      ]),
+    );
+    expect(text).toContain(
+      "Redis state and Postgres ledger (ccb-shared vs ccb, median of 3 paired rounds): RPS 97% of ccb's (rounds 94%–100%), CPU per request 1.03× (rounds 1.00×–1.10×)",
+    );
+    expect(
+      formatScenarioTable(scenario, compareTargets(scenario, [measured('ccb', [1000], [100])])),
+    ).not.toContain('ccb-shared');
+  });
 });

@@ -21,7 +21,10 @@ function range(ratio: PairedRatio | undefined, format: (value: number) => string
     : `${format(ratio.min)}–${format(ratio.max)}`;
 }
 
-/** The lines under the table: how its ratios were computed, and what ccb's logs and metrics cost. */
+/**
+ * The lines under the table: how its ratios were computed, what ccb's logs and metrics cost, and what the Redis
+ * state and Postgres ledger cost.
+ */
 function notes(rows: readonly TargetRow[]): string[] {
   const lines: string[] = [];
   // ccb's row when there is one: its ratios are the ones the goals judge.
@@ -44,6 +47,12 @@ function notes(rows: readonly TargetRow[]): string[] {
       `logs and metrics (ccb vs ccb-quiet, ${roundsPhrase(cost.rpsCost)}): ${percent(cost.rpsCost.median)} of throughput (rounds ${range(cost.rpsCost, percent)}), CPU per request ${times(cost.cpuPerRequestRatio.median)} (rounds ${range(cost.cpuPerRequestRatio, times)})`,
     );
   }
+  const shared = rows.find((row) => row.versusCcb !== undefined)?.versusCcb;
+  if (shared !== undefined) {
+    lines.push(
+      `Redis state and Postgres ledger (ccb-shared vs ccb, ${roundsPhrase(shared.rpsRatio)}): RPS ${percent(shared.rpsRatio.median)} of ccb's (rounds ${range(shared.rpsRatio, percent)}), CPU per request ${times(shared.cpuPerRequestRatio.median)} (rounds ${range(shared.cpuPerRequestRatio, times)})`,
+    );
+  }
   return lines;
 }
 
@@ -52,7 +61,7 @@ function notes(rows: readonly TargetRow[]): string[] {
  * time to first byte in a `ttfb` scenario; `+p50`/`+p99` are over `direct`; ratios to node-pipe are
  * medians of per-round ratios, with the range of the RPS ratio over the rounds; scenarios with a TTFB
  * probe get two extra TTFB columns. Notes under the table say how many rounds were paired and, with
- * ccb-quiet, what ccb's logs and metrics cost.
+ * ccb-quiet, what ccb's logs and metrics cost; with ccb-shared, ccb-shared against ccb.
  */
 export function formatScenarioTable(
   scenario: Pick<Scenario, 'id' | 'title' | 'load' | 'ttfbProbeConnections'>,

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BenchError } from './bench-error.js';
 import type { BenchResults } from './bench-results.js';
 import { evaluateGoals } from './evaluate-goals.js';
 import { formatGoals } from './format-goals.js';
@@ -11,6 +12,7 @@ import type { ProcessRegistry } from './process-registry.js';
 import { resolveCliPath } from './resolve-cli-path.js';
 import { runScenario, scenarioLoadTimeInMs } from './run-scenario.js';
 import { formatSoakTable, runSoak, type SoakResult } from './run-soak.js';
+import { prepareSharedEngines, type SharedEngines } from './shared-engines.js';
 import { spawnServer } from './spawn-server.js';
 import type { BenchEnvironment } from './start-targets.js';
 import { type CpuProfile, formatHotFunctions, summarizeCpuProfile } from './summarize-cpu-profile.js';
@@ -24,6 +26,8 @@ export interface RunBenchContext {
   readonly print: (text: string) => void;
   /** Progress lines. */
   readonly progress: (text: string) => void;
+  /** Where `REDIS_URL` and `DATABASE_URL` are read (for `ccb-shared`). Default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 function builtScript(name: string): string {
@@ -42,11 +46,35 @@ async function summarizeProfiles(directory: string): Promise<BenchResults['cpuPr
 }
 
 /**
- * Runs the benchmark the options describe: starts the mock process, then either every selected scenario
- * (printing each table as it finishes, then the goals) or the soak test. Stops every process it started.
+ * Runs the benchmark the options describe: starts the mock process (and, for `ccb-shared`, a Redis and a
+ * PostgreSQL), then either every selected scenario (printing each table as it finishes, then the goals) or the
+ * soak test. Stops every process and engine it started, on success, failure and Ctrl-C alike.
  */
 export async function runBench(options: BenchOptions, context: RunBenchContext): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
+  const shared = await prepareSharedEngines(options.soak ? [] : options.targets, {
+    progress: context.progress,
+    env: context.env ?? process.env,
+  });
+  try {
+    // Ctrl-C while the engines started: unwind now, through the finally that stops them.
+    if (context.signal.aborted) throw new BenchError('CCB_BENCH_INTERRUPTED', 'Benchmark interrupted.');
+    if (!options.soak && shared.targets.length === 0) {
+      throw new BenchError('CCB_BENCH_INVALID_ARGS', 'No target left to measure (ccb-shared was skipped).');
+    }
+    const targets = options.soak ? options.targets : shared.targets;
+    return await runTargets({ ...options, targets }, context, shared.engines, startedAt);
+  } finally {
+    await shared.engines?.stop();
+  }
+}
+
+async function runTargets(
+  options: BenchOptions,
+  context: RunBenchContext,
+  sharedEngines: SharedEngines | undefined,
+  startedAt: string,
+): Promise<BenchResults> {
   const { registry, signal, print, progress } = context;
   const needsCcb = options.soak || options.targets.some((target) => target.startsWith('ccb'));
   const cliPath = needsCcb ? resolveCliPath() : '';
@@ -72,6 +100,7 @@ export async function runBench(options: BenchOptions, context: RunBenchContext):
       workDir,
       cpuProfileDir,
       signal,
+      sharedEngines,
     };
     const scenarioResults: BenchResults['scenarios'][number][] = [];
     let soak: SoakResult | undefined;

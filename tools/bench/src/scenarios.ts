@@ -1,13 +1,21 @@
 /**
  * What a benchmark target is: the mock itself, the Node floor proxy, the real balancer, the real balancer with
- * request logs and metrics off (to measure what they cost), or with `dedup.messages: in_flight` (every request
+ * request logs and metrics off (to measure what they cost), with `dedup.messages: in_flight` (every request
  * hashed and served through a shared response; the load generators send one body, so at concurrency above 1 it
- * measures coalescing, and at 1, the cost for a request that has no duplicate).
+ * measures coalescing, and at 1, the cost for a request that has no duplicate), or with its live state in Redis
+ * and its ledger in PostgreSQL (`ccb-shared`, issue 18: one instance of the layout of docs/deploy.md).
  */
-export type TargetId = 'direct' | 'node-pipe' | 'ccb' | 'ccb-quiet' | 'ccb-dedup';
+export type TargetId = 'direct' | 'node-pipe' | 'ccb' | 'ccb-quiet' | 'ccb-dedup' | 'ccb-shared';
 
 /** Every target, in the order they are interleaved within a round. */
-export const targetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb', 'ccb-quiet', 'ccb-dedup'];
+export const targetIds: readonly TargetId[] = [
+  'direct',
+  'node-pipe',
+  'ccb',
+  'ccb-quiet',
+  'ccb-dedup',
+  'ccb-shared',
+];
 
 /** The targets of a default run (`ccb-quiet` only on request: `--targets direct,node-pipe,ccb,ccb-quiet`). */
 export const defaultTargetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb'];

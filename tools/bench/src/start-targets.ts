@@ -1,9 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { BenchError } from './bench-error.js';
+import {
+  type CcbBenchConfigOptions,
+  type CcbVariant,
+  ccbBenchConfig,
+  type ProviderLayout,
+} from './ccb-bench-config.js';
 import type { LoopProbeClient } from './loop-probe-client.js';
 import type { ProcessRegistry } from './process-registry.js';
 import type { TargetId } from './scenarios.js';
+import type { SharedEngines } from './shared-engines.js';
 import { type ServerProcess, spawnServer } from './spawn-server.js';
 
 /** What every scenario needs from the run: where things are and who owns the child processes. */
@@ -28,6 +36,8 @@ export interface BenchEnvironment {
   readonly cpuProfileDir: string | undefined;
   /** Aborted on Ctrl-C: loads stop and the run unwinds. */
   readonly signal: AbortSignal;
+  /** The Redis and PostgreSQL of the `ccb-shared` target; undefined when it is not measured. */
+  readonly sharedEngines?: SharedEngines | undefined;
 }
 
 /** A target ready to take load; `process` is undefined for `direct`. */
@@ -63,52 +73,9 @@ export function reserveRefusedPort(): Promise<number> {
   });
 }
 
-/** A ccb target's configuration beside the default one: logs and metrics off, or message dedup on. */
-type CcbVariant = 'ccb' | 'ccb-quiet' | 'ccb-dedup';
-
-/** A ccb config's providers: the mock, after a refusing one (failover), or twice (affinity). */
-type ProviderLayout = 'single' | 'refusing-first' | 'two-with-affinity';
-
-async function writeCcbConfig(
-  path: string,
-  upstreamUrl: string,
-  refusedUrl: string | undefined,
-  variant: CcbVariant,
-  layout: ProviderLayout,
-): Promise<void> {
-  const quiet = variant === 'ccb-quiet';
-  const provider = (name: string, baseUrl: string) => ({
-    name,
-    base_url: baseUrl,
-    api_key: 'sk-bench-upstream',
-  });
-  const config = {
-    // Port 0: the OS picks one and ccb announces it. Default logging (info, one JSON line per request).
-    server: {
-      host: '127.0.0.1',
-      port: 0,
-      log_format: 'json',
-      shutdown_grace: '1s',
-      // Every load generator connects from 127.0.0.1: stream-c1000 alone opens over 1000 connections.
-      max_connections_per_client: 0,
-      // ccb-quiet: request logs (info) and metrics off, to measure what they cost; at warn ccb still prints
-      // its listening line.
-      ...(quiet ? { metrics: false, log_level: 'warn' } : {}),
-    },
-    routing: {
-      strategy: 'round-robin',
-      ...(layout === 'two-with-affinity' ? { affinity: { enabled: true } } : {}),
-    },
-    ...(variant === 'ccb-dedup' ? { dedup: { messages: 'in_flight' } } : {}),
-    providers:
-      layout === 'refusing-first' && refusedUrl !== undefined
-        ? [provider('refused', refusedUrl), provider('mock', upstreamUrl)]
-        : layout === 'two-with-affinity'
-          ? [provider('mock', upstreamUrl), provider('mock-b', upstreamUrl)]
-          : [provider('mock', upstreamUrl)],
-  };
+async function writeCcbConfig(path: string, options: CcbBenchConfigOptions): Promise<void> {
   // JSON is YAML: no YAML library needed.
-  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
+  await writeFile(path, `${JSON.stringify(ccbBenchConfig(options), null, 2)}\n`);
 }
 
 /** `--cpu-prof` arguments writing `<name>.cpuprofile` when profiling is on (ccb, and node-pipe to compare). */
@@ -129,7 +96,27 @@ async function startCcb(
     : undefined;
   const layout: ProviderLayout =
     refusedUrl !== undefined ? 'refusing-first' : options.withAffinity ? 'two-with-affinity' : 'single';
-  await writeCcbConfig(configPath, options.upstreamUrl, refusedUrl, variant, layout);
+  const shared = environment.sharedEngines;
+  if (variant === 'ccb-shared' && shared === undefined) {
+    throw new BenchError(
+      'CCB_BENCH_TARGET_START_FAILED',
+      'ccb-shared did not start: the bench has no Redis and PostgreSQL for it (set REDIS_URL and DATABASE_URL, or install redis-server and postgresql).',
+    );
+  }
+  await writeCcbConfig(configPath, {
+    variant,
+    layout,
+    upstreamUrl: options.upstreamUrl,
+    refusedUrl,
+    shared:
+      shared === undefined
+        ? undefined
+        : {
+            redisUrl: shared.redisUrl,
+            databaseUrl: shared.databaseUrl,
+            keyPrefix: `${shared.keyPrefix}${options.label}:`,
+          },
+  });
   const profileArgs = cpuProfileArgs(environment, `${variant}-${options.label}`);
   return spawnServer({
     name: variant,
@@ -172,7 +159,8 @@ export async function startTargets(
         return { id, url: server.url, process: server };
       }
       case 'ccb-quiet':
-      case 'ccb-dedup': {
+      case 'ccb-dedup':
+      case 'ccb-shared': {
         const server = await startCcb(environment, options, id);
         return { id, url: server.url, process: server };
       }
