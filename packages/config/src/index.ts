@@ -41,9 +41,12 @@ export {
 export {
   type AuthType,
   authTypes,
+  bedrockRuntimeUrl,
   type ProviderConfig,
+  type ProviderKind,
   type ProviderOAuthConfig,
   type ProviderTimeouts,
+  providerKinds,
   providerSchema,
 } from './schema/provider-schema.js';
 export {

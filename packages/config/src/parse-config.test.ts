@@ -66,6 +66,7 @@ describe('parseConfig', () => {
       providers: [
         {
           name: 'primary',
+          kind: 'anthropic',
           base_url: 'https://api.anthropic.com',
           auth_type: 'api_key',
           api_key: 'sk-test',

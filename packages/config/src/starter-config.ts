@@ -126,6 +126,7 @@ budgets: []                   # spend/token caps per UTC day and month; over bud
 
 providers:                    # at least one, and at least one enabled
   - name: anthropic-primary   # unique; letters, digits, ".", "_", "-"
+    kind: anthropic           # anthropic | anthropic-compatible | bedrock (see below); vertex is not supported yet
     base_url: https://api.anthropic.com   # without /v1; may carry a path prefix (https://host/api/anthropic)
     auth_type: api_key        # api_key (x-api-key) | bearer (Authorization: Bearer) | passthrough (client's own
                               # credential) | oauth (a Claude subscription account, see oauth below)
@@ -155,6 +156,18 @@ providers:                    # at least one, and at least one enabled
   #     refresh_before: 5m      # refresh this long before the access token expires
   #     # Claude Code's own endpoints by default: token_url:, authorize_url:, redirect_uri:, client_id:, scopes:
 
+  # Claude on Amazon Bedrock (InvokeModel, SigV4-signed); model ids map to Bedrock's (claude-sonnet-4-5 to
+  # anthropic.claude-sonnet-4-5-20250929-v1:0), model_map wins.
+  # - name: bedrock-east
+  #   kind: bedrock
+  #   region: us-east-1         # required; base_url defaults to https://bedrock-runtime.{region}.amazonaws.com
+  #   aws:
+  #     access_key_id: \${AWS_ACCESS_KEY_ID}
+  #     secret_access_key: \${AWS_SECRET_ACCESS_KEY}
+  #     session_token: \${AWS_SESSION_TOKEN}   # only for temporary credentials
+  #   # or, instead of aws: api_key: \${AWS_BEARER_TOKEN_BEDROCK}   (a Bedrock API key, sent as Bearer)
+  #   priority: 2
+
   # An example backup provider. Set BACKUP_API_KEY and enabled: true to use it.
   - name: backup
     base_url: https://api.anthropic.com
@@ -173,6 +186,12 @@ ANTHROPIC_API_KEY=
 
 # Key for the example backup provider (optional; also set enabled: true in ccb.yaml).
 BACKUP_API_KEY=
+
+# AWS credentials for a kind bedrock provider (optional).
+AWS_ACCESS_KEY_ID=
+AWS_SECRET_ACCESS_KEY=
+AWS_SESSION_TOKEN=
+AWS_BEARER_TOKEN_BEDROCK=
 
 # Keys clients present to ccb, if you enable auth.api_keys / auth.admin_key in ccb.yaml (optional).
 CCB_API_KEY=

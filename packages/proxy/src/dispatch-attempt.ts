@@ -1,9 +1,10 @@
 import { replaceSpan } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
+import { AdaptedHandler } from './adapted-handler.js';
 import { AttemptHandler } from './attempt-handler.js';
 import type { AttemptResult } from './attempt-result.js';
 import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
-import type { HeaderPair } from './ports.js';
+import type { AdaptedAttempt, HeaderPair, UpstreamTarget } from './ports.js';
 import type { Upstream } from './upstream.js';
 import { upstreamHeaders } from './upstream-headers.js';
 
@@ -50,9 +51,11 @@ export async function dispatchAttempt(
     }
   }
   let credentials: readonly HeaderPair[];
+  let adapted: AdaptedAttempt | undefined;
   try {
     const pending = target.credentialHeaders();
     credentials = isPromise(pending) ? await pending : pending;
+    if (target.adapter !== undefined) adapted = await adapt(target, attempt, body, modelSent);
   } catch (error) {
     return {
       result: {
@@ -80,19 +83,66 @@ export async function dispatchAttempt(
     onCommit: attempt.onCommit,
   });
   if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted', served: undefined }, modelSent };
-  dispatcher.dispatch(
-    {
-      origin: target.origin,
-      path: target.basePath + (init.request.url ?? '/'),
-      method: (init.request.method ?? 'GET') as Dispatcher.HttpMethod,
-      headers: upstreamHeaders(init.headers, target, credentials, init.requestId, context.viaValue, body),
-      body,
-      headersTimeout: timeouts.firstByteInMs,
-      bodyTimeout: timeouts.streamIdleInMs,
-    },
-    handler,
-  );
+  if (adapted === undefined) {
+    dispatcher.dispatch(
+      {
+        origin: target.origin,
+        path: target.basePath + (init.request.url ?? '/'),
+        method: (init.request.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: upstreamHeaders(init.headers, target, credentials, init.requestId, context.viaValue, body),
+        body,
+        headersTimeout: timeouts.firstByteInMs,
+        bodyTimeout: timeouts.streamIdleInMs,
+      },
+      handler,
+    );
+  } else {
+    const headers = upstreamHeaders(
+      init.headers,
+      target,
+      credentials,
+      init.requestId,
+      context.viaValue,
+      adapted.body,
+    );
+    for (const [name, value] of adapted.headers) headers.push(name, value);
+    dispatcher.dispatch(
+      {
+        origin: target.origin,
+        path: adapted.path,
+        method: (init.request.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers,
+        body: adapted.body,
+        headersTimeout: timeouts.firstByteInMs,
+        bodyTimeout: timeouts.streamIdleInMs,
+      },
+      new AdaptedHandler(handler, adapted.response),
+    );
+  }
   return { result: await handler.promise, modelSent };
+}
+
+/** The attempt as the target's adapter rewrites it (the client's `anthropic-beta` looked up only here). */
+function adapt(
+  target: UpstreamTarget,
+  attempt: AttemptRequest,
+  body: Buffer | null,
+  modelSent: string | undefined,
+): AdaptedAttempt | Promise<AdaptedAttempt> {
+  const { init } = attempt;
+  const forward = init.headers.forward;
+  let anthropicBeta: string | undefined;
+  for (let index = 0; index < forward.length; index += 2) {
+    if (forward[index] === 'anthropic-beta') anthropicBeta = forward[index + 1];
+  }
+  return (target.adapter as NonNullable<UpstreamTarget['adapter']>).prepare({
+    method: init.request.method ?? 'GET',
+    path: init.request.url ?? '/',
+    body,
+    model: modelSent ?? init.route.model,
+    stream: init.stream,
+    anthropicBeta,
+  });
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {

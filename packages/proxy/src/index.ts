@@ -24,10 +24,15 @@ export {
   maxReplayMemoryInBytes,
 } from './dedup-options.js';
 export type {
+  AdaptedAttempt,
+  AdapterRequest,
   AttemptPlanner,
   HeaderPair,
+  ResponseTranslator,
   RoutePlan,
   RouteRequest,
+  TranslatedError,
+  UpstreamAdapter,
   UpstreamTarget,
   UpstreamTimeouts,
 } from './ports.js';

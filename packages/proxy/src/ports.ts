@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiSurface, AttemptOutcome } from '@ccb/protocol';
 
 /**
@@ -30,6 +31,72 @@ export interface UpstreamTarget {
   invalidateCredentials(): boolean | Promise<boolean>;
   /** The model name to send for a requested model, or `undefined` to send it as is. */
   mapModel(model: string): string | undefined;
+  /**
+   * Present for an upstream that does not speak the Messages API on the wire (Claude on Amazon Bedrock): it
+   * rewrites each attempt and translates the answer back into Anthropic's bytes. Absent: forwarded as is.
+   */
+  readonly adapter?: UpstreamAdapter;
+}
+
+/** What an {@link UpstreamAdapter} is given of one attempt, after the provider's model mapping. */
+export interface AdapterRequest {
+  readonly method: string;
+  /** The client's path and query, e.g. `/v1/messages?beta=true`. */
+  readonly path: string;
+  /** The body with the provider's model name in it; `null` for a request without one. */
+  readonly body: Buffer | null;
+  /** The model sent (after routing rules and `model_map`), `undefined` when the request names none. */
+  readonly model: string | undefined;
+  /** The client asked for a stream (`"stream": true`). */
+  readonly stream: boolean;
+  /** The client's `anthropic-beta` header, `undefined` when it sent none. */
+  readonly anthropicBeta: string | undefined;
+}
+
+/** How an adapter sends one attempt, and how its answer reads in Anthropic's terms. */
+export interface AdaptedAttempt {
+  /** The whole path to send (the provider's base path included: a signature covers it). */
+  readonly path: string;
+  readonly body: Buffer;
+  /** Headers added after the forwarded ones (a signature, a content type), lower-case names. */
+  readonly headers: readonly HeaderPair[];
+  readonly response: ResponseTranslator;
+}
+
+/** Turns one upstream answer in a provider's own framing into the Anthropic answer the client expects. */
+export interface ResponseTranslator {
+  /** The `content-type` the client gets for a 2xx answer (`text/event-stream` for a stream). */
+  readonly contentType: string;
+  /** `true` when the 2xx body changes length on the way (its `content-length` is dropped). */
+  readonly reframes: boolean;
+  /**
+   * The Anthropic bytes of one 2xx body chunk, `undefined` when it completes nothing yet.
+   * @throws when the chunk breaks the provider's framing (the attempt then fails as a protocol error)
+   */
+  transform(chunk: Buffer): Buffer | undefined;
+  /**
+   * Called when the 2xx body is over: what is left to send.
+   * @throws when the body stopped in the middle of a frame
+   */
+  flush(): Buffer | undefined;
+  /** A non-2xx answer (its whole body) as Anthropic's error: status, headers and `{"type":"error",…}` body. */
+  errorAnswer(status: number, headers: IncomingHttpHeaders, body: Buffer): TranslatedError;
+}
+
+/** An upstream error answer in Anthropic's shape. */
+export interface TranslatedError {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** The per-provider translation for an upstream that does not speak the Messages API on the wire. */
+export interface UpstreamAdapter {
+  /**
+   * Rewrites one attempt: path, body and (signed) headers.
+   * @throws for a request this upstream cannot take (no model, an endpoint it lacks): the attempt fails
+   */
+  prepare(request: AdapterRequest): AdaptedAttempt | Promise<AdaptedAttempt>;
 }
 
 /** Per-upstream connection settings. */

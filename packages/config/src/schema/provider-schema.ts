@@ -11,6 +11,22 @@ export const authTypes = ['api_key', 'bearer', 'passthrough', 'oauth'] as const;
 
 export type AuthType = (typeof authTypes)[number];
 
+/**
+ * What an upstream speaks: `anthropic` (the first-party API), `anthropic-compatible` (a third party speaking the
+ * Messages API), `bedrock` (Claude on Amazon Bedrock's InvokeModel) or `vertex` (Google Vertex AI, not supported yet).
+ */
+export const providerKinds = ['anthropic', 'anthropic-compatible', 'bedrock', 'vertex'] as const;
+
+export type ProviderKind = (typeof providerKinds)[number];
+
+/** An AWS region name such as `us-east-1`. */
+const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Where Bedrock's runtime API answers in `region`. */
+export function bedrockRuntimeUrl(region: string): string {
+  return `https://bedrock-runtime.${region}.amazonaws.com`;
+}
+
 /** Provider names appear in logs, metrics and admin URLs, so they stay URL- and label-safe. */
 export const providerNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** RFC 9110 §5.6.2 token: the characters allowed in a header name. */
@@ -153,6 +169,17 @@ export const providerOAuthSchema = z
   }, evenWithFieldErrors)
   .meta({ description: 'Claude subscription account (auth_type oauth).' });
 
+/** `providers[].aws` — the AWS access keys a Bedrock provider signs its requests with (SigV4). */
+export const providerAwsSchema = z
+  .strictObject({
+    access_key_id: secretField().meta({ description: 'AWS access key id (AKIA…/ASIA…). Use ${VAR}.' }),
+    secret_access_key: secretField().meta({ description: 'AWS secret access key. Use ${VAR}.' }),
+    session_token: secretField().optional().meta({
+      description: 'Session token of temporary credentials (ASIA… keys). Use ${VAR}.',
+    }),
+  })
+  .meta({ description: 'AWS credentials of a kind bedrock provider, signed with SigV4.' });
+
 /** `providers[].timeouts` — per-provider bounds on an upstream attempt. */
 export const providerTimeoutsSchema = z
   .strictObject({
@@ -207,15 +234,29 @@ export const providerSchema = z
       .meta({
         description: 'Unique name used in logs, metrics and admin endpoints, e.g. anthropic-primary.',
       }),
-    base_url: baseUrlSchema.prefault(anthropicApiBaseUrl).meta({
-      description: `http(s) URL of the Anthropic-compatible API, without /v1; may carry a path prefix (https://host/api/anthropic). Default ${anthropicApiBaseUrl}.`,
+    kind: z.enum(providerKinds).default('anthropic').meta({
+      description:
+        'What the upstream speaks: anthropic (the first-party API), anthropic-compatible (a third party speaking the Messages API), bedrock (Claude on Amazon Bedrock: needs region, and aws or api_key) or vertex (not supported yet). Default anthropic.',
     }),
+    base_url: baseUrlSchema.prefault(anthropicApiBaseUrl).meta({
+      description: `http(s) URL of the Anthropic-compatible API, without /v1; may carry a path prefix (https://host/api/anthropic). Default ${anthropicApiBaseUrl}; for kind bedrock, https://bedrock-runtime.{region}.amazonaws.com.`,
+    }),
+    region: z
+      .string()
+      .regex(regionPattern, { error: 'must be an AWS region such as us-east-1' })
+      .optional()
+      .meta({
+        description:
+          'AWS region of a kind bedrock provider, e.g. us-east-1 (required there, absent otherwise).',
+      }),
+    aws: providerAwsSchema.optional(),
     auth_type: z.enum(authTypes).default('api_key').meta({
       description:
         'api_key (x-api-key header), bearer (Authorization: Bearer), passthrough (forward the client credential) or oauth (a Claude subscription account, see oauth). Default api_key.',
     }),
     api_key: secretField().optional().meta({
-      description: 'Credential for api_key and bearer; must be absent for passthrough and oauth. Use ${VAR}.',
+      description:
+        'Credential for api_key and bearer; must be absent for passthrough and oauth. For kind bedrock, a Bedrock API key sent as Bearer (instead of aws). Use ${VAR}.',
     }),
     oauth: providerOAuthSchema.optional(),
     weight: z
@@ -262,10 +303,28 @@ export const providerSchema = z
   })
   .superRefine((provider, context) => {
     const {
+      kind,
       auth_type: authType,
       api_key: apiKey,
       oauth,
-    } = provider as { auth_type?: unknown; api_key?: unknown; oauth?: unknown };
+    } = provider as { kind?: unknown; auth_type?: unknown; api_key?: unknown; oauth?: unknown };
+    if (kind === 'vertex') {
+      context.addIssue({
+        code: 'custom',
+        path: ['kind'],
+        message: 'vertex is not supported yet; use anthropic, anthropic-compatible or bedrock',
+      });
+      return;
+    }
+    if (kind === 'bedrock') {
+      refineBedrock(provider as Record<string, unknown>, context);
+      return;
+    }
+    for (const key of ['region', 'aws'] as const) {
+      if ((provider as Record<string, unknown>)[key] !== undefined) {
+        context.addIssue({ code: 'custom', path: [key], message: 'is only for kind bedrock' });
+      }
+    }
     if (authType === 'oauth') {
       if (apiKey !== undefined) {
         context.addIssue({
@@ -304,7 +363,40 @@ export const providerSchema = z
       });
     }
   }, evenWithFieldErrors)
-  .meta({ description: 'An Anthropic-compatible upstream.' });
+  // A Bedrock provider's URL follows from its region. The schema default cannot know the kind, so the Anthropic
+  // default is read as "not set" (pointing a Bedrock provider at api.anthropic.com would mean nothing).
+  .overwrite((provider) =>
+    provider.kind === 'bedrock' && provider.region !== undefined && provider.base_url === anthropicApiBaseUrl
+      ? { ...provider, base_url: bedrockRuntimeUrl(provider.region) }
+      : provider,
+  )
+  .meta({
+    description: 'An upstream: the Anthropic API, an Anthropic-compatible one, or Claude on Amazon Bedrock.',
+  });
+
+/** A kind bedrock provider: a region, and exactly one of `aws` (SigV4) or `api_key` (a Bedrock API key). */
+function refineBedrock(provider: Record<string, unknown>, context: z.core.ParsePayload): void {
+  const issue = (path: string, message: string) =>
+    context.issues.push({ code: 'custom', path: [path], message, input: context.value });
+  if (provider.region === undefined) issue('region', 'is required for kind bedrock, e.g. region: us-east-1');
+  const hasAws = provider.aws !== undefined;
+  const hasKey = provider.api_key !== undefined;
+  if (hasAws && hasKey) {
+    issue(
+      'api_key',
+      'must be absent when aws is set: a bedrock provider signs with aws keys or sends a Bedrock API key, not both',
+    );
+  } else if (!hasAws && !hasKey) {
+    issue(
+      'aws',
+      'is required for kind bedrock: aws: { access_key_id, secret_access_key } or api_key (a Bedrock API key)',
+    );
+  }
+  if (provider.auth_type !== undefined && provider.auth_type !== 'api_key') {
+    issue('auth_type', 'must be left out for kind bedrock, which authenticates with aws or api_key');
+  }
+  if (provider.oauth !== undefined) issue('oauth', 'is not for kind bedrock');
+}
 
 /** A resolved provider; timeouts are in milliseconds and `api_key` is absent only for passthrough and oauth. */
 export type ProviderConfig = z.output<typeof providerSchema>;
