@@ -48,6 +48,7 @@ export {
   type UnifiedReading,
   type UnifiedWindowReading,
 } from './rate-limit-headers.js';
+export { removeMembers } from './remove-members.js';
 export { replaceSpan } from './replace-span.js';
 export type { AttemptRecord, RequestRecord } from './request-record.js';
 export {
