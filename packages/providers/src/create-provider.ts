@@ -28,11 +28,19 @@ export interface ProviderOptions {
   readonly modelMap?: Readonly<Record<string, string>>;
   /** An async credential (OAuth, token store) used instead of `apiKey`; `authType` then only labels it. */
   readonly credentials?: CredentialSource;
+  /**
+   * For an upstream that does not speak the Messages API on the wire (Claude on Amazon Bedrock): an object the
+   * proxy calls to rewrite each attempt and translate its answer (the proxy's `UpstreamAdapter`), opaque here. The
+   * adapter then authenticates each request itself: `apiKey` and `credentials` must be absent.
+   */
+  readonly adapter?: object;
 }
 
 /** Shared by every provider without required betas, so the proxy can skip the merge by identity or length. */
 const noBetas: readonly string[] = Object.freeze([]);
 const oauthBetas: readonly string[] = Object.freeze([claudeOAuth.beta]);
+
+const noCredentialHeaders: readonly HeaderPair[] = Object.freeze([]);
 
 const authTypes: ReadonlySet<string> = new Set<AuthType>(['api_key', 'bearer', 'passthrough', 'oauth']);
 
@@ -66,7 +74,14 @@ export function createProvider(options: ProviderOptions): Provider {
   const { origin, basePath } = parseBaseUrl(options.baseUrl, name);
   const extraHeaders = normalizeExtraHeaders(options.headers, name);
   const mapModel = createModelMapper(options.modelMap, name);
-  const { credentialHeaders, invalidateCredentials } = resolveCredentials(options, authType, name);
+  const adapter = options.adapter;
+  if (adapter !== undefined && (options.apiKey !== undefined || options.credentials !== undefined)) {
+    throw invalidProviderError(name, 'an adapter authenticates requests itself; remove apiKey/credentials.');
+  }
+  const { credentialHeaders, invalidateCredentials } =
+    adapter === undefined
+      ? resolveCredentials(options, authType, name)
+      : { credentialHeaders: () => noCredentialHeaders, invalidateCredentials: () => false };
 
   const description: ProviderDescription = Object.freeze({
     name,
@@ -90,6 +105,8 @@ export function createProvider(options: ProviderOptions): Provider {
     mapModel,
     toJSON: () => description,
   };
+  // Only a provider with an adapter has the key: the proxy's one check finds it absent on every other.
+  if (adapter !== undefined) (provider as { adapter?: object }).adapter = adapter;
   // Own, non-enumerable: `{ ...provider }` and `Object.keys` stay the plain interface.
   Object.defineProperties(provider, {
     toString: { value: () => `[Provider ${name} ${origin}${basePath}]` },

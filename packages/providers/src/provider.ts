@@ -70,6 +70,8 @@ export interface Provider {
    * mapping gives the same name (send the body as is).
    */
   mapModel(model: string): string | undefined;
+  /** The adapter given at creation (an upstream that does not speak the Messages API on the wire), opaque here. */
+  readonly adapter?: object;
   /** A secret-free description; also what `JSON.stringify` and `util.inspect` show. */
   toJSON(): ProviderDescription;
 }

@@ -180,6 +180,7 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
     // Lean mode never parses bodies, so it cannot see breakpoints: the option is ignored there.
     promptCache: lean ? undefined : promptCache,
     oauth: oauthMode,
+    bedrock: options.bedrock,
     requests: [],
     activeRequests: 0,
     closing: false,

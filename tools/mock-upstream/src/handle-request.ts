@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultErrorMessage, errorTypeForStatus, renderErrorEventData } from './anthropic-error.js';
+import { matchBedrockRoute, respondBedrock } from './bedrock-mode.js';
 import { controlPathPrefix, handleControlRequest } from './control-api.js';
 import type { Fault } from './fault.js';
 import type { Exchange, MockContext } from './mock-context.js';
@@ -159,6 +160,28 @@ function dispatch(context: MockContext, exchange: Exchange, body: Buffer, tooLar
   }
   if (pathname === '/' && (method === 'GET' || method === 'HEAD')) {
     sendBody(context, exchange, 200, rootBody);
+    return;
+  }
+  const bedrockRoute =
+    context.bedrock !== undefined && method === 'POST' ? matchBedrockRoute(pathname) : undefined;
+  if (bedrockRoute !== undefined) {
+    const fault = context.faults.take(bedrockRoute.streaming);
+    if (fault?.kind === 'status' || fault?.kind === 'reset' || fault?.kind === 'hang') {
+      applyFault(context, exchange, fault, route, {
+        body,
+        json: undefined,
+        jsonInvalid: false,
+        streaming: bedrockRoute.streaming,
+      });
+    } else {
+      void respondBedrock(
+        context,
+        exchange,
+        context.bedrock as NonNullable<MockContext['bedrock']>,
+        bedrockRoute,
+        body,
+      );
+    }
     return;
   }
   const isMessages = method === 'POST' && route === '/v1/messages';

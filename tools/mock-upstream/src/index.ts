@@ -1,4 +1,5 @@
 /** @ccb/mock-upstream: a fault-injecting mock of the Anthropic Messages API on a real HTTP server. */
+export { bedrockErrorFault, type MockBedrockOptions } from './bedrock-mode.js';
 export { createMockUpstream } from './create-mock-upstream.js';
 export type { Fault, FaultKind } from './fault.js';
 export { parseFault } from './fault.js';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultErrorMessage, renderErrorBody } from './anthropic-error.js';
+import type { MockBedrockOptions } from './bedrock-mode.js';
 import type { CountSignal } from './count-signal.js';
 import type { FaultQueue } from './fault-queue.js';
 import type { IdSource } from './id-source.js';
@@ -32,6 +33,8 @@ export interface MockContext {
   readonly leanReplies: LeanReplyCache | undefined;
   /** Set when the `promptCache` option is on, outside lean mode. */
   readonly promptCache: PromptCache | undefined;
+  /** Set when the `bedrock` option is on: `/model/{id}/invoke…` is served as Bedrock serves it. */
+  readonly bedrock: MockBedrockOptions | undefined;
   /** Set when the `oauth` option is on: Bearer tokens from the mock's token endpoint are required. */
   readonly oauth: OAuthMode | undefined;
   requests: RecordedRequest[];

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { MockBedrockOptions } from './bedrock-mode.js';
 import type { Fault } from './fault.js';
 import type { MockOAuth, MockOAuthOptions } from './mock-oauth.js';
 import type { PromptCacheOptions, PromptCacheStats } from './prompt-cache.js';
@@ -58,6 +59,13 @@ export interface MockUpstreamOptions {
    * combined with `apiKey`. Default off.
    */
   oauth?: boolean | MockOAuthOptions;
+  /**
+   * Bedrock mode: also serves `POST /model/{modelId}/invoke` and `/invoke-with-response-stream` (after any path
+   * prefix) as Amazon Bedrock does, SigV4-verified with these keys (a bad signature: 403 InvalidSignatureException),
+   * with the reply the Anthropic mode renders for the matching Messages request, streamed in event-stream framing.
+   * Bedrock errors are injected with `inject(bedrockErrorFault('ThrottlingException'))`. Default off.
+   */
+  bedrock?: MockBedrockOptions;
 }
 
 /** One request as the mock received it (not recorded in lean mode, nor for `/_mock/*`). */

@@ -1,3 +1,4 @@
+import { createBedrockAdapter } from '@ccb/bedrock';
 import type { Config } from '@ccb/config';
 import { createProvider, type OAuthCredentials, type Provider } from '@ccb/providers';
 import type { UpstreamEntry, UpstreamTarget } from '@ccb/proxy';
@@ -81,13 +82,34 @@ function newProvider(entry: ProviderConfig, account: OAuthCredentials | undefine
     name: entry.name,
     baseUrl: entry.base_url,
     authType: entry.auth_type,
-    ...(entry.api_key !== undefined ? { apiKey: entry.api_key } : {}),
-    ...(account !== undefined ? { credentials: account } : {}),
+    ...(entry.kind === 'bedrock'
+      ? { adapter: bedrockAdapterOf(entry) }
+      : {
+          ...(entry.api_key !== undefined ? { apiKey: entry.api_key } : {}),
+          ...(account !== undefined ? { credentials: account } : {}),
+        }),
     headers: entry.headers,
     modelMap: entry.model_map,
   });
   connectionKeys.set(provider, connectionKey(entry));
   return provider;
+}
+
+/** A `kind: bedrock` entry's adapter: its model_map is applied by the provider first, so none is passed here. */
+function bedrockAdapterOf(entry: ProviderConfig): object {
+  const aws = entry.aws;
+  return createBedrockAdapter({
+    region: entry.region as string,
+    baseUrl: entry.base_url,
+    credentials:
+      aws === undefined
+        ? { apiKey: entry.api_key as string }
+        : {
+            accessKeyId: aws.access_key_id,
+            secretAccessKey: aws.secret_access_key,
+            sessionToken: aws.session_token,
+          },
+  });
 }
 
 function identityOf(provider: Provider): string | undefined {
@@ -96,6 +118,9 @@ function identityOf(provider: Provider): string | undefined {
 
 function connectionKey(entry: ProviderConfig): string {
   return JSON.stringify([
+    entry.kind,
+    entry.region ?? null,
+    entry.aws ?? null,
     entry.base_url,
     entry.auth_type,
     entry.api_key ?? null,

@@ -1,0 +1,186 @@
+import { encodeBedrockChunk, verifyBedrockSignature } from '@ccb/bedrock';
+import type { Fault } from './fault.js';
+import type { Exchange, MockContext } from './mock-context.js';
+import { renderMessageJson, renderStreamEvents } from './render-reply.js';
+import { planReply } from './reply-plan.js';
+import { validateMessagesRequest } from './validate-request.js';
+
+/** The AWS keys a Bedrock-mode mock verifies SigV4 signatures with. */
+export interface MockBedrockOptions {
+  /** The region requests must be signed for, e.g. `us-east-1`. */
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** `/model/{modelId}/invoke` and `/model/{modelId}/invoke-with-response-stream`, after any path prefix. */
+const bedrockRoutePattern = /\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
+/** A Bedrock model id (`anthropic.claude-sonnet-4-5-20250929-v1:0`, `us.anthropic.…`) without its date and version. */
+const bedrockIdPattern = /^(?:[a-z]+\.)?anthropic\.(.+?)(?:-\d{8})?-v\d+:\d+$/;
+const anthropicVersion = 'bedrock-2023-05-31';
+/** Bedrock's error type URLs, as the `x-amzn-errortype` header carries them after the name. */
+const errorTypeSuffix = ':http://internal.amazon.com/coral/com.amazon.bedrock/';
+
+/** The status Bedrock answers each of its errors with. */
+const bedrockErrorStatus: Readonly<Record<string, number>> = {
+  ThrottlingException: 429,
+  ServiceQuotaExceededException: 429,
+  ModelNotReadyException: 429,
+  ServiceUnavailableException: 503,
+  InternalServerException: 500,
+  ModelTimeoutException: 408,
+  ValidationException: 400,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  InvalidSignatureException: 403,
+};
+
+/** A Bedrock route of a request path, or `undefined`. */
+export function matchBedrockRoute(pathname: string): { modelId: string; streaming: boolean } | undefined {
+  const match = bedrockRoutePattern.exec(pathname);
+  if (match === null) return undefined;
+  return {
+    modelId: decodeURIComponent(match[1] as string),
+    streaming: match[2] === 'invoke-with-response-stream',
+  };
+}
+
+/**
+ * A fault making the next request fail as Bedrock fails: `x-amzn-errortype: <name>:…` and `{"message": …}` with
+ * Bedrock's status for it (ThrottlingException 429, ValidationException 400, ServiceUnavailableException 503, …).
+ */
+export function bedrockErrorFault(name: string, message = `${name} from the mock`): Fault {
+  return {
+    kind: 'status',
+    status: bedrockErrorStatus[name] ?? 500,
+    headers: { 'x-amzn-errortype': `${name}${errorTypeSuffix}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ message }),
+  };
+}
+
+function sendBedrockError(exchange: Exchange, name: string, message: string): void {
+  const body = JSON.stringify({ message });
+  exchange.response.writeHead(bedrockErrorStatus[name] ?? 500, [
+    'x-amzn-requestid',
+    exchange.requestId,
+    'x-amzn-errortype',
+    `${name}${errorTypeSuffix}`,
+    'content-type',
+    'application/json',
+    'content-length',
+    String(Buffer.byteLength(body)),
+  ]);
+  exchange.response.end(body);
+}
+
+/**
+ * Answers an InvokeModel or InvokeModelWithResponseStream call as Bedrock does: SigV4 verified (a bad signature is
+ * 403 InvalidSignatureException), the body checked (`anthropic_version`, no `model` or `stream`: else 400
+ * ValidationException), and the same reply the Anthropic mode renders for the matching Messages request (the model
+ * named without Bedrock's prefix, date and version; input tokens counted on the Messages body ccb started from):
+ * JSON, or each SSE event's JSON base64-framed in event-stream `chunk` messages.
+ */
+export async function respondBedrock(
+  context: MockContext,
+  exchange: Exchange,
+  bedrock: MockBedrockOptions,
+  route: { modelId: string; streaming: boolean },
+  body: Buffer,
+): Promise<void> {
+  const request = exchange.request;
+  const signed = await verifyBedrockSignature({
+    ...bedrock,
+    method: request.method ?? 'POST',
+    path: request.url ?? '/',
+    headers: request.headers,
+    body,
+  }).catch(() => false);
+  if (exchange.response.destroyed) return;
+  if (!signed) {
+    sendBedrockError(
+      exchange,
+      'InvalidSignatureException',
+      'The request signature we calculated does not match the signature you provided.',
+    );
+    return;
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    sendBedrockError(
+      exchange,
+      'ValidationException',
+      'Malformed input request, please reformat your input and try again.',
+    );
+    return;
+  }
+  const problem =
+    json.anthropic_version !== anthropicVersion
+      ? `anthropic_version: must be ${anthropicVersion}`
+      : 'model' in json || 'stream' in json
+        ? 'extraneous key [model/stream] is not permitted'
+        : undefined;
+  if (problem !== undefined) {
+    sendBedrockError(exchange, 'ValidationException', problem);
+    return;
+  }
+  const model = bedrockIdPattern.exec(route.modelId)?.[1] ?? route.modelId;
+  const { anthropic_version: version, anthropic_beta: betas, ...rest } = json;
+  const messages: Record<string, unknown> = { model, ...rest };
+  const invalid = validateMessagesRequest(messages, true);
+  if (invalid !== undefined) {
+    sendBedrockError(exchange, 'ValidationException', invalid);
+    return;
+  }
+  // The Messages body's length: Bedrock's members out, `model` (and `stream`) in, as compact JSON writes them.
+  let length = body.length - `"anthropic_version":${JSON.stringify(version)},`.length;
+  if (betas !== undefined) length -= `"anthropic_beta":${JSON.stringify(betas)},`.length;
+  length += `"model":${JSON.stringify(model)},`.length + (route.streaming ? '"stream":true,'.length : 0);
+  const plan = planReply(messages, length, context);
+  const ids = {
+    messageId: context.ids.messageId(),
+    toolUseId: plan.block.type === 'tool_use' ? context.ids.toolUseId() : '',
+  };
+  if (!route.streaming) {
+    const answer = renderMessageJson(plan, ids);
+    exchange.response.writeHead(200, [
+      'x-amzn-requestid',
+      exchange.requestId,
+      'content-type',
+      'application/json',
+      'content-length',
+      String(Buffer.byteLength(answer)),
+    ]);
+    exchange.response.end(answer);
+    return;
+  }
+  const frames: Buffer[] = [];
+  for (const event of renderStreamEvents(plan, ids)) {
+    const data = dataOf(event);
+    // Bedrock appends its metrics to message_stop; ccb removes them.
+    frames.push(
+      encodeBedrockChunk(
+        data === '{"type":"message_stop"}'
+          ? '{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":1,"outputTokenCount":1,"invocationLatency":1,"firstByteLatency":1}}'
+          : data,
+      ),
+    );
+  }
+  exchange.response.writeHead(200, [
+    'x-amzn-requestid',
+    exchange.requestId,
+    'x-amzn-bedrock-content-type',
+    'application/json',
+    'content-type',
+    'application/vnd.amazon.eventstream',
+  ]);
+  exchange.response.end(Buffer.concat(frames));
+}
+
+/** The JSON of one rendered SSE event (`event: …\ndata: {…}\n\n`). */
+function dataOf(event: string | Buffer): string {
+  const text = String(event);
+  const start = text.indexOf('data: ') + 'data: '.length;
+  return text.slice(start, text.indexOf('\n', start));
+}
