@@ -331,3 +331,30 @@ describe('createProvider', () => {
     });
   });
 });
+
+describe('createProvider with an adapter', () => {
+  const adapter = { prepare: () => undefined };
+
+  it('keeps the adapter opaque and sends no credential of its own', () => {
+    const provider = createProvider({
+      name: 'br',
+      baseUrl: 'https://bedrock-runtime.us-east-1.amazonaws.com',
+      adapter,
+    });
+    expect(provider.adapter).toBe(adapter);
+    expect(provider.credentialHeaders()).toEqual([]);
+    expect(provider.invalidateCredentials()).toBe(false);
+  });
+
+  it('has no adapter key at all without one', () => {
+    expect(
+      'adapter' in createProvider({ name: 'a', baseUrl: 'https://api.anthropic.com', apiKey: 'k' }),
+    ).toBe(false);
+  });
+
+  it('refuses an adapter with a key of its own', () => {
+    expect(() =>
+      createProvider({ name: 'br', baseUrl: 'https://example.com', apiKey: 'k', adapter }),
+    ).toThrow(/an adapter authenticates requests itself/);
+  });
+});
