@@ -55,7 +55,6 @@ export async function dispatchAttempt(
   try {
     const pending = target.credentialHeaders();
     credentials = isPromise(pending) ? await pending : pending;
-    if (target.adapter !== undefined) adapted = await adapt(target, attempt, body, modelSent);
   } catch (error) {
     return {
       result: {
@@ -69,6 +68,24 @@ export async function dispatchAttempt(
       },
       modelSent,
     };
+  }
+  if (target.adapter !== undefined) {
+    try {
+      adapted = await adapt(target, attempt, body, modelSent);
+    } catch (error) {
+      // A request this upstream cannot take (an endpoint it lacks): another provider may; no fault of this one.
+      return {
+        result: {
+          kind: 'failed',
+          outcome: { result: 'client_error' },
+          reason: 'not supported by this provider',
+          detail: error instanceof Error ? error.message : String(error),
+          held: undefined,
+          transport: undefined,
+        },
+        modelSent,
+      };
+    }
   }
   const handler = new AttemptHandler(target.name, {
     response: init.response,

@@ -126,7 +126,7 @@ describe('an upstream with an adapter', () => {
     expect(answer.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(answer.text).toBe(sse);
     expect(raw.seen[0]?.path).toBe('/hex/mapped/stream');
-    const record = proxy.records[0];
+    const record = proxy.records[0] ?? (await proxy.nextRecord());
     expect(record?.usage).toMatchObject({ inputTokens: 7, outputTokens: 3 });
   });
 
@@ -162,5 +162,30 @@ describe('an upstream with an adapter', () => {
     const answer = await post(proxy.url, '/v1/messages', messageBody({ stream: true }));
     expect(answer.status).toBe(200);
     expect(answer.headers['x-ccb-provider']).toBe('m');
+  });
+});
+
+describe('an adapter that refuses a request', () => {
+  it('sends it to the next provider, without counting against the refusing one', async () => {
+    const mock: MockUpstream = await createMockUpstream({ name: 'm', apiKey: 'key-m' });
+    const refusing: UpstreamTarget = {
+      ...target('picky', mock.url),
+      adapter: {
+        prepare: () => {
+          throw new Error('POST /v1/messages only');
+        },
+      },
+    };
+    const proxy = await startProxy([refusing, target('m', mock.url)]);
+    try {
+      const answer = await post(proxy.url, '/v1/messages/count_tokens', messageBody());
+      expect(answer.status).toBe(200);
+      expect(answer.headers['x-ccb-provider']).toBe('m');
+      const record = proxy.records[0] ?? (await proxy.nextRecord());
+      expect(record?.attempts[0]).toMatchObject({ provider: 'picky', result: 'client_error' });
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
   });
 });
