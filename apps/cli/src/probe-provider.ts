@@ -6,14 +6,17 @@ import { type Dispatcher, request } from 'undici';
 /**
  * Checks one provider in the background. A provider counts as healthy when it answers at all, except with a
  * 5xx, 429 or a credential refusal: a 404 (a third party without /v1/models) still proves it is up.
- * Passthrough providers hold no credential of their own, so they are only checked for reachability.
+ * Passthrough providers hold no credential of their own, and providers with an adapter (Bedrock) answer neither
+ * /v1/models nor an unsigned request, so both are only checked for reachability.
  */
 export async function probeProvider(
   provider: Provider,
   kind: ProbeKind,
   options: { signal: AbortSignal; timeoutInMs: number; dispatcher?: Dispatcher },
 ): Promise<boolean> {
-  if (kind === 'tcp' || provider.forwardsClientCredentials) return probeTcp(provider.origin, options);
+  if (kind === 'tcp' || provider.forwardsClientCredentials || provider.adapter !== undefined) {
+    return probeTcp(provider.origin, options);
+  }
   const credentials = await provider.credentialHeaders();
   const headers: Record<string, string> = { 'anthropic-version': '2023-06-01', 'x-ccb-probe': '1' };
   for (const [name, value] of [...provider.extraHeaders, ...credentials]) headers[name] = value;
