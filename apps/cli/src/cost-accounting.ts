@@ -1,20 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Config, isPublicKeyReference } from '@ccb/config';
 import {
-  asUsageLedger,
   type Budget,
   type BudgetStore,
   type Budgets,
-  type BudgetsOptions,
   createBudgets,
-  createLedger,
-  createPostgresLedger,
   createPricing,
-  LedgerError,
   type Price,
-  type PriceTable,
   type Pricing,
   promptTokens,
   type SqliteDriver,
@@ -29,11 +22,12 @@ import {
   type RequestRecord,
   type RequestRejection,
 } from '@ccb/proxy';
-import { parse as parseYaml } from 'yaml';
 import { createBudgetHolds } from './budget-holds.js';
 import { type CacheSavingsTotals, createCacheSavings } from './cache-savings.js';
 import { CliError } from './cli-error.js';
-import { type OpenedPostgresLedger, postgresLedgerOptions } from './postgres-ledger.js';
+import { type BudgetLedger, openLedger } from './open-ledger.js';
+import type { OpenedPostgresLedger } from './postgres-ledger.js';
+import { readPriceTable, toPrice } from './price-file.js';
 import { createSpendEstimate } from './spend-estimate.js';
 
 /** Pricing, the usage ledger and budgets, as one unit the balancer feeds with finished requests. */
@@ -111,9 +105,6 @@ export interface CostAccountingOptions {
    */
   readonly budgetStore?: BudgetStore;
 }
-
-/** Where budgets read back the spend of their current windows: the SQLite ledger, or a Postgres snapshot. */
-type BudgetLedger = BudgetsOptions['ledger'];
 
 /** Builds pricing, ledger and budgets from the configuration. */
 export function createCostAccounting(config: Config, options: CostAccountingOptions): CostAccounting {
@@ -338,51 +329,6 @@ function buildPricedBudgets(
 }
 
 /**
- * Opens the ledger when it is enabled: the Postgres database of `ledger.url` (opened before, see
- * `openPostgresLedger`), else the SQLite file. Serving never depends on a SQLite library being installed: without
- * one the ledger is off, with the reason, and only what needs it (budgets, usage reports) is refused. A ledger file
- * that cannot be opened (a path that is not writable, a file that is not a ledger) is still a startup error to fix.
- */
-function openLedger(
-  config: Config,
-  options: CostAccountingOptions,
-): { ledger?: UsageLedger; budgetLedger?: BudgetLedger; ledgerUnavailable?: string } {
-  if (!config.ledger.enabled) return {};
-  const url = config.ledger.url;
-  if (url !== undefined) {
-    const postgres = options.postgres ?? {
-      ledger: createPostgresLedger(postgresLedgerOptions({ ...config.ledger, url }, options)),
-      spend: undefined,
-    };
-    return {
-      ledger: postgres.ledger,
-      ...(postgres.spend !== undefined ? { budgetLedger: postgres.spend } : {}),
-    };
-  }
-  const path = ledgerPath(config.ledger, options.baseDir);
-  try {
-    const sqlite = createLedger({
-      path,
-      batchIntervalInMs: config.ledger.batch_interval,
-      retentionDays: config.ledger.retention / 86_400_000,
-      ...(options.now !== undefined ? { now: options.now } : {}),
-      ...(options.onError !== undefined ? { onError: options.onError } : {}),
-      ...(options.loadDriver !== undefined ? { loadDriver: options.loadDriver } : {}),
-    });
-    // Budgets read the SQLite ledger itself: its `spend` answers synchronously.
-    return { ledger: asUsageLedger(sqlite, path), budgetLedger: sqlite };
-  } catch (error) {
-    if (LedgerError.is(error, 'CCB_LEDGER_DRIVER_UNAVAILABLE')) return { ledgerUnavailable: error.message };
-    throw error;
-  }
-}
-
-/** Where the ledger lives: `ledger.path` relative to the config file's folder (`:memory:` stays in memory). */
-export function ledgerPath(ledger: Config['ledger'], baseDir: string): string {
-  return ledger.path === ':memory:' ? ':memory:' : resolve(baseDir, ledger.path);
-}
-
-/**
  * A budget's `key` as budgets name keys: `*`, a 12-hex fingerprint as shown in logs, or the key itself
  * (fingerprinted, never kept). A fingerprint that names none of `auth.api_keys` is refused: that budget would
  * never apply, which is a budget silently off, e.g. one written before fingerprints were keyed.
@@ -405,28 +351,4 @@ function budgetKeyName(config: Config, index: number, fingerprint: KeyFingerprin
     `budgets[${index}].key: ${key} is the fingerprint of none of auth.api_keys, so this budget would never apply; ${fix}. ` +
       'Fingerprints are keyed by auth.fingerprint_secret or the ccb-fingerprint.key file beside the ledger, and change with them.',
   );
-}
-
-function toPrice(price: {
-  input?: number | undefined;
-  cache_write_5m?: number | undefined;
-  cache_write_1h?: number | undefined;
-  cache_read?: number | undefined;
-  output?: number | undefined;
-}): Partial<Price> {
-  return {
-    ...(price.input !== undefined ? { input: price.input } : {}),
-    ...(price.cache_write_5m !== undefined ? { cacheWrite5m: price.cache_write_5m } : {}),
-    ...(price.cache_write_1h !== undefined ? { cacheWrite1h: price.cache_write_1h } : {}),
-    ...(price.cache_read !== undefined ? { cacheRead: price.cache_read } : {}),
-    ...(price.output !== undefined ? { output: price.output } : {}),
-  };
-}
-
-function readPriceTable(path: string): PriceTable {
-  try {
-    return parseYaml(readFileSync(path, 'utf8')) as PriceTable;
-  } catch (error) {
-    throw new CliError(`pricing.file: cannot read ${path}: ${(error as Error).message}`);
-  }
 }

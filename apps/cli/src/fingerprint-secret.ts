@@ -13,7 +13,7 @@ import {
 import { dirname, join } from 'node:path';
 import type { Config } from '@ccb/config';
 import { CliError } from './cli-error.js';
-import { ledgerPath } from './cost-accounting.js';
+import { ledgerPath } from './open-ledger.js';
 
 /** Where the secret keying client-key fingerprints came from, and anything worth telling the operator. */
 export interface FingerprintSecret {

@@ -11,8 +11,8 @@ import {
 } from '@ccb/ledger';
 import { defineCommand } from 'citty';
 import { CliError } from '../cli-error.js';
-import { ledgerPath } from '../cost-accounting.js';
 import { configArgs } from '../load-cli-config.js';
+import { ledgerPath } from '../open-ledger.js';
 import { postgresLedgerOptions } from '../postgres-ledger.js';
 import { exitWithFailure } from '../report-failure.js';
 import { usageReport } from '../usage-report.js';
