@@ -133,6 +133,27 @@ describe('a kind: bedrock provider, end to end with the official SDK', () => {
     expect(final.content).toEqual([{ type: 'text', text: 'Hello from claude!' }]);
   });
 
+  it('sends a Bedrock API key as Bearer instead of signing', async () => {
+    const keyed = await createMockUpstream({ name: 'keyed', bedrock: { ...aws, apiKey: 'br-api-key' } });
+    try {
+      const config = await directory.write(
+        'keyed.yaml',
+        `providers:\n  - name: b\n    kind: bedrock\n    region: us-east-1\n    base_url: ${keyed.url}\n    api_key: br-api-key\n`,
+      );
+      const viaKey = await startCcb(['serve', '--config', config, '--port', '0']);
+      try {
+        const client = new Anthropic({ baseURL: viaKey.url, apiKey: 'client', maxRetries: 0 });
+        const answer = await client.messages.create(ask);
+        expect(answer.content).toEqual([{ type: 'text', text: 'Hello from keyed!' }]);
+        expect(keyed.requests[0]?.headers.authorization).toBe('Bearer br-api-key');
+      } finally {
+        await viaKey.stop();
+      }
+    } finally {
+      await keyed.close();
+    }
+  });
+
   it('passes a ValidationException to the client as its own 400', async () => {
     bedrock.inject(bedrockErrorFault('ValidationException', 'messages: roles must alternate'));
     const answer = await post(onlyBedrock.url, ask);

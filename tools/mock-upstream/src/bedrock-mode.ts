@@ -11,6 +11,8 @@ export interface MockBedrockOptions {
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** A Bedrock API key also accepted as `Authorization: Bearer <apiKey>` instead of a signature. Default: none. */
+  readonly apiKey?: string;
 }
 
 /** `/model/{modelId}/invoke` and `/model/{modelId}/invoke-with-response-stream`, after any path prefix. */
@@ -88,13 +90,18 @@ export async function respondBedrock(
   body: Buffer,
 ): Promise<void> {
   const request = exchange.request;
-  const signed = await verifyBedrockSignature({
-    ...bedrock,
-    method: request.method ?? 'POST',
-    path: request.url ?? '/',
-    headers: request.headers,
-    body,
-  }).catch(() => false);
+  const bearer = bedrock.apiKey !== undefined && request.headers.authorization === `Bearer ${bedrock.apiKey}`;
+  const signed =
+    bearer ||
+    (await verifyBedrockSignature({
+      region: bedrock.region,
+      accessKeyId: bedrock.accessKeyId,
+      secretAccessKey: bedrock.secretAccessKey,
+      method: request.method ?? 'POST',
+      path: request.url ?? '/',
+      headers: request.headers,
+      body,
+    }).catch(() => false));
   if (exchange.response.destroyed) return;
   if (!signed) {
     sendBedrockError(
