@@ -206,4 +206,39 @@ describe('a kind: bedrock provider, end to end with the official SDK', () => {
     expect(bedrock.requestCount).toBe(1);
     expect(anthropic.requestCount).toBe(2);
   });
+
+  it('fails over from a Bedrock stream that throws an exception before any content, as from an SSE error', async () => {
+    // A ccb of its own: the shared one's Bedrock provider may be cooling down after the throttling test.
+    const config = await directory.write(
+      'stream-failover.yaml',
+      [
+        'providers:',
+        '  - name: bedrock-east',
+        '    kind: bedrock',
+        `    region: ${aws.region}`,
+        `    base_url: ${bedrock.url}`,
+        `    aws: { access_key_id: ${aws.accessKeyId}, secret_access_key: "${aws.secretAccessKey}" }`,
+        '    priority: 1',
+        '  - name: anthropic',
+        `    base_url: ${anthropic.url}`,
+        '    api_key: key-anthropic',
+        '    priority: 2',
+      ].join('\n'),
+    );
+    const both = await startCcb(['serve', '--config', config, '--port', '0']);
+    try {
+      bedrock.inject({
+        kind: 'sse-error',
+        afterEvents: 1,
+        errorType: 'rate_limit_error',
+        message: 'throttled',
+      });
+      const client = new Anthropic({ baseURL: both.url, apiKey: 'client', maxRetries: 0 });
+      const final = await client.messages.stream(ask).finalMessage();
+      expect(final.content).toEqual([{ type: 'text', text: 'Hello from anthropic!' }]);
+      expect(bedrock.requestCount).toBe(1);
+    } finally {
+      await both.stop();
+    }
+  });
 });

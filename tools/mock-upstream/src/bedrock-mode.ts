@@ -1,4 +1,4 @@
-import { encodeBedrockChunk, verifyBedrockSignature } from '@ccb/bedrock';
+import { encodeBedrockChunk, encodeBedrockException, verifyBedrockSignature } from '@ccb/bedrock';
 import type { Fault } from './fault.js';
 import type { Exchange, MockContext } from './mock-context.js';
 import { renderMessageJson, renderStreamEvents } from './render-reply.js';
@@ -88,6 +88,7 @@ export async function respondBedrock(
   bedrock: MockBedrockOptions,
   route: { modelId: string; streaming: boolean },
   body: Buffer,
+  fault: Fault | undefined,
 ): Promise<void> {
   const request = exchange.request;
   const bearer = bedrock.apiKey !== undefined && request.headers.authorization === `Bearer ${bedrock.apiKey}`;
@@ -163,7 +164,10 @@ export async function respondBedrock(
     return;
   }
   const frames: Buffer[] = [];
-  for (const event of renderStreamEvents(plan, ids)) {
+  const events = renderStreamEvents(plan, ids);
+  // An `sse-error` fault: Bedrock ends the stream with an exception message after that many events.
+  const cutAt = fault?.kind === 'sse-error' ? Math.min(fault.afterEvents, events.length) : events.length;
+  for (const event of events.slice(0, cutAt)) {
     const data = dataOf(event);
     // Bedrock appends its metrics to message_stop; ccb removes them.
     frames.push(
@@ -172,6 +176,11 @@ export async function respondBedrock(
           ? '{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":1,"outputTokenCount":1,"invocationLatency":1,"firstByteLatency":1}}'
           : data,
       ),
+    );
+  }
+  if (fault?.kind === 'sse-error') {
+    frames.push(
+      encodeBedrockException(exceptionOf(fault.errorType), fault.message ?? 'exception from the mock'),
     );
   }
   exchange.response.writeHead(200, [
@@ -183,6 +192,13 @@ export async function respondBedrock(
     'application/vnd.amazon.eventstream',
   ]);
   exchange.response.end(Buffer.concat(frames));
+}
+
+/** The stream exception Bedrock sends for an Anthropic error type. */
+function exceptionOf(errorType: string | undefined): string {
+  if (errorType === 'rate_limit_error') return 'throttlingException';
+  if (errorType === undefined || errorType === 'overloaded_error') return 'serviceUnavailableException';
+  return 'internalServerException';
 }
 
 /** The JSON of one rendered SSE event (`event: …\ndata: {…}\n\n`). */

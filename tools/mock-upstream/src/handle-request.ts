@@ -180,6 +180,7 @@ function dispatch(context: MockContext, exchange: Exchange, body: Buffer, tooLar
         context.bedrock as NonNullable<MockContext['bedrock']>,
         bedrockRoute,
         body,
+        fault,
       );
     }
     return;
