@@ -93,7 +93,10 @@ describe('a kind: bedrock provider, end to end with the official SDK', () => {
     });
     const direct = new Anthropic({ baseURL: reference.url, apiKey: 'key-reference', maxRetries: 0 });
     const expected = await direct.messages.create(ask);
-    expect({ ...viaBedrock, id: '' }).toEqual({ ...expected, id: '' });
+    expect({ ...viaBedrock, id: '', _request_id: '' }).toEqual({ ...expected, id: '', _request_id: '' });
+    // Bedrock's x-amzn-requestid is the answer's request-id, as the SDK reads it.
+    expect(viaBedrock._request_id).toMatch(/^req_01mock/);
+    expect(viaBedrock._request_id).not.toBe(expected._request_id);
     const sent = bedrock.requests[0];
     expect(sent?.path).toBe('/model/anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke');
     expect(sent?.json).toEqual({

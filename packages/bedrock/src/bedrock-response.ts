@@ -15,15 +15,21 @@ export interface BedrockTranslatedError {
 export interface BedrockResponseTranslator {
   readonly contentType: string;
   readonly reframes: boolean;
+  /** Bedrock's request id header, which the proxy copies to `request-id`. */
+  readonly requestIdHeader: string;
   transform(chunk: Buffer): Buffer | undefined;
   flush(): Buffer | undefined;
   errorAnswer(status: number, headers: IncomingHttpHeaders, body: Buffer): BedrockTranslatedError;
 }
 
+/** Where Bedrock puts its request id. */
+const bedrockRequestIdHeader = 'x-amzn-requestid';
+
 /** InvokeModelWithResponseStream: event-stream frames in, the Anthropic SSE the first-party API sends out. */
 export class BedrockStreamTranslator implements BedrockResponseTranslator {
   readonly contentType = 'text/event-stream; charset=utf-8';
   readonly reframes = true;
+  readonly requestIdHeader = bedrockRequestIdHeader;
   readonly #decoder = new EventStreamDecoder();
 
   transform(chunk: Buffer): Buffer | undefined {
@@ -52,6 +58,7 @@ export class BedrockStreamTranslator implements BedrockResponseTranslator {
 export const bedrockJsonTranslator: BedrockResponseTranslator = Object.freeze({
   contentType: 'application/json',
   reframes: false,
+  requestIdHeader: bedrockRequestIdHeader,
   transform: (chunk: Buffer) => chunk,
   flush: () => undefined,
   errorAnswer: bedrockErrorAnswer,
@@ -71,7 +78,7 @@ export function bedrockErrorAnswer(
   const named = typeof errorType === 'string' && errorType !== '';
   const mapping = named ? anthropicErrorOf(errorType) : { status, type: errorTypeForStatus(status) };
   const message = readMessage(body) ?? (named ? errorType.split(':', 1)[0] : `upstream status ${status}`);
-  const requestId = headers['x-amzn-requestid'];
+  const requestId = headers[bedrockRequestIdHeader];
   return {
     status: mapping.status,
     headers: { ...headers, 'content-type': 'application/json' },

@@ -45,6 +45,7 @@ export class AdaptedHandler implements Dispatcher.DispatchHandler {
     }
     const translated: IncomingHttpHeaders = { ...headers, 'content-type': this.#translator.contentType };
     if (this.#translator.reframes) delete translated['content-length'];
+    this.#copyRequestId(translated);
     this.#inner.onResponseStart?.(controller, statusCode, translated, statusMessage);
   }
 
@@ -74,6 +75,7 @@ export class AdaptedHandler implements Dispatcher.DispatchHandler {
       const answer = this.#translator.errorAnswer(this.#status, this.#headers, body);
       const headers = { ...answer.headers, 'content-length': String(answer.body.length) };
       delete headers['content-encoding'];
+      this.#copyRequestId(headers);
       this.#inner.onResponseStart?.(controller, answer.status, headers, undefined);
       this.#inner.onResponseData?.(controller, answer.body);
       this.#inner.onResponseEnd?.(controller, trailers);
@@ -93,6 +95,13 @@ export class AdaptedHandler implements Dispatcher.DispatchHandler {
   onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
     if (this.#broken) return;
     this.#inner.onResponseError?.(controller, error);
+  }
+
+  #copyRequestId(headers: IncomingHttpHeaders): void {
+    const name = this.#translator.requestIdHeader;
+    if (name === undefined || headers['request-id'] !== undefined) return;
+    const id = headers[name];
+    if (typeof id === 'string') headers['request-id'] = id;
   }
 
   /** A body that breaks the provider's framing ends the attempt as a transport failure would. */

@@ -70,6 +70,11 @@ export interface ResponseTranslator {
   /** `true` when the 2xx body changes length on the way (its `content-length` is dropped). */
   readonly reframes: boolean;
   /**
+   * The header carrying the upstream's request id (`x-amzn-requestid`), copied to `request-id` when the answer has
+   * none, so logs, records and the client's SDK see it where the Anthropic API puts it. Absent: nothing copied.
+   */
+  readonly requestIdHeader?: string;
+  /**
    * The Anthropic bytes of one 2xx body chunk, `undefined` when it completes nothing yet.
    * @throws when the chunk breaks the provider's framing (the attempt then fails as a protocol error)
    */

@@ -8,6 +8,7 @@ import { messageBody, post, type StartedProxy, startProxy, startRawUpstream, tar
 class HexLines implements ResponseTranslator {
   readonly contentType = 'text/event-stream; charset=utf-8';
   readonly reframes = true;
+  readonly requestIdHeader = 'x-up-id';
   #pending = '';
   transform(chunk: Buffer): Buffer | undefined {
     const text = this.#pending + chunk.toString('latin1');
@@ -110,11 +111,12 @@ describe('an upstream with an adapter', () => {
     expect(sent?.headers['x-signed']).toBe('beta=b1,b2');
   });
 
-  it('relays a stream in the provider’s framing as Anthropic SSE, split anywhere, with its usage', async () => {
+  it('relays a stream in the provider’s framing as Anthropic SSE, split anywhere, with its usage and request id', async () => {
     const raw = await upstream((_request, response) => {
       response.writeHead(200, {
         'content-type': 'application/x-hex',
         'content-length': String(hexStream.length),
+        'x-up-id': 'up-1',
       });
       // Split in the middle of a line: the translator holds the rest.
       response.write(hexStream.slice(0, 101));
@@ -125,9 +127,11 @@ describe('an upstream with an adapter', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(answer.text).toBe(sse);
+    expect(answer.headers['request-id']).toBe('up-1');
     expect(raw.seen[0]?.path).toBe('/hex/mapped/stream');
     const record = proxy.records[0] ?? (await proxy.nextRecord());
     expect(record?.usage).toMatchObject({ inputTokens: 7, outputTokens: 3 });
+    expect(record?.upstreamRequestId).toBe('up-1');
   });
 
   it('maps an error answer to Anthropic’s, passes the client’s through and fails over from the provider’s', async () => {
