@@ -1,8 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockUpstream } from '@ccb/mock-upstream';
-import { hasRedis, noRedisReason, startTestRedis } from '@ccb/state-redis/testing';
+import { redisForTests, redisSkipReason } from '@ccb/test-engines';
 import { afterEach, describe, expect, it } from 'vitest';
 import { askAsNewSession, type RunningCcb, startCcb, tempDir } from './run-cli.js';
+
+const hasRedis = redisSkipReason() === undefined;
+const noRedisReason = `skipped: ${redisSkipReason()}`;
 
 if (!hasRedis) console.log(noRedisReason);
 
@@ -31,7 +34,7 @@ async function instance(yaml: string): Promise<RunningCcb> {
 
 describe.skipIf(!hasRedis)('budgets shared through Redis', () => {
   it('stops a daily budget spent concurrently through two instances within one request of the cap', async () => {
-    const redis = await startTestRedis();
+    const redis = await redisForTests();
     cleanups.push(() => redis.stop());
     const upstream = await createMockUpstream({ name: 'm', apiKey: 'key-m' });
     cleanups.push(() => upstream.close());

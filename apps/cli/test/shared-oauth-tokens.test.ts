@@ -14,16 +14,13 @@ import {
   type RedisConnection,
   type StateStoreError,
 } from '@ccb/state-redis';
-import {
-  canStartRedis,
-  hasRedis,
-  noRedisReason,
-  startTestRedis,
-  type TestRedis,
-} from '@ccb/state-redis/testing';
+import { canStartRedis, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { askAsNewSession, type RunningCcb, startCcb, tempDir } from './run-cli.js';
+
+const hasRedis = redisSkipReason() === undefined;
+const noRedisReason = `skipped: ${redisSkipReason()}`;
 
 if (!hasRedis) console.log(noRedisReason);
 
@@ -39,7 +36,7 @@ async function subscriptionMock(): Promise<MockOAuthUpstream> {
 }
 
 async function redis(mustOwn = false): Promise<TestRedis> {
-  const server = await startTestRedis({ mustOwn });
+  const server = await redisForTests({ mustOwn });
   cleanups.push(() => server.stop());
   return server;
 }

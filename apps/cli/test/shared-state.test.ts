@@ -1,14 +1,11 @@
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
-import {
-  canStartRedis,
-  hasRedis,
-  noRedisReason,
-  startTestRedis,
-  type TestRedis,
-} from '@ccb/state-redis/testing';
+import { canStartRedis, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { askAsNewSession, type RunningCcb, startCcb, tempDir } from './run-cli.js';
+
+const hasRedis = redisSkipReason() === undefined;
+const noRedisReason = `skipped: ${redisSkipReason()}`;
 
 if (!hasRedis) console.log(noRedisReason);
 
@@ -107,7 +104,7 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 
 describe.skipIf(!hasRedis)('two ccb instances sharing one Redis', () => {
   it('honours on one a 429 cool-down the other learned, within a second', { timeout: 30_000 }, async () => {
-    const redis = await startTestRedis();
+    const redis = await redisForTests();
     cleanups.push(() => redis.stop());
     const { left, right, upstreams } = await twoInstances(redis, '{ strategy: priority }');
     const [one] = upstreams as [MockUpstream, MockUpstream];
@@ -129,7 +126,7 @@ describe.skipIf(!hasRedis)('two ccb instances sharing one Redis', () => {
   });
 
   it('skips on one a provider disabled through the other one’s admin API', { timeout: 30_000 }, async () => {
-    const redis = await startTestRedis();
+    const redis = await redisForTests();
     cleanups.push(() => redis.stop());
     const { left, right } = await twoInstances(redis, '{ strategy: priority }');
     expect((await send(right.url)).provider).toBe('one');
@@ -152,7 +149,7 @@ describe.skipIf(!hasRedis)('two ccb instances sharing one Redis', () => {
   });
 
   it('keeps a session on its provider across the two instances', { timeout: 30_000 }, async () => {
-    const redis = await startTestRedis();
+    const redis = await redisForTests();
     cleanups.push(() => redis.stop());
     const { left, right } = await twoInstances(redis, '{ strategy: round-robin }', true);
     const session = askAsNewSession(ask);
@@ -173,7 +170,7 @@ describe.skipIf(!hasRedis)('two ccb instances sharing one Redis', () => {
     'keeps both serving while Redis is down, shows it, and converges when it is back',
     { timeout: 30_000 },
     async () => {
-      const redis = await startTestRedis({ mustOwn: true });
+      const redis = await redisForTests({ mustOwn: true });
       cleanups.push(() => redis.stop());
       const { left, right, upstreams } = await twoInstances(redis, '{ strategy: priority }');
       const downLines = [left, right].map((ccb) =>

@@ -1,3 +1,4 @@
+import { canStartRedis, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createRedisBudgetStore,
@@ -8,13 +9,9 @@ import {
   type RedisConnection,
   type StateStoreError,
 } from '../src/index.js';
-import {
-  canStartRedis,
-  hasRedis,
-  noRedisReason,
-  startTestRedis,
-  type TestRedis,
-} from '../src/testing/index.js';
+
+const hasRedis = redisSkipReason() === undefined;
+const noRedisReason = `skipped: ${redisSkipReason()}`;
 
 if (!hasRedis) console.log(noRedisReason);
 
@@ -24,7 +21,7 @@ afterEach(async () => {
 });
 
 async function redis(mustOwn = false): Promise<TestRedis> {
-  const server = await startTestRedis({ mustOwn });
+  const server = await redisForTests({ mustOwn });
   cleanups.push(() => server.stop());
   return server;
 }

@@ -1,3 +1,4 @@
+import { canStartRedis, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createRedisAffinityStore,
@@ -9,13 +10,9 @@ import {
   type RedisConnection,
   type VerdictGroup,
 } from '../src/index.js';
-import {
-  canStartRedis,
-  hasRedis,
-  noRedisReason,
-  startTestRedis,
-  type TestRedis,
-} from '../src/testing/index.js';
+
+const hasRedis = redisSkipReason() === undefined;
+const noRedisReason = `skipped: ${redisSkipReason()}`;
 
 if (!hasRedis) console.log(noRedisReason);
 
@@ -25,7 +22,7 @@ afterEach(async () => {
 });
 
 async function redis(): Promise<TestRedis> {
-  const server = await startTestRedis();
+  const server = await redisForTests();
   cleanups.push(() => server.stop());
   return server;
 }
@@ -308,7 +305,7 @@ describe.skipIf(!hasRedis)('shared admin overrides', () => {
 
 describe.skipIf(!canStartRedis)('Redis down and back', () => {
   it('keeps both instances serving on local state, then converges without a restart', async () => {
-    const server = await startTestRedis({ mustOwn: true });
+    const server = await redisForTests({ mustOwn: true });
     cleanups.push(() => server.stop());
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();

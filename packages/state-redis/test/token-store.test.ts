@@ -1,3 +1,4 @@
+import { redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createRedisConnection,
@@ -9,7 +10,9 @@ import {
   type StateStoreError,
   type TokenStoreShape,
 } from '../src/index.js';
-import { hasRedis, noRedisReason, startTestRedis, type TestRedis } from '../src/testing/index.js';
+
+const hasRedis = redisSkipReason() === undefined;
+const noRedisReason = `skipped: ${redisSkipReason()}`;
 
 if (!hasRedis) console.log(noRedisReason);
 
@@ -19,7 +22,7 @@ afterEach(async () => {
 });
 
 async function redis(mustOwn = false): Promise<TestRedis> {
-  const server = await startTestRedis({ mustOwn });
+  const server = await redisForTests({ mustOwn });
   cleanups.push(() => server.stop());
   return server;
 }

@@ -1,4 +1,11 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/**
+ * util-linux's `runuser`, found where Debian puts it: a minimal PATH (cron, `env -i`, some CI runners) has no sbin
+ * directory, and the bare name would not be found there.
+ */
+const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((path) => existsSync(path)) ?? 'runuser';
 
 /** Output and exit code of a finished command. */
 export interface RunResult {
@@ -12,7 +19,7 @@ export interface RunResult {
  */
 export function run(command: string, args: readonly string[], user?: string): Promise<RunResult> {
   const [file, fileArgs] =
-    user === undefined ? [command, args] : ['runuser', ['-u', user, '--', command, ...args]];
+    user === undefined ? [command, args] : [runuser, ['-u', user, '--', command, ...args]];
   return new Promise((resolve, reject) => {
     const child = spawn(file, fileArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
