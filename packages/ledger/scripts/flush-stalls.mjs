@@ -145,9 +145,13 @@ ledger.close();
 rmSync(directory, { recursive: true, force: true });
 
 /** Transactions over 5 ms of wall time, and how many of them overlapped a worker checkpoint. */
-const slow = transactions.map((each, index) => [transactionStarts[index], each]).filter(([, each]) => each > 5);
+const slow = transactions
+  .map((each, index) => [transactionStarts[index], each])
+  .filter(([, each]) => each > 5);
 const slowDuringCheckpoint = slow.filter(([start, each]) =>
-  checkpoints.some((checkpoint) => start < checkpoint.endedAt && start + each > checkpoint.endedAt - checkpoint.durationInMs),
+  checkpoints.some(
+    (checkpoint) => start < checkpoint.endedAt && start + each > checkpoint.endedAt - checkpoint.durationInMs,
+  ),
 ).length;
 const inTransactions = transactions.reduce((sum, each) => sum + each, 0);
 const ms = (value) => value.toFixed(2);
