@@ -336,7 +336,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       } finally {
         closed = true;
         batches.stop();
-        // The worker's connection closes first, so SQLite checkpoints the whole WAL as the ledger's closes.
+        // Ends the worker, then checkpoints and truncates the WAL on this connection: the file alone holds every row.
         checkpointer?.stop();
         database.close();
       }
