@@ -6,7 +6,9 @@
 // timed through a wrapped driver: that is the stall it causes. `monitorEventLoopDelay` gives the loop's view.
 // `bulk` records the rows at once and lets background flushes write them (1 000 per flush, the default
 // `maxBatchRows`): its CPU per row is the write path's alone. LEDGER_DIST=<dir> measures another build.
-import { mkdtempSync, rmSync } from 'node:fs';
+// A build with the WAL checkpoint worker reports its checkpoints (on the worker's thread, so not a stall); the largest
+// -wal file is sampled every 250 ms.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -22,12 +24,16 @@ const bulkRows = bulk ? Number(process.argv[3] ?? 20_000) : 0;
 const maxRowsPerTransaction = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 
 const transactions = [];
+/** When each transaction began, to tell whether a slow one overlapped a worker checkpoint. */
+const transactionStarts = [];
 /** CPU time of each transaction: its wall time minus this is time spent waiting (disk, or another process's turn). */
 const transactionCpu = [];
 function timedDriver() {
   const driver = loadSqliteDriver();
   return {
     name: driver.name,
+    // Named, so that a build with the checkpoint worker runs it, as the default driver would.
+    ...(driver.module === undefined ? {} : { module: driver.module }),
     open(path) {
       const database = driver.open(path);
       let begunAt = 0;
@@ -41,6 +47,7 @@ function timedDriver() {
           database.exec(sql);
           if (sql === 'COMMIT') {
             transactions.push(performance.now() - begunAt);
+            transactionStarts.push(begunAt);
             const cpu = process.cpuUsage(cpuAtBegin);
             transactionCpu.push((cpu.user + cpu.system) / 1000);
           }
@@ -82,9 +89,21 @@ function percentile(values, fraction) {
 }
 
 const directory = mkdtempSync(join(tmpdir(), 'ccb-flush-stalls-'));
+const checkpoints = [];
+let largestWalInBytes = 0;
+const walSampler = setInterval(() => {
+  try {
+    largestWalInBytes = Math.max(largestWalInBytes, statSync(join(directory, 'ledger.db-wal')).size);
+  } catch {
+    // No WAL yet.
+  }
+}, 250);
 const ledger = createLedger({
   path: join(directory, 'ledger.db'),
   loadDriver: timedDriver,
+  // The answer arrives after the checkpoint ended: it ran (at most) during the `durationInMs` before.
+  onWalCheckpoint: (checkpoint) => checkpoints.push({ ...checkpoint, endedAt: performance.now() }),
+  onError: (error) => console.error(error),
   ...(maxRowsPerTransaction === undefined ? {} : { maxRowsPerTransaction }),
 });
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -119,11 +138,21 @@ await new Promise((resolve) => {
 // Let the last background flush finish on its own before the totals.
 if (!bulk) await new Promise((resolve) => setTimeout(resolve, 1100));
 loopDelay.disable();
+clearInterval(walSampler);
 const cpu = process.cpuUsage(cpuBefore);
 const written = ledger.stats().writtenRows;
 ledger.close();
 rmSync(directory, { recursive: true, force: true });
 
+/** Transactions over 5 ms of wall time, and how many of them overlapped a worker checkpoint. */
+const slow = transactions
+  .map((each, index) => [transactionStarts[index], each])
+  .filter(([, each]) => each > 5);
+const slowDuringCheckpoint = slow.filter(([start, each]) =>
+  checkpoints.some(
+    (checkpoint) => start < checkpoint.endedAt && start + each > checkpoint.endedAt - checkpoint.durationInMs,
+  ),
+).length;
 const inTransactions = transactions.reduce((sum, each) => sum + each, 0);
 const ms = (value) => value.toFixed(2);
 console.log(
@@ -151,6 +180,13 @@ console.log(
     },
     transactionUsPerRow: ((inTransactions * 1000) / sequence).toFixed(1),
     cpuUsPerRow: ((cpu.user + cpu.system) / sequence).toFixed(1),
+    largestWalInBytes,
+    workerCheckpoints: {
+      count: checkpoints.length,
+      frames: checkpoints.reduce((sum, each) => sum + each.checkpointedFrames, 0),
+      longestMs: ms(Math.max(0, ...checkpoints.map((each) => each.durationInMs))),
+    },
+    transactionsOver5Ms: { count: slow.length, duringWorkerCheckpoint: slowDuringCheckpoint },
     loopDelayMs: {
       p99: ms(loopDelay.percentile(99) / 1e6),
       max: ms(loopDelay.max / 1e6),

@@ -1,8 +1,8 @@
 import { checkNumberOption } from './_check-option.js';
 import { formatInteger, formatUsd } from './_format-number.js';
 import type { UtcWindows } from './_utc-windows.js';
+import type { Budget } from './budget.js';
 import type { BudgetHold, BudgetTotals } from './budget-store.js';
-import type { Budget } from './create-budgets.js';
 import { LedgerError } from './ledger-error.js';
 
 /** Budget caps: validation, descriptions, and the holds a reservation takes. */

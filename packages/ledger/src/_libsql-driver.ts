@@ -1,4 +1,10 @@
-import type { SqliteDatabase, SqliteDriver, SqliteStatement, SqliteValue } from './sqlite-driver.js';
+import type {
+  SqliteDatabase,
+  SqliteDriver,
+  SqliteDriverModule,
+  SqliteStatement,
+  SqliteValue,
+} from './sqlite-driver.js';
 
 /** The part of libsql's better-sqlite3-like API the adapter calls. */
 interface LibsqlStatement {
@@ -35,10 +41,16 @@ function adaptStatement(statement: LibsqlStatement): SqliteStatement {
   };
 }
 
-/** Adapts the `libsql` package's default export (its `Database` class) to a {@link SqliteDriver}. */
-export function libsqlDriver(Database: LibsqlConstructor): SqliteDriver {
+/**
+ * Adapts the `libsql` package's default export (its `Database` class) to a {@link SqliteDriver}; `moduleId` is where
+ * it was loaded from, for the WAL checkpoint worker.
+ */
+export function libsqlDriver(Database: LibsqlConstructor, moduleId?: string): SqliteDriver {
+  const module: SqliteDriverModule | undefined =
+    moduleId === undefined ? undefined : { kind: 'libsql', id: moduleId };
   return {
     name: 'libsql',
+    ...(module === undefined ? {} : { module }),
     open(path): SqliteDatabase {
       const database = new Database(path);
       return {

@@ -20,5 +20,7 @@ export function nodeSqliteDriver(module: NodeSqliteModule): SqliteDriver {
   return {
     name: 'node:sqlite',
     open: (path) => new module.DatabaseSync(path),
+    // Built in: a worker thread loads it by this name, whoever loaded it here.
+    module: { kind: 'node:sqlite', id: 'node:sqlite' },
   };
 }

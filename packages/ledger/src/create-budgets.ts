@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Cap, capsOf, describe, limitsOf, type Subject, windowsOf } from './_budget-caps.js';
 import { checkNumberOption } from './_check-option.js';
 import { type UtcWindows, utcWindows } from './_utc-windows.js';
+import type { Budget } from './budget.js';
 import {
   type BudgetAmount,
   type BudgetHold,
@@ -12,20 +13,7 @@ import {
 import type { Ledger } from './create-ledger.js';
 import { LedgerError } from './ledger-error.js';
 
-/** Spending caps of one provider or client key; windows are the UTC calendar day and month. Give at least one cap. */
-export interface Budget {
-  readonly scope: 'provider' | 'key';
-  /** Provider name, or client key fingerprint; `'*'` (scope `key` only) = every key, each on its own. */
-  readonly name: string;
-  /** USD per UTC day. */
-  readonly dailyUsd?: number;
-  /** USD per UTC calendar month. */
-  readonly monthlyUsd?: number;
-  /** Tokens (input + cache writes + cache reads + output) per UTC day. */
-  readonly dailyTokens?: number;
-  /** Tokens per UTC calendar month. */
-  readonly monthlyTokens?: number;
-}
+export type { Budget } from './budget.js';
 
 /** Options of {@link createBudgets}. */
 export interface BudgetsOptions {

@@ -3,6 +3,7 @@
  * several instances), reports and budgets.
  */
 
+export type { WalCheckpoint } from './_wal-checkpointer.js';
 export {
   type BudgetAmount,
   type BudgetCounterTotals,
@@ -64,5 +65,11 @@ export {
   promptTokens,
   usageTokens,
 } from './price.js';
-export type { SqliteDatabase, SqliteDriver, SqliteStatement, SqliteValue } from './sqlite-driver.js';
+export type {
+  SqliteDatabase,
+  SqliteDriver,
+  SqliteDriverModule,
+  SqliteStatement,
+  SqliteValue,
+} from './sqlite-driver.js';
 export { asUsageLedger, type UsageLedger } from './usage-ledger.js';

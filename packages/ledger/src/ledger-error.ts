@@ -17,6 +17,11 @@ export type LedgerErrorCode =
   | 'CCB_LEDGER_WRITE_FAILED'
   /** Rows were dropped: writes kept failing until the queue held `maxPendingRows` (reported once per outage). */
   | 'CCB_LEDGER_ROWS_DROPPED'
+  /**
+   * The SQLite ledger's WAL checkpoint worker failed or died; SQLite checkpoints inside the ledger's commits again
+   * (short stalls, a bounded WAL). Reported through `onError`.
+   */
+  | 'CCB_LEDGER_CHECKPOINT_FAILED'
   /** A report query failed in SQLite or Postgres. */
   | 'CCB_LEDGER_QUERY_FAILED'
   /** The ledger was used after `close()`. */

@@ -6,14 +6,26 @@ import type { SqliteDriver } from './sqlite-driver.js';
 
 /** Options of {@link loadSqliteDriver}. */
 export interface LoadSqliteDriverOptions {
-  /** Loads a module by name. Default: Node's `require`, relative to this package. Tests refuse or fake modules. */
-  readonly require?: (id: string) => unknown;
+  /**
+   * Loads a module by name. Default: Node's `require`, relative to this package. Tests refuse or fake modules. When it
+   * has `resolve` (as Node's `require` does), libsql's resolved path names the driver for the WAL checkpoint worker.
+   */
+  readonly require?: ((id: string) => unknown) & { readonly resolve?: (id: string) => string };
 }
 
 /** The first line of a load failure: a missing module's message goes on with its whole require stack. */
 function firstLine(cause: unknown): string {
   const message = cause instanceof Error ? cause.message : String(cause);
   return message.split('\n', 1)[0] ?? message;
+}
+
+/** Where `load` found `id`, when it can say: a worker thread loads the same file by this path. */
+function resolvedOrUndefined(load: LoadSqliteDriverOptions['require'] & {}, id: string): string | undefined {
+  try {
+    return load.resolve?.(id);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -28,7 +40,8 @@ export function loadSqliteDriver(options: LoadSqliteDriverOptions = {}): SqliteD
   const load = options.require ?? createRequire(import.meta.url);
   let libsqlFailure: unknown;
   try {
-    return libsqlDriver(load('libsql') as Parameters<typeof libsqlDriver>[0]);
+    const Database = load('libsql') as Parameters<typeof libsqlDriver>[0];
+    return libsqlDriver(Database, resolvedOrUndefined(load, 'libsql'));
   } catch (cause) {
     libsqlFailure = cause;
   }

@@ -1,4 +1,4 @@
-import type { RedisBudgetAmount, RedisBudgetHold, RedisBudgetTotals } from './budget-store-redis.js';
+import type { RedisBudgetAmount, RedisBudgetHold, RedisBudgetTotals } from './budget-amounts.js';
 
 /** One counter's latest window as this instance last learned it from Redis, plus what it counted itself since. */
 interface Replica {

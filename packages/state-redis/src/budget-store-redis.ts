@@ -1,35 +1,20 @@
 import { createBudgetReplica } from './_budget-replica.js';
 import { reserveScript, settleScript } from './_budget-scripts.js';
+import type {
+  RedisBudgetAmount,
+  RedisBudgetHold,
+  RedisBudgetReserveResult,
+  RedisBudgetTotals,
+} from './budget-amounts.js';
 import type { RedisConnection } from './redis-connection.js';
 import { StateStoreError } from './state-store-error.js';
 
-/** Totals of one counter's window: settled spend and what reservations hold (USD and tokens). */
-export interface RedisBudgetTotals {
-  readonly costUsd: number;
-  readonly tokens: number;
-  readonly reservedCostUsd: number;
-  readonly reservedTokens: number;
-}
-
-/** An amount on one counter's window (the shape `@ccb/ledger`'s budget store takes). */
-export interface RedisBudgetAmount {
-  readonly counter: string;
-  readonly windowStartInMs: number;
-  /** The Redis keys of the window expire after it (plus {@link keyGraceInMs}). */
-  readonly windowEndInMs: number;
-  readonly costUsd: number;
-  readonly tokens: number;
-}
-
-/** One line of a reservation, with the limits its window must be under. */
-export interface RedisBudgetHold extends RedisBudgetAmount {
-  readonly limitUsd?: number | undefined;
-  readonly limitTokens?: number | undefined;
-}
-
-export type RedisBudgetReserveResult =
-  | { readonly granted: true }
-  | { readonly granted: false; readonly refusedHold: number };
+export type {
+  RedisBudgetAmount,
+  RedisBudgetHold,
+  RedisBudgetReserveResult,
+  RedisBudgetTotals,
+} from './budget-amounts.js';
 
 /** Options of {@link createRedisBudgetStore}. */
 export interface RedisBudgetStoreOptions {
