@@ -169,6 +169,22 @@ describe.skipIf(!hasRedis)('the shared token store', () => {
     expect(JSON.parse(stored ?? '{}')).toMatchObject(refreshed);
   });
 
+  it('never writes a refresh over a login made on this host meanwhile, and offers that login to Redis', async () => {
+    const server = await redis();
+    const connection = await connect(server);
+    const file = localStore(tokens('before', Date.now() + 8 * hour));
+    const store = tokenStore(connection, { fallback: file.store });
+    await store.read();
+    // `ccb login` writes the token file while a refresh of the old login is on its way.
+    const login = tokens('login', Date.now() + 9 * hour);
+    file.tokens = login;
+    await store.write(tokens('refreshed', Date.now() + 8 * hour + 1_000));
+    expect(file.tokens).toEqual(login);
+    expect(await store.read()).toEqual(login);
+    const stored = await connection.commands.get(`${server.keyPrefix}oauth:max:tokens`);
+    expect(JSON.parse(stored ?? '{}')).toMatchObject(login);
+  });
+
   it('never carries the tokens in an error, even when Redis refuses their write with an error reply', async () => {
     const server = await redis();
     const connection = await connect(server);
