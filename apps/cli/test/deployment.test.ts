@@ -5,16 +5,15 @@
  * view (/readyz, logs) to see that what one learned, all know.
  */
 
-import { existsSync } from 'node:fs';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import {
   createTestDatabase,
   type NginxServer,
   nginxSkipReason,
+  ownPostgresSkipReason,
+  ownRedisSkipReason,
   type PostgresServer,
-  postgresBinDir,
   type RedisServer,
-  redisBinary,
   startNginx,
   startPostgres,
   startRedis,
@@ -23,12 +22,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { askAsNewSession, type RunningCcb, runCli, startCcb, tempDir } from './run-cli.js';
 
-const skip =
-  nginxSkipReason() ??
-  (existsSync(redisBinary)
-    ? undefined
-    : `install redis-server (${redisBinary}) to run the deployment test`) ??
-  (postgresBinDir() === undefined ? 'install postgresql to run the deployment test' : undefined);
+const skip = nginxSkipReason() ?? ownRedisSkipReason() ?? ownPostgresSkipReason();
 if (skip !== undefined) console.warn(`skipping the deployment layout test: ${skip}`);
 
 const clientKey = 'deploy-client-key-0123456789';

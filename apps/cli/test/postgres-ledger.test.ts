@@ -3,8 +3,8 @@ import { createPostgresLedger } from '@ccb/ledger';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import {
   createTestDatabase,
+  ownPostgresSkipReason,
   type PostgresServer,
-  postgresBinDir,
   postgresForTests,
   postgresSkipReason,
   startPostgres,
@@ -167,7 +167,7 @@ describe.skipIf(skip !== undefined)('a Postgres ledger shared by two ccb instanc
 });
 
 // This one stops the server, so it needs its own (DATABASE_URL's is never stopped).
-const noOwnServer = postgresBinDir() === undefined;
+const noOwnServer = ownPostgresSkipReason() !== undefined;
 describe.skipIf(noOwnServer)('ccb while its Postgres ledger is down', () => {
   let server: PostgresServer;
   let upstream: MockUpstream;

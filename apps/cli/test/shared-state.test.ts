@@ -1,5 +1,5 @@
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
-import { canStartRedis, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
+import { ownRedisSkipReason, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { askAsNewSession, type RunningCcb, startCcb, tempDir } from './run-cli.js';
@@ -166,7 +166,7 @@ describe.skipIf(!hasRedis)('two ccb instances sharing one Redis', () => {
     for (let turn = 0; turn < 3; turn += 1) expect((await send(right.url, session)).provider).toBe(bound);
   });
 
-  it.skipIf(!canStartRedis)(
+  it.skipIf(ownRedisSkipReason() !== undefined)(
     'keeps both serving while Redis is down, shows it, and converges when it is back',
     { timeout: 30_000 },
     async () => {

@@ -1,11 +1,12 @@
-import { type PostgresServer, postgresBinDir, startPostgres } from '@ccb/test-engines';
+import { ownPostgresSkipReason, type PostgresServer, startPostgres } from '@ccb/test-engines';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPostgresLedger, type LedgerError, type PostgresLedger } from '../src/index.js';
 import { ledgerRow } from './ledger-rows.js';
 
 // These tests stop and start the server, so they need one of their own (DATABASE_URL's is never stopped).
-const skip = postgresBinDir() === undefined;
-if (skip) console.warn('skipping the Postgres outage tests: install PostgreSQL (apt-get install postgresql)');
+const skipReason = ownPostgresSkipReason();
+const skip = skipReason !== undefined;
+if (skip) console.warn(`skipping the Postgres outage tests: ${skipReason}`);
 
 describe.skipIf(skip)('the Postgres ledger while the database is down', () => {
   let server: PostgresServer;

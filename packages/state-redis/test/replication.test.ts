@@ -1,4 +1,4 @@
-import { canStartRedis, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
+import { ownRedisSkipReason, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createRedisAffinityStore,
@@ -303,7 +303,7 @@ describe.skipIf(!hasRedis)('shared admin overrides', () => {
   });
 });
 
-describe.skipIf(!canStartRedis)('Redis down and back', () => {
+describe.skipIf(ownRedisSkipReason() !== undefined)('Redis down and back', () => {
   it('keeps both instances serving on local state, then converges without a restart', async () => {
     const server = await redisForTests({ mustOwn: true });
     cleanups.push(() => server.stop());

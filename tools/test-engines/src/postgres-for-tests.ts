@@ -1,3 +1,4 @@
+import { enginesRequired } from './engines-required.js';
 import { postgresBinDir, startPostgres } from './start-postgres.js';
 
 /** A PostgreSQL for a test suite: `DATABASE_URL`'s, or one started for it. */
@@ -12,7 +13,7 @@ export interface TestPostgres {
  * `DATABASE_URL` is set, or PostgreSQL is installed so a suite can start its own.
  */
 export function postgresSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.DATABASE_URL) return undefined;
+  if (env.DATABASE_URL || enginesRequired(env)) return undefined;
   if (postgresBinDir() !== undefined) return undefined;
   return 'set DATABASE_URL (postgres://…) or install PostgreSQL (apt-get install postgresql) to run the Postgres tests';
 }
@@ -22,4 +23,13 @@ export async function postgresForTests(env: NodeJS.ProcessEnv = process.env): Pr
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, release: async () => {} };
   const server = await startPostgres();
   return { url: server.url, release: () => server.destroy() };
+}
+
+/**
+ * Why a test that must start (and stop) its own PostgreSQL cannot run here, as one line; `undefined` when it can, or
+ * when the engines are required (`CCB_REQUIRE_ENGINES=1`).
+ */
+export function ownPostgresSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (postgresBinDir() !== undefined || enginesRequired(env)) return undefined;
+  return 'install PostgreSQL (apt-get install postgresql): this test stops its own server';
 }

@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { enginesRequired } from './engines-required.js';
 import { redisBinary, startRedis } from './start-redis.js';
 
 /** Whether `redis-server` can be started here (a test that kills its Redis needs this). */
 export const canStartRedis: boolean = existsSync(redisBinary);
+
+/**
+ * Why a test that must start (and kill) its own redis-server cannot run here, as one line; `undefined` when it can,
+ * or when the engines are required (`CCB_REQUIRE_ENGINES=1`: the test then runs and fails loudly).
+ */
+export function ownRedisSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (canStartRedis || enginesRequired(env)) return undefined;
+  return `install redis-server (apt-get install redis-server, ${redisBinary}): this test stops its own Redis`;
+}
 
 /** A Redis server for one test, with a key prefix of its own. */
 export interface TestRedis {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, runOrThrow } from './_run.js';
+import { enginesRequired } from './engines-required.js';
 import { freePort } from './free-port.js';
 import { nginxConfig } from './nginx-config.js';
 
@@ -20,8 +21,8 @@ export interface NginxServer {
 }
 
 /** Why nginx tests cannot run here, as the one line a skipped suite prints; `undefined` when they can. */
-export function nginxSkipReason(): string | undefined {
-  return existsSync(nginxBinary)
+export function nginxSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return existsSync(nginxBinary) || enginesRequired(env)
     ? undefined
     : `install nginx (apt-get install nginx-light, ${nginxBinary}) to run the tests behind nginx`;
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { enginesRequired } from './engines-required.js';
 import { freePort } from './free-port.js';
 
 /** The Debian package's binary. */
@@ -24,7 +25,7 @@ export interface RedisServer {
 
 /** Why Redis tests cannot run here, as the one line a skipped suite prints; `undefined` when they can. */
 export function redisSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.REDIS_URL) return undefined;
+  if (env.REDIS_URL || enginesRequired(env)) return undefined;
   return existsSync(redisBinary)
     ? undefined
     : 'set REDIS_URL (redis://…) or install redis-server (apt-get install redis-server) to run the Redis tests';
