@@ -343,9 +343,13 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       await probes.stop();
       await server.close();
       closeAccountsNotIn(generation.accounts, undefined);
-      await costs.close();
-      // After the accounting: the budget spend it settled last is written to Redis before the connection closes.
-      await shared?.close();
+      try {
+        await costs.close();
+      } finally {
+        // After the accounting: the budget spend it settled last is written to Redis before the connection closes,
+        // and a ledger that fails to close must not keep that spend from Redis.
+        await shared?.close();
+      }
     },
   };
   return balancer;

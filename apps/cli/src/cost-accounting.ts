@@ -199,7 +199,11 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
         outputEstimated: usage?.outputEstimated === true,
         ...(record.dedup !== undefined ? { dedup: record.dedup } : {}),
       });
-      if (current.budgets === undefined) return costUsd;
+      if (current.budgets === undefined) {
+        // A reload may have removed every budget while this request held a reservation: release it all the same.
+        holds.end(record.requestId, undefined);
+        return costUsd;
+      }
       if (usage === undefined) {
         holds.end(record.requestId, undefined);
         return costUsd;

@@ -188,6 +188,26 @@ describe('after an upstream 401', () => {
   });
 });
 
+describe('closing', () => {
+  it('reports nothing once closed, not even a refresh that ends afterwards (a reload replaced the account)', async () => {
+    await login('old', 'refresh-old', hourInMs);
+    const gate = createGate();
+    fixture.server.answer(async () => {
+      await gate.opened;
+      return { status: 400, json: { error: 'invalid_grant' } };
+    });
+    const { credentials, statuses } = await fixture.account();
+    fixture.clock.advance(hourInMs);
+    const waiting = Promise.resolve(credentials.headers()).catch((error: unknown) => error);
+    await fixture.server.requestsReceived(1);
+    const reported = statuses.length;
+    credentials.close();
+    gate.open();
+    await waiting;
+    expect(statuses.slice(reported)).toEqual([]);
+  });
+});
+
 describe('secrets', () => {
   it('never shows a token in status, toJSON, util.inspect or errors', async () => {
     await login('sk-ant-oat01-SECRET', 'sk-ant-ort01-SECRET', hourInMs);

@@ -215,10 +215,18 @@ function safely(call: () => void): void {
 /** The URL and its password, decoded and not: what an error message must never repeat. */
 function secretsOf(url: string): string[] {
   const secrets = [url];
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') secrets.push(parsed.password, decodeURIComponent(parsed.password));
-    if (parsed.username !== '') secrets.push(`${parsed.username}:`);
+    parsed = new URL(url);
+  } catch {
+    return secrets;
+  }
+  if (parsed.username !== '') secrets.push(`${parsed.username}:`);
+  if (parsed.password === '') return secrets;
+  // The raw spelling first: a password such as `50%off` does not decode, and must still be scrubbed as written.
+  secrets.push(parsed.password);
+  try {
+    secrets.push(decodeURIComponent(parsed.password));
   } catch {}
   return secrets;
 }

@@ -75,6 +75,11 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
   const watchers = new Set<() => void>();
   let reported = false;
   let closed = false;
+  /** The tokens this store last read from or wrote to the token file: a file that differs was written by another. */
+  let lastSeenLocal: SharedTokens | undefined;
+  /** Whether this store holds the token file's lock (a refresh while Redis is down). */
+  let holdingFileLock = false;
+  let fileLockOptions: SharedTokenLockOptions = { staleAfterInMs: 30_000, waitInMs: 35_000, now: Date.now };
 
   const message = (event: TokensMessage['e']) => JSON.stringify({ o: connection.instanceId, e: event });
 
@@ -111,7 +116,40 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
 
   async function readLocal(): Promise<SharedTokens | undefined> {
     if (fallback === undefined) return options.initial;
-    return (await fallback.read()) ?? options.initial;
+    const onDisk = await fallback.read();
+    if (onDisk !== undefined) lastSeenLocal = onDisk;
+    return onDisk ?? options.initial;
+  }
+
+  /**
+   * Writes tokens that came through Redis to this host's token file, under the file's lock (unless this store holds
+   * it already), and never over a file someone else wrote since this store last saw it: a `ccb login` made meanwhile
+   * must not be replaced by the old account's refresh. Such a file is offered to Redis instead, which keeps the newer
+   * of the two (see `push`). Returns the error of a failed write.
+   */
+  async function writeLocal(tokens: SharedTokens): Promise<unknown> {
+    if (fallback === undefined) return undefined;
+    const lock = holdingFileLock ? undefined : await fallback.lock(fileLockOptions).catch(() => undefined);
+    try {
+      const onDisk = await fallback.read().catch(() => undefined);
+      if (
+        onDisk !== undefined &&
+        lastSeenLocal !== undefined &&
+        !sameTokens(onDisk, lastSeenLocal) &&
+        !sameTokens(onDisk, tokens)
+      ) {
+        lastSeenLocal = onDisk;
+        void push(onDisk).catch(() => undefined);
+        return undefined;
+      }
+      await fallback.write(tokens);
+      lastSeenLocal = tokens;
+      return undefined;
+    } catch (error) {
+      return error;
+    } finally {
+      await lock?.release().catch(() => undefined);
+    }
   }
 
   async function readLocalQuietly(): Promise<SharedTokens | undefined> {
@@ -143,13 +181,21 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
   /** Keeps the token file a copy of Redis's tokens, so that an outage starts from the latest ones. */
   async function mirror(shared: SharedTokens, local: SharedTokens | undefined): Promise<void> {
     if (fallback === undefined || (local !== undefined && sameTokens(shared, local))) return;
-    await fallback.write(shared).catch(() => undefined);
+    await writeLocal(shared);
   }
 
   async function fallbackLock(lockOptions: SharedTokenLockOptions): Promise<SharedTokenLock | undefined> {
     if (fallback === undefined) return { release: async () => undefined, fallback: true };
     const lock = await fallback.lock(lockOptions);
-    return lock === undefined ? undefined : { release: () => lock.release(), fallback: true };
+    if (lock === undefined) return undefined;
+    holdingFileLock = true;
+    return {
+      release: () => {
+        holdingFileLock = false;
+        return lock.release();
+      },
+      fallback: true,
+    };
   }
 
   function nextWake(delayInMs: number): Promise<void> {
@@ -226,9 +272,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
         degrade(error);
       }
       // Then the token file: what this instance restarts from, falls back on, and pushes to Redis when it is back.
-      let localError: unknown;
-      if (fallback !== undefined)
-        await fallback.write(tokens).catch((error: unknown) => (localError = error));
+      const localError = await writeLocal(tokens);
       if (sharedError !== undefined && (fallback === undefined || localError !== undefined)) {
         throw new StateStoreError(
           'CCB_STATE_WRITE_FAILED',
@@ -240,6 +284,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
     },
 
     async lock(lockOptions) {
+      fileLockOptions = lockOptions;
       if (!connection.status().up) {
         degrade();
         return fallbackLock(lockOptions);

@@ -30,7 +30,7 @@ export class StateStoreError extends Error {
   readonly [errorBrand] = true;
 
   constructor(code: StateStoreErrorCode, message: string, options: StateStoreErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options.cause === undefined ? undefined : { cause: withoutCommand(options.cause) });
     this.name = 'StateStoreError';
     this.code = code;
   }
@@ -46,4 +46,16 @@ export class StateStoreError extends Error {
       (code === undefined ? valueCode.startsWith('CCB_STATE_') : valueCode === code)
     );
   }
+}
+
+/**
+ * ioredis puts a failed command's arguments on its error (`command: { name, args }`): for a token write those are the
+ * account's tokens, which a debug print of the error (`inspect` with depth) would show. Only the name and message of
+ * such an error go on as a cause.
+ */
+function withoutCommand(cause: unknown): unknown {
+  if (!(cause instanceof Error) || !('command' in cause)) return cause;
+  const safe = new Error(cause.message);
+  safe.name = cause.name;
+  return safe;
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -166,6 +167,48 @@ describe.skipIf(!hasRedis)('the shared token store', () => {
     expect(file.tokens).toEqual(refreshed);
     const stored = await connection.commands.get(`${server.keyPrefix}oauth:max:tokens`);
     expect(JSON.parse(stored ?? '{}')).toMatchObject(refreshed);
+  });
+
+  it('never writes a refresh over a login made on this host meanwhile, and offers that login to Redis', async () => {
+    const server = await redis();
+    const connection = await connect(server);
+    const file = localStore(tokens('before', Date.now() + 8 * hour));
+    const store = tokenStore(connection, { fallback: file.store });
+    await store.read();
+    // `ccb login` writes the token file while a refresh of the old login is on its way.
+    const login = tokens('login', Date.now() + 9 * hour);
+    file.tokens = login;
+    await store.write(tokens('refreshed', Date.now() + 8 * hour + 1_000));
+    expect(file.tokens).toEqual(login);
+    expect(await store.read()).toEqual(login);
+    const stored = await connection.commands.get(`${server.keyPrefix}oauth:max:tokens`);
+    expect(JSON.parse(stored ?? '{}')).toMatchObject(login);
+  });
+
+  it('never carries the tokens in an error, even when Redis refuses their write with an error reply', async () => {
+    const server = await redis();
+    const connection = await connect(server);
+    // A key of the wrong type: Redis answers the write script with an error reply, to which ioredis attaches the
+    // command's arguments, the tokens among them.
+    await connection.commands.hset(`${server.keyPrefix}oauth:max:tokens`, 'not', 'tokens');
+    const fallbacks: unknown[] = [];
+    const withFile = tokenStore(connection, {
+      fallback: localStore().store,
+      onFallback: (error) => fallbacks.push(error),
+    });
+    await withFile.write(tokens('secret-one', Date.now() + hour));
+    const alone = createRedisTokenStore({ connection, account: 'max' });
+    cleanups.push(() => alone.close());
+    const thrown = await alone.write(tokens('secret-two', Date.now() + hour)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(fallbacks).toHaveLength(1);
+    expect(thrown).toBeInstanceOf(Error);
+    const shown = inspect([fallbacks, thrown], { depth: 20 });
+    expect(shown).toContain('WRONGTYPE');
+    expect(shown).not.toContain('secret-one');
+    expect(shown).not.toContain('secret-two');
   });
 
   it('lets one holder at a time take the lock, and only the holder release it', async () => {

@@ -127,6 +127,8 @@ export function createOAuthCredentials(options: OAuthCredentialsOptions): OAuthC
   }
 
   function publish(): void {
+    // A closed account (replaced by a reload) says nothing more: its late news would land on its successor's name.
+    if (closed) return;
     const next = snapshot();
     if (
       next.state === published.state &&
