@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { decodeEntry, mergeScript, type SharedEntry, supersedes } from './_shared-entry.js';
+import { createWriteBackOff } from './_write-back-off.js';
 import type { RedisConnection } from './redis-connection.js';
 import { StateStoreError } from './state-store-error.js';
 
@@ -48,6 +49,7 @@ interface MergeCapable extends Redis {
 export function createReplicatedHash(options: ReplicatedHashOptions): ReplicatedHash {
   const { connection, name, onApply, now } = options;
   const flushDelayInMs = options.flushDelayInMs ?? 10;
+  const backOff = createWriteBackOff(flushDelayInMs);
   const key = connection.key(name);
   const entries = new Map<string, SharedEntry>();
   const dirty = new Set<string>();
@@ -85,7 +87,7 @@ export function createReplicatedHash(options: ReplicatedHashOptions): Replicated
     timer = setTimeout(() => {
       timer = undefined;
       void flush();
-    }, flushDelayInMs);
+    }, backOff.delayInMs());
     timer.unref();
   }
 
@@ -128,10 +130,13 @@ export function createReplicatedHash(options: ReplicatedHashOptions): Replicated
       } else if (typeof reply === 'string' && entries.get(field) === written[index])
         adopt(field, reply, true);
     });
-    if (failures > 0) {
-      connection.countWriteFailures(failures);
-      reportError('CCB_STATE_WRITE_FAILED', firstError);
+    if (failures === 0) {
+      backOff.succeeded();
+      return;
     }
+    backOff.failed();
+    connection.countWriteFailures(failures);
+    reportError('CCB_STATE_WRITE_FAILED', firstError);
   }
 
   function flush(): Promise<void> {

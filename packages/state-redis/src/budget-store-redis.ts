@@ -66,7 +66,26 @@ interface LocalReservation {
   readonly holds: readonly RedisBudgetHold[];
   /** Granted by Redis, or decided on this replica (Redis away or late), which then holds it until it expires. */
   readonly shared: boolean;
+  /**
+   * Whether Redis may hold it: granted there, or its script was sent and did not answer (late, or the connection
+   * broke). Only such a reservation needs its release written once Redis is back.
+   */
+  readonly sentToRedis: boolean;
 }
+
+/** A release that could not reach Redis; past `expiresAtInMs` Redis has freed the reservation itself. */
+interface PendingRelease {
+  readonly holds: readonly RedisBudgetAmount[];
+  readonly expiresAtInMs: number;
+}
+
+/**
+ * Most releases kept while Redis is away; past it the oldest goes (Redis frees it when it expires: the budget is
+ * held a little longer, never lost).
+ */
+const maxPendingReleases = 10_000;
+/** Releases written per pipeline when Redis is back. */
+const releaseBatch = 500;
 
 type BudgetCommands = {
   ccbBudgetReserve(...args: (string | number)[]): Promise<unknown[]>;
@@ -96,7 +115,9 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   // Spend counted while Redis was away, per hash, written when it is back.
   const unsent = new Map<string, RedisBudgetAmount>();
   // Reservations taken in Redis whose release could not reach it: released when it is back, not left to expire.
-  const unreleased = new Map<string, readonly RedisBudgetAmount[]>();
+  const unreleased = new Map<string, PendingRelease>();
+  // The latest clock a caller gave (`reserve`'s `nowInMs`): a pending release older than it has expired in Redis.
+  let lastNowInMs = Number.NEGATIVE_INFINITY;
   const inFlight = new Set<Promise<unknown>>();
   let decidedLocally = 0;
   let outage = false;
@@ -141,27 +162,59 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   }
 
   /** The same rule as the script's, on the replica: a window at or over a limit refuses. */
-  function decideLocally(id: string, holds: readonly RedisBudgetHold[], expiresAtInMs: number) {
+  function decideLocally(
+    id: string,
+    holds: readonly RedisBudgetHold[],
+    expiresAtInMs: number,
+    sentToRedis: boolean,
+  ) {
     decidedLocally++;
     // A reservation Redis never took is a write dropped: it shows in ccb_state_store_write_failures_total.
     connection.countWriteFailures(1);
     const refusedHold = holds.findIndex((hold) => replica.usedUp(hold));
     if (refusedHold !== -1) return { granted: false as const, refusedHold };
     replica.reserve(holds);
-    reservations.set(id, { expiresAtInMs, holds, shared: false });
+    reservations.set(id, { expiresAtInMs, holds, shared: false, sentToRedis });
     return granted;
+  }
+
+  /** Keeps a release for when Redis is back, only for a reservation Redis may hold and has not expired. */
+  function keepUnreleased(
+    id: string | undefined,
+    holds: readonly RedisBudgetAmount[],
+    reservation: Pick<LocalReservation, 'expiresAtInMs' | 'sentToRedis'> | undefined,
+  ): void {
+    if (id === undefined || holds.length === 0 || reservation === undefined || !reservation.sentToRedis)
+      return;
+    if (reservation.expiresAtInMs <= lastNowInMs) return;
+    unreleased.delete(id);
+    unreleased.set(id, { holds, expiresAtInMs: reservation.expiresAtInMs });
+    while (unreleased.size > maxPendingReleases) {
+      const oldest = unreleased.keys().next();
+      if (oldest.done === true) break;
+      unreleased.delete(oldest.value);
+    }
+  }
+
+  function settleArguments(
+    id: string | undefined,
+    holds: readonly RedisBudgetAmount[],
+    spend: readonly RedisBudgetAmount[],
+  ): (string | number)[] {
+    const keys = [...holds.flatMap(reserveKeys), ...spend.map(hashOf)];
+    const args: (string | number)[] = [id ?? '', holds.length, channel];
+    for (const amount of spend) args.push(amount.costUsd, amount.tokens, amount.windowEndInMs + keyGraceInMs);
+    return [keys.length, ...keys, ...args];
   }
 
   function sendSettle(
     id: string | undefined,
     holds: readonly RedisBudgetAmount[],
     spend: readonly RedisBudgetAmount[],
+    reservation: Pick<LocalReservation, 'expiresAtInMs' | 'sentToRedis'> | undefined,
   ) {
-    const keys = [...holds.flatMap(reserveKeys), ...spend.map(hashOf)];
-    const args = [id ?? '', holds.length, channel];
-    for (const amount of spend) args.push(amount.costUsd, amount.tokens, amount.windowEndInMs + keyGraceInMs);
     return track(
-      commands.ccbBudgetSettle(keys.length, ...keys, ...args).then(
+      commands.ccbBudgetSettle(...settleArguments(id, holds, spend)).then(
         (reply) => {
           answered();
           replica.apply(reply);
@@ -170,7 +223,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
           connection.countWriteFailures(1);
           failed(error, 'a settlement');
           keepUnsent(spend);
-          if (id !== undefined && holds.length > 0) unreleased.set(id, holds);
+          keepUnreleased(id, holds, reservation);
         },
       ),
     );
@@ -190,13 +243,46 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   }
 
   function replayUnsent(): void {
-    const releases = [...unreleased];
+    const releases = [...unreleased].filter(([, release]) => release.expiresAtInMs > lastNowInMs);
     unreleased.clear();
-    for (const [id, holds] of releases) void sendSettle(id, holds, []);
+    for (let start = 0; start < releases.length; start += releaseBatch) {
+      void replayReleases(releases.slice(start, start + releaseBatch));
+    }
     if (unsent.size === 0) return;
     const spend = [...unsent.values()];
     unsent.clear();
-    void sendSettle(undefined, [], spend);
+    void sendSettle(undefined, [], spend, undefined);
+  }
+
+  /** One pipeline of release scripts: one round trip per batch, not one per reservation. */
+  function replayReleases(releases: readonly (readonly [string, PendingRelease])[]): Promise<void> {
+    const pipeline = commands.pipeline() as unknown as BudgetCommands & {
+      exec(): Promise<[Error | null, unknown][] | null>;
+    };
+    for (const [id, release] of releases)
+      void pipeline.ccbBudgetSettle(...settleArguments(id, release.holds, []));
+    const failedAll = (error: unknown) => releases.map((): [Error | null, unknown] => [error as Error, null]);
+    return track(
+      pipeline
+        .exec()
+        .then(
+          (results) => results ?? failedAll(new Error('no reply')),
+          (error: unknown) => failedAll(error),
+        )
+        .then((results) => {
+          releases.forEach(([id, release], index) => {
+            const [error, reply] = results[index] ?? [new Error('no reply'), null];
+            if (error === null) {
+              answered();
+              replica.apply(reply as unknown[]);
+              return;
+            }
+            connection.countWriteFailures(1);
+            failed(error, 'a release');
+            keepUnreleased(id, release.holds, { expiresAtInMs: release.expiresAtInMs, sentToRedis: true });
+          });
+        }),
+    );
   }
 
   connection.subscribe('budget', (message) => {
@@ -221,16 +307,18 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
         tokens,
       };
       replica.add(amount);
-      if (connection.status().up) void sendSettle(undefined, [], [amount]);
+      if (connection.status().up) void sendSettle(undefined, [], [amount], undefined);
       else keepUnsent([amount]);
     },
     read: (counter, windowStartInMs) => replica.read(counter, windowStartInMs),
     reserve({ id, holds, nowInMs, expiresAtInMs }) {
       releaseExpired(nowInMs);
-      if (closed) return decideLocally(id, holds, expiresAtInMs);
+      lastNowInMs = Math.max(lastNowInMs, nowInMs);
+      if (closed) return decideLocally(id, holds, expiresAtInMs, false);
       if (!connection.status().up) {
-        failed(new Error(connection.status().lastError ?? 'not connected'), 'a reservation');
-        return decideLocally(id, holds, expiresAtInMs);
+        // Known down: no error built per request (reported once per outage anyway).
+        if (!outage) failed(new Error(connection.status().lastError ?? 'not connected'), 'a reservation');
+        return decideLocally(id, holds, expiresAtInMs, false);
       }
       const keys = holds.flatMap(reserveKeys);
       const args: (string | number)[] = [nowInMs, id, expiresAtInMs, channel];
@@ -257,20 +345,21 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
           if (reply === 'timeout') {
             failed(new Error(`no answer within ${reserveTimeoutInMs} ms`), 'a reservation');
             // The script may still run: the settlement releases what it took, or it expires.
-            return decideLocally(id, holds, expiresAtInMs);
+            return decideLocally(id, holds, expiresAtInMs, true);
           }
           answered();
           replica.apply(reply);
           const refusedHold = Number(reply[0]);
           if (refusedHold >= 0) return { granted: false, refusedHold };
-          reservations.set(id, { expiresAtInMs, holds, shared: true });
+          reservations.set(id, { expiresAtInMs, holds, shared: true, sentToRedis: true });
           return granted;
         },
         (error: unknown) => {
           clearTimeout(timer);
           replica.ask(holds, -1);
           failed(error, 'a reservation');
-          return decideLocally(id, holds, expiresAtInMs);
+          // Sent: the connection may have broken after Redis ran it.
+          return decideLocally(id, holds, expiresAtInMs, true);
         },
       );
     },
@@ -282,13 +371,13 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       for (const amount of spend) replica.add(amount);
       if (closed) return;
       if (!connection.status().up) {
-        failed(new Error(connection.status().lastError ?? 'not connected'), 'a settlement');
+        if (!outage) failed(new Error(connection.status().lastError ?? 'not connected'), 'a settlement');
         keepUnsent(spend);
-        if (id !== undefined && holds.length > 0) unreleased.set(id, holds);
+        keepUnreleased(id, holds, reservation);
         return;
       }
       // Also for a reservation decided locally: a script that answered too late may have taken it in Redis.
-      void sendSettle(id, holds, spend);
+      void sendSettle(id, holds, spend, reservation);
     },
     localDecisions: () => decidedLocally,
     async flush() {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { bindingSupersedes, bindScript, decodeBinding, type SharedBinding } from './_affinity-script.js';
+import { createWriteBackOff } from './_write-back-off.js';
 import type { RedisConnection } from './redis-connection.js';
 import { StateStoreError } from './state-store-error.js';
 
@@ -52,6 +53,7 @@ export function createRedisAffinityStore(options: RedisAffinityStoreOptions): Re
   const { connection } = options;
   const now = options.now ?? Date.now;
   const flushDelayInMs = options.flushDelayInMs ?? 10;
+  const backOff = createWriteBackOff(flushDelayInMs);
   let ttlInMs = options.ttlInMs ?? 3_600_000;
   let maxSessions = options.maxSessions ?? 10_000;
   validate(ttlInMs, maxSessions);
@@ -101,7 +103,7 @@ export function createRedisAffinityStore(options: RedisAffinityStoreOptions): Re
     timer = setTimeout(() => {
       timer = undefined;
       void flush();
-    }, flushDelayInMs);
+    }, backOff.delayInMs());
     timer.unref();
   }
 
@@ -162,15 +164,18 @@ export function createRedisAffinityStore(options: RedisAffinityStoreOptions): Re
         if (bindings.get(key) === binding) dirty.add(key);
       } else if (typeof reply === 'string' && bindings.get(key) === binding) adopt(key, reply, true);
     });
-    if (failures > 0) {
-      connection.countWriteFailures(failures);
-      const message = firstError instanceof Error ? firstError.message : String(firstError);
-      options.onError?.(
-        new StateStoreError('CCB_STATE_WRITE_FAILED', `writing session bindings failed: ${message}`, {
-          cause: firstError,
-        }),
-      );
+    if (failures === 0) {
+      backOff.succeeded();
+      return;
     }
+    backOff.failed();
+    connection.countWriteFailures(failures);
+    const message = firstError instanceof Error ? firstError.message : String(firstError);
+    options.onError?.(
+      new StateStoreError('CCB_STATE_WRITE_FAILED', `writing session bindings failed: ${message}`, {
+        cause: firstError,
+      }),
+    );
   }
 
   function flush(): Promise<void> {

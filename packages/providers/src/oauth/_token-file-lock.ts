@@ -19,7 +19,8 @@ export interface TokenFileLock {
   release(): Promise<void>;
 }
 
-interface LockContent {
+/** What a lock file holds; exported with the steps below for the tests that replay racing interleavings. */
+export interface LockContent {
   readonly pid: number;
   readonly acquiredAt: number;
   readonly nonce: string;
@@ -47,8 +48,7 @@ export async function acquireTokenFileLock(
     const holder = await readLock(lockPath);
     if (holder === 'absent') continue;
     if (holder === 'unreadable' || isStale(holder, options)) {
-      await takeOver(lockPath);
-      continue;
+      if (await takeOver(lockPath, holder, options)) continue;
     }
     await delay(pollInMs);
   }
@@ -59,7 +59,7 @@ export async function acquireTokenFileLock(
  * exactly one process wins (EEXIST for the others), and the lock never exists empty, so a reader never has to tell
  * a holder still writing from a crashed one.
  */
-async function createLock(lockPath: string, content: LockContent): Promise<boolean> {
+export async function createLock(lockPath: string, content: LockContent): Promise<boolean> {
   const temporaryPath = `${lockPath}.${content.nonce}.tmp`;
   const handle = await open(temporaryPath, 'wx', 0o600);
   try {
@@ -78,7 +78,7 @@ async function createLock(lockPath: string, content: LockContent): Promise<boole
   }
 }
 
-async function readLock(lockPath: string): Promise<LockContent | 'absent' | 'unreadable'> {
+export async function readLock(lockPath: string): Promise<LockContent | 'absent' | 'unreadable'> {
   let text: string;
   try {
     text = await readFile(lockPath, 'utf8');
@@ -100,7 +100,10 @@ async function readLock(lockPath: string): Promise<LockContent | 'absent' | 'unr
   return 'unreadable';
 }
 
-function isStale(holder: LockContent, options: TokenFileLockOptions): boolean {
+function isStale(
+  holder: LockContent,
+  options: Pick<TokenFileLockOptions, 'staleAfterInMs' | 'now'>,
+): boolean {
   if (options.now() - holder.acquiredAt > options.staleAfterInMs) return true;
   return holder.pid > 0 && holder.pid !== process.pid && !isAlive(holder.pid);
 }
@@ -116,22 +119,74 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Moves a stale lock aside with `rename`, atomic, so that of several waiters judging it stale only one removes
- * it; the others' renames fail with ENOENT and they try `wx` again.
+ * Removes the lock judged stale, so that the caller can try `wx` again; `false` when another waiter is taking it
+ * over (the caller pauses). Two waiters that judged the same lock stale must not both act: the slower one would
+ * remove the fresh lock the faster one created meanwhile, and both would hold it. So a takeover is itself exclusive
+ * (`.takeover`, taken like the lock), re-reads the lock under it and removes it only if it is still the one judged
+ * stale. The removal moves it aside with `rename` and checks what moved, since a hung (stale) holder may release
+ * and another process lock between the re-read and the rename; a lock other than the judged one is put back.
  */
-async function takeOver(lockPath: string): Promise<void> {
-  const asidePath = `${lockPath}.stale-${randomBytes(6).toString('hex')}`;
+export async function takeOver(
+  lockPath: string,
+  judged: LockContent | 'unreadable',
+  options: Pick<TokenFileLockOptions, 'staleAfterInMs' | 'now'>,
+): Promise<boolean> {
+  const guardPath = `${lockPath}.takeover`;
+  const guard: LockContent = {
+    pid: process.pid,
+    acquiredAt: options.now(),
+    nonce: randomBytes(8).toString('hex'),
+  };
+  if (!(await createLock(guardPath, guard))) {
+    // A takeover is a few file operations: a guard as old as a stale lock is from a process that crashed in one.
+    const guardHolder = await readLock(guardPath);
+    if (guardHolder === 'unreadable' || (guardHolder !== 'absent' && isStale(guardHolder, options))) {
+      await unlink(guardPath).catch(() => undefined);
+    }
+    return false;
+  }
+  try {
+    if (!isSameLock(await readLock(lockPath), judged)) return true;
+    const asidePath = `${lockPath}.stale-${randomBytes(6).toString('hex')}`;
+    try {
+      await rename(lockPath, asidePath);
+    } catch {
+      return true;
+    }
+    if (!isSameLock(await readLock(asidePath), judged)) await putBack(asidePath, lockPath);
+    await unlink(asidePath).catch(() => undefined);
+    return true;
+  } finally {
+    await unlink(guardPath).catch(() => undefined);
+  }
+}
+
+function isSameLock(
+  lock: LockContent | 'absent' | 'unreadable',
+  judged: LockContent | 'unreadable',
+): boolean {
+  if (judged === 'unreadable') return lock === 'unreadable';
+  return typeof lock === 'object' && lock.nonce === judged.nonce;
+}
+
+/**
+ * Removes the lock only if it is still ours. Reading then unlinking would race with a waiter that took an
+ * (apparently stale) lock of ours over and created its own in between: the unlink would remove that new lock. So the
+ * lock is first moved aside, atomically, and what was moved is checked; another's lock is put back.
+ */
+export async function releaseLock(lockPath: string, nonce: string): Promise<void> {
+  const asidePath = `${lockPath}.release-${randomBytes(6).toString('hex')}`;
   try {
     await rename(lockPath, asidePath);
   } catch {
     return;
   }
+  const moved = await readLock(asidePath);
+  if (typeof moved !== 'object' || moved.nonce !== nonce) await putBack(asidePath, lockPath);
   await unlink(asidePath).catch(() => undefined);
 }
 
-async function releaseLock(lockPath: string, nonce: string): Promise<void> {
-  const holder = await readLock(lockPath);
-  if (typeof holder === 'object' && holder.nonce === nonce) {
-    await unlink(lockPath).catch(() => undefined);
-  }
+/** `link`, not `rename`: it never replaces a lock another process created while this one was moved aside. */
+async function putBack(asidePath: string, lockPath: string): Promise<void> {
+  await link(asidePath, lockPath).catch(() => undefined);
 }
