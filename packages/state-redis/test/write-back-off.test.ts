@@ -86,14 +86,8 @@ describe.skipIf(!hasRedis)('retrying writes Redis refuses', () => {
     await acceptWrites(connection);
     await hash.flush();
     expect(await connection.commands.hget(connection.key('backoff'), 'field')).toContain('refused');
-    // Written: the next refusal is retried after the flush delay doubled once, not after 640 ms.
-    await refuseWrites(connection);
-    hash.put('field', null, 'refused again');
-    const reported = failures.reportedAtInMs.length;
-    await failures.reached(reported + 2);
-    const [again, retried] = failures.reportedAtInMs.slice(reported) as [number, number];
-    expect(retried - again).toBeLessThan(backedOffInMs);
-    await acceptWrites(connection);
+    // That the delay starts again from the flush delay after a written batch is `_write-back-off.test.ts`'s: an upper
+    // bound on real timers here would be a timed assertion.
   });
 
   it('an affinity store backs off exponentially', async () => {
