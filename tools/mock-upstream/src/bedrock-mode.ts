@@ -1,19 +1,12 @@
 import { encodeBedrockChunk, encodeBedrockException, verifyBedrockSignature } from '@ccb/bedrock';
+import type { MockBedrockOptions } from './bedrock-options.js';
 import type { Fault } from './fault.js';
 import type { Exchange, MockContext } from './mock-context.js';
 import { renderMessageJson, renderStreamEvents } from './render-reply.js';
 import { planReply } from './reply-plan.js';
 import { validateMessagesRequest } from './validate-request.js';
 
-/** The AWS keys a Bedrock-mode mock verifies SigV4 signatures with. */
-export interface MockBedrockOptions {
-  /** The region requests must be signed for, e.g. `us-east-1`. */
-  readonly region: string;
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  /** A Bedrock API key also accepted as `Authorization: Bearer <apiKey>` instead of a signature. Default: none. */
-  readonly apiKey?: string;
-}
+export type { MockBedrockOptions } from './bedrock-options.js';
 
 /** `/model/{modelId}/invoke` and `/model/{modelId}/invoke-with-response-stream`, after any path prefix. */
 const bedrockRoutePattern = /\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;

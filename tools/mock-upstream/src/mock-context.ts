@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultErrorMessage, renderErrorBody } from './anthropic-error.js';
-import type { MockBedrockOptions } from './bedrock-mode.js';
+import type { MockBedrockOptions } from './bedrock-options.js';
 import type { CountSignal } from './count-signal.js';
 import type { FaultQueue } from './fault-queue.js';
 import type { IdSource } from './id-source.js';

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { MockBedrockOptions } from './bedrock-mode.js';
+import type { MockBedrockOptions } from './bedrock-options.js';
 import type { Fault } from './fault.js';
 import type { MockOAuth, MockOAuthOptions } from './mock-oauth.js';
 import type { PromptCacheOptions, PromptCacheStats } from './prompt-cache.js';
