@@ -66,9 +66,11 @@ describe('acquireTokenFileLock', () => {
     expect(await readdir(directory)).toEqual(['tokens.json.lock']);
   });
 
-  it('of several concurrent waiters on a stale lock, exactly one holds it at any time', async () => {
-    const rounds = 20;
-    const acquirers = 6;
+  it('of several concurrent waiters on a stale lock, exactly one holds it at any time', {
+    timeout: 60_000,
+  }, async () => {
+    const rounds = 8;
+    const acquirers = 5;
     let holding = 0;
     let mostHolding = 0;
     let acquired = 0;

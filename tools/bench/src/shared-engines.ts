@@ -40,11 +40,17 @@ export interface SharedEngineSources {
   readonly createDatabase: (serverUrl: string) => Promise<string>;
 }
 
+/**
+ * The engines stand for servers on other hosts: at the lowest priority they do not take CPU from the targets being
+ * measured on a small machine (their work is asynchronous to requests by design: batched ledger rows, replicated state).
+ */
+const engineNiceness = 19;
+
 const defaultSources: SharedEngineSources = {
   redisSkipReason,
   postgresSkipReason,
-  startRedis,
-  startPostgres,
+  startRedis: () => startRedis({ niceness: engineNiceness }),
+  startPostgres: () => startPostgres({ niceness: engineNiceness }),
   createDatabase: (serverUrl) => createTestDatabase(serverUrl, 'ccb_bench'),
 };
 

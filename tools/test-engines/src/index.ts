@@ -1,6 +1,7 @@
 /** @ccb/test-engines: throwaway PostgreSQL, Redis and nginx servers from Debian's packages on loopback, for tests. */
 
 export { createTestDatabase } from './create-test-database.js';
+export type { EngineOptions } from './engine-options.js';
 export { enginesRequired } from './engines-required.js';
 export { freePort } from './free-port.js';
 export { type NginxConfigOptions, nginxConfig } from './nginx-config.js';

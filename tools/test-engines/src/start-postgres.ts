@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, runOrThrow } from './_run.js';
+import { type EngineOptions, niced } from './engine-options.js';
 import { freePort } from './free-port.js';
 
 /** A throwaway PostgreSQL cluster on 127.0.0.1, trusting its one role `ccb`. */
@@ -35,7 +36,7 @@ export function postgresBinDir(): string | undefined {
  * connections (`pg_ctl -w`).
  * @throws when PostgreSQL is not installed or does not start (the message has its log).
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: EngineOptions = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (bin === undefined) throw new Error(`PostgreSQL is not installed (no ${debianRoot}/<major>/bin/initdb)`);
   const root = mkdtempSync(join(tmpdir(), 'ccb-postgres-'));
@@ -54,7 +55,10 @@ export async function startPostgres(): Promise<PostgresServer> {
   ].join(' ');
   const pgCtl = join(bin, 'pg_ctl');
   const start = async () => {
-    const result = await run(pgCtl, ['-D', dataDir, '-l', logFile, '-o', serverOptions, '-w', 'start'], user);
+    const result = await run(
+      ...niced(options.niceness, pgCtl, ['-D', dataDir, '-l', logFile, '-o', serverOptions, '-w', 'start']),
+      user,
+    );
     if (result.code !== 0) {
       const log = existsSync(logFile) ? (await run('tail', ['-n', '20', logFile])).output : '';
       throw new Error(`PostgreSQL did not start: ${result.output.trim()}\n${log}`);

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { type EngineOptions, niced } from './engine-options.js';
 import { enginesRequired } from './engines-required.js';
 import { freePort } from './free-port.js';
 
@@ -36,7 +37,7 @@ export function redisSkipReason(env: NodeJS.ProcessEnv = process.env): string | 
  * accepts connections: an event, not a poll.
  * @throws when redis-server is not installed or exits before it is ready (the message has its output).
  */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(options: EngineOptions = {}): Promise<RedisServer> {
   if (!existsSync(redisBinary)) throw new Error(`redis-server is not installed (${redisBinary})`);
   const directory = mkdtempSync(join(tmpdir(), 'ccb-redis-'));
   const port = await freePort();
@@ -44,8 +45,18 @@ export async function startRedis(): Promise<RedisServer> {
 
   const start = async () => {
     const started = spawn(
-      redisBinary,
-      ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', directory],
+      ...niced(options.niceness, redisBinary, [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        directory,
+      ]),
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = started;
