@@ -1,5 +1,4 @@
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { BedrockError } from './bedrock-error.js';
 import { bedrockModelId } from './bedrock-model-ids.js';
 import { bedrockRequestBody } from './bedrock-request-body.js';
@@ -74,19 +73,13 @@ export function createBedrockAdapter(options: BedrockAdapterOptions): BedrockAda
   const modelMap = options.modelMap ?? {};
   const credentials = options.credentials;
   const now = options.now ?? Date.now;
-  const signer =
-    'apiKey' in credentials
-      ? undefined
-      : new SignatureV4({
-          service: 'bedrock',
-          region: options.region,
-          credentials: {
-            accessKeyId: credentials.accessKeyId,
-            secretAccessKey: credentials.secretAccessKey,
-            ...(credentials.sessionToken === undefined ? {} : { sessionToken: credentials.sessionToken }),
-          },
-          sha256: Hash.bind(null, 'sha256'),
-        });
+  // AWS's signer (and its hashing) is ~15 MiB of a process: loaded on the first signed request, never by a ccb that
+  // has no Bedrock provider with access keys.
+  let signer: Promise<SignatureV4> | undefined;
+  const signerOf = (keys: BedrockAccessKeys) => {
+    signer ??= loadSigner(options.region, keys);
+    return signer;
+  };
   const bearer: readonly (readonly [string, string])[] | undefined =
     'apiKey' in credentials
       ? Object.freeze([['authorization', `Bearer ${credentials.apiKey}`] as const])
@@ -111,11 +104,31 @@ export function createBedrockAdapter(options: BedrockAdapterOptions): BedrockAda
       const path = `${basePath}/model/${encodeURIComponent(modelId)}/${action}`;
       const body = bedrockRequestBody(request.body, request.anthropicBeta);
       const response = request.stream ? new BedrockStreamTranslator() : bedrockJsonTranslator;
-      if (signer === undefined)
+      if ('apiKey' in credentials)
         return { path, body, headers: bearer as NonNullable<typeof bearer>, response };
-      return sign(signer, url, path, body, now()).then((headers) => ({ path, body, headers, response }));
+      const signedAt = now();
+      return signerOf(credentials)
+        .then((loaded) => sign(loaded, url, path, body, signedAt))
+        .then((headers) => ({ path, body, headers, response }));
     },
   };
+}
+
+async function loadSigner(region: string, keys: BedrockAccessKeys): Promise<SignatureV4> {
+  const [{ SignatureV4: Signer }, { Hash }] = await Promise.all([
+    import('@smithy/signature-v4'),
+    import('@smithy/hash-node'),
+  ]);
+  return new Signer({
+    service: 'bedrock',
+    region,
+    credentials: {
+      accessKeyId: keys.accessKeyId,
+      secretAccessKey: keys.secretAccessKey,
+      ...(keys.sessionToken === undefined ? {} : { sessionToken: keys.sessionToken }),
+    },
+    sha256: Hash.bind(null, 'sha256'),
+  });
 }
 
 /** The SigV4 headers of one request: the host and the body's hash are signed, the client's headers are not. */

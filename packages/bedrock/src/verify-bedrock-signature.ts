@@ -1,6 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 
 /** What {@link verifyBedrockSignature} checks a request against. */
 export interface BedrockSignatureCheck {
@@ -31,6 +29,11 @@ export async function verifyBedrockSignature(check: BedrockSignatureCheck): Prom
   // The signer trusts a given body hash: left out, it hashes the body received (so a changed body fails).
   delete headers['x-amz-content-sha256'];
   const token = check.headers['x-amz-security-token'];
+  // Loaded on use, as the adapter's: importing @ccb/bedrock must not cost a ccb without Bedrock the signer's memory.
+  const [{ SignatureV4 }, { Hash }] = await Promise.all([
+    import('@smithy/signature-v4'),
+    import('@smithy/hash-node'),
+  ]);
   const signer = new SignatureV4({
     service: 'bedrock',
     region: check.region,
