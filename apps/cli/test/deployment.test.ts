@@ -20,7 +20,7 @@ import {
 } from '@ccb/test-engines';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { askAsNewSession, type RunningCcb, runCli, startCcb, tempDir } from './run-cli.js';
+import { askAsNewSession, eventually, type RunningCcb, runCli, startCcb, tempDir } from './run-cli.js';
 
 const skip = nginxSkipReason() ?? ownRedisSkipReason() ?? ownPostgresSkipReason();
 if (skip !== undefined) console.warn(`skipping the deployment layout test: ${skip}`);
@@ -42,21 +42,6 @@ interface Readiness {
 }
 interface UsageReport {
   total: { requests: number; costUsd: number };
-}
-
-/** Polls `read` (other processes: there is no event to await) until `check` holds; bounded. */
-async function eventually<T>(
-  read: () => Promise<T>,
-  check: (value: T) => boolean,
-  withinInMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + withinInMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${withinInMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe.skipIf(skip !== undefined)('the deployment of docs/deploy.md: three instances behind nginx', () => {

@@ -207,3 +207,21 @@ export function askAsNewSession<T extends object>(request: T): T & { metadata: {
     },
   };
 }
+
+/**
+ * Polls `read` until `check` holds, for state another process holds (a ccb's /readyz or /metrics, a ledger): there
+ * is no event to await across processes. Bounded by `withinInMs`; the error shows the last value read.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  withinInMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + withinInMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${withinInMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -2,7 +2,7 @@ import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { ownRedisSkipReason, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { askAsNewSession, type RunningCcb, startCcb, tempDir } from './run-cli.js';
+import { askAsNewSession, eventually, type RunningCcb, startCcb, tempDir } from './run-cli.js';
 
 const hasRedis = redisSkipReason() === undefined;
 const noRedisReason = `skipped: ${redisSkipReason()}`;
@@ -89,17 +89,6 @@ async function json<T>(url: string, init: Parameters<typeof request>[1] = {}): P
 interface Readiness {
   providers: { name: string; usable: boolean; enabled: boolean; cooling_down_until: string | null }[];
   state_store?: { store: string; address: string; up: boolean; last_error: string | null };
-}
-
-/** Polls `read` (the other ccb is another process: no event to await) until `check` holds; bounded at 5 s. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not within 5 s: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe.skipIf(!hasRedis)('two ccb instances sharing one Redis', () => {

@@ -6,7 +6,7 @@ import { writeTokenFile } from '@ccb/providers';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReadinessBody } from '../src/format-status-table.js';
-import { askAsNewSession, type RunningCcb, runCli, startCcb, tempDir } from './run-cli.js';
+import { askAsNewSession, eventually, type RunningCcb, runCli, startCcb, tempDir } from './run-cli.js';
 
 const ask = {
   model: 'claude-sonnet-4-6',
@@ -90,15 +90,12 @@ async function readiness(url: string): Promise<Provider[]> {
   return ((await response.body.json()) as { providers: Provider[] }).providers;
 }
 
-/** Polls /readyz (ccb runs in another process) until `predicate` holds for `name`; bounded in time. */
-async function waitForProvider(url: string, name: string, predicate: (provider: Provider) => boolean) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const provider = (await readiness(url)).find((item) => item.name === name) as Provider;
-    if (predicate(provider)) return provider;
-    if (Date.now() > deadline) throw new Error(`${name} never got there: ${JSON.stringify(provider)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Waits until `name`'s /readyz entry satisfies `predicate` (ccb runs in another process). */
+function waitForProvider(url: string, name: string, predicate: (provider: Provider) => boolean) {
+  return eventually(
+    async () => (await readiness(url)).find((item) => item.name === name) as Provider,
+    predicate,
+  );
 }
 
 const refreshes = (mock: MockOAuthUpstream) =>
