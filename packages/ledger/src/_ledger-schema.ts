@@ -49,9 +49,11 @@ export const insertSql = `INSERT INTO requests (
  * Sets the pragmas and creates the schema. WAL lets reports read while the proxy writes, and with
  * `synchronous = NORMAL` a committed batch survives a process crash (only an OS crash can lose the last commits).
  * A second writer (another ccb on the same file) blocks the event loop while it waits, so the wait is kept short.
+ * The wait is set first: switching to WAL takes a lock too, and two ccb starting on one file at once (a fresh file)
+ * must wait for each other there rather than fail with "database is locked".
  */
 export function prepareSchema(database: SqliteDatabase): void {
-  database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 1000');
+  database.exec('PRAGMA busy_timeout = 1000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
   const version = Number(database.prepare('PRAGMA user_version').get()?.user_version ?? 0);
   if (version > schemaVersion) {
     throw new Error(
