@@ -141,7 +141,9 @@ describe('subscription accounts (auth_type: oauth)', () => {
   it('refreshes an expired token once for any number of concurrent requests, across two processes', async () => {
     const max = await subscriptionMock();
     const { config } = await setUp(max, undefined, { expired: true });
-    const [one, two] = await Promise.all([serve(config), serve(config)]);
+    // Started one after the other (what is concurrent here is the requests, not the two starts).
+    const one = await serve(config);
+    const two = await serve(config);
     const asks = [one, two].flatMap((ccb) =>
       Array.from({ length: 10 }, () => claudeCode(ccb).messages.create(askAsNewSession(ask))),
     );
