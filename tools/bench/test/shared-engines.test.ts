@@ -91,10 +91,16 @@ describe.skipIf(skip !== undefined)('ccb-shared on real engines', () => {
       });
       try {
         const url = targets[0]?.url as string;
-        const readiness = (await (await fetch(`${url}/readyz`)).json()) as {
-          state_store?: { store: string; up: boolean };
-        };
-        expect(readiness.state_store).toMatchObject({ store: 'redis', up: true });
+        // The store connects in the background after the listening line: wait (bounded) until ccb says it is up.
+        const readStore = async () =>
+          ((await (await fetch(`${url}/readyz`)).json()) as { state_store?: { store: string; up: boolean } })
+            .state_store;
+        let store = await readStore();
+        for (const deadline = Date.now() + 10_000; store?.up !== true && Date.now() < deadline; ) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          store = await readStore();
+        }
+        expect(store).toMatchObject({ store: 'redis', up: true });
         const before = await redisCommands(engines.redisUrl);
         const benchRequest = createBenchRequest('small');
         // 10 connections, 30 requests each.
