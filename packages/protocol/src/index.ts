@@ -39,6 +39,18 @@ export {
 } from './model-id.js';
 export { anthropicApiBaseUrl, claudeOAuth } from './oauth.js';
 export {
+  anthropicCacheControlLimit,
+  anthropicSignatureDomain,
+  anthropicToolIdPattern,
+  capabilitiesOfKind,
+  cloudBetas,
+  context1mBeta,
+  contextManagementBeta,
+  type ProviderCapabilities,
+  type ProviderKind,
+  serverToolNames,
+} from './provider-capabilities.js';
+export {
   type BudgetReading,
   type BudgetReadings,
   noRateLimitHeaders,
