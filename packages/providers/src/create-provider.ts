@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { claudeOAuth } from '@ccb/protocol';
+import { capabilitiesOfKind, claudeOAuth, type ProviderCapabilities } from '@ccb/protocol';
 import { apiKeyHeaders } from './auth/api-key.js';
 import { bearerHeaders } from './auth/bearer.js';
 import { passthroughHeaders } from './auth/passthrough.js';
@@ -34,6 +34,8 @@ export interface ProviderOptions {
    * adapter then authenticates each request itself: `apiKey` and `credentials` must be absent.
    */
   readonly adapter?: object;
+  /** What the upstream accepts of the Messages API and its signature domain. Default: the first-party API's profile. */
+  readonly capabilities?: ProviderCapabilities;
 }
 
 /** Shared by every provider without required betas, so the proxy can skip the merge by identity or length. */
@@ -103,6 +105,7 @@ export function createProvider(options: ProviderOptions): Provider {
     credentialHeaders,
     invalidateCredentials,
     mapModel,
+    capabilities: options.capabilities ?? capabilitiesOfKind('anthropic', name),
     toJSON: () => description,
   };
   // Only a provider with an adapter has the key: the proxy's one check finds it absent on every other.

@@ -1,3 +1,5 @@
+import type { ProviderCapabilities } from '@ccb/protocol';
+
 /** How a provider authenticates upstream; `oauth` is a Claude subscription account (its tokens come from `credentials`). */
 export type AuthType = 'api_key' | 'bearer' | 'passthrough' | 'oauth';
 
@@ -70,6 +72,8 @@ export interface Provider {
    * mapping gives the same name (send the body as is).
    */
   mapModel(model: string): string | undefined;
+  /** What the upstream accepts of the Messages API (betas, server tools, …) and whose key signs its thinking blocks. */
+  readonly capabilities: ProviderCapabilities;
   /** The adapter given at creation (an upstream that does not speak the Messages API on the wire), opaque here. */
   readonly adapter?: object;
   /** A secret-free description; also what `JSON.stringify` and `util.inspect` show. */

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ApiSurface, AttemptOutcome } from '@ccb/protocol';
+import type { ApiSurface, AttemptOutcome, ProviderCapabilities } from '@ccb/protocol';
 
 /**
  * The small interfaces the proxy needs from the rest of ccb. `@ccb/providers` and `@ccb/router` satisfy them
@@ -36,6 +36,11 @@ export interface UpstreamTarget {
    * rewrites each attempt and translates the answer back into Anthropic's bytes. Absent: forwarded as is.
    */
   readonly adapter?: UpstreamAdapter;
+  /**
+   * What the upstream accepts (betas, server tools, context management, …) and its thinking-signature domain.
+   * Absent: the first-party API's profile.
+   */
+  readonly capabilities?: ProviderCapabilities;
 }
 
 /** What an {@link UpstreamAdapter} is given of one attempt, after the provider's model mapping. */

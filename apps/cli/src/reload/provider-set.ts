@@ -1,5 +1,6 @@
 import { createBedrockAdapter } from '@ccb/bedrock';
 import type { Config } from '@ccb/config';
+import { capabilitiesOfKind } from '@ccb/protocol';
 import { createProvider, type OAuthCredentials, type Provider } from '@ccb/providers';
 import type { UpstreamEntry, UpstreamTarget } from '@ccb/proxy';
 
@@ -90,6 +91,7 @@ function newProvider(entry: ProviderConfig, account: OAuthCredentials | undefine
         }),
     headers: entry.headers,
     modelMap: entry.model_map,
+    capabilities: capabilitiesOfKind(entry.kind, entry.name),
   });
   connectionKeys.set(provider, connectionKey(entry));
   return provider;
