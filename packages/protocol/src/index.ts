@@ -62,6 +62,12 @@ export {
 } from './rate-limit-headers.js';
 export { removeMembers } from './remove-members.js';
 export { replaceSpan } from './replace-span.js';
+export {
+  hasCapabilityGaps,
+  missingCapability,
+  type RequestNeeds,
+  standardContextWindowInTokens,
+} from './request-needs.js';
 export type { AttemptRecord, RequestRecord } from './request-record.js';
 export {
   firstElement,

@@ -44,6 +44,11 @@ export interface RequestRecord {
   readonly rule: string | undefined;
   /** The provider was picked to keep the session's prompt cache warm. */
   readonly affinity: boolean;
+  /**
+   * The provider that served is of another thinking-signature domain than the one the session was bound to (a
+   * failover that crossed domains, the last resort). Absent: it did not, or the session had no binding.
+   */
+  readonly crossesDomain?: boolean | undefined;
   readonly stream: boolean;
   /** Status the client received (for a stream, the status of its head). */
   readonly status: number;

@@ -77,6 +77,8 @@ export function compileSettings(
     now: state.now,
     hasSubscriptions: targets.hasSubscriptions,
     hasOAuth: targets.hasOAuth,
+    capabilityGaps: targets.capabilityGaps,
+    domains: targets.multipleDomains ? targets.entriesByName : undefined,
   });
   return { targets, strategySource, strategy, healthOptions, tracker, rules, affinityLimits, planner };
 }

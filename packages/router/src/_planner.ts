@@ -1,9 +1,10 @@
+import { missingCapability } from '@ccb/protocol';
 import type { BenchBoard } from './_bench-board.js';
 import type { CandidateTiers, Tier } from './_candidate-tiers.js';
 import { type CompiledModelRule, findModelRule } from './_compile-model-rules.js';
 import type { Availability, HealthTracker } from './_health-tracker.js';
 import type { PlanEntry } from './_resolve-targets.js';
-import type { RoutePlan, RouteRequest } from './route-request.js';
+import type { RoutePlan, RouteRequest, UnsupportedRequest } from './route-request.js';
 import type { RoutingStrategy } from './routing-strategy.js';
 import type { SessionAffinity } from './session-affinity.js';
 
@@ -24,6 +25,10 @@ export interface PlannerParts {
   readonly hasSubscriptions: boolean;
   /** Some enabled target is an `oauth` subscription: a request not from Claude Code uses it only when nothing else is usable. */
   readonly hasOAuth: boolean;
+  /** Some enabled target lacks a capability: plans of requests with needs (or count_tokens) are filtered. */
+  readonly capabilityGaps: boolean;
+  /** Every target by name when enabled targets span several signature domains; `undefined` otherwise. */
+  readonly domains: ReadonlyMap<string, PlanEntry> | undefined;
 }
 
 /** Whether `tier` holds both subscription and API-key targets (only then does their order within it change). */
@@ -53,10 +58,16 @@ export function createPlanner({
   now,
   hasSubscriptions,
   hasOAuth,
+  capabilityGaps,
+  domains,
 }: PlannerParts): Planner {
   // Set by buildPlan() for route() to read, so that plan() allocates nothing beyond its list.
   let matchedRule: CompiledModelRule | undefined;
   let affinityChose = false;
+  let unsupported: UnsupportedRequest | undefined;
+  let crossesDomain = false;
+  /** The provider the request's session is bound to, as `appendCandidates` looked it up. */
+  let boundName: string | undefined;
 
   function availability(name: string, nowInMs: number): Availability {
     if (benches.count() > 0 && benches.active(name, nowInMs) !== undefined) return 'unavailable';
@@ -211,8 +222,19 @@ export function createPlanner({
   }
 
   function buildPlan(request: RouteRequest): string[] {
-    const tiers = candidatesFor(request);
+    let tiers = candidatesFor(request);
     affinityChose = false;
+    unsupported = undefined;
+    crossesDomain = false;
+    boundName = undefined;
+    if (capabilityGaps && (request.needs !== undefined || request.api === 'count_tokens')) {
+      const capable = capableTiers(tiers, request);
+      if (capable.length === 0 && tiers.length > 0) {
+        unsupported = unsupportedBy(tiers, request);
+        return [];
+      }
+      tiers = capable;
+    }
     const names: string[] = [];
     const sessionKey = affinity === undefined ? undefined : request.sessionKey;
     if (tracker === undefined && benches.count() === 0 && sessionKey === undefined && !hasSubscriptions) {
@@ -234,7 +256,71 @@ export function createPlanner({
       const fallback = soonestAvailable(tiers, nowInMs);
       if (fallback !== undefined) names.push(fallback);
     }
+    if (domains !== undefined && boundName !== undefined) keepDomain(names, boundName);
     return names;
+  }
+
+  /**
+   * Moves the candidates of the bound provider's signature domain before the others (stable), and notes whether the
+   * first choice crosses domains: its thinking signatures would not verify there, so crossing is the last resort.
+   */
+  function keepDomain(names: string[], bound: string): void {
+    const domain = (domains as ReadonlyMap<string, PlanEntry>).get(bound)?.domain;
+    if (domain === undefined || names.length === 0) return;
+    let sawOther = false;
+    let needsMove = false;
+    for (const name of names) {
+      const same = domains?.get(name)?.domain === domain;
+      if (!same) sawOther = true;
+      else if (sawOther) {
+        needsMove = true;
+        break;
+      }
+    }
+    if (needsMove) {
+      const others: string[] = [];
+      let write = 0;
+      for (const name of names) {
+        if (domains?.get(name)?.domain === domain) names[write++] = name;
+        else others.push(name);
+      }
+      for (const name of others) names[write++] = name;
+    }
+    crossesDomain = domains?.get(names[0] as string)?.domain !== domain;
+  }
+
+  /** `tiers` without the targets that lack something the request needs; `tiers` itself when none is left out. */
+  function capableTiers(tiers: readonly Tier[], request: RouteRequest): readonly Tier[] {
+    let filtered: Tier[] | undefined;
+    for (let index = 0; index < tiers.length; index++) {
+      const tier = tiers[index] as Tier;
+      let kept: PlanEntry[] | undefined;
+      for (let at = 0; at < tier.length; at++) {
+        const entry = tier[at] as PlanEntry;
+        const lacking = missingCapability(entry.capabilities, request.needs, request.api) !== undefined;
+        if (lacking && kept === undefined) kept = tier.slice(0, at);
+        else if (!lacking && kept !== undefined) kept.push(entry);
+      }
+      if (kept !== undefined && filtered === undefined) filtered = tiers.slice(0, index);
+      if (filtered !== undefined) {
+        const tierKept = kept ?? tier;
+        if (tierKept.length > 0) filtered.push(tierKept);
+      }
+    }
+    return filtered ?? tiers;
+  }
+
+  /** Why no target is left: the first candidate's missing capability, and every candidate considered. */
+  function unsupportedBy(tiers: readonly Tier[], request: RouteRequest): UnsupportedRequest {
+    const providers: string[] = [];
+    let capability: string | undefined;
+    for (const tier of tiers) {
+      for (const entry of tier) {
+        providers.push(entry.name);
+        capability ??= missingCapability(entry.capabilities, request.needs, request.api);
+      }
+    }
+    return { capability: capability ?? 'a capability', providers };
   }
 
   /** Appends the candidates `admitting` lets in: a session's bound provider first, then tier by tier. */
@@ -247,6 +333,7 @@ export function createPlanner({
   ): void {
     if (affinity !== undefined && sessionKey !== undefined && tiers.length > 0) {
       const bound = affinity.lookup(affinity.keyOf(sessionKey, matchedRule?.model ?? request.model));
+      boundName = bound;
       const pinnedTier = bound === undefined ? -1 : findPinned(bound, tiers, nowInMs);
       if (pinnedTier >= 0 && pinnedEntry !== undefined) {
         affinity.hit();
@@ -285,9 +372,14 @@ export function createPlanner({
     route(request) {
       const providers = buildPlan(request);
       const rule = matchedRule;
-      if (rule === undefined) return { providers, affinity: affinityChose };
-      if (rule.model === undefined) return { providers, rule: rule.name, affinity: affinityChose };
-      return { providers, model: rule.model, rule: rule.name, affinity: affinityChose };
+      let plan: RoutePlan;
+      if (rule === undefined) plan = { providers, affinity: affinityChose };
+      else if (rule.model === undefined) plan = { providers, rule: rule.name, affinity: affinityChose };
+      else plan = { providers, model: rule.model, rule: rule.name, affinity: affinityChose };
+      // Rare extras: a plain plan keeps its one shape.
+      if (crossesDomain) plan = { ...plan, crossesDomain: true };
+      if (unsupported !== undefined) plan = { ...plan, unsupported };
+      return plan;
     },
     plan: buildPlan,
     availability,

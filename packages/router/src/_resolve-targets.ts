@@ -1,4 +1,10 @@
-import { compileModelGlobs, type ModelMatcher } from '@ccb/protocol';
+import {
+  anthropicSignatureDomain,
+  compileModelGlobs,
+  hasCapabilityGaps,
+  type ModelMatcher,
+  type ProviderCapabilities,
+} from '@ccb/protocol';
 import type { RouteTarget } from './route-target.js';
 import { RouterError } from './router-error.js';
 import type { RoutingCandidate } from './routing-strategy.js';
@@ -13,6 +19,10 @@ export interface PlanEntry extends RoutingCandidate {
   readonly matchesModel: ModelMatcher | undefined;
   /** `undefined` = an API key. */
   readonly subscription: 'oauth' | 'client' | undefined;
+  /** `undefined` = the first-party API's profile, which has everything. */
+  readonly capabilities: ProviderCapabilities | undefined;
+  /** Its thinking-signature domain (`anthropic` when no capabilities are given). */
+  readonly domain: string;
 }
 
 /** Targets validated and prepared for planning. */
@@ -29,6 +39,10 @@ export interface ResolvedTargets {
   readonly hasSubscriptions: boolean;
   /** `true` when at least one enabled target is an `oauth` subscription (only then does `fromClaudeCode` matter). */
   readonly hasOAuth: boolean;
+  /** `true` when some enabled target lacks a capability a request may need (only then are plans filtered by needs). */
+  readonly capabilityGaps: boolean;
+  /** `true` when enabled targets span more than one signature domain (only then does a session's domain matter). */
+  readonly multipleDomains: boolean;
 }
 
 /**
@@ -39,7 +53,7 @@ export interface ResolvedTargets {
 export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets {
   if (!Array.isArray(targets)) {
     throw invalid(
-      'targets must be an array of { name, weight?, priority?, enabled?, models?, subscription? } objects',
+      'targets must be an array of { name, weight?, priority?, enabled?, models?, subscription?, capabilities? } objects',
     );
   }
   const frozenTargets: RouteTarget[] = [];
@@ -48,11 +62,14 @@ export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets
   let filtersModels = false;
   let hasSubscriptions = false;
   let hasOAuth = false;
+  let capabilityGaps = false;
+  let firstDomain: string | undefined;
+  let multipleDomains = false;
 
   for (const [index, target] of targets.entries()) {
     const where = `route target #${index + 1}`;
     if (typeof target !== 'object' || target === null) throw invalid(`${where} must be an object`);
-    const { name, weight = 1, priority = 1, enabled = true, models, subscription } = target;
+    const { name, weight = 1, priority = 1, enabled = true, models, subscription, capabilities } = target;
     if (typeof name !== 'string' || name.length === 0) {
       throw invalid(`${where} needs a non-empty string "name"`);
     }
@@ -84,6 +101,8 @@ export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets
       enabled,
       matchesModel: compileModelGlobs(models),
       subscription,
+      capabilities,
+      domain: capabilities?.signatureDomain ?? anthropicSignatureDomain,
     };
     entriesByName.set(name, entry);
     frozenTargets.push(
@@ -93,6 +112,9 @@ export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets
     if (entry.matchesModel !== undefined) filtersModels = true;
     if (subscription !== undefined) hasSubscriptions = true;
     if (subscription === 'oauth') hasOAuth = true;
+    if (hasCapabilityGaps(capabilities)) capabilityGaps = true;
+    firstDomain ??= entry.domain;
+    if (entry.domain !== firstDomain) multipleDomains = true;
     const tier = tiersByPriority.get(priority);
     if (tier === undefined) tiersByPriority.set(priority, [entry]);
     else tier.push(entry);
@@ -110,6 +132,8 @@ export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets
     filtersModels,
     hasSubscriptions,
     hasOAuth,
+    capabilityGaps,
+    multipleDomains,
   };
 }
 

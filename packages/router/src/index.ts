@@ -36,7 +36,7 @@ export { priority } from './priority.js';
 export { createProbeScheduler, type ProbeScheduler, type ProbeSchedulerOptions } from './probe-scheduler.js';
 export type { ProviderHealth, ProviderHealthReason } from './provider-health.js';
 export { roundRobin } from './round-robin.js';
-export type { PriceOf, RoutePlan, RouteRequest } from './route-request.js';
+export type { PriceOf, RoutePlan, RouteRequest, UnsupportedRequest } from './route-request.js';
 export type { RouteTarget } from './route-target.js';
 export type { PlanRequest, Router, RouterOptions, RouterPlanner, RouterSettings } from './router.js';
 export { RouterError, type RouterErrorCode, type RouterErrorOptions } from './router-error.js';

@@ -1,4 +1,4 @@
-import type { ApiSurface } from '@ccb/protocol';
+import type { ApiSurface, RequestNeeds } from '@ccb/protocol';
 
 /** What the router needs to know about a request. Only `model` matters without rules and affinity. */
 export interface RouteRequest {
@@ -25,6 +25,12 @@ export interface RouteRequest {
    * Code only, so such a target serves another client only when nothing else is left. Absent (unknown): no effect.
    */
   readonly fromClaudeCode?: boolean | undefined;
+  /**
+   * What the request depends on that some providers lack (server tools, real `context_management` edits, the 1M
+   * window): targets without it are left out of the plan. A `count_tokens` request (`api`) needs `countTokens`
+   * whatever this says. Absent: nothing beyond the Messages API.
+   */
+  readonly needs?: RequestNeeds | undefined;
 }
 
 /** The router's answer for one request. */
@@ -37,6 +43,24 @@ export interface RoutePlan {
   readonly rule?: string;
   /** `true` when the first provider was chosen by session affinity. */
   readonly affinity: boolean;
+  /**
+   * `true` when the session is bound to a provider of another thinking-signature domain than the first provider of
+   * the plan: its history carries signatures the first choice cannot verify (the last resort, for logs).
+   */
+  readonly crossesDomain?: boolean;
+  /**
+   * Set when targets serve the model but none has a capability the request needs, so `providers` is empty: what is
+   * missing ("the server tool web_search", "count_tokens", …) and the providers that were considered.
+   */
+  readonly unsupported?: UnsupportedRequest;
+}
+
+/** Why a plan is empty although targets serve the model: a capability none of them has. */
+export interface UnsupportedRequest {
+  /** The missing capability in words, e.g. `the server tool web_search`, `context_management`, `count_tokens`. */
+  readonly capability: string;
+  /** The providers considered (serving the model), in plan order. */
+  readonly providers: readonly string[];
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { ProviderCapabilities } from '@ccb/protocol';
+
 /** One provider the router can choose, as configured. Only `name` is required. */
 export interface RouteTarget {
   /** Unique, non-empty provider name; plans and reports refer to targets by it. */
@@ -21,4 +23,11 @@ export interface RouteTarget {
    * a request that is not from Claude Code (`RouteRequest.fromClaudeCode: false`). Absent: an API key.
    */
   readonly subscription?: 'oauth' | 'client';
+  /**
+   * What the provider accepts (server tools, context management, count_tokens, the 1M window) and its
+   * thinking-signature domain: a request that needs what it lacks (`RouteRequest.needs`) leaves it out, and a
+   * session's fallbacks prefer its bound provider's domain. Absent: the first-party API's profile (everything, domain
+   * `anthropic`).
+   */
+  readonly capabilities?: ProviderCapabilities;
 }
