@@ -20,6 +20,8 @@ export interface ExchangeFacts {
   readonly modelSent: string | undefined;
   readonly rule: string | undefined;
   readonly affinity: boolean;
+  /** The plan's first choice was of another signature domain than the session's binding. */
+  readonly crossesDomain: boolean;
   /** `performance.now()` of the first response byte, if one was sent. */
   readonly firstByteAt: number | undefined;
   /** Keep up to this many bytes of the bodies (0: none). */
@@ -45,6 +47,7 @@ export function buildRequestRecord(init: ExchangeInit, facts: ExchangeFacts, end
     sessionKey: init.route.sessionKey,
     rule: facts.rule,
     affinity: facts.affinity,
+    crossesDomain: facts.crossesDomain ? true : undefined,
     stream: init.stream,
     status,
     provider,

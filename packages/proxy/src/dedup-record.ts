@@ -32,6 +32,7 @@ export function dedupRecord(
     sessionKey: init.route.sessionKey,
     rule: call?.rule,
     affinity: call?.affinity ?? false,
+    crossesDomain: undefined,
     stream: init.stream,
     status,
     provider: call?.provider,

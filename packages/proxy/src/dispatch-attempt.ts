@@ -1,4 +1,4 @@
-import { replaceSpan } from '@ccb/protocol';
+import { removeMembers, replaceSpan, type Span } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
 import { AdaptedHandler } from './adapted-handler.js';
 import { AttemptHandler } from './attempt-handler.js';
@@ -50,6 +50,10 @@ export async function dispatchAttempt(
       body = replaceSpan(body, init.modelSpan, modelSent);
     }
   }
+  const noOp = init.noOpContextManagement;
+  if (noOp !== undefined && body !== null && target.capabilities?.contextManagement === false) {
+    body = withoutMember(body, init, noOp);
+  }
   let credentials: readonly HeaderPair[];
   let adapted: AdaptedAttempt | undefined;
   try {
@@ -71,7 +75,7 @@ export async function dispatchAttempt(
   }
   if (target.adapter !== undefined) {
     try {
-      adapted = await adapt(target, attempt, body, modelSent);
+      adapted = await adapt(upstream, attempt, body, modelSent);
     } catch (error) {
       // A request this upstream cannot take (an endpoint it lacks): another provider may; no fault of this one.
       return {
@@ -106,7 +110,15 @@ export async function dispatchAttempt(
         origin: target.origin,
         path: target.basePath + (init.request.url ?? '/'),
         method: (init.request.method ?? 'GET') as Dispatcher.HttpMethod,
-        headers: upstreamHeaders(init.headers, target, credentials, init.requestId, context.viaValue, body),
+        headers: upstreamHeaders(
+          init.headers,
+          target,
+          credentials,
+          init.requestId,
+          context.viaValue,
+          body,
+          upstream.betaFilter,
+        ),
         body,
         headersTimeout: timeouts.firstByteInMs,
         bodyTimeout: timeouts.streamIdleInMs,
@@ -121,6 +133,7 @@ export async function dispatchAttempt(
       init.requestId,
       context.viaValue,
       adapted.body,
+      upstream.betaFilter,
     );
     for (const [name, value] of adapted.headers) headers.push(name, value);
     dispatcher.dispatch(
@@ -141,16 +154,21 @@ export async function dispatchAttempt(
 
 /** The attempt as the target's adapter rewrites it (the client's `anthropic-beta` looked up only here). */
 function adapt(
-  target: UpstreamTarget,
+  upstream: Upstream,
   attempt: AttemptRequest,
   body: Buffer | null,
   modelSent: string | undefined,
 ): AdaptedAttempt | Promise<AdaptedAttempt> {
   const { init } = attempt;
+  const { target, betaFilter } = upstream;
   const forward = init.headers.forward;
   let anthropicBeta: string | undefined;
   for (let index = 0; index < forward.length; index += 2) {
     if (forward[index] === 'anthropic-beta') anthropicBeta = forward[index + 1];
+  }
+  // Bedrock carries betas in the body (`anthropic_beta`): the flags it does not accept must not reach it either.
+  if (anthropicBeta !== undefined && betaFilter !== undefined) {
+    anthropicBeta = betaFilter(anthropicBeta) || undefined;
   }
   return (target.adapter as NonNullable<UpstreamTarget['adapter']>).prepare({
     method: init.request.method ?? 'GET',
@@ -164,4 +182,16 @@ function adapt(
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * `body` without Claude Code's no-op `context_management` member (found in the client's body, so its span moves by
+ * whatever the model rewrite changed before it); every other byte kept.
+ */
+function withoutMember(body: Buffer, init: AttemptRequest['init'], span: Span): Buffer {
+  const shift =
+    init.body !== null && init.modelSpan !== undefined && init.modelSpan[0] < span[0]
+      ? body.length - init.body.length
+      : 0;
+  return removeMembers(body, [[span[0] + shift, span[1] + shift]]);
 }

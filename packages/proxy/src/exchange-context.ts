@@ -16,6 +16,8 @@ import type { Upstream } from './upstream.js';
 export interface ExchangeContext {
   /** By provider name. */
   readonly upstreams: ReadonlyMap<string, Upstream>;
+  /** Some upstream lacks a capability a request may need: only then does a request's body say what it needs. */
+  readonly capabilityGaps: boolean;
   readonly planner: AttemptPlanner;
   /** Distinct providers tried per request. */
   readonly maxAttempts: number;
@@ -55,6 +57,11 @@ export interface ExchangeInit {
   readonly body: Buffer | null;
   /** Where the body's model string is, when it has one (for a byte-exact model rewrite). */
   readonly modelSpan: Span | undefined;
+  /**
+   * Where Claude Code's no-op `context_management` value is (keep-all `clear_thinking`), removed for a provider
+   * without context management; `undefined` when the body has none, or no upstream lacks the capability.
+   */
+  readonly noOpContextManagement: Span | undefined;
   readonly requestId: string;
   readonly clientKeyId: string;
   readonly route: RouteRequest;

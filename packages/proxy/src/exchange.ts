@@ -29,6 +29,7 @@ export class Exchange implements ShutdownTarget {
   #modelSent: string | undefined;
   #rule: string | undefined;
   #affinity = false;
+  #crossesDomain = false;
   readonly #markFirstByte = (): void => {
     this.#firstByteAt ??= performance.now();
   };
@@ -83,8 +84,17 @@ export class Exchange implements ShutdownTarget {
     this.#model = plan.model ?? route.model;
     this.#rule = plan.rule;
     this.#affinity = plan.affinity === true;
+    this.#crossesDomain = plan.crossesDomain === true;
     const candidates =
       plan.providers.length > maxAttempts ? plan.providers.slice(0, maxAttempts) : plan.providers;
+    if (candidates.length === 0 && plan.unsupported !== undefined) {
+      // Providers serve the model but none has what the request depends on: a clear 400, never a silently empty
+      // answer from one that ignores it (issue #17), nor a made-up token count.
+      const { capability, providers } = plan.unsupported;
+      const message = `no configured provider supports ${capability} (tried: ${providers.join(', ')})`;
+      sendError(response, 400, 'invalid_request_error', message, { requestId });
+      return this.#record({ status: 400 });
+    }
     if (candidates.length === 0) {
       const message =
         route.model === undefined
@@ -210,6 +220,7 @@ export class Exchange implements ShutdownTarget {
         modelSent: this.#modelSent,
         rule: this.#rule,
         affinity: this.#affinity,
+        crossesDomain: this.#crossesDomain,
         firstByteAt: this.#firstByteAt,
         captureBodiesInBytes: this.#context.captureBodiesInBytes,
       },

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ApiSurface, AttemptOutcome, ProviderCapabilities } from '@ccb/protocol';
+import type { ApiSurface, AttemptOutcome, ProviderCapabilities, RequestNeeds } from '@ccb/protocol';
 
 /**
  * The small interfaces the proxy needs from the rest of ccb. `@ccb/providers` and `@ccb/router` satisfy them
@@ -135,6 +135,11 @@ export interface RouteRequest {
    * subscription targets (`hasOAuthTargets`), which serve Claude Code only. Absent: unknown.
    */
   readonly fromClaudeCode?: boolean | undefined;
+  /**
+   * What the request depends on that some providers lack (server tools, real `context_management` edits, the 1M
+   * window); read from the body only when some upstream's capabilities have a gap. Absent: nothing special.
+   */
+  readonly needs?: RequestNeeds | undefined;
 }
 
 /** The providers to try, in order, and whether a rule changed the model. */
@@ -146,6 +151,13 @@ export interface RoutePlan {
   readonly rule?: string;
   /** The first provider was chosen to keep the session's prompt cache warm. */
   readonly affinity?: boolean;
+  /** The first provider is of another thinking-signature domain than the session's binding (for the request log). */
+  readonly crossesDomain?: boolean;
+  /**
+   * Set when providers serve the model but none has a capability the request needs (`providers` is then empty):
+   * the client gets a 400 naming `capability` and `providers`.
+   */
+  readonly unsupported?: { readonly capability: string; readonly providers: readonly string[] };
 }
 
 /** Plans the providers to try for a request and learns from outcomes (satisfied by `@ccb/router`). */

@@ -13,6 +13,7 @@ import { type BodyReading, readRequestBody } from './read-request-body.js';
 import { refuseRequest } from './refuse-request.js';
 import { readRequestBodyInfo } from './request-body-info.js';
 import { nextRequestId } from './request-id.js';
+import { readRequestNeeds } from './request-needs.js';
 import { sendError } from './send-error.js';
 
 /**
@@ -122,6 +123,7 @@ async function takeIn(
   let route = bodilessRoutes[api];
   let stream = false;
   let modelSpan: Span | undefined;
+  let noOpContextManagement: Span | undefined;
   if (body !== null && (isMessages || api === 'count_tokens') && request.method === 'POST') {
     const info = readRequestBodyInfo(body, headers.sessionId);
     if (info === undefined) {
@@ -135,14 +137,21 @@ async function takeIn(
     }
     stream = info.stream;
     modelSpan = info.modelSpan;
+    const inputTokens = Math.ceil(body.length / 4);
+    // Only when some provider lacks a capability: everywhere else a request pays nothing for it.
+    const reading = context.capabilityGaps
+      ? readRequestNeeds(body, info, anthropicBetaOf(headers), inputTokens)
+      : undefined;
+    noOpContextManagement = reading?.noOpContextManagement;
     route = {
       api,
       model: info.model,
       sessionKey: info.sessionKey,
       thinking: info.thinking,
-      inputTokens: Math.ceil(body.length / 4),
+      inputTokens,
       // Only a subscription account cares, and most setups have none.
       fromClaudeCode: context.planner.hasOAuthTargets === true ? isClaudeCode(request.headers) : undefined,
+      needs: reading?.needs,
     };
   }
   const init: ExchangeInit = {
@@ -151,6 +160,7 @@ async function takeIn(
     headers,
     body,
     modelSpan,
+    noOpContextManagement,
     requestId,
     clientKeyId,
     route,
@@ -166,4 +176,13 @@ async function takeIn(
     );
   }
   await new Exchange(context, init).run();
+}
+
+/** The client's `anthropic-beta` value (Node joins repeated ones), `undefined` when it sent none. */
+function anthropicBetaOf(headers: ClientHeaders): string | undefined {
+  const forward = headers.forward;
+  for (let index = 0; index < forward.length; index += 2) {
+    if (forward[index] === 'anthropic-beta') return forward[index + 1];
+  }
+  return undefined;
 }

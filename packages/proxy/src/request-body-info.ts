@@ -22,9 +22,22 @@ export interface RequestBodyInfo {
    * system prompt and first message, which do not change from turn to turn. `undefined` when neither exists.
    */
   readonly sessionKey: string | undefined;
+  /** Where `tools` is (read for server tools only when some provider lacks them). */
+  readonly toolsSpan: Span | undefined;
+  /** Where `context_management` is (read only when some provider lacks it). */
+  readonly contextManagementSpan: Span | undefined;
 }
 
-const requestKeys = new TopLevelKeys(['model', 'stream', 'thinking', 'metadata', 'system', 'messages']);
+const requestKeys = new TopLevelKeys([
+  'model',
+  'stream',
+  'thinking',
+  'metadata',
+  'system',
+  'messages',
+  'tools',
+  'context_management',
+]);
 type RequestKey = (typeof requestKeys.names)[number];
 
 /**
@@ -50,6 +63,8 @@ export function readRequestBodyInfo(body: Buffer, sessionHeader?: string): Reque
       sessionHeader ||
       sessionFromMetadata(parseSpan(body, fields.get('metadata'))) ||
       conversationHash(body, fields),
+    toolsSpan: fields.get('tools'),
+    contextManagementSpan: fields.get('context_management'),
   };
 }
 

@@ -62,9 +62,10 @@ export function buildSnapshot(
   const auth = createClientAuth(settings.clientApiKeys ?? [], settings.keyFingerprint ?? base.keyFingerprint);
   const relayedErrors = createRelayedErrorScrubber(settings.redactValues ?? []);
   const bodyReading = readingOptions(settings, base.held, previous?.bodyReading);
-  const { upstreams, retired } = base.pools.swap(settings.upstreams);
+  const { upstreams, retired, capabilityGaps } = base.pools.swap(settings.upstreams);
   const snapshot: SettingsSnapshot = {
     upstreams,
+    capabilityGaps,
     planner: settings.planner,
     maxAttempts,
     firstContentTimeoutInMs: settings.firstContentTimeoutInMs ?? 30_000,

@@ -1,3 +1,4 @@
+import { type BetaFilter, filterAnthropicBeta } from './beta-filter.js';
 import type { ClientHeaders } from './hop-by-hop.js';
 import { mergeAnthropicBeta } from './merge-anthropic-beta.js';
 import type { UpstreamTarget } from './ports.js';
@@ -5,7 +6,8 @@ import type { UpstreamTarget } from './ports.js';
 /**
  * The headers of one upstream attempt, as undici's flat list: the client's end-to-end headers, then either the
  * client's own credentials (passthrough) or the provider's, the provider's required `anthropic-beta` values merged
- * into the client's, its extra headers, the request id, `via` and the length of the (possibly rewritten) body.
+ * into the client's (after `betaFilter` removed the flags the provider does not accept), its extra headers, the
+ * request id, `via` and the length of the (possibly rewritten) body.
  */
 export function upstreamHeaders(
   client: ClientHeaders,
@@ -14,8 +16,10 @@ export function upstreamHeaders(
   requestId: string,
   via: string,
   body: Buffer | null,
+  betaFilter?: BetaFilter,
 ): string[] {
   const headers = client.forward.slice();
+  if (betaFilter !== undefined) filterAnthropicBeta(headers, betaFilter);
   if (target.forwardsClientCredentials) {
     if (client.apiKey !== undefined) headers.push('x-api-key', client.apiKey);
     if (client.authorization !== undefined) headers.push('authorization', client.authorization);

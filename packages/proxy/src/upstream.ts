@@ -1,4 +1,6 @@
+import { hasCapabilityGaps } from '@ccb/protocol';
 import { type Dispatcher, Pool } from 'undici';
+import { type BetaFilter, betaFilterOf } from './beta-filter.js';
 import type { UpstreamTarget, UpstreamTimeouts } from './ports.js';
 import { ProxyError } from './proxy-error.js';
 import type { UpstreamEntry } from './proxy-options.js';
@@ -8,6 +10,8 @@ export interface Upstream {
   readonly target: UpstreamTarget;
   readonly dispatcher: Dispatcher;
   readonly timeouts: UpstreamTimeouts;
+  /** Removes the `anthropic-beta` flags the target does not accept; `undefined` when it takes them all. */
+  readonly betaFilter: BetaFilter | undefined;
 }
 
 /** A dispatcher the handler made, and the connection settings it was made with. */
@@ -26,6 +30,8 @@ export interface UpstreamSwap {
   readonly upstreams: ReadonlyMap<string, Upstream>;
   /** Pools the previous settings used and these do not: retire them once no request can still use them. */
   readonly retired: readonly UpstreamPool[];
+  /** Some upstream lacks a capability a request may need: only then do requests read their needs. */
+  readonly capabilityGaps: boolean;
 }
 
 /**
@@ -64,6 +70,7 @@ export class UpstreamPools {
     const live = new Map<string, UpstreamPool>();
     const upstreams = new Map<string, Upstream>();
     const made: UpstreamPool[] = [];
+    let capabilityGaps = false;
     try {
       for (const entry of entries) {
         const { name, origin } = entry.target;
@@ -78,7 +85,13 @@ export class UpstreamPools {
           made.push(pool);
         }
         live.set(name, pool);
-        upstreams.set(name, { target: entry.target, timeouts: entry.timeouts, dispatcher: pool.dispatcher });
+        upstreams.set(name, {
+          target: entry.target,
+          timeouts: entry.timeouts,
+          dispatcher: pool.dispatcher,
+          betaFilter: betaFilterOf(entry.target.capabilities),
+        });
+        if (hasCapabilityGaps(entry.target.capabilities)) capabilityGaps = true;
       }
     } catch (error) {
       for (const pool of made) void pool.dispatcher.close().catch(() => {});
@@ -86,7 +99,7 @@ export class UpstreamPools {
     }
     const retired = [...this.#live.values()].filter((pool) => live.get(pool.name) !== pool);
     this.#live = live;
-    return { upstreams, retired };
+    return { upstreams, retired, capabilityGaps };
   }
 }
 

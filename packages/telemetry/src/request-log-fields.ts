@@ -37,6 +37,8 @@ export interface RequestLogFields {
   session_id: string | undefined;
   rule: string | undefined;
   affinity: boolean | undefined;
+  /** The provider chosen is of another thinking-signature domain than the session's binding (the last resort). */
+  crosses_domain: true | undefined;
   /** Answered by another request's upstream call: `joined` in flight, `cached` from a reused answer. */
   dedup: 'joined' | 'cached' | undefined;
   cost_usd: number | undefined;
@@ -113,6 +115,7 @@ function buildFields(
     session_id: record.sessionKey,
     rule: record.rule,
     affinity: record.affinity === true ? true : undefined,
+    crosses_domain: record.crossesDomain === true ? true : undefined,
     dedup: record.dedup,
     cost_usd: costUsd === undefined ? undefined : Math.round(costUsd * 1e6) / 1e6,
     stream: record.stream,
