@@ -176,6 +176,22 @@ providers:                    # at least one, and at least one enabled
     weight: 1
     priority: 2               # fallback tier: used only while no tier-1 provider is usable
     enabled: false
+
+  # A third party speaking the Messages API. Its kind's profile: no server tools, context_management, count_tokens
+  # or 1M window, its own signature domain; capabilities overrides any field (see docs/capabilities.md).
+  # - name: glm
+  #   kind: anthropic-compatible
+  #   base_url: https://example-provider/api/anthropic
+  #   api_key: \${GLM_KEY}
+  #   capabilities:
+  #     betas: all              # all | [flag, …]: anthropic-beta flags forwarded, others removed
+  #     server_tools: []        # all | [web_search, web_fetch, code_execution, …]
+  #     context_management: false
+  #     count_tokens: false     # true when it answers /v1/messages/count_tokens
+  #     context_1m: false
+  #     cache_control_limit: 4
+  #     tool_id_pattern: ^[a-zA-Z0-9_-]+$
+  #     signature_domain: glm   # default: its name (anthropic for anthropic, bedrock, vertex)
 `;
 
 /** The `.env.example` that `ccb init` writes next to the starter config: every variable it references. */
@@ -186,6 +202,9 @@ ANTHROPIC_API_KEY=
 
 # Key for the example backup provider (optional; also set enabled: true in ccb.yaml).
 BACKUP_API_KEY=
+
+# Key for the commented-out anthropic-compatible example provider glm (optional).
+GLM_KEY=
 
 # AWS credentials for a kind bedrock provider (optional).
 AWS_ACCESS_KEY_ID=

@@ -1,8 +1,8 @@
 import { createBedrockAdapter } from '@ccb/bedrock';
 import type { Config } from '@ccb/config';
-import { capabilitiesOfKind } from '@ccb/protocol';
 import { createProvider, type OAuthCredentials, type Provider } from '@ccb/providers';
 import type { UpstreamEntry, UpstreamTarget } from '@ccb/proxy';
+import { capabilitiesOf } from './provider-capabilities.js';
 
 type ProviderConfig = Config['providers'][number];
 
@@ -91,7 +91,7 @@ function newProvider(entry: ProviderConfig, account: OAuthCredentials | undefine
         }),
     headers: entry.headers,
     modelMap: entry.model_map,
-    capabilities: capabilitiesOfKind(entry.kind, entry.name),
+    capabilities: capabilitiesOf(entry),
   });
   connectionKeys.set(provider, connectionKey(entry));
   return provider;
@@ -129,5 +129,6 @@ function connectionKey(entry: ProviderConfig): string {
     entry.oauth ?? null,
     entry.headers,
     entry.model_map,
+    entry.capabilities ?? null,
   ]);
 }

@@ -1,6 +1,7 @@
 import type { Config } from '@ccb/config';
 import type { PriceOf, RouterSettings } from '@ccb/router';
 import { toHealthOptions } from '../health-options.js';
+import { capabilitiesOf } from './provider-capabilities.js';
 import type { RuntimeOverrides } from './runtime-overrides.js';
 
 /** The router's settings from the configuration, with the operators' runtime overrides applied. */
@@ -33,6 +34,7 @@ export function routerSettings(
       ...overrides.effective(provider.name, provider),
       models: provider.models,
       ...subscriptionOf(provider.auth_type),
+      capabilities: capabilitiesOf(provider),
     })),
   };
 }

@@ -2,6 +2,7 @@ import { anthropicApiBaseUrl, claudeOAuth } from '@ccb/protocol';
 import { z } from 'zod';
 import { quote } from '../_friendly-message.js';
 import { durationField, evenWithFieldErrors, secretField, unsendableCharacter } from './_fields.js';
+import { providerCapabilitiesSchema } from './capabilities-schema.js';
 
 /**
  * How ccb authenticates to a provider. `passthrough` forwards the client's own credential unchanged; `oauth` signs in
@@ -300,6 +301,7 @@ export const providerSchema = z
     }),
     timeouts: providerTimeoutsSchema.prefault({}),
     pricing: providerPricingSchema.prefault({}),
+    capabilities: providerCapabilitiesSchema.optional(),
   })
   .superRefine((provider, context) => {
     const {
