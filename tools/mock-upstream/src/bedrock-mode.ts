@@ -126,6 +126,10 @@ export async function respondBedrock(
     sendBedrockError(exchange, 'ValidationException', problem);
     return;
   }
+  if (bedrock.acceptedBetas !== undefined && hasUnknownBeta(json.anthropic_beta, bedrock.acceptedBetas)) {
+    sendBedrockError(exchange, 'ValidationException', 'invalid beta flag');
+    return;
+  }
   const model = bedrockIdPattern.exec(route.modelId)?.[1] ?? route.modelId;
   const { anthropic_version: version, anthropic_beta: betas, ...rest } = json;
   const messages: Record<string, unknown> = { model, ...rest };
@@ -199,4 +203,11 @@ function dataOf(event: string | Buffer): string {
   const text = String(event);
   const start = text.indexOf('data: ') + 'data: '.length;
   return text.slice(start, text.indexOf('\n', start));
+}
+
+/** Whether `betas` (the body's `anthropic_beta`) holds a flag outside `accepted`; a value that is no list counts too. */
+function hasUnknownBeta(betas: unknown, accepted: readonly string[]): boolean {
+  if (betas === undefined) return false;
+  if (!Array.isArray(betas)) return true;
+  return betas.some((flag) => typeof flag !== 'string' || !accepted.includes(flag));
 }

@@ -181,6 +181,7 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
     promptCache: lean ? undefined : promptCache,
     oauth: oauthMode,
     bedrock: options.bedrock,
+    thirdParty: options.thirdParty === true,
     requests: [],
     activeRequests: 0,
     closing: false,

@@ -48,6 +48,8 @@ function streamShapeFor(context: MockContext, fault: Fault | undefined): StreamS
   }
 }
 
+const thirdPartyNotFound = '{"code":404,"msg":"Not Found","success":false}';
+
 function respondApi(
   context: MockContext,
   exchange: Exchange,
@@ -78,6 +80,9 @@ function respondApi(
   }
   const method = exchange.request.method;
   if (method === 'POST' && route === '/v1/messages') respondMessages(context, exchange, call, shape);
+  else if (method === 'POST' && route === '/v1/messages/count_tokens' && context.thirdParty)
+    // A third party without the endpoint: its own 404, not in Anthropic's shape.
+    sendBody(context, exchange, 404, thirdPartyNotFound, { 'content-type': 'application/json' });
   else if (method === 'POST' && route === '/v1/messages/count_tokens')
     respondCountTokens(context, exchange, call);
   else if (method === 'GET' && route === '/v1/models') sendBody(context, exchange, 200, mockModelListBody);

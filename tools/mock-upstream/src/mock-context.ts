@@ -35,6 +35,8 @@ export interface MockContext {
   readonly promptCache: PromptCache | undefined;
   /** Set when the `bedrock` option is on: `/model/{id}/invoke…` is served as Bedrock serves it. */
   readonly bedrock: MockBedrockOptions | undefined;
+  /** Third-party mode (`MockUpstreamOptions.thirdParty`): no count_tokens, server tools or context management. */
+  readonly thirdParty: boolean;
   /** Set when the `oauth` option is on: Bearer tokens from the mock's token endpoint are required. */
   readonly oauth: OAuthMode | undefined;
   requests: RecordedRequest[];

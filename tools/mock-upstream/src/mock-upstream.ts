@@ -66,6 +66,12 @@ export interface MockUpstreamOptions {
    * Bedrock errors are injected with `inject(bedrockErrorFault('ThrottlingException'))`. Default off.
    */
   bedrock?: MockBedrockOptions;
+  /**
+   * Third-party mode: answers as an Anthropic-compatible third party lacking the API's server side (protocol notes
+   * §10): `count_tokens` is a 404 with a body not in Anthropic's shape, server tools and `context_management` are
+   * ignored (the reply just lacks them, as such providers do). Default off.
+   */
+  thirdParty?: boolean;
 }
 
 /** One request as the mock received it (not recorded in lean mode, nor for `/_mock/*`). */
