@@ -2,8 +2,9 @@ import { removeMembers, replaceSpan, type Span } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
 import { AdaptedHandler } from './adapted-handler.js';
 import { AttemptHandler } from './attempt-handler.js';
-import type { AttemptResult } from './attempt-result.js';
+import type { AttemptResult, FailedAttempt } from './attempt-result.js';
 import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
+import { normalizeErrorAnswer, normalizingScrubber } from './normalize-error-answer.js';
 import type { AdaptedAttempt, HeaderPair, UpstreamTarget } from './ports.js';
 import type { Upstream } from './upstream.js';
 import { upstreamHeaders } from './upstream-headers.js';
@@ -100,7 +101,9 @@ export async function dispatchAttempt(
     clientCredentials: target.forwardsClientCredentials,
     captureLimitInBytes: context.captureBodiesInBytes,
     observeUsage: init.observeUsage,
-    relayedErrors: context.relayedErrors,
+    relayedErrors: upstream.normalizesErrors
+      ? normalizingScrubber(context.relayedErrors)
+      : context.relayedErrors,
     onCommit: attempt.onCommit,
   });
   if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted', served: undefined }, modelSent };
@@ -149,7 +152,13 @@ export async function dispatchAttempt(
       new AdaptedHandler(handler, adapted.response),
     );
   }
-  return { result: await handler.promise, modelSent };
+  const result = await handler.promise;
+  // A third party's error held for the all-failed answer goes out in Anthropic's shape too.
+  const held = result.kind === 'failed' ? result.held : undefined;
+  if (upstream.normalizesErrors && held !== undefined && held.trailer === undefined && held.status >= 400) {
+    return { result: { ...(result as FailedAttempt), held: normalizeErrorAnswer(held) }, modelSent };
+  }
+  return { result, modelSent };
 }
 
 /** The attempt as the target's adapter rewrites it (the client's `anthropic-beta` looked up only here). */

@@ -1,4 +1,4 @@
-import { hasCapabilityGaps } from '@ccb/protocol';
+import { anthropicSignatureDomain, hasCapabilityGaps } from '@ccb/protocol';
 import { type Dispatcher, Pool } from 'undici';
 import { type BetaFilter, betaFilterOf } from './beta-filter.js';
 import type { UpstreamTarget, UpstreamTimeouts } from './ports.js';
@@ -12,6 +12,11 @@ export interface Upstream {
   readonly timeouts: UpstreamTimeouts;
   /** Removes the `anthropic-beta` flags the target does not accept; `undefined` when it takes them all. */
   readonly betaFilter: BetaFilter | undefined;
+  /**
+   * A third party (a signature domain of its own) speaking the Messages API itself: its error answers are put in
+   * Anthropic's shape before the client sees them (protocol notes §10). An adapter translates its own errors.
+   */
+  readonly normalizesErrors: boolean;
 }
 
 /** A dispatcher the handler made, and the connection settings it was made with. */
@@ -90,6 +95,10 @@ export class UpstreamPools {
           timeouts: entry.timeouts,
           dispatcher: pool.dispatcher,
           betaFilter: betaFilterOf(entry.target.capabilities),
+          normalizesErrors:
+            entry.target.adapter === undefined &&
+            entry.target.capabilities !== undefined &&
+            entry.target.capabilities.signatureDomain !== anthropicSignatureDomain,
         });
         if (hasCapabilityGaps(entry.target.capabilities)) capabilityGaps = true;
       }
