@@ -9,6 +9,12 @@ describe('formatRequestLine', () => {
     );
   });
 
+  it('says when the provider chosen crossed the session’s signature domain', () => {
+    expect(formatRequestLine(requestRecord({ crossesDomain: true }))).toBe(
+      '✓ 200 POST /v1/messages claude-sonnet-4-6 stream → alpha (crossed signature domain) 123ms in=25 out=15',
+    );
+  });
+
   it('shows the providers it failed over from and why', () => {
     const record = requestRecord({
       provider: 'beta',

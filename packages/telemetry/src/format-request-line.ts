@@ -27,6 +27,8 @@ export function formatRequestLine(record: RequestRecord): string {
   if (record.model !== undefined) line += ` ${printable(truncate(record.model))}`;
   if (record.stream) line += ' stream';
   if (record.provider !== undefined) line += ` → ${record.provider}`;
+  // The session left its thinking-signature domain: worth seeing when its next turns misbehave.
+  if (record.crossesDomain === true) line += ' (crossed signature domain)';
   line += ` ${Math.round(record.durationInMs)}ms`;
   const usage = record.usage;
   if (usage !== undefined) {

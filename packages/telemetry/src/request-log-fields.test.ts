@@ -43,6 +43,11 @@ describe('requestLogFields', () => {
     expect(requestLogFields(requestRecord({})).dedup).toBeUndefined();
   });
 
+  it('says when the provider chosen crossed the session’s signature domain, and nothing otherwise', () => {
+    expect(requestLogFields(requestRecord({ crossesDomain: true })).crosses_domain).toBe(true);
+    expect(requestLogFields(requestRecord()).crosses_domain).toBeUndefined();
+  });
+
   it('leaves out an empty client key id', () => {
     expect(requestLogFields(requestRecord({ clientKeyId: '' })).client_key_id).toBeUndefined();
   });
