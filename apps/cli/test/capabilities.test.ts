@@ -137,6 +137,17 @@ describe('provider capabilities, end to end with the official SDK', () => {
     expect(glm.requests).toHaveLength(0);
   });
 
+  it('logs a turn whose session had to leave its signature domain', async () => {
+    const client = clientOf(thirdPartyFirst);
+    await client.messages.create(claudeCodeTurn as Anthropic.MessageCreateParams);
+    expect(glm.requests).toHaveLength(1);
+    glm.inject({ kind: 'status', status: 500 });
+    const message = await client.messages.create(claudeCodeTurn as Anthropic.MessageCreateParams);
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from anthropic!' }]);
+    const line = await thirdPartyFirst.line((entry) => entry.crosses_domain === true);
+    expect(line.provider).toBe('anthropic');
+  });
+
   it('answers count_tokens against a third party without it with a clear 400, never a made-up number', async () => {
     const failure = await clientOf(thirdPartyOnly)
       .messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] })

@@ -1,4 +1,9 @@
-import { type AttemptOutcome, type AttemptRecord, isRenewableCredentialRefusal } from '@ccb/protocol';
+import {
+  type AttemptOutcome,
+  type AttemptRecord,
+  anthropicSignatureDomain,
+  isRenewableCredentialRefusal,
+} from '@ccb/protocol';
 import { answerAllFailed } from './answer-all-failed.js';
 import type { AttemptHandler } from './attempt-handler.js';
 import type { AttemptResult, FailedAttempt } from './attempt-result.js';
@@ -29,7 +34,7 @@ export class Exchange implements ShutdownTarget {
   #modelSent: string | undefined;
   #rule: string | undefined;
   #affinity = false;
-  #crossesDomain = false;
+  #sessionDomain: string | undefined;
   readonly #markFirstByte = (): void => {
     this.#firstByteAt ??= performance.now();
   };
@@ -84,7 +89,7 @@ export class Exchange implements ShutdownTarget {
     this.#model = plan.model ?? route.model;
     this.#rule = plan.rule;
     this.#affinity = plan.affinity === true;
-    this.#crossesDomain = plan.crossesDomain === true;
+    this.#sessionDomain = plan.sessionDomain;
     const candidates =
       plan.providers.length > maxAttempts ? plan.providers.slice(0, maxAttempts) : plan.providers;
     if (candidates.length === 0 && plan.unsupported !== undefined) {
@@ -209,6 +214,14 @@ export class Exchange implements ShutdownTarget {
     return dispatched.result;
   }
 
+  /** Whether the provider that served is of another signature domain than the session's binding. */
+  #crossesDomain(provider: string | undefined): boolean {
+    const sessionDomain = this.#sessionDomain;
+    if (sessionDomain === undefined || provider === undefined) return false;
+    const capabilities = this.#context.upstreams.get(provider)?.target.capabilities;
+    return (capabilities?.signatureDomain ?? anthropicSignatureDomain) !== sessionDomain;
+  }
+
   #record(end: RequestEnd): void {
     const onRequestEnd = this.#context.hooks.onRequestEnd;
     const onRecord = this.#init.onRecord;
@@ -220,7 +233,7 @@ export class Exchange implements ShutdownTarget {
         modelSent: this.#modelSent,
         rule: this.#rule,
         affinity: this.#affinity,
-        crossesDomain: this.#crossesDomain,
+        crossesDomain: this.#crossesDomain(end.provider),
         firstByteAt: this.#firstByteAt,
         captureBodiesInBytes: this.#context.captureBodiesInBytes,
       },

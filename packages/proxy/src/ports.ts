@@ -154,6 +154,11 @@ export interface RoutePlan {
   /** The first provider is of another thinking-signature domain than the session's binding (for the request log). */
   readonly crossesDomain?: boolean;
   /**
+   * The signature domain of the provider the session is bound to (when providers span several domains): the record
+   * says `crossesDomain` when the provider that served is of another one.
+   */
+  readonly sessionDomain?: string;
+  /**
    * Set when providers serve the model but none has a capability the request needs (`providers` is then empty):
    * the client gets a 400 naming `capability` and `providers`.
    */

@@ -170,12 +170,19 @@ describe('capabilities in the proxy', () => {
     expect(mock.requests).toHaveLength(0);
   });
 
-  it('records a plan that crosses signature domains', async () => {
+  it('records when the provider that served is of another domain than the session’s binding', async () => {
     proxy = await startProxy([target('m1', mock.url)], {
-      planner: fixedPlanner(['m1'], { crossesDomain: true }),
+      planner: fixedPlanner(['m1'], { sessionDomain: 'glm' }),
     });
-    const record = proxy.nextRecord();
+    const crossing = proxy.nextRecord();
     await post(proxy.url, '/v1/messages', messageBody());
-    expect((await record).crossesDomain).toBe(true);
+    expect((await crossing).crossesDomain).toBe(true);
+    await proxy.close();
+    proxy = await startProxy([target('m1', mock.url)], {
+      planner: fixedPlanner(['m1'], { sessionDomain: 'anthropic' }),
+    });
+    const staying = proxy.nextRecord();
+    await post(proxy.url, '/v1/messages', messageBody());
+    expect((await staying).crossesDomain).toBeUndefined();
   });
 });

@@ -66,6 +66,7 @@ export function createPlanner({
   let affinityChose = false;
   let unsupported: UnsupportedRequest | undefined;
   let crossesDomain = false;
+  let sessionDomain: string | undefined;
   /** The provider the request's session is bound to, as `appendCandidates` looked it up. */
   let boundName: string | undefined;
 
@@ -226,6 +227,7 @@ export function createPlanner({
     affinityChose = false;
     unsupported = undefined;
     crossesDomain = false;
+    sessionDomain = undefined;
     boundName = undefined;
     if (capabilityGaps && (request.needs !== undefined || request.api === 'count_tokens')) {
       const capable = capableTiers(tiers, request);
@@ -266,7 +268,9 @@ export function createPlanner({
    */
   function keepDomain(names: string[], bound: string): void {
     const domain = (domains as ReadonlyMap<string, PlanEntry>).get(bound)?.domain;
-    if (domain === undefined || names.length === 0) return;
+    if (domain === undefined) return;
+    sessionDomain = domain;
+    if (names.length === 0) return;
     let sawOther = false;
     let needsMove = false;
     for (const name of names) {
@@ -377,7 +381,9 @@ export function createPlanner({
       else if (rule.model === undefined) plan = { providers, rule: rule.name, affinity: affinityChose };
       else plan = { providers, model: rule.model, rule: rule.name, affinity: affinityChose };
       // Rare extras: a plain plan keeps its one shape.
-      if (crossesDomain) plan = { ...plan, crossesDomain: true };
+      if (sessionDomain !== undefined) {
+        plan = crossesDomain ? { ...plan, sessionDomain, crossesDomain: true } : { ...plan, sessionDomain };
+      }
       if (unsupported !== undefined) plan = { ...plan, unsupported };
       return plan;
     },

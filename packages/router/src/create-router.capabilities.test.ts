@@ -80,6 +80,7 @@ describe('signature domains', () => {
     const plan = subject.route(session);
     expect(plan.providers).toEqual(['bedrock-east', 'glm']);
     expect(plan.crossesDomain).toBeUndefined();
+    expect(plan.sessionDomain).toBe('anthropic');
   });
 
   it('keeps same-domain fallbacks behind the bound provider', () => {
@@ -95,11 +96,12 @@ describe('signature domains', () => {
     const plan = subject.route(session);
     expect(plan.providers).toEqual(['glm']);
     expect(plan.crossesDomain).toBe(true);
+    expect(plan.sessionDomain).toBe('anthropic');
   });
 
   it('does not mark a new session or one bound within the chosen domain', () => {
     const subject = router([anthropic, glm]);
-    expect(subject.route(session).crossesDomain).toBeUndefined();
+    expect(subject.route(session)).toEqual({ providers: ['anthropic', 'glm'], affinity: false });
     subject.report('glm', success, session);
     const plan = subject.route(session);
     expect(plan.providers[0]).toBe('glm');

@@ -49,6 +49,11 @@ export interface RoutePlan {
    */
   readonly crossesDomain?: boolean;
   /**
+   * The thinking-signature domain of the provider the session is bound to, set when the targets span several
+   * domains: an attempt at a provider of another domain crosses it (the proxy's record and session repair compare).
+   */
+  readonly sessionDomain?: string;
+  /**
    * Set when targets serve the model but none has a capability the request needs, so `providers` is empty: what is
    * missing ("the server tool web_search", "count_tokens", …) and the providers that were considered.
    */
