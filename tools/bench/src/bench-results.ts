@@ -35,7 +35,7 @@ export interface BenchResults {
    */
   readonly scenarios: readonly (Pick<
     Scenario,
-    'id' | 'title' | 'connections' | 'load' | 'failover' | 'set'
+    'id' | 'title' | 'connections' | 'load' | 'failover' | 'set' | 'request'
   > & {
     readonly rows: readonly TargetRow[];
   })[];
