@@ -11,9 +11,9 @@ export const soakGoalLimits = {
    * 16 MiB of growth after warm-up, at most (fitted line, and end means). Why 16: it is ~10 % of ccb's peak RSS
    * under these bodies (150–200 MB, issue 20), above what the sawtooth of collections leaves in a fit over dozens
    * of samples (bodies of up to 1 MiB held by 20 connections swing RSS by tens of MiB, but not steadily up), and
-   * low enough to catch a real leak: the default soak serves ~40 streams a second, ~12 000 requests in its
-   * post-warm-up half, so anything kept per request from ~1.4 KB up (a record, a log line, a session entry; or
-   * one body in a hundred) crosses it.
+   * low enough to catch a real leak: the 10-minute soak serves 30–40 streams a second per target, 9 000–12 000 in
+   * its post-warm-up half, so anything kept per request from ~1.5–2 KB up (a record, a log line, a session entry;
+   * or one body in a hundred) crosses it.
    */
   maxGrowthInBytes: 16 * 1024 * 1024,
   /** Fewer post-warm-up samples than this say nothing about a trend: the line is `not measured`. */
