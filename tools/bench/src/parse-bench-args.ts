@@ -49,7 +49,9 @@ Measures direct (client → mock), node-pipe (minimal Node proxy) and ccb side b
 ccb-quiet: ccb with request logs and metrics off; ccb-dedup: ccb with dedup.messages in_flight, whose
 cost for a request without a duplicate nonstream-c1 shows, since every request carries the same body;
 ccb-shared: ccb with its state in Redis and its ledger in PostgreSQL, from REDIS_URL and DATABASE_URL or
-started by the bench from Debian's packages, and skipped with one line when neither). Every round measures each target once, back to
+started by the bench from Debian's packages, and skipped with one line when neither; ccb-bedrock and
+ccb-bedrock-sigv4: ccb with a kind: bedrock provider on the mock's Bedrock mode, with a Bedrock API key or
+SigV4, default set only). Every round measures each target once, back to
 back; ratios between targets (RPS, CPU per request, the cost of logs and metrics) are the median of
 the per-round ratios. The default run takes about 5 minutes on 2 cores.
 
