@@ -16,6 +16,11 @@ export interface RoundMeasurement {
   readonly served: number;
   /** CPU time the proxy process used inside the window, in ms; undefined for `direct` or without /proc. */
   readonly cpuTimeInMs: number | undefined;
+  /**
+   * CPU time the Redis and PostgreSQL servers the bench started used inside the window, in ms (ccb-shared only;
+   * undefined otherwise or without /proc): on one machine it comes out of the targets' cores.
+   */
+  readonly engineCpuTimeInMs?: number | undefined;
   /** The target process's event loop and GC in the window (its loop probe); undefined without one. */
   readonly loop?: LoopFigures | undefined;
   /** The mock upstream's, during the same window: whether the upstream, not the target, was the bottleneck. */
