@@ -72,7 +72,7 @@ describe.skipIf(skip !== undefined)('ccb-shared on real engines', () => {
     const [mock] = (await startMockUpstreams([{ name: 'mock', lean: true }])) as [MockUpstream];
     const environment: BenchEnvironment = {
       registry,
-      mockUrls: { paced: mock.url, fast: mock.url, bulk: mock.url },
+      mockUrls: { paced: mock.url, fast: mock.url, bulk: mock.url, bedrock: mock.url },
       cliPath: resolveCliPath(),
       nodePipePath: '',
       workDir,
