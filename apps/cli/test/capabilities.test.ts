@@ -89,7 +89,7 @@ describe('provider capabilities, end to end with the official SDK', () => {
 
   it('serves a Claude Code turn with Claude Code’s betas through Bedrock’s allow-list, without a 400', async () => {
     const message = await clientOf(cloudFirst).messages.create(
-      claudeCodeTurn as Anthropic.MessageCreateParams,
+      claudeCodeTurn as Anthropic.MessageCreateParamsNonStreaming,
       {
         headers: { 'anthropic-beta': claudeCodeBetas },
       },
@@ -104,9 +104,12 @@ describe('provider capabilities, end to end with the official SDK', () => {
   });
 
   it('sends the same turn to a third party without the no-op edit and its beta', async () => {
-    await clientOf(thirdPartyOnly).messages.create(claudeCodeTurn as Anthropic.MessageCreateParams, {
-      headers: { 'anthropic-beta': claudeCodeBetas },
-    });
+    await clientOf(thirdPartyOnly).messages.create(
+      claudeCodeTurn as Anthropic.MessageCreateParamsNonStreaming,
+      {
+        headers: { 'anthropic-beta': claudeCodeBetas },
+      },
+    );
     const sent = glm.requests[0];
     expect(sent?.headers['anthropic-beta']).toBe(
       'claude-code-20250219,interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14',
@@ -139,10 +142,10 @@ describe('provider capabilities, end to end with the official SDK', () => {
 
   it('logs a turn whose session had to leave its signature domain', async () => {
     const client = clientOf(thirdPartyFirst);
-    await client.messages.create(claudeCodeTurn as Anthropic.MessageCreateParams);
+    await client.messages.create(claudeCodeTurn as Anthropic.MessageCreateParamsNonStreaming);
     expect(glm.requests).toHaveLength(1);
     glm.inject({ kind: 'status', status: 500 });
-    const message = await client.messages.create(claudeCodeTurn as Anthropic.MessageCreateParams);
+    const message = await client.messages.create(claudeCodeTurn as Anthropic.MessageCreateParamsNonStreaming);
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from anthropic!' }]);
     const line = await thirdPartyFirst.line((entry) => entry.crosses_domain === true);
     expect(line.provider).toBe('anthropic');
