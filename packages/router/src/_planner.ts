@@ -1,8 +1,9 @@
-import { missingCapability } from '@ccb/protocol';
 import type { BenchBoard } from './_bench-board.js';
 import type { CandidateTiers, Tier } from './_candidate-tiers.js';
+import { capableTiers, unsupportedBy } from './_capable-tiers.js';
 import { type CompiledModelRule, findModelRule } from './_compile-model-rules.js';
 import type { Availability, HealthTracker } from './_health-tracker.js';
+import { preferDomain } from './_prefer-domain.js';
 import type { PlanEntry } from './_resolve-targets.js';
 import type { RoutePlan, RouteRequest, UnsupportedRequest } from './route-request.js';
 import type { RoutingStrategy } from './routing-strategy.js';
@@ -262,69 +263,12 @@ export function createPlanner({
     return names;
   }
 
-  /**
-   * Moves the candidates of the bound provider's signature domain before the others (stable), and notes whether the
-   * first choice crosses domains: its thinking signatures would not verify there, so crossing is the last resort.
-   */
+  /** Notes the session's domain, and puts its candidates first (see {@link preferDomain}). */
   function keepDomain(names: string[], bound: string): void {
     const domain = (domains as ReadonlyMap<string, PlanEntry>).get(bound)?.domain;
     if (domain === undefined) return;
     sessionDomain = domain;
-    if (names.length === 0) return;
-    let sawOther = false;
-    let needsMove = false;
-    for (const name of names) {
-      const same = domains?.get(name)?.domain === domain;
-      if (!same) sawOther = true;
-      else if (sawOther) {
-        needsMove = true;
-        break;
-      }
-    }
-    if (needsMove) {
-      const others: string[] = [];
-      let write = 0;
-      for (const name of names) {
-        if (domains?.get(name)?.domain === domain) names[write++] = name;
-        else others.push(name);
-      }
-      for (const name of others) names[write++] = name;
-    }
-    crossesDomain = domains?.get(names[0] as string)?.domain !== domain;
-  }
-
-  /** `tiers` without the targets that lack something the request needs; `tiers` itself when none is left out. */
-  function capableTiers(tiers: readonly Tier[], request: RouteRequest): readonly Tier[] {
-    let filtered: Tier[] | undefined;
-    for (let index = 0; index < tiers.length; index++) {
-      const tier = tiers[index] as Tier;
-      let kept: PlanEntry[] | undefined;
-      for (let at = 0; at < tier.length; at++) {
-        const entry = tier[at] as PlanEntry;
-        const lacking = missingCapability(entry.capabilities, request.needs, request.api) !== undefined;
-        if (lacking && kept === undefined) kept = tier.slice(0, at);
-        else if (!lacking && kept !== undefined) kept.push(entry);
-      }
-      if (kept !== undefined && filtered === undefined) filtered = tiers.slice(0, index);
-      if (filtered !== undefined) {
-        const tierKept = kept ?? tier;
-        if (tierKept.length > 0) filtered.push(tierKept);
-      }
-    }
-    return filtered ?? tiers;
-  }
-
-  /** Why no target is left: the first candidate's missing capability, and every candidate considered. */
-  function unsupportedBy(tiers: readonly Tier[], request: RouteRequest): UnsupportedRequest {
-    const providers: string[] = [];
-    let capability: string | undefined;
-    for (const tier of tiers) {
-      for (const entry of tier) {
-        providers.push(entry.name);
-        capability ??= missingCapability(entry.capabilities, request.needs, request.api);
-      }
-    }
-    return { capability: capability ?? 'a capability', providers };
+    crossesDomain = preferDomain(names, domain, domains as ReadonlyMap<string, PlanEntry>);
   }
 
   /** Appends the candidates `admitting` lets in: a session's bound provider first, then tier by tier. */
