@@ -40,6 +40,24 @@ describe('readRequestNeeds', () => {
     expect(needsOf({ tools: [{ name: 'web_search_20250305', input_schema: {} }] }).needs).toBeUndefined();
   });
 
+  it('searches the tools array only, not the conversation after it (regression: 400 µs per 200 KB body)', () => {
+    const input = { type: 'web_search_20250305' };
+    const body = {
+      tools: [{ name: 'Read', input_schema: {} }],
+      messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'Read', input }] }],
+    };
+    expect(needsOf(body).needs).toBeUndefined();
+  });
+
+  it('finds a name made of several words before the date, once however often declared', () => {
+    const tools = [
+      { type: 'tool_search_tool_regex_20251119', name: 'a' },
+      { type: 'tool_search_tool_regex_20251119', name: 'b' },
+      { name: 'Tool_2024', input_schema: {} },
+    ];
+    expect(needsOf({ tools }).needs).toEqual({ serverTools: ['tool_search_tool_regex'] });
+  });
+
   it('gives the span of a no-op context_management without a dependence', () => {
     const reading = needsOf({
       context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },

@@ -18,8 +18,8 @@ export interface RequestNeedsReading {
 
 const nothing: RequestNeedsReading = Object.freeze({ needs: undefined, noOpContextManagement: undefined });
 
-/** `"web_search_` etc.: a server tool's type is its name, an underscore and a date (`web_search_20250305`). */
-const toolTypePrefixes = serverToolNames.map((name) => ({ name, needle: Buffer.from(`"${name}_`) }));
+/** Every server tool's type ends in an underscore and a date (`web_search_20250305`): the one mark searched for. */
+const dateMark = Buffer.from('_20');
 const typeKey = Buffer.from('"type"');
 
 /**
@@ -60,32 +60,54 @@ export function readRequestNeeds(
   };
 }
 
-/** The server tools declared in the `tools` array at `span`, by name; `undefined` when none. */
+/**
+ * The server tools declared in the `tools` array at `span`, by name; `undefined` when none. One native search for the
+ * date mark `_20` (rare in tool schemas), then each hit is checked: a known server tool name before it, back to an
+ * opening quote that is the value of a `"type"` key. A search for each name would cost five passes (~20 µs each over
+ * Claude Code's 40 KB of tools); this one costs about one microsecond.
+ */
 function serverToolsIn(body: Buffer, span: Span): string[] | undefined {
+  // A view of the array alone: the search must not run on into the conversation after it.
+  const tools = body.subarray(span[0], span[1]);
   let found: string[] | undefined;
-  for (const { name, needle } of toolTypePrefixes) {
-    let at = body.indexOf(needle, span[0]);
-    while (at !== -1 && at < span[1]) {
-      if (followsTypeKey(body, at, span[0])) {
-        found ??= [];
-        found.push(name);
-        break;
-      }
-      at = body.indexOf(needle, at + needle.length);
+  let at = tools.indexOf(dateMark);
+  while (at !== -1) {
+    const name = serverToolBefore(tools, at);
+    if (name !== undefined && found?.includes(name) !== true) {
+      found ??= [];
+      found.push(name);
     }
+    at = tools.indexOf(dateMark, at + dateMark.length);
   }
   return found;
+}
+
+/** The server tool whose type string runs from an opening quote to `markAt` (a `"type"` value), or `undefined`. */
+function serverToolBefore(tools: Buffer, markAt: number): string | undefined {
+  let quoteAt = markAt - 1;
+  while (quoteAt >= 0 && isNameByte(tools[quoteAt])) quoteAt--;
+  if (quoteAt < 0 || tools[quoteAt] !== 0x22 /* " */) return undefined;
+  const name = tools.toString('latin1', quoteAt + 1, markAt);
+  if (!(serverToolNames as readonly string[]).includes(name)) return undefined;
+  return followsTypeKey(tools, quoteAt, 0) ? name : undefined;
+}
+
+/** a-z, 0-9 and `_`: the bytes of a server tool's name. */
+function isNameByte(byte: number | undefined): boolean {
+  return (
+    byte !== undefined && ((byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39) || byte === 0x5f)
+  );
 }
 
 /** Whether the string at `quoteAt` is the value of a `"type"` key (not text inside a description or a schema value). */
 function followsTypeKey(body: Buffer, quoteAt: number, floor: number): boolean {
   let at = quoteAt - 1;
   while (at > floor && isWhitespace(body[at])) at--;
-  if (body[at] !== 0x3a /* : */) return false;
+  if (at < floor || body[at] !== 0x3a /* : */) return false;
   at--;
   while (at > floor && isWhitespace(body[at])) at--;
   const keyStart = at - typeKey.length + 1;
-  return keyStart > floor && body.compare(typeKey, 0, typeKey.length, keyStart, at + 1) === 0;
+  return keyStart >= floor && body.compare(typeKey, 0, typeKey.length, keyStart, at + 1) === 0;
 }
 
 function isWhitespace(byte: number | undefined): boolean {
