@@ -158,5 +158,12 @@ describe('provider capabilities, end to end with the official SDK', () => {
     expect(failure).toBeInstanceOf(Anthropic.BadRequestError);
     expect((failure as Error).message).toContain('no configured provider supports count_tokens (tried: glm)');
     expect(glm.requests).toHaveLength(0);
+    // ccb's Bedrock adapter serves InvokeModel only: the same clear answer, not a 502 "not supported".
+    const cloud = await clientOf(cloudFirst)
+      .messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
+    expect((cloud as Error).message).toContain(
+      'no configured provider supports count_tokens (tried: bedrock-east, glm)',
+    );
   });
 });

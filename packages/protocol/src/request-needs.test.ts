@@ -32,7 +32,8 @@ describe('missingCapability', () => {
     expect(
       missingCapability(firstParty, { serverTools: ['web_search'], contextManagement: true }, 'messages'),
     ).toBeUndefined();
-    expect(missingCapability(bedrock, { context1m: true }, 'count_tokens')).toBeUndefined();
+    expect(missingCapability(bedrock, { context1m: true }, 'messages')).toBeUndefined();
+    expect(missingCapability(capabilitiesOfKind('vertex', 'v'), undefined, 'count_tokens')).toBeUndefined();
     expect(missingCapability(glm, {}, 'messages')).toBeUndefined();
   });
 });
