@@ -93,6 +93,11 @@ export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets
         `${label}: "subscription" must be "oauth", "client" or absent, got ${String(subscription)}`,
       );
     }
+    if (capabilities !== undefined && !isCapabilities(capabilities)) {
+      throw invalid(
+        `${label}: "capabilities" must be a ProviderCapabilities object (capabilitiesOfKind from @ccb/protocol)`,
+      );
+    }
 
     const entry: PlanEntry = {
       name,
@@ -135,6 +140,20 @@ export function resolveTargets(targets: readonly RouteTarget[]): ResolvedTargets
     capabilityGaps,
     multipleDomains,
   };
+}
+
+/** The fields planning reads, with their types: a malformed profile would otherwise fail on every request. */
+function isCapabilities(value: unknown): value is ProviderCapabilities {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof ProviderCapabilities, unknown>>;
+  return (
+    (candidate.serverTools === 'all' || Array.isArray(candidate.serverTools)) &&
+    typeof candidate.contextManagement === 'boolean' &&
+    typeof candidate.countTokens === 'boolean' &&
+    typeof candidate.context1m === 'boolean' &&
+    typeof candidate.signatureDomain === 'string' &&
+    candidate.signatureDomain !== ''
+  );
 }
 
 function invalid(problem: string): RouterError {

@@ -59,6 +59,12 @@ describe('routing by capability', () => {
     expect(plan.providers).toEqual(['a', 'b']);
   });
 
+  it('refuses a malformed capabilities object', () => {
+    expect(() => router([{ name: 'x', capabilities: { signatureDomain: 'x' } as never }])).toThrow(
+      /"capabilities" must be a ProviderCapabilities object/,
+    );
+  });
+
   it('keeps tier order among the targets left', () => {
     const plan = router([
       { ...glm, priority: 1 },
