@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { homedir } from 'node:os';
 import type { Config } from '@ccb/config';
 import { usageTokens } from '@ccb/ledger';
 import type { OAuthAccountStatus } from '@ccb/providers';
@@ -22,6 +23,7 @@ import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides
 import { serviceRoutes } from './service-routes.js';
 import { createOverrideSharing, replacingPatch } from './shared-state/override-sharing.js';
 import type { SharedState } from './shared-state/shared-state.js';
+import { vertexCredentialsFactory } from './vertex-credentials.js';
 
 export interface ComposeOptions {
   /** Folder that relative paths in the config (ledger, price file) are resolved against. Default: the cwd. */
@@ -62,7 +64,9 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     // state.store: redis shares each account's tokens and refresh lock with the other instances' hosts.
     ...(options.sharedState !== undefined ? { sharedTokenStore: options.sharedState.oauthTokenStore } : {}),
   });
-  let generation: ProviderGeneration = buildProviders(config, undefined, newAccount);
+  // Vertex providers' Google tokens: key files relative to the config, application default credentials from the environment.
+  const newVertexCredentials = vertexCredentialsFactory({ baseDir, homeDir: homedir() });
+  let generation: ProviderGeneration = buildProviders(config, undefined, newAccount, newVertexCredentials);
   const poolWarning = subscriptionPoolWarning(config);
   if (poolWarning !== undefined) options.onWarning?.(poolWarning);
   const fingerprintSecret = loadFingerprintSecret(config, baseDir);
@@ -207,7 +211,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
    */
   function swap(next: Config, nextOverrides: RuntimeOverrides): Reconfiguration {
     const preparedCosts = costs.prepare(next);
-    const nextGeneration = buildProviders(next, generation, newAccount);
+    const nextGeneration = buildProviders(next, generation, newAccount, newVertexCredentials);
     let swapped: Reconfiguration;
     let preparedRouter: ReturnType<typeof router.prepare>;
     try {

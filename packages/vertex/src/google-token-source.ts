@@ -33,8 +33,9 @@ export interface GoogleTokenSourceOptions {
   /** Longest wait after failed token requests, in ms. Default 60 000. */
   readonly maxBackoffInMs?: number;
   /**
-   * A 401 within this many ms of getting a token does not fetch another: the request was sent with the one before,
-   * and its retry uses the new one. Default 10 000.
+   * A 401 within this many ms of a token fetched because of a 401 does not fetch another: the request was sent with
+   * the token before, and its retry uses the new one (one revoked token and fifty requests in flight make one token
+   * request). Default 10 000.
    */
   readonly invalidateGraceInMs?: number;
   /** The HTTP client of token requests (off the hot path). Default the global `fetch`. */
@@ -110,6 +111,8 @@ class RefreshingTokenSource implements GoogleTokenSource {
   #pending: Promise<CachedToken> | undefined;
   #failure: Failure | undefined;
   #failures = 0;
+  /** When a token fetched after a 401 arrived: 401s until the grace is over were sent with the one before. */
+  #renewedAt: number | undefined;
 
   constructor(options: GoogleTokenSourceOptions, source: GoogleCredentials | GoogleCredentialsLoader) {
     this.#source = source;
@@ -142,19 +145,18 @@ class RefreshingTokenSource implements GoogleTokenSource {
   }
 
   async invalidate(): Promise<boolean> {
-    if (this.#pending !== undefined)
-      return this.#pending.then(
-        () => true,
-        () => false,
-      );
+    const pending = this.#pending;
+    if (pending !== undefined) return pending.then(yes, no);
     const now = this.#now();
-    if (this.#token !== undefined && now - this.#token.obtainedAt < this.#graceInMs) return true;
+    const renewedAt = this.#renewedAt;
+    if (this.#token !== undefined && renewedAt !== undefined && now - renewedAt < this.#graceInMs)
+      return true;
     this.#token = undefined;
     if (this.#backingOff(now)) return false;
-    return this.#refresh().then(
-      () => true,
-      () => false,
-    );
+    return this.#refresh().then(() => {
+      this.#renewedAt = this.#now();
+      return true;
+    }, no);
   }
 
   status(): GoogleTokenStatus {
@@ -263,6 +265,9 @@ class RefreshingTokenSource implements GoogleTokenSource {
     return loaded;
   }
 }
+
+const yes = () => true;
+const no = () => false;
 
 function readJson(text: string): Record<string, unknown> | undefined {
   try {

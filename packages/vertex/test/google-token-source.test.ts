@@ -199,7 +199,7 @@ describe('createGoogleTokenSource', () => {
     expect(tokens.requests).toHaveLength(3);
   });
 
-  it('fetches a new token after an upstream 401, but not for a token it just got', async () => {
+  it('fetches a new token after an upstream 401, once for the 401s of the requests sent with the old one', async () => {
     let now = Date.now();
     tokens.now = () => now;
     const source = createGoogleTokenSource({
@@ -208,11 +208,16 @@ describe('createGoogleTokenSource', () => {
     });
     const first = await bearerOf(source);
     expect(await source.invalidate()).toBe(true);
-    expect(tokens.requests).toHaveLength(1);
-    now += 60_000;
+    expect(tokens.requests).toHaveLength(2);
+    const second = await bearerOf(source);
+    expect(second).not.toBe(first);
+    // Later 401s of requests that went out with the first token: the second one serves their retries.
+    now += 5_000;
     expect(await source.invalidate()).toBe(true);
     expect(tokens.requests).toHaveLength(2);
-    expect(await bearerOf(source)).not.toBe(first);
+    now += 10_000;
+    expect(await source.invalidate()).toBe(true);
+    expect(tokens.requests).toHaveLength(3);
   });
 
   it('reports a key the endpoint refuses, naming the OAuth error and not the key', async () => {

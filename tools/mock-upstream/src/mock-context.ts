@@ -8,6 +8,7 @@ import type { LeanReplyCache } from './lean-reply-cache.js';
 import type { RecordedRequest } from './mock-upstream.js';
 import type { OAuthMode } from './oauth-mode.js';
 import type { PromptCache } from './prompt-cache.js';
+import type { VertexMode } from './vertex-mode.js';
 
 /** Settings and state shared by every request of one mock (internal). */
 export interface MockContext {
@@ -35,6 +36,8 @@ export interface MockContext {
   readonly promptCache: PromptCache | undefined;
   /** Set when the `bedrock` option is on: `/model/{id}/invoke…` is served as Bedrock serves it. */
   readonly bedrock: MockBedrockOptions | undefined;
+  /** Set when the `vertex` option is on: `…:rawPredict`, `…:streamRawPredict` and `POST /token` are served as Google does. */
+  readonly vertex: VertexMode | undefined;
   /** Set when the `oauth` option is on: Bearer tokens from the mock's token endpoint are required. */
   readonly oauth: OAuthMode | undefined;
   requests: RecordedRequest[];

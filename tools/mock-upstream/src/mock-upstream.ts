@@ -3,6 +3,7 @@ import type { MockBedrockOptions } from './bedrock-options.js';
 import type { Fault } from './fault.js';
 import type { MockOAuth, MockOAuthOptions } from './mock-oauth.js';
 import type { PromptCacheOptions, PromptCacheStats } from './prompt-cache.js';
+import type { MockVertex, MockVertexOptions } from './vertex-options.js';
 
 /** Options of {@link createMockUpstream}; every field is optional. */
 export interface MockUpstreamOptions {
@@ -66,6 +67,13 @@ export interface MockUpstreamOptions {
    * Bedrock errors are injected with `inject(bedrockErrorFault('ThrottlingException'))`. Default off.
    */
   bedrock?: MockBedrockOptions;
+  /**
+   * Vertex mode: also serves `POST …/v1/projects/{p}/locations/{l}/publishers/anthropic/models/{model}:rawPredict`,
+   * `:streamRawPredict` and `count-tokens:rawPredict` as Claude on Vertex AI does, with a Google token endpoint at
+   * `POST /token` (JWT assertions RS256-verified with the service account's public key); API calls need a token it
+   * issued. Google errors are injected with `inject(vertexErrorFault('RESOURCE_EXHAUSTED'))`. Default off.
+   */
+  vertex?: MockVertexOptions;
 }
 
 /** One request as the mock received it (not recorded in lean mode, nor for `/_mock/*`). */
@@ -117,6 +125,8 @@ export interface MockUpstream {
   close(): Promise<void>;
   /** The OAuth side (token endpoint, accounts, windows) when started with `oauth`, else undefined. */
   readonly oauth: MockOAuth | undefined;
+  /** The Vertex side (token endpoint, issued tokens) of a mock started with `vertex`, else `undefined`. */
+  readonly vertex: MockVertex | undefined;
 }
 
 /** A mock started with `oauth`: its {@link MockUpstream.oauth} is always there. */

@@ -3,6 +3,8 @@ import type { Config } from '@ccb/config';
 import { capabilitiesOfKind } from '@ccb/protocol';
 import { createProvider, type OAuthCredentials, type Provider } from '@ccb/providers';
 import type { UpstreamEntry, UpstreamTarget } from '@ccb/proxy';
+import { createVertexAdapter } from '@ccb/vertex';
+import type { VertexCredentialsFactory } from '../vertex-credentials.js';
 
 type ProviderConfig = Config['providers'][number];
 
@@ -27,6 +29,7 @@ export function buildProviders(
   config: Config,
   previous: ProviderGeneration | undefined,
   newAccount: AccountFactory,
+  newVertexCredentials?: VertexCredentialsFactory,
 ): ProviderGeneration {
   const accounts = new Map<string, OAuthCredentials>();
   let providers: Provider[];
@@ -38,6 +41,7 @@ export function buildProviders(
         if (account !== undefined) accounts.set(entry.name, account);
         return kept;
       }
+      if (entry.kind === 'vertex') return newVertexProvider(entry, newVertexCredentials);
       if (entry.auth_type !== 'oauth') return newProvider(entry, undefined);
       const account = newAccount(entry);
       accounts.set(entry.name, account);
@@ -97,6 +101,31 @@ function newProvider(entry: ProviderConfig, account: OAuthCredentials | undefine
   return provider;
 }
 
+/**
+ * A `kind: vertex` entry: the adapter rewrites path and body; its Google access token is the provider's credential
+ * source, so a token that cannot be had fails the attempt as a credential failure and an upstream 401 renews it.
+ */
+function newVertexProvider(
+  entry: ProviderConfig,
+  newCredentials: VertexCredentialsFactory | undefined,
+): Provider {
+  const gcp = entry.gcp;
+  if (gcp === undefined || entry.region === undefined || newCredentials === undefined) {
+    throw new Error(`provider ${entry.name}: kind vertex needs region, gcp and a credentials factory`);
+  }
+  const provider = createProvider({
+    name: entry.name,
+    baseUrl: entry.base_url,
+    adapter: createVertexAdapter({ project: gcp.project, region: entry.region, baseUrl: entry.base_url }),
+    credentials: newCredentials(entry),
+    headers: entry.headers,
+    modelMap: entry.model_map,
+    capabilities: capabilitiesOfKind(entry.kind, entry.name),
+  });
+  connectionKeys.set(provider, connectionKey(entry));
+  return provider;
+}
+
 /** A `kind: bedrock` entry's adapter: its model_map is applied by the provider first, so none is passed here. */
 function bedrockAdapterOf(entry: ProviderConfig): object {
   const aws = entry.aws;
@@ -123,6 +152,7 @@ function connectionKey(entry: ProviderConfig): string {
     entry.kind,
     entry.region ?? null,
     entry.aws ?? null,
+    entry.gcp ?? null,
     entry.base_url,
     entry.auth_type,
     entry.api_key ?? null,
