@@ -37,6 +37,7 @@ export {
   modelFamilies,
   parseModelId,
 } from './model-id.js';
+export { anthropicSnapshotId } from './model-snapshots.js';
 export { anthropicApiBaseUrl, claudeOAuth } from './oauth.js';
 export {
   anthropicCacheControlLimit,
