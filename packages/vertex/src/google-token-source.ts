@@ -106,7 +106,9 @@ class RefreshingTokenSource implements GoogleTokenSource {
   readonly #graceInMs: number;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
-  #source: GoogleCredentials | GoogleCredentialsLoader;
+  readonly #source: GoogleCredentials | GoogleCredentialsLoader;
+  /** What the loader gave, until a token request fails (then the file is read again: a key may have been replaced). */
+  #loaded: GoogleCredentials | undefined;
   #token: CachedToken | undefined;
   #pending: Promise<CachedToken> | undefined;
   #failure: Failure | undefined;
@@ -183,6 +185,7 @@ class RefreshingTokenSource implements GoogleTokenSource {
       },
       (cause: unknown) => {
         this.#failures++;
+        this.#loaded = undefined;
         const waitInMs = Math.min(this.#maxBackoffInMs, this.#minBackoffInMs * 2 ** (this.#failures - 1));
         const error = VertexError.is(cause)
           ? cause
@@ -259,10 +262,8 @@ class RefreshingTokenSource implements GoogleTokenSource {
   async #credentials(): Promise<GoogleCredentials> {
     const source = this.#source;
     if (typeof source !== 'function') return source;
-    const loaded = await source();
-    // Loaded once: later tokens reuse the key; a failed load is tried again after the back-off.
-    this.#source = loaded;
-    return loaded;
+    this.#loaded ??= await source();
+    return this.#loaded;
   }
 }
 

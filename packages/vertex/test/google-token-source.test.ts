@@ -266,6 +266,23 @@ describe('createGoogleTokenSource', () => {
     expect(loads).toBe(2);
   });
 
+  it('reads the key file again after the token endpoint refused its key (a key replaced on disk)', async () => {
+    let now = Date.now();
+    tokens.now = () => now;
+    const stale = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const files = [keyFile({ private_key: stale.export({ type: 'pkcs8', format: 'pem' }) }), keyFile()];
+    let loads = 0;
+    const source = createGoogleTokenSource({
+      now: () => now,
+      credentials: () => parseGoogleCredentials(files[Math.min(loads++, 1)] as string, 'sa.json'),
+    });
+    await expect(Promise.resolve(source.headers())).rejects.toThrow('invalid_grant');
+    now += 1_000;
+    expect(await bearerOf(source)).toMatch(/^Bearer ya29\./);
+    expect(await bearerOf(source)).toMatch(/^Bearer ya29\./);
+    expect(loads).toBe(2);
+  });
+
   it('sends a static access token as it is and never refreshes it', async () => {
     const source = createGoogleTokenSource({ credentials: { accessToken: 'ya29.static' } });
     expect(source.headers()).toEqual([['authorization', 'Bearer ya29.static']]);
