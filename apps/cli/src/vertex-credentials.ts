@@ -46,7 +46,7 @@ export function applicationDefaultCredentialsPath(options: VertexCredentialsOpti
 /**
  * The token source of each `kind: vertex` entry: its fixed `gcp.access_token`, or the key in `gcp.credentials_file`
  * (relative to the config file), or application default credentials. A file is read when the first token is needed and
- * read again after a failure, so a missing file fails that provider's attempts (ccb fails over) until it appears.
+ * read again after a failed token request, so a missing file fails that provider's attempts (ccb fails over) until it appears.
  */
 export function vertexCredentialsFactory(options: VertexCredentialsOptions): VertexCredentialsFactory {
   return (entry) => {
