@@ -196,6 +196,36 @@ describe('a kind: vertex provider, end to end with the official SDK', () => {
     expect(anthropic.requestCount).toBe(2);
   });
 
+  it('fails over from a Vertex stream that errors before any content, as from the Anthropic API', async () => {
+    // A ccb of its own: the shared one's Vertex provider is cooling down after RESOURCE_EXHAUSTED.
+    const config = await directory.write(
+      'stream-failover.yaml',
+      [
+        'providers:',
+        ...vertexProvider('vertex'),
+        '  - name: anthropic',
+        `    base_url: ${anthropic.url}`,
+        '    api_key: key-anthropic',
+        '    priority: 2',
+      ].join('\n'),
+    );
+    const both = await startCcb(['serve', '--config', config, '--port', '0']);
+    try {
+      vertex.inject({
+        kind: 'sse-error',
+        afterEvents: 1,
+        errorType: 'overloaded_error',
+        message: 'Overloaded',
+      });
+      const client = new Anthropic({ baseURL: both.url, apiKey: 'client', maxRetries: 0 });
+      const final = await client.messages.stream(ask).finalMessage();
+      expect(final.content).toEqual([{ type: 'text', text: 'Hello from anthropic!' }]);
+      expect(vertex.requestCount).toBe(1);
+    } finally {
+      await both.stop();
+    }
+  });
+
   it('uses application default credentials (an authorized_user file in gcloud’s folder) with gcp: { project } alone', async () => {
     const adc = await createMockUpstream({
       name: 'adc',
