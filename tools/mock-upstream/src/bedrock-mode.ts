@@ -5,6 +5,7 @@ import type { Exchange, MockContext } from './mock-context.js';
 import { renderMessageJson, renderStreamEvents } from './render-reply.js';
 import { planReply } from './reply-plan.js';
 import { validateMessagesRequest } from './validate-request.js';
+import { writeEventStream } from './write-event-stream.js';
 
 export type { MockBedrockOptions } from './bedrock-options.js';
 
@@ -184,6 +185,19 @@ export async function respondBedrock(
     'content-type',
     'application/vnd.amazon.eventstream',
   ]);
+  // Spaced as the Anthropic mode spaces its events (streamIntervalInMs), one frame per write as Bedrock sends them:
+  // the bench compares the CPU per stream of both paths, so both must arrive in the same number of pieces.
+  if (context.streamIntervalInMs > 0) {
+    writeEventStream(exchange.response, {
+      frames,
+      intervalInMs: context.streamIntervalInMs,
+      cut: undefined,
+      onServerClose: () => {
+        exchange.serverClosed = true;
+      },
+    });
+    return;
+  }
   exchange.response.end(Buffer.concat(frames));
 }
 
