@@ -16,7 +16,12 @@ import { needsLoginReason, oauthAccountFactory } from './oauth-accounts.js';
 import { subscriptionPoolWarning } from './oauth-pool-warning.js';
 import type { OpenedPostgresLedger } from './postgres-ledger.js';
 import { createProbes } from './probes.js';
-import { buildProviders, closeAccountsNotIn, type ProviderGeneration } from './reload/provider-set.js';
+import {
+  buildProviders,
+  closeAccountsNotIn,
+  googleTokenStates,
+  type ProviderGeneration,
+} from './reload/provider-set.js';
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
 import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
@@ -162,6 +167,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         inFlight,
         events,
         accounts: () => accountStatesOf(generation),
+        googleTokens: () => googleTokenStates(generation),
         sharedState: shared,
       },
       control: () => control,
@@ -329,6 +335,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     recent,
     events,
     accounts: () => accountStatesOf(generation),
+    googleTokens: () => googleTokenStates(generation),
     keyFingerprint,
     attachControl(next) {
       control = next;

@@ -120,6 +120,11 @@ describe('a kind: vertex provider, end to end with the official SDK', () => {
     expect(sent?.headers.authorization).toMatch(/^Bearer ya29\.mock-/);
     expect(sent?.headers['anthropic-beta']).toBe('context-1m-2025-08-07');
     expect(sent?.headers['x-api-key']).toBeUndefined();
+    const readiness = (await (await request(`${onlyVertex.url}/readyz`)).body.json()) as {
+      providers: { name: string; google_token?: { state: string; expires_at: string | null } }[];
+    };
+    expect(readiness.providers[0]?.google_token).toMatchObject({ state: 'ready', error: null });
+    expect(Date.parse(readiness.providers[0]?.google_token?.expires_at ?? '')).toBeGreaterThan(Date.now());
   });
 
   it('streams streamRawPredict’s SSE byte-identical to what the Anthropic API sends', async () => {
@@ -295,6 +300,13 @@ describe('a kind: vertex provider, end to end with the official SDK', () => {
       expect(vertex.requestCount).toBe(0);
       const line = await missing.line((logged) => Array.isArray(logged.attempts));
       expect(JSON.stringify(line)).toContain('nowhere.json does not exist');
+      // /readyz (and so ccb status) says why the Vertex provider has no token.
+      const readiness = (await (await request(`${missing.url}/readyz`)).body.json()) as {
+        providers: { name: string; google_token?: { state: string; error: string | null } }[];
+      };
+      const token = readiness.providers.find((provider) => provider.name === 'vertex')?.google_token;
+      expect(token?.state).toBe('failing');
+      expect(token?.error).toContain('nowhere.json does not exist');
     } finally {
       await missing.stop();
     }

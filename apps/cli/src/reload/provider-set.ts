@@ -3,7 +3,7 @@ import type { Config } from '@ccb/config';
 import { capabilitiesOfKind } from '@ccb/protocol';
 import { createProvider, type OAuthCredentials, type Provider } from '@ccb/providers';
 import type { UpstreamEntry, UpstreamTarget } from '@ccb/proxy';
-import { createVertexAdapter } from '@ccb/vertex';
+import { createVertexAdapter, type GoogleTokenSource, type GoogleTokenStatus } from '@ccb/vertex';
 import type { VertexCredentialsFactory } from '../vertex-credentials.js';
 
 type ProviderConfig = Config['providers'][number];
@@ -113,17 +113,32 @@ function newVertexProvider(
   if (gcp === undefined || entry.region === undefined || newCredentials === undefined) {
     throw new Error(`provider ${entry.name}: kind vertex needs region, gcp and a credentials factory`);
   }
+  const tokens = newCredentials(entry);
   const provider = createProvider({
     name: entry.name,
     baseUrl: entry.base_url,
     adapter: createVertexAdapter({ project: gcp.project, region: entry.region, baseUrl: entry.base_url }),
-    credentials: newCredentials(entry),
+    credentials: tokens,
     headers: entry.headers,
     modelMap: entry.model_map,
     capabilities: capabilitiesOfKind(entry.kind, entry.name),
   });
   connectionKeys.set(provider, connectionKey(entry));
+  googleTokenSources.set(provider, tokens);
   return provider;
+}
+
+/** The token source of each `kind: vertex` provider, kept with the provider across reloads. */
+const googleTokenSources = new WeakMap<Provider, GoogleTokenSource>();
+
+/** Where the Google access token of each `kind: vertex` provider of `generation` stands, by provider name. */
+export function googleTokenStates(generation: ProviderGeneration): ReadonlyMap<string, GoogleTokenStatus> {
+  const states = new Map<string, GoogleTokenStatus>();
+  for (const provider of generation.providers) {
+    const tokens = googleTokenSources.get(provider);
+    if (tokens !== undefined) states.set(provider.name, tokens.status());
+  }
+  return states;
 }
 
 /** A `kind: bedrock` entry's adapter: its model_map is applied by the provider first, so none is passed here. */
