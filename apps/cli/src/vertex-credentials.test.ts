@@ -14,9 +14,12 @@ describe('applicationDefaultCredentialsPath', () => {
   });
 
   it('falls back to gcloud’s file: CLOUDSDK_CONFIG, else ~/.config/gcloud, else %APPDATA%\\gcloud on Windows', () => {
-    expect(applicationDefaultCredentialsPath({ ...base, env: { GOOGLE_APPLICATION_CREDENTIALS: '' } })).toBe(
-      '/home/ada/.config/gcloud/application_default_credentials.json',
-    );
+    expect(
+      applicationDefaultCredentialsPath({
+        ...base,
+        env: { GOOGLE_APPLICATION_CREDENTIALS: '', CLOUDSDK_CONFIG: '' },
+      }),
+    ).toBe('/home/ada/.config/gcloud/application_default_credentials.json');
     expect(applicationDefaultCredentialsPath({ ...base, env: { CLOUDSDK_CONFIG: '/opt/gcloud' } })).toBe(
       '/opt/gcloud/application_default_credentials.json',
     );

@@ -36,11 +36,15 @@ export function applicationDefaultCredentialsPath(options: VertexCredentialsOpti
   const explicit = env.GOOGLE_APPLICATION_CREDENTIALS;
   if (explicit !== undefined && explicit !== '') return resolve(explicit);
   const configDir =
-    env.CLOUDSDK_CONFIG ??
+    nonEmpty(env.CLOUDSDK_CONFIG) ??
     ((options.platform ?? process.platform) === 'win32' && env.APPDATA !== undefined
       ? join(env.APPDATA, 'gcloud')
       : join(options.homeDir, '.config', 'gcloud'));
   return join(configDir, 'application_default_credentials.json');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }
 
 /**

@@ -258,7 +258,7 @@ describe('a kind: vertex provider, end to end with the official SDK', () => {
         `providers:\n  - name: v\n    kind: vertex\n    region: global\n    base_url: ${adc.url}\n    gcp: { project: ${project} }\n`,
       );
       const viaAdc = await startCcb(['serve', '--config', config, '--port', '0'], {
-        env: { HOME: home, GOOGLE_APPLICATION_CREDENTIALS: '' },
+        env: { HOME: home, GOOGLE_APPLICATION_CREDENTIALS: '', CLOUDSDK_CONFIG: '' },
       });
       try {
         const client = new Anthropic({ baseURL: viaAdc.url, apiKey: 'client', maxRetries: 0 });
