@@ -111,4 +111,17 @@ describe('the Vertex mode', () => {
       error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' },
     });
   });
+
+  it('takes the same Google error over the control API', async () => {
+    const mock = await startMock({ name: 'vx', vertex: vertexOptions });
+    const queued = await postJson(`${mock.url}/_mock/faults`, {
+      fault: vertexErrorFault('UNAVAILABLE', 'try later'),
+    });
+    expect(queued.status).toBe(200);
+    const response = await predict(mock, { stream: true });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      error: { code: 503, message: 'try later', status: 'UNAVAILABLE' },
+    });
+  });
 });
