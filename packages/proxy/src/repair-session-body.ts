@@ -111,8 +111,7 @@ export function repairSessionBody(body: Buffer, rules: RepairRules): RepairedBod
   }
   edits.push(...removalEdits(messages, removedMessages));
   const thinkingDisabled =
-    lastAssistant !== undefined &&
-    lastAssistant.calls &&
+    lastAssistant?.calls &&
     lastAssistant.hadThinking &&
     !lastAssistant.keptThinking &&
     thinkingOn(parseSpan(body, top.get('thinking')));
