@@ -85,7 +85,8 @@ describe('thinking signatures and tool ids, checked as the real API checks them'
     });
     const own = await toolTurn(anthropic.url);
     const altered = structuredClone(own.next);
-    (altered.messages[1]?.content as { thinking?: string }[])[0]!.thinking = 'something else';
+    const blocks = altered.messages[1]?.content as { thinking?: string }[];
+    blocks[0] = { ...blocks[0], thinking: 'something else' };
     expect(await status(clientFor(anthropic.url).messages.create(altered))).toMatchObject({ status: 400 });
     // Another mock of the same domain (Bedrock, Vertex) accepts it: one key per domain.
     const twin = await startMock({ name: 'twin' });
@@ -117,11 +118,19 @@ describe('thinking signatures and tool ids, checked as the real API checks them'
     const { thinking: _off, ...noThinking } = next;
     const history = noThinking.messages.map((message) =>
       Array.isArray(message.content)
-        ? { ...message, content: message.content.filter((block) => block.type !== 'thinking') }
+        ? {
+            ...message,
+            content: (message.content as { type: string }[]).filter((block) => block.type !== 'thinking'),
+          }
         : message,
     );
     expect(
-      await status(clientFor(anthropic.url).messages.create({ ...noThinking, messages: history })),
+      await status(
+        clientFor(anthropic.url).messages.create({
+          ...noThinking,
+          messages: history as Anthropic.MessageParam[],
+        }),
+      ),
     ).toEqual({
       status: 400,
       message: "messages.1.content.0.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'",
