@@ -165,6 +165,8 @@ describe('failover that keeps the session valid, end to end with the official SD
     // and thinking is off for this one request (the turn that called the tool lost its thinking block).
     const sixth = await session.turn(client, session.toolResult());
     expect(sixth.content.map((block) => block.type)).toEqual(['text']);
+    // The mock quotes the id it received in its prose: text, which ccb leaves as the upstream wrote it.
+    expect((sixth.content[0] as Anthropic.TextBlock).text).toMatch(/functions_Bash_0_[A-Za-z0-9_-]{8}/);
     const backLine = await lineOf(session);
     expect(backLine.provider).toBe('anthropic');
     expect((backLine.attempts as Record<string, unknown>[])[0]?.session_repair).toMatchObject({
