@@ -97,9 +97,8 @@ describe('thinking signatures and tool ids, checked as the real API checks them'
     const mock = await startMock();
     const { next } = await toolTurn(mock.url);
     const stripped = structuredClone(next);
-    stripped.messages[1]!.content = (stripped.messages[1]!.content as { type: string }[]).filter(
-      (block) => block.type !== 'thinking',
-    ) as (typeof next.messages)[1]['content'];
+    const toolCall = stripped.messages[1] as { content: { type: string }[] };
+    toolCall.content = toolCall.content.filter((block) => block.type !== 'thinking');
     const refused = await status(clientFor(mock.url).messages.create(stripped));
     expect(refused).toMatchObject({ status: 400 });
     expect((refused as { message: string }).message).toMatch(
