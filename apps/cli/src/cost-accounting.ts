@@ -50,6 +50,12 @@ export interface CostAccounting {
   record(record: RequestRecord): number;
   /** Today's prompt-cache use and what cache reads saved, counted by this process. */
   cacheSavings(): CacheSavingsTotals;
+  /**
+   * Raises a shared budget store's counters to the spend the ledger holds (never lowers them): call it whenever the
+   * store (Redis) comes back, since one that restarted empty forgot every counter. Never rejects; a no-op without
+   * budgets, a ledger, or a store that can lose its counters.
+   */
+  restoreBudgets(): Promise<void>;
   /** Benches every provider already over budget (spend is read back from the ledger, so this survives restarts). */
   benchProvidersOverBudget(): void;
   /**
@@ -109,7 +115,7 @@ export interface CostAccountingOptions {
 /** Builds pricing, ledger and budgets from the configuration. */
 export function createCostAccounting(config: Config, options: CostAccountingOptions): CostAccounting {
   const keyFingerprint = options.keyFingerprint ?? createProcessKeyFingerprint();
-  const { ledger, budgetLedger, ledgerUnavailable } = openLedger(config, options);
+  const { ledger, budgetLedger, readSpend, ledgerUnavailable } = openLedger(config, options);
   let current: PricedBudgets;
   try {
     current = buildPricedBudgets(config, options, keyFingerprint, budgetLedger, ledgerUnavailable, undefined);
@@ -159,6 +165,18 @@ export function createCostAccounting(config: Config, options: CostAccountingOpti
     },
     priceOf: (provider, model) => current.pricing.effectivePrice(provider, model),
     costOf,
+    async restoreBudgets() {
+      const budgets = current.budgets;
+      if (budgets === undefined || readSpend === undefined || options.budgetStore?.raiseTo === undefined)
+        return;
+      try {
+        const untilInMs = (options.now ?? Date.now)();
+        await budgets.restoreFrom(await readSpend(untilInMs), untilInMs);
+        for (const provider of current.providerBudgets) benchIfOver(provider);
+      } catch (error) {
+        options.onError?.(error);
+      }
+    },
     record(record) {
       // A request answered by another's upstream call spent nothing: it is recorded, at no cost and no tokens.
       const deduplicated = record.dedup !== undefined;

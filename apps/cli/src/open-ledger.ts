@@ -9,10 +9,24 @@ import {
   type SqliteDriver,
   type UsageLedger,
 } from '@ccb/ledger';
-import { type OpenedPostgresLedger, postgresLedgerOptions } from './postgres-ledger.js';
+import { budgetWindowStarts, type OpenedPostgresLedger, postgresLedgerOptions } from './postgres-ledger.js';
 
 /** Where budgets read back the spend of their current windows: the SQLite ledger, or a Postgres snapshot. */
 export type BudgetLedger = BudgetsOptions['ledger'];
+
+/** What {@link openLedger} opened. */
+export interface OpenedLedger {
+  readonly ledger?: UsageLedger;
+  /** Where budgets read back the spend of their current windows at creation. */
+  readonly budgetLedger?: BudgetLedger;
+  /**
+   * Reads the spend of the current day and month again, up to `untilInMs` (a new Postgres snapshot; the SQLite ledger
+   * itself): for budgets to refill a shared store that lost its counters.
+   */
+  readonly readSpend?: (untilInMs: number) => Promise<NonNullable<BudgetLedger>>;
+  /** Why there is no ledger although `ledger.enabled` is true. */
+  readonly ledgerUnavailable?: string;
+}
 
 /** What opening the ledger needs of the cost accounting's options. */
 export interface OpenLedgerOptions {
@@ -32,10 +46,7 @@ export interface OpenLedgerOptions {
  * one the ledger is off, with the reason, and only what needs it (budgets, usage reports) is refused. A ledger file
  * that cannot be opened (a path that is not writable, a file that is not a ledger) is still a startup error to fix.
  */
-export function openLedger(
-  config: Config,
-  options: OpenLedgerOptions,
-): { ledger?: UsageLedger; budgetLedger?: BudgetLedger; ledgerUnavailable?: string } {
+export function openLedger(config: Config, options: OpenLedgerOptions): OpenedLedger {
   if (!config.ledger.enabled) return {};
   const url = config.ledger.url;
   if (url !== undefined) {
@@ -46,6 +57,9 @@ export function openLedger(
     return {
       ledger: postgres.ledger,
       ...(postgres.spend !== undefined ? { budgetLedger: postgres.spend } : {}),
+      readSpend: (untilInMs) => {
+        return postgres.ledger.spendSnapshot({ windowStartsInMs: budgetWindowStarts(untilInMs), untilInMs });
+      },
     };
   }
   const path = ledgerPath(config.ledger, options.baseDir);
@@ -59,7 +73,11 @@ export function openLedger(
       ...(options.loadDriver !== undefined ? { loadDriver: options.loadDriver } : {}),
     });
     // Budgets read the SQLite ledger itself: its `spend` answers synchronously.
-    return { ledger: asUsageLedger(sqlite, path), budgetLedger: sqlite };
+    return {
+      ledger: asUsageLedger(sqlite, path),
+      budgetLedger: sqlite,
+      readSpend: async () => sqlite,
+    };
   } catch (error) {
     if (LedgerError.is(error, 'CCB_LEDGER_DRIVER_UNAVAILABLE')) return { ledgerUnavailable: error.message };
     throw error;

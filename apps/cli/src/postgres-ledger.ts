@@ -58,17 +58,20 @@ export async function openPostgresLedger(
   }
   if (config.budgets.length === 0) return { ledger, spend: undefined };
   const now = (options.now ?? Date.now)();
-  const today = new Date(now);
-  const dayStartInMs = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
-  const monthStartInMs = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1);
   try {
-    const spend = await ledger.spendSnapshot({
-      windowStartsInMs: [dayStartInMs, monthStartInMs],
-      untilInMs: now,
-    });
+    const spend = await ledger.spendSnapshot({ windowStartsInMs: budgetWindowStarts(now), untilInMs: now });
     return { ledger, spend };
   } catch (error) {
     options.onWarning?.(`ledger: ${(error as Error).message} Budgets count from zero until the next start.`);
     return { ledger, spend: undefined };
   }
+}
+
+/** Starts of the UTC day and month around `timeInMs`: the windows budgets count in. */
+export function budgetWindowStarts(timeInMs: number): [dayStartInMs: number, monthStartInMs: number] {
+  const time = new Date(timeInMs);
+  return [
+    Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), time.getUTCDate()),
+    Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), 1),
+  ];
 }

@@ -1,8 +1,18 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockUpstream } from '@ccb/mock-upstream';
-import { redisForTests, redisSkipReason } from '@ccb/test-engines';
+import { createRedisConnection } from '@ccb/state-redis';
+import {
+  createTestDatabase,
+  ownRedisSkipReason,
+  postgresForTests,
+  postgresSkipReason,
+  redisForTests,
+  redisSkipReason,
+  startRedis,
+} from '@ccb/test-engines';
+import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { askAsNewSession, type RunningCcb, startCcb, tempDir } from './run-cli.js';
+import { askAsNewSession, eventually, type RunningCcb, startCcb, tempDir } from './run-cli.js';
 
 const hasRedis = redisSkipReason() === undefined;
 const noRedisReason = `skipped: ${redisSkipReason()}`;
@@ -79,4 +89,71 @@ describe.skipIf(!hasRedis)('budgets shared through Redis', () => {
     expect(spentTokens).toBeGreaterThanOrEqual(capTokens);
     expect(spentTokens).toBeLessThan(capTokens + requestTokens);
   });
+});
+
+const ownEngines = ownRedisSkipReason() ?? postgresSkipReason();
+const admin = 'admin-key-for-tests';
+if (hasRedis && ownEngines !== undefined) console.log(`skipped the Redis restart test: ${ownEngines}`);
+
+describe.skipIf(!hasRedis || ownEngines !== undefined)('budgets after Redis restarts empty', () => {
+  it('refills the counters from the Postgres ledger, so a used-up budget stays used up', async () => {
+    // A Redis of its own: this test kills it (no persistence, as many deployments run it).
+    const redis = await startRedis();
+    cleanups.push(() => redis.destroy());
+    const postgres = await postgresForTests();
+    cleanups.push(() => postgres.release());
+    const database = await createTestDatabase(postgres.url, 'ccb_restart');
+    const upstream = await createMockUpstream({ name: 'm', apiKey: 'key-m' });
+    cleanups.push(() => upstream.close());
+    const ccb = await instance(
+      [
+        `auth: { api_keys: [team-key], admin_key: ${admin}, fingerprint_secret: "${'s'.repeat(40)}" }`,
+        `state: { store: redis, url: "${redis.url}" }`,
+        `ledger: { url: "${database}", batch_interval: 50ms }`,
+        'budgets:',
+        // Any spend uses it up: the first request passes (nothing spent yet), the next is refused.
+        '  - { key: team-key, daily_tokens: 1 }',
+        'providers:',
+        `  - { name: m, base_url: "${upstream.url}", api_key: key-m }`,
+      ].join('\n'),
+    );
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'team-key', maxRetries: 0 });
+    const connection = createRedisConnection({ url: redis.url, keyPrefix: '', maxReconnectDelayInMs: 50 });
+    cleanups.push(() => connection.close());
+    // Tokens spent today in Redis's budget counters; -1 while the test's own connection is down.
+    const spentInRedis = async () => {
+      try {
+        const keys = await connection.commands.keys('ccb:budget:key:*:day:*');
+        const hashes = keys.filter((key) => !key.endsWith(':r'));
+        const values = await Promise.all(hashes.map((key) => connection.commands.hget(key, 'tokens')));
+        return values.reduce((sum, value) => sum + Number(value ?? 0), 0);
+      } catch {
+        return -1;
+      }
+    };
+    const storeUp = async () => {
+      const readiness = await request(`${ccb.url}/readyz`);
+      return ((await readiness.body.json()) as { state_store?: { up: boolean } }).state_store?.up;
+    };
+    await eventually(storeUp, (up) => up === true);
+    const served = await client.messages.create(askAsNewSession(ask));
+    const spent = served.usage.input_tokens + served.usage.output_tokens;
+    await expect(client.messages.create(askAsNewSession(ask))).rejects.toBeInstanceOf(
+      Anthropic.RateLimitError,
+    );
+    // The row is in the ledger before Redis goes (a report writes its instance's queue first).
+    const usage = await request(`${ccb.url}/admin/usage?since=1h`, { headers: { 'x-api-key': admin } });
+    // Both requests: the refused one is recorded too, at no cost.
+    expect(((await usage.body.json()) as { total: { requests: number } }).total.requests).toBe(2);
+    expect(await spentInRedis()).toBe(spent);
+
+    await redis.stop();
+    await redis.start();
+    // ccb reconnects and raises the counter to the ledger's spend.
+    await eventually(spentInRedis, (tokens) => tokens >= spent);
+    await expect(client.messages.create(askAsNewSession(ask))).rejects.toBeInstanceOf(
+      Anthropic.RateLimitError,
+    );
+    expect(upstream.requests).toHaveLength(1);
+  }, 60_000);
 });

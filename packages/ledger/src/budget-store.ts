@@ -80,6 +80,12 @@ export interface BudgetStore {
   reserve(request: BudgetReserveRequest): BudgetReserveResult | Promise<BudgetReserveResult>;
   /** Releases a reservation (a no-op once it expired or was settled) and adds the actual spend. Never throws. */
   settle(request: BudgetSettleRequest): void;
+  /**
+   * Raises each window's settled spend to at least the given amount, never lowering it: for a shared store that can
+   * lose its counters (a Redis restarted without persistence), refilled from the ledger every instance writes, as
+   * often as the store comes back. Absent on a store that cannot lose them (this process's memory). Never rejects.
+   */
+  raiseTo?(amounts: readonly BudgetAmount[]): Promise<void>;
 }
 
 interface Counter {

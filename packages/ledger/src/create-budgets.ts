@@ -120,6 +120,13 @@ export interface Budgets {
    * shared store: its local replica). Synchronous, no I/O; `true` for an unbudgeted name.
    */
   canReserve(scope: 'provider' | 'key', name: string): boolean;
+  /**
+   * Raises the store's counters of the current day and month to the spend `ledger` holds up to `untilInMs`, for
+   * every budgeted provider and every key seen so far; never lowers one. For a shared store that lost its counters
+   * (a restarted Redis): call it whenever the store comes back. Resolves at once for a store without `raiseTo`.
+   * @throws the ledger's errors while reading (nothing is raised then)
+   */
+  restoreFrom(ledger: Pick<Ledger, 'spend'>, untilInMs: number): Promise<void>;
 }
 
 const notExceeded: BudgetCheck = Object.freeze({ exceeded: false });
@@ -363,6 +370,34 @@ export function createBudgets(options: BudgetsOptions): Budgets {
       };
       const result = store.reserve({ id, holds, nowInMs, expiresAtInMs: nowInMs + reservationTtlInMs });
       return result instanceof Promise ? result.then(decide) : decide(result);
+    },
+    restoreFrom(source, untilInMs) {
+      if (store.raiseTo === undefined) return Promise.resolve();
+      const current = currentWindows();
+      const amounts: BudgetAmount[] = [];
+      const windowsOfSubject = [
+        ['dayCounter', current.dayStartInMs, current.dayEndInMs],
+        ['monthCounter', current.monthStartInMs, current.monthEndInMs],
+      ] as const;
+      for (const subject of [...providers.values(), ...keys.values()]) {
+        for (const [counter, windowStartInMs, windowEndInMs] of windowsOfSubject) {
+          const spent = source.spend({
+            scope: subject.scope,
+            name: subject.name,
+            sinceInMs: windowStartInMs,
+            untilInMs,
+          });
+          if (spent.costUsd === 0 && spent.tokens === 0) continue;
+          amounts.push({
+            counter: subject[counter],
+            windowStartInMs,
+            windowEndInMs,
+            costUsd: spent.costUsd,
+            tokens: spent.tokens,
+          });
+        }
+      }
+      return store.raiseTo(amounts);
     },
     canReserve(scope, name) {
       const subject = scope === 'provider' ? providers.get(name) : keySubject(name);

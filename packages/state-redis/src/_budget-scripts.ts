@@ -111,3 +111,30 @@ end
 redis.call('PUBLISH', ARGV[3], cjson.encode(reply))
 return reply
 `;
+
+/**
+ * Raises settled spend to at least the given amounts, never lowering it: spend read back from the ledger, for a
+ * Redis that lost its counters (restarted without persistence). Every instance may send it: the highest wins, once.
+ * KEYS: the hash of each amount. ARGV: channel, then per amount usd, tokens, the key's expiry.
+ * Returns `{ -1, hash, usd, tokens, rusd, rtokens, version, … }`; publishes only when something rose.
+ */
+export const raiseScript = `${helpers}
+local reply = { -1 }
+local raised = false
+for j = 1, #KEYS do
+  local hash = KEYS[j]
+  local base = 1 + (j - 1) * 3
+  local t = totals(hash)
+  local rose = false
+  if tonumber(ARGV[base + 1]) > t[1] then redis.call('HSET', hash, 'usd', ARGV[base + 1]); rose = true end
+  if tonumber(ARGV[base + 2]) > t[2] then redis.call('HSET', hash, 'tokens', ARGV[base + 2]); rose = true end
+  if rose then
+    redis.call('HINCRBY', hash, 'v', 1)
+    redis.call('PEXPIREAT', hash, ARGV[base + 3])
+    raised = true
+  end
+  for _, value in ipairs(encode(hash)) do table.insert(reply, value) end
+end
+if raised then redis.call('PUBLISH', ARGV[1], cjson.encode(reply)) end
+return reply
+`;

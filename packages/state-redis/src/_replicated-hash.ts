@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { decodeEntry, mergeScript, type SharedEntry, supersedes } from './_shared-entry.js';
-import { createWriteBackOff } from './_write-back-off.js';
+import { createWriteBehind } from './_write-behind.js';
 import type { RedisConnection } from './redis-connection.js';
 import { StateStoreError } from './state-store-error.js';
 
@@ -48,104 +48,46 @@ interface MergeCapable extends Redis {
 /** Creates the replica and subscribes to its channel; it loads the hash whenever the connection comes up. */
 export function createReplicatedHash(options: ReplicatedHashOptions): ReplicatedHash {
   const { connection, name, onApply, now } = options;
-  const flushDelayInMs = options.flushDelayInMs ?? 10;
-  const backOff = createWriteBackOff(flushDelayInMs);
   const key = connection.key(name);
   const entries = new Map<string, SharedEntry>();
-  const dirty = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> | undefined;
-  let closed = false;
   const commands = connection.commands as MergeCapable;
   if (typeof commands.ccbMergeField !== 'function') {
     commands.defineCommand('ccbMergeField', { numberOfKeys: 1, lua: mergeScript });
   }
-
-  function reportError(code: 'CCB_STATE_WRITE_FAILED' | 'CCB_STATE_LOAD_FAILED', cause: unknown) {
-    const what = code === 'CCB_STATE_WRITE_FAILED' ? 'writing' : 'loading';
-    const message = cause instanceof Error ? cause.message : String(cause);
-    options.onError?.(new StateStoreError(code, `${what} ${key} failed: ${message}`, { cause }));
-  }
+  const writes = createWriteBehind<SharedEntry>({
+    connection,
+    flushDelayInMs: options.flushDelayInMs ?? 10,
+    current: (field) => entries.get(field),
+    send(pipeline, field, entry) {
+      void (pipeline as unknown as MergeCapable).ccbMergeField(
+        key,
+        field,
+        String(entry.stamp),
+        String(entry.until ?? -1),
+        entry.payload,
+        key,
+        connection.instanceId,
+      );
+      return true;
+    },
+    // Redis orders all writes, so the value it kept stands even where the local stamp is newer.
+    adopt: (field, reply) => adopt(field, reply, true),
+    describe: `writing ${key}`,
+    onError: options.onError,
+  });
 
   /**
-   * Takes a peer's value when it wins; `force` for the value Redis kept over a local write (Redis orders all
-   * writes, so its answer stands even where the local stamp is newer).
+   * Takes a peer's value when it wins; `force` for the value Redis kept over a local write.
    */
   function adopt(field: string, text: string, force = false): void {
     const incoming = decodeEntry(text);
     if (incoming === undefined || (!force && !supersedes(entries.get(field), incoming))) return;
     entries.set(field, incoming);
     // A local change it beat needs no write any more: Redis holds something newer.
-    dirty.delete(field);
+    writes.unmark(field);
     try {
       onApply(field, incoming);
     } catch {}
-  }
-
-  function schedule(): void {
-    if (timer !== undefined || closed || !connection.status().up) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void flush();
-    }, backOff.delayInMs());
-    timer.unref();
-  }
-
-  async function writeBatch(): Promise<void> {
-    if (dirty.size === 0 || !connection.status().up) return;
-    const fields = [...dirty];
-    dirty.clear();
-    const pipeline = commands.pipeline() as unknown as MergeCapable & {
-      exec(): Promise<[Error | null, unknown][] | null>;
-    };
-    const written: SharedEntry[] = [];
-    for (const field of fields) {
-      const entry = entries.get(field) as SharedEntry;
-      written.push(entry);
-      void pipeline.ccbMergeField(
-        key,
-        field,
-        String(entry.stamp),
-        String(entry.until ?? -1),
-        entry.payload,
-        connection.key(name),
-        connection.instanceId,
-      );
-    }
-    let results: [Error | null, unknown][] | null;
-    try {
-      results = await pipeline.exec();
-    } catch (error) {
-      results = fields.map(() => [error as Error, null]);
-    }
-    let failures = 0;
-    let firstError: unknown;
-    fields.forEach((field, index) => {
-      const [error, reply] = results?.[index] ?? [new Error('no reply'), null];
-      if (error !== null) {
-        failures += 1;
-        firstError ??= error;
-        // Written again on the next flush or reconnect, unless a newer change or a peer's value replaced it.
-        if (entries.get(field) === written[index]) dirty.add(field);
-      } else if (typeof reply === 'string' && entries.get(field) === written[index])
-        adopt(field, reply, true);
-    });
-    if (failures === 0) {
-      backOff.succeeded();
-      return;
-    }
-    backOff.failed();
-    connection.countWriteFailures(failures);
-    reportError('CCB_STATE_WRITE_FAILED', firstError);
-  }
-
-  function flush(): Promise<void> {
-    if (flushing !== undefined) return flushing.then(() => flush());
-    flushing = writeBatch().finally(() => {
-      flushing = undefined;
-      if (dirty.size > 0) schedule();
-    });
-    return flushing;
   }
 
   async function load(): Promise<void> {
@@ -153,9 +95,12 @@ export function createReplicatedHash(options: ReplicatedHashOptions): Replicated
       const all = await connection.commands.hgetall(key);
       for (const [field, text] of Object.entries(all)) adopt(field, text);
     } catch (error) {
-      reportError('CCB_STATE_LOAD_FAILED', error);
+      const message = error instanceof Error ? error.message : String(error);
+      options.onError?.(
+        new StateStoreError('CCB_STATE_LOAD_FAILED', `loading ${key} failed: ${message}`, { cause: error }),
+      );
     }
-    await flush();
+    await writes.flush();
   }
 
   connection.subscribe(name, (message) => {
@@ -178,18 +123,13 @@ export function createReplicatedHash(options: ReplicatedHashOptions): Replicated
       const stamp = Math.max(now(), previous === undefined ? 0 : previous.stamp + 1);
       const entry: SharedEntry = { stamp, until, payload };
       entries.set(field, entry);
-      dirty.add(field);
-      // Counted as a failed write while Redis is away: it is kept, and written when Redis is back.
-      if (!connection.status().up) connection.countWriteFailures(1);
-      schedule();
+      writes.mark(field);
       return entry;
     },
-    flush,
+    flush: writes.flush,
     close() {
-      closed = true;
       offUp();
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      writes.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createBudgetReplica } from './_budget-replica.js';
-import { reserveScript, settleScript } from './_budget-scripts.js';
+import { raiseScript, reserveScript, settleScript } from './_budget-scripts.js';
 import type {
   RedisBudgetAmount,
   RedisBudgetHold,
@@ -51,6 +51,12 @@ export interface RedisBudgetStore {
     readonly holds: readonly RedisBudgetAmount[];
     readonly spend: readonly RedisBudgetAmount[];
   }): void;
+  /**
+   * Raises each window's settled spend to at least `amounts` (never lowers it), in one script: the spend a ledger
+   * holds, for a Redis that restarted empty. Resolves once Redis answered; does nothing while it is down (call it
+   * again when it is back). Never rejects: a failure is reported through `onError`.
+   */
+  raiseTo(amounts: readonly RedisBudgetAmount[]): Promise<void>;
   /** Reservations decided from the replica because Redis was down or too slow, since creation (a metric). */
   localDecisions(): number;
   /** Waits for the writes in flight (settlements, the replay after an outage). */
@@ -90,6 +96,7 @@ const releaseBatch = 500;
 type BudgetCommands = {
   ccbBudgetReserve(...args: (string | number)[]): Promise<unknown[]>;
   ccbBudgetSettle(...args: (string | number)[]): Promise<unknown[]>;
+  ccbBudgetRaise(...args: (string | number)[]): Promise<unknown[]>;
 };
 
 const granted: RedisBudgetReserveResult = Object.freeze({ granted: true });
@@ -107,6 +114,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   const reserveKeys = (hold: RedisBudgetAmount) => [hashOf(hold), `${hashOf(hold)}:r`];
   connection.commands.defineCommand('ccbBudgetReserve', { lua: reserveScript });
   connection.commands.defineCommand('ccbBudgetSettle', { lua: settleScript });
+  connection.commands.defineCommand('ccbBudgetRaise', { lua: raiseScript });
   const channel = connection.key('budget');
   const hashPrefix = connection.key('budget:');
   const replica = createBudgetReplica(hashPrefix);
@@ -378,6 +386,22 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       }
       // Also for a reservation decided locally: a script that answered too late may have taken it in Redis.
       void sendSettle(id, holds, spend, reservation);
+    },
+    raiseTo(amounts) {
+      if (closed || amounts.length === 0 || !connection.status().up) return Promise.resolve();
+      const keys = amounts.map(hashOf);
+      const args: (string | number)[] = [channel];
+      for (const amount of amounts)
+        args.push(amount.costUsd, amount.tokens, amount.windowEndInMs + keyGraceInMs);
+      return track(
+        commands.ccbBudgetRaise(keys.length, ...keys, ...args).then(
+          (reply) => {
+            answered();
+            if (replica.apply(reply)) options.onRemoteChange?.();
+          },
+          (error: unknown) => failed(error, 'restoring spend from the ledger'),
+        ),
+      );
     },
     localDecisions: () => decidedLocally,
     async flush() {

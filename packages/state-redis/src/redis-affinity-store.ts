@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { bindingSupersedes, bindScript, decodeBinding, type SharedBinding } from './_affinity-script.js';
-import { createWriteBackOff } from './_write-back-off.js';
+import { createWriteBehind } from './_write-behind.js';
 import type { RedisConnection } from './redis-connection.js';
 import { StateStoreError } from './state-store-error.js';
 
@@ -52,8 +52,6 @@ const scanBatch = 500;
 export function createRedisAffinityStore(options: RedisAffinityStoreOptions): RedisAffinityStore {
   const { connection } = options;
   const now = options.now ?? Date.now;
-  const flushDelayInMs = options.flushDelayInMs ?? 10;
-  const backOff = createWriteBackOff(flushDelayInMs);
   let ttlInMs = options.ttlInMs ?? 3_600_000;
   let maxSessions = options.maxSessions ?? 10_000;
   validate(ttlInMs, maxSessions);
@@ -61,14 +59,33 @@ export function createRedisAffinityStore(options: RedisAffinityStoreOptions): Re
   const prefix = connection.key('affinity:');
   // Least recently used first.
   const bindings = new Map<string, SharedBinding>();
-  const dirty = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> | undefined;
-  let closed = false;
   const commands = connection.commands as BindCapable;
   if (typeof commands.ccbBind !== 'function') {
     commands.defineCommand('ccbBind', { numberOfKeys: 1, lua: bindScript });
   }
+  const writes = createWriteBehind<SharedBinding>({
+    connection,
+    flushDelayInMs: options.flushDelayInMs ?? 10,
+    current: (key) => bindings.get(key),
+    send(pipeline, key, binding) {
+      const nowInMs = now();
+      if (binding.expiresAt <= nowInMs) return false;
+      void (pipeline as unknown as BindCapable).ccbBind(
+        `${prefix}${key}`,
+        String(binding.boundAt),
+        String(binding.expiresAt),
+        binding.provider,
+        String(binding.expiresAt - nowInMs),
+        connection.key('affinity'),
+        connection.instanceId,
+        key,
+      );
+      return true;
+    },
+    adopt: (key, reply) => adopt(key, reply, true),
+    describe: 'writing session bindings',
+    onError: options.onError,
+  });
 
   function touch(key: string, binding: SharedBinding): void {
     bindings.delete(key);
@@ -81,30 +98,18 @@ export function createRedisAffinityStore(options: RedisAffinityStoreOptions): Re
       const leastRecent = bindings.keys().next();
       if (leastRecent.done === true) break;
       bindings.delete(leastRecent.value);
-      dirty.delete(leastRecent.value);
+      writes.unmark(leastRecent.value);
     }
   }
 
   function queue(key: string): void {
-    dirty.add(key);
-    // Counted as a failed write while Redis is away: it is kept, and written when Redis is back.
-    if (!connection.status().up) connection.countWriteFailures(1);
-    if (dirty.size > maxSessions) {
+    if (writes.pending.size >= maxSessions && !writes.pending.has(key)) {
       // Redis has been away long: the oldest pending write goes, counted.
-      const oldest = dirty.values().next();
-      if (oldest.done !== true) dirty.delete(oldest.value);
+      const oldest = writes.pending.values().next();
+      if (oldest.done !== true) writes.unmark(oldest.value);
       connection.countWriteFailures(1);
     }
-    schedule();
-  }
-
-  function schedule(): void {
-    if (timer !== undefined || closed || !connection.status().up) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void flush();
-    }, backOff.delayInMs());
-    timer.unref();
+    writes.mark(key);
   }
 
   /** Takes a peer's binding when it wins; `force` for the one Redis kept over a local write. */
@@ -112,79 +117,8 @@ export function createRedisAffinityStore(options: RedisAffinityStoreOptions): Re
     const incoming = decodeBinding(text);
     if (incoming === undefined || incoming.expiresAt <= now()) return;
     if (!force && !bindingSupersedes(bindings.get(key), incoming)) return;
-    dirty.delete(key);
+    writes.unmark(key);
     remember(key, incoming);
-  }
-
-  async function writeBatch(): Promise<void> {
-    if (dirty.size === 0 || !connection.status().up) return;
-    const keys = [...dirty];
-    dirty.clear();
-    const pipeline = commands.pipeline() as unknown as BindCapable & {
-      exec(): Promise<[Error | null, unknown][] | null>;
-    };
-    const nowInMs = now();
-    const sent: (SharedBinding | undefined)[] = [];
-    for (const key of keys) {
-      const binding = bindings.get(key);
-      if (binding === undefined || binding.expiresAt <= nowInMs) {
-        sent.push(undefined);
-        continue;
-      }
-      sent.push(binding);
-      void pipeline.ccbBind(
-        `${prefix}${key}`,
-        String(binding.boundAt),
-        String(binding.expiresAt),
-        binding.provider,
-        String(binding.expiresAt - nowInMs),
-        connection.key('affinity'),
-        connection.instanceId,
-        key,
-      );
-    }
-    if (sent.every((binding) => binding === undefined)) return;
-    let results: [Error | null, unknown][] | null;
-    try {
-      results = await pipeline.exec();
-    } catch (error) {
-      results = keys.map(() => [error as Error, null]);
-    }
-    let failures = 0;
-    let firstError: unknown;
-    let index = 0;
-    keys.forEach((key, position) => {
-      const binding = sent[position];
-      if (binding === undefined) return;
-      const [error, reply] = results?.[index] ?? [new Error('no reply'), null];
-      index += 1;
-      if (error !== null) {
-        failures += 1;
-        firstError ??= error;
-        if (bindings.get(key) === binding) dirty.add(key);
-      } else if (typeof reply === 'string' && bindings.get(key) === binding) adopt(key, reply, true);
-    });
-    if (failures === 0) {
-      backOff.succeeded();
-      return;
-    }
-    backOff.failed();
-    connection.countWriteFailures(failures);
-    const message = firstError instanceof Error ? firstError.message : String(firstError);
-    options.onError?.(
-      new StateStoreError('CCB_STATE_WRITE_FAILED', `writing session bindings failed: ${message}`, {
-        cause: firstError,
-      }),
-    );
-  }
-
-  function flush(): Promise<void> {
-    if (flushing !== undefined) return flushing.then(() => flush());
-    flushing = writeBatch().finally(() => {
-      flushing = undefined;
-      if (dirty.size > 0) schedule();
-    });
-    return flushing;
   }
 
   async function load(): Promise<void> {
@@ -218,7 +152,7 @@ export function createRedisAffinityStore(options: RedisAffinityStoreOptions): Re
         }),
       );
     }
-    await flush();
+    await writes.flush();
   }
 
   connection.subscribe('affinity', (message) => {
@@ -269,7 +203,7 @@ export function createRedisAffinityStore(options: RedisAffinityStoreOptions): Re
     },
     delete(key) {
       bindings.delete(key);
-      dirty.delete(key);
+      writes.unmark(key);
       if (connection.status().up) connection.commands.del(`${prefix}${key}`).catch(() => {});
     },
     size() {
@@ -298,12 +232,11 @@ export function createRedisAffinityStore(options: RedisAffinityStoreOptions): Re
     forgetProvider(provider) {
       for (const [key, binding] of bindings) if (binding.provider === provider) bindings.delete(key);
     },
-    flush,
+    flush: writes.flush,
     async close() {
-      await flush();
-      closed = true;
+      await writes.flush();
       offUp();
-      if (timer !== undefined) clearTimeout(timer);
+      writes.close();
     },
   };
 }

@@ -131,6 +131,28 @@ describe.skipIf(!hasRedis)('createRedisBudgetStore', () => {
     expect(rightStore.read('key:k:day', dayStart)).toMatchObject({ reservedCostUsd: 0 });
   });
 
+  it('raises spend to what a ledger holds, never lowering it, once however many instances send it', async () => {
+    const server = await redis();
+    const [left, right] = [connect(server), connect(server)];
+    await Promise.all([whenUp(left), whenUp(right)]);
+    const leftStore = store(left);
+    const rightStore = store(right);
+    const hash = left.key(`budget:key:k:day:${dayStart}`);
+    // An empty Redis (restarted): both instances restore the same ledger spend; it counts once, not twice.
+    await Promise.all([leftStore.raiseTo([hold(3, undefined)]), rightStore.raiseTo([hold(3, undefined)])]);
+    expect(await left.commands.hgetall(hash)).toMatchObject({ usd: '3', tokens: '10' });
+    expect(rightStore.read('key:k:day', dayStart)).toMatchObject({ costUsd: 3, tokens: 10 });
+    // Spend since then is kept: a ledger that lags Redis lowers nothing.
+    leftStore.settle({ id: undefined, holds: [], spend: [hold(1, undefined)] });
+    await leftStore.flush();
+    await rightStore.raiseTo([{ ...hold(3.5, undefined), tokens: 5 }]);
+    const totals = await left.commands.hgetall(hash);
+    expect(Number(totals.usd)).toBeCloseTo(4);
+    expect(Number(totals.tokens)).toBe(20);
+    // A reservation against the cap sees the restored spend.
+    expect(await reserve(rightStore, [hold(0.1, 4)])).toEqual({ granted: false, refusedHold: 0 });
+  });
+
   it('counts its own reservations as reserved while Redis has not answered them yet', async () => {
     const server = await redis();
     const connection = connect(server);

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TargetRow } from './compare-targets.js';
 import type { GoalCheck } from './evaluate-goals.js';
+import type { DurationSoakResult } from './run-duration-soak.js';
 import type { SoakResult } from './run-soak.js';
 import type { Scenario, TargetId } from './scenarios.js';
 import type { HotFunction } from './summarize-cpu-profile.js';
@@ -35,12 +36,15 @@ export interface BenchResults {
    */
   readonly scenarios: readonly (Pick<
     Scenario,
-    'id' | 'title' | 'connections' | 'load' | 'failover' | 'set'
+    'id' | 'title' | 'connections' | 'load' | 'failover' | 'set' | 'request'
   > & {
     readonly rows: readonly TargetRow[];
   })[];
   readonly goals: readonly GoalCheck[];
+  /** The request-count soak (`--soak`). */
   readonly soak: SoakResult | undefined;
+  /** The timed soak with Claude Code-sized bodies (`--soak-duration`): RSS samples and their flatness per target. */
+  readonly durationSoak?: DurationSoakResult | undefined;
   readonly cpuProfiles: readonly { readonly file: string; readonly hotFunctions: readonly HotFunction[] }[];
 }
 

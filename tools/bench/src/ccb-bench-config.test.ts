@@ -1,6 +1,11 @@
 import { parseConfig } from '@ccb/config';
 import { describe, expect, it } from 'vitest';
-import { type CcbVariant, ccbBenchConfig, type ProviderLayout } from './ccb-bench-config.js';
+import {
+  benchBedrockCredentials,
+  type CcbVariant,
+  ccbBenchConfig,
+  type ProviderLayout,
+} from './ccb-bench-config.js';
 
 const upstreamUrl = 'http://127.0.0.1:4000';
 const shared = {
@@ -57,6 +62,44 @@ describe('ccbBenchConfig', () => {
       const base = ccbBenchConfig({ variant: 'ccb', layout, upstreamUrl, refusedUrl: 'http://127.0.0.1:1' });
       expect(rest, layout).toEqual(base);
       expect(parsed('ccb-shared', layout).providers.length, layout).toBe(layout === 'single' ? 1 : 2);
+    }
+  });
+
+  it('gives ccb-bedrock kind: bedrock providers on the mock with a Bedrock API key, ccb-bedrock-sigv4 with AWS keys', () => {
+    const withApiKey = parsed('ccb-bedrock').providers[0];
+    expect(withApiKey).toMatchObject({
+      kind: 'bedrock',
+      region: benchBedrockCredentials.region,
+      base_url: upstreamUrl,
+      api_key: benchBedrockCredentials.apiKey,
+    });
+    expect(withApiKey?.aws).toBeUndefined();
+    const signed = parsed('ccb-bedrock-sigv4').providers[0];
+    expect(signed).toMatchObject({
+      kind: 'bedrock',
+      aws: {
+        access_key_id: benchBedrockCredentials.accessKeyId,
+        secret_access_key: benchBedrockCredentials.secretAccessKey,
+      },
+    });
+    expect(signed?.api_key).toBeUndefined();
+  });
+
+  it('differs from the default ccb in its providers only, in every layout, and keeps the refusing one as it is', () => {
+    for (const layout of ['single', 'refusing-first', 'two-with-affinity'] as const) {
+      const options = { layout, upstreamUrl, refusedUrl: 'http://127.0.0.1:1' };
+      const { providers, ...rest } = ccbBenchConfig({ variant: 'ccb-bedrock', ...options });
+      const { providers: baseProviders, ...base } = ccbBenchConfig({ variant: 'ccb', ...options });
+      expect(rest, layout).toEqual(base);
+      const kinds = parsed('ccb-bedrock', layout).providers.map((provider) => provider.kind);
+      expect(kinds, layout).toEqual(
+        layout === 'single'
+          ? ['bedrock']
+          : layout === 'refusing-first'
+            ? ['anthropic', 'bedrock']
+            : ['bedrock', 'bedrock'],
+      );
+      expect((providers as unknown[]).length, layout).toBe((baseProviders as unknown[]).length);
     }
   });
 

@@ -1,8 +1,28 @@
 /**
- * A ccb target: the default configuration, logs and metrics off (`ccb-quiet`), message dedup on (`ccb-dedup`), or
- * live state in Redis and the ledger in PostgreSQL (`ccb-shared`).
+ * A ccb target: the default configuration, logs and metrics off (`ccb-quiet`), message dedup on (`ccb-dedup`),
+ * live state in Redis and the ledger in PostgreSQL (`ccb-shared`), or `kind: bedrock` providers with a Bedrock API key
+ * (`ccb-bedrock`) or AWS access keys (`ccb-bedrock-sigv4`).
  */
-export type CcbVariant = 'ccb' | 'ccb-quiet' | 'ccb-dedup' | 'ccb-shared';
+export type CcbVariant =
+  | 'ccb'
+  | 'ccb-quiet'
+  | 'ccb-dedup'
+  | 'ccb-shared'
+  | 'ccb-bedrock'
+  | 'ccb-bedrock-sigv4';
+
+/**
+ * The credentials of the Bedrock targets' providers, and of the mock's Bedrock mode that checks them (the bench's
+ * mock process and configs share these; they open nothing but the mock).
+ */
+export const benchBedrockCredentials = {
+  region: 'us-east-1',
+  /** A Bedrock API key, sent as `Authorization: Bearer` (`ccb-bedrock`). */
+  apiKey: 'bench-bedrock-api-key',
+  /** AWS access keys, signed with SigV4 (`ccb-bedrock-sigv4`). */
+  accessKeyId: 'AKIDBENCHEXAMPLE',
+  secretAccessKey: 'bench/secret+key',
+} as const;
 
 /** A ccb config's providers: the mock, after a refusing one (failover), or twice (affinity). */
 export type ProviderLayout = 'single' | 'refusing-first' | 'two-with-affinity';
@@ -24,7 +44,7 @@ export interface SharedStateUrls {
 export interface CcbBenchConfigOptions {
   readonly variant: CcbVariant;
   readonly layout: ProviderLayout;
-  /** The mock every provider but the refusing one points at. */
+  /** The mock every provider but the refusing one points at (for the Bedrock variants, its Bedrock mode). */
   readonly upstreamUrl: string;
   /** The refusing provider's URL, for `layout: 'refusing-first'`. */
   readonly refusedUrl?: string;
@@ -52,12 +72,16 @@ export function ccbBenchConfig(options: CcbBenchConfigOptions): Record<string, u
     base_url: baseUrl,
     api_key: 'sk-bench-upstream',
   });
+  const upstream = (name: string) =>
+    variant === 'ccb-bedrock' || variant === 'ccb-bedrock-sigv4'
+      ? bedrockProvider(name, upstreamUrl, variant)
+      : provider(name, upstreamUrl);
   const providers =
     layout === 'refusing-first'
-      ? [provider('refused', refusedUrl as string), provider('mock', upstreamUrl)]
+      ? [provider('refused', refusedUrl as string), upstream('mock')]
       : layout === 'two-with-affinity'
-        ? [provider('mock', upstreamUrl), provider('mock-b', upstreamUrl)]
-        : [provider('mock', upstreamUrl)];
+        ? [upstream('mock'), upstream('mock-b')]
+        : [upstream('mock')];
   return {
     // Port 0: the OS picks one and ccb announces it. Default logging (info, one JSON line per request).
     server: {
@@ -85,5 +109,28 @@ export function ccbBenchConfig(options: CcbBenchConfigOptions): Record<string, u
         }
       : {}),
     providers,
+  };
+}
+
+/**
+ * A `kind: bedrock` provider on the mock's Bedrock mode. No `model_map`: the bench's model goes to Bedrock under the
+ * built-in table's id, or under its own name when the table lacks it, and the mock answers either.
+ */
+function bedrockProvider(
+  name: string,
+  baseUrl: string,
+  variant: 'ccb-bedrock' | 'ccb-bedrock-sigv4',
+): Record<string, unknown> {
+  const credentials = benchBedrockCredentials;
+  return {
+    name,
+    kind: 'bedrock',
+    region: credentials.region,
+    base_url: baseUrl,
+    ...(variant === 'ccb-bedrock'
+      ? { api_key: credentials.apiKey }
+      : {
+          aws: { access_key_id: credentials.accessKeyId, secret_access_key: credentials.secretAccessKey },
+        }),
   };
 }

@@ -2,7 +2,7 @@ import type { SampleSummary } from './latency-stats.js';
 import type { LoopFigures } from './loop-figures.js';
 import { type LoopSummary, summarizeLoopRounds } from './loop-summary.js';
 import { mapRounds, type PairedRatio, pairedRatio } from './paired-ratios.js';
-import type { Scenario, TargetId } from './scenarios.js';
+import { bedrockTargetIds, type Scenario, type TargetId } from './scenarios.js';
 
 /** What the bench counted for one target in one round (one measurement window). */
 export interface RoundMeasurement {
@@ -16,6 +16,11 @@ export interface RoundMeasurement {
   readonly served: number;
   /** CPU time the proxy process used inside the window, in ms; undefined for `direct` or without /proc. */
   readonly cpuTimeInMs: number | undefined;
+  /**
+   * CPU time the Redis and PostgreSQL servers the bench started used inside the window, in ms (ccb-shared only;
+   * undefined otherwise or without /proc): on one machine it comes out of the targets' cores.
+   */
+  readonly engineCpuTimeInMs?: number | undefined;
   /** The target process's event loop and GC in the window (its loop probe); undefined without one. */
   readonly loop?: LoopFigures | undefined;
   /** The mock upstream's, during the same window: whether the upstream, not the target, was the bottleneck. */
@@ -90,8 +95,9 @@ export interface TargetRow extends TargetMeasurement {
   /** On the ccb row when ccb-quiet was measured too: what its logs and metrics cost; otherwise undefined. */
   readonly logsAndMetricsCost: LogsAndMetricsCost | undefined;
   /**
-   * On the ccb-shared row when ccb was measured too: ccb-shared against the default ccb, paired per round, i.e.
-   * what the Redis state store and the PostgreSQL ledger cost; otherwise undefined.
+   * On the ccb-shared and Bedrock rows when ccb was measured too: this target against the default ccb, paired per
+   * round, i.e. what the Redis state store and the PostgreSQL ledger cost, or what the Bedrock translation (and
+   * signing) costs; otherwise undefined.
    */
   readonly versusCcb?: PairedComparison | undefined;
   /** The target's event-loop delay and GC pauses over the rounds; undefined without the loop probe (`direct`). */
@@ -167,7 +173,8 @@ export function compareTargets(
       loop: summarizeLoopRounds(measurement.rounds.map((round) => round.loop)),
       upstreamLoop: summarizeLoopRounds(measurement.rounds.map((round) => round.upstreamLoop)),
       versusCcb:
-        measurement.target === 'ccb-shared' && ccbRounds !== undefined
+        (measurement.target === 'ccb-shared' || bedrockTargetIds.includes(measurement.target)) &&
+        ccbRounds !== undefined
           ? pairRounds(rounds, ccbRounds)
           : undefined,
       logsAndMetricsCost:

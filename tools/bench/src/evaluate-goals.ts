@@ -1,16 +1,18 @@
+import { bedrockCheck, hasBedrockGoal } from './bedrock-goals.js';
 import { claudeCodeChecks } from './claude-code-goals.js';
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber } from './format-table.js';
 import type { GoalCheck } from './goal-check.js';
 import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
-import type { Scenario, TargetId } from './scenarios.js';
+import { bedrockTargetIds, type Scenario, type TargetId } from './scenarios.js';
 import { sharedStateChecks } from './shared-state-goals.js';
 
 export type { GoalCheck, GoalStatus } from './goal-check.js';
 
 /** A finished scenario, as {@link evaluateGoals} reads it. */
 export interface ScenarioRows {
-  readonly scenario: Pick<Scenario, 'id' | 'failover'> & Partial<Pick<Scenario, 'connections' | 'set'>>;
+  readonly scenario: Pick<Scenario, 'id' | 'failover'> &
+    Partial<Pick<Scenario, 'connections' | 'set' | 'request'>>;
   readonly rows: readonly TargetRow[];
 }
 
@@ -181,6 +183,12 @@ export function evaluateGoals(results: readonly ScenarioRows[]): GoalCheck[] {
     if (ccb !== undefined && shared !== undefined)
       checks.push(...sharedStateChecks(scenario.id, shared, ccb));
     if (scenario.failover) continue;
+    if (ccb !== undefined && hasBedrockGoal(scenario.request)) {
+      for (const target of bedrockTargetIds) {
+        const bedrock = row(rows, target);
+        if (bedrock !== undefined) checks.push(bedrockCheck(scenario.id, bedrock, ccb));
+      }
+    }
     const nodePipe = row(rows, 'node-pipe');
     if (ccb !== undefined && nodePipe !== undefined) {
       checks.push(...perScenarioChecks(scenario.id, ccb, nodePipe));

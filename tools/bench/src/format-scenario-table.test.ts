@@ -81,4 +81,20 @@ describe('formatScenarioTable', () => {
       formatScenarioTable(scenario, compareTargets(scenario, [measured('ccb', [1000], [100])])),
     ).not.toContain('ccb-shared');
   });
+
+  it('adds each Bedrock target against ccb, named for what it measures', () => {
+    const text = formatScenarioTable(
+      scenario,
+      compareTargets(scenario, [
+        measured('ccb', [1000, 1000, 1000], [100, 100, 100]),
+        measured('ccb-bedrock', [1000, 1000, 1000], [110, 120, 100]),
+        measured('ccb-bedrock-sigv4', [1000, 1000, 1000], [120, 130, 110]),
+      ]),
+    );
+    expect(text).toContain(
+      "Bedrock translation, API key (ccb-bedrock vs ccb, median of 3 paired rounds): RPS 100% of ccb's (rounds 100%–100%), CPU per request 1.10× (rounds 1.00×–1.20×)",
+    );
+    expect(text).toContain('Bedrock translation and SigV4 (ccb-bedrock-sigv4 vs ccb');
+    expect(text).not.toContain('Redis');
+  });
 });

@@ -2,7 +2,7 @@ import type { TargetRow } from './compare-targets.js';
 import { formatLoopTable } from './format-loop-table.js';
 import { formatNumber, formatTable, notApplicable, type TableColumn } from './format-table.js';
 import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
-import type { Scenario } from './scenarios.js';
+import type { Scenario, TargetId } from './scenarios.js';
 
 const bytesPerMiB = 1024 * 1024;
 
@@ -47,21 +47,29 @@ function notes(rows: readonly TargetRow[]): string[] {
       `logs and metrics (ccb vs ccb-quiet, ${roundsPhrase(cost.rpsCost)}): ${percent(cost.rpsCost.median)} of throughput (rounds ${range(cost.rpsCost, percent)}), CPU per request ${times(cost.cpuPerRequestRatio.median)} (rounds ${range(cost.cpuPerRequestRatio, times)})`,
     );
   }
-  const shared = rows.find((row) => row.versusCcb !== undefined)?.versusCcb;
-  if (shared !== undefined) {
+  for (const row of rows) {
+    const versusCcb = row.versusCcb;
+    if (versusCcb === undefined) continue;
     lines.push(
-      `Redis state and Postgres ledger (ccb-shared vs ccb, ${roundsPhrase(shared.rpsRatio)}): RPS ${percent(shared.rpsRatio.median)} of ccb's (rounds ${range(shared.rpsRatio, percent)}), CPU per request ${times(shared.cpuPerRequestRatio.median)} (rounds ${range(shared.cpuPerRequestRatio, times)})`,
+      `${versusCcbLabels[row.target] ?? 'against ccb'} (${row.target} vs ccb, ${roundsPhrase(versusCcb.rpsRatio)}): RPS ${percent(versusCcb.rpsRatio.median)} of ccb's (rounds ${range(versusCcb.rpsRatio, percent)}), CPU per request ${times(versusCcb.cpuPerRequestRatio.median)} (rounds ${range(versusCcb.cpuPerRequestRatio, times)})`,
     );
   }
   return lines;
 }
+
+/** What a target's comparison with ccb measures, for the note under the table. */
+const versusCcbLabels: Partial<Record<TargetId, string>> = {
+  'ccb-shared': 'Redis state and Postgres ledger',
+  'ccb-bedrock': 'Bedrock translation, API key',
+  'ccb-bedrock-sigv4': 'Bedrock translation and SigV4',
+};
 
 /**
  * One scenario's results as a titled plain-text table. Latency columns are full-response latency, or
  * time to first byte in a `ttfb` scenario; `+p50`/`+p99` are over `direct`; ratios to node-pipe are
  * medians of per-round ratios, with the range of the RPS ratio over the rounds; scenarios with a TTFB
  * probe get two extra TTFB columns. Notes under the table say how many rounds were paired and, with
- * ccb-quiet, what ccb's logs and metrics cost; with ccb-shared, ccb-shared against ccb.
+ * ccb-quiet, what ccb's logs and metrics cost; with ccb-shared or a Bedrock target, that target against ccb.
  */
 export function formatScenarioTable(
   scenario: Pick<Scenario, 'id' | 'title' | 'load' | 'ttfbProbeConnections'>,

@@ -85,6 +85,32 @@ describe('parseBenchArgs', () => {
   });
 });
 
+describe('--soak-duration', () => {
+  it('runs the timed soak for a time in ms, m, s or h, a bare number being seconds', () => {
+    expect(parseBenchArgs(['--soak-duration', '10m'])).toMatchObject({
+      soak: true,
+      soakDurationInMs: 600_000,
+    });
+    expect(parseBenchArgs(['--soak-duration', '90s']).soakDurationInMs).toBe(90_000);
+    expect(parseBenchArgs(['--soak-duration', '1.5h']).soakDurationInMs).toBe(5_400_000);
+    expect(parseBenchArgs(['--soak-duration', '2500ms']).soakDurationInMs).toBe(2_500);
+    expect(parseBenchArgs(['--soak-duration', '8']).soakDurationInMs).toBe(8_000);
+  });
+
+  it('leaves the request-count soak as it was without it', () => {
+    expect(parseBenchArgs(['--soak'])).toMatchObject({ soak: true, soakDurationInMs: undefined });
+    expect(parseBenchArgs([])).toMatchObject({ soak: false, soakDurationInMs: undefined });
+  });
+
+  it('refuses a time it cannot read, or under a second', () => {
+    for (const text of ['10 minutes', 'm', '0.5', '900ms', '5d']) {
+      expect(parseError(['--soak-duration', text]).message, text).toMatch(
+        /--soak-duration must be a time of at least 1 s/,
+      );
+    }
+  });
+});
+
 describe('--set', () => {
   it('runs the default set without flags, the Claude Code set with --set claude-code, and every scenario with all', () => {
     const ids = (argv: string[]) => parseBenchArgs(argv).scenarios.map((scenario) => scenario.id);

@@ -27,6 +27,11 @@ export interface BenchOptions {
   readonly soak: boolean;
   /** Requests the soak test sends. Default 100 000 (`--quick`: 5 000). */
   readonly soakRequests: number;
+  /**
+   * `--soak-duration`: run the timed soak with Claude Code-sized bodies for this long, in ms, instead of the
+   * request-count soak (`soak` is then true too). Undefined without the flag.
+   */
+  readonly soakDurationInMs: number | undefined;
   /** Where the JSON results go; undefined means `bench/results/latest.json` at the repo root. */
   readonly outPath: string | undefined;
   /** When set, ccb runs under `node --cpu-prof`, profiles go here and their hot functions are printed. */
@@ -44,7 +49,9 @@ Measures direct (client → mock), node-pipe (minimal Node proxy) and ccb side b
 ccb-quiet: ccb with request logs and metrics off; ccb-dedup: ccb with dedup.messages in_flight, whose
 cost for a request without a duplicate nonstream-c1 shows, since every request carries the same body;
 ccb-shared: ccb with its state in Redis and its ledger in PostgreSQL, from REDIS_URL and DATABASE_URL or
-started by the bench from Debian's packages, and skipped with one line when neither). Every round measures each target once, back to
+started by the bench from Debian's packages, and skipped with one line when neither; ccb-bedrock and
+ccb-bedrock-sigv4: ccb with a kind: bedrock provider on the mock's Bedrock mode, with a Bedrock API key or
+SigV4, default set only). Every round measures each target once, back to
 back; ratios between targets (RPS, CPU per request, the cost of logs and metrics) are the median of
 the per-round ratios. The default run takes about 5 minutes on 2 cores.
 
@@ -59,6 +66,9 @@ Options:
   --quick               short smoke run (0.5 s per target, 0.2 s warm-up, 1 round, 5 000 soak requests)
   --soak                send --soak-requests mixed requests to ccb and report its RSS instead
   --soak-requests <n>   requests of the soak test (default 100 000)
+  --soak-duration <t>   instead: a timed soak (e.g. 10m, 90s, 1h; a bare number is seconds) of Claude Code
+                        sessions growing to 1 MiB, sampling the RSS of ccb and node-pipe (of --targets) to check
+                        that it stays flat after warm-up (issue 20)
   --out <path>          JSON results file (default bench/results/latest.json at the repo root)
   --cpu-prof-dir <dir>  profile ccb (node --cpu-prof) into <dir> and print its hottest functions
   --events-client       keep one GET /admin/events stream open to each ccb target, as an open dashboard does
@@ -115,6 +125,19 @@ function selectSet(name: string | undefined): Scenario[] {
   return scenariosOf(name as ScenarioSet);
 }
 
+const durationUnitsInMs: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `10m`, `90s`, `1.5h`, `500ms`, or a bare number of seconds, in ms; at least 1 s. */
+export function parseDurationInMs(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const inMs =
+    match === null ? Number.NaN : Number(match[1]) * (durationUnitsInMs[match[2] ?? 's'] as number);
+  if (!Number.isFinite(inMs) || inMs < 1000) {
+    throw invalid(`${flag} must be a time of at least 1 s such as 10m, 90s or 1h, got "${text}".`);
+  }
+  return Math.round(inMs);
+}
+
 /** Parses the bench's command line (without `node` and the script). Throws `CCB_BENCH_INVALID_ARGS`. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let values: Record<string, string | boolean | undefined>;
@@ -133,6 +156,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         quick: { type: 'boolean' },
         soak: { type: 'boolean' },
         'soak-requests': { type: 'string' },
+        'soak-duration': { type: 'string' },
         out: { type: 'string' },
         'cpu-prof-dir': { type: 'string' },
         'events-client': { type: 'boolean' },
@@ -144,6 +168,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   }
   const text = (name: string) => values[name] as string | undefined;
   const quick = values.quick === true;
+  const soakDurationText = text('soak-duration');
+  const soakDurationInMs =
+    soakDurationText === undefined ? undefined : parseDurationInMs(soakDurationText, '--soak-duration');
   return {
     durationInMs: positiveNumber(text('duration'), '--duration', quick ? 0.5 : 1) * 1000,
     warmupInMs: positiveNumber(text('warmup'), '--warmup', quick ? 0.2 : 1) * 1000,
@@ -156,8 +183,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       text('targets') === undefined
         ? [...defaultTargetIds]
         : selectList(text('targets'), '--targets', targetIds, (target) => target),
-    soak: values.soak === true,
+    soak: values.soak === true || soakDurationInMs !== undefined,
     soakRequests: positiveInteger(text('soak-requests'), '--soak-requests', quick ? 5_000 : 100_000),
+    soakDurationInMs,
     outPath: text('out'),
     cpuProfileDir: text('cpu-prof-dir'),
     eventsClient: values['events-client'] === true,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let clockTicksPerSecond: number | undefined;
 
@@ -60,4 +60,50 @@ export function readProcessMemory(pid: number): ProcessMemory | undefined {
   const status = readProcFile(pid, 'status');
   if (status === undefined) return undefined;
   return { rssInBytes: statusField(status, 'VmRSS'), peakRssInBytes: statusField(status, 'VmHWM') };
+}
+
+/** Fields of `/proc/<pid>/stat` after the command name: state is index 0, ppid 1, utime 11, stime 12, cutime 13, cstime 14. */
+function statFields(pid: number): string[] | undefined {
+  const stat = readProcFile(pid, 'stat');
+  return stat === undefined ? undefined : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * CPU time a process and all its live descendants have used so far, in ms, plus what its reaped children used (a
+ * PostgreSQL postmaster's backends come and go); undefined where `/proc` is unavailable or the process is gone.
+ */
+export function readProcessTreeCpuTimeInMs(rootPid: number): number | undefined {
+  const root = statFields(rootPid);
+  if (root === undefined) return undefined;
+  const children = new Map<number, number[]>();
+  const ownTicks = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const fields = statFields(pid);
+    if (fields === undefined) continue;
+    const parent = Number(fields[1]);
+    const siblings = children.get(parent);
+    if (siblings === undefined) children.set(parent, [pid]);
+    else siblings.push(pid);
+    ownTicks.set(pid, Number(fields[11]) + Number(fields[12]));
+  }
+  let ticks = Number(root[11]) + Number(root[12]) + Number(root[13]) + Number(root[14]);
+  // Bounded: each pid is visited once (a tree read from one listing has no cycles; the set guards regardless).
+  const seen = new Set<number>([rootPid]);
+  const queue = [...(children.get(rootPid) ?? [])];
+  while (queue.length > 0) {
+    const pid = queue.pop() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    ticks += ownTicks.get(pid) ?? 0;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return Number.isFinite(ticks) ? (ticks * 1000) / ticksPerSecond() : undefined;
 }

@@ -42,7 +42,8 @@ export const claudeCodeSizes = {
   growingLimitInBytes: 1024 * 1024,
 } as const;
 
-function sessionRequest(session: number, body: Buffer): BenchRequest {
+/** A Messages request of session `session` with Claude Code's headers and its session id. */
+export function sessionRequest(session: number, body: Buffer): BenchRequest {
   return {
     method: 'POST',
     path: messagesPath,

@@ -9,7 +9,7 @@ import { type EventsClient, openEventsClient } from './events-client.js';
 import { createSampleRecorder, type SampleRecorder, summarizeSamples } from './latency-stats.js';
 import type { LoopFigures } from './loop-figures.js';
 import { openMeasurementWindow, rampTimeInMs } from './measurement-window.js';
-import { readCpuTimeInMs, readProcessMemory } from './proc-stats.js';
+import { readCpuTimeInMs, readProcessMemory, readProcessTreeCpuTimeInMs } from './proc-stats.js';
 import type { BenchRequest } from './request-bodies.js';
 import { createRequestSource, type RequestSource } from './request-source.js';
 import { type LoadResult, runAutocannon } from './run-autocannon.js';
@@ -92,6 +92,9 @@ async function measure(
   const upstreamProbe = environment.upstreamProbe;
   let cpuAtOpen: number | undefined;
   let cpuAtEnd: number | undefined;
+  const enginePids = target.id === 'ccb-shared' ? (environment.sharedEngines?.pids() ?? []) : [];
+  let enginesAtOpen: number | undefined;
+  let enginesAtEnd: number | undefined;
   let opened = false;
   let loopRead: Promise<LoopFigures | undefined> = Promise.resolve(undefined);
   let upstreamLoopRead: Promise<LoopFigures | undefined> = Promise.resolve(undefined);
@@ -103,11 +106,13 @@ async function measure(
     onOpen: () => {
       opened = true;
       if (pid !== undefined) cpuAtOpen = readCpuTimeInMs(pid);
+      enginesAtOpen = enginesCpuTimeInMs(enginePids);
       probe?.reset();
       upstreamProbe?.reset();
     },
     onEnd: () => {
       if (pid !== undefined) cpuAtEnd = readCpuTimeInMs(pid);
+      enginesAtEnd = enginesCpuTimeInMs(enginePids);
       // Only a window that opened has figures of its own (one closed early by Ctrl-C has none).
       if (!opened) return;
       if (probe !== undefined) loopRead = probe.read();
@@ -150,6 +155,8 @@ async function measure(
     measuredInMs: window.elapsedInMs,
     served: mainResult.completed + probeResult.completed,
     cpuTimeInMs: cpuAtOpen === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtOpen,
+    engineCpuTimeInMs:
+      enginesAtOpen === undefined || enginesAtEnd === undefined ? undefined : enginesAtEnd - enginesAtOpen,
     loop,
     upstreamLoop,
   };
@@ -167,6 +174,18 @@ async function measure(
   }
   target.process?.assertRunning();
   throwIfAborted(environment.signal);
+}
+
+/** The engines' CPU time so far (each one's process tree), in ms; undefined when there are none or no /proc. */
+function enginesCpuTimeInMs(pids: readonly number[]): number | undefined {
+  if (pids.length === 0) return undefined;
+  let total = 0;
+  for (const pid of pids) {
+    const time = readProcessTreeCpuTimeInMs(pid);
+    if (time === undefined) return undefined;
+    total += time;
+  }
+  return total;
 }
 
 function toMeasurement(target: TargetId, accumulated: Accumulator): TargetMeasurement {

@@ -2,10 +2,21 @@
  * What a benchmark target is: the mock itself, the Node floor proxy, the real balancer, the real balancer with
  * request logs and metrics off (to measure what they cost), with `dedup.messages: in_flight` (every request
  * hashed and served through a shared response; the load generators send one body, so at concurrency above 1 it
- * measures coalescing, and at 1, the cost for a request that has no duplicate), or with its live state in Redis
- * and its ledger in PostgreSQL (`ccb-shared`, issue 18: one instance of the layout of docs/deploy.md).
+ * measures coalescing, and at 1, the cost for a request that has no duplicate), with its live state in Redis
+ * and its ledger in PostgreSQL (`ccb-shared`, issue 18: one instance of the layout of docs/deploy.md), or with its
+ * provider a `kind: bedrock` one on the mock's Bedrock mode (issue 17: the body rewritten for InvokeModel and the
+ * event stream decoded back to SSE), authenticated with a Bedrock API key (`ccb-bedrock`) or SigV4-signed with access
+ * keys (`ccb-bedrock-sigv4`).
  */
-export type TargetId = 'direct' | 'node-pipe' | 'ccb' | 'ccb-quiet' | 'ccb-dedup' | 'ccb-shared';
+export type TargetId =
+  | 'direct'
+  | 'node-pipe'
+  | 'ccb'
+  | 'ccb-quiet'
+  | 'ccb-dedup'
+  | 'ccb-shared'
+  | 'ccb-bedrock'
+  | 'ccb-bedrock-sigv4';
 
 /** Every target, in the order they are interleaved within a round. */
 export const targetIds: readonly TargetId[] = [
@@ -15,7 +26,12 @@ export const targetIds: readonly TargetId[] = [
   'ccb-quiet',
   'ccb-dedup',
   'ccb-shared',
+  'ccb-bedrock',
+  'ccb-bedrock-sigv4',
 ];
+
+/** The targets whose provider is Bedrock-shaped: they need the mock's Bedrock mode (see {@link measuresTarget}). */
+export const bedrockTargetIds: readonly TargetId[] = ['ccb-bedrock', 'ccb-bedrock-sigv4'];
 
 /** The targets of a default run (`ccb-quiet` only on request: `--targets direct,node-pipe,ccb,ccb-quiet`). */
 export const defaultTargetIds: readonly TargetId[] = ['direct', 'node-pipe', 'ccb'];
@@ -246,4 +262,13 @@ export const scenarios: readonly Scenario[] = [
 /** The scenarios of a set, in run order. */
 export function scenariosOf(set: ScenarioSet): Scenario[] {
   return scenarios.filter((scenario) => (scenario.set ?? 'default') === set);
+}
+
+/**
+ * Whether a scenario can measure a target. The Bedrock targets cannot measure the Claude Code scenarios: those go to
+ * the `bulk` mock, which drops a body past its first 4 KiB so that the mock does not set the pace, and the Bedrock mode
+ * must read the whole body (it verifies the signature over it and parses it as Bedrock does).
+ */
+export function measuresTarget(scenario: Pick<Scenario, 'upstream'>, target: TargetId): boolean {
+  return !bedrockTargetIds.includes(target) || (scenario.upstream ?? 'paced') === 'paced';
 }

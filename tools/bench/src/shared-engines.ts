@@ -18,6 +18,11 @@ export interface SharedEngines {
   readonly keyPrefix: string;
   /** Where each engine comes from, for the progress line; hosts and ports only, never a password. */
   readonly description: string;
+  /**
+   * Process ids of the engines the bench started and that run now (none for `REDIS_URL`'s or `DATABASE_URL`'s): on
+   * one machine their CPU is taken from the targets', so the bench reports it beside ccb-shared's.
+   */
+  pids(): number[];
   /** Stops and removes the engines the bench started (never `REDIS_URL`'s or `DATABASE_URL`'s). Idempotent. */
   stop(): Promise<void>;
 }
@@ -26,6 +31,7 @@ export interface SharedEngines {
 interface StartedEngine {
   readonly url: string;
   destroy(): Promise<void>;
+  pid?(): number | undefined;
 }
 
 /** How the engines are found and started; tests replace these. Defaults: `@ccb/test-engines`. */
@@ -82,10 +88,10 @@ function address(url: string): string {
 async function fromEnvOrStarted(
   fromEnv: string | undefined,
   start: () => Promise<StartedEngine>,
-): Promise<{ url: string; destroy: () => Promise<void>; started: boolean }> {
-  if (fromEnv) return { url: fromEnv, destroy: async () => {}, started: false };
+): Promise<{ url: string; destroy: () => Promise<void>; started: boolean; pid: () => number | undefined }> {
+  if (fromEnv) return { url: fromEnv, destroy: async () => {}, started: false, pid: () => undefined };
   const engine = await start();
-  return { url: engine.url, destroy: () => engine.destroy(), started: true };
+  return { url: engine.url, destroy: () => engine.destroy(), started: true, pid: () => engine.pid?.() };
 }
 
 /**
@@ -129,6 +135,7 @@ export async function startSharedEngines(
     databaseUrl,
     keyPrefix: `ccb-bench-${randomBytes(4).toString('hex')}:`,
     description: `Redis at ${address(redis.value.url)} (${origin(redis.value.started, 'REDIS_URL')}), PostgreSQL at ${address(databaseUrl)} (${origin(postgres.value.started, 'DATABASE_URL')})`,
+    pids: () => [redis.value.pid(), postgres.value.pid()].filter((pid): pid is number => pid !== undefined),
     stop() {
       stopping ??= stopBoth();
       return stopping;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTargets, type TargetMeasurement } from './compare-targets.js';
+import { compareTargets, type TargetMeasurement, type TargetRow } from './compare-targets.js';
 import { evaluateGoals, type GoalCheck } from './evaluate-goals.js';
 import type { SampleSummary } from './latency-stats.js';
 import type { TargetId } from './scenarios.js';
@@ -70,6 +70,23 @@ describe('sharedStateChecks', () => {
     const checks = sharedStateChecks('b', shared as never, ccb as never);
     expect(find(checks, rpsGoal, 'b')?.status).toBe('missed');
     expect(find(checks, cpuGoal, 'b')?.status).toBe('missed');
+  });
+
+  it("shows the engines' CPU per request beside the RPS ratio, over the rounds that measured it", () => {
+    const [ccb, shared] = compareTargets({ load: 'autocannon' }, [
+      measured('ccb', [1000, 1000], [100, 100]),
+      measured('ccb-shared', [800, 1200], [100, 100]),
+    ]);
+    // 30 ms over round 1's 800 requests, round 2 not measured (no /proc for it): 37.5 µs per request.
+    const rounds = (shared as TargetRow).rounds.map((round, index) =>
+      index === 0 ? { ...round, engineCpuTimeInMs: 30 } : round,
+    );
+    const checks = sharedStateChecks('e', { ...(shared as TargetRow), rounds }, ccb as never);
+    expect(find(checks, rpsGoal, 'e')?.measured).toMatch(
+      /; Redis \+ PostgreSQL used 38 µs\/request of these cores\)$/,
+    );
+    const without = sharedStateChecks('e', shared as never, ccb as never);
+    expect(find(without, rpsGoal, 'e')?.measured).not.toContain('PostgreSQL');
   });
 
   it('marks CPU not measured, rather than missed, when no round has CPU time', () => {

@@ -19,9 +19,15 @@ export interface BenchEnvironment {
   readonly registry: ProcessRegistry;
   /**
    * Base URLs of the mock process: `paced` streams 20 events 20 ms apart, `fast` without pauses, `bulk` like `paced`
-   * but keeping only the first 4 KiB of each body (the Claude Code scenarios' large bodies).
+   * but keeping only the first 4 KiB of each body (the Claude Code scenarios' large bodies), `bedrock` like `paced`
+   * behind Bedrock's InvokeModel routes (the Bedrock targets' upstream).
    */
-  readonly mockUrls: { readonly paced: string; readonly fast: string; readonly bulk: string };
+  readonly mockUrls: {
+    readonly paced: string;
+    readonly fast: string;
+    readonly bulk: string;
+    readonly bedrock: string;
+  };
   /** The `ccb` script (`@ccb/cli`'s bin). */
   readonly cliPath: string;
   /** The bench's built `node-pipe.js`. */
@@ -103,10 +109,12 @@ async function startCcb(
       'ccb-shared did not start: the bench has no Redis and PostgreSQL for it (set REDIS_URL and DATABASE_URL, or install redis-server and postgresql).',
     );
   }
+  const bedrock = variant === 'ccb-bedrock' || variant === 'ccb-bedrock-sigv4';
   await writeCcbConfig(configPath, {
     variant,
     layout,
-    upstreamUrl: options.upstreamUrl,
+    // The Bedrock variants run only where the scenario's upstream is `paced` (see `measuresTarget`).
+    upstreamUrl: bedrock ? environment.mockUrls.bedrock : options.upstreamUrl,
     refusedUrl,
     shared:
       shared === undefined
@@ -160,7 +168,9 @@ export async function startTargets(
       }
       case 'ccb-quiet':
       case 'ccb-dedup':
-      case 'ccb-shared': {
+      case 'ccb-shared':
+      case 'ccb-bedrock':
+      case 'ccb-bedrock-sigv4': {
         const server = await startCcb(environment, options, id);
         return { id, url: server.url, process: server };
       }

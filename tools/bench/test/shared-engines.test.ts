@@ -9,6 +9,7 @@ import { type MockUpstream, startMockUpstreams } from '@ccb/mock-upstream';
 import { createTestDatabase, postgresBinDir, redisBinary } from '@ccb/test-engines';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readProcessTreeCpuTimeInMs } from '../src/proc-stats.js';
 import { createProcessRegistry } from '../src/process-registry.js';
 import { createBenchRequest } from '../src/request-bodies.js';
 import { resolveCliPath } from '../src/resolve-cli-path.js';
@@ -71,7 +72,7 @@ describe.skipIf(skip !== undefined)('ccb-shared on real engines', () => {
     const [mock] = (await startMockUpstreams([{ name: 'mock', lean: true }])) as [MockUpstream];
     const environment: BenchEnvironment = {
       registry,
-      mockUrls: { paced: mock.url, fast: mock.url, bulk: mock.url },
+      mockUrls: { paced: mock.url, fast: mock.url, bulk: mock.url, bedrock: mock.url },
       cliPath: resolveCliPath(),
       nodePipePath: '',
       workDir,
@@ -129,10 +130,17 @@ describe.skipIf(skip !== undefined)('ccb-shared on real engines', () => {
     if (!env.REDIS_URL) expect(commandsDuringLoad).toBeLessThan(requests / 10);
     // Every request's row reached Postgres (schema ccb).
     expect(await queryOne(engines.databaseUrl, 'select count(*) from ccb.requests')).toBe(requests);
+    // The engines it started are counted by pid (their CPU is reported beside ccb-shared's); none from the variables.
+    const started = (env.REDIS_URL ? 0 : 1) + (env.DATABASE_URL ? 0 : 1);
+    expect(engines.pids()).toHaveLength(started);
+    const engineCpuInMs = engines.pids().map((pid) => readProcessTreeCpuTimeInMs(pid) as number);
+    // PostgreSQL's tree (its exited backends included) did real work: 300 rows and a database created.
+    if (!env.DATABASE_URL) expect(Math.max(...engineCpuInMs)).toBeGreaterThan(0);
     const redisPort = Number(new URL(engines.redisUrl).port);
     const postgresPort = Number(new URL(engines.databaseUrl).port);
     await engines.stop();
     if (!env.REDIS_URL) expect(await accepts(redisPort)).toBe(false);
     if (!env.DATABASE_URL) expect(await accepts(postgresPort)).toBe(false);
+    expect(engines.pids()).toEqual([]);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { planReply } from './reply-plan.js';
 import { conversationRules } from './respond-messages.js';
 import { newToolUseId, withThinking } from './thinking-reply.js';
 import { validateMessagesRequest } from './validate-request.js';
+import { writeEventStream } from './write-event-stream.js';
 
 export type { MockBedrockOptions } from './bedrock-options.js';
 
@@ -196,6 +197,19 @@ export async function respondBedrock(
     'content-type',
     'application/vnd.amazon.eventstream',
   ]);
+  // Spaced as the Anthropic mode spaces its events (streamIntervalInMs), one frame per write as Bedrock sends them:
+  // the bench compares the CPU per stream of both paths, so both must arrive in the same number of pieces.
+  if (context.streamIntervalInMs > 0) {
+    writeEventStream(exchange.response, {
+      frames,
+      intervalInMs: context.streamIntervalInMs,
+      cut: undefined,
+      onServerClose: () => {
+        exchange.serverClosed = true;
+      },
+    });
+    return;
+  }
   exchange.response.end(Buffer.concat(frames));
 }
 

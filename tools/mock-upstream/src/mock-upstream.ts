@@ -62,7 +62,8 @@ export interface MockUpstreamOptions {
   /**
    * Bedrock mode: also serves `POST /model/{modelId}/invoke` and `/invoke-with-response-stream` (after any path
    * prefix) as Amazon Bedrock does, SigV4-verified with these keys (a bad signature: 403 InvalidSignatureException),
-   * with the reply the Anthropic mode renders for the matching Messages request, streamed in event-stream framing.
+   * with the reply the Anthropic mode renders for the matching Messages request, streamed in event-stream framing
+   * (one frame per write, `streamIntervalInMs` apart, as the Anthropic mode spaces its events).
    * Bedrock errors are injected with `inject(bedrockErrorFault('ThrottlingException'))`. Default off.
    */
   bedrock?: MockBedrockOptions;

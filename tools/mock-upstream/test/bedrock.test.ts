@@ -89,3 +89,26 @@ describe('the Bedrock mode', () => {
     expect((await invoke(mock)).status).toBe(200);
   });
 });
+
+describe('the Bedrock mode with paced streams', () => {
+  it('spaces its frames streamIntervalInMs apart, as the Anthropic mode spaces its events', async () => {
+    const intervalInMs = 15;
+    const mock = await createMockUpstream({
+      name: 'br',
+      streamEvents: 3,
+      streamIntervalInMs: intervalInMs,
+      bedrock: { region: 'us-west-2', ...keys },
+    });
+    try {
+      const startedAt = performance.now();
+      const answer = await invoke(mock, { stream: true });
+      const elapsedInMs = performance.now() - startedAt;
+      const frames = new EventStreamDecoder().push(answer.body);
+      // At least message_start, content_block_start, 3 deltas, content_block_stop, message_delta, message_stop.
+      expect(frames.length).toBeGreaterThanOrEqual(8);
+      expect(elapsedInMs).toBeGreaterThanOrEqual((frames.length - 1) * intervalInMs - 5);
+    } finally {
+      await mock.close();
+    }
+  });
+});

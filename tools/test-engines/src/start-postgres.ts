@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, runOrThrow } from './_run.js';
@@ -16,6 +16,11 @@ export interface PostgresServer {
   start(): Promise<void>;
   /** Stops it and removes its data directory. Idempotent. */
   destroy(): Promise<void>;
+  /**
+   * The postmaster's process id while it runs (its backends are its children: a benchmark counts the tree's CPU
+   * time), from `postmaster.pid`; undefined when stopped or unreadable.
+   */
+  pid(): number | undefined;
 }
 
 const debianRoot = '/usr/lib/postgresql';
@@ -84,6 +89,14 @@ export async function startPostgres(options: EngineOptions = {}): Promise<Postgr
     port,
     stop,
     start,
+    pid() {
+      try {
+        const pid = Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8'), 10);
+        return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     async destroy() {
       if (destroyed) return;
       destroyed = true;

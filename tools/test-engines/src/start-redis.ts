@@ -22,6 +22,8 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Stops it and removes its directory. Idempotent. */
   destroy(): Promise<void>;
+  /** The server's process id while it runs (a benchmark counts its CPU time); undefined when stopped. */
+  pid(): number | undefined;
 }
 
 /** Why Redis tests cannot run here, as the one line a skipped suite prints; `undefined` when they can. */
@@ -94,6 +96,7 @@ export async function startRedis(options: EngineOptions = {}): Promise<RedisServ
     port,
     stop,
     start,
+    pid: () => child?.pid,
     async destroy() {
       if (destroyed) return;
       destroyed = true;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresBinDir, postgresSkipReason, startPostgres } from '../src/index.js';
@@ -23,7 +24,11 @@ describe.skipIf(noPostgres)('startPostgres', () => {
     try {
       expect(server.url).toBe(`postgres://ccb@127.0.0.1:${server.port}/postgres`);
       expect(await accepts(server.port)).toBe(true);
+      // The postmaster: a live process whose command is postgres (a benchmark sums its tree's CPU time).
+      const pid = server.pid() as number;
+      expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('postgres');
       await server.stop();
+      expect(server.pid()).toBeUndefined();
       expect(await accepts(server.port)).toBe(false);
       await server.start();
       expect(await accepts(server.port)).toBe(true);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { redisSkipReason, startRedis } from '../src/index.js';
@@ -23,7 +24,9 @@ describe.skipIf(skip !== undefined)('startRedis', () => {
     try {
       expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`);
       expect(await ping(redis.port)).toBe('+PONG\r\n');
+      expect(readFileSync(`/proc/${redis.pid() as number}/comm`, 'utf8').trim()).toBe('redis-server');
       await redis.stop();
+      expect(redis.pid()).toBeUndefined();
       expect(await ping(redis.port)).toBeUndefined();
       await redis.start();
       expect(await ping(redis.port)).toBe('+PONG\r\n');

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { measuresTarget, scenarios, targetIds } from './scenarios.js';
+
+describe('measuresTarget', () => {
+  it('measures the Bedrock targets only where the upstream is the paced mock, every other target everywhere', () => {
+    const byId = (id: string) =>
+      scenarios.find((scenario) => scenario.id === id) as (typeof scenarios)[number];
+    expect(measuresTarget(byId('stream-c100'), 'ccb-bedrock')).toBe(true);
+    expect(measuresTarget(byId('nonstream-c50'), 'ccb-bedrock-sigv4')).toBe(true);
+    expect(measuresTarget(byId('cc-stream-50k-c50'), 'ccb-bedrock')).toBe(false);
+    expect(measuresTarget(byId('cc-growing-c20'), 'ccb-bedrock-sigv4')).toBe(false);
+    for (const target of targetIds.filter((id) => !id.startsWith('ccb-bedrock'))) {
+      expect(
+        scenarios.every((scenario) => measuresTarget(scenario, target)),
+        target,
+      ).toBe(true);
+    }
+  });
+});
