@@ -111,7 +111,7 @@ export function repairSessionBody(body: Buffer, rules: RepairRules): RepairedBod
   }
   edits.push(...removalEdits(messages, removedMessages));
   const thinkingDisabled =
-    lastAssistant?.calls &&
+    lastAssistant?.calls === true &&
     lastAssistant.hadThinking &&
     !lastAssistant.keptThinking &&
     thinkingOn(parseSpan(body, top.get('thinking')));
