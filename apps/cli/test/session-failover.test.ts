@@ -127,6 +127,11 @@ describe('failover that keeps the session valid, end to end with the official SD
     expect(first.content.map((block) => block.type)).toEqual(['thinking', 'tool_use']);
     await session.turn(client, session.toolResult());
     served(anthropic, 2);
+    // A session served in one domain goes byte for byte: what the SDK sent is what Anthropic got.
+    const sentBytes = Buffer.from(
+      JSON.stringify({ ...session.request(), messages: session.history.slice(0, -1), stream: true }),
+    );
+    expect(anthropic.requests[1]?.body.equals(sentBytes)).toBe(true);
 
     // 3–4: Anthropic fails; Bedrock (same signature domain) continues the session, body untouched.
     anthropic.inject({ kind: 'status', status: 500 }, 2);
