@@ -63,8 +63,9 @@ export {
 } from './rate-limit-headers.js';
 export { removeMembers } from './remove-members.js';
 export { replaceSpan } from './replace-span.js';
-export type { AttemptRecord, RequestRecord } from './request-record.js';
+export type { AttemptRecord, RequestRecord, SessionRepairReport } from './request-record.js';
 export {
+  elementSpans,
   firstElement,
   isTrue,
   maxNestingDepth,

@@ -1,4 +1,4 @@
-import { replaceSpan } from '@ccb/protocol';
+import { replaceSpan, type SessionRepairReport } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
 import { AdaptedHandler } from './adapted-handler.js';
 import { AttemptHandler } from './attempt-handler.js';
@@ -29,6 +29,8 @@ export interface AttemptRequest {
 export interface DispatchedAttempt {
   readonly result: AttemptResult;
   readonly modelSent: string | undefined;
+  /** What session repair changed in the body for this provider; `undefined`: nothing. */
+  readonly sessionRepair?: SessionRepairReport | undefined;
 }
 
 /**
@@ -50,6 +52,10 @@ export async function dispatchAttempt(
       body = replaceSpan(body, init.modelSpan, modelSent);
     }
   }
+  // A session that moved to another signature domain: its history made valid for this provider (rare; see there).
+  const repaired = body === null ? undefined : context.sessionRepair?.prepare(init.route, target, body);
+  if (repaired !== undefined) body = repaired.body;
+  const sessionRepair = repaired?.report;
   let credentials: readonly HeaderPair[];
   let adapted: AdaptedAttempt | undefined;
   try {
@@ -67,6 +73,7 @@ export async function dispatchAttempt(
         transport: undefined,
       },
       modelSent,
+      sessionRepair,
     };
   }
   if (target.adapter !== undefined) {
@@ -84,6 +91,7 @@ export async function dispatchAttempt(
           transport: undefined,
         },
         modelSent,
+        sessionRepair,
       };
     }
   }
@@ -97,9 +105,11 @@ export async function dispatchAttempt(
     captureLimitInBytes: context.captureBodiesInBytes,
     observeUsage: init.observeUsage,
     relayedErrors: context.relayedErrors,
+    sessionCapture: context.sessionRepair?.captureFor(init.route, target),
     onCommit: attempt.onCommit,
   });
-  if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted', served: undefined }, modelSent };
+  if (!attempt.onDispatch(handler))
+    return { result: { kind: 'aborted', served: undefined }, modelSent, sessionRepair };
   if (adapted === undefined) {
     dispatcher.dispatch(
       {
@@ -136,7 +146,7 @@ export async function dispatchAttempt(
       new AdaptedHandler(handler, adapted.response),
     );
   }
-  return { result: await handler.promise, modelSent };
+  return { result: await handler.promise, modelSent, sessionRepair };
 }
 
 /** The attempt as the target's adapter rewrites it (the client's `anthropic-beta` looked up only here). */

@@ -1,4 +1,9 @@
-import { type AttemptOutcome, type AttemptRecord, isRenewableCredentialRefusal } from '@ccb/protocol';
+import {
+  type AttemptOutcome,
+  type AttemptRecord,
+  isRenewableCredentialRefusal,
+  type SessionRepairReport,
+} from '@ccb/protocol';
 import { answerAllFailed } from './answer-all-failed.js';
 import type { AttemptHandler } from './attempt-handler.js';
 import type { AttemptResult, FailedAttempt } from './attempt-result.js';
@@ -29,6 +34,8 @@ export class Exchange implements ShutdownTarget {
   #modelSent: string | undefined;
   #rule: string | undefined;
   #affinity = false;
+  /** What session repair changed for the latest dispatch (per attempt: each provider may need its own). */
+  #sessionRepair: SessionRepairReport | undefined;
   readonly #markFirstByte = (): void => {
     this.#firstByteAt ??= performance.now();
   };
@@ -178,6 +185,7 @@ export class Exchange implements ShutdownTarget {
       detail: final.kind === 'failed' ? final.detail : undefined,
       usage: final.kind === 'committed' ? final.usage : served?.usage,
       durationInMs: performance.now() - started,
+      sessionRepair: this.#sessionRepair,
     });
     return final;
   }
@@ -196,6 +204,7 @@ export class Exchange implements ShutdownTarget {
     });
     this.#current = undefined;
     this.#modelSent = dispatched.modelSent;
+    this.#sessionRepair = dispatched.sessionRepair;
     return dispatched.result;
   }
 

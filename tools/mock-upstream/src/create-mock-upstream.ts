@@ -184,6 +184,9 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
     bedrock: options.bedrock,
     vertex:
       options.vertex === undefined ? undefined : createVertexMode(options.vertex, url, String(address.port)),
+    signatureDomain: options.signatureDomain ?? 'anthropic',
+    toolIdStyle: options.toolIdStyle ?? 'anthropic',
+    toolCalls: 0,
     requests: [],
     activeRequests: 0,
     closing: false,

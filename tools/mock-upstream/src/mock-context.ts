@@ -40,6 +40,12 @@ export interface MockContext {
   readonly vertex: VertexMode | undefined;
   /** Set when the `oauth` option is on: Bearer tokens from the mock's token endpoint are required. */
   readonly oauth: OAuthMode | undefined;
+  /** Whose key signs this mock's thinking blocks; history must be signed with it (`anthropic` by default). */
+  readonly signatureDomain: string;
+  /** `anthropic`: mints `toolu_…` and refuses other ids; `functions`: mints `functions.<name>:<n>`, accepts any. */
+  readonly toolIdStyle: 'anthropic' | 'functions';
+  /** Tool calls minted in the `functions` style, for their `:<n>`. */
+  toolCalls: number;
   requests: RecordedRequest[];
   activeRequests: number;
   closing: boolean;

@@ -75,6 +75,19 @@ export interface MockUpstreamOptions {
    * issued. Google errors are injected with `inject(vertexErrorFault('RESOURCE_EXHAUSTED'))`. Default off.
    */
   vertex?: MockVertexOptions;
+  /**
+   * Whose key signs the thinking blocks this mock sends (when the request has thinking on) and must have signed every
+   * thinking and redacted_thinking block in a request's history, as the real API checks them: a foreign or altered
+   * one is the API's 400 "messages.N.content.M: Invalid `signature` in `thinking` block". `anthropic` stands for the
+   * first-party API, Bedrock and Vertex (Bedrock mode always signs and checks in it); any other name is a third
+   * party's own key. Default `anthropic`.
+   */
+  signatureDomain?: string;
+  /**
+   * The tool_use ids this mock mints and accepts: `anthropic` (default) mints `toolu_…` and refuses any id outside
+   * `^[a-zA-Z0-9_-]+$` with the API's 400; `functions` mints `functions.<name>:<n>` as Kimi does, and accepts any.
+   */
+  toolIdStyle?: 'anthropic' | 'functions';
 }
 
 /** One request as the mock received it (not recorded in lean mode, nor for `/_mock/*`). */

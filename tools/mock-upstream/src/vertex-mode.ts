@@ -1,10 +1,13 @@
 import { verifyJwtAssertion, vertexAnthropicVersion } from '@ccb/vertex';
 import { defaultErrorMessage, renderErrorEventData } from './anthropic-error.js';
+import { checkConversation } from './check-conversation.js';
 import type { Fault } from './fault.js';
 import type { Exchange, MockContext } from './mock-context.js';
 import { renderMessageJson, renderStreamEvents } from './render-reply.js';
 import { estimateInputTokens, planReply } from './reply-plan.js';
+import { conversationRules } from './respond-messages.js';
 import { encodeSseEvent } from './sse-frame.js';
+import { newToolUseId, withThinking } from './thinking-reply.js';
 import { validateMessagesRequest } from './validate-request.js';
 import type { MockVertex, MockVertexOptions } from './vertex-options.js';
 import { type StreamCut, writeEventStream } from './write-event-stream.js';
@@ -306,17 +309,26 @@ export function respondVertex(
   }
   const model = anthropicModelOf(route.model);
   const messages: Record<string, unknown> = { model, ...rest };
-  const invalid = validateMessagesRequest(messages, true);
+  // Vertex checks thinking signatures in domain `anthropic`, as the API does (Anthropic documents them valid on both).
+  const invalid =
+    validateMessagesRequest(messages, true) ??
+    checkConversation(messages, { ...conversationRules(context), signatureDomain: 'anthropic' });
   if (invalid !== undefined) {
     sendAnthropic(exchange, 400, 'invalid_request_error', invalid);
     return;
   }
   // The Messages body's length: the version member out, `"model":"…",` in, as compact JSON writes it.
   const length = body.length - versionMemberLength + `"model":${JSON.stringify(model)},`.length;
-  const plan = planReply(messages, length, context);
+  const messageId = context.ids.messageId();
+  const plan = withThinking(
+    planReply(messages, length, context),
+    messages,
+    { ...context, signatureDomain: 'anthropic' },
+    messageId,
+  );
   const ids = {
-    messageId: context.ids.messageId(),
-    toolUseId: plan.block.type === 'tool_use' ? context.ids.toolUseId() : '',
+    messageId,
+    toolUseId: plan.block.type === 'tool_use' ? newToolUseId(context, plan.block.name) : '',
   };
   if (!route.streaming) {
     send(exchange, 200, renderMessageJson(plan, ids), 'application/json');
