@@ -312,3 +312,91 @@ describe('a kind: vertex provider, end to end with the official SDK', () => {
     }
   });
 });
+
+describe('a session moving between Anthropic and Vertex (one signature domain)', () => {
+  const tool = {
+    name: 'Bash',
+    description: 'Runs a shell command',
+    input_schema: { type: 'object' as const, properties: { command: { type: 'string' } } },
+  };
+  let anthropic: MockUpstream;
+  let vertex: MockUpstream;
+  let ccb: RunningCcb;
+  let directory: Awaited<ReturnType<typeof tempDir>>;
+
+  beforeAll(async () => {
+    // Both sign their thinking in domain `anthropic` and check every thinking block of a history as the API does.
+    anthropic = await createMockUpstream({ name: 'anthropic', apiKey: 'key-anthropic' });
+    vertex = await createMockUpstream({
+      name: 'vertex',
+      vertex: { project, region, accessTokens: ['ya29.fixed'] },
+    });
+    directory = await tempDir();
+    const config = await directory.write(
+      'session.yaml',
+      [
+        'routing: { strategy: priority, affinity: { enabled: false } }',
+        'health: { failure_threshold: 100 }',
+        'providers:',
+        '  - name: anthropic',
+        `    base_url: ${anthropic.url}`,
+        '    api_key: key-anthropic',
+        '    priority: 1',
+        '  - name: vertex',
+        '    kind: vertex',
+        `    region: ${region}`,
+        `    base_url: ${vertex.url}`,
+        `    gcp: { project: ${project}, access_token: ya29.fixed }`,
+        '    priority: 2',
+      ].join('\n'),
+    );
+    ccb = await startCcb(['serve', '--config', config, '--port', '0']);
+  });
+  afterAll(async () => {
+    await ccb?.stop();
+    await directory?.dispose();
+    await Promise.all([anthropic?.close(), vertex?.close()]);
+  });
+
+  it('continues a thinking, tool-using session on Vertex and back with its history untouched and no 400', async () => {
+    const client = new Anthropic({ baseURL: ccb.url, apiKey: 'client', maxRetries: 0 });
+    const history: Anthropic.MessageParam[] = [];
+    const turn = async (content: Anthropic.MessageParam['content']) => {
+      history.push({ role: 'user', content });
+      const answer = await client.messages
+        .stream({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 32_000,
+          thinking: { type: 'enabled', budget_tokens: 1024 },
+          tools: [tool],
+          messages: [...history],
+        })
+        .finalMessage();
+      history.push({ role: 'assistant', content: answer.content });
+      return answer;
+    };
+    const toolResult = (): Anthropic.ToolResultBlockParam[] => {
+      const last = history.at(-1)?.content;
+      const call = Array.isArray(last) ? last.find((block) => block.type === 'tool_use') : undefined;
+      if (call?.type !== 'tool_use') throw new Error('the last answer called no tool');
+      return [{ type: 'tool_result', tool_use_id: call.id, content: 'README.md' }];
+    };
+
+    expect((await turn('please use tool Bash to list the files')).content.map((block) => block.type)).toEqual(
+      ['thinking', 'tool_use'],
+    );
+    // Anthropic fails: Vertex takes the tool result, with Anthropic's signed thinking in the history.
+    anthropic.inject({ kind: 'status', status: 500 });
+    await turn(toolResult());
+    expect(vertex.requestCount).toBe(1);
+    const sent = vertex.requests[0]?.json as { messages: unknown; thinking: unknown };
+    expect(sent.messages).toEqual(history.slice(0, -1));
+    expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    // Back at Anthropic, with Vertex's turn in the history.
+    expect((await turn('please use tool Bash again')).content.map((block) => block.type)).toEqual([
+      'thinking',
+      'tool_use',
+    ]);
+    expect(anthropic.requestCount).toBe(3);
+  });
+});
