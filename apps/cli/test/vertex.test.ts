@@ -157,6 +157,17 @@ describe('a kind: vertex provider, end to end with the official SDK', () => {
     });
   });
 
+  it('shows the provider in the admin API as authenticating with Google tokens', async () => {
+    const answer = await request(`${onlyVertex.url}/admin/providers`);
+    const body = (await answer.body.json()) as { providers: Record<string, unknown>[] };
+    expect(body.providers[0]).toMatchObject({
+      name: 'vertex',
+      base_url: vertex.url,
+      auth_type: 'gcp',
+      key_fingerprint: null,
+    });
+  });
+
   it('passes a Google INVALID_ARGUMENT to the client as Anthropic’s 400', async () => {
     vertex.inject(vertexErrorFault('INVALID_ARGUMENT', 'messages: roles must alternate'));
     const answer = await post(onlyVertex.url, '/v1/messages', ask);
