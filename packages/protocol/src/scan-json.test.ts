@@ -167,7 +167,11 @@ describe('elementSpans', () => {
     const body = Buffer.from('{"a": [ 1 , {"b":[2,"]"]}, "x" ] }');
     const top = scanTopLevel(body, new TopLevelKeys(['a']));
     const spans = elementSpans(body, top?.get('a') as Span) ?? [];
-    expect(spans.map(([start, end]) => body.toString('utf8', start, end))).toEqual(['1', '{"b":[2,"]"]}', '"x"']);
+    expect(spans.map(([start, end]) => body.toString('utf8', start, end))).toEqual([
+      '1',
+      '{"b":[2,"]"]}',
+      '"x"',
+    ]);
     expect(elementSpans(Buffer.from('[]'), [0, 2])).toEqual([]);
     expect(elementSpans(Buffer.from('[ ]'), [0, 3])).toEqual([]);
   });
