@@ -3,6 +3,7 @@ import type { OAuthAccountStatus, Provider } from '@ccb/providers';
 import type { KeyFingerprint, ProxyServer } from '@ccb/proxy';
 import type { Router } from '@ccb/router';
 import type { Metrics } from '@ccb/telemetry';
+import type { GoogleTokenStatus } from '@ccb/vertex';
 import type { AdminControl } from './admin/admin-control.js';
 import type { EventsHub } from './admin/events-hub.js';
 import type { RecentAttempts } from './admin/recent-attempts.js';
@@ -36,6 +37,8 @@ export interface Balancer {
   readonly recent: RecentAttempts;
   /** The state of each subscription account (`auth_type: oauth` provider) in force, by provider name. */
   accounts(): ReadonlyMap<string, OAuthAccountStatus>;
+  /** Where the Google access token of each `kind: vertex` provider in force stands, by provider name. */
+  googleTokens(): ReadonlyMap<string, GoogleTokenStatus>;
   /** What `GET /admin/events` streams (health changes, failovers, reloads, traffic per second). */
   readonly events: EventsHub;
   /**

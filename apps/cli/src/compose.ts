@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { homedir } from 'node:os';
 import type { Config } from '@ccb/config';
 import { usageTokens } from '@ccb/ledger';
 import type { OAuthAccountStatus } from '@ccb/providers';
@@ -15,13 +16,19 @@ import { needsLoginReason, oauthAccountFactory } from './oauth-accounts.js';
 import { subscriptionPoolWarning } from './oauth-pool-warning.js';
 import type { OpenedPostgresLedger } from './postgres-ledger.js';
 import { createProbes } from './probes.js';
-import { buildProviders, closeAccountsNotIn, type ProviderGeneration } from './reload/provider-set.js';
+import {
+  buildProviders,
+  closeAccountsNotIn,
+  googleTokenStates,
+  type ProviderGeneration,
+} from './reload/provider-set.js';
 import { proxySettings, serverLimits } from './reload/proxy-settings.js';
 import { routerSettings } from './reload/router-settings.js';
 import { type RoutingFields, RuntimeOverrides } from './reload/runtime-overrides.js';
 import { serviceRoutes } from './service-routes.js';
 import { createOverrideSharing, replacingPatch } from './shared-state/override-sharing.js';
 import type { SharedState } from './shared-state/shared-state.js';
+import { vertexCredentialsFactory } from './vertex-credentials.js';
 
 export interface ComposeOptions {
   /** Folder that relative paths in the config (ledger, price file) are resolved against. Default: the cwd. */
@@ -62,7 +69,9 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     // state.store: redis shares each account's tokens and refresh lock with the other instances' hosts.
     ...(options.sharedState !== undefined ? { sharedTokenStore: options.sharedState.oauthTokenStore } : {}),
   });
-  let generation: ProviderGeneration = buildProviders(config, undefined, newAccount);
+  // Vertex providers' Google tokens: key files relative to the config, application default credentials from the environment.
+  const newVertexCredentials = vertexCredentialsFactory({ baseDir, homeDir: homedir() });
+  let generation: ProviderGeneration = buildProviders(config, undefined, newAccount, newVertexCredentials);
   const poolWarning = subscriptionPoolWarning(config);
   if (poolWarning !== undefined) options.onWarning?.(poolWarning);
   const fingerprintSecret = loadFingerprintSecret(config, baseDir);
@@ -158,6 +167,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
         inFlight,
         events,
         accounts: () => accountStatesOf(generation),
+        googleTokens: () => googleTokenStates(generation),
         sharedState: shared,
       },
       control: () => control,
@@ -210,7 +220,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
    */
   function swap(next: Config, nextOverrides: RuntimeOverrides): Reconfiguration {
     const preparedCosts = costs.prepare(next);
-    const nextGeneration = buildProviders(next, generation, newAccount);
+    const nextGeneration = buildProviders(next, generation, newAccount, newVertexCredentials);
     let swapped: Reconfiguration;
     let preparedRouter: ReturnType<typeof router.prepare>;
     try {
@@ -325,6 +335,7 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
     recent,
     events,
     accounts: () => accountStatesOf(generation),
+    googleTokens: () => googleTokenStates(generation),
     keyFingerprint,
     attachControl(next) {
       control = next;

@@ -143,3 +143,33 @@ describe('formatStatusTable', () => {
     expect(formatStatusTable(body)).not.toContain('subscription windows');
   });
 });
+
+describe('formatStatusTable with Vertex providers', () => {
+  it('lists each Google access token under the table, a failing one red with what went wrong', () => {
+    const vertexBody: ReadinessBody = {
+      status: 'ready',
+      providers: [
+        {
+          ...provider,
+          name: 'vertex-east',
+          google_token: { state: 'ready', expires_at: '2026-01-01T01:00:00.000Z', error: null },
+        },
+        {
+          ...provider,
+          name: 'vertex-eu',
+          google_token: {
+            state: 'failing',
+            expires_at: null,
+            error: 'vertex-eu: /etc/sa.json does not exist',
+          },
+        },
+      ],
+    };
+    const text = formatStatusTable(vertexBody, { colour: true });
+    expect(stripAnsi(text)).toContain(
+      '\ngoogle access tokens:\n  vertex-east: ready, token expires 2026-01-01T01:00:00.000Z\n  vertex-eu: failing (vertex-eu: /etc/sa.json does not exist)\n',
+    );
+    expect(text).not.toBe(stripAnsi(text));
+    expect(formatStatusTable(body)).not.toContain('google access tokens');
+  });
+});

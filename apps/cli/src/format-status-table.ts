@@ -24,6 +24,12 @@ export interface ReadinessBody {
       readonly expires_at: string | null;
       readonly error: string | null;
     };
+    /** A Vertex provider's Google access token (`static`, `empty`, `ready`, `failing`); absent for other providers. */
+    readonly google_token?: {
+      readonly state: string;
+      readonly expires_at: string | null;
+      readonly error: string | null;
+    };
     /** Subscription windows as last reported; `resetAt` in ms epoch. */
     readonly unified?: {
       readonly windows?: Readonly<
@@ -100,8 +106,9 @@ export function formatStatusTable(body: ReadinessBody, options: StatusTableOptio
       .join('  ')
       .trimEnd();
   const accounts = formatAccounts(body, options);
+  const googleTokens = formatGoogleTokens(body, options);
   const windows = formatWindows(body, options);
-  return `${[`ccb: ${body.status}`, line(header), ...rows.map(line), ...accounts, ...windows].join('\n')}\n`;
+  return `${[`ccb: ${body.status}`, line(header), ...rows.map(line), ...accounts, ...googleTokens, ...windows].join('\n')}\n`;
 }
 
 /**
@@ -123,6 +130,24 @@ function formatAccounts(body: ReadinessBody, options: StatusTableOptions): strin
     lines.push(`  ${provider.name}: ${options.colour === true && dead ? paint.red(text) : text}`);
   }
   return lines.length === 0 ? [] : ['', 'subscription accounts:', ...lines];
+}
+
+/**
+ * The Vertex providers' Google access tokens under the table, one line each (`vertex: ready, token expires …`); a
+ * token that cannot be had is red, with what the key file or token endpoint said.
+ */
+function formatGoogleTokens(body: ReadinessBody, options: StatusTableOptions): string[] {
+  const lines: string[] = [];
+  for (const provider of body.providers) {
+    const token = provider.google_token;
+    if (token === undefined) continue;
+    let text = token.state;
+    if (token.error !== null) text += ` (${token.error})`;
+    if (token.expires_at !== null) text += `, token expires ${token.expires_at}`;
+    const failing = token.state === 'failing';
+    lines.push(`  ${provider.name}: ${options.colour === true && failing ? paint.red(text) : text}`);
+  }
+  return lines.length === 0 ? [] : ['', 'google access tokens:', ...lines];
 }
 
 /**

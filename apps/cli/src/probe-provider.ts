@@ -6,7 +6,7 @@ import { type Dispatcher, request } from 'undici';
 /**
  * Checks one provider in the background. A provider counts as healthy when it answers at all, except with a
  * 5xx, 429 or a credential refusal: a 404 (a third party without /v1/models) still proves it is up.
- * Passthrough providers hold no credential of their own, and providers with an adapter (Bedrock) answer neither
+ * Passthrough providers hold no credential of their own, and providers with an adapter (Bedrock, Vertex) answer neither
  * /v1/models nor an unsigned request, so both are only checked for reachability.
  */
 export async function probeProvider(

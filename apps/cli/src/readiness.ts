@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OAuthAccountStatus } from '@ccb/providers';
 import { discardRequestBody } from '@ccb/proxy';
 import type { ProviderHealth } from '@ccb/router';
+import type { GoogleTokenStatus } from '@ccb/vertex';
 import type { StateStoreReadiness } from './shared-state/shared-state.js';
 
 /**
@@ -14,6 +15,7 @@ export function readinessReport(
   inFlight: ReadonlyMap<string, number>,
   accounts: ReadonlyMap<string, OAuthAccountStatus> = new Map(),
   stateStore?: StateStoreReadiness,
+  googleTokens: ReadonlyMap<string, GoogleTokenStatus> = new Map(),
 ): { ready: boolean; body: Record<string, unknown> } {
   // A time without a deadline (a ban) has no date: `reason` says why.
   const iso = (at: number | null) =>
@@ -27,6 +29,18 @@ export function readinessReport(
         expires_at: iso(account.expiresAt),
         refreshed_at: iso(account.refreshedAt),
         error: account.error,
+      },
+    };
+  };
+  // A Vertex provider's Google access token: `static`, `empty` (none fetched yet), `ready` or `failing` (and why).
+  const googleTokenOf = (name: string) => {
+    const token = googleTokens.get(name);
+    if (token === undefined) return {};
+    return {
+      google_token: {
+        state: token.state,
+        expires_at: iso(token.expiresAt ?? null),
+        error: token.lastError ?? null,
       },
     };
   };
@@ -48,6 +62,7 @@ export function readinessReport(
     unified: health.unified,
     in_flight: inFlight.get(health.name) ?? 0,
     ...accountOf(health.name),
+    ...googleTokenOf(health.name),
   }));
   const ready = snapshot.some((health) => health.enabled && (health.usable || health.serving));
   // A shared store that is down is shown, never a reason to be unready: every instance serves on its local state.
@@ -70,10 +85,11 @@ export function readinessRoute(
   inFlight: ReadonlyMap<string, number>,
   accounts: () => ReadonlyMap<string, OAuthAccountStatus>,
   stateStore: () => StateStoreReadiness | undefined = () => undefined,
+  googleTokens: () => ReadonlyMap<string, GoogleTokenStatus> = () => new Map(),
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     if (discardRequestBody(request, response)) return;
-    const { ready, body } = readinessReport(snapshot(), inFlight, accounts(), stateStore());
+    const { ready, body } = readinessReport(snapshot(), inFlight, accounts(), stateStore(), googleTokens());
     const text = JSON.stringify(body);
     response.writeHead(ready ? 200 : 503, {
       'content-type': 'application/json',

@@ -31,7 +31,7 @@ export interface ServiceRoutes {
   readonly balancer: () => Balancer;
   readonly parts: Pick<
     Balancer,
-    'router' | 'costs' | 'metrics' | 'inFlight' | 'events' | 'accounts' | 'sharedState'
+    'router' | 'costs' | 'metrics' | 'inFlight' | 'events' | 'accounts' | 'googleTokens' | 'sharedState'
   >;
   readonly control: () => AdminControl | undefined;
   readonly keyFingerprint: KeyFingerprint;
@@ -69,6 +69,7 @@ export function serviceRoutes(options: ServiceRoutes) {
         parts.inFlight,
         parts.accounts,
         () => parts.sharedState?.readiness(),
+        parts.googleTokens,
       ),
     },
     '/admin/usage': { methods: readMethods, listener: guard(adminUsageRoute(parts.costs)) },

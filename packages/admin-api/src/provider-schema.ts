@@ -75,7 +75,10 @@ export const adminProviderSchema = z
   .object({
     name: z.string().meta({ description: 'The provider name from the configuration.' }),
     base_url: z.string().meta({ description: 'The upstream base URL, without /v1.' }),
-    auth_type: z.string().meta({ description: 'api_key, bearer or passthrough.' }),
+    auth_type: z.string().meta({
+      description:
+        'api_key, bearer, passthrough or oauth; gcp for a kind vertex provider (Google access tokens).',
+    }),
     key_fingerprint: z.string().nullable().meta({
       description:
         "A keyed fingerprint naming the provider's credential (the one ccb logs); never the credential. null without one (passthrough).",

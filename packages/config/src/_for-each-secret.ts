@@ -20,7 +20,7 @@ export type SecretVisitor = (
 
 /**
  * Calls `visit(holder, field, path)` for every place in `config` that holds a secret: `auth.api_keys` and
- * `auth.admin_key` entries, `auth.fingerprint_secret`, `providers[].api_key`, `aws` keys and `oauth` tokens, `ledger.url` and `state.url` (they may carry a password), provider `headers` whose name looks
+ * `auth.admin_key` entries, `auth.fingerprint_secret`, `providers[].api_key`, `aws` keys, `oauth` tokens and `gcp.access_token`, `ledger.url` and `state.url` (they may carry a password), provider `headers` whose name looks
  * secret, and client keys named in `budgets`; `path` is where it sits (`providers[0].api_key`). The one definition of
  * what is secret (redaction, secret lists and config diffs all use it): a new section holding secrets is added here.
  */
@@ -52,6 +52,9 @@ export function forEachSecret(config: Config, visit: SecretVisitor): void {
       for (const field of ['access_key_id', 'secret_access_key', 'session_token'] as const) {
         if (aws[field] !== undefined) visit(aws, field, ['providers', index, 'aws', field]);
       }
+    }
+    if (provider.gcp?.access_token !== undefined) {
+      visit(provider.gcp, 'access_token', ['providers', index, 'gcp', 'access_token']);
     }
     for (const name of Object.keys(provider.headers)) {
       if (secretHeaderName.test(name)) visit(provider.headers, name, ['providers', index, 'headers', name]);

@@ -43,11 +43,13 @@ export {
   authTypes,
   bedrockRuntimeUrl,
   type ProviderConfig,
+  type ProviderGcpConfig,
   type ProviderKind,
   type ProviderOAuthConfig,
   type ProviderTimeouts,
   providerKinds,
   providerSchema,
+  vertexApiUrl,
 } from './schema/provider-schema.js';
 export {
   type RoutingConfig,

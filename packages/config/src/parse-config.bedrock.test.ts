@@ -56,12 +56,8 @@ describe('parseConfig: provider kinds', () => {
     expect(messages('    kind: bedrock\n    region: virginia\n    api_key: k\n')).toEqual([
       'must be an AWS region such as us-east-1',
     ]);
-    expect(messages('    api_key: k\n    region: us-east-1\n')).toEqual(['is only for kind bedrock']);
-  });
-
-  it('refuses kind vertex as not supported yet', () => {
-    expect(parseError(provider('    kind: vertex\n    api_key: k\n')).message).toContain(
-      'vertex is not supported yet',
-    );
+    expect(messages('    api_key: k\n    region: us-east-1\n')).toEqual([
+      'is only for kind bedrock and vertex',
+    ]);
   });
 });

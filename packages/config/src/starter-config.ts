@@ -126,7 +126,7 @@ budgets: []                   # spend/token caps per UTC day and month; over bud
 
 providers:                    # at least one, and at least one enabled
   - name: anthropic-primary   # unique; letters, digits, ".", "_", "-"
-    kind: anthropic           # anthropic | anthropic-compatible | bedrock (see below); vertex is not supported yet
+    kind: anthropic           # anthropic | anthropic-compatible | bedrock | vertex (see below)
     base_url: https://api.anthropic.com   # without /v1; may carry a path prefix (https://host/api/anthropic)
     auth_type: api_key        # api_key (x-api-key) | bearer (Authorization: Bearer) | passthrough (client's own
                               # credential) | oauth (a Claude subscription account, see oauth below)
@@ -166,6 +166,19 @@ providers:                    # at least one, and at least one enabled
   #     secret_access_key: \${AWS_SECRET_ACCESS_KEY}
   #     session_token: \${AWS_SESSION_TOKEN}   # only for temporary credentials
   #   # or, instead of aws: api_key: \${AWS_BEARER_TOKEN_BEDROCK}   (a Bedrock API key, sent as Bearer)
+  #   priority: 2
+
+  # Claude on Google Vertex AI (rawPredict, Google access tokens); model ids map to Vertex's (claude-sonnet-4-5 to
+  # claude-sonnet-4-5@20250929), model_map wins.
+  # - name: vertex
+  #   kind: vertex
+  #   region: us-east5          # required (or global); base_url defaults to https://{region}-aiplatform.googleapis.com
+  #   gcp:
+  #     project: my-project     # required
+  #     credentials_file: vertex-sa.json   # a service-account key or gcloud's authorized_user file, relative to this file
+  #     # or: access_token: \${GOOGLE_ACCESS_TOKEN}   (fixed, never refreshed)
+  #     # or neither: application default credentials (GOOGLE_APPLICATION_CREDENTIALS, then
+  #     #   ~/.config/gcloud/application_default_credentials.json from gcloud auth application-default login)
   #   priority: 2
 
   # An example backup provider. Set BACKUP_API_KEY and enabled: true to use it.
@@ -211,6 +224,9 @@ AWS_ACCESS_KEY_ID=
 AWS_SECRET_ACCESS_KEY=
 AWS_SESSION_TOKEN=
 AWS_BEARER_TOKEN_BEDROCK=
+
+# A fixed Google access token for a kind vertex provider (optional; most use credentials_file instead).
+GOOGLE_ACCESS_TOKEN=
 
 # Keys clients present to ccb, if you enable auth.api_keys / auth.admin_key in ccb.yaml (optional).
 CCB_API_KEY=

@@ -37,6 +37,7 @@ export {
   modelFamilies,
   parseModelId,
 } from './model-id.js';
+export { anthropicSnapshotId } from './model-snapshots.js';
 export { anthropicApiBaseUrl, claudeOAuth } from './oauth.js';
 export {
   anthropicCacheControlLimit,
@@ -68,8 +69,9 @@ export {
   type RequestNeeds,
   standardContextWindowInTokens,
 } from './request-needs.js';
-export type { AttemptRecord, RequestRecord } from './request-record.js';
+export type { AttemptRecord, RequestRecord, SessionRepairReport } from './request-record.js';
 export {
+  elementSpans,
   firstElement,
   isTrue,
   maxNestingDepth,

@@ -24,6 +24,30 @@ export interface AttemptRecord {
   /** Tokens this attempt consumed, when its response reported usage (also failed attempts that were billed). */
   readonly usage?: Usage | undefined;
   readonly durationInMs: number;
+  /**
+   * What ccb changed in the request body for this attempt because the session moved to another thinking-signature
+   * domain; `undefined` when the body went upstream as the client sent it (bar the model name).
+   */
+  readonly sessionRepair?: SessionRepairReport | undefined;
+}
+
+/**
+ * The changes ccb made to one attempt's body so that a session that moved between signature domains stays valid
+ * (docs/session-repair.md). Every count is of blocks or ids changed in that one request.
+ */
+export interface SessionRepairReport {
+  /** The signature domain of the provider the body was repaired for (`anthropic`, or a third party's name). */
+  readonly domain: string;
+  /** `thinking` blocks of earlier assistant turns removed: their signature is not known to be this domain's. */
+  readonly thinkingRemoved: number;
+  /** `redacted_thinking` blocks removed, likewise. */
+  readonly redactedThinkingRemoved: number;
+  /** Assistant messages removed because nothing was left of them (only thinking); the API merges the turns around. */
+  readonly messagesRemoved: number;
+  /** Distinct tool_use ids rewritten to match this provider's tool-id pattern (in `tool_use` and `tool_result`). */
+  readonly toolIdsRewritten: number;
+  /** Thinking was turned off for this request: its last assistant turn calls a tool and lost its thinking block. */
+  readonly thinkingDisabled: boolean;
 }
 
 /** Everything the proxy knows about a finished request: what logs, metrics, the ledger and budgets are made from. */

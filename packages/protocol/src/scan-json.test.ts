@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { firstElement, isTrue, maxNestingDepth, parseSpan, scanTopLevel, TopLevelKeys } from './scan-json.js';
+import {
+  elementSpans,
+  firstElement,
+  isTrue,
+  maxNestingDepth,
+  parseSpan,
+  type Span,
+  scanTopLevel,
+  TopLevelKeys,
+} from './scan-json.js';
 
 const claudeCodeLike = JSON.stringify({
   model: 'claude-sonnet-4-6',
@@ -150,5 +159,26 @@ describe('parseSpan', () => {
       const body = Buffer.from(JSON.stringify({ value, tail: 'x\\y' }));
       expect(parseSpan(body, scanTopLevel(body, new TopLevelKeys(['value']))?.get('value'))).toBe(value);
     }
+  });
+});
+
+describe('elementSpans', () => {
+  it('gives the span of every element of an array, whitespace and nesting included', () => {
+    const body = Buffer.from('{"a": [ 1 , {"b":[2,"]"]}, "x" ] }');
+    const top = scanTopLevel(body, new TopLevelKeys(['a']));
+    const spans = elementSpans(body, top?.get('a') as Span) ?? [];
+    expect(spans.map(([start, end]) => body.toString('utf8', start, end))).toEqual([
+      '1',
+      '{"b":[2,"]"]}',
+      '"x"',
+    ]);
+    expect(elementSpans(Buffer.from('[]'), [0, 2])).toEqual([]);
+    expect(elementSpans(Buffer.from('[ ]'), [0, 3])).toEqual([]);
+  });
+
+  it('refuses what is not a well-formed array', () => {
+    expect(elementSpans(Buffer.from('{"a":1}'), [0, 7])).toBeUndefined();
+    expect(elementSpans(Buffer.from('[1,]'), [0, 4])).toBeUndefined();
+    expect(elementSpans(Buffer.from('[1 2]'), [0, 5])).toBeUndefined();
   });
 });

@@ -151,6 +151,29 @@ export function firstElement(body: Buffer, span: Span): Span | undefined {
   return end === -1 ? undefined : [start, end];
 }
 
+/**
+ * The spans of every element of the array at `span`, in order, or `undefined` when the value there is not a
+ * well-formed array. For the rare paths that edit a conversation in place (a session moved to another signature
+ * domain): every byte between the elements is left as it was.
+ */
+export function elementSpans(body: Buffer, span: Span): Span[] | undefined {
+  if (body[span[0]] !== openBracket) return undefined;
+  const elements: Span[] = [];
+  let index = skipWhitespace(body, span[0] + 1);
+  if (body[index] === closeBracket) return index + 1 === span[1] ? elements : undefined;
+  for (;;) {
+    const end = endOfValue(body, index);
+    if (end === -1 || end > span[1]) return undefined;
+    elements.push([index, end]);
+    index = skipWhitespace(body, end);
+    if (body[index] === comma) {
+      index = skipWhitespace(body, index + 1);
+      continue;
+    }
+    return body[index] === closeBracket && index + 1 === span[1] ? elements : undefined;
+  }
+}
+
 /** Parses the value at `span` (small values only: this is where a full parse is still worth it). */
 export function parseSpan(body: Buffer, span: Span | undefined): unknown {
   if (span === undefined) return undefined;

@@ -357,4 +357,23 @@ describe('createProvider with an adapter', () => {
       createProvider({ name: 'br', baseUrl: 'https://example.com', apiKey: 'k', adapter }),
     ).toThrow(/an adapter authenticates requests itself/);
   });
+
+  it('takes the credential headers of a source next to an adapter, and renews them through it', async () => {
+    let invalidated = 0;
+    const provider = createProvider({
+      name: 'vx',
+      baseUrl: 'https://us-east5-aiplatform.googleapis.com',
+      adapter,
+      credentials: {
+        headers: () => Promise.resolve([['authorization', 'Bearer ya29.t'] as const]),
+        invalidate: () => {
+          invalidated++;
+          return true;
+        },
+      },
+    });
+    expect(await provider.credentialHeaders()).toEqual([['authorization', 'Bearer ya29.t']]);
+    expect(provider.invalidateCredentials()).toBe(true);
+    expect(invalidated).toBe(1);
+  });
 });

@@ -31,7 +31,7 @@ export interface ProviderOptions {
   /**
    * For an upstream that does not speak the Messages API on the wire (Claude on Amazon Bedrock): an object the
    * proxy calls to rewrite each attempt and translate its answer (the proxy's `UpstreamAdapter`), opaque here. The
-   * adapter then authenticates each request itself: `apiKey` and `credentials` must be absent.
+   * adapter then authenticates each request itself (`apiKey` must be absent), or `credentials` supplies the header.
    */
   readonly adapter?: object;
   /** What the upstream accepts of the Messages API and its signature domain. Default: the first-party API's profile. */
@@ -77,11 +77,13 @@ export function createProvider(options: ProviderOptions): Provider {
   const extraHeaders = normalizeExtraHeaders(options.headers, name);
   const mapModel = createModelMapper(options.modelMap, name);
   const adapter = options.adapter;
-  if (adapter !== undefined && (options.apiKey !== undefined || options.credentials !== undefined)) {
-    throw invalidProviderError(name, 'an adapter authenticates requests itself; remove apiKey/credentials.');
+  if (adapter !== undefined && options.apiKey !== undefined) {
+    throw invalidProviderError(name, 'an adapter authenticates requests itself; remove apiKey.');
   }
+  // An adapter may still take its credential from a source (Vertex's Google tokens): a failing source then fails the
+  // attempt as a credential failure, and a 401 renews it, as for any provider.
   const { credentialHeaders, invalidateCredentials } =
-    adapter === undefined
+    adapter === undefined || options.credentials !== undefined
       ? resolveCredentials(options, authType, name)
       : { credentialHeaders: () => noCredentialHeaders, invalidateCredentials: () => false };
 

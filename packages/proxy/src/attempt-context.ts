@@ -1,5 +1,6 @@
 import type { ClientRelayContext } from './client-relay.js';
 import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
+import type { SessionCapture } from './session-repair.js';
 
 /** What one attempt needs from the request it serves. */
 export interface AttemptContext extends ClientRelayContext {
@@ -14,4 +15,9 @@ export interface AttemptContext extends ClientRelayContext {
   readonly observeUsage: boolean;
   /** Removes secrets from an error answer passed through to the client; `undefined`: none configured. */
   readonly relayedErrors: RelayedErrorScrubber | undefined;
+  /**
+   * Records who served the session and the thinking signatures of a successful answer; `undefined` (no session, or
+   * the providers share one signature domain): nothing is read for it.
+   */
+  readonly sessionCapture?: SessionCapture | undefined;
 }

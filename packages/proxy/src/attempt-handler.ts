@@ -14,6 +14,7 @@ import { ClientRelay } from './client-relay.js';
 import { CommitGate } from './commit-gate.js';
 import { failureVerdict, inBandErrorOutcome } from './failure-verdict.js';
 import { JsonUsageCopy } from './json-usage-copy.js';
+import { SignatureTap } from './signature-tap.js';
 import { SseObserver } from './sse-observer.js';
 import { classifyTransportError, type TransportFailure } from './transport-failure.js';
 
@@ -45,6 +46,8 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   #observer: SseObserver | undefined;
   #gate: CommitGate | undefined;
   #usageCopy: JsonUsageCopy | undefined;
+  /** Set only while the session record wants this answer's thinking signatures (several signature domains). */
+  #signatures: SignatureTap | undefined;
   /** The outcome of an error answer passed through to the client, once judged. */
   #passedThrough: AttemptOutcome | undefined;
   #settled = false;
@@ -119,6 +122,9 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     const contentType = headers['content-type'];
     const isStream = typeof contentType === 'string' && contentType.startsWith('text/event-stream');
     const encoded = headers['content-encoding'] !== undefined && headers['content-encoding'] !== 'identity';
+    if (this.#context.sessionCapture !== undefined && statusCode < 300 && !(isStream && encoded)) {
+      this.#signatures = new SignatureTap(isStream);
+    }
     if (isStream && !encoded) {
       this.#observer = new SseObserver();
       if (statusCode === 200 && this.#context.firstContentTimeoutInMs > 0) {
@@ -141,10 +147,12 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       case 'relay':
         this.#observer?.push(chunk);
         this.#usageCopy?.push(chunk);
+        this.#signatures?.push(chunk);
         this.#relay.write(chunk, controller);
         return;
       case 'gate': {
         this.#held.push(chunk);
+        this.#signatures?.push(chunk);
         const decision = (this.#gate as CommitGate).push(chunk);
         if (decision === 'commit') this.#commit();
         else if (decision === 'abandon') {
@@ -201,6 +209,9 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       }
     }
     this.#relay.end();
+    if (this.#signatures !== undefined && this.#passedThrough === undefined) {
+      this.#context.sessionCapture?.served(this.#signatures.signatures(this.#headers['content-encoding']));
+    }
     this.#finish(
       this.#passedThrough ?? { result: 'success', status: this.#status, headers: this.#headers },
       undefined,

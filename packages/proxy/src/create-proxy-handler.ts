@@ -9,6 +9,7 @@ import type { ProxyHandlerOptions } from './proxy-options.js';
 import { proxyRequest } from './proxy-request.js';
 import type { ProxySettings, Reconfigured } from './proxy-settings.js';
 import { sendError } from './send-error.js';
+import { SessionDomains } from './session-domains.js';
 import { UpstreamPools } from './upstream.js';
 
 /** The proxy as a node:http request listener. */
@@ -58,6 +59,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     held: { bytes: 0 },
     replayMemory: { bytes: 0, limitInBytes: maxReplayMemoryInBytes },
     pools: new UpstreamPools(options.createDispatcher),
+    sessionDomains: new SessionDomains(options.sessionRepair),
   });
 
   return {

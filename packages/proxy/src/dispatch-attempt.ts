@@ -1,4 +1,4 @@
-import { removeMembers, replaceSpan, type Span } from '@ccb/protocol';
+import { removeMembers, replaceSpan, type SessionRepairReport, type Span } from '@ccb/protocol';
 import type { Dispatcher } from 'undici';
 import { AdaptedHandler } from './adapted-handler.js';
 import { AttemptHandler } from './attempt-handler.js';
@@ -30,6 +30,8 @@ export interface AttemptRequest {
 export interface DispatchedAttempt {
   readonly result: AttemptResult;
   readonly modelSent: string | undefined;
+  /** What session repair changed in the body for this provider; `undefined`: nothing. */
+  readonly sessionRepair?: SessionRepairReport | undefined;
 }
 
 /**
@@ -55,6 +57,10 @@ export async function dispatchAttempt(
   if (noOp !== undefined && body !== null && target.capabilities?.contextManagement === false) {
     body = withoutMember(body, init, noOp);
   }
+  // A session that moved to another signature domain: its history made valid for this provider (rare; see there).
+  const repaired = body === null ? undefined : context.sessionRepair?.prepare(init.route, target, body);
+  if (repaired !== undefined) body = repaired.body;
+  const sessionRepair = repaired?.report;
   let credentials: readonly HeaderPair[];
   let adapted: AdaptedAttempt | undefined;
   try {
@@ -72,6 +78,7 @@ export async function dispatchAttempt(
         transport: undefined,
       },
       modelSent,
+      sessionRepair,
     };
   }
   if (target.adapter !== undefined) {
@@ -89,6 +96,7 @@ export async function dispatchAttempt(
           transport: undefined,
         },
         modelSent,
+        sessionRepair,
       };
     }
   }
@@ -104,9 +112,11 @@ export async function dispatchAttempt(
     relayedErrors: upstream.normalizesErrors
       ? normalizingScrubber(context.relayedErrors)
       : context.relayedErrors,
+    sessionCapture: context.sessionRepair?.captureFor(init.route, target),
     onCommit: attempt.onCommit,
   });
-  if (!attempt.onDispatch(handler)) return { result: { kind: 'aborted', served: undefined }, modelSent };
+  if (!attempt.onDispatch(handler))
+    return { result: { kind: 'aborted', served: undefined }, modelSent, sessionRepair };
   if (adapted === undefined) {
     dispatcher.dispatch(
       {
@@ -156,9 +166,13 @@ export async function dispatchAttempt(
   // A third party's error held for the all-failed answer goes out in Anthropic's shape too.
   const held = result.kind === 'failed' ? result.held : undefined;
   if (upstream.normalizesErrors && held !== undefined && held.trailer === undefined && held.status >= 400) {
-    return { result: { ...(result as FailedAttempt), held: normalizeErrorAnswer(held) }, modelSent };
+    return {
+      result: { ...(result as FailedAttempt), held: normalizeErrorAnswer(held) },
+      modelSent,
+      sessionRepair,
+    };
   }
-  return { result, modelSent };
+  return { result, modelSent, sessionRepair };
 }
 
 /** The attempt as the target's adapter rewrites it (the client's `anthropic-beta` looked up only here). */

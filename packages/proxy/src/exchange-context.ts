@@ -6,6 +6,7 @@ import type { ClientHeaders } from './hop-by-hop.js';
 import type { AttemptPlanner, RouteRequest } from './ports.js';
 import type { ProxyHooks } from './proxy-options.js';
 import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
+import type { SessionRepair } from './session-repair.js';
 import type { Upstream } from './upstream.js';
 
 /**
@@ -38,6 +39,11 @@ export interface ExchangeContext {
    * can end each one properly.
    */
   readonly inProgress: InProgressList<ShutdownTarget>;
+  /**
+   * Session repair across signature domains (docs/session-repair.md); `undefined` while every provider shares one
+   * domain, and no request pays anything for it.
+   */
+  readonly sessionRepair: SessionRepair | undefined;
 }
 
 /** An exchange as a shutdown sees it. */

@@ -3,6 +3,7 @@ import {
   type AttemptRecord,
   anthropicSignatureDomain,
   isRenewableCredentialRefusal,
+  type SessionRepairReport,
 } from '@ccb/protocol';
 import { answerAllFailed } from './answer-all-failed.js';
 import type { AttemptHandler } from './attempt-handler.js';
@@ -35,6 +36,8 @@ export class Exchange implements ShutdownTarget {
   #rule: string | undefined;
   #affinity = false;
   #sessionDomain: string | undefined;
+  /** What session repair changed for the latest dispatch (per attempt: each provider may need its own). */
+  #sessionRepair: SessionRepairReport | undefined;
   readonly #markFirstByte = (): void => {
     this.#firstByteAt ??= performance.now();
   };
@@ -193,6 +196,7 @@ export class Exchange implements ShutdownTarget {
       detail: final.kind === 'failed' ? final.detail : undefined,
       usage: final.kind === 'committed' ? final.usage : served?.usage,
       durationInMs: performance.now() - started,
+      sessionRepair: this.#sessionRepair,
     });
     return final;
   }
@@ -211,6 +215,7 @@ export class Exchange implements ShutdownTarget {
     });
     this.#current = undefined;
     this.#modelSent = dispatched.modelSent;
+    this.#sessionRepair = dispatched.sessionRepair;
     return dispatched.result;
   }
 

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { KeyFingerprint } from './client-auth.js';
 import type { DedupOptions } from './dedup-options.js';
 import type { AttemptPlanner, RouteRequest, UpstreamTarget, UpstreamTimeouts } from './ports.js';
+import type { SessionDomainsOptions } from './session-domains.js';
 
 /** An upstream and how to connect to it. */
 export interface UpstreamEntry {
@@ -140,4 +141,10 @@ export interface ProxyHandlerOptions extends ProxyHooks {
    * anything for it.
    */
   readonly dedup?: DedupOptions;
+  /**
+   * Bounds of the session record that keeps sessions valid across thinking-signature domains (docs/session-repair.md):
+   * used only while the upstreams span more than one domain (`UpstreamTarget.capabilities.signatureDomain`). Fixed
+   * for the handler's life. Defaults: 24 h after a session's last use, 10 000 sessions, 100 000 signatures.
+   */
+  readonly sessionRepair?: SessionDomainsOptions;
 }

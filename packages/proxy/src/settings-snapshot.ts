@@ -13,6 +13,8 @@ import type { ProxySettings } from './proxy-settings.js';
 import { refuseRequest } from './refuse-request.js';
 import { createRelayedErrorScrubber } from './relayed-error-scrubber.js';
 import { createRequestGuard, type RequestGuard } from './request-guard.js';
+import type { SessionDomains } from './session-domains.js';
+import { SessionRepair, spansSignatureDomains } from './session-repair.js';
 import type { ReplayMemory } from './shared-response.js';
 import type { UpstreamPool, UpstreamPools } from './upstream.js';
 
@@ -36,6 +38,8 @@ export interface SnapshotBase {
   readonly pools: UpstreamPools;
   /** The replay bytes of every deduplicated call in flight, whichever snapshot started it. */
   readonly replayMemory: ReplayMemory;
+  /** Which signature domains served each session and signed each thinking block: kept across reloads. */
+  readonly sessionDomains: SessionDomains;
 }
 
 /**
@@ -82,6 +86,10 @@ export function buildSnapshot(
     guard,
     otherRequests: settings.otherRequests ?? notFound,
     dedup,
+    // Only a configuration whose providers span several signature domains records and repairs sessions.
+    sessionRepair: spansSignatureDomains(settings.upstreams.map((entry) => entry.target))
+      ? new SessionRepair(base.sessionDomains)
+      : undefined,
   };
   return { snapshot, retired };
 }

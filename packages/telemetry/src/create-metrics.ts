@@ -141,6 +141,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const requests = new Series(['provider', 'model', 'status', 'outcome']);
   const attempts = new Series(['provider', 'result']);
   const failovers = new Series(['provider', 'reason']);
+  const sessionRepairs = new Series(['provider', 'change']);
   const tokens = new Series(['provider', 'model', 'kind']);
   const bytesReceived = new Series(['provider']);
   const bytesSent = new Series(['provider']);
@@ -175,6 +176,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     `${prefix}failovers_total`,
     'Failed attempts after which ccb moved on to the next provider, by failure kind.',
     failovers,
+  );
+  registerCounter(
+    registry,
+    `${prefix}session_repairs_total`,
+    'Attempts whose body ccb repaired because the session moved to another thinking-signature domain, by change: thinking_removed, redacted_thinking_removed, messages_removed, tool_ids_rewritten, thinking_disabled.',
+    sessionRepairs,
   );
   registerCounter(registry, `${prefix}tokens_total`, 'Tokens the upstreams reported, by kind.', tokens);
   registerCounter(
@@ -326,6 +333,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         if (attempt.result === 'failure' && index < lastIndex) {
           failovers.at(attempt.provider, attempt.failure ?? unknownFailureLabel).value += 1;
         }
+        const repair = attempt.sessionRepair;
+        if (repair !== undefined) countSessionRepair(sessionRepairs, attempt.provider, repair);
       }
       // A request answered by another's call spent no tokens of its own: the call's record counted them.
       const usage = record.dedup === undefined ? record.usage : undefined;
@@ -453,4 +462,17 @@ function registerLossCounter(
 /** Adds a count from a record, ignoring values a counter must not take (negative, NaN, infinite). */
 function addCount(cell: { value: number }, count: number): void {
   if (count > 0 && Number.isFinite(count)) cell.value += count;
+}
+
+/** One repaired attempt, counted once under each kind of change its body had. */
+function countSessionRepair(
+  series: Series,
+  provider: string,
+  repair: NonNullable<RequestRecord['attempts'][number]['sessionRepair']>,
+): void {
+  if (repair.thinkingRemoved > 0) series.at(provider, 'thinking_removed').value += 1;
+  if (repair.redactedThinkingRemoved > 0) series.at(provider, 'redacted_thinking_removed').value += 1;
+  if (repair.messagesRemoved > 0) series.at(provider, 'messages_removed').value += 1;
+  if (repair.toolIdsRewritten > 0) series.at(provider, 'tool_ids_rewritten').value += 1;
+  if (repair.thinkingDisabled) series.at(provider, 'thinking_disabled').value += 1;
 }

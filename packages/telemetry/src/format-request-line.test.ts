@@ -3,6 +3,22 @@ import { attemptRecord, requestRecord } from '../test/_records.js';
 import { formatRequestLine } from './format-request-line.js';
 
 describe('formatRequestLine', () => {
+  it('says when the serving provider got a repaired session history', () => {
+    const sessionRepair = {
+      domain: 'anthropic',
+      thinkingRemoved: 3,
+      redactedThinkingRemoved: 1,
+      messagesRemoved: 0,
+      toolIdsRewritten: 1,
+      thinkingDisabled: true,
+    };
+    const line = formatRequestLine(requestRecord({ attempts: [attemptRecord({ sessionRepair })] }));
+    expect(line).toMatch(
+      / \[session repaired for anthropic: 4 thinking removed, 1 tool id rewritten, thinking off\]$/,
+    );
+    expect(formatRequestLine(requestRecord())).not.toContain('session repaired');
+  });
+
   it('writes a first-try success as one short line', () => {
     expect(formatRequestLine(requestRecord())).toBe(
       '✓ 200 POST /v1/messages claude-sonnet-4-6 stream → alpha 123ms in=25 out=15',

@@ -12,6 +12,7 @@ const maxModelLength = 64;
  * `✓ 200 POST /v1/messages claude-sonnet-4-6 stream → alpha 123ms in=25 out=15` or, after a failover,
  * `↻ 200 POST /v1/messages claude-sonnet-4-6 → beta 480ms in=25 out=15 (alpha: connect ECONNREFUSED)`.
  * `✓` served first time, `↻` served after failing over, `✗` the client got an error. The query string is dropped.
+ * A body repaired for the serving provider's signature domain adds `[session repaired for anthropic: …]`.
  */
 export function formatRequestLine(record: RequestRecord): string {
   const mark =
@@ -43,7 +44,23 @@ export function formatRequestLine(record: RequestRecord): string {
     failures += `${failures === '' ? '' : ', '}${attempt.provider}: ${why ?? 'failed'}`;
   }
   if (failures !== '') line += ` (${printable(failures)})`;
+  const repair = record.attempts.at(-1)?.sessionRepair;
+  if (repair !== undefined) line += ` [${describeRepair(repair)}]`;
   return line;
+}
+
+/** `session repaired for anthropic: 4 thinking removed, 1 tool id rewritten, thinking off` (docs/session-repair.md). */
+function describeRepair(repair: NonNullable<RequestRecord['attempts'][number]['sessionRepair']>): string {
+  const changes: string[] = [];
+  const thinking = repair.thinkingRemoved + repair.redactedThinkingRemoved;
+  if (thinking > 0) changes.push(`${thinking} thinking removed`);
+  if (repair.messagesRemoved > 0)
+    changes.push(`${repair.messagesRemoved} empty turn${repair.messagesRemoved === 1 ? '' : 's'} removed`);
+  if (repair.toolIdsRewritten > 0) {
+    changes.push(`${repair.toolIdsRewritten} tool id${repair.toolIdsRewritten === 1 ? '' : 's'} rewritten`);
+  }
+  if (repair.thinkingDisabled) changes.push('thinking off');
+  return `session repaired for ${printable(repair.domain)}: ${changes.join(', ')}`;
 }
 
 function truncate(text: string): string {

@@ -32,6 +32,7 @@ export {
   type AttemptLogFields,
   type RequestLogFields,
   requestLogFields,
+  type SessionRepairLogFields,
   type TokenLogFields,
 } from './request-log-fields.js';
 export {

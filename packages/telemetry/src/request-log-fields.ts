@@ -11,8 +11,23 @@ export interface AttemptLogFields {
   reason: string | undefined;
   detail: string | undefined;
   duration_ms: number;
+  /**
+   * What ccb changed in this attempt's body because the session moved to another thinking-signature domain
+   * (docs/session-repair.md); absent when it went as the client sent it.
+   */
+  session_repair: SessionRepairLogFields | undefined;
   /** Debug level only: upstream response headers, values of non-allowlisted names redacted. */
   headers?: Record<string, string>;
+}
+
+/** A session repair in a request log line. */
+export interface SessionRepairLogFields {
+  domain: string;
+  thinking_removed: number;
+  redacted_thinking_removed: number;
+  messages_removed: number;
+  tool_ids_rewritten: number;
+  thinking_disabled: boolean;
 }
 
 /** Token counts in a request log line. */
@@ -157,6 +172,7 @@ function attemptLogFields(attempt: AttemptRecord, includeHeaders: boolean): Atte
     reason: attempt.reason,
     detail: attempt.detail,
     duration_ms: roundMs(attempt.durationInMs),
+    session_repair: sessionRepairFields(attempt.sessionRepair),
   };
   if (includeHeaders && attempt.headers !== undefined) fields.headers = summarizeHeaders(attempt.headers);
   return fields;
@@ -165,4 +181,16 @@ function attemptLogFields(attempt: AttemptRecord, includeHeaders: boolean): Atte
 /** Milliseconds to two decimals: enough for sub-ms overheads, short in the line. */
 function roundMs(valueInMs: number): number {
   return Math.round(valueInMs * 100) / 100;
+}
+
+function sessionRepairFields(repair: AttemptRecord['sessionRepair']): SessionRepairLogFields | undefined {
+  if (repair === undefined) return undefined;
+  return {
+    domain: repair.domain,
+    thinking_removed: repair.thinkingRemoved,
+    redacted_thinking_removed: repair.redactedThinkingRemoved,
+    messages_removed: repair.messagesRemoved,
+    tool_ids_rewritten: repair.toolIdsRewritten,
+    thinking_disabled: repair.thinkingDisabled,
+  };
 }

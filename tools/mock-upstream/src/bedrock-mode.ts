@@ -1,9 +1,12 @@
 import { encodeBedrockChunk, encodeBedrockException, verifyBedrockSignature } from '@ccb/bedrock';
 import type { MockBedrockOptions } from './bedrock-options.js';
+import { checkConversation } from './check-conversation.js';
 import type { Fault } from './fault.js';
 import type { Exchange, MockContext } from './mock-context.js';
 import { renderMessageJson, renderStreamEvents } from './render-reply.js';
 import { planReply } from './reply-plan.js';
+import { conversationRules } from './respond-messages.js';
+import { newToolUseId, withThinking } from './thinking-reply.js';
 import { validateMessagesRequest } from './validate-request.js';
 import { writeEventStream } from './write-event-stream.js';
 
@@ -134,7 +137,10 @@ export async function respondBedrock(
   const model = bedrockIdPattern.exec(route.modelId)?.[1] ?? route.modelId;
   const { anthropic_version: version, anthropic_beta: betas, ...rest } = json;
   const messages: Record<string, unknown> = { model, ...rest };
-  const invalid = validateMessagesRequest(messages, true);
+  // Bedrock checks thinking signatures in domain `anthropic`, as the API does (they are valid on both).
+  const invalid =
+    validateMessagesRequest(messages, true) ??
+    checkConversation(messages, { ...conversationRules(context), signatureDomain: 'anthropic' });
   if (invalid !== undefined) {
     sendBedrockError(exchange, 'ValidationException', invalid);
     return;
@@ -143,10 +149,16 @@ export async function respondBedrock(
   let length = body.length - `"anthropic_version":${JSON.stringify(version)},`.length;
   if (betas !== undefined) length -= `"anthropic_beta":${JSON.stringify(betas)},`.length;
   length += `"model":${JSON.stringify(model)},`.length + (route.streaming ? '"stream":true,'.length : 0);
-  const plan = planReply(messages, length, context);
+  const messageId = context.ids.messageId();
+  const plan = withThinking(
+    planReply(messages, length, context),
+    messages,
+    { ...context, signatureDomain: 'anthropic' },
+    messageId,
+  );
   const ids = {
-    messageId: context.ids.messageId(),
-    toolUseId: plan.block.type === 'tool_use' ? context.ids.toolUseId() : '',
+    messageId,
+    toolUseId: plan.block.type === 'tool_use' ? newToolUseId(context, plan.block.name) : '',
   };
   if (!route.streaming) {
     const answer = renderMessageJson(plan, ids);

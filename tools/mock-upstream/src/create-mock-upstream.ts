@@ -16,6 +16,7 @@ import type { OAuthMode } from './oauth-mode.js';
 import { createOAuthServer } from './oauth-server.js';
 import { createPromptCache, emptyPromptCacheStats, type PromptCache } from './prompt-cache.js';
 import { defaultReplyText } from './reply-plan.js';
+import { createVertexMode, mockVertexOf } from './vertex-mode.js';
 
 const defaultWaitTimeoutInMs = 2000;
 const defaultMaxRequestBodyInBytes = 32 * 1024 * 1024;
@@ -181,6 +182,11 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
     promptCache: lean ? undefined : promptCache,
     oauth: oauthMode,
     bedrock: options.bedrock,
+    vertex:
+      options.vertex === undefined ? undefined : createVertexMode(options.vertex, url, String(address.port)),
+    signatureDomain: options.signatureDomain ?? 'anthropic',
+    toolIdStyle: options.toolIdStyle ?? 'anthropic',
+    toolCalls: 0,
     thirdParty: options.thirdParty === true,
     requests: [],
     activeRequests: 0,
@@ -221,6 +227,7 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
       abortsClaimed = 0;
       context.faults.clear();
       context.promptCache?.resetStats();
+      if (context.vertex !== undefined) context.vertex.tokenRequests = 0;
       if (oauthMode !== undefined) {
         oauthMode.tokenRequests = [];
         oauthMode.tokenReceived.reset();
@@ -241,6 +248,7 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
       return context.aborts.waitFor(abortsClaimed, timeoutInMs, `a client abort at ${name}`);
     },
     oauth: oauthMode === undefined ? undefined : createMockOAuth(oauthMode, url, name),
+    vertex: context.vertex === undefined ? undefined : mockVertexOf(context.vertex),
     close() {
       if (closed === undefined) {
         context.closing = true;

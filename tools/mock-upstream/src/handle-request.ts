@@ -12,6 +12,7 @@ import { type ApiCall, respondCountTokens, respondMessages, type StreamShape } f
 import { respondToken } from './respond-token.js';
 import { scanIsStreaming } from './scan-request-body.js';
 import { encodeSseEvent } from './sse-frame.js';
+import { matchVertexRoute, respondVertex, respondVertexToken, vertexTokenPath } from './vertex-mode.js';
 
 const notParsed: ParsedBody = { json: undefined, jsonInvalid: false };
 const rootBody = '{"status":"ok"}';
@@ -146,6 +147,11 @@ function dispatch(context: MockContext, exchange: Exchange, body: Buffer, tooLar
     respondToken(context, context.oauth, exchange, body);
     return;
   }
+  // Google's token endpoint, likewise not an API request.
+  if (context.vertex !== undefined && method === 'POST' && pathname === vertexTokenPath) {
+    respondVertexToken(context, context.vertex, exchange, body);
+    return;
+  }
   const parsed = context.lean || tooLarge ? notParsed : readJson(body);
   if (!context.lean) {
     context.requests.push({
@@ -184,6 +190,29 @@ function dispatch(context: MockContext, exchange: Exchange, body: Buffer, tooLar
         exchange,
         context.bedrock as NonNullable<MockContext['bedrock']>,
         bedrockRoute,
+        body,
+        fault,
+      );
+    }
+    return;
+  }
+  const vertexRoute =
+    context.vertex !== undefined && method === 'POST' ? matchVertexRoute(pathname) : undefined;
+  if (vertexRoute !== undefined) {
+    const fault = context.faults.take(vertexRoute.streaming);
+    if (fault?.kind === 'status' || fault?.kind === 'reset' || fault?.kind === 'hang') {
+      applyFault(context, exchange, fault, route, {
+        body,
+        json: undefined,
+        jsonInvalid: false,
+        streaming: false,
+      });
+    } else {
+      respondVertex(
+        context,
+        context.vertex as NonNullable<MockContext['vertex']>,
+        exchange,
+        vertexRoute,
         body,
         fault,
       );

@@ -26,3 +26,4 @@ export { MockUpstreamError } from './mock-upstream-error.js';
 export { pkceChallenge } from './pkce-challenge.js';
 export type { PromptCacheOptions, PromptCacheStats } from './prompt-cache.js';
 export { startMockUpstreams } from './start-mock-upstreams.js';
+export { type MockVertex, type MockVertexOptions, vertexErrorFault } from './vertex-mode.js';

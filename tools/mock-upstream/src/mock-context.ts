@@ -8,6 +8,7 @@ import type { LeanReplyCache } from './lean-reply-cache.js';
 import type { RecordedRequest } from './mock-upstream.js';
 import type { OAuthMode } from './oauth-mode.js';
 import type { PromptCache } from './prompt-cache.js';
+import type { VertexMode } from './vertex-mode.js';
 
 /** Settings and state shared by every request of one mock (internal). */
 export interface MockContext {
@@ -35,10 +36,18 @@ export interface MockContext {
   readonly promptCache: PromptCache | undefined;
   /** Set when the `bedrock` option is on: `/model/{id}/invoke…` is served as Bedrock serves it. */
   readonly bedrock: MockBedrockOptions | undefined;
+  /** Set when the `vertex` option is on: `…:rawPredict`, `…:streamRawPredict` and `POST /token` are served as Google does. */
+  readonly vertex: VertexMode | undefined;
   /** Third-party mode (`MockUpstreamOptions.thirdParty`): no count_tokens, server tools or context management. */
   readonly thirdParty: boolean;
   /** Set when the `oauth` option is on: Bearer tokens from the mock's token endpoint are required. */
   readonly oauth: OAuthMode | undefined;
+  /** Whose key signs this mock's thinking blocks; history must be signed with it (`anthropic` by default). */
+  readonly signatureDomain: string;
+  /** `anthropic`: mints `toolu_…` and refuses other ids; `functions`: mints `functions.<name>:<n>`, accepts any. */
+  readonly toolIdStyle: 'anthropic' | 'functions';
+  /** Tool calls minted in the `functions` style, for their `:<n>`. */
+  toolCalls: number;
   requests: RecordedRequest[];
   activeRequests: number;
   closing: boolean;

@@ -3,6 +3,7 @@ import type { MockBedrockOptions } from './bedrock-options.js';
 import type { Fault } from './fault.js';
 import type { MockOAuth, MockOAuthOptions } from './mock-oauth.js';
 import type { PromptCacheOptions, PromptCacheStats } from './prompt-cache.js';
+import type { MockVertex, MockVertexOptions } from './vertex-options.js';
 
 /** Options of {@link createMockUpstream}; every field is optional. */
 export interface MockUpstreamOptions {
@@ -68,6 +69,26 @@ export interface MockUpstreamOptions {
    */
   bedrock?: MockBedrockOptions;
   /**
+   * Vertex mode: also serves `POST …/v1/projects/{p}/locations/{l}/publishers/anthropic/models/{model}:rawPredict`,
+   * `:streamRawPredict` and `count-tokens:rawPredict` as Claude on Vertex AI does, with a Google token endpoint at
+   * `POST /token` (JWT assertions RS256-verified with the service account's public key); API calls need a token it
+   * issued. Google errors are injected with `inject(vertexErrorFault('RESOURCE_EXHAUSTED'))`. Default off.
+   */
+  vertex?: MockVertexOptions;
+  /**
+   * Whose key signs the thinking blocks this mock sends (when the request has thinking on) and must have signed every
+   * thinking and redacted_thinking block in a request's history, as the real API checks them: a foreign or altered
+   * one is the API's 400 "messages.N.content.M: Invalid `signature` in `thinking` block". `anthropic` stands for the
+   * first-party API, Bedrock and Vertex (Bedrock mode always signs and checks in it); any other name is a third
+   * party's own key. Default `anthropic`.
+   */
+  signatureDomain?: string;
+  /**
+   * The tool_use ids this mock mints and accepts: `anthropic` (default) mints `toolu_…` and refuses any id outside
+   * `^[a-zA-Z0-9_-]+$` with the API's 400; `functions` mints `functions.<name>:<n>` as Kimi does, and accepts any.
+   */
+  toolIdStyle?: 'anthropic' | 'functions';
+  /**
    * Third-party mode: answers as an Anthropic-compatible third party lacking the API's server side (protocol notes
    * §10): `count_tokens` is a 404 with a body not in Anthropic's shape, server tools and `context_management` are
    * ignored (the reply just lacks them, as such providers do). Default off.
@@ -124,6 +145,8 @@ export interface MockUpstream {
   close(): Promise<void>;
   /** The OAuth side (token endpoint, accounts, windows) when started with `oauth`, else undefined. */
   readonly oauth: MockOAuth | undefined;
+  /** The Vertex side (token endpoint, issued tokens) of a mock started with `vertex`, else `undefined`. */
+  readonly vertex: MockVertex | undefined;
 }
 
 /** A mock started with `oauth`: its {@link MockUpstream.oauth} is always there. */

@@ -34,6 +34,33 @@ function contentBlockOf(plan: ReplyPlan, ids: ReplyIds) {
     : { type: 'tool_use', id: ids.toolUseId, name: block.name, input: block.input };
 }
 
+function thinkingBlockOf(thinking: NonNullable<ReplyPlan['thinking']>) {
+  return thinking.type === 'thinking'
+    ? { type: 'thinking', thinking: thinking.text, signature: thinking.signature }
+    : { type: 'redacted_thinking', data: thinking.data };
+}
+
+/** The events of a leading thinking block at index 0, as the API streams one (its signature last). */
+function thinkingEvents(thinking: NonNullable<ReplyPlan['thinking']>): string[] {
+  const start = (block: object) =>
+    encodeSseEvent(
+      'content_block_start',
+      JSON.stringify({ type: 'content_block_start', index: 0, content_block: block }),
+    );
+  const delta = (value: object) =>
+    encodeSseEvent(
+      'content_block_delta',
+      JSON.stringify({ type: 'content_block_delta', index: 0, delta: value }),
+    );
+  if (thinking.type === 'redacted_thinking') return [start(thinkingBlockOf(thinking)), contentBlockStopFrame];
+  return [
+    start({ type: 'thinking', thinking: '', signature: '' }),
+    ...thinking.chunks.map((chunk) => delta({ type: 'thinking_delta', thinking: chunk })),
+    delta({ type: 'signature_delta', signature: thinking.signature }),
+    contentBlockStopFrame,
+  ];
+}
+
 /** The non-streaming Messages response body (protocol §4). */
 export function renderMessageJson(plan: ReplyPlan, ids: ReplyIds): string {
   return JSON.stringify({
@@ -41,7 +68,10 @@ export function renderMessageJson(plan: ReplyPlan, ids: ReplyIds): string {
     type: 'message',
     role: 'assistant',
     model: plan.model,
-    content: [contentBlockOf(plan, ids)],
+    content:
+      plan.thinking === undefined
+        ? [contentBlockOf(plan, ids)]
+        : [thinkingBlockOf(plan.thinking), contentBlockOf(plan, ids)],
     stop_reason: plan.stopReason,
     stop_sequence: null,
     usage: usageOf(plan, plan.outputTokens),
@@ -55,6 +85,8 @@ export function renderMessageJson(plan: ReplyPlan, ids: ReplyIds): string {
  */
 export function renderStreamEvents(plan: ReplyPlan, ids: ReplyIds): string[] {
   const block = plan.block;
+  // The reply's block follows a thinking block at index 0 when there is one.
+  const index = plan.thinking === undefined ? 0 : 1;
   const events: string[] = [
     encodeSseEvent(
       'message_start',
@@ -72,11 +104,12 @@ export function renderStreamEvents(plan: ReplyPlan, ids: ReplyIds): string[] {
         },
       }),
     ),
+    ...(plan.thinking === undefined ? [] : thinkingEvents(plan.thinking)),
     encodeSseEvent(
       'content_block_start',
       JSON.stringify({
         type: 'content_block_start',
-        index: 0,
+        index,
         content_block:
           block.type === 'text'
             ? { type: 'text', text: '' }
@@ -91,11 +124,13 @@ export function renderStreamEvents(plan: ReplyPlan, ids: ReplyIds): string[] {
         ? { type: 'text_delta', text: chunk }
         : { type: 'input_json_delta', partial_json: chunk };
     events.push(
-      encodeSseEvent('content_block_delta', JSON.stringify({ type: 'content_block_delta', index: 0, delta })),
+      encodeSseEvent('content_block_delta', JSON.stringify({ type: 'content_block_delta', index, delta })),
     );
   }
   events.push(
-    contentBlockStopFrame,
+    index === 0
+      ? contentBlockStopFrame
+      : encodeSseEvent('content_block_stop', JSON.stringify({ type: 'content_block_stop', index })),
     encodeSseEvent(
       'message_delta',
       JSON.stringify({

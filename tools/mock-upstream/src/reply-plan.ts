@@ -25,9 +25,22 @@ export const noCacheTokens: CacheTokens = Object.freeze({
   creation1hInputTokens: 0,
 });
 
+/** A thinking block leading a reply (the request had thinking on), already signed in the mock's domain. */
+export type ThinkingBlock =
+  | {
+      readonly type: 'thinking';
+      /** The thinking shown (`""` with `thinking.display: "omitted"`), sent as `thinking_delta`s. */
+      readonly text: string;
+      readonly chunks: readonly string[];
+      readonly signature: string;
+    }
+  | { readonly type: 'redacted_thinking'; readonly data: string };
+
 /** Everything needed to render a reply as JSON or as an SSE stream. */
 export interface ReplyPlan {
   readonly model: string;
+  /** A thinking block before `block`; absent without thinking. */
+  readonly thinking?: ThinkingBlock | undefined;
   readonly block: ReplyBlock;
   readonly stopReason: 'end_turn' | 'tool_use';
   /** `usage.input_tokens`: the whole request's estimate, less what the prompt cache read or created. */

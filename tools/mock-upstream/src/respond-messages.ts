@@ -1,9 +1,11 @@
+import { checkConversation } from './check-conversation.js';
 import type { Exchange, MockContext } from './mock-context.js';
 import { sendBody, sendError, writeStreamHead } from './mock-context.js';
 import { readJson } from './read-json.js';
 import { renderMessageJson, renderStreamEvents } from './render-reply.js';
 import { estimateInputTokens, planReply } from './reply-plan.js';
 import { scanModel } from './scan-request-body.js';
+import { newToolUseId, withThinking } from './thinking-reply.js';
 import { validateMessagesRequest } from './validate-request.js';
 import { type StreamCut, writeEventStream } from './write-event-stream.js';
 
@@ -90,20 +92,23 @@ export function respondMessages(
     sendError(context, exchange, 400, 'invalid_request_error', invalidJsonMessage);
     return;
   }
-  const problem = validateMessagesRequest(json, true);
+  const problem =
+    validateMessagesRequest(json, true) ??
+    checkConversation(json as Record<string, unknown>, conversationRules(context));
   if (problem !== undefined) {
     sendError(context, exchange, 400, 'invalid_request_error', problem);
     return;
   }
   const body = json as Record<string, unknown>;
-  let plan = planReply(body, call.body.length, context);
+  const messageId = context.ids.messageId();
+  let plan = withThinking(planReply(body, call.body.length, context), body, context, messageId);
   if (context.promptCache !== undefined) {
     const usage = context.promptCache.account(body, plan.inputTokens);
     plan = { ...plan, inputTokens: usage.inputTokens, cache: usage.cache };
   }
   const ids = {
-    messageId: context.ids.messageId(),
-    toolUseId: plan.block.type === 'tool_use' ? context.ids.toolUseId() : '',
+    messageId,
+    toolUseId: plan.block.type === 'tool_use' ? newToolUseId(context, plan.block.name) : '',
   };
   if (call.streaming) {
     streamFrames(context, exchange, renderStreamEvents(plan, ids), shape);
@@ -126,4 +131,9 @@ export function respondCountTokens(context: MockContext, exchange: Exchange, cal
     }
   }
   sendBody(context, exchange, 200, `{"input_tokens":${estimateInputTokens(call.body.length)}}`);
+}
+
+/** How this mock judges a conversation's history: its signature domain, and Anthropic's id rule unless it mints others. */
+export function conversationRules(context: MockContext): { signatureDomain: string; strictToolIds: boolean } {
+  return { signatureDomain: context.signatureDomain, strictToolIds: context.toolIdStyle === 'anthropic' };
 }

@@ -33,14 +33,21 @@ export function providerState(
 
 const noBudget = { requests: null, tokens: null, inputTokens: null, outputTokens: null };
 
+/** The fingerprint of the provider's own fixed credential: its api_key, or a Vertex provider's fixed access token. */
+function fingerprintOf(provider: ProviderConfig, fingerprint: KeyFingerprint): string | null {
+  const secret = provider.api_key ?? provider.gcp?.access_token;
+  return secret === undefined ? null : fingerprint(secret);
+}
+
 /** The admin API's view of one provider. Holds no secret: a key shows as its keyed fingerprint. */
 export function providerView(input: ProviderViewInput): AdminProvider {
   const { provider, override, effective, health } = input;
   return {
     name: provider.name,
     base_url: provider.base_url,
-    auth_type: provider.auth_type,
-    key_fingerprint: provider.api_key === undefined ? null : input.fingerprint(provider.api_key),
+    // A Vertex provider authenticates with Google access tokens, whatever auth_type's default says.
+    auth_type: provider.kind === 'vertex' ? 'gcp' : provider.auth_type,
+    key_fingerprint: fingerprintOf(provider, input.fingerprint),
     models: [...provider.models],
     configured: { weight: provider.weight, priority: provider.priority, enabled: provider.enabled },
     overrides: {

@@ -2,6 +2,8 @@ import { createBedrockAdapter } from '@ccb/bedrock';
 import type { Config } from '@ccb/config';
 import { createProvider, type OAuthCredentials, type Provider } from '@ccb/providers';
 import type { UpstreamEntry, UpstreamTarget } from '@ccb/proxy';
+import { createVertexAdapter, type GoogleTokenSource, type GoogleTokenStatus } from '@ccb/vertex';
+import type { VertexCredentialsFactory } from '../vertex-credentials.js';
 import { capabilitiesOf } from './provider-capabilities.js';
 
 type ProviderConfig = Config['providers'][number];
@@ -27,6 +29,7 @@ export function buildProviders(
   config: Config,
   previous: ProviderGeneration | undefined,
   newAccount: AccountFactory,
+  newVertexCredentials?: VertexCredentialsFactory,
 ): ProviderGeneration {
   const accounts = new Map<string, OAuthCredentials>();
   let providers: Provider[];
@@ -38,6 +41,7 @@ export function buildProviders(
         if (account !== undefined) accounts.set(entry.name, account);
         return kept;
       }
+      if (entry.kind === 'vertex') return newVertexProvider(entry, newVertexCredentials);
       if (entry.auth_type !== 'oauth') return newProvider(entry, undefined);
       const account = newAccount(entry);
       accounts.set(entry.name, account);
@@ -97,6 +101,46 @@ function newProvider(entry: ProviderConfig, account: OAuthCredentials | undefine
   return provider;
 }
 
+/**
+ * A `kind: vertex` entry: the adapter rewrites path and body; its Google access token is the provider's credential
+ * source, so a token that cannot be had fails the attempt as a credential failure and an upstream 401 renews it.
+ */
+function newVertexProvider(
+  entry: ProviderConfig,
+  newCredentials: VertexCredentialsFactory | undefined,
+): Provider {
+  const gcp = entry.gcp;
+  if (gcp === undefined || entry.region === undefined || newCredentials === undefined) {
+    throw new Error(`provider ${entry.name}: kind vertex needs region, gcp and a credentials factory`);
+  }
+  const tokens = newCredentials(entry);
+  const provider = createProvider({
+    name: entry.name,
+    baseUrl: entry.base_url,
+    adapter: createVertexAdapter({ project: gcp.project, region: entry.region, baseUrl: entry.base_url }),
+    credentials: tokens,
+    headers: entry.headers,
+    modelMap: entry.model_map,
+    capabilities: capabilitiesOf(entry),
+  });
+  connectionKeys.set(provider, connectionKey(entry));
+  googleTokenSources.set(provider, tokens);
+  return provider;
+}
+
+/** The token source of each `kind: vertex` provider, kept with the provider across reloads. */
+const googleTokenSources = new WeakMap<Provider, GoogleTokenSource>();
+
+/** Where the Google access token of each `kind: vertex` provider of `generation` stands, by provider name. */
+export function googleTokenStates(generation: ProviderGeneration): ReadonlyMap<string, GoogleTokenStatus> {
+  const states = new Map<string, GoogleTokenStatus>();
+  for (const provider of generation.providers) {
+    const tokens = googleTokenSources.get(provider);
+    if (tokens !== undefined) states.set(provider.name, tokens.status());
+  }
+  return states;
+}
+
 /** A `kind: bedrock` entry's adapter: its model_map is applied by the provider first, so none is passed here. */
 function bedrockAdapterOf(entry: ProviderConfig): object {
   const aws = entry.aws;
@@ -123,6 +167,7 @@ function connectionKey(entry: ProviderConfig): string {
     entry.kind,
     entry.region ?? null,
     entry.aws ?? null,
+    entry.gcp ?? null,
     entry.base_url,
     entry.auth_type,
     entry.api_key ?? null,

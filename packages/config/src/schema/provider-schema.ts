@@ -14,7 +14,7 @@ export type AuthType = (typeof authTypes)[number];
 
 /**
  * What an upstream speaks: `anthropic` (the first-party API), `anthropic-compatible` (a third party speaking the
- * Messages API), `bedrock` (Claude on Amazon Bedrock's InvokeModel) or `vertex` (Google Vertex AI, not supported yet).
+ * Messages API), `bedrock` (Claude on Amazon Bedrock's InvokeModel) or `vertex` (Claude on Google Vertex AI's rawPredict).
  */
 export const providerKinds = ['anthropic', 'anthropic-compatible', 'bedrock', 'vertex'] as const;
 
@@ -22,10 +22,21 @@ export type ProviderKind = (typeof providerKinds)[number];
 
 /** An AWS region name such as `us-east-1`. */
 const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** A Google Cloud location such as `us-east5` or `europe-west1`, or `global` (Vertex's global endpoint). */
+const gcpRegionPattern = /^(?:[a-z]+-[a-z]+\d+|global)$/;
+/** A Google Cloud project id (6–30 lower-case letters, digits, hyphens), or a legacy domain-scoped one (`example.com:p`). */
+const gcpProjectPattern = /^(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /** Where Bedrock's runtime API answers in `region`. */
 export function bedrockRuntimeUrl(region: string): string {
   return `https://bedrock-runtime.${region}.amazonaws.com`;
+}
+
+/** Where Vertex AI answers in `region`: the global endpoint's host for `global`. */
+export function vertexApiUrl(region: string): string {
+  return region === 'global'
+    ? 'https://aiplatform.googleapis.com'
+    : `https://${region}-aiplatform.googleapis.com`;
 }
 
 /** Provider names appear in logs, metrics and admin URLs, so they stay URL- and label-safe. */
@@ -181,6 +192,43 @@ export const providerAwsSchema = z
   })
   .meta({ description: 'AWS credentials of a kind bedrock provider, signed with SigV4.' });
 
+/** `providers[].gcp` — the Google Cloud project a Vertex provider bills, and how it gets access tokens. */
+export const providerGcpSchema = z
+  .strictObject({
+    project: z
+      .string()
+      .regex(gcpProjectPattern, { error: 'must be a Google Cloud project id such as my-project' })
+      .meta({
+        description: 'Google Cloud project id whose Vertex AI quota serves the requests, e.g. my-project.',
+      }),
+    credentials_file: z.string().min(1).optional().meta({
+      description:
+        'A service-account key (JSON) or an authorized_user file (gcloud auth application-default login), relative to the config file. Its token_uri is honoured.',
+    }),
+    access_token: secretField().optional().meta({
+      description:
+        'A fixed access token (e.g. ${GOOGLE_ACCESS_TOKEN} from gcloud auth print-access-token), sent as it is and never refreshed. Use ${VAR}.',
+    }),
+  })
+  .superRefine((gcp, context) => {
+    const { credentials_file: file, access_token: token } = gcp as {
+      credentials_file?: unknown;
+      access_token?: unknown;
+    };
+    if (file !== undefined && token !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['access_token'],
+        message:
+          'must be absent when credentials_file is set: give one of credentials_file or access_token, or neither for application default credentials',
+      });
+    }
+  }, evenWithFieldErrors)
+  .meta({
+    description:
+      "Google Cloud settings of a kind vertex provider: project, and credentials_file or access_token; with neither, application default credentials (GOOGLE_APPLICATION_CREDENTIALS, then gcloud's application_default_credentials.json).",
+  });
+
 /** `providers[].timeouts` — per-provider bounds on an upstream attempt. */
 export const providerTimeoutsSchema = z
   .strictObject({
@@ -237,20 +285,17 @@ export const providerSchema = z
       }),
     kind: z.enum(providerKinds).default('anthropic').meta({
       description:
-        'What the upstream speaks: anthropic (the first-party API), anthropic-compatible (a third party speaking the Messages API), bedrock (Claude on Amazon Bedrock: needs region, and aws or api_key) or vertex (not supported yet). Default anthropic.',
+        'What the upstream speaks: anthropic (the first-party API), anthropic-compatible (a third party speaking the Messages API), bedrock (Claude on Amazon Bedrock: needs region, and aws or api_key) or vertex (Claude on Google Vertex AI: needs region and gcp). Default anthropic.',
     }),
     base_url: baseUrlSchema.prefault(anthropicApiBaseUrl).meta({
-      description: `http(s) URL of the Anthropic-compatible API, without /v1; may carry a path prefix (https://host/api/anthropic). Default ${anthropicApiBaseUrl}; for kind bedrock, https://bedrock-runtime.{region}.amazonaws.com.`,
+      description: `http(s) URL of the Anthropic-compatible API, without /v1; may carry a path prefix (https://host/api/anthropic). Default ${anthropicApiBaseUrl}; for kind bedrock, https://bedrock-runtime.{region}.amazonaws.com; for kind vertex, https://{region}-aiplatform.googleapis.com (https://aiplatform.googleapis.com for region global).`,
     }),
-    region: z
-      .string()
-      .regex(regionPattern, { error: 'must be an AWS region such as us-east-1' })
-      .optional()
-      .meta({
-        description:
-          'AWS region of a kind bedrock provider, e.g. us-east-1 (required there, absent otherwise).',
-      }),
+    region: z.string().min(1).optional().meta({
+      description:
+        'AWS region of a kind bedrock provider (us-east-1), or Google Cloud location of a kind vertex provider (us-east5, europe-west1, global); required there, absent otherwise.',
+    }),
     aws: providerAwsSchema.optional(),
+    gcp: providerGcpSchema.optional(),
     auth_type: z.enum(authTypes).default('api_key').meta({
       description:
         'api_key (x-api-key header), bearer (Authorization: Bearer), passthrough (forward the client credential) or oauth (a Claude subscription account, see oauth). Default api_key.',
@@ -311,20 +356,17 @@ export const providerSchema = z
       oauth,
     } = provider as { kind?: unknown; auth_type?: unknown; api_key?: unknown; oauth?: unknown };
     if (kind === 'vertex') {
-      context.addIssue({
-        code: 'custom',
-        path: ['kind'],
-        message: 'vertex is not supported yet; use anthropic, anthropic-compatible or bedrock',
-      });
+      refineVertex(provider as Record<string, unknown>, context);
       return;
     }
     if (kind === 'bedrock') {
       refineBedrock(provider as Record<string, unknown>, context);
       return;
     }
-    for (const key of ['region', 'aws'] as const) {
+    const onlyFor = { region: 'bedrock and vertex', aws: 'bedrock', gcp: 'vertex' } as const;
+    for (const key of ['region', 'aws', 'gcp'] as const) {
       if ((provider as Record<string, unknown>)[key] !== undefined) {
-        context.addIssue({ code: 'custom', path: [key], message: 'is only for kind bedrock' });
+        context.addIssue({ code: 'custom', path: [key], message: `is only for kind ${onlyFor[key]}` });
       }
     }
     if (authType === 'oauth') {
@@ -367,13 +409,15 @@ export const providerSchema = z
   }, evenWithFieldErrors)
   // A Bedrock provider's URL follows from its region. The schema default cannot know the kind, so the Anthropic
   // default is read as "not set" (pointing a Bedrock provider at api.anthropic.com would mean nothing).
-  .overwrite((provider) =>
-    provider.kind === 'bedrock' && provider.region !== undefined && provider.base_url === anthropicApiBaseUrl
-      ? { ...provider, base_url: bedrockRuntimeUrl(provider.region) }
-      : provider,
-  )
+  .overwrite((provider) => {
+    if (provider.region === undefined || provider.base_url !== anthropicApiBaseUrl) return provider;
+    if (provider.kind === 'bedrock') return { ...provider, base_url: bedrockRuntimeUrl(provider.region) };
+    if (provider.kind === 'vertex') return { ...provider, base_url: vertexApiUrl(provider.region) };
+    return provider;
+  })
   .meta({
-    description: 'An upstream: the Anthropic API, an Anthropic-compatible one, or Claude on Amazon Bedrock.',
+    description:
+      'An upstream: the Anthropic API, an Anthropic-compatible one, Claude on Amazon Bedrock or Claude on Google Vertex AI.',
   });
 
 /** A kind bedrock provider: a region, and exactly one of `aws` (SigV4) or `api_key` (a Bedrock API key). */
@@ -381,6 +425,9 @@ function refineBedrock(provider: Record<string, unknown>, context: z.core.ParseP
   const issue = (path: string, message: string) =>
     context.issues.push({ code: 'custom', path: [path], message, input: context.value });
   if (provider.region === undefined) issue('region', 'is required for kind bedrock, e.g. region: us-east-1');
+  else if (typeof provider.region === 'string' && !regionPattern.test(provider.region)) {
+    issue('region', 'must be an AWS region such as us-east-1');
+  }
   const hasAws = provider.aws !== undefined;
   const hasKey = provider.api_key !== undefined;
   if (hasAws && hasKey) {
@@ -398,8 +445,39 @@ function refineBedrock(provider: Record<string, unknown>, context: z.core.ParseP
     issue('auth_type', 'must be left out for kind bedrock, which authenticates with aws or api_key');
   }
   if (provider.oauth !== undefined) issue('oauth', 'is not for kind bedrock');
+  if (provider.gcp !== undefined) issue('gcp', 'is only for kind vertex');
 }
 
+/**
+ * A kind vertex provider: a Google Cloud location and `gcp` (project, and a credentials file, a fixed access token or
+ * neither for application default credentials). Its tokens come from Google, so no api_key, auth_type or oauth.
+ */
+function refineVertex(provider: Record<string, unknown>, context: z.core.ParsePayload): void {
+  const issue = (path: string, message: string) =>
+    context.issues.push({ code: 'custom', path: [path], message, input: context.value });
+  if (provider.region === undefined)
+    issue('region', 'is required for kind vertex, e.g. region: us-east5 (or global)');
+  else if (typeof provider.region === 'string' && !gcpRegionPattern.test(provider.region)) {
+    issue('region', 'must be a Google Cloud location such as us-east5, europe-west1 or global');
+  }
+  if (provider.gcp === undefined) {
+    issue(
+      'gcp',
+      'is required for kind vertex: gcp: { project: my-project, credentials_file: sa.json } (or access_token, or just project for application default credentials)',
+    );
+  }
+  if (provider.api_key !== undefined) {
+    issue('api_key', 'must be absent for kind vertex, which sends Google access tokens (see gcp)');
+  }
+  if (provider.auth_type !== undefined && provider.auth_type !== 'api_key') {
+    issue('auth_type', 'must be left out for kind vertex, which authenticates with gcp');
+  }
+  if (provider.oauth !== undefined) issue('oauth', 'is not for kind vertex');
+  if (provider.aws !== undefined) issue('aws', 'is only for kind bedrock');
+}
+
+/** A provider's resolved `gcp:`. */
+export type ProviderGcpConfig = z.output<typeof providerGcpSchema>;
 /** A resolved provider; timeouts are in milliseconds and `api_key` is absent only for passthrough and oauth. */
 export type ProviderConfig = z.output<typeof providerSchema>;
 /** A provider's resolved `timeouts`, each in milliseconds. */
