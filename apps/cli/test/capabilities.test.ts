@@ -158,12 +158,18 @@ describe('provider capabilities, end to end with the official SDK', () => {
     expect(failure).toBeInstanceOf(Anthropic.BadRequestError);
     expect((failure as Error).message).toContain('no configured provider supports count_tokens (tried: glm)');
     expect(glm.requests).toHaveLength(0);
-    // ccb's Bedrock adapter serves InvokeModel only: the same clear answer, not a 502 "not supported".
-    const cloud = await clientOf(cloudFirst)
-      .messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] })
-      .catch((error: unknown) => error);
-    expect((cloud as Error).message).toContain(
-      'no configured provider supports count_tokens (tried: bedrock-east, glm)',
+    // Bedrock counts with its own CountTokens API: the same number the first-party API's count gives.
+    const params = { model: 'claude-sonnet-4-5', messages: [{ role: 'user' as const, content: 'hi' }] };
+    const counted = await clientOf(cloudFirst).messages.countTokens(params);
+    const direct = await new Anthropic({
+      baseURL: anthropic.url,
+      apiKey: 'key-anthropic',
+      maxRetries: 0,
+    }).messages.countTokens(params);
+    expect(counted).toEqual({ input_tokens: direct.input_tokens });
+    expect(bedrock.requests.at(-1)?.path).toBe(
+      '/model/anthropic.claude-sonnet-4-5-20250929-v1%3A0/count-tokens',
     );
+    expect(glm.requests).toHaveLength(0);
   });
 });

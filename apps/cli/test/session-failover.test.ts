@@ -1,5 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
-import { bedrockErrorFault, createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
+import {
+  bedrockErrorFault,
+  createMockUpstream,
+  type MockUpstream,
+  vertexErrorFault,
+} from '@ccb/mock-upstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCcb, startCcb, tempDir } from './run-cli.js';
 
@@ -14,6 +20,12 @@ const bash = {
   },
 };
 const sessionId = '7c0e5d36-5b0c-4a39-9a51-7d1e8f9e2a11';
+const gcp = {
+  project: 'my-project',
+  region: 'us-east5',
+  clientEmail: 'ccb@my-project.iam.gserviceaccount.com',
+};
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 type Params = Anthropic.MessageCreateParamsNonStreaming;
 
@@ -64,6 +76,7 @@ class Session {
 describe('failover that keeps the session valid, end to end with the official SDK', () => {
   let anthropic: MockUpstream;
   let bedrock: MockUpstream;
+  let vertex: MockUpstream;
   let kimi: MockUpstream;
   let ccb: RunningCcb;
   let directory: Awaited<ReturnType<typeof tempDir>>;
@@ -73,6 +86,17 @@ describe('failover that keeps the session valid, end to end with the official SD
     // `anthropic`, the third party with its own key, minting Kimi's `functions.Bash:0` tool ids.
     anthropic = await createMockUpstream({ name: 'anthropic', apiKey: 'key-anthropic' });
     bedrock = await createMockUpstream({ name: 'bedrock', bedrock: aws });
+    vertex = await createMockUpstream({
+      name: 'vertex',
+      vertex: {
+        project: gcp.project,
+        region: gcp.region,
+        serviceAccount: {
+          clientEmail: gcp.clientEmail,
+          publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        },
+      },
+    });
     kimi = await createMockUpstream({
       name: 'kimi',
       apiKey: 'key-kimi',
@@ -80,11 +104,22 @@ describe('failover that keeps the session valid, end to end with the official SD
       toolIdStyle: 'functions',
     });
     directory = await tempDir();
+    await directory.write(
+      'sa.json',
+      JSON.stringify({
+        type: 'service_account',
+        project_id: gcp.project,
+        private_key_id: 'k1',
+        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        client_email: gcp.clientEmail,
+        token_uri: vertex.vertex?.tokenUrl,
+      }),
+    );
     const config = await directory.write(
       'ccb.yaml',
       [
         // Plain priority order, no affinity and no circuit: each turn goes where the test's faults send it.
-        'routing: { strategy: priority, affinity: { enabled: false } }',
+        'routing: { strategy: priority, max_attempts: 4, affinity: { enabled: false } }',
         'health: { failure_threshold: 100 }',
         'providers:',
         '  - name: anthropic',
@@ -97,12 +132,17 @@ describe('failover that keeps the session valid, end to end with the official SD
         `    base_url: ${bedrock.url}`,
         `    aws: { access_key_id: ${aws.accessKeyId}, secret_access_key: "${aws.secretAccessKey}" }`,
         '    priority: 2',
-        // A kind: vertex provider (same domain as Anthropic and Bedrock) slots in here once that kind exists.
+        '  - name: vertex',
+        '    kind: vertex',
+        `    region: ${gcp.region}`,
+        `    base_url: ${vertex.url}`,
+        `    gcp: { project: ${gcp.project}, credentials_file: sa.json }`,
+        '    priority: 3',
         '  - name: kimi',
         '    kind: anthropic-compatible',
         `    base_url: ${kimi.url}`,
         '    api_key: key-kimi',
-        '    priority: 3',
+        '    priority: 4',
       ].join('\n'),
     );
     ccb = await startCcb(['serve', '--config', config, '--port', '0']);
@@ -110,14 +150,14 @@ describe('failover that keeps the session valid, end to end with the official SD
   afterAll(async () => {
     await ccb?.stop();
     await directory?.dispose();
-    await Promise.all([anthropic?.close(), bedrock?.close(), kimi?.close()]);
+    await Promise.all([anthropic?.close(), bedrock?.close(), vertex?.close(), kimi?.close()]);
   });
 
   /** ccb's request log line of the session's last turn. */
   const lineOf = (session: Session) =>
     ccb.line((line) => line.msg === 'request' && line.upstream_request_id === session.lastRequestId);
 
-  it('moves a thinking, tool-using session Anthropic → Bedrock → a third party → Anthropic with no 400 at any turn', async () => {
+  it('moves a thinking, tool-using session Anthropic → Bedrock → Vertex → a third party → Anthropic with no 400 at any turn', async () => {
     const client = new Anthropic({ baseURL: ccb.url, apiKey: 'client', maxRetries: 0 });
     const session = new Session();
     const served = (mock: MockUpstream, count: number) => expect(mock.requestCount).toBe(count);
@@ -146,17 +186,32 @@ describe('failover that keeps the session valid, end to end with the official SD
     await session.turn(client, session.toolResult());
     served(bedrock, 2);
 
-    // 5–6: Anthropic and Bedrock fail; the third party (its own signatures, its own tool ids) takes over.
+    // Anthropic and Bedrock fail; Vertex (same domain again) continues with Bedrock's thinking, body untouched.
+    anthropic.inject({ kind: 'status', status: 500 }, 2);
+    bedrock.inject(bedrockErrorFault('InternalServerException'), 2);
+    const onVertex = await session.turn(client, 'please use tool Bash on Vertex');
+    expect(onVertex.content.map((block) => block.type)).toEqual(['thinking', 'tool_use']);
+    // Vertex's answers carry no request id of Anthropic's kind: its first request line is this turn's.
+    const vertexLine = await ccb.line((line) => line.msg === 'request' && line.provider === 'vertex');
+    expect((vertexLine.attempts as Record<string, unknown>[])[2]?.session_repair).toBeUndefined();
+    const sentToVertex = vertex.requests.at(-1)?.json as { messages: unknown; thinking: unknown };
+    expect(sentToVertex.messages).toEqual(session.request().messages.slice(0, -1));
+    expect(sentToVertex.thinking).toEqual({ type: 'adaptive' });
+    await session.turn(client, session.toolResult());
+    expect(vertex.requests.filter((recorded) => recorded.path.includes(':stream'))).toHaveLength(2);
+
+    // 5–6: Anthropic, Bedrock and Vertex fail; the third party (its own signatures, its own tool ids) takes over.
     anthropic.inject({ kind: 'status', status: 500 });
     bedrock.inject(bedrockErrorFault('InternalServerException'));
+    vertex.inject(vertexErrorFault('INTERNAL'));
     const fifth = await session.turn(client, 'please use tool Bash once more');
     expect(fifth.content.map((block) => block.type)).toEqual(['thinking', 'tool_use']);
     expect((fifth.content[1] as Anthropic.ToolUseBlock).id).toBe('functions.Bash:0');
     const kimiLine = await lineOf(session);
     expect(kimiLine.provider).toBe('kimi');
-    expect((kimiLine.attempts as Record<string, unknown>[])[2]?.session_repair).toEqual({
+    expect((kimiLine.attempts as Record<string, unknown>[])[3]?.session_repair).toEqual({
       domain: 'kimi',
-      thinking_removed: 4,
+      thinking_removed: 6,
       redacted_thinking_removed: 0,
       messages_removed: 0,
       tool_ids_rewritten: 0,
@@ -199,7 +254,7 @@ describe('failover that keeps the session valid, end to end with the official SD
     expect(lastSent.thinking).toEqual({ type: 'adaptive' });
     // The turn Anthropic just signed went back with its thinking.
     expect((lastSent.messages.at(-2) as { content: { type: string }[] }).content[0]?.type).toBe('thinking');
-    served(anthropic, 2 + 2 + 1 + 3);
+    served(anthropic, 2 + 2 + 2 + 1 + 3);
   });
 
   it('proves the repair matters: the same histories sent as they are get the real API’s 400s', async () => {

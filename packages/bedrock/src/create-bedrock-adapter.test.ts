@@ -98,10 +98,10 @@ describe('createBedrockAdapter', () => {
     expect(attempt.response.contentType).toBe('application/json');
   });
 
-  it('refuses an endpoint InvokeModel does not have', () => {
+  it('refuses an endpoint Bedrock does not have', () => {
     const adapter = createBedrockAdapter({ region: 'us-east-1', credentials: { apiKey: 'k' } });
-    expect(() => adapter.prepare({ ...request, path: '/v1/messages/count_tokens' })).toThrow(
-      /POST \/v1\/messages only/,
+    expect(() => adapter.prepare({ ...request, method: 'GET', path: '/v1/models', body: null })).toThrow(
+      /POST \/v1\/messages and \/v1\/messages\/count_tokens only, not GET \/v1\/models/,
     );
   });
 });

@@ -1,4 +1,9 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
+import {
+  bedrockCountTokensBody,
+  bedrockCountTokensTranslator,
+  countTokensModelId,
+} from './bedrock-count-tokens.js';
 import { BedrockError } from './bedrock-error.js';
 import { bedrockModelId } from './bedrock-model-ids.js';
 import { bedrockRequestBody } from './bedrock-request-body.js';
@@ -61,10 +66,13 @@ export interface BedrockAdapter {
 
 /** `/v1/messages`, with or without a query. */
 const messagesPathPattern = /^\/v1\/messages(?:\?|$)/;
+/** `/v1/messages/count_tokens`, with or without a query. */
+const countTokensPathPattern = /^\/v1\/messages\/count_tokens(?:\?|$)/;
 
 /**
  * An adapter sending Messages API requests to Bedrock's InvokeModel (`POST /model/{id}/invoke`) or
- * InvokeModelWithResponseStream (`…/invoke-with-response-stream`), SigV4-signed or with a Bedrock API key, and
+ * InvokeModelWithResponseStream (`…/invoke-with-response-stream`), and `count_tokens` to CountTokens
+ * (`…/count-tokens`), SigV4-signed or with a Bedrock API key, and
  * translating the answers back (event-stream frames to Anthropic SSE, Bedrock errors to Anthropic's).
  */
 export function createBedrockAdapter(options: BedrockAdapterOptions): BedrockAdapter {
@@ -87,10 +95,11 @@ export function createBedrockAdapter(options: BedrockAdapterOptions): BedrockAda
 
   return {
     prepare(request) {
-      if (request.method !== 'POST' || !messagesPathPattern.test(request.path)) {
+      const counts = countTokensPathPattern.test(request.path);
+      if (request.method !== 'POST' || (!counts && !messagesPathPattern.test(request.path))) {
         throw new BedrockError(
           'CCB_BEDROCK_REQUEST_UNSUPPORTED',
-          `Bedrock's InvokeModel serves POST /v1/messages only, not ${request.method} ${request.path.split('?', 1)[0]}`,
+          `Bedrock serves POST /v1/messages and /v1/messages/count_tokens only, not ${request.method} ${request.path.split('?', 1)[0]}`,
         );
       }
       if (request.body === null || request.model === undefined) {
@@ -100,10 +109,19 @@ export function createBedrockAdapter(options: BedrockAdapterOptions): BedrockAda
         );
       }
       const modelId = modelMap[request.model] ?? bedrockModelId(request.model);
-      const action = request.stream ? 'invoke-with-response-stream' : 'invoke';
-      const path = `${basePath}/model/${encodeURIComponent(modelId)}/${action}`;
-      const body = bedrockRequestBody(request.body, request.anthropicBeta);
-      const response = request.stream ? new BedrockStreamTranslator() : bedrockJsonTranslator;
+      let path: string;
+      let body: Buffer;
+      let response: BedrockResponseTranslator;
+      if (counts) {
+        path = `${basePath}/model/${encodeURIComponent(countTokensModelId(modelId))}/count-tokens`;
+        body = bedrockCountTokensBody(request.body, request.anthropicBeta);
+        response = bedrockCountTokensTranslator();
+      } else {
+        const action = request.stream ? 'invoke-with-response-stream' : 'invoke';
+        path = `${basePath}/model/${encodeURIComponent(modelId)}/${action}`;
+        body = bedrockRequestBody(request.body, request.anthropicBeta);
+        response = request.stream ? new BedrockStreamTranslator() : bedrockJsonTranslator;
+      }
       if ('apiKey' in credentials)
         return { path, body, headers: bearer as NonNullable<typeof bearer>, response };
       const signedAt = now();

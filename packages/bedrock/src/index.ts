@@ -1,4 +1,9 @@
 /** @ccb/bedrock: Claude on Amazon Bedrock as CC-Balancer speaks it. */
+export {
+  bedrockCountTokensBody,
+  bedrockCountTokensTranslator,
+  countTokensModelId,
+} from './bedrock-count-tokens.js';
 export { BedrockError, type BedrockErrorCode } from './bedrock-error.js';
 export { type AnthropicErrorMapping, anthropicErrorOf } from './bedrock-errors.js';
 export { bedrockModelId } from './bedrock-model-ids.js';

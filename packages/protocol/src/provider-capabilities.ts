@@ -99,9 +99,6 @@ export function capabilitiesOfKind(kind: ProviderKind, name: string): ProviderCa
         betas: cloudBetas,
         // Bedrock runs no web search, web fetch or code execution (AWS model parameters page).
         serverTools: Object.freeze(['tool_search_tool_regex', 'tool_search_tool_bm25']),
-        // Bedrock has a CountTokens API, but ccb's adapter serves InvokeModel only: without this, a token count
-        // routed there fails as "not supported" (a 502) instead of the clear 400. Set true once the adapter serves it.
-        countTokens: false,
       });
     case 'vertex':
       return Object.freeze({

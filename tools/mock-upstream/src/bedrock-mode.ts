@@ -4,7 +4,7 @@ import { checkConversation } from './check-conversation.js';
 import type { Fault } from './fault.js';
 import type { Exchange, MockContext } from './mock-context.js';
 import { renderMessageJson, renderStreamEvents } from './render-reply.js';
-import { planReply } from './reply-plan.js';
+import { estimateInputTokens, planReply } from './reply-plan.js';
 import { conversationRules } from './respond-messages.js';
 import { newToolUseId, withThinking } from './thinking-reply.js';
 import { validateMessagesRequest } from './validate-request.js';
@@ -12,8 +12,8 @@ import { writeEventStream } from './write-event-stream.js';
 
 export type { MockBedrockOptions } from './bedrock-options.js';
 
-/** `/model/{modelId}/invoke` and `/model/{modelId}/invoke-with-response-stream`, after any path prefix. */
-const bedrockRoutePattern = /\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
+/** `/model/{modelId}/invoke`, `…/invoke-with-response-stream` and `…/count-tokens`, after any path prefix. */
+const bedrockRoutePattern = /\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens)$/;
 /** A Bedrock model id (`anthropic.claude-sonnet-4-5-20250929-v1:0`, `us.anthropic.…`) without its date and version. */
 const bedrockIdPattern = /^(?:[a-z]+\.)?anthropic\.(.+?)(?:-\d{8})?-v\d+:\d+$/;
 const anthropicVersion = 'bedrock-2023-05-31';
@@ -35,13 +35,21 @@ const bedrockErrorStatus: Readonly<Record<string, number>> = {
 };
 
 /** A Bedrock route of a request path, or `undefined`. */
-export function matchBedrockRoute(pathname: string): { modelId: string; streaming: boolean } | undefined {
+export function matchBedrockRoute(pathname: string): BedrockRoute | undefined {
   const match = bedrockRoutePattern.exec(pathname);
   if (match === null) return undefined;
   return {
     modelId: decodeURIComponent(match[1] as string),
     streaming: match[2] === 'invoke-with-response-stream',
+    counting: match[2] === 'count-tokens',
   };
+}
+
+/** One Bedrock call: the model, and InvokeModel, InvokeModelWithResponseStream or CountTokens. */
+export interface BedrockRoute {
+  readonly modelId: string;
+  readonly streaming: boolean;
+  readonly counting: boolean;
 }
 
 /**
@@ -83,7 +91,7 @@ export async function respondBedrock(
   context: MockContext,
   exchange: Exchange,
   bedrock: MockBedrockOptions,
-  route: { modelId: string; streaming: boolean },
+  route: BedrockRoute,
   body: Buffer,
   fault: Fault | undefined,
 ): Promise<void> {
@@ -111,7 +119,9 @@ export async function respondBedrock(
   }
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    json = JSON.parse(
+      route.counting ? invokeBodyOfCountTokens(body).toString('utf8') : body.toString('utf8'),
+    ) as Record<string, unknown>;
   } catch {
     sendBedrockError(
       exchange,
@@ -143,6 +153,31 @@ export async function respondBedrock(
     checkConversation(messages, { ...conversationRules(context), signatureDomain: 'anthropic' });
   if (invalid !== undefined) {
     sendBedrockError(exchange, 'ValidationException', invalid);
+    return;
+  }
+  if (route.counting) {
+    if (/^[a-z]+\.anthropic\./.test(route.modelId)) {
+      // CountTokens takes foundation-model ids only.
+      sendBedrockError(
+        exchange,
+        'ValidationException',
+        "The provided model doesn't support counting tokens.",
+      );
+      return;
+    }
+    // Counted as the Anthropic mode counts a count_tokens body: its length without Bedrock's members, with `model`.
+    const { max_tokens: _maxTokens, ...counted } = messages;
+    const tokens = estimateInputTokens(Buffer.byteLength(JSON.stringify(counted)));
+    const answer = `{"inputTokens":${tokens}}`;
+    exchange.response.writeHead(200, [
+      'x-amzn-requestid',
+      exchange.requestId,
+      'content-type',
+      'application/json',
+      'content-length',
+      String(Buffer.byteLength(answer)),
+    ]);
+    exchange.response.end(answer);
     return;
   }
   // The Messages body's length: Bedrock's members out, `model` (and `stream`) in, as compact JSON writes them.
@@ -215,6 +250,14 @@ export async function respondBedrock(
     return;
   }
   exchange.response.end(Buffer.concat(frames));
+}
+
+/** The InvokeModel body inside a CountTokens call (`{"input":{"invokeModel":{"body":"<base64>"}}}`). */
+function invokeBodyOfCountTokens(body: Buffer): Buffer {
+  const call = JSON.parse(body.toString('utf8')) as { input?: { invokeModel?: { body?: unknown } } };
+  const encoded = call.input?.invokeModel?.body;
+  if (typeof encoded !== 'string') throw new Error('no input.invokeModel.body');
+  return Buffer.from(encoded, 'base64');
 }
 
 /** The stream exception Bedrock sends for an Anthropic error type. */
