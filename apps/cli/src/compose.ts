@@ -119,9 +119,10 @@ export function composeBalancer(config: Config, options: ComposeOptions = {}): B
       router.bench(provider, untilInMs, 'budget');
   };
   costs.benchProvidersOverBudget();
-  // A Redis that restarted without its data forgot the budget counters: each time it is (back) up, they are raised
-  // to what the ledger holds. Raised, never added: every instance does it, and the highest reading wins once.
-  shared?.whenUp(() => void costs.restoreBudgets());
+  // A Redis that restarted without its data forgot the budget counters: when this instance first reaches it and after
+  // every restart, they are raised to what the ledger holds. Raised, never added: every instance does it, and the
+  // highest reading wins once.
+  if (costs.ledger !== undefined) shared?.budgetStore.onCountersMayBeLost(() => void costs.restoreBudgets());
   onAccountStatus = (provider, status) => {
     const before = accountStates.get(provider)?.state;
     accountStates.set(provider, status);

@@ -24,6 +24,8 @@ import { classifyTransportError, type TransportFailure } from './transport-failu
  */
 type Mode = 'waiting' | 'gate' | 'error' | 'relay' | 'done';
 
+const noSignatures: readonly string[] = Object.freeze([]);
+
 /** Largest error body held to judge it; a larger one is judged by its status alone. */
 const maxHeldErrorBytes = 1024 * 1024;
 
@@ -48,6 +50,8 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   #usageCopy: JsonUsageCopy | undefined;
   /** Set only while the session record wants this answer's thinking signatures (several signature domains). */
   #signatures: SignatureTap | undefined;
+  /** The answer is recorded as this target's service of the session (a 2xx the tap could read). */
+  #capturing = false;
   /** The outcome of an error answer passed through to the client, once judged. */
   #passedThrough: AttemptOutcome | undefined;
   #settled = false;
@@ -122,8 +126,11 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     const contentType = headers['content-type'];
     const isStream = typeof contentType === 'string' && contentType.startsWith('text/event-stream');
     const encoded = headers['content-encoding'] !== undefined && headers['content-encoding'] !== 'identity';
-    if (this.#context.sessionCapture !== undefined && statusCode < 300 && !(isStream && encoded)) {
-      this.#signatures = new SignatureTap(isStream);
+    const capture = this.#context.sessionCapture;
+    if (capture !== undefined && statusCode < 300 && !(isStream && encoded)) {
+      this.#capturing = true;
+      // An answer to a request without thinking has no signatures: it records who served, and reads nothing.
+      if (capture.signs) this.#signatures = new SignatureTap(isStream);
     }
     if (isStream && !encoded) {
       this.#observer = new SseObserver();
@@ -209,8 +216,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       }
     }
     this.#relay.end();
-    if (this.#signatures !== undefined && this.#passedThrough === undefined) {
-      this.#context.sessionCapture?.served(this.#signatures.signatures(this.#headers['content-encoding']));
+    if (this.#capturing && this.#passedThrough === undefined) {
+      this.#context.sessionCapture?.served(
+        this.#signatures?.signatures(this.#headers['content-encoding']) ?? noSignatures,
+      );
     }
     this.#finish(
       this.#passedThrough ?? { result: 'success', status: this.#status, headers: this.#headers },

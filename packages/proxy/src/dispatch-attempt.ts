@@ -167,7 +167,11 @@ export async function dispatchAttempt(
   const held = result.kind === 'failed' ? result.held : undefined;
   if (upstream.normalizesErrors && held !== undefined && held.trailer === undefined && held.status >= 400) {
     return {
-      result: { ...(result as FailedAttempt), held: normalizeErrorAnswer(held) },
+      // Scrubbed first (the all-failed answer scrubs again, to no effect): normalising cuts long messages.
+      result: {
+        ...(result as FailedAttempt),
+        held: normalizeErrorAnswer(context.relayedErrors?.scrub(held) ?? held),
+      },
       modelSent,
       sessionRepair,
     };

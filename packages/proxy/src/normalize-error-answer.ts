@@ -50,7 +50,7 @@ export function normalizeErrorAnswer(answer: ScrubbedError): ScrubbedError {
 const normalizing = new WeakMap<RelayedErrorScrubber, RelayedErrorScrubber>();
 const normalizingOnly: RelayedErrorScrubber = { scrub: (error) => normalizeRelayed(error, undefined) };
 
-/** `scrubber` with {@link normalizeErrorAnswer} applied first: what a third party's attempts relay errors with. */
+/** `scrubber`, then {@link normalizeErrorAnswer}: what a third party's attempts relay errors with. */
 export function normalizingScrubber(scrubber: RelayedErrorScrubber | undefined): RelayedErrorScrubber {
   if (scrubber === undefined) return normalizingOnly;
   let wrapped = normalizing.get(scrubber);
@@ -73,8 +73,9 @@ function normalizeRelayed(error: RelayedError, scrubber: RelayedErrorScrubber | 
       body,
     };
   }
-  const normal = normalizeErrorAnswer({ status: error.status, headers: error.headers, body: error.body });
-  return scrubber === undefined ? normal : scrubber.scrub(normal);
+  // Scrubbed before the message is cut to length: a secret across the cut would leave a prefix no scrubber matches.
+  const relayed = { status: error.status, headers: error.headers, body: error.body };
+  return normalizeErrorAnswer(scrubber === undefined ? relayed : scrubber.scrub(relayed));
 }
 
 function isAnthropicError(value: unknown): boolean {

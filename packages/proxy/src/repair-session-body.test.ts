@@ -186,6 +186,16 @@ describe('repairSessionBody', () => {
     expect(repaired?.report.thinkingDisabled).toBe(true);
   });
 
+  it('turns thinking off when the last assistant turn called a tool without ever thinking (a third party’s turn)', () => {
+    const request = {
+      thinking: { type: 'adaptive' },
+      messages: [user('go'), { role: 'assistant', content: [toolUse('toolu_1')] }, toolResult('toolu_1')],
+    };
+    const repaired = repairSessionBody(bodyOf(request), rules);
+    expect(repaired?.report).toMatchObject({ thinkingDisabled: true, thinkingRemoved: 0 });
+    expect(JSON.parse(repaired?.body.toString('utf8') ?? '')).toEqual({ messages: request.messages });
+  });
+
   it('keeps the other context_management edits when thinking goes off', () => {
     const request = {
       thinking: { type: 'enabled', budget_tokens: 1024 },

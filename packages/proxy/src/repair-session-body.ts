@@ -58,7 +58,7 @@ export function repairSessionBody(body: Buffer, rules: RepairRules): RepairedBod
   const removedMessages: number[] = [];
   let thinkingRemoved = 0;
   let redactedThinkingRemoved = 0;
-  let lastAssistant: { calls: boolean; hadThinking: boolean; keptThinking: boolean } | undefined;
+  let lastAssistant: { calls: boolean; keptThinking: boolean } | undefined;
   for (let index = 0; index < messages.length; index++) {
     const message = scanTopLevel(body, messageKeys, messages[index]);
     const contentSpan = message?.get('content');
@@ -97,11 +97,7 @@ export function repairSessionBody(body: Buffer, rules: RepairRules): RepairedBod
       thinkingRemoved += thinkingBlocks.length - redacted;
     }
     if (assistant) {
-      lastAssistant = {
-        calls,
-        hadThinking: thinkingBlocks[0] === 0,
-        keptThinking: thinkingBlocks[0] === 0 && !foreign,
-      };
+      lastAssistant = { calls, keptThinking: thinkingBlocks[0] === 0 && !foreign };
     }
     if (assistant && removing.length === blocks.length && blocks.length > 0) {
       removedMessages.push(index);
@@ -110,9 +106,10 @@ export function repairSessionBody(body: Buffer, rules: RepairRules): RepairedBod
     edits.push(...blockEdits, ...removalEdits(blocks, removing));
   }
   edits.push(...removalEdits(messages, removedMessages));
+  // Also when that turn never had thinking (a third party that answers tool calls without it): the target refuses it
+  // just the same ("Expected `thinking` or `redacted_thinking`, but found `tool_use`").
   const thinkingDisabled =
     lastAssistant?.calls === true &&
-    lastAssistant.hadThinking &&
     !lastAssistant.keptThinking &&
     thinkingOn(parseSpan(body, top.get('thinking')));
   if (edits.length === 0 && !thinkingDisabled) return undefined;

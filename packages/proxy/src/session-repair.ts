@@ -67,7 +67,12 @@ export class SessionRepair {
   /** What a Messages attempt to `target` records once it served, `undefined` when it has no session to record. */
   captureFor(route: RouteRequest, target: UpstreamTarget): SessionCapture | undefined {
     if (route.sessionKey === undefined || (route.api ?? 'messages') !== 'messages') return undefined;
-    return new SessionCapture(this.#domains, route.sessionKey, signatureDomainOf(target));
+    return new SessionCapture(
+      this.#domains,
+      route.sessionKey,
+      signatureDomainOf(target),
+      route.thinking === true,
+    );
   }
 }
 
@@ -76,11 +81,14 @@ export class SessionCapture {
   readonly #domains: SessionDomains;
   readonly #sessionKey: string;
   readonly #domain: string;
+  /** The request has thinking on: only then can its answer carry signatures worth reading. */
+  readonly signs: boolean;
 
-  constructor(domains: SessionDomains, sessionKey: string, domain: string) {
+  constructor(domains: SessionDomains, sessionKey: string, domain: string, signs: boolean) {
     this.#domains = domains;
     this.#sessionKey = sessionKey;
     this.#domain = domain;
+    this.signs = signs;
   }
 
   /** The target served the session, with these thinking signatures in its answer. */

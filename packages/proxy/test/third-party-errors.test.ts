@@ -45,6 +45,33 @@ describe("a third party's error answers", () => {
     });
   });
 
+  it('never leak a configured secret, even one that straddles where a long message is cut', async () => {
+    const secret = 'sk-glm-0123456789abcdef0123456789abcdef';
+    const glm = {
+      ...target('glm', mock.url),
+      capabilities: capabilitiesOfKind('anthropic-compatible', 'glm'),
+    };
+    const guarded = await startProxy([glm], { redactValues: [secret] });
+    try {
+      // The message is cut at 500 characters: the key starts at 480, so a cut before scrubbing keeps 20 of its.
+      const message = `${'x'.repeat(480)}${secret} was refused`;
+      for (const status of [400, 429]) {
+        mock.inject({
+          kind: 'status',
+          status,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ error: { code: '1', message } }),
+        });
+        const response = await post(guarded.url, '/v1/messages', messageBody());
+        expect(response.status).toBe(status);
+        expect(JSON.parse(response.text).error.message).toMatch(/^x{480}/);
+        expect(response.text).not.toContain(secret.slice(0, 12));
+      }
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('pass through untouched when already in Anthropic’s shape', async () => {
     mock.inject({ kind: 'status', status: 400, message: 'messages: Field required' });
     const response = await post(proxy.url, '/v1/messages', messageBody());

@@ -57,6 +57,14 @@ export interface RedisBudgetStore {
    * again when it is back). Never rejects: a failure is reported through `onError`.
    */
   raiseTo(amounts: readonly RedisBudgetAmount[]): Promise<void>;
+  /**
+   * Calls `listener` when this instance first reaches Redis and whenever Redis restarted (its run id changed): the
+   * moments its counters may be gone, to be refilled from the ledger with {@link raiseTo}. Called at once when the
+   * first has happened already. After a restart, what this instance counted while Redis was away is then not replayed
+   * (the ledger the listener reads holds it; without a listener it is); after a mere reconnect it is, and the listener
+   * is not called. Returns an unsubscribe.
+   */
+  onCountersMayBeLost(listener: () => void): () => void;
   /** Reservations decided from the replica because Redis was down or too slow, since creation (a metric). */
   localDecisions(): number;
   /** Waits for the writes in flight (settlements, the replay after an outage). */
@@ -298,11 +306,38 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       if (replica.apply(JSON.parse(message) as unknown[])) options.onRemoteChange?.();
     } catch {}
   });
+  // Redis's run id: a new one after a reconnect means it restarted, with no counters unless it persists them.
+  let runId: string | undefined;
+  let counterLossSeen = false;
+  const counterLossListeners = new Set<() => void>();
+  /** On each (re)connect: did Redis restart? Then its counters may be gone; else replay what it missed. */
+  function reconnected(): void {
+    void track(
+      connection.commands
+        .info('server')
+        .then(readRunId, () => undefined)
+        .then((current) => {
+          const restarted = runId !== undefined && current !== runId;
+          if (current !== undefined) runId = current;
+          if (restarted && counterLossListeners.size > 0) {
+            // What this instance counted while Redis was away is in the ledger its listener refills the counters
+            // from (`raiseTo`); replayed as well, another instance's raise could count it twice. Reservations died
+            // with the old Redis.
+            unsent.clear();
+            unreleased.clear();
+          } else replayUnsent();
+          if (!restarted && counterLossSeen) return;
+          counterLossSeen = true;
+          for (const listener of counterLossListeners) listener();
+        }),
+    );
+  }
   const unsubscribeUp = connection.onUp(() => {
     // A Redis that restarted counts versions from zero again: whatever it answers next is the truth.
     replica.forgetVersions();
-    replayUnsent();
+    reconnected();
   });
+  if (connection.status().up) reconnected();
 
   return {
     add(counter, windowStartInMs, costUsd, tokens) {
@@ -403,6 +438,11 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
         ),
       );
     },
+    onCountersMayBeLost(listener) {
+      counterLossListeners.add(listener);
+      if (counterLossSeen) listener();
+      return () => counterLossListeners.delete(listener);
+    },
     localDecisions: () => decidedLocally,
     async flush() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
@@ -414,4 +454,9 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       unsubscribeUp();
     },
   };
+}
+
+/** `run_id` of an `INFO server` reply. */
+function readRunId(info: string): string | undefined {
+  return /^run_id:([0-9a-f]+)\r?$/m.exec(info)?.[1];
 }

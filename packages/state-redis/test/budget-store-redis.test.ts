@@ -212,6 +212,45 @@ describe.skipIf(!hasRedis)('createRedisBudgetStore', () => {
   });
 
   it.skipIf(ownRedisSkipReason() !== undefined)(
+    'tells its listener when counters may be lost (first contact, a restart) and not on a mere reconnect',
+    async () => {
+      const server = await redis(true);
+      const [connection, admin] = [connect(server), connect(server)];
+      await Promise.all([whenUp(connection), whenUp(admin)]);
+      const budgets = store(connection);
+      let calls = 0;
+      budgets.onCountersMayBeLost(() => {
+        calls += 1;
+      });
+      await budgets.flush();
+      expect(calls).toBe(1);
+      // A reconnect to the same Redis: spend counted while away is replayed, nothing was lost.
+      const id = await connection.commands.client('ID');
+      let down = whenDown(connection);
+      await admin.commands.client('KILL', 'ID', String(id));
+      await down;
+      budgets.settle({ id: undefined, holds: [], spend: [hold(0.25, undefined)] });
+      let up = whenUp(connection);
+      await up;
+      await budgets.flush();
+      expect(calls).toBe(1);
+      const hash = connection.key(`budget:key:k:day:${dayStart}`);
+      expect(Number(await admin.commands.hget(hash, 'usd'))).toBeCloseTo(0.25);
+      // A restart: the listener refills from its ledger, so what was counted while Redis was away is not replayed.
+      down = whenDown(connection);
+      await server.kill();
+      await down;
+      budgets.settle({ id: undefined, holds: [], spend: [hold(0.5, undefined)] });
+      up = whenUp(connection);
+      await server.restart();
+      await up;
+      await budgets.flush();
+      expect(calls).toBe(2);
+      expect(await connection.commands.exists(hash)).toBe(0);
+    },
+  );
+
+  it.skipIf(ownRedisSkipReason() !== undefined)(
     'decides on its replica while Redis is down, says so once, and writes the spend when Redis is back',
     async () => {
       const server = await redis(true);

@@ -38,11 +38,6 @@ export interface SharedState {
   readonly budgetStore: RedisBudgetStore;
   /** Called when a peer's spend or reservation changed a budget counter (e.g. to bench providers over budget). */
   followBudgets(listener: () => void): void;
-  /**
-   * Called now if Redis is up, and every time it comes back: a Redis that restarted empty has forgotten the budget
-   * counters, which the balancer then refills from the ledger.
-   */
-  whenUp(listener: () => void): void;
   /** Where a peer's change to a provider's override goes (`undefined`: lifted); the balancer sets it once. */
   followOverrides(listener: (provider: string, override: ProviderOverride | undefined) => void): void;
   readiness(): StateStoreReadiness;
@@ -141,10 +136,6 @@ export function createSharedState(
     budgetStore,
     followBudgets(listener) {
       budgetFollower = listener;
-    },
-    whenUp(listener) {
-      connection.onUp(listener);
-      if (connection.status().up) listener();
     },
     followOverrides(listener) {
       followers = listener;
