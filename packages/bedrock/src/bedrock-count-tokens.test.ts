@@ -23,6 +23,14 @@ describe('bedrockCountTokensBody', () => {
     );
   });
 
+  it('sets max_tokens above a thinking budget, which Bedrock requires to be below it', () => {
+    const call = bedrockCountTokensBody(
+      Buffer.from('{"model":"m","thinking":{"type":"enabled","budget_tokens":2048},"messages":[]}'),
+      undefined,
+    );
+    expect(JSON.parse(invokeBodyOf(call)).max_tokens).toBe(2049);
+  });
+
   it('keeps a max_tokens the client sent', () => {
     const call = bedrockCountTokensBody(Buffer.from('{"model":"m","max_tokens":9,"messages":[]}'), undefined);
     expect(invokeBodyOf(call)).toBe(

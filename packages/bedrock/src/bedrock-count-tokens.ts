@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { scanTopLevel, TopLevelKeys } from '@ccb/protocol';
+import { parseSpan, scanTopLevel, TopLevelKeys } from '@ccb/protocol';
 import { bedrockRequestBody } from './bedrock-request-body.js';
 import { type BedrockResponseTranslator, bedrockErrorAnswer } from './bedrock-response.js';
 
@@ -9,19 +9,23 @@ import { type BedrockResponseTranslator, bedrockErrorAnswer } from './bedrock-re
  * and the answer is `{"inputTokens": N}`.
  */
 
-const maxTokensKey = new TopLevelKeys(['max_tokens'] as const);
+const countKeys = new TopLevelKeys(['max_tokens', 'thinking'] as const);
 
 /**
  * The CountTokens body of a Messages `count_tokens` body: the InvokeModel body Bedrock would be sent for it (no
- * `model`, `anthropic_version` and betas in), with `max_tokens: 1` when absent, since InvokeModel requires one and
- * `count_tokens` has none.
+ * `model`, `anthropic_version` and betas in), with a `max_tokens` when absent, since InvokeModel requires one and
+ * `count_tokens` has none: 1, or one more than a thinking budget (which must stay below it).
  * @throws {BedrockError} `CCB_BEDROCK_BODY_INVALID` for a body that is not a JSON object
  */
 export function bedrockCountTokensBody(body: Buffer, anthropicBeta: string | undefined): Buffer {
   let invokeBody = bedrockRequestBody(body, anthropicBeta);
-  if (scanTopLevel(invokeBody, maxTokensKey)?.get('max_tokens') === undefined) {
+  const spans = scanTopLevel(invokeBody, countKeys);
+  if (spans?.get('max_tokens') === undefined) {
+    const budget = (parseSpan(invokeBody, spans?.get('thinking')) as { budget_tokens?: unknown } | undefined)
+      ?.budget_tokens;
+    const maxTokens = typeof budget === 'number' && Number.isInteger(budget) && budget > 0 ? budget + 1 : 1;
     // bedrockRequestBody's output starts with `{` followed by its own members: prepending one more is valid JSON.
-    invokeBody = Buffer.concat([Buffer.from('{"max_tokens":1,'), invokeBody.subarray(1)]);
+    invokeBody = Buffer.concat([Buffer.from(`{"max_tokens":${maxTokens},`), invokeBody.subarray(1)]);
   }
   return Buffer.from(`{"input":{"invokeModel":{"body":"${invokeBody.toString('base64')}"}}}`);
 }
