@@ -27,27 +27,60 @@ export function sseOfBedrockMessage(message: EventStreamMessage): Buffer | undef
   }
   if (message.headers[':event-type'] !== 'chunk') return undefined;
   const event = chunkEvent(message.payload);
-  const text = event.toString('utf8');
-  let type: string | undefined;
-  if (text.startsWith(typePrefix)) {
-    const end = text.indexOf('"', typePrefix.length);
-    if (end > typePrefix.length) type = text.slice(typePrefix.length, end);
+  let type = typeOf(event);
+  if (type !== undefined && (type !== sseEvents.messageStop || !event.includes(invocationMetricsKey))) {
+    // The usual case: the event's bytes as Bedrock carried them, behind a prefix made once per event type.
+    return Buffer.concat([ssePrefix(type), event, sseEnd]);
   }
-  let data = text;
-  if (type === undefined || (type === sseEvents.messageStop && text.includes(invocationMetricsKey))) {
-    const parsed = parseObject(text);
-    type = typeof parsed.type === 'string' ? parsed.type : undefined;
-    if (type === undefined) throw chunkInvalid('an event without a type');
-    if (type === sseEvents.messageStop) {
-      delete parsed[invocationMetricsKey];
-      data = JSON.stringify(parsed);
-    }
+  const parsed = parseObject(event.toString('utf8'));
+  type = typeof parsed.type === 'string' ? parsed.type : undefined;
+  if (type === undefined) throw chunkInvalid('an event without a type');
+  if (type !== sseEvents.messageStop || !(invocationMetricsKey in parsed)) {
+    return Buffer.concat([ssePrefix(type), event, sseEnd]);
   }
-  return Buffer.from(`event: ${type}\ndata: ${data}\n\n`);
+  delete parsed[invocationMetricsKey];
+  return Buffer.concat([ssePrefix(type), Buffer.from(JSON.stringify(parsed)), sseEnd]);
 }
+
+const sseEnd = Buffer.from('\n\n');
+const typePrefixBytes = Buffer.from(typePrefix);
+/** `event: <type>\ndata: ` by event type: a stream has a handful of types, each prefix is made once. */
+const prefixes = new Map<string, Buffer>();
+
+function ssePrefix(type: string): Buffer {
+  let prefix = prefixes.get(type);
+  if (prefix === undefined) {
+    prefix = Buffer.from(`event: ${type}\ndata: `);
+    // Bounded: only a misbehaving upstream names more types than the API has.
+    if (prefixes.size < 64) prefixes.set(type, prefix);
+  }
+  return prefix;
+}
+
+/** The event's `type` when its JSON starts with it, as every Anthropic event's does; `undefined` otherwise. */
+function typeOf(event: Buffer): string | undefined {
+  if (
+    event.length <= typePrefixBytes.length ||
+    event.compare(typePrefixBytes, 0, typePrefixBytes.length, 0, typePrefixBytes.length) !== 0
+  ) {
+    return undefined;
+  }
+  const end = event.indexOf(0x22, typePrefixBytes.length);
+  return end > typePrefixBytes.length ? event.toString('latin1', typePrefixBytes.length, end) : undefined;
+}
+
+/** Where a chunk's `{"bytes":"<base64>"}` keeps its base64, found without parsing the payload. */
+const bytesKey = Buffer.from('"bytes":"');
 
 /** The Anthropic event JSON a chunk carries, decoded from its base64 `bytes`. */
 function chunkEvent(payload: Buffer): Buffer {
+  const start = payload.indexOf(bytesKey);
+  if (start !== -1) {
+    const from = start + bytesKey.length;
+    // Base64 holds no quote or backslash: the next quote ends the value.
+    const end = payload.indexOf(0x22, from);
+    if (end !== -1) return Buffer.from(payload.toString('latin1', from, end), 'base64');
+  }
   const outer = parseObject(payload.toString('utf8'));
   if (typeof outer.bytes !== 'string') throw chunkInvalid('a chunk without bytes');
   return Buffer.from(outer.bytes, 'base64');

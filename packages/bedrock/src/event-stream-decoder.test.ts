@@ -82,6 +82,30 @@ describe('EventStreamDecoder', () => {
     });
   });
 
+  it('decodes each frame’s own headers when they change, and is not fooled by a reused chunk buffer', () => {
+    const decoder = new EventStreamDecoder();
+    const chunk = encodeBedrockChunk('{"type":"ping"}');
+    const other = encodeEventStreamMessage(
+      { ':event-type': 'chunk', ':content-type': 'application/jsox', ':message-type': 'event' },
+      Buffer.from('{}'),
+    );
+    // One buffer, reused: the second frame is written over the first after it was decoded.
+    const reused = Buffer.alloc(Math.max(chunk.length, other.length));
+    chunk.copy(reused);
+    const [first] = decoder.push(reused.subarray(0, chunk.length));
+    expect(first?.headers[':content-type']).toBe('application/json');
+    other.copy(reused);
+    const [second] = decoder.push(reused.subarray(0, other.length));
+    expect(second?.headers[':content-type']).toBe('application/jsox');
+    const [third] = decoder.push(encodeBedrockChunk('{"type":"ping"}'));
+    expect(third?.headers).toEqual({
+      ':event-type': 'chunk',
+      ':content-type': 'application/json',
+      ':message-type': 'event',
+    });
+    expect(first?.headers[':content-type']).toBe('application/json');
+  });
+
   it('refuses corrupt frames and a stream cut inside a message, with stable codes', () => {
     const frame = encodeBedrockChunk('{"type":"ping"}');
     const codeOf = (run: () => unknown) => {

@@ -29,6 +29,12 @@ export const maxMessageBytes = 16 * 1024 * 1024;
  */
 export class EventStreamDecoder {
   #pending: Buffer | undefined;
+  /**
+   * The last headers section read, and what it decoded to: every chunk of a stream carries the same three headers,
+   * so their bytes are compared instead of decoded again.
+   */
+  #lastHeaderBytes: Buffer | undefined;
+  #lastHeaders: Readonly<Record<string, EventStreamHeaderValue>> | undefined;
 
   /**
    * The messages `chunk` completes, in order.
@@ -58,7 +64,7 @@ export class EventStreamDecoder {
       }
       const headersEnd = offset + preludeBytes + headersLength;
       messages.push({
-        headers: readHeaders(buffer, offset + preludeBytes, headersEnd),
+        headers: this.#headers(buffer, offset + preludeBytes, headersEnd),
         payload: buffer.subarray(headersEnd, end - trailerBytes),
       });
       offset = end;
@@ -66,6 +72,22 @@ export class EventStreamDecoder {
     // A partial message keeps its own copy: the caller may reuse or release the chunk it came in.
     if (offset < buffer.length) this.#pending = Buffer.from(buffer.subarray(offset));
     return messages;
+  }
+
+  #headers(buffer: Buffer, start: number, end: number): Readonly<Record<string, EventStreamHeaderValue>> {
+    const last = this.#lastHeaderBytes;
+    if (
+      last !== undefined &&
+      last.length === end - start &&
+      buffer.compare(last, 0, last.length, start, end) === 0
+    ) {
+      return this.#lastHeaders as Readonly<Record<string, EventStreamHeaderValue>>;
+    }
+    const headers = Object.freeze(readHeaders(buffer, start, end));
+    // Its own copy: the chunk it came in may be reused once this push returns.
+    this.#lastHeaderBytes = Buffer.from(buffer.subarray(start, end));
+    this.#lastHeaders = headers;
+    return headers;
   }
 
   /**
