@@ -28,6 +28,11 @@ export {
 } from './redact-config.js';
 export { type ResolveConfigOptions, resolveConfig } from './resolve-config.js';
 export { type AuthConfig, authSchema } from './schema/auth-schema.js';
+export {
+  bedrockRuntimeUrl,
+  type ProviderGcpConfig,
+  vertexApiUrl,
+} from './schema/cloud-provider-schema.js';
 export { type Config, type ConfigInput, configSchema } from './schema/config-schema.js';
 export { type DedupConfig, dedupSchema } from './schema/dedup-schema.js';
 export {
@@ -41,15 +46,12 @@ export {
 export {
   type AuthType,
   authTypes,
-  bedrockRuntimeUrl,
   type ProviderConfig,
-  type ProviderGcpConfig,
   type ProviderKind,
   type ProviderOAuthConfig,
   type ProviderTimeouts,
   providerKinds,
   providerSchema,
-  vertexApiUrl,
 } from './schema/provider-schema.js';
 export {
   type RoutingConfig,

@@ -33,6 +33,22 @@ const errorTypeByStatus: ReadonlyMap<number, AnthropicErrorType> = new Map([
   [529, 'overloaded_error'],
 ]);
 
+/**
+ * Whether a parsed body is in Anthropic's error shape, `{"type":"error","error":{"type":…,"message":…}}`, as SDKs and
+ * Claude Code read it: what an upstream answered in that shape is relayed as it is.
+ */
+export function isAnthropicErrorBody(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, error } = value as { type?: unknown; error?: unknown };
+  return (
+    type === 'error' &&
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { type?: unknown }).type === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}
+
 /** The `error.type` the API sends with `status` (https://docs.claude.com/en/api/errors): other 5xx are `api_error`, other 4xx `invalid_request_error`. */
 export function errorTypeForStatus(status: number): AnthropicErrorType {
   return errorTypeByStatus.get(status) ?? (status >= 500 ? 'api_error' : 'invalid_request_error');

@@ -25,6 +25,7 @@ export {
   anthropicErrorBody,
   type ErrorBody,
   errorTypeForStatus,
+  isAnthropicErrorBody,
   maxReadableErrorBytes,
   readErrorBody,
 } from './error-body.js';

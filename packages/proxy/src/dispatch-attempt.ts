@@ -4,6 +4,7 @@ import { AdaptedHandler } from './adapted-handler.js';
 import { AttemptHandler } from './attempt-handler.js';
 import type { AttemptResult, FailedAttempt } from './attempt-result.js';
 import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
+import { anthropicBetaOf } from './hop-by-hop.js';
 import { normalizeErrorAnswer, normalizingScrubber } from './normalize-error-answer.js';
 import type { AdaptedAttempt, HeaderPair, UpstreamTarget } from './ports.js';
 import type { Upstream } from './upstream.js';
@@ -188,11 +189,7 @@ function adapt(
 ): AdaptedAttempt | Promise<AdaptedAttempt> {
   const { init } = attempt;
   const { target, betaFilter } = upstream;
-  const forward = init.headers.forward;
-  let anthropicBeta: string | undefined;
-  for (let index = 0; index < forward.length; index += 2) {
-    if (forward[index] === 'anthropic-beta') anthropicBeta = forward[index + 1];
-  }
+  let anthropicBeta = anthropicBetaOf(init.headers);
   // Bedrock carries betas in the body (`anthropic_beta`): the flags it does not accept must not reach it either.
   if (anthropicBeta !== undefined && betaFilter !== undefined) {
     anthropicBeta = betaFilter(anthropicBeta) || undefined;

@@ -34,6 +34,15 @@ export interface ClientHeaders {
   readonly sessionId: string | undefined;
 }
 
+/** The client's `anthropic-beta` among the forwarded headers (Node joined repeated ones), `undefined` without one. */
+export function anthropicBetaOf(headers: ClientHeaders): string | undefined {
+  const forward = headers.forward;
+  for (let index = 0; index < forward.length; index += 2) {
+    if (forward[index] === 'anthropic-beta') return forward[index + 1];
+  }
+  return undefined;
+}
+
 /**
  * Splits the client's headers into what is forwarded and what the proxy itself acts on. Reads Node's parsed header
  * object (names already lower-cased, repeated fields already joined), which Node's server builds for every

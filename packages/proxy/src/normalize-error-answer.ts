@@ -1,4 +1,4 @@
-import { anthropicErrorBody, errorTypeForStatus } from '@ccb/protocol';
+import { anthropicErrorBody, errorTypeForStatus, isAnthropicErrorBody } from '@ccb/protocol';
 import { decodeBody } from './decoded-copy.js';
 import type { RelayedError, RelayedErrorScrubber, ScrubbedError } from './relayed-error-scrubber.js';
 
@@ -25,7 +25,7 @@ export function normalizeErrorAnswer(answer: ScrubbedError): ScrubbedError {
   } catch {
     parsed = undefined;
   }
-  if (isAnthropicError(parsed)) return answer;
+  if (isAnthropicErrorBody(parsed)) return answer;
   const message = (messageOf(parsed) ?? text.trim()).slice(0, maxMessageLength);
   const body = Buffer.from(
     anthropicErrorBody(
@@ -76,18 +76,6 @@ function normalizeRelayed(error: RelayedError, scrubber: RelayedErrorScrubber | 
   // Scrubbed before the message is cut to length: a secret across the cut would leave a prefix no scrubber matches.
   const relayed = { status: error.status, headers: error.headers, body: error.body };
   return normalizeErrorAnswer(scrubber === undefined ? relayed : scrubber.scrub(relayed));
-}
-
-function isAnthropicError(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const { type, error } = value as { type?: unknown; error?: unknown };
-  return (
-    type === 'error' &&
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { type?: unknown }).type === 'string' &&
-    typeof (error as { message?: unknown }).message === 'string'
-  );
 }
 
 /** The message of the common error shapes of third parties (OpenAI-style, `{message}`, `{msg}`, `{detail}`). */

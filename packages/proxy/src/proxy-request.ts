@@ -6,7 +6,7 @@ import type { ClientAuth } from './client-auth.js';
 import type { DedupRegistry } from './dedup-registry.js';
 import { Exchange } from './exchange.js';
 import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
-import { type ClientHeaders, readClientHeaders } from './hop-by-hop.js';
+import { anthropicBetaOf, type ClientHeaders, readClientHeaders } from './hop-by-hop.js';
 import { isClaudeCode } from './is-claude-code.js';
 import type { RouteRequest } from './ports.js';
 import { type BodyReading, readRequestBody } from './read-request-body.js';
@@ -179,10 +179,3 @@ async function takeIn(
 }
 
 /** The client's `anthropic-beta` value (Node joins repeated ones), `undefined` when it sent none. */
-function anthropicBetaOf(headers: ClientHeaders): string | undefined {
-  const forward = headers.forward;
-  for (let index = 0; index < forward.length; index += 2) {
-    if (forward[index] === 'anthropic-beta') return forward[index + 1];
-  }
-  return undefined;
-}

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { anthropicErrorBody } from '@ccb/protocol';
+import { anthropicErrorBody, isAnthropicErrorBody } from '@ccb/protocol';
 import { anthropicErrorOfGoogle } from './google-errors.js';
 
 /** An upstream error answer in Anthropic's shape (structurally the proxy's `TranslatedError`). */
@@ -55,7 +55,7 @@ export function vertexErrorAnswer(
   body: Buffer,
 ): VertexTranslatedError {
   const parsed = parse(body);
-  if (isAnthropicError(parsed)) return { status, headers, body };
+  if (isAnthropicErrorBody(parsed)) return { status, headers, body };
   const google = googleErrorOf(parsed);
   const mapping = anthropicErrorOfGoogle(google?.status, status);
   const message =
@@ -74,15 +74,6 @@ function parse(body: Buffer): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isAnthropicError(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { type?: unknown }).type === 'error' &&
-    typeof (value as { error?: unknown }).error === 'object'
-  );
 }
 
 function googleErrorOf(value: unknown): { status?: string; message?: string } | undefined {
