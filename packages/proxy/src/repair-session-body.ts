@@ -17,6 +17,8 @@ export interface RepairRules {
   readonly signedHere: (signature: string) => boolean;
   /** The target's tool-id rule (`^[a-zA-Z0-9_-]+$` for Anthropic, Bedrock and Vertex). */
   readonly toolIdPattern: RegExp;
+  /** Called when the body was read whole and nothing in it needed changing (not for a body ccb cannot read). */
+  readonly onClean?: () => void;
 }
 
 /** A repaired body and what was changed in it. */
@@ -112,7 +114,10 @@ export function repairSessionBody(body: Buffer, rules: RepairRules): RepairedBod
     lastAssistant?.calls === true &&
     !lastAssistant.keptThinking &&
     thinkingOn(parseSpan(body, top.get('thinking')));
-  if (edits.length === 0 && !thinkingDisabled) return undefined;
+  if (edits.length === 0 && !thinkingDisabled) {
+    rules.onClean?.();
+    return undefined;
+  }
   let repaired = applyEdits(body, edits);
   if (thinkingDisabled) repaired = withoutThinking(repaired);
   return {

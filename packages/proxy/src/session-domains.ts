@@ -76,6 +76,17 @@ export class SessionDomains {
     insert(this.#sessions, sessionKey, new Set([domain]), now, this.#ttlInMs, this.#maxSessions);
   }
 
+  /**
+   * Notes that the session's history holds nothing of another domain than `domain` (a repair for it found nothing
+   * to change): its later turns there go byte for byte again, without a parse, until another domain serves it.
+   */
+  onlyIn(sessionKey: string, domain: string): void {
+    const domains = this.#sessions.get(sessionKey)?.value;
+    if (domains === undefined || (domains.size === 1 && domains.has(domain))) return;
+    domains.clear();
+    domains.add(domain);
+  }
+
   /** Notes that `domain` produced this signature (a thinking block's `signature`, a redacted_thinking's `data`). */
   signed(signature: string, domain: string): void {
     const digest = signatureDigest(signature);

@@ -57,6 +57,20 @@ describe('SessionRepair', () => {
     expect(repair.prepare(route, glm, body)).toBeUndefined();
   });
 
+  it('forgets a visit elsewhere that left nothing in the history, so later turns go without a parse', () => {
+    const domains = new SessionDomains();
+    const repair = new SessionRepair(domains);
+    repair.captureFor(route, anthropic)?.served(['sig-anthropic']);
+    // A background call served by the third party: its answer is not part of the conversation.
+    domains.served('session-1', 'glm');
+    const unreadable = Buffer.from('{"messages": [1, ');
+    expect(repair.prepare(route, anthropic, unreadable)).toBeUndefined();
+    expect([...(domains.domainsOf('session-1') ?? [])]).toEqual(['anthropic', 'glm']);
+    const own = Buffer.from(body.toString().replace('sig-glm', 'sig-anthropic'));
+    expect(repair.prepare(route, anthropic, own)).toBeUndefined();
+    expect([...(domains.domainsOf('session-1') ?? [])]).toEqual(['anthropic']);
+  });
+
   it('captures only for Messages calls with a session', () => {
     const repair = new SessionRepair(new SessionDomains());
     expect(repair.captureFor({ api: 'count_tokens', sessionKey: 's' }, anthropic)).toBeUndefined();

@@ -61,6 +61,9 @@ export class SessionRepair {
       domain,
       signedHere: (signature) => domains.domainOfSignature(signature) === domain,
       toolIdPattern: toolIdPatternOf(target),
+      // Nothing foreign in the history for this domain (a short visit elsewhere, e.g. a background call, left no
+      // blocks): later turns here need no parse.
+      onClean: () => domains.onlyIn(sessionKey, domain),
     });
   }
 
