@@ -8,7 +8,7 @@ import type { LeanReplyCache } from './lean-reply-cache.js';
 import type { RecordedRequest } from './mock-upstream.js';
 import type { OAuthMode } from './oauth-mode.js';
 import type { PromptCache } from './prompt-cache.js';
-import type { VertexMode } from './vertex-mode.js';
+import type { VertexMode } from './vertex-options.js';
 
 /** Settings and state shared by every request of one mock (internal). */
 export interface MockContext {

@@ -9,7 +9,7 @@ import { conversationRules } from './respond-messages.js';
 import { encodeSseEvent } from './sse-frame.js';
 import { newToolUseId, withThinking } from './thinking-reply.js';
 import { validateMessagesRequest } from './validate-request.js';
-import type { MockVertex, MockVertexOptions } from './vertex-options.js';
+import type { MockVertex, MockVertexOptions, VertexMode } from './vertex-options.js';
 import { type StreamCut, writeEventStream } from './write-event-stream.js';
 
 export type { MockVertex, MockVertexOptions } from './vertex-options.js';
@@ -40,17 +40,6 @@ export interface VertexRoute {
   readonly region: string;
   readonly model: string;
   readonly streaming: boolean;
-}
-
-/** The Vertex mode's state (internal). */
-export interface VertexMode {
-  readonly options: MockVertexOptions;
-  readonly tokenUrl: string;
-  readonly tag: string;
-  /** Issued tokens and when each expires (ms). */
-  readonly issued: Map<string, number>;
-  tokenRequests: number;
-  issuedCount: number;
 }
 
 export function createVertexMode(options: MockVertexOptions, url: string, tag: string): VertexMode {

@@ -29,3 +29,14 @@ export interface MockVertex {
   /** Makes every issued token invalid (as a revoked or rotated key does): the next API call is a 401. */
   revokeTokens(): void;
 }
+
+/** The Vertex mode's state (internal). */
+export interface VertexMode {
+  readonly options: MockVertexOptions;
+  readonly tokenUrl: string;
+  readonly tag: string;
+  /** Issued tokens and when each expires (ms). */
+  readonly issued: Map<string, number>;
+  tokenRequests: number;
+  issuedCount: number;
+}
