@@ -56,6 +56,17 @@ function whenDown(connection: RedisConnection): Promise<void> {
   });
 }
 
+/** Resolves once `count` clients listen on the prefixed `channel` (bounded: 5 s). */
+async function subscribers(connection: RedisConnection, channel: string, count: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const reply = (await connection.commands.call('PUBSUB', 'NUMSUB', connection.key(channel))) as unknown[];
+    if (Number(reply[1]) >= count) return;
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} subscribers on ${channel}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function store(
   connection: RedisConnection,
   extra: Partial<Parameters<typeof createRedisBudgetStore>[0]> = {},
@@ -123,6 +134,8 @@ describe.skipIf(!hasRedis)('createRedisBudgetStore', () => {
     });
     const leftStore = store(left);
     const rightStore = store(right, { onRemoteChange: () => heard() });
+    // A store subscribes as it is created, without waiting: publish only once both are listening.
+    await subscribers(left, 'budget', 2);
     leftStore.settle({ id: undefined, holds: [], spend: [hold(2, undefined, 'provider:p:day')] });
     await remoteChange;
     expect(rightStore.read('provider:p:day', dayStart)).toMatchObject({ costUsd: 2, tokens: 10 });
