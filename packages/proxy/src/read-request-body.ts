@@ -35,6 +35,10 @@ export function readRequestBody(
   if (declared > limitInBytes) return Promise.reject(tooLarge(limitInBytes));
   if (!memory.tryReserve(declared)) return Promise.reject(overloaded(memory));
   return new Promise((resolve, reject) => {
+    // A declared body in several pieces is copied into one buffer as it arrives: each piece is garbage at once, and no
+    // second copy of the whole body is made at the end (a 1 MiB body no longer peaks at twice its size). A body that
+    // comes in one piece, as short ones do, is kept as it came, uncopied.
+    let whole: Buffer | undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     let reserved = declared;
@@ -67,11 +71,22 @@ export function readRequestBody(
         if (!memory.tryReserve(received - reserved)) return fail(overloaded(memory));
         reserved = received;
       }
-      chunks.push(chunk);
+      // The first piece, short of the declared length: the body comes in pieces.
+      if (received === chunk.length && chunk.length < declared) whole = Buffer.allocUnsafe(declared);
+      if (whole === undefined) chunks.push(chunk);
+      else if (received <= whole.length) chunk.copy(whole, received - chunk.length);
+      else {
+        // More than declared (Node's parser forbids it; kept safe regardless): back to collecting pieces.
+        chunks.push(whole.subarray(0, received - chunk.length), chunk);
+        whole = undefined;
+      }
       if (idleSweep !== undefined) swept.seenAtTick = idleSweep.tick;
     };
     const onEnd = () => {
       cleanup();
+      // Only the bytes received: an unfilled tail of the preallocated buffer is never handed on.
+      if (whole !== undefined)
+        return resolve(received === whole.length ? whole : whole.subarray(0, received));
       resolve(
         chunks.length === 1
           ? (chunks[0] as Buffer)

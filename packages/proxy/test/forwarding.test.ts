@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { request } from 'undici';
@@ -62,6 +63,40 @@ describe('forwarding', () => {
     expect(received?.headers['proxy-authorization']).toBeUndefined();
     expect(received?.headers.te).toBeUndefined();
     expect(received?.headers['content-length']).toBe(String(Buffer.byteLength(body)));
+  });
+
+  it('reassembles a body sent in pieces, declared or chunked, byte for byte', async () => {
+    const text = `{"model":"claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"${'é'.repeat(40_000)}"}]}`;
+    const body = Buffer.from(text);
+    const pieces = [body.subarray(0, 7), body.subarray(7, 50_001), body.subarray(50_001)];
+    for (const declared of [true, false]) {
+      mock.reset();
+      const url = new URL('/v1/messages', proxy.url);
+      const status = await new Promise<number>((resolve, reject) => {
+        const outgoing = httpRequest(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'anthropic-version': '2023-06-01',
+            ...(declared ? { 'content-length': String(body.length) } : {}),
+          },
+        });
+        outgoing.on('response', (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        outgoing.on('error', reject);
+        // Each piece written once the previous one left, so the proxy reads them apart.
+        const writeNext = (index: number) => {
+          const piece = pieces[index];
+          if (piece === undefined) return void outgoing.end();
+          outgoing.write(piece, () => setImmediate(() => writeNext(index + 1)));
+        };
+        writeNext(0);
+      });
+      expect(status).toBe(200);
+      expect(mock.requests[0]?.body.equals(body)).toBe(true);
+    }
   });
 
   it('propagates the client request id upstream and back, or generates one', async () => {
