@@ -25,6 +25,7 @@ export {
   type CircuitState,
   createMemoryHealthStore,
   type DeprioritizedReason,
+  createHealthRecord,
   type HealthStore,
   type LastError,
   type OpenReason,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { freshHealthRecord } from '../test/health-record-fixture.js';
 import { applyVerdict, verdictOf } from './_health-verdicts.js';
-import { freshHealthRecord } from './health-record-shape.js';
 
 const now = 1_000_000;
 

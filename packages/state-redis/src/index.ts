@@ -11,7 +11,7 @@ export {
   type RedisBudgetStoreOptions,
   type RedisBudgetTotals,
 } from './budget-store-redis.js';
-export { freshHealthRecord, type HealthRecordShape } from './health-record-shape.js';
+export type { HealthRecordShape } from './health-record-shape.js';
 export { redisAddress } from './redis-address.js';
 export {
   createRedisAffinityStore,

@@ -1,14 +1,17 @@
 import { applyVerdict, type VerdictGroup, verdictGroups, verdictOf } from './_health-verdicts.js';
 import { createReplicatedHash } from './_replicated-hash.js';
-import { freshHealthRecord, type HealthRecordShape } from './health-record-shape.js';
+import type { HealthRecordShape } from './health-record-shape.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { StateStoreError } from './state-store-error.js';
 
 /** Options of {@link createRedisHealthStore}. */
 export interface RedisHealthStoreOptions<Record extends HealthRecordShape> {
   readonly connection: RedisConnection;
-  /** A fresh record for a provider first heard of from a peer. Default: closed, no history (the router's shape). */
-  readonly createRecord?: () => Record;
+  /**
+   * A fresh record for a provider first heard of from a peer: the router's `createHealthRecord` (the router owns
+   * what a fresh record is; this package only reads and writes the fields of {@link HealthRecordShape}).
+   */
+  readonly createRecord: () => Record;
   /** Clock in ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
   /** How long a change waits for others to share its batch, in ms. Default `10`. */
@@ -43,11 +46,11 @@ export interface RedisHealthStore<Record extends HealthRecordShape> {
 }
 
 /** Creates the store; it loads the shared verdicts whenever the connection comes up. */
-export function createRedisHealthStore<Record extends HealthRecordShape = HealthRecordShape>(
+export function createRedisHealthStore<Record extends HealthRecordShape>(
   options: RedisHealthStoreOptions<Record>,
 ): RedisHealthStore<Record> {
   const now = options.now ?? Date.now;
-  const createRecord = options.createRecord ?? (freshHealthRecord as () => Record);
+  const createRecord = options.createRecord;
   const records = new Map<string, Record>();
   const readingsIntervalInMs = options.readingsIntervalInMs ?? 1_000;
   // Providers whose latest readings wait for the interval to end, and the de-prioritization last shared.

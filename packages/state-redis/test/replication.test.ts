@@ -5,11 +5,11 @@ import {
   createRedisConnection,
   createRedisHealthStore,
   createRedisOverrideStore,
-  freshHealthRecord,
   type HealthRecordShape,
   type RedisConnection,
   type VerdictGroup,
 } from '../src/index.js';
+import { freshHealthRecord } from './health-record-fixture.js';
 
 const hasRedis = redisSkipReason() === undefined;
 const noRedisReason = `skipped: ${redisSkipReason()}`;
@@ -68,9 +68,10 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
     const server = await redis();
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();
-    const leftStore = createRedisHealthStore({ connection: left });
+    const leftStore = createRedisHealthStore({ connection: left, createRecord: freshHealthRecord });
     const rightStore = createRedisHealthStore({
       connection: right,
+      createRecord: freshHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await Promise.all([whenUp(left), whenUp(right)]);
@@ -94,9 +95,10 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
     const server = await redis();
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();
-    const leftStore = createRedisHealthStore({ connection: left });
+    const leftStore = createRedisHealthStore({ connection: left, createRecord: freshHealthRecord });
     const rightStore = createRedisHealthStore({
       connection: right,
+      createRecord: freshHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await Promise.all([whenUp(left), whenUp(right)]);
@@ -130,8 +132,12 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
     const server = await redis();
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();
-    const leftStore = createRedisHealthStore({ connection: left, onRemoteVerdict: arrivals.onRemoteVerdict });
-    const rightStore = createRedisHealthStore({ connection: right });
+    const leftStore = createRedisHealthStore({
+      connection: left,
+      createRecord: freshHealthRecord,
+      onRemoteVerdict: arrivals.onRemoteVerdict,
+    });
+    const rightStore = createRedisHealthStore({ connection: right, createRecord: freshHealthRecord });
     await Promise.all([whenUp(left), whenUp(right)]);
     const long = freshHealthRecord();
     Object.assign(long, { rateLimitedUntil: Date.now() + 600_000, rateLimitClass: 'spend_limit' });
@@ -149,7 +155,7 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
   it('loads the shared verdicts when an instance connects late', async () => {
     const server = await redis();
     const left = connect(server);
-    const leftStore = createRedisHealthStore({ connection: left });
+    const leftStore = createRedisHealthStore({ connection: left, createRecord: freshHealthRecord });
     await whenUp(left);
     const record = freshHealthRecord();
     Object.assign(record, {
@@ -164,6 +170,7 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
     const arrived = arrivals.next('p', 'readings');
     const rightStore = createRedisHealthStore({
       connection: right,
+      createRecord: freshHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await arrived;
@@ -179,9 +186,14 @@ describe.skipIf(!hasRedis)('shared rate-limit readings', () => {
     const server = await redis();
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();
-    const leftStore = createRedisHealthStore({ connection: left, readingsIntervalInMs: 200 });
+    const leftStore = createRedisHealthStore({
+      connection: left,
+      createRecord: freshHealthRecord,
+      readingsIntervalInMs: 200,
+    });
     const rightStore = createRedisHealthStore({
       connection: right,
+      createRecord: freshHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await Promise.all([whenUp(left), whenUp(right)]);
@@ -212,9 +224,14 @@ describe.skipIf(!hasRedis)('shared rate-limit readings', () => {
     const server = await redis();
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();
-    const leftStore = createRedisHealthStore({ connection: left, readingsIntervalInMs: 60_000 });
+    const leftStore = createRedisHealthStore({
+      connection: left,
+      createRecord: freshHealthRecord,
+      readingsIntervalInMs: 60_000,
+    });
     const rightStore = createRedisHealthStore({
       connection: right,
+      createRecord: freshHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await Promise.all([whenUp(left), whenUp(right)]);
@@ -309,9 +326,10 @@ describe.skipIf(ownRedisSkipReason() !== undefined)('Redis down and back', () =>
     cleanups.push(() => server.stop());
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();
-    const leftHealth = createRedisHealthStore({ connection: left });
+    const leftHealth = createRedisHealthStore({ connection: left, createRecord: freshHealthRecord });
     const rightHealth = createRedisHealthStore({
       connection: right,
+      createRecord: freshHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     const leftAffinity = createRedisAffinityStore({ connection: left });

@@ -1,7 +1,7 @@
 import type { Readiness } from '@ccb/admin-api';
 import type { Config } from '@ccb/config';
 import type { OAuthTokenStore } from '@ccb/providers';
-import type { ProviderHealthRecord } from '@ccb/router';
+import { createHealthRecord, type ProviderHealthRecord } from '@ccb/router';
 import type {
   RedisAffinityStore,
   RedisBudgetStore,
@@ -100,6 +100,7 @@ export function createSharedState(
   };
   const healthStore: RedisHealthStore<ProviderHealthRecord> = createRedisHealthStore<ProviderHealthRecord>({
     connection,
+    createRecord: createHealthRecord,
     onError,
     // A verdict is news for the operator, as this instance's own router events are; readings are not.
     onRemoteVerdict: (provider, group) => {
