@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockUpstream, type MockUpstream, vertexErrorFault } from '@ccb/mock-upstream';
+import { cloudBetas } from '@ccb/protocol';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCcb, startCcb, tempDir } from './run-cli.js';
@@ -58,7 +59,13 @@ describe('a kind: vertex provider, end to end with the official SDK', () => {
     // Same name, so the same reply text: the Vertex mock and the Anthropic reference answer alike.
     vertex = await createMockUpstream({
       name: 'claude',
-      vertex: { project, region, serviceAccount: { clientEmail, publicKey: publicPem } },
+      // Vertex refuses the anthropic-beta flags it does not know ("invalid beta flag"), as the real one does.
+      vertex: {
+        project,
+        region,
+        serviceAccount: { clientEmail, publicKey: publicPem },
+        acceptedBetas: cloudBetas,
+      },
     });
     reference = await createMockUpstream({ name: 'claude', apiKey: 'key-reference' });
     anthropic = await createMockUpstream({ name: 'anthropic', apiKey: 'key-anthropic' });
@@ -125,6 +132,31 @@ describe('a kind: vertex provider, end to end with the official SDK', () => {
     };
     expect(readiness.providers[0]?.google_token).toMatchObject({ state: 'ready', error: null });
     expect(Date.parse(readiness.providers[0]?.google_token?.expires_at ?? '')).toBeGreaterThan(Date.now());
+  });
+
+  it('sends Vertex only the betas it accepts, so Claude Code’s own flags do not make it a 400', async () => {
+    // Claude Code 2.1.332's header (protocol notes §2): most of these flags are unknown to Vertex.
+    const claudeCodeBetas =
+      'claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27,per-turn-control-2026-07-01,mid-conversation-tool-changes-2026-07-01,thinking-token-count-2026-05-13,advanced-tool-use-2025-11-20,effort-2025-11-24';
+    const client = new Anthropic({ baseURL: onlyVertex.url, apiKey: 'client', maxRetries: 0 });
+    const answer = await client.messages.create(ask, { headers: { 'anthropic-beta': claudeCodeBetas } });
+    expect(answer.type).toBe('message');
+    expect(vertex.requests[0]?.headers['anthropic-beta']).toBe(
+      'interleaved-thinking-2025-05-14,context-management-2025-06-27,effort-2025-11-24',
+    );
+    // The mock does refuse them, as Vertex does, when they reach it unfiltered.
+    const token = String(vertex.requests[0]?.headers.authorization);
+    const unfiltered = await request(`${vertex.url}${modelPath}/claude-sonnet-4-5@20250929:rawPredict`, {
+      method: 'POST',
+      headers: {
+        authorization: token,
+        'content-type': 'application/json',
+        'anthropic-beta': claudeCodeBetas,
+      },
+      body: JSON.stringify({ anthropic_version: 'vertex-2023-10-16', ...ask }),
+    });
+    expect(unfiltered.statusCode).toBe(400);
+    expect(await unfiltered.body.text()).toContain('invalid beta flag: claude-code-20250219');
   });
 
   it('streams streamRawPredict’s SSE byte-identical to what the Anthropic API sends', async () => {

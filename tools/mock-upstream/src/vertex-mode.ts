@@ -242,6 +242,11 @@ export function respondVertex(
     sendGoogle(exchange, 'NOT_FOUND', `Publisher Model was not found in location ${route.region}.`);
     return;
   }
+  const unknownBeta = unknownBetaOf(exchange.request.headers['anthropic-beta'], mode.options.acceptedBetas);
+  if (unknownBeta !== undefined) {
+    sendAnthropic(exchange, 400, 'invalid_request_error', `invalid beta flag: ${unknownBeta}`);
+    return;
+  }
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -337,4 +342,17 @@ export function respondVertex(
       exchange.serverClosed = true;
     },
   });
+}
+
+/** The first `anthropic-beta` flag outside `accepted`, `undefined` when all are known or no list is set. */
+function unknownBetaOf(
+  header: string | string[] | undefined,
+  accepted: readonly string[] | undefined,
+): string | undefined {
+  if (accepted === undefined || header === undefined) return undefined;
+  for (const flag of String(header).split(',')) {
+    const trimmed = flag.trim();
+    if (trimmed !== '' && !accepted.includes(trimmed)) return trimmed;
+  }
+  return undefined;
 }

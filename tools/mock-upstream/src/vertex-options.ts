@@ -14,6 +14,11 @@ export interface MockVertexOptions {
   };
   /** Fixed access tokens always accepted (a provider's `gcp.access_token`). Default none. */
   readonly accessTokens?: readonly string[];
+  /**
+   * The `anthropic-beta` flags Vertex accepts; any other is refused with a 400, as Vertex refuses flags it does not
+   * know. Default: every flag is accepted.
+   */
+  readonly acceptedBetas?: readonly string[];
   /** Lifetime of the tokens the endpoint issues, in seconds (`expires_in`). Default 3600. */
   readonly tokenLifetimeInSeconds?: number;
 }
