@@ -1,7 +1,7 @@
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber } from './format-table.js';
 import type { GoalCheck } from './goal-check.js';
-import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
+import { pairedMeasured, times } from './paired-ratios.js';
 import type { RequestKind } from './scenarios.js';
 
 /**
@@ -22,13 +22,6 @@ export function hasBedrockGoal(request: RequestKind | undefined): boolean {
   return request !== undefined && streamingRequests.includes(request);
 }
 
-const times = (ratio: number) => `${formatNumber(ratio, 2)}×`;
-
-function measured(ratio: PairedRatio | undefined, totals: string): string {
-  if (ratio === undefined || ratio.pairs === 0) return 'no paired rounds with CPU time';
-  return `${times(ratio.median)} (${roundsPhrase(ratio)}, ${times(ratio.min)}–${times(ratio.max)}${totals})`;
-}
-
 /**
  * The line for one Bedrock target in one streaming scenario, from its row's per-round pairing with ccb
  * (`versusCcb.cpuPerRequestRatio`); `not measured` when no round could be paired (e.g. no CPU time without /proc).
@@ -40,7 +33,7 @@ export function bedrockCheck(scenario: string, bedrock: TargetRow, ccb: TargetRo
   return {
     goal: `${bedrock.target} CPU per stream vs ccb (issue 17)`,
     scenario,
-    measured: measured(ratio, totals),
+    measured: pairedMeasured(ratio, times, { extra: totals, none: 'no paired rounds with CPU time' }),
     limit: `< ${bedrockGoalLimits.cpuFactor}×`,
     status: measurable ? (ratio.median < bedrockGoalLimits.cpuFactor ? 'met' : 'missed') : 'not measured',
   };

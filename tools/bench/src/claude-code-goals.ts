@@ -1,7 +1,7 @@
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber } from './format-table.js';
 import type { GoalCheck } from './goal-check.js';
-import { roundsPhrase } from './paired-ratios.js';
+import { percent, roundsPhrase, times } from './paired-ratios.js';
 import type { Scenario } from './scenarios.js';
 
 /** The goals of issue 20 for Claude Code-sized traffic, on top of the goals every scenario has. */
@@ -19,8 +19,6 @@ export const claudeCodeGoalLimits = {
 } as const;
 
 const ms = (value: number | undefined) => `${formatNumber(value, 2)} ms`;
-const times = (ratio: number) => `${formatNumber(ratio, 2)}×`;
-const percent = (ratio: number) => `${formatNumber(ratio * 100, 0)}%`;
 
 function status(inputs: readonly (number | undefined)[], isMet: () => boolean): GoalCheck['status'] {
   return inputs.every((value) => value !== undefined && Number.isFinite(value))

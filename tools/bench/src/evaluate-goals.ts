@@ -3,7 +3,7 @@ import { claudeCodeChecks } from './claude-code-goals.js';
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber } from './format-table.js';
 import type { GoalCheck } from './goal-check.js';
-import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
+import { describePaired, percent, times } from './paired-ratios.js';
 import { bedrockTargetIds, type Scenario, type TargetId } from './scenarios.js';
 import { sharedStateChecks } from './shared-state-goals.js';
 
@@ -68,15 +68,7 @@ function notMeasured(goal: string, scenario: string, limit: string, why: string)
   return { goal, scenario, measured: why, limit, status: 'not measured' };
 }
 
-const percent = (ratio: number) => `${formatNumber(ratio * 100, 0)}%`;
-const times = (ratio: number) => `${formatNumber(ratio, 2)}×`;
-
 /** "median of N paired rounds, min–max": where a paired ratio came from and how steady it was. */
-function describePaired(ratio: PairedRatio, format: (value: number) => string): string {
-  const rounds = roundsPhrase(ratio);
-  return ratio.pairs === 0 ? rounds : `${rounds}, ${format(ratio.min)}–${format(ratio.max)}`;
-}
-
 function perScenarioChecks(scenario: string, ccb: TargetRow, nodePipe: TargetRow): GoalCheck[] {
   const limits = goalLimits;
   const paired = ccb.versusNodePipe;

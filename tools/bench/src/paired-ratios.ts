@@ -1,3 +1,4 @@
+import { formatNumber } from './format-table.js';
 /**
  * A ratio between two targets computed within each round (the two were measured back to back, so drift
  * in machine load hits both alike), then summarized over the rounds by its median. On a busy machine the
@@ -70,4 +71,25 @@ export function mapRounds(ratio: PairedRatio, transform: (value: number) => numb
 /** "median of N paired round(s)": where a paired ratio came from, for tables and goal lines alike. */
 export function roundsPhrase(ratio: PairedRatio): string {
   return `median of ${ratio.pairs} paired round${ratio.pairs === 1 ? '' : 's'}`;
+}
+
+/** A ratio as a percentage, `91%`. */
+export const percent = (ratio: number): string => `${formatNumber(ratio * 100, 0)}%`;
+/** A ratio as a multiple, `1.25×`. */
+export const times = (ratio: number): string => `${formatNumber(ratio, 2)}×`;
+
+/** `median of N paired rounds, min–max` (the range left out when nothing was paired). */
+export function describePaired(ratio: PairedRatio, format: (value: number) => string): string {
+  const rounds = roundsPhrase(ratio);
+  return ratio.pairs === 0 ? rounds : `${rounds}, ${format(ratio.min)}–${format(ratio.max)}`;
+}
+
+/** A goal line's measured text: the median, then {@link describePaired} and `extra`; `none` when nothing was paired. */
+export function pairedMeasured(
+  ratio: PairedRatio | undefined,
+  format: (value: number) => string,
+  options: { readonly extra?: string; readonly none?: string } = {},
+): string {
+  if (ratio === undefined || ratio.pairs === 0) return options.none ?? 'no paired rounds';
+  return `${format(ratio.median)} (${describePaired(ratio, format)}${options.extra ?? ''})`;
 }

@@ -1,7 +1,7 @@
 import type { TargetRow } from './compare-targets.js';
 import { formatNumber } from './format-table.js';
 import type { GoalCheck } from './goal-check.js';
-import { type PairedRatio, roundsPhrase } from './paired-ratios.js';
+import { type PairedRatio, pairedMeasured, percent, times } from './paired-ratios.js';
 
 /**
  * Issue 18's goal for the Redis state store and the PostgreSQL ledger: `ccb-shared` within 10 % of the default
@@ -14,14 +14,6 @@ export const sharedStateGoalLimits = {
   /** ccb-shared CPU per request at most this multiple of ccb's (median of the per-round ratios). */
   cpuFactor: 1.1,
 } as const;
-
-const percent = (ratio: number) => `${formatNumber(ratio * 100, 0)}%`;
-const times = (ratio: number) => `${formatNumber(ratio, 2)}×`;
-
-function measured(ratio: PairedRatio | undefined, format: (value: number) => string, extra = ''): string {
-  if (ratio === undefined || ratio.pairs === 0) return 'no paired rounds';
-  return `${format(ratio.median)} (${roundsPhrase(ratio)}, ${format(ratio.min)}–${format(ratio.max)}${extra})`;
-}
 
 function statusOf(ratio: PairedRatio | undefined, isMet: (median: number) => boolean): GoalCheck['status'] {
   if (ratio === undefined || ratio.pairs === 0 || !Number.isFinite(ratio.median)) return 'not measured';
@@ -49,14 +41,14 @@ export function sharedStateChecks(scenario: string, shared: TargetRow, ccb: Targ
     {
       goal: 'ccb-shared RPS vs ccb (issue 18)',
       scenario,
-      measured: measured(rps, percent, engineNote),
+      measured: pairedMeasured(rps, percent, { extra: engineNote }),
       limit: `≥ ${percent(limits.minRpsRatio)}`,
       status: statusOf(rps, (median) => median >= limits.minRpsRatio),
     },
     {
       goal: 'ccb-shared CPU per request vs ccb (issue 18)',
       scenario,
-      measured: measured(cpu, times, cpuTotals),
+      measured: pairedMeasured(cpu, times, { extra: cpuTotals }),
       limit: `≤ ${limits.cpuFactor}×`,
       status: statusOf(cpu, (median) => median <= limits.cpuFactor),
     },
