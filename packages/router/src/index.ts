@@ -23,9 +23,9 @@ export { createStrategy } from './create-strategy.js';
 export type { HealthOptions } from './health-options.js';
 export {
   type CircuitState,
+  createHealthRecord,
   createMemoryHealthStore,
   type DeprioritizedReason,
-  createHealthRecord,
   type HealthStore,
   type LastError,
   type OpenReason,

@@ -36,7 +36,10 @@ export interface SoakTargetResult {
   readonly ttfb: SampleSummary;
   /** RSS every `sampleIntervalInMs` from the start of the load to its end. */
   readonly samples: readonly RssSample[];
-  /** Highest RSS since the process started (`VmHWM`), in bytes. */
+  /**
+   * Highest RSS seen, in bytes: the kernel's high-water mark (`VmHWM`) or the highest sample, whichever is higher
+   * (the kernel updates the mark lazily, so a sample can read a little above it).
+   */
   readonly peakRssInBytes: number | undefined;
   readonly flatness: SoakFlatness;
 }
@@ -150,7 +153,10 @@ export async function runDurationSoak(
         failed: load.failed,
         ttfb: load.ttfb,
         samples: series,
-        peakRssInBytes: pid === undefined ? undefined : readProcessMemory(pid)?.peakRssInBytes,
+        peakRssInBytes: peakOf(
+          pid === undefined ? undefined : readProcessMemory(pid)?.peakRssInBytes,
+          series,
+        ),
         flatness: evaluateSoakFlatness(series, warmupInMs),
       };
     });
@@ -170,4 +176,13 @@ export async function runDurationSoak(
   } finally {
     await stopTargets(running);
   }
+}
+
+/** The higher of the kernel's high-water mark and the highest sample; `undefined` when neither was read. */
+function peakOf(highWaterMark: number | undefined, samples: readonly RssSample[]): number | undefined {
+  let peak = highWaterMark;
+  for (const sample of samples) {
+    if (peak === undefined || sample.rssInBytes > peak) peak = sample.rssInBytes;
+  }
+  return peak;
 }
