@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readModel, rewriteModel } from '../test/model-rewrite.js';
-
-/** mulberry32: a tiny seeded generator, so a failing case reproduces from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../test/seeded-random.js';
 
 const whitespaceChoices = ['', '', ' ', '\n', '\t', '\r\n  '];
 const stringAlphabet = [

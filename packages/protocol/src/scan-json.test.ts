@@ -73,6 +73,27 @@ describe('scanTopLevel', () => {
     }
   });
 
+  it('finds the keys after a conversation of several hundred kilobytes full of escapes, as JSON.parse does', () => {
+    // Large values go through the SIMD walk, window after window; the keys after them must land exactly.
+    const source = Array.from(
+      { length: 4_000 },
+      (_, line) => `\tconst v${line} = load("a\\\\b", { x: [${line}] });`,
+    ).join('\n');
+    const messages = Array.from({ length: 12 }, (_, turn) => ({
+      role: turn % 2 === 0 ? 'user' : 'assistant',
+      content: [{ type: 'tool_result', tool_use_id: `t${turn}`, content: source }],
+    }));
+    const parsed = { model: 'm', messages, metadata: { user_id: '{"session_id":"s"}' }, stream: true };
+    const body = Buffer.from(JSON.stringify(parsed));
+    expect(body.length).toBeGreaterThan(300_000);
+    const fields = scanTopLevel(body, new TopLevelKeys(['model', 'messages', 'metadata', 'stream']));
+    expect(parseSpan(body, fields?.get('metadata'))).toEqual(parsed.metadata);
+    expect(isTrue(body, fields?.get('stream'))).toBe(true);
+    expect(fields?.get('messages')).toEqual([body.indexOf('[{"role"'), body.indexOf(',"metadata"')]);
+    const repeated = Buffer.from(`${body.toString().slice(0, -1)},"model":"other"}`);
+    expect(scanTopLevel(repeated, new TopLevelKeys(['model']))).toBeUndefined();
+  });
+
   it('refuses a body that repeats a wanted key, and ignores repeats of other keys', () => {
     const keys = new TopLevelKeys(['model']);
     expect(scanTopLevel(Buffer.from('{"model":"a","x":1,"model":"b"}'), keys)).toBeUndefined();

@@ -6,6 +6,7 @@
  * order), not every grammar rule: a subtler syntax error is left for the upstream to report.
  */
 
+import { endOfContainerSimd } from './_container-end.js';
 import {
   backslash,
   closeBrace,
@@ -269,32 +270,21 @@ function endOfString(body: Buffer, start: number): number {
  */
 const expectedClosers: number[] = [];
 
+/**
+ * Objects and arrays longer than this are handed to the SIMD walk (`_container-end.ts`), which costs a call and a
+ * copy but then covers 64 bytes in the time this walk takes for a few: a large body's few large values (the
+ * conversation, the tool list, the system prompt) are most of its bytes.
+ */
+const simdAfterBytes = 256;
+
 /** The index just past the value starting at `start`, or -1 when it does not end properly. */
 function endOfValue(body: Buffer, start: number): number {
   const first = body[start];
   if (first === quote) return endOfString(body, start);
   if (first === openBrace || first === openBracket) {
-    const stack = expectedClosers;
-    let depth = 0;
-    let index = start;
-    while (index < body.length) {
-      const byte = body[index] as number;
-      if (byte === quote) {
-        index = endOfString(body, index);
-        if (index === -1) return -1;
-        continue;
-      }
-      if (byte === openBrace || byte === openBracket) {
-        // `depth` counts this value's own levels; the object holding it is one more.
-        if (depth + 1 >= maxNestingDepth) return -1;
-        stack[depth++] = byte === openBrace ? closeBrace : closeBracket;
-      } else if (byte === closeBrace || byte === closeBracket) {
-        if (depth === 0 || stack[--depth] !== byte) return -1;
-        if (depth === 0) return index + 1;
-      }
-      index++;
-    }
-    return -1;
+    const end = endOfContainerWalk(body, start, start + simdAfterBytes);
+    if (end !== walkStopped) return end;
+    return endOfContainerSimd(body, start, maxNestingDepth) ?? endOfContainerWalk(body, start, body.length);
   }
   // A number, true, false or null: up to the next delimiter.
   let index = start;
@@ -313,4 +303,49 @@ function endOfValue(body: Buffer, start: number): number {
     index++;
   }
   return index === start ? -1 : index;
+}
+
+/** What {@link endOfContainerWalk} returns when it reached `stopAt` before the value ended. */
+export const walkStopped = -2;
+
+/**
+ * The index just past the object or array starting at `start`, -1 when it does not end properly, or
+ * {@link walkStopped} once the walk reaches `stopAt` inside it. Byte by byte in JavaScript: the walk for small
+ * values, and for large ones where WebAssembly SIMD is not available.
+ */
+export function endOfContainerWalk(body: Buffer, start: number, stopAt: number): number {
+  const stack = expectedClosers;
+  const limit = Math.min(stopAt, body.length);
+  // Stopped early, a long string is not searched to its end: the SIMD walk would cover it again.
+  const bounded = limit < body.length;
+  let depth = 0;
+  let index = start;
+  while (index < limit) {
+    const byte = body[index] as number;
+    if (byte === quote) {
+      index = bounded ? endOfStringBefore(body, index, limit) : endOfString(body, index);
+      if (index < 0) return index;
+      continue;
+    }
+    if (byte === openBrace || byte === openBracket) {
+      // `depth` counts this value's own levels; the object holding it is one more.
+      if (depth + 1 >= maxNestingDepth) return -1;
+      stack[depth++] = byte === openBrace ? closeBrace : closeBracket;
+    } else if (byte === closeBrace || byte === closeBracket) {
+      if (depth === 0 || stack[--depth] !== byte) return -1;
+      if (depth === 0) return index + 1;
+    }
+    index++;
+  }
+  return limit < body.length ? walkStopped : -1;
+}
+
+/** The index just past the closing quote of the string opening at `start`, or {@link walkStopped} at `limit`. */
+function endOfStringBefore(body: Buffer, start: number, limit: number): number {
+  for (let index = start + 1; index < limit; index++) {
+    const byte = body[index];
+    if (byte === quote) return index + 1;
+    if (byte === backslash) index++;
+  }
+  return walkStopped;
 }

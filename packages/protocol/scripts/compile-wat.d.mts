@@ -1,0 +1,2 @@
+export declare const containerEndModuleSource: string;
+export declare function compileWat(text: string): Promise<Uint8Array>;

@@ -1,0 +1,173 @@
+;; Finds where a JSON object or array ends, 64 bytes at a time with WebAssembly SIMD: the bracket matching of
+;; scan-json.ts's walk, for the large values (a conversation, a tool list) where that walk costs most of a request's
+;; CPU. Compiled by scripts/build-wasm.mjs into src/_container-end-module.ts; a test checks the two agree.
+;;
+;; The caller copies the value into the window at address 0, a window at a time (every window but the last a
+;; multiple of 64 bytes long), and calls `scan` once per window; the state between windows lives in globals.
+;; Per 64-byte block (the technique of simdjson's stage 1, Langdale and Lemire, "Parsing Gigabytes of JSON per
+;; Second", 2019):
+;;   - masks of quotes, backslashes and brackets, one bit per byte;
+;;   - the escaped bytes: those after an odd run of backslashes (runs may cross blocks and windows);
+;;   - the bytes inside strings: a prefix XOR of the unescaped quotes, carried from block to block;
+;;   - the brackets outside strings, visited in order, pushed and popped on a stack of expected closers.
+;; A backslash outside any string counts as an escape here and not in the JavaScript walk; no JSON parser accepts
+;; such a body, so the upstream refuses it whichever way ccb read it.
+(module
+  ;; Page 0: the window (65536 bytes). Page 1: 64 bytes of slack read past a short last block, then the stack.
+  (memory (export "memory") 2)
+  (global $depth (mut i32) (i32.const 0))
+  (global $maxDepth (mut i32) (i32.const 0))
+  ;; All ones when the previous block ended inside a string.
+  (global $inString (mut i64) (i64.const 0))
+  ;; 1 when the first byte of the next block is escaped by a backslash run that ended the previous block.
+  (global $escapeCarry (mut i64) (i64.const 0))
+
+  ;; Starts a value. `maxDepth`: as `depth + 1 >= maxDepth` refuses a level in the JavaScript walk.
+  (func (export "begin") (param $maxDepth i32)
+    (global.set $depth (i32.const 0))
+    (global.set $maxDepth (local.get $maxDepth))
+    (global.set $inString (i64.const 0))
+    (global.set $escapeCarry (i64.const 0)))
+
+  ;; Scans the next `len` bytes of the value (window[0, len)). Returns the offset just past the bracket that closes
+  ;; the value, -1 when it is still open (call again with the next window), -2 when its brackets do not match or it
+  ;; nests too deep.
+  (func (export "scan") (param $len i32) (result i32)
+    (local $p i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $quoteByte v128) (local $backslashByte v128) (local $caseBit v128)
+    (local $openByte v128) (local $closeByte v128)
+    (local $quotes i64) (local $backslashes i64) (local $brackets i64) (local $carry i64) (local $inString i64)
+    (local $follows i64) (local $oddStarts i64) (local $sum i64) (local $escaped i64) (local $outside i64)
+    (local $pos i32) (local $byte i32) (local $depth i32) (local $maxDepth i32)
+    (local.set $depth (global.get $depth))
+    (local.set $maxDepth (global.get $maxDepth))
+    (local.set $carry (global.get $escapeCarry))
+    (local.set $inString (global.get $inString))
+    (local.set $quoteByte (i8x16.splat (i32.const 0x22)))
+    (local.set $backslashByte (i8x16.splat (i32.const 0x5c)))
+    ;; `{` and `[` differ only in bit 5, as do `}` and `]`: setting it leaves one byte to compare for each kind.
+    (local.set $caseBit (i8x16.splat (i32.const 0x20)))
+    (local.set $openByte (i8x16.splat (i32.const 0x7b)))
+    (local.set $closeByte (i8x16.splat (i32.const 0x7d)))
+    (block $windowDone
+      (loop $blocks
+        (br_if $windowDone (i32.ge_u (local.get $p) (local.get $len)))
+        (local.set $v0 (v128.load offset=0 (local.get $p)))
+        (local.set $v1 (v128.load offset=16 (local.get $p)))
+        (local.set $v2 (v128.load offset=32 (local.get $p)))
+        (local.set $v3 (v128.load offset=48 (local.get $p)))
+        (local.set $q0 (i8x16.eq (local.get $v0) (local.get $quoteByte)))
+        (local.set $q1 (i8x16.eq (local.get $v1) (local.get $quoteByte)))
+        (local.set $q2 (i8x16.eq (local.get $v2) (local.get $quoteByte)))
+        (local.set $q3 (i8x16.eq (local.get $v3) (local.get $quoteByte)))
+        (local.set $b0 (i8x16.eq (local.get $v0) (local.get $backslashByte)))
+        (local.set $b1 (i8x16.eq (local.get $v1) (local.get $backslashByte)))
+        (local.set $b2 (i8x16.eq (local.get $v2) (local.get $backslashByte)))
+        (local.set $b3 (i8x16.eq (local.get $v3) (local.get $backslashByte)))
+        (local.set $v0 (v128.or (local.get $v0) (local.get $caseBit)))
+        (local.set $v1 (v128.or (local.get $v1) (local.get $caseBit)))
+        (local.set $v2 (v128.or (local.get $v2) (local.get $caseBit)))
+        (local.set $v3 (v128.or (local.get $v3) (local.get $caseBit)))
+        (local.set $r0 (v128.or (i8x16.eq (local.get $v0) (local.get $openByte)) (i8x16.eq (local.get $v0) (local.get $closeByte))))
+        (local.set $r1 (v128.or (i8x16.eq (local.get $v1) (local.get $openByte)) (i8x16.eq (local.get $v1) (local.get $closeByte))))
+        (local.set $r2 (v128.or (i8x16.eq (local.get $v2) (local.get $openByte)) (i8x16.eq (local.get $v2) (local.get $closeByte))))
+        (local.set $r3 (v128.or (i8x16.eq (local.get $v3) (local.get $openByte)) (i8x16.eq (local.get $v3) (local.get $closeByte))))
+        (if (v128.any_true
+              (v128.or
+                (v128.or (v128.or (local.get $q0) (local.get $q1)) (v128.or (local.get $q2) (local.get $q3)))
+                (v128.or
+                  (v128.or (v128.or (local.get $b0) (local.get $b1)) (v128.or (local.get $b2) (local.get $b3)))
+                  (v128.or (v128.or (local.get $r0) (local.get $r1)) (v128.or (local.get $r2) (local.get $r3))))))
+          (then
+            (local.set $quotes
+              (i64.or
+                (i64.or
+                  (i64.extend_i32_u (i8x16.bitmask (local.get $q0)))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $q1))) (i64.const 16)))
+                (i64.or
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $q2))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $q3))) (i64.const 48)))))
+            (local.set $backslashes
+              (i64.or
+                (i64.or
+                  (i64.extend_i32_u (i8x16.bitmask (local.get $b0)))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $b1))) (i64.const 16)))
+                (i64.or
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $b2))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $b3))) (i64.const 48)))))
+            (if (i64.eqz (i64.or (local.get $backslashes) (local.get $carry)))
+              (then (local.set $escaped (i64.const 0)))
+              (else
+                ;; simdjson's branchless find_escaped: runs of backslashes starting on an odd bit are shifted onto
+                ;; even bits by an add, whose carry out is the escape that spills into the next block.
+                (local.set $backslashes (i64.and (local.get $backslashes) (i64.xor (local.get $carry) (i64.const -1))))
+                (local.set $follows (i64.or (i64.shl (local.get $backslashes) (i64.const 1)) (local.get $carry)))
+                (local.set $oddStarts
+                  (i64.and
+                    (i64.and (local.get $backslashes) (i64.const 0xAAAAAAAAAAAAAAAA))
+                    (i64.xor (local.get $follows) (i64.const -1))))
+                (local.set $sum (i64.add (local.get $oddStarts) (local.get $backslashes)))
+                (local.set $carry (i64.extend_i32_u (i64.lt_u (local.get $sum) (local.get $oddStarts))))
+                (local.set $escaped
+                  (i64.and
+                    (i64.xor (i64.const 0x5555555555555555) (i64.shl (local.get $sum) (i64.const 1)))
+                    (local.get $follows)))))
+            ;; Inside-string mask: each unescaped quote flips it (a prefix XOR), starting from the carried state.
+            (local.set $quotes (i64.and (local.get $quotes) (i64.xor (local.get $escaped) (i64.const -1))))
+            (local.set $quotes (i64.xor (local.get $quotes) (i64.shl (local.get $quotes) (i64.const 1))))
+            (local.set $quotes (i64.xor (local.get $quotes) (i64.shl (local.get $quotes) (i64.const 2))))
+            (local.set $quotes (i64.xor (local.get $quotes) (i64.shl (local.get $quotes) (i64.const 4))))
+            (local.set $quotes (i64.xor (local.get $quotes) (i64.shl (local.get $quotes) (i64.const 8))))
+            (local.set $quotes (i64.xor (local.get $quotes) (i64.shl (local.get $quotes) (i64.const 16))))
+            (local.set $quotes (i64.xor (local.get $quotes) (i64.shl (local.get $quotes) (i64.const 32))))
+            (local.set $quotes (i64.xor (local.get $quotes) (local.get $inString)))
+            (local.set $inString (i64.shr_s (local.get $quotes) (i64.const 63)))
+            (local.set $brackets
+              (i64.or
+                (i64.or
+                  (i64.extend_i32_u (i8x16.bitmask (local.get $r0)))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $r1))) (i64.const 16)))
+                (i64.or
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $r2))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $r3))) (i64.const 48)))))
+            (local.set $outside (i64.and (local.get $brackets) (i64.xor (local.get $quotes) (i64.const -1))))
+            ;; A short last block: the bytes past `len` are left over from an earlier window.
+            (if (i32.lt_u (i32.sub (local.get $len) (local.get $p)) (i32.const 64))
+              (then
+                (local.set $outside
+                  (i64.and
+                    (local.get $outside)
+                    (i64.sub
+                      (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $len) (local.get $p))))
+                      (i64.const 1))))))
+            (block $bracketsDone
+              (loop $visit
+                (br_if $bracketsDone (i64.eqz (local.get $outside)))
+                (local.set $pos (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $outside)))))
+                (local.set $byte (i32.load8_u (local.get $pos)))
+                ;; Bit 1 is set in `{` and `[`, clear in `}` and `]`; each closer is its opener + 2.
+                (if (i32.and (local.get $byte) (i32.const 2))
+                  (then
+                    (if (i32.ge_u (i32.add (local.get $depth) (i32.const 1)) (local.get $maxDepth))
+                      (then (return (i32.const -2))))
+                    (i32.store8 offset=65600 (local.get $depth) (i32.add (local.get $byte) (i32.const 2)))
+                    (local.set $depth (i32.add (local.get $depth) (i32.const 1))))
+                  (else
+                    (if (i32.eqz (local.get $depth)) (then (return (i32.const -2))))
+                    (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+                    (if (i32.ne (i32.load8_u offset=65600 (local.get $depth)) (local.get $byte))
+                      (then (return (i32.const -2))))
+                    (if (i32.eqz (local.get $depth))
+                      (then (return (i32.add (local.get $pos) (i32.const 1)))))))
+                (local.set $outside (i64.and (local.get $outside) (i64.sub (local.get $outside) (i64.const 1))))
+                (br $visit))))
+          (else (local.set $carry (i64.const 0))))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $blocks)))
+    (global.set $depth (local.get $depth))
+    (global.set $escapeCarry (local.get $carry))
+    (global.set $inString (local.get $inString))
+    (i32.const -1)))
