@@ -2,14 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { compileWat, containerEndModuleSource } from '../scripts/compile-wat.mjs';
 import { seededRandom } from '../test/seeded-random.js';
-import { endOfContainerSimd } from './_container-end.js';
+import { endOfContainerSimd, scanArea } from './_container-end.js';
 import { containerEndModuleBase64 } from './_container-end-module.js';
 import { endOfContainerWalk, maxNestingDepth } from './scan-json.js';
 
-/** Both walks over `body` from `start`; the JavaScript one is the reference. */
+/**
+ * Both walks over `body` from `start`, the SIMD one twice: window by window, and in place in the module's scan area
+ * (where it must find the same end). The JavaScript walk is the reference.
+ */
 function bothEnds(body: Buffer, start = 0): { simd: number | undefined; walk: number } {
+  const windowed = endOfContainerSimd(body, start, maxNestingDepth);
+  const area = scanArea(body.length) as Buffer;
+  body.copy(area);
+  const inPlace = endOfContainerSimd(area, start, maxNestingDepth);
   return {
-    simd: endOfContainerSimd(body, start, maxNestingDepth),
+    simd: windowed === inPlace ? windowed : Number.NaN,
     walk: endOfContainerWalk(body, start, body.length),
   };
 }
@@ -89,6 +96,20 @@ describe('the SIMD container walk', () => {
 
   it('runs here: WebAssembly SIMD is available on every Node ccb supports', () => {
     expect(bothEnds(Buffer.from('[1]')).simd).toBe(3);
+  });
+
+  it('gives a scan area that grows with the body and empties the views it gave before', () => {
+    const small = scanArea(10) as Buffer;
+    expect(small.length).toBe(10);
+    const large = scanArea(3_000_000) as Buffer;
+    expect(large.length).toBe(3_000_000);
+    // The memory grew: the earlier view is empty now, as the area's contract says (read it before asking again).
+    expect(small.length).toBe(0);
+    large.fill(0x20);
+    large[0] = 0x5b;
+    large[2_999_999] = 0x5d;
+    expect(endOfContainerSimd(large, 0, maxNestingDepth)).toBe(3_000_000);
+    expect(endOfContainerSimd((scanArea(1_000) as Buffer).fill(0x5b), 0, maxNestingDepth)).toBe(-1);
   });
 
   it('ends every random value where the JavaScript walk and JSON.parse do, wherever it starts', () => {

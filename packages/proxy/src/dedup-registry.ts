@@ -205,7 +205,7 @@ function keyOf(init: ExchangeInit): string {
     headerText(request.headers['anthropic-beta']),
   ];
   const hash = createHash('sha256').update(`${fields.join('\0')}\0`);
-  if (body !== null) hash.update(body);
+  if (body !== null) for (const piece of body.pieces) hash.update(piece);
   return hash.digest('base64url');
 }
 

@@ -7,6 +7,7 @@ import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
 import { anthropicBetaOf } from './hop-by-hop.js';
 import { normalizeErrorAnswer, normalizingScrubber } from './normalize-error-answer.js';
 import type { AdaptedAttempt, HeaderPair, UpstreamTarget } from './ports.js';
+import type { RequestBody } from './request-body.js';
 import type { Upstream } from './upstream.js';
 import { upstreamHeaders } from './upstream-headers.js';
 
@@ -46,21 +47,27 @@ export async function dispatchAttempt(
 ): Promise<DispatchedAttempt> {
   const { target, dispatcher, timeouts } = upstream;
   const { init, context } = attempt;
-  let body = init.body;
+  const original = init.body;
+  // The body as this provider gets it when a rule changed it; `undefined`: the client's, sent as its pieces.
+  let rewritten: Buffer | undefined;
   let modelSent: string | undefined;
   if (attempt.model !== undefined) {
     modelSent = target.mapModel(attempt.model) ?? attempt.model;
-    if (body !== null && init.modelSpan !== undefined && modelSent !== init.route.model) {
-      body = replaceSpan(body, init.modelSpan, modelSent);
+    if (original !== null && init.modelSpan !== undefined && modelSent !== init.route.model) {
+      rewritten = replaceSpan(original.bytes(), init.modelSpan, modelSent);
     }
   }
   const noOp = init.noOpContextManagement;
-  if (noOp !== undefined && body !== null && target.capabilities?.contextManagement === false) {
-    body = withoutMember(body, init, noOp);
+  if (noOp !== undefined && original !== null && target.capabilities?.contextManagement === false) {
+    rewritten = withoutMember(rewritten ?? original.bytes(), original, init.modelSpan, noOp);
   }
   // A session that moved to another signature domain: its history made valid for this provider (rare; see there).
-  const repaired = body === null ? undefined : context.sessionRepair?.prepare(init.route, target, body);
-  if (repaired !== undefined) body = repaired.body;
+  const repaired =
+    original === null
+      ? undefined
+      : context.sessionRepair?.prepare(init.route, target, () => rewritten ?? original.bytes());
+  if (repaired !== undefined) rewritten = repaired.body;
+  const body = rewritten ?? original;
   const sessionRepair = repaired?.report;
   let credentials: readonly HeaderPair[];
   let adapted: AdaptedAttempt | undefined;
@@ -84,7 +91,7 @@ export async function dispatchAttempt(
   }
   if (target.adapter !== undefined) {
     try {
-      adapted = await adapt(upstream, attempt, body, modelSent);
+      adapted = await adapt(upstream, attempt, rewritten ?? original?.bytes() ?? null, modelSent);
     } catch (error) {
       // A request this upstream cannot take (an endpoint it lacks): another provider may; no fault of this one.
       return {
@@ -133,7 +140,9 @@ export async function dispatchAttempt(
           body,
           upstream.betaFilter,
         ),
-        body,
+        // The client's pieces as they came, or the rewritten body. undici writes any iterable body piece by piece
+        // (its types list only the other kinds of body).
+        body: (rewritten ?? original?.wire() ?? null) as Dispatcher.DispatchOptions['body'],
         headersTimeout: timeouts.firstByteInMs,
         bodyTimeout: timeouts.streamIdleInMs,
       },
@@ -212,10 +221,7 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
  * `body` without Claude Code's no-op `context_management` member (found in the client's body, so its span moves by
  * whatever the model rewrite changed before it); every other byte kept.
  */
-function withoutMember(body: Buffer, init: AttemptRequest['init'], span: Span): Buffer {
-  const shift =
-    init.body !== null && init.modelSpan !== undefined && init.modelSpan[0] < span[0]
-      ? body.length - init.body.length
-      : 0;
+function withoutMember(body: Buffer, original: RequestBody, modelSpan: Span | undefined, span: Span): Buffer {
+  const shift = modelSpan !== undefined && modelSpan[0] < span[0] ? body.length - original.length : 0;
   return removeMembers(body, [[span[0] + shift, span[1] + shift]]);
 }

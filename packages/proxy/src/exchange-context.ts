@@ -6,6 +6,7 @@ import type { ClientHeaders } from './hop-by-hop.js';
 import type { AttemptPlanner, RouteRequest } from './ports.js';
 import type { ProxyHooks } from './proxy-options.js';
 import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
+import type { RequestBody } from './request-body.js';
 import type { SessionRepair } from './session-repair.js';
 import type { Upstream } from './upstream.js';
 
@@ -60,7 +61,8 @@ export interface ExchangeInit {
   /** The client's response, or the shared response of a deduplicated call that answers several clients. */
   readonly response: ClientResponse;
   readonly headers: ClientHeaders;
-  readonly body: Buffer | null;
+  /** The request body as it arrived (its pieces); `null` for GET and HEAD. */
+  readonly body: RequestBody | null;
   /** Where the body's model string is, when it has one (for a byte-exact model rewrite). */
   readonly modelSpan: Span | undefined;
   /**

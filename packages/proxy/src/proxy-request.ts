@@ -11,6 +11,7 @@ import { isClaudeCode } from './is-claude-code.js';
 import type { RouteRequest } from './ports.js';
 import { type BodyReading, readRequestBody } from './read-request-body.js';
 import { refuseRequest } from './refuse-request.js';
+import type { RequestBody } from './request-body.js';
 import { readRequestBodyInfo } from './request-body-info.js';
 import { nextRequestId } from './request-id.js';
 import { readRequestNeeds } from './request-needs.js';
@@ -110,7 +111,7 @@ async function takeIn(
       { requestId },
     );
   }
-  let body: Buffer | null = null;
+  let body: RequestBody | null = null;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     try {
       body = await readRequestBody(request, response, context.bodyReading);
@@ -125,7 +126,9 @@ async function takeIn(
   let modelSpan: Span | undefined;
   let noOpContextManagement: Span | undefined;
   if (body !== null && (isMessages || api === 'count_tokens') && request.method === 'POST') {
-    const info = readRequestBodyInfo(body, headers.sessionId);
+    // Read here and now (the buffer is shared): what routing keeps of it are strings, flags and spans.
+    const bytes = body.scratchBytes();
+    const info = readRequestBodyInfo(bytes, headers.sessionId);
     if (info === undefined) {
       return sendError(
         response,
@@ -140,7 +143,7 @@ async function takeIn(
     const inputTokens = Math.ceil(body.length / 4);
     // Only when some provider lacks a capability: everywhere else a request pays nothing for it.
     const reading = context.capabilityGaps
-      ? readRequestNeeds(body, info, anthropicBetaOf(headers), inputTokens)
+      ? readRequestNeeds(bytes, info, anthropicBetaOf(headers), inputTokens)
       : undefined;
     noOpContextManagement = reading?.noOpContextManagement;
     route = {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BodyIdleSweep, SweptBody } from './body-idle-sweep.js';
 import type { BodyMemory } from './body-memory.js';
 import { ProxyError } from './proxy-error.js';
+import { RequestBody } from './request-body.js';
 
 /** How request bodies are read; built once per handler. */
 export interface BodyReading {
@@ -15,31 +16,39 @@ export interface BodyReading {
   readonly memory: BodyMemory;
 }
 
-const empty = Buffer.alloc(0);
+/**
+ * Pieces shorter than this are copied into a shared buffer rather than kept one by one: a client that sends a large
+ * body a few bytes at a time would otherwise make ccb hold a `Buffer` object per piece.
+ */
+const smallPieceInBytes = 16 * 1024;
+/** The buffer small pieces are gathered in (or less, when the declared body has less left). */
+const gatherInBytes = 64 * 1024;
+/** The smallest such buffer for a body without a declared length. */
+const minGatherInBytes = 4 * 1024;
 
 /**
- * Reads the whole request body once (it must be replayable for failover). Its bytes are counted against
- * `reading.memory` from the moment they are known (a declared `content-length` at once, a chunked body as it
- * arrives) until `response` closes, when the body is no longer needed. Rejects, without reading further, a body
- * over the limit (a declared one before any byte), one that would take more memory than is left, and one that
- * falls silent for longer than the idle timeout; the caller answers, closing the connection.
+ * Reads the whole request body once (it must be replayable for failover), as the pieces Node read: large pieces
+ * are kept as they came, small ones gathered, nothing joined. Its bytes are counted against `reading.memory` from
+ * the moment they are known (a declared `content-length` at once, a chunked body as it arrives) until `response`
+ * closes, when the body is no longer needed. Rejects, without reading further, a body over the limit (a declared
+ * one before any byte), one that would take more memory than is left, and one that falls silent for longer than the
+ * idle timeout; the caller answers, closing the connection.
  */
 export function readRequestBody(
   request: IncomingMessage,
   response: ServerResponse,
   reading: BodyReading,
-): Promise<Buffer> {
+): Promise<RequestBody> {
   const { limitInBytes, idleSweep, memory } = reading;
   const declaredHeader = request.headers['content-length'];
   const declared = declaredHeader === undefined ? 0 : Number(declaredHeader);
   if (declared > limitInBytes) return Promise.reject(tooLarge(limitInBytes));
   if (!memory.tryReserve(declared)) return Promise.reject(overloaded(memory));
   return new Promise((resolve, reject) => {
-    // A declared body in several pieces is copied into one buffer as it arrives: each piece is garbage at once, and no
-    // second copy of the whole body is made at the end (a 1 MiB body no longer peaks at twice its size). A body that
-    // comes in one piece, as short ones do, is kept as it came, uncopied.
-    let whole: Buffer | undefined;
-    const chunks: Buffer[] = [];
+    const pieces: Buffer[] = [];
+    /** Where small pieces are being gathered, and how full it is. */
+    let gathering: Buffer | undefined;
+    let gathered = 0;
     let received = 0;
     let reserved = declared;
     const release = () => {
@@ -64,6 +73,12 @@ export function readRequestBody(
       next: undefined,
     };
     idleSweep?.watch(swept);
+    const endGathering = () => {
+      if (gathering === undefined) return;
+      pieces.push(gathering.subarray(0, gathered));
+      gathering = undefined;
+      gathered = 0;
+    };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limitInBytes) return fail(tooLarge(limitInBytes));
@@ -71,29 +86,37 @@ export function readRequestBody(
         if (!memory.tryReserve(received - reserved)) return fail(overloaded(memory));
         reserved = received;
       }
-      // The first piece, short of the declared length: the body comes in pieces.
-      if (received === chunk.length && chunk.length < declared) whole = Buffer.allocUnsafe(declared);
-      if (whole === undefined) chunks.push(chunk);
-      else if (received <= whole.length) chunk.copy(whole, received - chunk.length);
-      else {
-        // More than declared (Node's parser forbids it; kept safe regardless): back to collecting pieces.
-        chunks.push(whole.subarray(0, received - chunk.length), chunk);
-        whole = undefined;
-      }
       if (idleSweep !== undefined) swept.seenAtTick = idleSweep.tick;
+      // The first piece (the whole of every short body), or a large piece: kept as it came.
+      if (received === chunk.length || chunk.length >= smallPieceInBytes) {
+        endGathering();
+        pieces.push(chunk);
+        return;
+      }
+      let from = 0;
+      while (from < chunk.length) {
+        if (gathering === undefined) {
+          // Bytes of a declared body still to come from here (none or less when undeclared or over-long).
+          const toCome = declared - (received - chunk.length) - from;
+          // Undeclared, the buffer grows with the body (at most what came before it): a slow trickle of a chunked
+          // body holds little more than it sent.
+          gathering = Buffer.allocUnsafe(
+            Math.min(
+              gatherInBytes,
+              toCome > 0 ? toCome : Math.max(minGatherInBytes, received - chunk.length),
+            ),
+          );
+        }
+        const copied = chunk.copy(gathering, gathered, from);
+        gathered += copied;
+        from += copied;
+        if (gathered === gathering.length) endGathering();
+      }
     };
     const onEnd = () => {
       cleanup();
-      // Only the bytes received: an unfilled tail of the preallocated buffer is never handed on.
-      if (whole !== undefined)
-        return resolve(received === whole.length ? whole : whole.subarray(0, received));
-      resolve(
-        chunks.length === 1
-          ? (chunks[0] as Buffer)
-          : chunks.length === 0
-            ? empty
-            : Buffer.concat(chunks, received),
-      );
+      endGathering();
+      resolve(new RequestBody(pieces, received));
     };
     const onAborted = () => {
       fail(

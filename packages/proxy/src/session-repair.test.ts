@@ -39,10 +39,10 @@ describe('SessionRepair', () => {
   it('sends the body as it is for an unknown session, or one served only in the target’s domain', () => {
     const domains = new SessionDomains();
     const repair = new SessionRepair(domains);
-    expect(repair.prepare(route, anthropic, body)).toBeUndefined();
+    expect(repair.prepare(route, anthropic, () => body)).toBeUndefined();
     domains.served('session-1', 'anthropic');
-    expect(repair.prepare(route, bedrock, body)).toBeUndefined();
-    expect(repair.prepare({ ...route, sessionKey: undefined }, anthropic, body)).toBeUndefined();
+    expect(repair.prepare(route, bedrock, () => body)).toBeUndefined();
+    expect(repair.prepare({ ...route, sessionKey: undefined }, anthropic, () => body)).toBeUndefined();
   });
 
   it('repairs for a target when the session was served in another domain, keeping what that domain signed', () => {
@@ -51,10 +51,10 @@ describe('SessionRepair', () => {
     const capture = repair.captureFor(route, glm);
     capture?.served(['sig-glm']);
     domains.served('session-1', 'anthropic');
-    const toAnthropic = repair.prepare(route, anthropic, body);
+    const toAnthropic = repair.prepare(route, anthropic, () => body);
     expect(toAnthropic?.report).toMatchObject({ domain: 'anthropic', thinkingRemoved: 1 });
     // Back at the third party, its own block is known to be its own: nothing to change.
-    expect(repair.prepare(route, glm, body)).toBeUndefined();
+    expect(repair.prepare(route, glm, () => body)).toBeUndefined();
   });
 
   it('forgets a visit elsewhere that left nothing in the history, so later turns go without a parse', () => {
@@ -64,10 +64,10 @@ describe('SessionRepair', () => {
     // A background call served by the third party: its answer is not part of the conversation.
     domains.served('session-1', 'glm');
     const unreadable = Buffer.from('{"messages": [1, ');
-    expect(repair.prepare(route, anthropic, unreadable)).toBeUndefined();
+    expect(repair.prepare(route, anthropic, () => unreadable)).toBeUndefined();
     expect([...(domains.domainsOf('session-1') ?? [])]).toEqual(['anthropic', 'glm']);
     const own = Buffer.from(body.toString().replace('sig-glm', 'sig-anthropic'));
-    expect(repair.prepare(route, anthropic, own)).toBeUndefined();
+    expect(repair.prepare(route, anthropic, () => own)).toBeUndefined();
     expect([...(domains.domainsOf('session-1') ?? [])]).toEqual(['anthropic']);
   });
 

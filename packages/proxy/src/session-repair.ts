@@ -47,9 +47,10 @@ export class SessionRepair {
   /**
    * The body to send `target` instead of `body`, and what changed, or `undefined` to send `body` as it is: when the
    * session is unknown or was served only in the target's own domain (no parse), or when nothing in it needs
-   * changing. Messages and count_tokens bodies alike: both carry the conversation.
+   * changing. Messages and count_tokens bodies alike: both carry the conversation. `body` gives the bytes, asked
+   * for only when the session crossed domains (a body in pieces is joined then).
    */
-  prepare(route: RouteRequest, target: UpstreamTarget, body: Buffer): RepairedBody | undefined {
+  prepare(route: RouteRequest, target: UpstreamTarget, body: () => Buffer): RepairedBody | undefined {
     const sessionKey = route.sessionKey;
     if (sessionKey === undefined) return undefined;
     const served = this.#domains.domainsOf(sessionKey);
@@ -57,7 +58,7 @@ export class SessionRepair {
     const domain = signatureDomainOf(target);
     if (served.size === 1 && served.has(domain)) return undefined;
     const domains = this.#domains;
-    return repairSessionBody(body, {
+    return repairSessionBody(body(), {
       domain,
       signedHere: (signature) => domains.domainOfSignature(signature) === domain,
       toolIdPattern: toolIdPatternOf(target),

@@ -15,7 +15,7 @@ export function upstreamHeaders(
   credentials: readonly (readonly [string, string])[],
   requestId: string,
   via: string,
-  body: Buffer | null,
+  body: { readonly length: number } | null,
   betaFilter?: BetaFilter,
 ): string[] {
   const headers = client.forward.slice();

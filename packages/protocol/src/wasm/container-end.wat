@@ -2,8 +2,9 @@
 ;; scan-json.ts's walk, for the large values (a conversation, a tool list) where that walk costs most of a request's
 ;; CPU. Compiled by scripts/build-wasm.mjs into src/_container-end-module.ts; a test checks the two agree.
 ;;
-;; The caller copies the value into the window at address 0, a window at a time (every window but the last a
-;; multiple of 64 bytes long), and calls `scan` once per window; the state between windows lives in globals.
+;; The caller either scans a body that already sits in the module's memory (the scan area, see below) in one call,
+;; or copies the value into the window a window at a time (every window but the last a multiple of 64 bytes long)
+;; and calls `scan` once per window; the state between calls lives in globals.
 ;; Per 64-byte block (the technique of simdjson's stage 1, Langdale and Lemire, "Parsing Gigabytes of JSON per
 ;; Second", 2019):
 ;;   - masks of quotes, backslashes and brackets, one bit per byte;
@@ -13,7 +14,9 @@
 ;; A backslash outside any string counts as an escape here and not in the JavaScript walk; no JSON parser accepts
 ;; such a body, so the upstream refuses it whichever way ccb read it.
 (module
-  ;; Page 0: the window (65536 bytes). Page 1: 64 bytes of slack read past a short last block, then the stack.
+  ;; 0: the stack of expected closers (1 KiB). 1024: the window (64 KiB). 66560: 64 bytes of slack read past a short
+  ;; last block. 66624: the scan area, as long as the largest body copied there (the memory grows for it), followed
+  ;; by 64 bytes of slack of its own.
   (memory (export "memory") 2)
   (global $depth (mut i32) (i32.const 0))
   (global $maxDepth (mut i32) (i32.const 0))
@@ -29,11 +32,10 @@
     (global.set $inString (i64.const 0))
     (global.set $escapeCarry (i64.const 0)))
 
-  ;; Scans the next `len` bytes of the value (window[0, len)). Returns the offset just past the bracket that closes
-  ;; the value, -1 when it is still open (call again with the next window), -2 when its brackets do not match or it
+  ;; Scans the bytes at [from, to), the next part of the value. Returns the address just past the bracket that closes
+  ;; the value, -1 when it is still open (call again with its next part), -2 when its brackets do not match or it
   ;; nests too deep.
-  (func (export "scan") (param $len i32) (result i32)
-    (local $p i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+  (func (export "scan") (param $p i32) (param $to i32) (result i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
     (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
@@ -52,9 +54,9 @@
     (local.set $caseBit (i8x16.splat (i32.const 0x20)))
     (local.set $openByte (i8x16.splat (i32.const 0x7b)))
     (local.set $closeByte (i8x16.splat (i32.const 0x7d)))
-    (block $windowDone
+    (block $partDone
       (loop $blocks
-        (br_if $windowDone (i32.ge_u (local.get $p) (local.get $len)))
+        (br_if $partDone (i32.ge_u (local.get $p) (local.get $to)))
         (local.set $v0 (v128.load offset=0 (local.get $p)))
         (local.set $v1 (v128.load offset=16 (local.get $p)))
         (local.set $v2 (v128.load offset=32 (local.get $p)))
@@ -134,14 +136,14 @@
                   (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $r2))) (i64.const 32))
                   (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $r3))) (i64.const 48)))))
             (local.set $outside (i64.and (local.get $brackets) (i64.xor (local.get $quotes) (i64.const -1))))
-            ;; A short last block: the bytes past `len` are left over from an earlier window.
-            (if (i32.lt_u (i32.sub (local.get $len) (local.get $p)) (i32.const 64))
+            ;; A short last block: the bytes past `to` are left over from an earlier scan.
+            (if (i32.lt_u (i32.sub (local.get $to) (local.get $p)) (i32.const 64))
               (then
                 (local.set $outside
                   (i64.and
                     (local.get $outside)
                     (i64.sub
-                      (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $len) (local.get $p))))
+                      (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $to) (local.get $p))))
                       (i64.const 1))))))
             (block $bracketsDone
               (loop $visit
@@ -153,12 +155,12 @@
                   (then
                     (if (i32.ge_u (i32.add (local.get $depth) (i32.const 1)) (local.get $maxDepth))
                       (then (return (i32.const -2))))
-                    (i32.store8 offset=65600 (local.get $depth) (i32.add (local.get $byte) (i32.const 2)))
+                    (i32.store8 (local.get $depth) (i32.add (local.get $byte) (i32.const 2)))
                     (local.set $depth (i32.add (local.get $depth) (i32.const 1))))
                   (else
                     (if (i32.eqz (local.get $depth)) (then (return (i32.const -2))))
                     (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
-                    (if (i32.ne (i32.load8_u offset=65600 (local.get $depth)) (local.get $byte))
+                    (if (i32.ne (i32.load8_u (local.get $depth)) (local.get $byte))
                       (then (return (i32.const -2))))
                     (if (i32.eqz (local.get $depth))
                       (then (return (i32.add (local.get $pos) (i32.const 1)))))))
