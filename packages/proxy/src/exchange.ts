@@ -40,6 +40,8 @@ export class Exchange implements ShutdownTarget {
   #sessionRepair: SessionRepairReport | undefined;
   readonly #markFirstByte = (): void => {
     this.#firstByteAt ??= performance.now();
+    // No attempt follows a commit: the body is not needed again, unless the record keeps a copy of it.
+    if (this.#context.captureBodiesInBytes === 0) this.#init.body?.release();
   };
 
   constructor(context: ExchangeContext, init: ExchangeInit) {

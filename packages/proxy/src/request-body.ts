@@ -6,22 +6,45 @@ import { scanArea } from '@ccb/protocol';
  * stream it lives as long as the stream); the paths that rewrite or parse a body join them once, on demand.
  */
 export class RequestBody {
-  /** Bytes in all pieces. */
+  /** Bytes in all pieces (kept after {@link release}). */
   readonly length: number;
-  /** The body's bytes in order; one piece for most bodies (all short ones). */
-  readonly pieces: readonly Buffer[];
+  #pieces: readonly Buffer[];
   #joined: Buffer | undefined;
+  #released = false;
 
   constructor(pieces: readonly Buffer[], length: number) {
-    this.pieces = pieces;
+    this.#pieces = pieces;
     this.length = length;
     this.#joined = pieces.length === 1 ? pieces[0] : pieces.length === 0 ? empty : undefined;
   }
 
+  /** The body's bytes in order; one piece for most bodies (all short ones). */
+  get pieces(): readonly Buffer[] {
+    this.#checkHeld();
+    return this.#pieces;
+  }
+
   /** The body in one buffer: its one piece, or the pieces joined (once; the result is kept). */
   bytes(): Buffer {
-    if (this.#joined === undefined) this.#joined = Buffer.concat(this.pieces, this.length);
+    this.#checkHeld();
+    if (this.#joined === undefined) this.#joined = Buffer.concat(this.#pieces, this.length);
     return this.#joined;
+  }
+
+  /**
+   * Lets go of the bytes once no attempt can need them again (the answer committed): a stream lasts seconds, and a
+   * body held that long is promoted to the old generation, where only a full collection frees it. What undici still
+   * writes stays alive through undici alone.
+   */
+  release(): void {
+    this.#released = true;
+    this.#pieces = [];
+    this.#joined = undefined;
+  }
+
+  #checkHeld(): void {
+    // A rule that reads the body after the commit would otherwise send or record nothing, silently.
+    if (this.#released) throw new Error('the request body was read after it was released');
   }
 
   /**
@@ -30,17 +53,37 @@ export class RequestBody {
    * must outlive the read (strings, numbers, spans), and never hand it on.
    */
   scratchBytes(): Buffer {
+    this.#checkHeld();
     if (this.#joined !== undefined || this.length > maxScratchInBytes) return this.bytes();
     // In the body scan's own memory where it has one, so that it reads the body in place (one copy in all).
     const target = scanArea(this.length) ?? fallbackScratch(this.length);
     let offset = 0;
-    for (const piece of this.pieces) offset += piece.copy(target, offset);
+    for (const piece of this.#pieces) offset += piece.copy(target, offset);
     return target;
   }
 
-  /** What undici sends: the one buffer, or the pieces (an iterable: undici writes them in turn). */
-  wire(): Buffer | readonly Buffer[] {
-    return this.#joined ?? this.pieces;
+  /**
+   * What undici sends: the one buffer, or the pieces for one send (an iterable: undici writes them in turn, and
+   * holds them no longer than that, so that {@link release} can free them while a stream goes on).
+   */
+  wire(): Buffer | Iterable<Buffer> {
+    this.#checkHeld();
+    return this.#joined ?? new PiecesOnce(this.#pieces);
+  }
+}
+
+/** A body's pieces for one send: the array iterator undici gets lets go of the array once it is done. */
+class PiecesOnce implements Iterable<Buffer> {
+  #pieces: readonly Buffer[] | undefined;
+
+  constructor(pieces: readonly Buffer[]) {
+    this.#pieces = pieces;
+  }
+
+  [Symbol.iterator](): Iterator<Buffer> {
+    const pieces = this.#pieces ?? [];
+    this.#pieces = undefined;
+    return pieces.values();
   }
 }
 
