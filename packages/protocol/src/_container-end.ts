@@ -58,27 +58,40 @@ function windowOf(exports: ContainerEndExports): Buffer {
 }
 
 /**
- * A buffer of `length` bytes inside the module's memory, for a caller that assembles a body there (one copy of its
- * pieces) so that the walk reads it in place instead of copying it window by window. Valid only until the next call
- * (anywhere in the process: the memory may grow, which empties every earlier view); read it synchronously and keep
- * nothing of it. `undefined` when WebAssembly SIMD is not available.
+ * Runs `read` over the bytes of `pieces` (`length` in all), assembled in one copy inside the module's memory, where
+ * the SIMD walk reads them in place instead of copying them window by window, and gives back what it returned;
+ * `undefined` when WebAssembly SIMD is not available, or the memory cannot grow that far, for the caller to assemble
+ * them itself. The buffer `read` gets
+ * is reused by the next call (and emptied if the memory grows): `read` must return what it needs (strings, numbers,
+ * spans) and keep no view of it.
  */
-export function scanArea(length: number): Buffer | undefined {
+export function readInScanArea<T>(
+  pieces: readonly Buffer[],
+  length: number,
+  read: (bytes: Buffer) => T,
+): { readonly result: T } | undefined {
   const module = loaded();
   if (module === null) return undefined;
   const { memory } = module.exports;
   const needed = areaAt + length + slackInBytes;
   if (memory.buffer.byteLength < needed) {
-    memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageInBytes));
+    try {
+      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageInBytes));
+    } catch {
+      return undefined; // out of address space or memory: the caller's own buffer will do
+    }
     module.window = windowOf(module.exports);
   }
-  return Buffer.from(memory.buffer, areaAt, length);
+  const area = Buffer.from(memory.buffer, areaAt, length);
+  let offset = 0;
+  for (const piece of pieces) offset += piece.copy(area, offset);
+  return { result: read(area) };
 }
 
 /**
  * The index just past the object or array starting at `start` in `body`, -1 when it is not closed or its brackets
  * do not match or nest `maxDepth` deep (as the JavaScript walk counts), and `undefined` when WebAssembly SIMD is not
- * available, for the caller to walk the value itself. A body in the {@link scanArea} is walked where it is; any other
+ * available, for the caller to walk the value itself. A body handed over by {@link readInScanArea} is walked where it is; any other
  * is copied into the module's window a window at a time. Synchronous and not re-entrant, like every scan.
  */
 export function endOfContainerSimd(body: Buffer, start: number, maxDepth: number): number | undefined {

@@ -72,7 +72,7 @@ export function buildRequestRecord(init: ExchangeInit, facts: ExchangeFacts, end
     bodies:
       captureBodiesInBytes > 0
         ? {
-            request: init.body?.bytes().toString('utf8', 0, captureBodiesInBytes) ?? '',
+            request: init.body?.prefix(captureBodiesInBytes).toString('utf8') ?? '',
             response: end.responseBody?.toString('utf8', 0, captureBodiesInBytes) ?? '',
           }
         : undefined,

@@ -38,7 +38,8 @@ export class Exchange implements ShutdownTarget {
   #sessionDomain: string | undefined;
   /** What session repair changed for the latest dispatch (per attempt: each provider may need its own). */
   #sessionRepair: SessionRepairReport | undefined;
-  readonly #markFirstByte = (): void => {
+  /** The answer commits: its first byte goes to the client, or the all-failed answer does. */
+  readonly #onCommit = (): void => {
     this.#firstByteAt ??= performance.now();
     // No attempt follows a commit: the body is not needed again, unless the record keeps a copy of it.
     if (this.#context.captureBodiesInBytes === 0) this.#init.body?.release();
@@ -150,7 +151,7 @@ export class Exchange implements ShutdownTarget {
         return this.#record({ status: 503 });
       }
     }
-    this.#markFirstByte();
+    this.#onCommit();
     const answer = answerAllFailed(response, lastFailure, this.#attempts, requestId, this.#context);
     this.#record({ status: answer.status, bytesOut: answer.bytesOut, responseBody: answer.body });
   }
@@ -209,7 +210,7 @@ export class Exchange implements ShutdownTarget {
       init: this.#init,
       model: this.#model,
       canFailOver,
-      onCommit: this.#markFirstByte,
+      onCommit: this.#onCommit,
       onDispatch: (handler) => {
         this.#current = handler;
         return !this.#clientGone;

@@ -126,9 +126,19 @@ async function takeIn(
   let modelSpan: Span | undefined;
   let noOpContextManagement: Span | undefined;
   if (body !== null && (isMessages || api === 'count_tokens') && request.method === 'POST') {
-    // Read here and now (the buffer is shared): what routing keeps of it are strings, flags and spans.
-    const bytes = body.scratchBytes();
-    const info = readRequestBodyInfo(bytes, headers.sessionId);
+    const inputTokens = Math.ceil(body.length / 4);
+    // What routing keeps of the body are strings, flags and spans (the buffer read is reused by the next request).
+    const { info, reading } = body.read((bytes) => {
+      const found = readRequestBodyInfo(bytes, headers.sessionId);
+      return {
+        info: found,
+        // Only when some provider lacks a capability: everywhere else a request pays nothing for it.
+        reading:
+          found !== undefined && context.capabilityGaps
+            ? readRequestNeeds(bytes, found, anthropicBetaOf(headers), inputTokens)
+            : undefined,
+      };
+    });
     if (info === undefined) {
       return sendError(
         response,
@@ -140,11 +150,6 @@ async function takeIn(
     }
     stream = info.stream;
     modelSpan = info.modelSpan;
-    const inputTokens = Math.ceil(body.length / 4);
-    // Only when some provider lacks a capability: everywhere else a request pays nothing for it.
-    const reading = context.capabilityGaps
-      ? readRequestNeeds(bytes, info, anthropicBetaOf(headers), inputTokens)
-      : undefined;
     noOpContextManagement = reading?.noOpContextManagement;
     route = {
       api,

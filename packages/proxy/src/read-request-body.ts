@@ -75,7 +75,14 @@ export function readRequestBody(
     idleSweep?.watch(swept);
     const endGathering = () => {
       if (gathering === undefined) return;
-      pieces.push(gathering.subarray(0, gathered));
+      // Mostly empty (a large piece came next): copied to its size, so that the unused rest is not held, uncounted,
+      // until the request ends. A client alternating tiny and large pieces gets nothing out of this.
+      let piece = gathering.subarray(0, gathered);
+      if (gathered * 2 < gathering.length) {
+        piece = Buffer.allocUnsafeSlow(gathered);
+        gathering.copy(piece, 0, 0, gathered);
+      }
+      pieces.push(piece);
       gathering = undefined;
       gathered = 0;
     };
@@ -100,12 +107,16 @@ export function readRequestBody(
           const toCome = declared - (received - chunk.length) - from;
           // Undeclared, the buffer grows with the body (at most what came before it): a slow trickle of a chunked
           // body holds little more than it sent.
-          gathering = Buffer.allocUnsafe(
-            Math.min(
-              gatherInBytes,
-              toCome > 0 ? toCome : Math.max(minGatherInBytes, received - chunk.length),
-            ),
+          const size = Math.min(
+            gatherInBytes,
+            toCome > 0 ? toCome : Math.max(minGatherInBytes, received - chunk.length),
           );
+          // A declared body's memory is counted in full from the start; an undeclared one's buffer is counted now.
+          if (declared === 0) {
+            if (!memory.tryReserve(size)) return fail(overloaded(memory));
+            reserved += size;
+          }
+          gathering = Buffer.allocUnsafe(size);
         }
         const copied = chunk.copy(gathering, gathered, from);
         gathered += copied;

@@ -21,13 +21,27 @@ describe('RequestBody', () => {
     expect([...wire]).toHaveLength(0);
   });
 
-  it('reads a body in pieces in a shared buffer that the next read reuses', () => {
-    const first = new RequestBody(pieces, 21).scratchBytes();
-    expect(first.toString()).toBe('{"model":"m","x":[1]}');
-    const second = new RequestBody([Buffer.from('{"a":'), Buffer.from('2}')], 7).scratchBytes();
-    expect(second.toString()).toBe('{"a":2}');
-    // The same memory: what was read from the first must have been copied out before.
-    expect(second.buffer).toBe(first.buffer);
+  it('reads a body in pieces in one shared buffer that the next read reuses, and gives back what was read', () => {
+    let first: Buffer | undefined;
+    expect(new RequestBody(pieces, 21).read((bytes) => (first = bytes).toString())).toBe(
+      '{"model":"m","x":[1]}',
+    );
+    let second: Buffer | undefined;
+    const body = new RequestBody([Buffer.from('{"a":'), Buffer.from('2}')], 7);
+    expect(body.read((bytes) => (second = bytes).toString())).toBe('{"a":2}');
+    // The same memory: what the first read needed had to be copied out before.
+    expect(second?.buffer).toBe(first?.buffer);
+    // Reading did not join the body: undici still gets its pieces.
+    expect(Buffer.isBuffer(body.wire())).toBe(false);
+  });
+
+  it('holds a joined body once, and cuts a prefix without joining', () => {
+    const body = new RequestBody(pieces, 21);
+    expect(body.prefix(12).toString()).toBe('{"model":"m"');
+    expect(body.prefix(100).toString()).toBe('{"model":"m","x":[1]}');
+    const joined = body.bytes();
+    expect(body.pieces).toEqual([joined]);
+    expect(body.prefix(3).toString()).toBe('{"m');
   });
 
   it('keeps its length after release, and refuses to be read again', () => {
@@ -36,7 +50,8 @@ describe('RequestBody', () => {
     expect(body.length).toBe(21);
     expect(() => body.bytes()).toThrow(/released/);
     expect(() => body.wire()).toThrow(/released/);
-    expect(() => body.scratchBytes()).toThrow(/released/);
+    expect(() => body.read((bytes) => bytes.length)).toThrow(/released/);
+    expect(() => body.prefix(1)).toThrow(/released/);
     expect(() => body.pieces).toThrow(/released/);
   });
 });

@@ -1,4 +1,5 @@
-import { scanArea } from '@ccb/protocol';
+import { readInScanArea } from '@ccb/protocol';
+import { ProxyError } from './proxy-error.js';
 
 /**
  * A request body as it arrived: the pieces Node read, kept as they are. The plain path sends them on without ever
@@ -24,11 +25,29 @@ export class RequestBody {
     return this.#pieces;
   }
 
-  /** The body in one buffer: its one piece, or the pieces joined (once; the result is kept). */
+  /** The body in one buffer: its one piece, or the pieces joined (once; the joined buffer replaces them). */
   bytes(): Buffer {
     this.#checkHeld();
-    if (this.#joined === undefined) this.#joined = Buffer.concat(this.#pieces, this.length);
+    if (this.#joined === undefined) {
+      this.#joined = Buffer.concat(this.#pieces, this.length);
+      // Held once, not twice: the pieces go, the joined copy stands for them.
+      this.#pieces = [this.#joined];
+    }
     return this.#joined;
+  }
+
+  /** The body's first `length` bytes at most, without joining it (what a captured record keeps). */
+  prefix(length: number): Buffer {
+    this.#checkHeld();
+    if (this.#joined !== undefined) return this.#joined.subarray(0, length);
+    const pieces: Buffer[] = [];
+    let taken = 0;
+    for (const piece of this.#pieces) {
+      if (taken >= length) break;
+      pieces.push(piece.subarray(0, length - taken));
+      taken += Math.min(piece.length, length - taken);
+    }
+    return Buffer.concat(pieces, taken);
   }
 
   /**
@@ -44,22 +63,26 @@ export class RequestBody {
 
   #checkHeld(): void {
     // A rule that reads the body after the commit would otherwise send or record nothing, silently.
-    if (this.#released) throw new Error('the request body was read after it was released');
+    if (this.#released) {
+      throw new ProxyError('CCB_PROXY_BODY_RELEASED', 'the request body was read after it was released');
+    }
   }
 
   /**
-   * The body in one buffer to read right now, without keeping it: for a body in pieces, a copy in a buffer this
-   * module reuses, valid only until the next call (anywhere in the process). Read it synchronously, copy out what
-   * must outlive the read (strings, numbers, spans), and never hand it on.
+   * Runs `read` over the body in one buffer without keeping that buffer: for a body in pieces, one copy in the
+   * scan's memory (where its SIMD walk reads it in place) or in a buffer this module reuses. The next read reuses the
+   * buffer, so `read` must return what it needs (strings, flags, spans) and keep no view of it.
    */
-  scratchBytes(): Buffer {
+  read<T>(read: (bytes: Buffer) => T): T {
     this.#checkHeld();
-    if (this.#joined !== undefined || this.length > maxScratchInBytes) return this.bytes();
-    // In the body scan's own memory where it has one, so that it reads the body in place (one copy in all).
-    const target = scanArea(this.length) ?? fallbackScratch(this.length);
+    if (this.#joined !== undefined || this.length > maxScratchInBytes) return read(this.bytes());
+    const pieces = this.#pieces;
+    const inScanArea = readInScanArea(pieces, this.length, read);
+    if (inScanArea !== undefined) return inScanArea.result;
+    const target = fallbackScratch(this.length);
     let offset = 0;
-    for (const piece of this.#pieces) offset += piece.copy(target, offset);
-    return target;
+    for (const piece of pieces) offset += piece.copy(target, offset);
+    return read(target);
   }
 
   /**
