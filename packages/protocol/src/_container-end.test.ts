@@ -104,9 +104,10 @@ describe('the SIMD container walk', () => {
 
   it('reads pieces in a scan area that grows with them, and empties the views it gave before', () => {
     let small: Buffer | undefined;
-    const read = readInScanArea([Buffer.from('[1,'), Buffer.from('2]')], 5, (area) =>
-      (small = area).toString(),
-    );
+    const read = readInScanArea([Buffer.from('[1,'), Buffer.from('2]')], 5, (area) => {
+      small = area;
+      return area.toString();
+    });
     expect(read?.result).toBe('[1,2]');
     const large = Buffer.alloc(3_000_000, 0x20);
     large[0] = 0x5b;

@@ -23,12 +23,20 @@ describe('RequestBody', () => {
 
   it('reads a body in pieces in one shared buffer that the next read reuses, and gives back what was read', () => {
     let first: Buffer | undefined;
-    expect(new RequestBody(pieces, 21).read((bytes) => (first = bytes).toString())).toBe(
-      '{"model":"m","x":[1]}',
-    );
+    expect(
+      new RequestBody(pieces, 21).read((bytes) => {
+        first = bytes;
+        return bytes.toString();
+      }),
+    ).toBe('{"model":"m","x":[1]}');
     let second: Buffer | undefined;
     const body = new RequestBody([Buffer.from('{"a":'), Buffer.from('2}')], 7);
-    expect(body.read((bytes) => (second = bytes).toString())).toBe('{"a":2}');
+    expect(
+      body.read((bytes) => {
+        second = bytes;
+        return bytes.toString();
+      }),
+    ).toBe('{"a":2}');
     // The same memory: what the first read needed had to be copied out before.
     expect(second?.buffer).toBe(first?.buffer);
     // Reading did not join the body: undici still gets its pieces.
