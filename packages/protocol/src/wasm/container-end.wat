@@ -35,10 +35,9 @@
   ;; Scans the bytes at [from, to), the next part of the value. Returns the address just past the bracket that closes
   ;; the value, -1 when it is still open (call again with its next part), -2 when its brackets do not match or it
   ;; nests too deep.
-  (func (export "scan") (param $p i32) (param $to i32) (result i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
-    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
-    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
-    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+  (func (export "scan") (param $p i32) (param $to i32) (result i32)
+    ;; One vector at a time, each turned into its three bit masks at once: few vectors live, none spilled.
+    (local $vector v128) (local $cased v128)
     (local $quoteByte v128) (local $backslashByte v128) (local $caseBit v128)
     (local $openByte v128) (local $closeByte v128)
     (local $quotes i64) (local $backslashes i64) (local $brackets i64) (local $carry i64) (local $inString i64)
@@ -57,49 +56,30 @@
     (block $partDone
       (loop $blocks
         (br_if $partDone (i32.ge_u (local.get $p) (local.get $to)))
-        (local.set $v0 (v128.load offset=0 (local.get $p)))
-        (local.set $v1 (v128.load offset=16 (local.get $p)))
-        (local.set $v2 (v128.load offset=32 (local.get $p)))
-        (local.set $v3 (v128.load offset=48 (local.get $p)))
-        (local.set $q0 (i8x16.eq (local.get $v0) (local.get $quoteByte)))
-        (local.set $q1 (i8x16.eq (local.get $v1) (local.get $quoteByte)))
-        (local.set $q2 (i8x16.eq (local.get $v2) (local.get $quoteByte)))
-        (local.set $q3 (i8x16.eq (local.get $v3) (local.get $quoteByte)))
-        (local.set $b0 (i8x16.eq (local.get $v0) (local.get $backslashByte)))
-        (local.set $b1 (i8x16.eq (local.get $v1) (local.get $backslashByte)))
-        (local.set $b2 (i8x16.eq (local.get $v2) (local.get $backslashByte)))
-        (local.set $b3 (i8x16.eq (local.get $v3) (local.get $backslashByte)))
-        (local.set $v0 (v128.or (local.get $v0) (local.get $caseBit)))
-        (local.set $v1 (v128.or (local.get $v1) (local.get $caseBit)))
-        (local.set $v2 (v128.or (local.get $v2) (local.get $caseBit)))
-        (local.set $v3 (v128.or (local.get $v3) (local.get $caseBit)))
-        (local.set $r0 (v128.or (i8x16.eq (local.get $v0) (local.get $openByte)) (i8x16.eq (local.get $v0) (local.get $closeByte))))
-        (local.set $r1 (v128.or (i8x16.eq (local.get $v1) (local.get $openByte)) (i8x16.eq (local.get $v1) (local.get $closeByte))))
-        (local.set $r2 (v128.or (i8x16.eq (local.get $v2) (local.get $openByte)) (i8x16.eq (local.get $v2) (local.get $closeByte))))
-        (local.set $r3 (v128.or (i8x16.eq (local.get $v3) (local.get $openByte)) (i8x16.eq (local.get $v3) (local.get $closeByte))))
-        (if (v128.any_true
-              (v128.or
-                (v128.or (v128.or (local.get $q0) (local.get $q1)) (v128.or (local.get $q2) (local.get $q3)))
-                (v128.or
-                  (v128.or (v128.or (local.get $b0) (local.get $b1)) (v128.or (local.get $b2) (local.get $b3)))
-                  (v128.or (v128.or (local.get $r0) (local.get $r1)) (v128.or (local.get $r2) (local.get $r3))))))
-          (then
-            (local.set $quotes
-              (i64.or
-                (i64.or
-                  (i64.extend_i32_u (i8x16.bitmask (local.get $q0)))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $q1))) (i64.const 16)))
-                (i64.or
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $q2))) (i64.const 32))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $q3))) (i64.const 48)))))
-            (local.set $backslashes
-              (i64.or
-                (i64.or
-                  (i64.extend_i32_u (i8x16.bitmask (local.get $b0)))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $b1))) (i64.const 16)))
-                (i64.or
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $b2))) (i64.const 32))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $b3))) (i64.const 48)))))
+        (local.set $vector (v128.load offset=0 (local.get $p)))
+        (local.set $quotes (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $vector) (local.get $quoteByte)))))
+        (local.set $backslashes (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $vector) (local.get $backslashByte)))))
+        (local.set $cased (v128.or (local.get $vector) (local.get $caseBit)))
+        (local.set $brackets (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $cased) (local.get $openByte)) (i8x16.eq (local.get $cased) (local.get $closeByte))))))
+        (local.set $vector (v128.load offset=16 (local.get $p)))
+        (local.set $quotes (i64.or (local.get $quotes) (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $vector) (local.get $quoteByte)))) (i64.const 16))))
+        (local.set $backslashes (i64.or (local.get $backslashes) (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $vector) (local.get $backslashByte)))) (i64.const 16))))
+        (local.set $cased (v128.or (local.get $vector) (local.get $caseBit)))
+        (local.set $brackets (i64.or (local.get $brackets) (i64.shl (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $cased) (local.get $openByte)) (i8x16.eq (local.get $cased) (local.get $closeByte))))) (i64.const 16))))
+        (local.set $vector (v128.load offset=32 (local.get $p)))
+        (local.set $quotes (i64.or (local.get $quotes) (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $vector) (local.get $quoteByte)))) (i64.const 32))))
+        (local.set $backslashes (i64.or (local.get $backslashes) (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $vector) (local.get $backslashByte)))) (i64.const 32))))
+        (local.set $cased (v128.or (local.get $vector) (local.get $caseBit)))
+        (local.set $brackets (i64.or (local.get $brackets) (i64.shl (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $cased) (local.get $openByte)) (i8x16.eq (local.get $cased) (local.get $closeByte))))) (i64.const 32))))
+        (local.set $vector (v128.load offset=48 (local.get $p)))
+        (local.set $quotes (i64.or (local.get $quotes) (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $vector) (local.get $quoteByte)))) (i64.const 48))))
+        (local.set $backslashes (i64.or (local.get $backslashes) (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $vector) (local.get $backslashByte)))) (i64.const 48))))
+        (local.set $cased (v128.or (local.get $vector) (local.get $caseBit)))
+        (local.set $brackets (i64.or (local.get $brackets) (i64.shl (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $cased) (local.get $openByte)) (i8x16.eq (local.get $cased) (local.get $closeByte))))) (i64.const 48))))
+        (if (i64.eqz (i64.or (i64.or (local.get $quotes) (local.get $backslashes)) (local.get $brackets)))
+          ;; Nothing to track in this block (plain text): only an escape carried into it ends here.
+          (then (local.set $carry (i64.const 0)))
+          (else
             (if (i64.eqz (i64.or (local.get $backslashes) (local.get $carry)))
               (then (local.set $escaped (i64.const 0)))
               (else
@@ -127,14 +107,6 @@
             (local.set $quotes (i64.xor (local.get $quotes) (i64.shl (local.get $quotes) (i64.const 32))))
             (local.set $quotes (i64.xor (local.get $quotes) (local.get $inString)))
             (local.set $inString (i64.shr_s (local.get $quotes) (i64.const 63)))
-            (local.set $brackets
-              (i64.or
-                (i64.or
-                  (i64.extend_i32_u (i8x16.bitmask (local.get $r0)))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $r1))) (i64.const 16)))
-                (i64.or
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $r2))) (i64.const 32))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $r3))) (i64.const 48)))))
             (local.set $outside (i64.and (local.get $brackets) (i64.xor (local.get $quotes) (i64.const -1))))
             ;; A short last block: the bytes past `to` are left over from an earlier scan.
             (if (i32.lt_u (i32.sub (local.get $to) (local.get $p)) (i32.const 64))
@@ -166,7 +138,7 @@
                       (then (return (i32.add (local.get $pos) (i32.const 1)))))))
                 (local.set $outside (i64.and (local.get $outside) (i64.sub (local.get $outside) (i64.const 1))))
                 (br $visit))))
-          (else (local.set $carry (i64.const 0))))
+          )
         (local.set $p (i32.add (local.get $p) (i32.const 64)))
         (br $blocks)))
     (global.set $depth (local.get $depth))
