@@ -80,10 +80,24 @@ describe.each(sqliteDrivers)('createWalCheckpointer on $name', (driver) => {
     checkpointer.stop();
   });
 
-  it('falls back to automatic checkpoints when the worker cannot load the library', async () => {
+  it('starts no thread before the first checkpoint', async () => {
+    // A thread started here could not load this library: it would fail, and `stop` would find it ended (code 1).
+    const { checkpointer, errors } = start({
+      module: { kind: 'libsql', id: join(directory, 'no-such-module.js') },
+    });
+    database.exec("INSERT INTO rows VALUES ('a')");
+    checkpointer.written(9);
+    checkpointer.stop();
+    expect(await checkpointer.exited).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('falls back to automatic checkpoints when the worker cannot load the library, at its first checkpoint', async () => {
     const { checkpointer, errors, failed } = start({
       module: { kind: 'libsql', id: join(directory, 'no-such-module.js') },
     });
+    expect(autocheckpointPages()).toBe(0);
+    checkpointer.written(10);
     await failed;
     expect(errors[0]?.message).toMatch(/failed: .*no-such-module/);
     expect(autocheckpointPages()).toBe(1000);

@@ -45,9 +45,9 @@ export interface WalCheckpointer {
   stop(): void;
   /** Whether SQLite checkpoints inside the ledger's commits again (the worker failed). */
   fellBack(): boolean;
-  /** The thread, for tests that end it abruptly. */
+  /** The thread, started on first use (reading this starts it), for tests that end it abruptly. */
   readonly worker: Worker;
-  /** Settles when the thread has ended, with its exit code. */
+  /** Settles when the thread has ended, with its exit code (at once, with 0, when `stop` finds it never started). */
   readonly exited: Promise<number>;
 }
 
@@ -61,17 +61,20 @@ const defaultAutocheckpointPages = 1000;
  * checkpoint that copies every frame lets the ledger's next commit restart the WAL from its start, which keeps the
  * file bounded (by the rows written between checkpoints). If the worker fails or dies, the ledger's connection
  * checkpoints automatically again: short stalls, never an unbounded WAL.
+ *
+ * The thread starts with the first checkpoint, not with the ledger: a ccb that has written nothing holds no second
+ * isolate and SQLite library, and a process that exits early (a failed start, an internal error) never ends a thread
+ * that is still loading the library, which some native drivers report with a panic on stderr.
  */
 export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheckpointer {
   const { database, onError } = options;
   const closed = new Int32Array(new SharedArrayBuffer(4));
   database.exec('PRAGMA wal_autocheckpoint = 0');
-  const worker = new Worker(checkpointWorkerSource, {
-    eval: true,
-    workerData: { path: options.path, driver: options.module, closed },
+  let worker: Worker | undefined;
+  let resolveExited: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => {
+    resolveExited = resolve;
   });
-  // The ledger's close ends it; a process that never closes its ledger still exits.
-  worker.unref();
   let rowsSinceRequest = 0;
   /** A checkpoint was asked for and not answered yet: asks coalesce into at most one more. */
   let inFlight = false;
@@ -79,6 +82,36 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
   let stopping = false;
   let fellBack = false;
   let failure: unknown;
+
+  function started(): Worker {
+    if (worker !== undefined) return worker;
+    const thread = new Worker(checkpointWorkerSource, {
+      eval: true,
+      workerData: { path: options.path, driver: options.module, closed },
+    });
+    // The ledger's close ends it; a process that never closes its ledger still exits.
+    thread.unref();
+    thread.on('message', (message: { type: string } & WalCheckpoint) => {
+      if (message.type !== 'checkpointed') return;
+      inFlight = false;
+      const { busy, walFrames, checkpointedFrames, durationInMs } = message;
+      options.onCheckpoint?.({ busy, walFrames, checkpointedFrames, durationInMs });
+      if (askAgain) {
+        askAgain = false;
+        request();
+      }
+    });
+    thread.on('error', (error) => {
+      failure = error;
+    });
+    thread.once('exit', (code) => {
+      if (failure !== undefined) fallBack(`failed: ${causeMessage(failure)}`, failure);
+      else fallBack(`ended (exit code ${code})`, undefined);
+      resolveExited(code);
+    });
+    worker = thread;
+    return thread;
+  }
 
   function request(): void {
     if (stopping || fellBack) return;
@@ -88,7 +121,7 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
       return;
     }
     inFlight = true;
-    worker.postMessage('checkpoint');
+    started().postMessage('checkpoint');
   }
 
   const timer = setInterval(() => {
@@ -115,27 +148,6 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
     );
   }
 
-  worker.on('message', (message: { type: string } & WalCheckpoint) => {
-    if (message.type !== 'checkpointed') return;
-    inFlight = false;
-    const { busy, walFrames, checkpointedFrames, durationInMs } = message;
-    options.onCheckpoint?.({ busy, walFrames, checkpointedFrames, durationInMs });
-    if (askAgain) {
-      askAgain = false;
-      request();
-    }
-  });
-  worker.on('error', (error) => {
-    failure = error;
-  });
-  const exited = new Promise<number>((resolve) => {
-    worker.once('exit', (code) => {
-      if (failure !== undefined) fallBack(`failed: ${causeMessage(failure)}`, failure);
-      else fallBack(`ended (exit code ${code})`, undefined);
-      resolve(code);
-    });
-  });
-
   return {
     written(rows) {
       rowsSinceRequest += rows;
@@ -144,9 +156,10 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
     stop() {
       if (stopping) return;
       clearInterval(timer);
-      const running = !fellBack;
+      const running = !fellBack && worker !== undefined;
       stopping = true;
-      if (running) {
+      if (worker === undefined) resolveExited(0);
+      else if (running) {
         worker.postMessage('close');
         // Blocks the thread on purpose, once, at shutdown: `close()` is synchronous and must leave a checkpointed
         // file, and a checkpoint fails (busy) while the worker runs one.
@@ -161,7 +174,9 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
       }
     },
     fellBack: () => fellBack,
-    worker,
+    get worker() {
+      return started();
+    },
     exited,
   };
 }
