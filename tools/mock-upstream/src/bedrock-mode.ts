@@ -66,12 +66,23 @@ export function bedrockErrorFault(name: string, message = `${name} from the mock
 }
 
 function sendBedrockError(exchange: Exchange, name: string, message: string): void {
-  const body = JSON.stringify({ message });
-  exchange.response.writeHead(bedrockErrorStatus[name] ?? 500, [
-    'x-amzn-requestid',
-    exchange.requestId,
+  sendBedrockJson(exchange, bedrockErrorStatus[name] ?? 500, JSON.stringify({ message }), [
     'x-amzn-errortype',
     `${name}${errorTypeSuffix}`,
+  ]);
+}
+
+/** A whole JSON answer with Bedrock's request id header (and `extra` name/value pairs). */
+function sendBedrockJson(
+  exchange: Exchange,
+  status: number,
+  body: string,
+  extra: readonly string[] = [],
+): void {
+  exchange.response.writeHead(status, [
+    'x-amzn-requestid',
+    exchange.requestId,
+    ...extra,
     'content-type',
     'application/json',
     'content-length',
@@ -168,16 +179,7 @@ export async function respondBedrock(
     // Counted as the Anthropic mode counts a count_tokens body: its length without Bedrock's members, with `model`.
     const { max_tokens: _maxTokens, ...counted } = messages;
     const tokens = estimateInputTokens(Buffer.byteLength(JSON.stringify(counted)));
-    const answer = `{"inputTokens":${tokens}}`;
-    exchange.response.writeHead(200, [
-      'x-amzn-requestid',
-      exchange.requestId,
-      'content-type',
-      'application/json',
-      'content-length',
-      String(Buffer.byteLength(answer)),
-    ]);
-    exchange.response.end(answer);
+    sendBedrockJson(exchange, 200, `{"inputTokens":${tokens}}`);
     return;
   }
   // The Messages body's length: Bedrock's members out, `model` (and `stream`) in, as compact JSON writes them.
@@ -196,16 +198,7 @@ export async function respondBedrock(
     toolUseId: plan.block.type === 'tool_use' ? newToolUseId(context, plan.block.name) : '',
   };
   if (!route.streaming) {
-    const answer = renderMessageJson(plan, ids);
-    exchange.response.writeHead(200, [
-      'x-amzn-requestid',
-      exchange.requestId,
-      'content-type',
-      'application/json',
-      'content-length',
-      String(Buffer.byteLength(answer)),
-    ]);
-    exchange.response.end(answer);
+    sendBedrockJson(exchange, 200, renderMessageJson(plan, ids));
     return;
   }
   const frames: Buffer[] = [];
