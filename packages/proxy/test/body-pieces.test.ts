@@ -1,46 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBodyMemory } from '../src/body-memory.js';
 import { readRequestBody } from '../src/read-request-body.js';
 import type { RequestBody } from '../src/request-body.js';
-import { type StartedProxy, startProxy, target } from './harness.js';
-
-/**
- * Writes `pieces` as one request body, each once the server has read the one before (so each arrives as its own
- * piece), with or without a declared length. Resolves with the answer's status.
- */
-function sendInPieces(
-  url: URL,
-  pieces: readonly Buffer[],
-  declared: boolean,
-  piecesSeen: () => Promise<void>,
-): Promise<number> {
-  const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
-  return new Promise<number>((resolve, reject) => {
-    const outgoing = httpRequest(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'anthropic-version': '2023-06-01',
-        ...(declared ? { 'content-length': String(length) } : {}),
-      },
-    });
-    outgoing.on('response', (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    outgoing.on('error', reject);
-    const writeNext = (index: number) => {
-      const piece = pieces[index];
-      if (piece === undefined) return void outgoing.end();
-      outgoing.write(piece, () => void piecesSeen().then(() => writeNext(index + 1), reject));
-    };
-    writeNext(0);
-  });
-}
+import { postInPieces, type StartedProxy, startProxy, target } from './harness.js';
 
 /** A Messages body of about `size` bytes, split into pieces of the given sizes (cycled). */
 function bodyInPieces(
@@ -168,13 +134,7 @@ describe('a body in pieces through failover', () => {
         second.reset();
         first.inject({ kind: 'status', status: 529, errorType: 'overloaded_error' });
         const { body, pieces } = bodyInPieces(150_000, sizes);
-        // The proxy reads each piece before the next is written: the upload is the pace, not a timer.
-        const status = await sendInPieces(
-          new URL('/v1/messages', proxy.url),
-          pieces,
-          declared,
-          () => new Promise((resolve) => setImmediate(resolve)),
-        );
+        const status = await postInPieces(new URL('/v1/messages', proxy.url), pieces, declared);
         expect(status).toBe(200);
         expect(first.requests[0]?.body.equals(body), `sizes ${sizes}, declared ${declared}`).toBe(true);
         expect(second.requests[0]?.body.equals(body), `sizes ${sizes}, declared ${declared}`).toBe(true);
@@ -188,14 +148,7 @@ describe('a body in pieces through failover', () => {
     const models = ['claude-opus-4-1', 'claude-haiku-4-5'];
     const records = [proxy.nextRecord(), proxy.nextRecord()];
     const bodies = models.map((model) => bodyInPieces(120_000, [25_000], model));
-    const sends = bodies.map(({ pieces }) => {
-      return sendInPieces(
-        new URL('/v1/messages', proxy.url),
-        pieces,
-        true,
-        () => new Promise((resolve) => setImmediate(resolve)),
-      );
-    });
+    const sends = bodies.map(({ pieces }) => postInPieces(new URL('/v1/messages', proxy.url), pieces, true));
     expect(await Promise.all(sends)).toEqual([200, 200]);
     const recorded = (await Promise.all(records)).map((record) => [record.model, record.sessionKey]).sort();
     expect(recorded).toEqual(models.map((model) => [model, `session-of-${model}`]).sort());

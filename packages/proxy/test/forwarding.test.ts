@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { request } from 'undici';
@@ -7,6 +6,7 @@ import {
   fixedPlanner,
   messageBody,
   post,
+  postInPieces,
   type StartedProxy,
   startProxy,
   startRawUpstream,
@@ -72,28 +72,7 @@ describe('forwarding', () => {
     for (const declared of [true, false]) {
       mock.reset();
       const url = new URL('/v1/messages', proxy.url);
-      const status = await new Promise<number>((resolve, reject) => {
-        const outgoing = httpRequest(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'anthropic-version': '2023-06-01',
-            ...(declared ? { 'content-length': String(body.length) } : {}),
-          },
-        });
-        outgoing.on('response', (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        });
-        outgoing.on('error', reject);
-        // Each piece written once the previous one left, so the proxy reads them apart.
-        const writeNext = (index: number) => {
-          const piece = pieces[index];
-          if (piece === undefined) return void outgoing.end();
-          outgoing.write(piece, () => setImmediate(() => writeNext(index + 1)));
-        };
-        writeNext(0);
-      });
+      const status = await postInPieces(url, pieces, declared);
       expect(status).toBe(200);
       expect(mock.requests[0]?.body.equals(body)).toBe(true);
     }

@@ -1,5 +1,11 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Dispatcher, Pool, request as undiciRequest } from 'undici';
 import {
@@ -184,4 +190,33 @@ export function recordingCloses(closed: string[]): (entry: UpstreamEntry) => Dis
       },
     }) as Dispatcher;
   };
+}
+
+/**
+ * POSTs `pieces` to `url` as one Messages request body, with or without a declared length, each piece written once
+ * the one before left (a turn of the event loop later, so the proxy reads them apart). Resolves with the status.
+ */
+export function postInPieces(url: URL, pieces: readonly Buffer[], declared: boolean): Promise<number> {
+  const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  return new Promise<number>((resolve, reject) => {
+    const outgoing = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'anthropic-version': '2023-06-01',
+        ...(declared ? { 'content-length': String(length) } : {}),
+      },
+    });
+    outgoing.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    outgoing.on('error', reject);
+    const writeNext = (index: number) => {
+      const piece = pieces[index];
+      if (piece === undefined) return void outgoing.end();
+      outgoing.write(piece, () => setImmediate(() => writeNext(index + 1)));
+    };
+    writeNext(0);
+  });
 }
