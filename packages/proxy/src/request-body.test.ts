@@ -43,6 +43,22 @@ describe('RequestBody', () => {
     expect(Buffer.isBuffer(body.wire())).toBe(false);
   });
 
+  it('joins a body in pieces larger than the shared buffer takes, once, and sends it joined from then on', () => {
+    const large = [Buffer.alloc(3 * 1024 * 1024, 0x61), Buffer.alloc(1024 * 1024 + 1, 0x62)];
+    const body = new RequestBody(large, 4 * 1024 * 1024 + 1);
+    let read: Buffer | undefined;
+    expect(
+      body.read((bytes) => {
+        read = bytes;
+        return bytes.length;
+      }),
+    ).toBe(body.length);
+    // Too large for the shared buffer: read joined, and the joined copy replaces the pieces.
+    expect(read).toBe(body.bytes());
+    expect(body.wire()).toBe(read);
+    expect(body.pieces).toEqual([read]);
+  });
+
   it('holds a joined body once, and cuts a prefix without joining', () => {
     const body = new RequestBody(pieces, 21);
     expect(body.prefix(12).toString()).toBe('{"model":"m"');
