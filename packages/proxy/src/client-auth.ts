@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Checks client credentials against the configured keys, in constant time. */
 export interface ClientAuth {
@@ -63,7 +63,8 @@ export function createClientAuth(
     verify(apiKey, authorization) {
       const presented = apiKey ?? bearerToken(authorization);
       if (presented === undefined || presented === '') return undefined;
-      const digest = createHash('sha256').update(presented).digest();
+      // The one-shot form: no Hash object per request.
+      const digest = hash('sha256', presented, 'buffer');
       let match: string | undefined;
       for (const candidate of digests) {
         if (timingSafeEqual(candidate.digest, digest)) match = candidate.id;

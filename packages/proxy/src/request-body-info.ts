@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   firstElement,
   isTrue,
@@ -93,5 +93,5 @@ function conversationHash(body: Buffer, fields: TopLevelSpans<RequestKey>): stri
   const canonical = JSON.stringify([system ?? null, first ?? null], (key, value) =>
     key === 'cache_control' ? undefined : value,
   );
-  return `h:${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}`;
+  return `h:${hash('sha256', canonical, 'base64url').slice(0, 22)}`;
 }

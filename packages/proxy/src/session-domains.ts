@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ProxyError } from './proxy-error.js';
 
 /** Options of {@link SessionDomains}: the bounds of what one ccb remembers about sessions and signatures. */
@@ -118,7 +118,7 @@ export class SessionDomains {
  * own hundreds to thousands of bytes.
  */
 export function signatureDigest(signature: string): string {
-  return createHash('sha256').update(signature).digest('base64url').slice(0, 22);
+  return hash('sha256', signature, 'base64url').slice(0, 22);
 }
 
 /** The live value at `key`, moved to the end of the map (most recent) with a new expiry; drops it if expired. */

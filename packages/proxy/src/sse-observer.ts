@@ -65,9 +65,9 @@ export class SseObserver {
   #partial: Buffer | undefined;
   /** True while skipping the rest of a line ccb does not read that spans chunks. */
   #skipping = false;
-  /** True while that line is the data of a content event, whose bytes are measured… */
+  /** True while that line is the data of a content event, whose bytes are counted. */
   #skippingContent = false;
-  /** …so far, envelope included (taken off once the line ends). */
+  /** The bytes of that line skipped so far, envelope included (taken off once the line ends). */
   #skippedLineBytes = 0;
   /** Bytes of generated text relayed (content data lines less their JSON envelope), for an output estimate. */
   #contentBytes = 0;
@@ -106,7 +106,7 @@ export class SseObserver {
     }
   }
 
-  /** Keeps the unfinished line at `buffer[start…]` if ccb must read it, else skips it up to its newline. */
+  /** Keeps the unfinished line at `buffer[start..]` if ccb must read it, else skips it up to its newline. */
   #carry(buffer: Buffer, start: number): void {
     const length = buffer.length - start;
     if (length === 1 && buffer[start] === carriageReturn) {

@@ -6,9 +6,9 @@ import { z } from 'zod';
  * until the upstream answers 401).
  */
 export const oauthTokensSchema = z.object({
-  /** `sk-ant-oat01-…`, sent as `Authorization: Bearer`. Empty only in a refresh-token-only seed. */
+  /** `sk-ant-oat01-...`, sent as `Authorization: Bearer`. Empty only in a refresh-token-only seed. */
   accessToken: z.string(),
-  /** `sk-ant-ort01-…`; rotates on every refresh (protocol notes §8). */
+  /** `sk-ant-ort01-...`; rotates on every refresh (protocol notes §8). */
   refreshToken: z.string().min(1).optional(),
   /** When the access token expires, ms since the Unix epoch. */
   expiresAt: z.number().finite().optional(),
