@@ -1,6 +1,9 @@
 /** @ccb/telemetry: Prometheus metrics and structured, secret-scrubbed request logs from the proxy's request records. */
 
 export type { AccountStateLike } from './_account-gauges.js';
+export type { AffinityStatsLike } from './_affinity-gauges.js';
+export type { BudgetStatusLike } from './_budget-gauges.js';
+export type { ConfigReloadResult } from './_config-metrics.js';
 export type { LedgerStatsLike } from './_ledger-gauges.js';
 export {
   createLogger,
@@ -10,14 +13,7 @@ export {
   type LogLevel,
   type LogMethod,
 } from './create-logger.js';
-export {
-  type AuthScope,
-  type BudgetStatusLike,
-  type ConfigReloadResult,
-  createMetrics,
-  type Metrics,
-  type MetricsOptions,
-} from './create-metrics.js';
+export { type AuthScope, createMetrics, type Metrics, type MetricsOptions } from './create-metrics.js';
 export { formatRequestLine } from './format-request-line.js';
 export type { LogLoss, LogLossReason, LossReport } from './log-loss.js';
 export {
