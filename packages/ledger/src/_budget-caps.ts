@@ -5,7 +5,7 @@ import type { Budget } from './budget.js';
 import type { BudgetHold, BudgetTotals } from './budget-store.js';
 import { LedgerError } from './ledger-error.js';
 
-/** Budget caps: validation, descriptions, and the holds a reservation takes. */
+/** Budget caps and the subjects they apply to: validation, descriptions, and the holds a reservation takes. */
 
 /** One cap of a budget: a limit on one metric in one window. */
 export interface Cap {
@@ -70,6 +70,24 @@ export function describe(cap: Cap, subject: Subject): string {
   const window = cap.window === 'day' ? 'daily' : 'monthly';
   const limit = cap.metric === 'usd' ? formatUsd(cap.limit) : `${formatInteger(cap.limit)} tokens`;
   return `${window} ${cap.metric === 'usd' ? 'spend' : 'tokens'} of ${subject.scope} ${subject.name} (${limit})`;
+}
+
+/** A provider's or key's subject: its caps, the counters they read, and each window's tightest caps. */
+export function subjectOf(scope: 'provider' | 'key', name: string, caps: readonly Cap[]): Subject {
+  return {
+    scope,
+    name,
+    caps,
+    dayCounter: `${scope}:${name}:day`,
+    monthCounter: `${scope}:${name}:month`,
+    dayLimits: limitsOf(caps, 'day'),
+    monthLimits: limitsOf(caps, 'month'),
+  };
+}
+
+/** The end of `cap`'s current window, ms since the epoch. */
+export function resetsAt(cap: Cap, current: UtcWindows): number {
+  return cap.window === 'day' ? current.dayEndInMs : current.monthEndInMs;
 }
 
 /** The tightest USD and token caps of one window; `undefined` when the window has none. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BudgetReserveOutcome, Budgets } from './create-budgets.js';
+import type { BudgetReserveOutcome, Budgets } from './budgets.js';
 import { createBudgets } from './create-budgets.js';
 
 /** 2026-11-29 10:00 UTC; the day ends at 2026-11-30 00:00. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type Cap, capsOf, describe, limitsOf, type Subject, windowsOf } from './_budget-caps.js';
+import { type Cap, capsOf, describe, resetsAt, type Subject, subjectOf, windowsOf } from './_budget-caps.js';
 import { checkNumberOption } from './_check-option.js';
+import { ledgerSpendAmounts, restoreSpend } from './_restore-spend.js';
 import { type UtcWindows, utcWindows } from './_utc-windows.js';
 import type { Budget } from './budget.js';
 import {
@@ -10,6 +11,14 @@ import {
   createMemoryBudgetStore,
   usedUp,
 } from './budget-store.js';
+import type {
+  BudgetCheck,
+  BudgetEntry,
+  BudgetReservation,
+  BudgetReserveOutcome,
+  BudgetStatus,
+  Budgets,
+} from './budgets.js';
 import type { Ledger } from './create-ledger.js';
 import { LedgerError } from './ledger-error.js';
 
@@ -32,101 +41,6 @@ export interface BudgetsOptions {
    * Default 900 000 (15 minutes).
    */
   readonly reservationTtlInMs?: number;
-}
-
-/** Spend of one finished request. Pass what the ledger records: `costUsd` in USD and `tokens` = {@link usageTokens}. */
-export interface BudgetEntry {
-  readonly provider?: string | null | undefined;
-  readonly keyId?: string | null | undefined;
-  readonly costUsd: number;
-  readonly tokens: number;
-}
-
-/** What a request may spend, estimated before it is sent: reserved against every budget of its provider and key. */
-export interface BudgetClaim {
-  readonly provider?: string | null | undefined;
-  readonly keyId?: string | null | undefined;
-  /** Estimated USD. */
-  readonly costUsd: number;
-  /** Estimated tokens, counted like {@link usageTokens}. */
-  readonly tokens: number;
-}
-
-/** A granted reservation. The first `settle` or `release` ends it; later calls do nothing. */
-export interface BudgetReservation {
-  /** Releases what was reserved and counts what the request spent, toward the provider and key of `entry`. */
-  settle(entry: BudgetEntry): void;
-  /** Releases what was reserved and counts nothing (nothing was billed: refused, failed, cancelled before a byte). */
-  release(): void;
-}
-
-/** The answer of {@link Budgets.reserve}. */
-export type BudgetReserveOutcome =
-  | { readonly granted: true; readonly reservation: BudgetReservation }
-  | {
-      readonly granted: false;
-      /** Which cap is used up, as {@link BudgetCheck} names it. */
-      readonly budget: string;
-      /** When that window ends, ms since the epoch. */
-      readonly resetsAt: number;
-    };
-
-/** The verdict of {@link Budgets.check}. */
-export type BudgetCheck =
-  | { readonly exceeded: false }
-  | {
-      readonly exceeded: true;
-      /** Which cap, for logs and error messages, e.g. `daily spend of provider x ($5.00)`. */
-      readonly budget: string;
-      /** When that window ends, ms since the epoch (the latest of the exceeded caps). */
-      readonly resetsAt: number;
-    };
-
-/** One cap of one provider or key, as {@link Budgets.snapshot} reports it. */
-export interface BudgetStatus {
-  readonly scope: 'provider' | 'key';
-  /** Provider name or key fingerprint (each key of a `'*'` budget has its own status once seen). */
-  readonly name: string;
-  readonly window: 'day' | 'month';
-  readonly metric: 'usd' | 'tokens';
-  readonly limit: number;
-  readonly used: number;
-  /** End of the current window, ms since the epoch. */
-  readonly resetsAt: number;
-  readonly exceeded: boolean;
-  /** The same description `check` gives. */
-  readonly budget: string;
-}
-
-/** Budget windows and their counters. */
-export interface Budgets {
-  /** Counts one request's spend toward every budget of its provider and key. */
-  add(entry: BudgetEntry): void;
-  /** Whether a cap of `name` is used up (spend ≥ limit) in the current window. Unbudgeted names never are. */
-  check(scope: 'provider' | 'key', name: string): BudgetCheck;
-  /** Every cap with its current use. */
-  snapshot(): BudgetStatus[];
-  /** Whether a budget applies to `name` (a key under a `'*'` budget does). Unbudgeted names cost nothing anywhere. */
-  applies(scope: 'provider' | 'key', name: string): boolean;
-  /**
-   * Reserves `claim` against every budget of its provider and key, all or none: refused when one of their windows
-   * is used up (settled + reserved spend at or above a cap), so concurrent requests, also of other instances sharing
-   * the store, stop within one request's cost of the cap. Synchronous with a local store; a promise when a shared
-   * store decides. A claim no budget applies to is granted at once, without touching the store.
-   */
-  reserve(claim: BudgetClaim): BudgetReserveOutcome | Promise<BudgetReserveOutcome>;
-  /**
-   * Whether a reservation against `name`'s budgets would be granted now, as this process sees the store (for a
-   * shared store: its local replica). Synchronous, no I/O; `true` for an unbudgeted name.
-   */
-  canReserve(scope: 'provider' | 'key', name: string): boolean;
-  /**
-   * Raises the store's counters of the current day and month to the spend `ledger` holds up to `untilInMs`, for
-   * every budgeted provider and every key seen so far; never lowers one. For a shared store that lost its counters
-   * (a restarted Redis): call it whenever the store comes back. Resolves at once for a store without `raiseTo`.
-   * @throws the ledger's errors while reading (nothing is raised then)
-   */
-  restoreFrom(ledger: Pick<Ledger, 'spend'>, untilInMs: number): Promise<void>;
 }
 
 const notExceeded: BudgetCheck = Object.freeze({ exceeded: false });
@@ -177,33 +91,7 @@ export function createBudgets(options: BudgetsOptions): Budgets {
 
   function restore(subject: Subject): void {
     if (ledger === undefined) return;
-    const { dayStartInMs, monthStartInMs } = currentWindows();
-    // Only what happened before this process started: later requests come through `add`.
-    const restoreWindow = (counter: string, sinceInMs: number) => {
-      if (sinceInMs >= createdAtInMs) return;
-      const spent = ledger.spend({
-        scope: subject.scope,
-        name: subject.name,
-        sinceInMs,
-        untilInMs: createdAtInMs,
-      });
-      if (spent.costUsd !== 0 || spent.tokens !== 0)
-        store.add(counter, sinceInMs, spent.costUsd, spent.tokens);
-    };
-    restoreWindow(subject.dayCounter, dayStartInMs);
-    restoreWindow(subject.monthCounter, monthStartInMs);
-  }
-
-  function subjectOf(scope: 'provider' | 'key', name: string, caps: readonly Cap[]): Subject {
-    return {
-      scope,
-      name,
-      caps,
-      dayCounter: `${scope}:${name}:day`,
-      monthCounter: `${scope}:${name}:month`,
-      dayLimits: limitsOf(caps, 'day'),
-      monthLimits: limitsOf(caps, 'month'),
-    };
+    restoreSpend(ledger, store, subject, currentWindows(), createdAtInMs);
   }
 
   for (const [name, caps] of providerCaps) {
@@ -237,10 +125,6 @@ export function createBudgets(options: BudgetsOptions): Budgets {
         ? store.read(subject.dayCounter, current.dayStartInMs)
         : store.read(subject.monthCounter, current.monthStartInMs);
     return cap.metric === 'usd' ? totals.costUsd : totals.tokens;
-  }
-
-  function resetsAt(cap: Cap, current: UtcWindows): number {
-    return cap.window === 'day' ? current.dayEndInMs : current.monthEndInMs;
   }
 
   /** The budgeted subjects of a request: its provider's and its key's, when they have budgets. */
@@ -374,30 +258,9 @@ export function createBudgets(options: BudgetsOptions): Budgets {
     restoreFrom(source, untilInMs) {
       if (store.raiseTo === undefined) return Promise.resolve();
       const current = currentWindows();
-      const amounts: BudgetAmount[] = [];
-      const windowsOfSubject = [
-        ['dayCounter', current.dayStartInMs, current.dayEndInMs],
-        ['monthCounter', current.monthStartInMs, current.monthEndInMs],
-      ] as const;
-      for (const subject of [...providers.values(), ...keys.values()]) {
-        for (const [counter, windowStartInMs, windowEndInMs] of windowsOfSubject) {
-          const spent = source.spend({
-            scope: subject.scope,
-            name: subject.name,
-            sinceInMs: windowStartInMs,
-            untilInMs,
-          });
-          if (spent.costUsd === 0 && spent.tokens === 0) continue;
-          amounts.push({
-            counter: subject[counter],
-            windowStartInMs,
-            windowEndInMs,
-            costUsd: spent.costUsd,
-            tokens: spent.tokens,
-          });
-        }
-      }
-      return store.raiseTo(amounts);
+      return store.raiseTo(
+        ledgerSpendAmounts(source, [...providers.values(), ...keys.values()], current, untilInMs),
+      );
     },
     canReserve(scope, name) {
       const subject = scope === 'provider' ? providers.get(name) : keySubject(name);

@@ -15,18 +15,16 @@ export {
   type BudgetTotals,
   createMemoryBudgetStore,
 } from './budget-store.js';
-export {
-  type Budget,
-  type BudgetCheck,
-  type BudgetClaim,
-  type BudgetEntry,
-  type BudgetReservation,
-  type BudgetReserveOutcome,
-  type BudgetStatus,
-  type Budgets,
-  type BudgetsOptions,
-  createBudgets,
-} from './create-budgets.js';
+export type {
+  BudgetCheck,
+  BudgetClaim,
+  BudgetEntry,
+  BudgetReservation,
+  BudgetReserveOutcome,
+  BudgetStatus,
+  Budgets,
+} from './budgets.js';
+export { type Budget, type BudgetsOptions, createBudgets } from './create-budgets.js';
 export {
   createLedger,
   type Ledger,
