@@ -1,5 +1,8 @@
+import { defineBudgetCalls } from './_budget-commands.js';
 import { createBudgetReplica } from './_budget-replica.js';
-import { raiseScript, reserveScript, settleScript } from './_budget-scripts.js';
+import { createLocalReservations, granted } from './_budget-reservations.js';
+import { createBudgetRestartWatch } from './_budget-restart-watch.js';
+import { createBudgetSettlements } from './_budget-settlements.js';
 import type {
   RedisBudgetAmount,
   RedisBudgetHold,
@@ -9,6 +12,7 @@ import type {
 import type { RedisConnection } from './redis-connection.js';
 import { StateStoreError } from './state-store-error.js';
 
+export { keyGraceInMs } from './_budget-commands.js';
 export type {
   RedisBudgetAmount,
   RedisBudgetHold,
@@ -72,43 +76,6 @@ export interface RedisBudgetStore {
   close(): Promise<void>;
 }
 
-/** How long a window's keys outlive it: instances whose clocks lag a little still find their counters. */
-export const keyGraceInMs = 3_600_000;
-
-interface LocalReservation {
-  readonly expiresAtInMs: number;
-  readonly holds: readonly RedisBudgetHold[];
-  /** Granted by Redis, or decided on this replica (Redis away or late), which then holds it until it expires. */
-  readonly shared: boolean;
-  /**
-   * Whether Redis may hold it: granted there, or its script was sent and did not answer (late, or the connection
-   * broke). Only such a reservation needs its release written once Redis is back.
-   */
-  readonly sentToRedis: boolean;
-}
-
-/** A release that could not reach Redis; past `expiresAtInMs` Redis has freed the reservation itself. */
-interface PendingRelease {
-  readonly holds: readonly RedisBudgetAmount[];
-  readonly expiresAtInMs: number;
-}
-
-/**
- * Most releases kept while Redis is away; past it the oldest goes (Redis frees it when it expires: the budget is
- * held a little longer, never lost).
- */
-const maxPendingReleases = 10_000;
-/** Releases written per pipeline when Redis is back. */
-const releaseBatch = 500;
-
-type BudgetCommands = {
-  ccbBudgetReserve(...args: (string | number)[]): Promise<unknown[]>;
-  ccbBudgetSettle(...args: (string | number)[]): Promise<unknown[]>;
-  ccbBudgetRaise(...args: (string | number)[]): Promise<unknown[]>;
-};
-
-const granted: RedisBudgetReserveResult = Object.freeze({ granted: true });
-
 export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisBudgetStore {
   const { connection } = options;
   const reserveTimeoutInMs = options.reserveTimeoutInMs ?? 250;
@@ -118,30 +85,14 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       `createRedisBudgetStore: reserveTimeoutInMs must be a number ≥ 0, got ${String(reserveTimeoutInMs)}.`,
     );
   }
-  const commands = connection.commands as unknown as typeof connection.commands & BudgetCommands;
-  const reserveKeys = (hold: RedisBudgetAmount) => [hashOf(hold), `${hashOf(hold)}:r`];
-  connection.commands.defineCommand('ccbBudgetReserve', { lua: reserveScript });
-  connection.commands.defineCommand('ccbBudgetSettle', { lua: settleScript });
-  connection.commands.defineCommand('ccbBudgetRaise', { lua: raiseScript });
-  const channel = connection.key('budget');
-  const hashPrefix = connection.key('budget:');
-  const replica = createBudgetReplica(hashPrefix);
-  // Insertion order = expiry order: every reservation of one `createBudgets` has the same time to live.
-  const reservations = new Map<string, LocalReservation>();
-  // Spend counted while Redis was away, per hash, written when it is back.
-  const unsent = new Map<string, RedisBudgetAmount>();
-  // Reservations taken in Redis whose release could not reach it: released when it is back, not left to expire.
-  const unreleased = new Map<string, PendingRelease>();
-  // The latest clock a caller gave (`reserve`'s `nowInMs`): a pending release older than it has expired in Redis.
-  let lastNowInMs = Number.NEGATIVE_INFINITY;
+  const calls = defineBudgetCalls(connection);
+  const { commands } = calls;
+  const replica = createBudgetReplica(calls.hashPrefix);
+  const reservations = createLocalReservations(connection, replica);
+  const settlements = createBudgetSettlements({ connection, calls, replica, track, answered, failed });
   const inFlight = new Set<Promise<unknown>>();
-  let decidedLocally = 0;
   let outage = false;
   let closed = false;
-
-  function hashOf(amount: { counter: string; windowStartInMs: number }): string {
-    return `${hashPrefix}${amount.counter}:${amount.windowStartInMs}`;
-  }
 
   function failed(error: unknown, what: string): void {
     if (outage || closed) return;
@@ -159,7 +110,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   function answered(): void {
     if (!outage) return;
     outage = false;
-    replayUnsent();
+    settlements.replayUnsent();
   }
 
   function track<T>(promise: Promise<T>): Promise<T> {
@@ -169,175 +120,18 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
     return promise;
   }
 
-  function releaseExpired(nowInMs: number): void {
-    for (const [id, reservation] of reservations) {
-      if (reservation.expiresAtInMs > nowInMs) return;
-      reservations.delete(id);
-      if (!reservation.shared) replica.release(reservation.holds);
-    }
-  }
-
-  /** The same rule as the script's, on the replica: a window at or over a limit refuses. */
-  function decideLocally(
-    id: string,
-    holds: readonly RedisBudgetHold[],
-    expiresAtInMs: number,
-    sentToRedis: boolean,
-  ) {
-    decidedLocally++;
-    // A reservation Redis never took is a write dropped: it shows in ccb_state_store_write_failures_total.
-    connection.countWriteFailures(1);
-    const refusedHold = holds.findIndex((hold) => replica.usedUp(hold));
-    if (refusedHold !== -1) return { granted: false as const, refusedHold };
-    replica.reserve(holds);
-    reservations.set(id, { expiresAtInMs, holds, shared: false, sentToRedis });
-    return granted;
-  }
-
-  /** Keeps a release for when Redis is back, only for a reservation Redis may hold and has not expired. */
-  function keepUnreleased(
-    id: string | undefined,
-    holds: readonly RedisBudgetAmount[],
-    reservation: Pick<LocalReservation, 'expiresAtInMs' | 'sentToRedis'> | undefined,
-  ): void {
-    if (id === undefined || holds.length === 0 || reservation === undefined || !reservation.sentToRedis)
-      return;
-    if (reservation.expiresAtInMs <= lastNowInMs) return;
-    unreleased.delete(id);
-    unreleased.set(id, { holds, expiresAtInMs: reservation.expiresAtInMs });
-    while (unreleased.size > maxPendingReleases) {
-      const oldest = unreleased.keys().next();
-      if (oldest.done === true) break;
-      unreleased.delete(oldest.value);
-    }
-  }
-
-  function settleArguments(
-    id: string | undefined,
-    holds: readonly RedisBudgetAmount[],
-    spend: readonly RedisBudgetAmount[],
-  ): (string | number)[] {
-    const keys = [...holds.flatMap(reserveKeys), ...spend.map(hashOf)];
-    const args: (string | number)[] = [id ?? '', holds.length, channel];
-    for (const amount of spend) args.push(amount.costUsd, amount.tokens, amount.windowEndInMs + keyGraceInMs);
-    return [keys.length, ...keys, ...args];
-  }
-
-  function sendSettle(
-    id: string | undefined,
-    holds: readonly RedisBudgetAmount[],
-    spend: readonly RedisBudgetAmount[],
-    reservation: Pick<LocalReservation, 'expiresAtInMs' | 'sentToRedis'> | undefined,
-  ) {
-    return track(
-      commands.ccbBudgetSettle(...settleArguments(id, holds, spend)).then(
-        (reply) => {
-          answered();
-          replica.apply(reply);
-        },
-        (error: unknown) => {
-          connection.countWriteFailures(1);
-          failed(error, 'a settlement');
-          keepUnsent(spend);
-          keepUnreleased(id, holds, reservation);
-        },
-      ),
-    );
-  }
-
-  function keepUnsent(spend: readonly RedisBudgetAmount[]): void {
-    for (const amount of spend) {
-      const hash = hashOf(amount);
-      const known = unsent.get(hash);
-      unsent.set(
-        hash,
-        known === undefined
-          ? amount
-          : { ...known, costUsd: known.costUsd + amount.costUsd, tokens: known.tokens + amount.tokens },
-      );
-    }
-  }
-
-  function replayUnsent(): void {
-    const releases = [...unreleased].filter(([, release]) => release.expiresAtInMs > lastNowInMs);
-    unreleased.clear();
-    for (let start = 0; start < releases.length; start += releaseBatch) {
-      void replayReleases(releases.slice(start, start + releaseBatch));
-    }
-    if (unsent.size === 0) return;
-    const spend = [...unsent.values()];
-    unsent.clear();
-    void sendSettle(undefined, [], spend, undefined);
-  }
-
-  /** One pipeline of release scripts: one round trip per batch, not one per reservation. */
-  function replayReleases(releases: readonly (readonly [string, PendingRelease])[]): Promise<void> {
-    const pipeline = commands.pipeline() as unknown as BudgetCommands & {
-      exec(): Promise<[Error | null, unknown][] | null>;
-    };
-    for (const [id, release] of releases)
-      void pipeline.ccbBudgetSettle(...settleArguments(id, release.holds, []));
-    const failedAll = (error: unknown) => releases.map((): [Error | null, unknown] => [error as Error, null]);
-    return track(
-      pipeline
-        .exec()
-        .then(
-          (results) => results ?? failedAll(new Error('no reply')),
-          (error: unknown) => failedAll(error),
-        )
-        .then((results) => {
-          releases.forEach(([id, release], index) => {
-            const [error, reply] = results[index] ?? [new Error('no reply'), null];
-            if (error === null) {
-              answered();
-              replica.apply(reply as unknown[]);
-              return;
-            }
-            connection.countWriteFailures(1);
-            failed(error, 'a release');
-            keepUnreleased(id, release.holds, { expiresAtInMs: release.expiresAtInMs, sentToRedis: true });
-          });
-        }),
-    );
-  }
-
   connection.subscribe('budget', (message) => {
     try {
       if (replica.apply(JSON.parse(message) as unknown[])) options.onRemoteChange?.();
     } catch {}
   });
-  // Redis's run id: a new one after a reconnect means it restarted, with no counters unless it persists them.
-  let runId: string | undefined;
-  let counterLossSeen = false;
-  const counterLossListeners = new Set<() => void>();
-  /** On each (re)connect: did Redis restart? Then its counters may be gone; else replay what it missed. */
-  function reconnected(): void {
-    void track(
-      connection.commands
-        .info('server')
-        .then(readRunId, () => undefined)
-        .then((current) => {
-          const restarted = runId !== undefined && current !== runId;
-          if (current !== undefined) runId = current;
-          if (restarted && counterLossListeners.size > 0) {
-            // What this instance counted while Redis was away is in the ledger its listener refills the counters
-            // from (`raiseTo`); replayed as well, another instance's raise could count it twice. Reservations died
-            // with the old Redis.
-            unsent.clear();
-            unreleased.clear();
-          } else replayUnsent();
-          if (!restarted && counterLossSeen) return;
-          counterLossSeen = true;
-          for (const listener of counterLossListeners) listener();
-        }),
-    );
-  }
+  const restarts = createBudgetRestartWatch({ connection, settlements, track });
   const unsubscribeUp = connection.onUp(() => {
     // A Redis that restarted counts versions from zero again: whatever it answers next is the truth.
     replica.forgetVersions();
-    reconnected();
+    restarts.reconnected();
   });
-  if (connection.status().up) reconnected();
+  if (connection.status().up) restarts.reconnected();
 
   return {
     add(counter, windowStartInMs, costUsd, tokens) {
@@ -350,37 +144,27 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
         tokens,
       };
       replica.add(amount);
-      if (connection.status().up) void sendSettle(undefined, [], [amount], undefined);
-      else keepUnsent([amount]);
+      if (connection.status().up) void settlements.send(undefined, [], [amount], undefined);
+      else settlements.keepUnsent([amount]);
     },
     read: (counter, windowStartInMs) => replica.read(counter, windowStartInMs),
     reserve({ id, holds, nowInMs, expiresAtInMs }) {
-      releaseExpired(nowInMs);
-      lastNowInMs = Math.max(lastNowInMs, nowInMs);
-      if (closed) return decideLocally(id, holds, expiresAtInMs, false);
+      reservations.releaseExpired(nowInMs);
+      settlements.advanceClock(nowInMs);
+      if (closed) return reservations.decideLocally(id, holds, expiresAtInMs, false);
       if (!connection.status().up) {
         // Known down: no error built per request (reported once per outage anyway).
         if (!outage) failed(new Error(connection.status().lastError ?? 'not connected'), 'a reservation');
-        return decideLocally(id, holds, expiresAtInMs, false);
+        return reservations.decideLocally(id, holds, expiresAtInMs, false);
       }
-      const keys = holds.flatMap(reserveKeys);
-      const args: (string | number)[] = [nowInMs, id, expiresAtInMs, channel];
-      for (const hold of holds) {
-        args.push(
-          hold.costUsd,
-          hold.tokens,
-          hold.limitUsd ?? '',
-          hold.limitTokens ?? '',
-          hold.windowEndInMs + keyGraceInMs,
-        );
-      }
+      const reserveArguments = calls.reserveArguments(id, holds, nowInMs, expiresAtInMs);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), reserveTimeoutInMs);
         timer.unref();
       });
       replica.ask(holds, 1);
-      const decided = track(commands.ccbBudgetReserve(keys.length, ...keys, ...args));
+      const decided = track(commands.ccbBudgetReserve(...reserveArguments));
       return Promise.race([decided, timedOut]).then(
         (reply): RedisBudgetReserveResult => {
           clearTimeout(timer);
@@ -388,7 +172,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
           if (reply === 'timeout') {
             failed(new Error(`no answer within ${reserveTimeoutInMs} ms`), 'a reservation');
             // The script may still run: the settlement releases what it took, or it expires.
-            return decideLocally(id, holds, expiresAtInMs, true);
+            return reservations.decideLocally(id, holds, expiresAtInMs, true);
           }
           answered();
           replica.apply(reply);
@@ -402,34 +186,29 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
           replica.ask(holds, -1);
           failed(error, 'a reservation');
           // Sent: the connection may have broken after Redis ran it.
-          return decideLocally(id, holds, expiresAtInMs, true);
+          return reservations.decideLocally(id, holds, expiresAtInMs, true);
         },
       );
     },
     settle({ id, holds, spend }) {
-      const reservation = id === undefined ? undefined : reservations.get(id);
-      if (id !== undefined) reservations.delete(id);
+      const reservation = reservations.take(id);
       // The replica counts at once, so that this instance's next check sees it; Redis's reply then replaces it.
       if (reservation !== undefined) replica.release(reservation.holds);
       for (const amount of spend) replica.add(amount);
       if (closed) return;
       if (!connection.status().up) {
         if (!outage) failed(new Error(connection.status().lastError ?? 'not connected'), 'a settlement');
-        keepUnsent(spend);
-        keepUnreleased(id, holds, reservation);
+        settlements.keepUnsent(spend);
+        settlements.keepUnreleased(id, holds, reservation);
         return;
       }
       // Also for a reservation decided locally: a script that answered too late may have taken it in Redis.
-      void sendSettle(id, holds, spend, reservation);
+      void settlements.send(id, holds, spend, reservation);
     },
     raiseTo(amounts) {
       if (closed || amounts.length === 0 || !connection.status().up) return Promise.resolve();
-      const keys = amounts.map(hashOf);
-      const args: (string | number)[] = [channel];
-      for (const amount of amounts)
-        args.push(amount.costUsd, amount.tokens, amount.windowEndInMs + keyGraceInMs);
       return track(
-        commands.ccbBudgetRaise(keys.length, ...keys, ...args).then(
+        commands.ccbBudgetRaise(...calls.raiseArguments(amounts)).then(
           (reply) => {
             answered();
             if (replica.apply(reply)) options.onRemoteChange?.();
@@ -438,12 +217,8 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
         ),
       );
     },
-    onCountersMayBeLost(listener) {
-      counterLossListeners.add(listener);
-      if (counterLossSeen) listener();
-      return () => counterLossListeners.delete(listener);
-    },
-    localDecisions: () => decidedLocally,
+    onCountersMayBeLost: restarts.onCountersMayBeLost,
+    localDecisions: reservations.localDecisions,
     async flush() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
@@ -454,9 +229,4 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       unsubscribeUp();
     },
   };
-}
-
-/** `run_id` of an `INFO server` reply. */
-function readRunId(info: string): string | undefined {
-  return /^run_id:([0-9a-f]+)\r?$/m.exec(info)?.[1];
 }
