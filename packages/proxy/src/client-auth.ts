@@ -1,4 +1,4 @@
-import { createHash, createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Checks client credentials against the configured keys, in constant time. */
 export interface ClientAuth {
@@ -50,7 +50,7 @@ export function createClientAuth(
 ): ClientAuth {
   // Comparing fixed-size digests keeps the comparison constant-time whatever the presented length.
   const digests = keys.map((key) => ({
-    digest: createHash('sha256').update(key).digest(),
+    digest: hash('sha256', key, 'buffer'),
     id: fingerprint(key),
   }));
   const fingerprintOf = (apiKey: string | undefined, authorization: string | undefined) => {

@@ -36,6 +36,7 @@ export interface BudgetCalls {
   raiseArguments(amounts: readonly RedisBudgetAmount[]): (string | number)[];
 }
 
+/** Defines the budget scripts on `connection` (once per connection) and lays out their arguments. */
 export function defineBudgetCalls(connection: RedisConnection): BudgetCalls {
   const commands = connection.commands as unknown as typeof connection.commands & BudgetCommands;
   const reserveKeys = (hold: RedisBudgetAmount) => [hashOf(hold), `${hashOf(hold)}:r`];

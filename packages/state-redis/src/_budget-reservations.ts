@@ -15,6 +15,7 @@ export interface LocalReservation {
   readonly sentToRedis: boolean;
 }
 
+/** The answer to a reservation granted, shared (frozen) by every grant. */
 export const granted: RedisBudgetReserveResult = Object.freeze({ granted: true });
 
 /** The reservations this instance took, by id, and the ones it decided itself while Redis was away or late. */
@@ -35,6 +36,10 @@ export interface LocalReservations {
   localDecisions(): number;
 }
 
+/**
+ * The reservations of one store. A reservation decided here (Redis away or late) is checked against and held in
+ * `replica`, and counted as a dropped write on `connection`.
+ */
 export function createLocalReservations(
   connection: RedisConnection,
   replica: BudgetReplica,

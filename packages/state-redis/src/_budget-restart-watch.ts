@@ -20,6 +20,7 @@ export interface BudgetRestartWatch {
   onCountersMayBeLost(listener: () => void): () => void;
 }
 
+/** Watches Redis's run id across reconnects; see {@link BudgetRestartWatch}. */
 export function createBudgetRestartWatch(options: BudgetRestartWatchOptions): BudgetRestartWatch {
   const { connection, settlements, track } = options;
   // Redis's run id: a new one after a reconnect means it restarted, with no counters unless it persists them.

@@ -60,6 +60,7 @@ export interface BudgetSettlements {
   advanceClock(nowInMs: number): void;
 }
 
+/** Sends settlements through the store's connection, keeping what Redis could not take until it is back. */
 export function createBudgetSettlements(options: BudgetSettlementsOptions): BudgetSettlements {
   const { connection, calls, replica, track, answered, failed } = options;
   const { commands } = calls;

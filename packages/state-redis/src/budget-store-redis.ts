@@ -89,10 +89,10 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
   const { commands } = calls;
   const replica = createBudgetReplica(calls.hashPrefix);
   const reservations = createLocalReservations(connection, replica);
-  const settlements = createBudgetSettlements({ connection, calls, replica, track, answered, failed });
   const inFlight = new Set<Promise<unknown>>();
   let outage = false;
   let closed = false;
+  const settlements = createBudgetSettlements({ connection, calls, replica, track, answered, failed });
 
   function failed(error: unknown, what: string): void {
     if (outage || closed) return;

@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import { Series } from './_series.js';
-import { registerCounter } from './_series-counter.js';
+import { registerSeriesCounter } from './_series-counter.js';
 
 /**
  * `dedup_requests_total{kind}`, `dedup_saved_tokens_total` and `dedup_saved_usd_total`: requests answered by another
@@ -9,7 +9,7 @@ import { registerCounter } from './_series-counter.js';
 export function registerDedupMetrics(registry: Registry, prefix: string) {
   const dedup = new Series(['kind']);
   const dedupCells = { joined: dedup.at('joined'), cached: dedup.at('cached') };
-  registerCounter(
+  registerSeriesCounter(
     registry,
     `${prefix}dedup_requests_total`,
     'Requests answered by another identical request’s upstream call: joined (in flight) or cached (a reused answer).',

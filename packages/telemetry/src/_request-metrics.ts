@@ -2,7 +2,7 @@ import type { RequestRecord } from '@ccb/protocol';
 import { Gauge, type Registry } from 'prom-client';
 import { HistogramSeries } from './_histogram-series.js';
 import { Series } from './_series.js';
-import { registerCounter } from './_series-counter.js';
+import { registerSeriesCounter } from './_series-counter.js';
 
 /** Seconds; LLM calls run from well under a second (count_tokens) to ten minutes (long streams). */
 const durationBucketsInSeconds = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
@@ -26,49 +26,49 @@ export function registerRequestMetrics(registry: Registry, prefix: string) {
   const inFlight = new Series(['provider']);
   const cost = new Series(['provider', 'model']);
   const rateLimits = new Series(['provider', 'class']);
-  registerCounter(
+  registerSeriesCounter(
     registry,
     `${prefix}rate_limits_total`,
     'Cool-downs after 429/529 answers, by class (rate_limit, request_scoped, spend_limit, unified_window, overloaded…).',
     rateLimits,
   );
-  registerCounter(registry, `${prefix}requests_total`, 'Finished client requests.', requests);
+  registerSeriesCounter(registry, `${prefix}requests_total`, 'Finished client requests.', requests);
   const authRejections = new Series(['scope']);
   // Both series exist from the start at 0, so a rate() over them works before the first refusal.
   const authRejectionCells = { client: authRejections.at('client'), admin: authRejections.at('admin') };
-  registerCounter(
+  registerSeriesCounter(
     registry,
     `${prefix}auth_rejected_total`,
     'Requests refused for a wrong or missing key, by scope: client (auth.api_keys) or admin (auth.admin_key).',
     authRejections,
   );
-  registerCounter(
+  registerSeriesCounter(
     registry,
     `${prefix}cost_usd_total`,
     'What requests cost at the configured prices, in USD.',
     cost,
   );
-  registerCounter(registry, `${prefix}attempts_total`, 'Upstream attempts by result.', attempts);
-  registerCounter(
+  registerSeriesCounter(registry, `${prefix}attempts_total`, 'Upstream attempts by result.', attempts);
+  registerSeriesCounter(
     registry,
     `${prefix}failovers_total`,
     'Failed attempts after which ccb moved on to the next provider, by failure kind.',
     failovers,
   );
-  registerCounter(
+  registerSeriesCounter(
     registry,
     `${prefix}session_repairs_total`,
     'Attempts whose body ccb repaired because the session moved to another thinking-signature domain, by change: thinking_removed, redacted_thinking_removed, messages_removed, tool_ids_rewritten, thinking_disabled.',
     sessionRepairs,
   );
-  registerCounter(registry, `${prefix}tokens_total`, 'Tokens the upstreams reported, by kind.', tokens);
-  registerCounter(
+  registerSeriesCounter(registry, `${prefix}tokens_total`, 'Tokens the upstreams reported, by kind.', tokens);
+  registerSeriesCounter(
     registry,
     `${prefix}received_bytes_total`,
     'Request body bytes received from clients.',
     bytesReceived,
   );
-  registerCounter(registry, `${prefix}sent_bytes_total`, 'Response bytes sent to clients.', bytesSent);
+  registerSeriesCounter(registry, `${prefix}sent_bytes_total`, 'Response bytes sent to clients.', bytesSent);
   new Gauge({
     name: `${prefix}in_flight_attempts`,
     help: 'Upstream attempts currently in progress.',

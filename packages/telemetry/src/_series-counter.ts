@@ -2,7 +2,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Series } from './_series.js';
 
 /** A counter published from `series` at scrape time. */
-export function registerCounter(registry: Registry, name: string, help: string, series: Series): void {
+export function registerSeriesCounter(registry: Registry, name: string, help: string, series: Series): void {
   new Counter({
     name,
     help,
