@@ -1,12 +1,12 @@
+import { createHealthRecord } from '@ccb/router';
 import { describe, expect, it } from 'vitest';
-import { freshHealthRecord } from '../test/health-record-fixture.js';
 import { applyVerdict, verdictOf } from './_health-verdicts.js';
 
 const now = 1_000_000;
 
 describe('verdictOf', () => {
   it('has nothing to say about a fresh record, nor about a half-open circuit', () => {
-    const record = freshHealthRecord();
+    const record = createHealthRecord();
     expect(verdictOf('circuit', record, undefined, now)).toBeUndefined();
     expect(verdictOf('cooldown', record, undefined, now)).toBeUndefined();
     expect(verdictOf('readings', record, undefined, now)).toBeUndefined();
@@ -15,7 +15,7 @@ describe('verdictOf', () => {
   });
 
   it('treats a cool-down that expired as no news, and one cut short (a reset) as news', () => {
-    const record = freshHealthRecord();
+    const record = createHealthRecord();
     expect(verdictOf('cooldown', record, { stamp: 1, until: now - 1, payload: 'x' }, now)).toBeUndefined();
     expect(verdictOf('cooldown', record, { stamp: 1, until: now + 60_000, payload: 'x' }, now)).toEqual({
       until: null,
@@ -26,14 +26,14 @@ describe('verdictOf', () => {
 
 describe('applyVerdict', () => {
   it('leaves out a period already over', () => {
-    const record = freshHealthRecord();
+    const record = createHealthRecord();
     expect(applyVerdict('circuit', record, '{"c":"open","u":999999,"r":"auth","d":30000}', now)).toBe(false);
     expect(applyVerdict('cooldown', record, '{"u":999999,"c":"rate_limit"}', now)).toBe(false);
-    expect(record).toEqual(freshHealthRecord());
+    expect(record).toEqual(createHealthRecord());
   });
 
   it('closes a circuit as the tracker does, counters included, and keeps a closed one as it is', () => {
-    const record = freshHealthRecord();
+    const record = createHealthRecord();
     Object.assign(record, {
       circuit: 'half-open',
       consecutiveFailures: 4,

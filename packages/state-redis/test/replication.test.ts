@@ -1,3 +1,4 @@
+import { createHealthRecord } from '@ccb/router';
 import { ownRedisSkipReason, redisForTests, redisSkipReason, type TestRedis } from '@ccb/test-engines';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -5,11 +6,9 @@ import {
   createRedisConnection,
   createRedisHealthStore,
   createRedisOverrideStore,
-  type HealthRecordShape,
   type RedisConnection,
   type VerdictGroup,
 } from '../src/index.js';
-import { freshHealthRecord } from './health-record-fixture.js';
 
 const hasRedis = redisSkipReason() === undefined;
 const noRedisReason = `skipped: ${redisSkipReason()}`;
@@ -68,15 +67,15 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
     const server = await redis();
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();
-    const leftStore = createRedisHealthStore({ connection: left, createRecord: freshHealthRecord });
+    const leftStore = createRedisHealthStore({ connection: left, createRecord: createHealthRecord });
     const rightStore = createRedisHealthStore({
       connection: right,
-      createRecord: freshHealthRecord,
+      createRecord: createHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await Promise.all([whenUp(left), whenUp(right)]);
     const startedAt = Date.now();
-    const record = freshHealthRecord();
+    const record = createHealthRecord();
     record.rateLimitedUntil = startedAt + 60_000;
     record.rateLimitClass = 'rate_limit';
     record.consecutiveFailures = 3;
@@ -95,14 +94,14 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
     const server = await redis();
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();
-    const leftStore = createRedisHealthStore({ connection: left, createRecord: freshHealthRecord });
+    const leftStore = createRedisHealthStore({ connection: left, createRecord: createHealthRecord });
     const rightStore = createRedisHealthStore({
       connection: right,
-      createRecord: freshHealthRecord,
+      createRecord: createHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await Promise.all([whenUp(left), whenUp(right)]);
-    const record = freshHealthRecord();
+    const record = createHealthRecord();
     Object.assign(record, {
       circuit: 'open',
       openUntil: Date.now() + 30_000,
@@ -115,7 +114,7 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
     expect(rightStore.get('p')).toMatchObject({ circuit: 'open', openReason: 'auth', cooldownInMs: 30_000 });
 
     // The right instance goes half-open by itself: that is not news, and the left one stays open.
-    const right1 = rightStore.get('p') as HealthRecordShape;
+    const right1 = rightStore.get('p') as ReturnType<typeof createHealthRecord>;
     Object.assign(right1, { circuit: 'half-open', openUntil: null });
     rightStore.set('p', right1);
     await rightStore.flush();
@@ -134,16 +133,16 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
     const arrivals = verdictWaiter();
     const leftStore = createRedisHealthStore({
       connection: left,
-      createRecord: freshHealthRecord,
+      createRecord: createHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
-    const rightStore = createRedisHealthStore({ connection: right, createRecord: freshHealthRecord });
+    const rightStore = createRedisHealthStore({ connection: right, createRecord: createHealthRecord });
     await Promise.all([whenUp(left), whenUp(right)]);
-    const long = freshHealthRecord();
+    const long = createHealthRecord();
     Object.assign(long, { rateLimitedUntil: Date.now() + 600_000, rateLimitClass: 'spend_limit' });
     leftStore.set('p', long);
     await leftStore.flush();
-    const short = freshHealthRecord();
+    const short = createHealthRecord();
     Object.assign(short, { rateLimitedUntil: Date.now() + 5_000, rateLimitClass: 'rate_limit' });
     rightStore.set('p', short);
     // The script refuses the shorter period and hands the right instance the longer one.
@@ -155,11 +154,11 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
   it('loads the shared verdicts when an instance connects late', async () => {
     const server = await redis();
     const left = connect(server);
-    const leftStore = createRedisHealthStore({ connection: left, createRecord: freshHealthRecord });
+    const leftStore = createRedisHealthStore({ connection: left, createRecord: createHealthRecord });
     await whenUp(left);
-    const record = freshHealthRecord();
+    const record = createHealthRecord();
     Object.assign(record, {
-      unified: { status: 'allowed_warning' },
+      unified: { status: 'allowed_warning', resetAt: null, windows: {} },
       deprioritizedUntil: Date.now() + 60_000,
       deprioritizedReason: 'unified-warning',
     });
@@ -170,13 +169,13 @@ describe.skipIf(!hasRedis)('shared health verdicts', () => {
     const arrived = arrivals.next('p', 'readings');
     const rightStore = createRedisHealthStore({
       connection: right,
-      createRecord: freshHealthRecord,
+      createRecord: createHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await arrived;
     expect(rightStore.get('p')).toMatchObject({
       deprioritizedReason: 'unified-warning',
-      unified: { status: 'allowed_warning' },
+      unified: { status: 'allowed_warning', resetAt: null, windows: {} },
     });
   });
 });
@@ -188,16 +187,16 @@ describe.skipIf(!hasRedis)('shared rate-limit readings', () => {
     const arrivals = verdictWaiter();
     const leftStore = createRedisHealthStore({
       connection: left,
-      createRecord: freshHealthRecord,
+      createRecord: createHealthRecord,
       readingsIntervalInMs: 200,
     });
     const rightStore = createRedisHealthStore({
       connection: right,
-      createRecord: freshHealthRecord,
+      createRecord: createHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await Promise.all([whenUp(left), whenUp(right)]);
-    const record = freshHealthRecord();
+    const record = createHealthRecord();
     const reading = (remaining: number) => ({
       requests: { limit: 100, remaining, resetAt: null },
       tokens: null,
@@ -226,23 +225,23 @@ describe.skipIf(!hasRedis)('shared rate-limit readings', () => {
     const arrivals = verdictWaiter();
     const leftStore = createRedisHealthStore({
       connection: left,
-      createRecord: freshHealthRecord,
+      createRecord: createHealthRecord,
       readingsIntervalInMs: 60_000,
     });
     const rightStore = createRedisHealthStore({
       connection: right,
-      createRecord: freshHealthRecord,
+      createRecord: createHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     await Promise.all([whenUp(left), whenUp(right)]);
-    const record = freshHealthRecord();
-    record.unified = { status: 'allowed' };
+    const record = createHealthRecord();
+    record.unified = { status: 'allowed', resetAt: null, windows: {} };
     let arrived = arrivals.next('p', 'readings');
     leftStore.set('p', record);
     await arrived;
     arrived = arrivals.next('p', 'readings');
     Object.assign(record, {
-      unified: { status: 'allowed_warning' },
+      unified: { status: 'allowed_warning', resetAt: null, windows: {} },
       deprioritizedUntil: Date.now() + 60_000,
       deprioritizedReason: 'unified-warning',
     });
@@ -326,10 +325,10 @@ describe.skipIf(ownRedisSkipReason() !== undefined)('Redis down and back', () =>
     cleanups.push(() => server.stop());
     const [left, right] = [connect(server), connect(server)];
     const arrivals = verdictWaiter();
-    const leftHealth = createRedisHealthStore({ connection: left, createRecord: freshHealthRecord });
+    const leftHealth = createRedisHealthStore({ connection: left, createRecord: createHealthRecord });
     const rightHealth = createRedisHealthStore({
       connection: right,
-      createRecord: freshHealthRecord,
+      createRecord: createHealthRecord,
       onRemoteVerdict: arrivals.onRemoteVerdict,
     });
     const leftAffinity = createRedisAffinityStore({ connection: left });
@@ -346,7 +345,7 @@ describe.skipIf(ownRedisSkipReason() !== undefined)('Redis down and back', () =>
     expect(errors.join(' ')).not.toContain(server.url.replace('redis://', ''));
 
     // Both serve on their own state while Redis is away.
-    const record = freshHealthRecord();
+    const record = createHealthRecord();
     Object.assign(record, { rateLimitedUntil: Date.now() + 60_000, rateLimitClass: 'overloaded' });
     leftHealth.set('p', record);
     expect(leftHealth.get('p')?.rateLimitClass).toBe('overloaded');
