@@ -16,4 +16,6 @@ export interface ClientResponse {
   destroy(): unknown;
   /** `close` once the response is over (finished or cut); `drain` once a full socket took its bytes. */
   once(event: 'close' | 'drain', listener: () => void): unknown;
+  /** `close`, for a listener kept for the response's whole life (`once` would wrap it in two objects more). */
+  on(event: 'close', listener: () => void): unknown;
 }

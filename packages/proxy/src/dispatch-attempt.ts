@@ -172,8 +172,22 @@ export async function dispatchAttempt(
       new AdaptedHandler(handler, adapted.response),
     );
   }
-  const result = await handler.promise;
-  // A third party's error held for the all-failed answer goes out in Anthropic's shape too.
+  // A continuation, not an `await`: this frame and its locals would otherwise be held for as long as the answer
+  // lasts, a whole stream (see `Exchange#run`).
+  return handler.promise.then((result) => settled(upstream, context, result, modelSent, sessionRepair));
+}
+
+/**
+ * The attempt's result as the exchange gets it: a third party's error held for the all-failed answer goes out in
+ * Anthropic's shape too.
+ */
+function settled(
+  upstream: Upstream,
+  context: ExchangeContext,
+  result: AttemptResult,
+  modelSent: string | undefined,
+  sessionRepair: SessionRepairReport | undefined,
+): DispatchedAttempt {
   const held = result.kind === 'failed' ? result.held : undefined;
   if (upstream.normalizesErrors && held !== undefined && held.trailer === undefined && held.status >= 400) {
     return {

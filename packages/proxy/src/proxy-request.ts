@@ -54,7 +54,7 @@ const bodilessRoutes: Readonly<Record<ApiSurface, RouteRequest>> = {
  * `context.generation` from this call until it settles (its last attempt over); call it in the same tick as
  * `context` was read as the current snapshot.
  */
-export async function proxyRequest(
+export function proxyRequest(
   context: ProxyRequestContext,
   request: IncomingMessage,
   response: ServerResponse,
@@ -63,17 +63,27 @@ export async function proxyRequest(
   let requestId: string | undefined;
   const generation = context.generation;
   generation.active++;
+  let taken: Promise<void>;
   try {
     const arrivedAt = performance.now();
     const headers = readClientHeaders(request.headers);
     requestId = headers.requestId ?? nextRequestId();
-    await takeIn(context, request, response, path, arrivedAt, headers, requestId);
+    taken = takeIn(context, request, response, path, arrivedAt, headers, requestId);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    sendError(response, 500, 'api_error', `ccb internal error: ${reason}`, { requestId });
-  } finally {
-    generation.end();
+    taken = Promise.reject(error);
   }
+  // Continuations, not `await`: a suspended frame would be held for as long as a stream lasts (see `Exchange#run`).
+  return taken.then(
+    () => generation.end(),
+    (error: unknown) => {
+      try {
+        const reason = error instanceof Error ? error.message : String(error);
+        sendError(response, 500, 'api_error', `ccb internal error: ${reason}`, { requestId });
+      } finally {
+        generation.end();
+      }
+    },
+  );
 }
 
 async function takeIn(
@@ -183,7 +193,8 @@ async function takeIn(
       new Exchange(context, { ...init, response: shared, onRecord }).run(),
     );
   }
-  await new Exchange(context, init).run();
+  // Returned, not awaited: this frame is not held while the exchange runs (a whole stream).
+  return new Exchange(context, init).run();
 }
 
 /** The client's `anthropic-beta` value (Node joins repeated ones), `undefined` when it sent none. */

@@ -50,19 +50,15 @@ export function readRequestBody(
     let gathering: Buffer | undefined;
     let gathered = 0;
     let received = 0;
-    let reserved = declared;
-    const release = () => {
-      memory.release(reserved);
-      reserved = 0;
-    };
+    const reservation = new Reservation(memory, declared);
     // `on`, not `once` (a wrapper per request): a response closes once.
-    response.on('close', release);
+    response.on('close', reservation.release);
     const fail = (error: ProxyError) => {
       cleanup();
       // Read no further: the answer closes the connection, and paused bytes are never pulled off the wire.
       request.pause();
-      response.off('close', release);
-      release();
+      response.off('close', reservation.release);
+      reservation.release();
       reject(error);
     };
     // Each piece pushes the deadline back: a slow but steady upload of a large body is never cut.
@@ -89,9 +85,9 @@ export function readRequestBody(
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limitInBytes) return fail(tooLarge(limitInBytes));
-      if (received > reserved) {
-        if (!memory.tryReserve(received - reserved)) return fail(overloaded(memory));
-        reserved = received;
+      if (received > reservation.bytes) {
+        if (!memory.tryReserve(received - reservation.bytes)) return fail(overloaded(memory));
+        reservation.bytes = received;
       }
       if (idleSweep !== undefined) swept.seenAtTick = idleSweep.tick;
       // The first piece (the whole of every short body), or a large piece: kept as it came.
@@ -114,7 +110,7 @@ export function readRequestBody(
           // A declared body's memory is counted in full from the start; an undeclared one's buffer is counted now.
           if (declared === 0) {
             if (!memory.tryReserve(size)) return fail(overloaded(memory));
-            reserved += size;
+            reservation.bytes += size;
           }
           gathering = Buffer.allocUnsafe(size);
         }
@@ -149,6 +145,25 @@ export function readRequestBody(
     request.on('close', onAborted);
     request.on('error', onError);
   });
+}
+
+/**
+ * The bytes one body holds of the shared memory, given back when its response closes. Its own object rather than a
+ * closure over the reading's variables: the response keeps the listener for as long as it lasts (a whole stream),
+ * and a closure would keep every other callback of the reading, and their scope, alive with it.
+ */
+class Reservation {
+  bytes: number;
+  readonly #memory: BodyMemory;
+  constructor(memory: BodyMemory, bytes: number) {
+    this.#memory = memory;
+    this.bytes = bytes;
+  }
+  /** Gives the bytes back; a second call gives nothing. */
+  readonly release = (): void => {
+    this.#memory.release(this.bytes);
+    this.bytes = 0;
+  };
 }
 
 function tooLarge(limitInBytes: number): ProxyError {
