@@ -1,3 +1,4 @@
+import type { AttemptResult } from './attempt-result.js';
 import type { ClientRelayContext } from './client-relay.js';
 import type { RelayedErrorScrubber } from './relayed-error-scrubber.js';
 import type { SessionCapture } from './session-repair.js';
@@ -20,4 +21,9 @@ export interface AttemptContext extends ClientRelayContext {
    * the providers share one signature domain): nothing is read for it.
    */
   readonly sessionCapture?: SessionCapture | undefined;
+  /**
+   * Told once how the attempt ended: the response committed, a failure another provider may answer in its place, or
+   * the client gone. Called in a microtask of its own, never from inside the handler's callbacks.
+   */
+  readonly onSettled: (result: AttemptResult) => void;
 }

@@ -25,6 +25,7 @@ import { classifyTransportError, type TransportFailure } from './transport-failu
 type Mode = 'waiting' | 'gate' | 'error' | 'relay' | 'done';
 
 const noSignatures: readonly string[] = Object.freeze([]);
+const noBytes = Buffer.alloc(0);
 
 /** Largest error body held to judge it; a larger one is judged by its status alone. */
 const maxHeldErrorBytes = 1024 * 1024;
@@ -32,19 +33,20 @@ const maxHeldErrorBytes = 1024 * 1024;
 /**
  * One try of one upstream, as an undici dispatch handler. It routes the response through the stage that fits it:
  * an error answer is held and judged (`failure-verdict`), a streamed 200 waits at the commit gate (`commit-gate`),
- * and whatever is committed flows to the client through the relay (`client-relay`). `promise` settles once: with
- * the response committed, with a failure another provider may answer in its place, or with the client gone.
+ * and whatever is committed flows to the client through the relay (`client-relay`). It settles once, through its
+ * context's `onSettled`: with the response committed, with a failure another provider may answer in its place, or
+ * with the client gone. A callback rather than a promise: a stream's attempt lasts as long as the stream, and a
+ * promise with the reactions chained on it would be held for all that time (see `Exchange`).
  */
 export class AttemptHandler implements Dispatcher.DispatchHandler {
-  readonly promise: Promise<AttemptResult>;
   readonly #context: AttemptContext;
   readonly #relay: ClientRelay;
-  #resolve!: (result: AttemptResult) => void;
   #controller: Dispatcher.DispatchController | undefined;
   #mode: Mode = 'waiting';
   #status = 0;
   #headers: IncomingHttpHeaders = {};
-  readonly #held = new ChunkHold();
+  /** What was held back (a gated stream's start, an error answer); made on the first chunk held. */
+  #held: ChunkHold | undefined;
   #observer: SseObserver | undefined;
   #gate: CommitGate | undefined;
   #usageCopy: JsonUsageCopy | undefined;
@@ -60,9 +62,6 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   constructor(provider: string, context: AttemptContext) {
     this.#context = context;
     this.#relay = new ClientRelay(provider, context);
-    this.promise = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
   }
 
   /** Stops the upstream request because the client disconnected, keeping what was served for the record. */
@@ -139,7 +138,8 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
         this.#gate = new CommitGate(
           this.#observer,
           this.#context.firstContentTimeoutInMs,
-          this.#onGateTimeout,
+          // Made only for a gated stream: most attempts never need it, and a field would hold it all along.
+          () => this.#onGateTimeout(),
         );
         return;
       }
@@ -158,7 +158,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
         this.#relay.write(chunk, controller);
         return;
       case 'gate': {
-        this.#held.push(chunk);
+        this.#hold(chunk);
         this.#signatures?.push(chunk);
         const decision = (this.#gate as CommitGate).push(chunk);
         if (decision === 'commit') this.#commit();
@@ -173,7 +173,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
         return;
       }
       case 'error':
-        if (this.#held.bytes + chunk.length <= maxHeldErrorBytes) this.#held.push(chunk);
+        if ((this.#held?.bytes ?? 0) + chunk.length <= maxHeldErrorBytes) this.#hold(chunk);
         else this.#judgeOversizedError(chunk, controller);
         return;
       default:
@@ -256,18 +256,23 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     );
   }
 
-  readonly #onGateTimeout = (): void => {
+  #onGateTimeout(): void {
     if (this.#mode !== 'gate' || this.#settled) return;
     this.#abandon(
       { result: 'failure', failure: 'timeout', status: this.#status, headers: this.#headers },
       'no content before first_content_timeout',
       this.#heldResponse(true),
     );
-  };
+  }
+
+  #hold(chunk: Buffer): void {
+    this.#held ??= new ChunkHold();
+    this.#held.push(chunk);
+  }
 
   /** The whole error answer arrived: fail over when it is the provider's, else pass it through untouched. */
   #judgeError(): void {
-    const body = this.#held.body();
+    const body = this.#held?.body() ?? noBytes;
     const verdict = failureVerdict({
       status: this.#status,
       headers: this.#headers,
@@ -333,7 +338,11 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.#mode = 'relay';
     this.#relay.commit(this.#status, this.#headers);
     // A held error answer is small and already complete: written without pausing the upstream.
-    if (this.#held.bytes > 0) this.#relay.write(this.#held.take(), heldError ? undefined : this.#controller);
+    const held = this.#held;
+    if (held !== undefined && held.bytes > 0) {
+      this.#held = undefined;
+      this.#relay.write(held.take(), heldError ? undefined : this.#controller);
+    }
   }
 
   /** Relays the client's own error answer whole (`body` undefined: too large to hold), scrubbed of secrets if any. */
@@ -343,7 +352,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     if (scrubber === undefined) this.#commit();
     else {
       const answer = scrubber.scrub({ status: this.#status, headers: this.#headers, body });
-      this.#held.take();
+      this.#held = undefined;
       this.#mode = 'relay';
       this.#relay.commit(answer.status, answer.headers);
       this.#relay.write(answer.body, undefined);
@@ -360,7 +369,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     return {
       status: this.#status,
       headers: this.#headers,
-      body: this.#held.body(),
+      body: this.#held?.body() ?? noBytes,
       trailer: withErrorTrailer
         ? sseErrorEvent('api_error', 'upstream stream ended before any content')
         : undefined,
@@ -406,6 +415,9 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   #settle(result: AttemptResult): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#resolve(result);
+    // Later, as a promise's reaction would run: the exchange may start another attempt, which must not happen from
+    // inside this one's undici callbacks (an abandoned attempt is aborted right after it settles).
+    const onSettled = this.#context.onSettled;
+    queueMicrotask(() => onSettled(result));
   }
 }

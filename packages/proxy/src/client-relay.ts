@@ -29,7 +29,8 @@ export class ClientRelay {
   #controller: Dispatcher.DispatchController | undefined;
   #captured: Buffer[] | undefined;
   #capturedBytes = 0;
-  readonly #onDrain = () => this.#controller?.resume();
+  /** Made on the first full socket: most answers never meet one, and a field would hold it all along. */
+  #onDrain: (() => void) | undefined;
 
   constructor(provider: string, context: ClientRelayContext) {
     this.#provider = provider;
@@ -52,6 +53,7 @@ export class ClientRelay {
     if (!this.#context.response.write(chunk) && controller !== undefined) {
       this.#controller = controller;
       controller.pause();
+      this.#onDrain ??= () => this.#controller?.resume();
       this.#context.response.once('drain', this.#onDrain);
     }
   }

@@ -22,13 +22,20 @@ export interface AttemptRequest {
   /** Called when the first response byte is about to go to the client. */
   readonly onCommit: () => void;
   /**
-   * Called with the handler just before it is dispatched, so the exchange can abort it if the client goes away;
-   * `false` when the client is already gone (while credentials were fetched): nothing is sent.
+   * Called with the handler just before it is dispatched, so the exchange can abort it if the client goes away, and
+   * what the provider is sent; `false` when the client is already gone (while credentials were fetched): nothing is
+   * sent.
    */
-  readonly onDispatch: (handler: AttemptHandler) => boolean;
+  readonly onDispatch: (
+    handler: AttemptHandler,
+    modelSent: string | undefined,
+    sessionRepair: SessionRepairReport | undefined,
+  ) => boolean;
+  /** Told how a dispatched attempt ended (the handler's `onSettled`), in a microtask of its own. */
+  readonly onSettled: (result: AttemptResult) => void;
 }
 
-/** What one send came to, and the model it asked the provider for. */
+/** What a send that ended before it went out came to, and the model it would have asked the provider for. */
 export interface DispatchedAttempt {
   readonly result: AttemptResult;
   readonly modelSent: string | undefined;
@@ -39,12 +46,13 @@ export interface DispatchedAttempt {
 /**
  * Sends the request to `upstream` once: its credentials (a credential source that fails is this attempt's failure,
  * so the exchange fails over as for any other), the provider's model name spliced into the body byte-exactly, the
- * forwarded headers, and an {@link AttemptHandler} to relay the answer.
+ * forwarded headers, and an {@link AttemptHandler} to relay the answer. Resolves once the request went out
+ * (`undefined`: its end comes through `attempt.onSettled`), or with the result of a send that could not go out.
  */
 export async function dispatchAttempt(
   upstream: Upstream,
   attempt: AttemptRequest,
-): Promise<DispatchedAttempt> {
+): Promise<DispatchedAttempt | undefined> {
   const { target, dispatcher, timeouts } = upstream;
   const { init, context } = attempt;
   const original = init.body;
@@ -122,8 +130,9 @@ export async function dispatchAttempt(
       : context.relayedErrors,
     sessionCapture: context.sessionRepair?.captureFor(init.route, target),
     onCommit: attempt.onCommit,
+    onSettled: attempt.onSettled,
   });
-  if (!attempt.onDispatch(handler))
+  if (!attempt.onDispatch(handler, modelSent, sessionRepair))
     return { result: { kind: 'aborted', served: undefined }, modelSent, sessionRepair };
   if (adapted === undefined) {
     dispatcher.dispatch(
@@ -172,35 +181,27 @@ export async function dispatchAttempt(
       new AdaptedHandler(handler, adapted.response),
     );
   }
-  // A continuation, not an `await`: this frame and its locals would otherwise be held for as long as the answer
-  // lasts, a whole stream (see `Exchange#run`).
-  return handler.promise.then((result) => settled(upstream, context, result, modelSent, sessionRepair));
+  return undefined;
 }
 
 /**
- * The attempt's result as the exchange gets it: a third party's error held for the all-failed answer goes out in
- * Anthropic's shape too.
+ * A dispatched attempt's result as the exchange takes it: a third party's error held for the all-failed answer goes
+ * out in Anthropic's shape too.
  */
-function settled(
+export function relayableResult(
   upstream: Upstream,
   context: ExchangeContext,
   result: AttemptResult,
-  modelSent: string | undefined,
-  sessionRepair: SessionRepairReport | undefined,
-): DispatchedAttempt {
+): AttemptResult {
   const held = result.kind === 'failed' ? result.held : undefined;
   if (upstream.normalizesErrors && held !== undefined && held.trailer === undefined && held.status >= 400) {
+    // Scrubbed first (the all-failed answer scrubs again, to no effect): normalising cuts long messages.
     return {
-      // Scrubbed first (the all-failed answer scrubs again, to no effect): normalising cuts long messages.
-      result: {
-        ...(result as FailedAttempt),
-        held: normalizeErrorAnswer(context.relayedErrors?.scrub(held) ?? held),
-      },
-      modelSent,
-      sessionRepair,
+      ...(result as FailedAttempt),
+      held: normalizeErrorAnswer(context.relayedErrors?.scrub(held) ?? held),
     };
   }
-  return { result, modelSent, sessionRepair };
+  return result;
 }
 
 /** The attempt as the target's adapter rewrites it (the client's `anthropic-beta` looked up only here). */

@@ -9,7 +9,7 @@ import { answerAllFailed } from './answer-all-failed.js';
 import type { AttemptHandler } from './attempt-handler.js';
 import type { AttemptResult, FailedAttempt } from './attempt-result.js';
 import { buildRequestRecord, clientClosedRequest, type RequestEnd } from './build-request-record.js';
-import { dispatchAttempt } from './dispatch-attempt.js';
+import { dispatchAttempt, relayableResult } from './dispatch-attempt.js';
 import type { ExchangeContext, ExchangeInit, ShutdownTarget } from './exchange-context.js';
 import type { RequestRejection } from './proxy-options.js';
 import { sendError } from './send-error.js';
@@ -18,6 +18,11 @@ import type { Upstream } from './upstream.js';
 /**
  * One client request and its attempts: admission, the routing plan, one attempt per candidate until one commits
  * (failover), the answer when all fail, and the record. Every attempt's outcome goes back to the planner.
+ *
+ * It runs as a small state machine driven by callbacks (an attempt's end comes through `onSettled`), not as a chain
+ * of `await`s: those would be suspended for as long as the answer lasts, a whole stream, each holding its frame, its
+ * promise and the closures of its reaction (~0.6 KB per level, and there were six). Memory a stream holds outlives
+ * the young generation, and V8 sizes the old one's growth on what it saw promoted (docs/performance.md, item 29).
  */
 export class Exchange implements ShutdownTarget {
   previousInProgress: ShutdownTarget | undefined;
@@ -38,11 +43,32 @@ export class Exchange implements ShutdownTarget {
   #sessionDomain: string | undefined;
   /** What session repair changed for the latest dispatch (per attempt: each provider may need its own). */
   #sessionRepair: SessionRepairReport | undefined;
+  /** The providers to try, in order, and the index of the next one. */
+  #candidates: readonly string[] = noCandidates;
+  #next = 0;
+  #lastFailure: FailedAttempt | undefined;
+  /** The attempt under way: its upstream, when it started, whether it was dispatched again after a renewal. */
+  #upstream: Upstream | undefined;
+  #attemptStartedAt = 0;
+  #renewed = false;
+  /** Settle `run`'s promise. */
+  #resolveRun: () => void = noop;
+  #rejectRun: (error: unknown) => void = noop;
+  /** One callback for every attempt of this exchange. */
+  readonly #onSettled = (result: AttemptResult): void => {
+    try {
+      this.#attemptSettled(result);
+    } catch (error) {
+      this.#rejectRun(error);
+    }
+  };
   /** The answer commits: its first byte goes to the client, or the all-failed answer does. */
   readonly #onCommit = (): void => {
     this.#firstByteAt ??= performance.now();
-    // No attempt follows a commit: the body is not needed again, unless the record keeps a copy of it.
+    // No attempt follows a commit: the body and the candidates left are not needed again (the body unless the
+    // record keeps a copy of it), and a stream would hold them to its end.
     if (this.#context.captureBodiesInBytes === 0) this.#init.body?.release();
+    this.#candidates = noCandidates;
   };
 
   constructor(context: ExchangeContext, init: ExchangeInit) {
@@ -71,29 +97,29 @@ export class Exchange implements ShutdownTarget {
 
   /**
    * Admission, the plan, then one attempt per candidate until one commits. Settles when the last attempt is over
-   * (a stream's end); never throws, and rejects only on a fault of ccb or a hook.
-   *
-   * Written as continuations rather than `await`s: a suspended async function keeps its frame, its locals and the
-   * await's closures (~0.6 KB) for as long as it waits, and these waits last a whole stream, at every level from
-   * the request down to the attempt. That memory outlives the young generation and inflates the old one, whose
-   * growth V8 sizes on what it saw promoted (docs/performance.md, item 29).
+   * (a stream's end); rejects only on a fault of ccb or a hook.
    */
   run(): Promise<void> {
-    try {
+    return new Promise((resolve, reject) => {
+      this.#resolveRun = resolve;
+      this.#rejectRun = reject;
       const { requestId, clientKeyId, route } = this.#init;
       const admission = this.#context.hooks.admitRequest?.({ requestId, clientKeyId, route });
-      if (!(admission instanceof Promise)) return this.#admitted(admission) ?? settled;
-      return admission.then((rejection) =>
-        // The client may have left while the decision was made elsewhere: nothing is sent for it then.
-        this.#clientGone ? this.#record({ status: clientClosedRequest }) : this.#admitted(rejection),
-      );
-    } catch (error) {
-      return Promise.reject(error);
-    }
+      if (!(admission instanceof Promise)) {
+        this.#admitted(admission);
+        return;
+      }
+      admission
+        .then((rejection) =>
+          // The client may have left while the decision was made elsewhere: nothing is sent for it then.
+          this.#clientGone ? this.#ended({ status: clientClosedRequest }) : this.#admitted(rejection),
+        )
+        .catch(reject);
+    });
   }
 
   /** Answers a rejected request, or plans the admitted one and starts its first attempt. */
-  #admitted(rejection: RequestRejection | undefined): Promise<void> | undefined {
+  #admitted(rejection: RequestRejection | undefined): void {
     const { response, route, requestId } = this.#init;
     const { maxAttempts, maxRetryAfterInSeconds } = this.#context;
     if (rejection !== undefined) {
@@ -102,7 +128,8 @@ export class Exchange implements ShutdownTarget {
           ? []
           : ['retry-after', String(retryAfterInSeconds(rejection.retryAt, maxRetryAfterInSeconds))];
       sendError(response, rejection.status, rejection.type, rejection.message, { requestId, headers });
-      return this.#record({ status: rejection.status });
+      this.#ended({ status: rejection.status });
+      return;
     }
     const plan = this.#context.planner.route(route);
     this.#model = plan.model ?? route.model;
@@ -117,7 +144,8 @@ export class Exchange implements ShutdownTarget {
       const { capability, providers } = plan.unsupported;
       const message = `no configured provider supports ${capability} (tried: ${providers.join(', ')})`;
       sendError(response, 400, 'invalid_request_error', message, { requestId });
-      return this.#record({ status: 400 });
+      this.#ended({ status: 400 });
+      return;
     }
     if (candidates.length === 0) {
       const message =
@@ -125,57 +153,122 @@ export class Exchange implements ShutdownTarget {
           ? 'no provider is available for this request'
           : `no configured provider serves model "${route.model}"`;
       sendError(response, 404, 'not_found_error', message, { requestId });
-      return this.#record({ status: 404 });
+      this.#ended({ status: 404 });
+      return;
     }
-    return this.#tryFrom(candidates, 0, undefined);
+    this.#candidates = candidates;
+    this.#tryNext();
   }
 
-  /** Tries the candidates from `index` on; when none is left, sends the all-failed answer. */
-  #tryFrom(
-    candidates: readonly string[],
-    index: number,
-    lastFailure: FailedAttempt | undefined,
-  ): Promise<void> | undefined {
-    for (; index < candidates.length; index++) {
-      const name = candidates[index] as string;
-      const upstream = this.#context.upstreams.get(name);
+  /** Starts an attempt of the next candidate; when none is left, sends the all-failed answer. */
+  #tryNext(): void {
+    const candidates = this.#candidates;
+    while (this.#next < candidates.length) {
+      const upstream = this.#context.upstreams.get(candidates[this.#next++] as string);
       if (upstream === undefined) continue;
-      const next = index + 1;
-      return this.#attempt(upstream, next < candidates.length).then((result) =>
-        this.#attempted(candidates, next, name, result),
-      );
+      this.#upstream = upstream;
+      this.#renewed = false;
+      this.#attemptStartedAt = performance.now();
+      this.#context.hooks.onAttemptStart?.(upstream.target.name);
+      this.#dispatch(upstream);
+      return;
     }
     this.#onCommit();
-    const answer = answerAllFailed(
-      this.#init.response,
-      lastFailure,
-      this.#attempts,
-      this.#init.requestId,
-      this.#context,
-    );
-    return this.#record({ status: answer.status, bytesOut: answer.bytesOut, responseBody: answer.body });
+    const { response, requestId } = this.#init;
+    const answer = answerAllFailed(response, this.#lastFailure, this.#attempts, requestId, this.#context);
+    this.#ended({ status: answer.status, bytesOut: answer.bytesOut, responseBody: answer.body });
   }
 
-  /** Records an attempt that ended the request, or goes on with the candidates from `next`. */
-  #attempted(
-    candidates: readonly string[],
-    next: number,
-    name: string,
-    result: AttemptResult,
-  ): Promise<void> | undefined {
+  /** Sends the current attempt (again, after a renewal); its end comes to `#attemptSettled`. */
+  #dispatch(upstream: Upstream): void {
+    dispatchAttempt(upstream, {
+      context: this.#context,
+      init: this.#init,
+      model: this.#model,
+      canFailOver: this.#next < this.#candidates.length,
+      onCommit: this.#onCommit,
+      onDispatch: (handler, modelSent, sessionRepair) => {
+        this.#current = handler;
+        this.#modelSent = modelSent;
+        this.#sessionRepair = sessionRepair;
+        return !this.#clientGone;
+      },
+      onSettled: this.#onSettled,
+    }).then(
+      (unsent) => {
+        if (unsent === undefined) return;
+        this.#modelSent = unsent.modelSent;
+        this.#sessionRepair = unsent.sessionRepair;
+        this.#onSettled(unsent.result);
+      },
+      (error: unknown) => {
+        this.#context.hooks.onAttemptEnd?.(upstream.target.name);
+        this.#rejectRun(error);
+      },
+    );
+  }
+
+  /**
+   * The current attempt ended. A refreshable credential that an upstream refusal (401, a revoked OAuth token)
+   * renewed gets one more try; otherwise the attempt is told to the `onAttemptEnd` hook and the planner, recorded,
+   * and the request ends or goes on to the next candidate.
+   */
+  #attemptSettled(settled: AttemptResult): void {
+    this.#current = undefined;
+    const upstream = this.#upstream as Upstream;
+    const result = relayableResult(upstream, this.#context, settled);
+    if (
+      result.kind === 'failed' &&
+      !this.#renewed &&
+      isRenewableCredentialRefusal(result.outcome) &&
+      !this.#clientGone &&
+      !this.#shuttingDown
+    ) {
+      this.#renewed = true;
+      renewedCredentials(upstream)
+        .then((renewed) => (renewed ? this.#dispatch(upstream) : this.#attemptEnded(upstream, result)))
+        .catch(this.#rejectRun);
+      return;
+    }
+    this.#attemptEnded(upstream, result);
+  }
+
+  #attemptEnded(upstream: Upstream, result: AttemptResult): void {
+    const { name } = upstream.target;
+    this.#context.hooks.onAttemptEnd?.(name);
+    const served = result.kind === 'aborted' ? result.served : undefined;
+    const outcome = result.kind === 'aborted' ? (served?.outcome ?? clientLeft) : result.outcome;
+    this.#context.planner.report(name, outcome, this.#init.route);
+    // An attempt the client left before the upstream started is no attempt: nothing was served or billed.
+    if (result.kind !== 'aborted' || served !== undefined) {
+      // One literal with every field (absent ones undefined): one object shape for every attempt, no temporaries.
+      this.#attempts.push({
+        provider: name,
+        result: outcome.result,
+        failure: outcome.failure,
+        status: outcome.status,
+        errorType: outcome.errorType,
+        headers: outcome.headers,
+        reason: result.kind === 'aborted' ? 'client disconnected' : result.reason,
+        detail: result.kind === 'failed' ? result.detail : undefined,
+        usage: result.kind === 'committed' ? result.usage : served?.usage,
+        durationInMs: performance.now() - this.#attemptStartedAt,
+        sessionRepair: this.#sessionRepair,
+      });
+    }
     const { response, requestId } = this.#init;
     if (result.kind === 'aborted') {
-      const served = result.served;
-      return this.#record({
+      this.#ended({
         status: clientClosedRequest,
         provider: served === undefined ? undefined : name,
         usage: served?.usage,
         upstreamRequestId: served?.upstreamRequestId,
         bytesOut: served?.bytesOut,
       });
+      return;
     }
     if (result.kind === 'committed') {
-      return this.#record({
+      this.#ended({
         status: response.statusCode,
         provider: name,
         usage: result.usage,
@@ -183,104 +276,29 @@ export class Exchange implements ShutdownTarget {
         bytesOut: result.bytesOut,
         responseBody: result.capturedBody,
       });
+      return;
     }
-    if (this.#clientGone) return this.#record({ status: clientClosedRequest });
+    this.#lastFailure = result;
+    if (this.#clientGone) {
+      this.#ended({ status: clientClosedRequest });
+      return;
+    }
     if (this.#shuttingDown) {
       // Nothing reached the client yet: it gets a clear answer to retry elsewhere, never a silent cut.
       sendError(response, 503, 'overloaded_error', 'ccb is shutting down: retry the request', {
         requestId,
         headers: ['retry-after', '1', 'connection', 'close'],
       });
-      return this.#record({ status: 503 });
+      this.#ended({ status: 503 });
+      return;
     }
-    return this.#tryFrom(candidates, next, result);
+    this.#tryNext();
   }
 
-  /**
-   * One attempt of one provider, told to the `onAttemptStart`/`onAttemptEnd` hooks (whatever happens in between)
-   * and reported to the planner. A refreshable credential that an upstream refusal (401, a revoked OAuth token)
-   * renewed gets one more try.
-   */
-  #attempt(upstream: Upstream, canFailOver: boolean): Promise<AttemptResult> {
-    const { name } = upstream.target;
-    const { hooks } = this.#context;
-    const started = performance.now();
-    hooks.onAttemptStart?.(name);
-    return this.#dispatch(upstream, canFailOver).then(
-      (result) =>
-        result.kind === 'failed' &&
-        isRenewableCredentialRefusal(result.outcome) &&
-        !this.#clientGone &&
-        !this.#shuttingDown
-          ? this.#renewAndRetry(upstream, canFailOver, result, started)
-          : this.#attemptEnded(name, started, result),
-      (error: unknown) => {
-        hooks.onAttemptEnd?.(name);
-        throw error;
-      },
-    );
-  }
-
-  /** Dispatches once more if the refused credentials renewed themselves; the refusal stands otherwise. */
-  async #renewAndRetry(
-    upstream: Upstream,
-    canFailOver: boolean,
-    refused: AttemptResult,
-    started: number,
-  ): Promise<AttemptResult> {
-    const { name } = upstream.target;
-    let result = refused;
-    try {
-      if (await renewedCredentials(upstream)) result = await this.#dispatch(upstream, canFailOver);
-    } catch (error) {
-      this.#context.hooks.onAttemptEnd?.(name);
-      throw error;
-    }
-    return this.#attemptEnded(name, started, result);
-  }
-
-  /** The attempt's end: the hook, the planner's report, the attempt's record. */
-  #attemptEnded(name: string, started: number, result: AttemptResult): AttemptResult {
-    this.#context.hooks.onAttemptEnd?.(name);
-    const served = result.kind === 'aborted' ? result.served : undefined;
-    const outcome = result.kind === 'aborted' ? (served?.outcome ?? clientLeft) : result.outcome;
-    this.#context.planner.report(name, outcome, this.#init.route);
-    // An attempt the client left before the upstream started is no attempt: nothing was served or billed.
-    if (result.kind === 'aborted' && served === undefined) return result;
-    // One literal with every field (absent ones undefined): one object shape for every attempt, no temporaries.
-    this.#attempts.push({
-      provider: name,
-      result: outcome.result,
-      failure: outcome.failure,
-      status: outcome.status,
-      errorType: outcome.errorType,
-      headers: outcome.headers,
-      reason: result.kind === 'aborted' ? 'client disconnected' : result.reason,
-      detail: result.kind === 'failed' ? result.detail : undefined,
-      usage: result.kind === 'committed' ? result.usage : served?.usage,
-      durationInMs: performance.now() - started,
-      sessionRepair: this.#sessionRepair,
-    });
-    return result;
-  }
-
-  #dispatch(upstream: Upstream, canFailOver: boolean): Promise<AttemptResult> {
-    return dispatchAttempt(upstream, {
-      context: this.#context,
-      init: this.#init,
-      model: this.#model,
-      canFailOver,
-      onCommit: this.#onCommit,
-      onDispatch: (handler) => {
-        this.#current = handler;
-        return !this.#clientGone;
-      },
-    }).then((dispatched) => {
-      this.#current = undefined;
-      this.#modelSent = dispatched.modelSent;
-      this.#sessionRepair = dispatched.sessionRepair;
-      return dispatched.result;
-    });
+  /** The request is over: its record, then `run` settles. */
+  #ended(end: RequestEnd): void {
+    this.#record(end);
+    this.#resolveRun();
   }
 
   /** Whether the provider that served is of another signature domain than the session's binding. */
@@ -291,7 +309,7 @@ export class Exchange implements ShutdownTarget {
     return (capabilities?.signatureDomain ?? anthropicSignatureDomain) !== sessionDomain;
   }
 
-  #record(end: RequestEnd): undefined {
+  #record(end: RequestEnd): void {
     const onRequestEnd = this.#context.hooks.onRequestEnd;
     const onRecord = this.#init.onRecord;
     if (onRequestEnd === undefined && onRecord === undefined) return;
@@ -313,8 +331,9 @@ export class Exchange implements ShutdownTarget {
   }
 }
 
-/** What `run` returns when the request ended without waiting for anything. */
-const settled: Promise<void> = Promise.resolve();
+const noCandidates: readonly string[] = Object.freeze([]);
+
+function noop(): void {}
 
 /** The outcome of an attempt the client left before the upstream started: neutral for the provider. */
 const clientLeft: AttemptOutcome = Object.freeze({ result: 'client_error' });
