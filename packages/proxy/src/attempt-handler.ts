@@ -26,6 +26,7 @@ type Mode = 'waiting' | 'gate' | 'error' | 'relay' | 'done';
 
 const noSignatures: readonly string[] = Object.freeze([]);
 const noBytes = Buffer.alloc(0);
+const resolved: Promise<void> = Promise.resolve();
 
 /** Largest error body held to judge it; a larger one is judged by its status alone. */
 const maxHeldErrorBytes = 1024 * 1024;
@@ -416,8 +417,9 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.#settled = true;
     // Later, as a promise's reaction would run: the exchange may start another attempt, which must not happen from
-    // inside this one's undici callbacks (an abandoned attempt is aborted right after it settles).
+    // inside this one's undici callbacks (an abandoned attempt is aborted right after it settles). A reaction rather
+    // than `queueMicrotask`, which makes an async resource per call in Node.
     const onSettled = this.#context.onSettled;
-    queueMicrotask(() => onSettled(result));
+    void resolved.then(() => onSettled(result));
   }
 }

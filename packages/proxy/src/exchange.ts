@@ -202,8 +202,14 @@ export class Exchange implements ShutdownTarget {
         this.#onSettled(unsent.result);
       },
       (error: unknown) => {
-        this.#context.hooks.onAttemptEnd?.(upstream.target.name);
-        this.#rejectRun(error);
+        let fault = error;
+        try {
+          this.#context.hooks.onAttemptEnd?.(upstream.target.name);
+        } catch (hookFault) {
+          // As a `finally` that throws would: the hook's fault replaces the dispatch's.
+          fault = hookFault;
+        }
+        this.#rejectRun(fault);
       },
     );
   }

@@ -113,6 +113,60 @@ describe('forwarding', () => {
     }
   });
 
+  it('answers a fault in a hook after a failed attempt with a 500, and stays up', async () => {
+    // The planner's report and the attempt hook run when an attempt ends, in the exchange's continuation: a fault
+    // there must reach the client as ccb's 500 and never escape as an unhandled rejection.
+    let failReport = true;
+    let failHook = false;
+    const faulty = await startProxy([target('m1', mock.url)], {
+      planner: {
+        route: () => ({ providers: ['m1'] }),
+        report: () => {
+          if (failReport) throw new Error('report broke');
+        },
+      },
+      onAttemptEnd: () => {
+        if (failHook) throw new Error('attempt hook broke');
+      },
+    });
+    try {
+      mock.inject({ kind: 'status', status: 529, errorType: 'overloaded_error' });
+      const reported = await post(faulty.url, '/v1/messages', messageBody(), { 'x-request-id': 'trace-report' });
+      expect(reported.status).toBe(500);
+      expect(JSON.parse(reported.text)).toMatchObject({
+        error: { type: 'api_error', message: 'ccb internal error: report broke' },
+        request_id: 'trace-report',
+      });
+      failReport = false;
+      failHook = true;
+      mock.inject({ kind: 'status', status: 529, errorType: 'overloaded_error' });
+      const hooked = await post(faulty.url, '/v1/messages', messageBody());
+      expect(hooked.status).toBe(500);
+      expect(JSON.parse(hooked.text).error.message).toBe('ccb internal error: attempt hook broke');
+      failHook = false;
+      const healthy = await post(faulty.url, '/v1/messages', messageBody());
+      expect(healthy.status).toBe(200);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it('answers a fault in the attempt hook before dispatch with a 500', async () => {
+    const faulty = await startProxy([target('m1', mock.url)], {
+      onAttemptStart: () => {
+        throw new Error('start hook broke');
+      },
+    });
+    try {
+      const answer = await post(faulty.url, '/v1/messages', messageBody());
+      expect(answer.status).toBe(500);
+      expect(JSON.parse(answer.text).error.message).toBe('ccb internal error: start hook broke');
+      expect(mock.requests).toHaveLength(0);
+    } finally {
+      await faulty.close();
+    }
+  });
+
   it('adds its via token upstream and refuses a request that already carries it', async () => {
     await post(proxy.url, '/v1/messages', messageBody(), { via: '1.1 corp-proxy' });
     const via = mock.requests[0]?.headers.via;
