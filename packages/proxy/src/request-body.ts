@@ -1,6 +1,9 @@
 import { readInScanArea } from '@ccb/protocol';
 import { ProxyError } from './proxy-error.js';
 
+/** What a released body holds: one shared empty list rather than a fresh one per request. */
+const noPieces: readonly Buffer[] = Object.freeze([]);
+
 /**
  * A request body as it arrived: the pieces Node read, kept as they are. The plain path sends them on without ever
  * joining them (a fresh buffer of a large body's size costs page faults and garbage-collector work, and for a
@@ -57,7 +60,7 @@ export class RequestBody {
    */
   release(): void {
     this.#released = true;
-    this.#pieces = [];
+    this.#pieces = noPieces;
     this.#joined = undefined;
   }
 
