@@ -23,7 +23,8 @@ export interface AttemptContext extends ClientRelayContext {
   readonly sessionCapture?: SessionCapture | undefined;
   /**
    * Told once how the attempt ended: the response committed, a failure another provider may answer in its place, or
-   * the client gone. Called in a microtask of its own, never from inside the handler's callbacks.
+   * the client gone. Called in a microtask of its own, never from inside the handler's callbacks; it must not throw
+   * (nothing would catch it).
    */
   readonly onSettled: (result: AttemptResult) => void;
 }

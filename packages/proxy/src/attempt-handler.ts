@@ -58,11 +58,25 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   /** The outcome of an error answer passed through to the client, once judged. */
   #passedThrough: AttemptOutcome | undefined;
   #settled = false;
+  /** The dispatch failed on ccb's side: the exchange answers that fault, and this attempt reports nothing. */
+  #withdrawn = false;
   #clientGone = false;
 
   constructor(provider: string, context: AttemptContext) {
     this.#context = context;
     this.#relay = new ClientRelay(provider, context);
+  }
+
+  /**
+   * Takes the attempt back after its dispatch failed on ccb's side (a fault, not the upstream's answer): nothing it
+   * saw or sees from now on reaches the exchange, and whatever undici started is stopped.
+   */
+  withdraw(reason: unknown): void {
+    this.#withdrawn = true;
+    this.#settled = true;
+    this.#mode = 'done';
+    this.#gate?.close();
+    this.#controller?.abort(reason instanceof Error ? reason : new Error(String(reason)));
   }
 
   /** Stops the upstream request because the client disconnected, keeping what was served for the record. */
@@ -139,7 +153,8 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
         this.#gate = new CommitGate(
           this.#observer,
           this.#context.firstContentTimeoutInMs,
-          // Made only for a gated stream: most attempts never need it, and a field would hold it all along.
+          // Made only for a gated stream (not the last candidate's, nor any with one provider), not held by a field
+          // for every attempt.
           () => this.#onGateTimeout(),
         );
         return;
@@ -335,6 +350,8 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   /** Writes the head and whatever was held, and lets every later chunk flow to the client. */
   #commit(): void {
     this.#gate?.close();
+    // Done with: a stream would hold it (and its observer reference and timer) to its end.
+    this.#gate = undefined;
     const heldError = this.#mode === 'error';
     this.#mode = 'relay';
     this.#relay.commit(this.#status, this.#headers);
@@ -419,7 +436,8 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     // Later, as a promise's reaction would run: the exchange may start another attempt, which must not happen from
     // inside this one's undici callbacks (an abandoned attempt is aborted right after it settles). A reaction rather
     // than `queueMicrotask`, which makes an async resource per call in Node.
-    const onSettled = this.#context.onSettled;
-    void resolved.then(() => onSettled(result));
+    void resolved.then(() => {
+      if (!this.#withdrawn) this.#context.onSettled(result);
+    });
   }
 }

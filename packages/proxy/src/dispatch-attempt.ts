@@ -36,7 +36,7 @@ export interface AttemptRequest {
 }
 
 /** What a send that ended before it went out came to, and the model it would have asked the provider for. */
-export interface DispatchedAttempt {
+export interface UnsentAttempt {
   readonly result: AttemptResult;
   readonly modelSent: string | undefined;
   /** What session repair changed in the body for this provider; `undefined`: nothing. */
@@ -52,7 +52,7 @@ export interface DispatchedAttempt {
 export async function dispatchAttempt(
   upstream: Upstream,
   attempt: AttemptRequest,
-): Promise<DispatchedAttempt | undefined> {
+): Promise<UnsentAttempt | undefined> {
   const { target, dispatcher, timeouts } = upstream;
   const { init, context } = attempt;
   const original = init.body;
@@ -134,6 +134,29 @@ export async function dispatchAttempt(
   });
   if (!attempt.onDispatch(handler, modelSent, sessionRepair))
     return { result: { kind: 'aborted', served: undefined }, modelSent, sessionRepair };
+  try {
+    send(upstream, attempt, handler, credentials, rewritten ?? original?.wire() ?? null, body, adapted);
+  } catch (error) {
+    // A fault of ccb (or of a custom dispatcher) once the handler was handed over: the exchange answers it, and
+    // nothing the handler saw meanwhile may start another attempt.
+    handler.withdraw(error);
+    throw error;
+  }
+  return undefined;
+}
+
+/** Hands the request to the upstream's dispatcher, as it is or as the target's adapter rewrote it. */
+function send(
+  upstream: Upstream,
+  attempt: AttemptRequest,
+  handler: AttemptHandler,
+  credentials: readonly HeaderPair[],
+  wire: Buffer | Iterable<Buffer> | null,
+  body: Buffer | RequestBody | null,
+  adapted: AdaptedAttempt | undefined,
+): void {
+  const { target, dispatcher, timeouts } = upstream;
+  const { init, context } = attempt;
   if (adapted === undefined) {
     dispatcher.dispatch(
       {
@@ -151,7 +174,7 @@ export async function dispatchAttempt(
         ),
         // The client's pieces as they came, or the rewritten body. undici writes any iterable body piece by piece
         // (its types list only the other kinds of body).
-        body: (rewritten ?? original?.wire() ?? null) as Dispatcher.DispatchOptions['body'],
+        body: wire as Dispatcher.DispatchOptions['body'],
         headersTimeout: timeouts.firstByteInMs,
         bodyTimeout: timeouts.streamIdleInMs,
       },
@@ -181,7 +204,6 @@ export async function dispatchAttempt(
       new AdaptedHandler(handler, adapted.response),
     );
   }
-  return undefined;
 }
 
 /**

@@ -47,28 +47,33 @@ export class Exchange implements ShutdownTarget {
   #candidates: readonly string[] = noCandidates;
   #next = 0;
   #lastFailure: FailedAttempt | undefined;
-  /** The attempt under way: its upstream, when it started, whether it was dispatched again after a renewal. */
+  /** The attempt under way: its upstream, when it started, whether its credentials were already renewed once. */
   #upstream: Upstream | undefined;
   #attemptStartedAt = 0;
   #renewed = false;
+  /** `run` settled (ended or failed): nothing more happens, whatever still arrives. */
+  #over = false;
   /** Settle `run`'s promise. */
   #resolveRun: () => void = noop;
   #rejectRun: (error: unknown) => void = noop;
   /** One callback for every attempt of this exchange. */
   readonly #onSettled = (result: AttemptResult): void => {
+    if (this.#over) return;
     try {
       this.#attemptSettled(result);
     } catch (error) {
-      this.#rejectRun(error);
+      this.#fail(error);
     }
   };
   /** The answer commits: its first byte goes to the client, or the all-failed answer does. */
   readonly #onCommit = (): void => {
     this.#firstByteAt ??= performance.now();
-    // No attempt follows a commit: the body and the candidates left are not needed again (the body unless the
-    // record keeps a copy of it), and a stream would hold them to its end.
+    // No attempt follows a commit: the body, the candidates left and an earlier attempt's failure (up to 1 MiB of
+    // held answer) are not needed again (the body unless the record keeps a copy of it), and a stream would hold
+    // them to its end.
     if (this.#context.captureBodiesInBytes === 0) this.#init.body?.release();
     this.#candidates = noCandidates;
+    this.#lastFailure = undefined;
   };
 
   constructor(context: ExchangeContext, init: ExchangeInit) {
@@ -103,19 +108,27 @@ export class Exchange implements ShutdownTarget {
     return new Promise((resolve, reject) => {
       this.#resolveRun = resolve;
       this.#rejectRun = reject;
-      const { requestId, clientKeyId, route } = this.#init;
-      const admission = this.#context.hooks.admitRequest?.({ requestId, clientKeyId, route });
-      if (!(admission instanceof Promise)) {
-        this.#admitted(admission);
-        return;
+      try {
+        this.#start();
+      } catch (error) {
+        this.#fail(error);
       }
-      admission
-        .then((rejection) =>
-          // The client may have left while the decision was made elsewhere: nothing is sent for it then.
-          this.#clientGone ? this.#ended({ status: clientClosedRequest }) : this.#admitted(rejection),
-        )
-        .catch(reject);
     });
+  }
+
+  #start(): void {
+    const { requestId, clientKeyId, route } = this.#init;
+    const admission = this.#context.hooks.admitRequest?.({ requestId, clientKeyId, route });
+    if (!(admission instanceof Promise)) {
+      this.#admitted(admission);
+      return;
+    }
+    admission
+      .then((rejection) =>
+        // The client may have left while the decision was made elsewhere: nothing is sent for it then.
+        this.#clientGone ? this.#ended({ status: clientClosedRequest }) : this.#admitted(rejection),
+      )
+      .catch((error: unknown) => this.#fail(error));
   }
 
   /** Answers a rejected request, or plans the admitted one and starts its first attempt. */
@@ -173,9 +186,10 @@ export class Exchange implements ShutdownTarget {
       this.#dispatch(upstream);
       return;
     }
+    const lastFailure = this.#lastFailure;
     this.#onCommit();
     const { response, requestId } = this.#init;
-    const answer = answerAllFailed(response, this.#lastFailure, this.#attempts, requestId, this.#context);
+    const answer = answerAllFailed(response, lastFailure, this.#attempts, requestId, this.#context);
     this.#ended({ status: answer.status, bytesOut: answer.bytesOut, responseBody: answer.body });
   }
 
@@ -196,12 +210,13 @@ export class Exchange implements ShutdownTarget {
       onSettled: this.#onSettled,
     }).then(
       (unsent) => {
-        if (unsent === undefined) return;
+        if (unsent === undefined || this.#over) return;
         this.#modelSent = unsent.modelSent;
         this.#sessionRepair = unsent.sessionRepair;
         this.#onSettled(unsent.result);
       },
       (error: unknown) => {
+        if (this.#over) return;
         let fault = error;
         try {
           this.#context.hooks.onAttemptEnd?.(upstream.target.name);
@@ -209,7 +224,7 @@ export class Exchange implements ShutdownTarget {
           // As a `finally` that throws would: the hook's fault replaces the dispatch's.
           fault = hookFault;
         }
-        this.#rejectRun(fault);
+        this.#fail(fault);
       },
     );
   }
@@ -219,10 +234,9 @@ export class Exchange implements ShutdownTarget {
    * renewed gets one more try; otherwise the attempt is told to the `onAttemptEnd` hook and the planner, recorded,
    * and the request ends or goes on to the next candidate.
    */
-  #attemptSettled(settled: AttemptResult): void {
+  #attemptSettled(result: AttemptResult): void {
     this.#current = undefined;
     const upstream = this.#upstream as Upstream;
-    const result = relayableResult(upstream, this.#context, settled);
     if (
       result.kind === 'failed' &&
       !this.#renewed &&
@@ -232,16 +246,21 @@ export class Exchange implements ShutdownTarget {
     ) {
       this.#renewed = true;
       renewedCredentials(upstream)
-        .then((renewed) => (renewed ? this.#dispatch(upstream) : this.#attemptEnded(upstream, result)))
-        .catch(this.#rejectRun);
+        .then((renewed) => {
+          if (this.#over) return;
+          if (renewed) this.#dispatch(upstream);
+          else this.#attemptEnded(upstream, result);
+        })
+        .catch((error: unknown) => this.#fail(error));
       return;
     }
     this.#attemptEnded(upstream, result);
   }
 
-  #attemptEnded(upstream: Upstream, result: AttemptResult): void {
+  #attemptEnded(upstream: Upstream, settled: AttemptResult): void {
     const { name } = upstream.target;
     this.#context.hooks.onAttemptEnd?.(name);
+    const result = relayableResult(upstream, this.#context, settled);
     const served = result.kind === 'aborted' ? result.served : undefined;
     const outcome = result.kind === 'aborted' ? (served?.outcome ?? clientLeft) : result.outcome;
     this.#context.planner.report(name, outcome, this.#init.route);
@@ -303,8 +322,16 @@ export class Exchange implements ShutdownTarget {
 
   /** The request is over: its record, then `run` settles. */
   #ended(end: RequestEnd): void {
+    this.#over = true;
     this.#record(end);
     this.#resolveRun();
+  }
+
+  /** A fault of ccb or a hook: `run` rejects (the caller answers it) and nothing more happens. */
+  #fail(error: unknown): void {
+    this.#over = true;
+    this.#current = undefined;
+    this.#rejectRun(error);
   }
 
   /** Whether the provider that served is of another signature domain than the session's binding. */

@@ -15,7 +15,7 @@ export interface ErrorOptions {
  * re-adds every header of every later `writeHead` one by one.
  */
 export function sendError(
-  response: ClientResponse,
+  response: Omit<ClientResponse, 'on'>,
   status: number,
   type: AnthropicErrorType,
   message: string,
