@@ -53,7 +53,7 @@ export async function dispatchAttempt(
   upstream: Upstream,
   attempt: AttemptRequest,
 ): Promise<UnsentAttempt | undefined> {
-  const { target, dispatcher, timeouts } = upstream;
+  const { target } = upstream;
   const { init, context } = attempt;
   const original = init.body;
   // The body as this provider gets it when a rule changed it; `undefined`: the client's, sent as its pieces.

@@ -131,7 +131,9 @@ describe('forwarding', () => {
     });
     try {
       mock.inject({ kind: 'status', status: 529, errorType: 'overloaded_error' });
-      const reported = await post(faulty.url, '/v1/messages', messageBody(), { 'x-request-id': 'trace-report' });
+      const reported = await post(faulty.url, '/v1/messages', messageBody(), {
+        'x-request-id': 'trace-report',
+      });
       expect(reported.status).toBe(500);
       expect(JSON.parse(reported.text)).toMatchObject({
         error: { type: 'api_error', message: 'ccb internal error: report broke' },
