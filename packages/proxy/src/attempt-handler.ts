@@ -12,7 +12,7 @@ import type { AttemptContext } from './attempt-context.js';
 import { type AttemptResult, type HeldResponse, servedPart } from './attempt-result.js';
 import { ClientRelay } from './client-relay.js';
 import { CommitGate } from './commit-gate.js';
-import { failureVerdict, inBandErrorOutcome } from './failure-verdict.js';
+import { failureVerdict, inBandErrorOutcome, streamEndFault } from './failure-verdict.js';
 import { JsonUsageCopy } from './json-usage-copy.js';
 import { SignatureTap } from './signature-tap.js';
 import { SseObserver } from './sse-observer.js';
@@ -213,23 +213,13 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       this.#commit();
     }
     const observer = this.#observer;
-    if (observer !== undefined && this.#status === 200) {
-      if (observer.error !== undefined) {
-        // The upstream's own error event already went to the client; the stream is over.
-        this.#relay.end();
-        this.#finish(
-          inBandErrorOutcome(this.#status, this.#headers, observer.error),
-          `in-band ${observer.error.type} after content`,
-        );
-        return;
-      }
-      if (!observer.sawMessageStop || observer.malformed) {
-        const reason = observer.malformed ? 'malformed stream' : 'stream ended without message_stop';
-        this.#relay.endWithError(reason);
-        const failure = observer.malformed ? 'protocol' : 'stream';
-        this.#finish({ result: 'failure', failure, status: 200, headers: this.#headers }, reason);
-        return;
-      }
+    const fault =
+      observer !== undefined && this.#status === 200 ? streamEndFault(observer, this.#headers) : undefined;
+    if (fault !== undefined) {
+      if (fault.endWithError) this.#relay.endWithError(fault.reason);
+      else this.#relay.end();
+      this.#finish(fault.outcome, fault.reason);
+      return;
     }
     this.#relay.end();
     if (this.#capturing && this.#passedThrough === undefined) {

@@ -50,3 +50,42 @@ export function failureVerdict(answer: ErrorAnswer): Verdict {
   const outcome = classifyResponse({ status, headers, error, clientCredentials: answer.clientCredentials });
   return { outcome, failsOver: outcome.result === 'failure' };
 }
+
+/** What the stream's observer saw by the end, as {@link streamEndFault} reads it. */
+export interface StreamEndSeen {
+  readonly error: { readonly type: string; readonly message: string } | undefined;
+  readonly sawMessageStop: boolean;
+  readonly malformed: boolean;
+}
+
+/** How a committed stream's end falls short of a whole answer. */
+export interface StreamEndFault {
+  readonly outcome: AttemptOutcome;
+  readonly reason: string;
+  /** The client has not been told: the stream ends with ccb's own SSE `error` event rather than just stopping. */
+  readonly endWithError: boolean;
+}
+
+/**
+ * Judges the end of a committed `200` stream: the upstream's own `error` event after content (already relayed to
+ * the client), a stream malformed or cut before `message_stop` (the client must be told), or, `undefined`, a whole
+ * answer. All but the last are the provider's failure.
+ */
+export function streamEndFault(
+  seen: StreamEndSeen,
+  headers: IncomingHttpHeaders,
+): StreamEndFault | undefined {
+  if (seen.error !== undefined) {
+    return {
+      outcome: inBandErrorOutcome(200, headers, seen.error),
+      reason: `in-band ${seen.error.type} after content`,
+      endWithError: false,
+    };
+  }
+  if (seen.sawMessageStop && !seen.malformed) return undefined;
+  return {
+    outcome: { result: 'failure', failure: seen.malformed ? 'protocol' : 'stream', status: 200, headers },
+    reason: seen.malformed ? 'malformed stream' : 'stream ended without message_stop',
+    endWithError: true,
+  };
+}
