@@ -7,7 +7,7 @@ import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
 import { anthropicBetaOf } from './hop-by-hop.js';
 import { normalizeErrorAnswer, normalizingScrubber } from './normalize-error-answer.js';
 import type { AdaptedAttempt, HeaderPair, UpstreamTarget } from './ports.js';
-import type { RequestBody } from './request-body.js';
+import { type RequestBody, sentOnce } from './request-body.js';
 import type { Upstream } from './upstream.js';
 import { upstreamHeaders } from './upstream-headers.js';
 
@@ -135,7 +135,16 @@ export async function dispatchAttempt(
   if (!attempt.onDispatch(handler, modelSent, sessionRepair))
     return { result: { kind: 'aborted', served: undefined }, modelSent, sessionRepair };
   try {
-    send(upstream, attempt, handler, credentials, rewritten ?? original?.wire() ?? null, body, adapted);
+    // A stream's body goes as a one-shot iterable: undici would hold a buffer until the stream ends (a Claude Code
+    // body of 50 KB to 1 MB, per open stream).
+    const lastsLong = init.stream;
+    const wire =
+      rewritten === undefined
+        ? (original?.wire(lastsLong) ?? null)
+        : lastsLong
+          ? sentOnce(rewritten)
+          : rewritten;
+    send(upstream, attempt, handler, credentials, wire, body, adapted);
   } catch (error) {
     // A fault of ccb (or of a custom dispatcher) once the handler was handed over: the exchange answers it, and
     // nothing the handler saw meanwhile may start another attempt.
@@ -197,7 +206,8 @@ function send(
         path: adapted.path,
         method: (init.request.method ?? 'GET') as Dispatcher.HttpMethod,
         headers,
-        body: adapted.body,
+        // As above: a stream's body is held by undici only while it is written.
+        body: (init.stream ? sentOnce(adapted.body) : adapted.body) as Dispatcher.DispatchOptions['body'],
         headersTimeout: timeouts.firstByteInMs,
         bodyTimeout: timeouts.streamIdleInMs,
       },

@@ -6,17 +6,17 @@ const pieces = [Buffer.from('{"model":'), Buffer.from('"m","x":['), Buffer.from(
 describe('RequestBody', () => {
   it('joins its pieces once, on demand, and hands undici the pieces until then', () => {
     const body = new RequestBody(pieces, 21);
-    const wire = body.wire();
+    const wire = body.wire(false);
     expect(Buffer.isBuffer(wire)).toBe(false);
     expect([...(wire as Iterable<Buffer>)]).toEqual(pieces);
     const joined = body.bytes();
     expect(joined.toString()).toBe('{"model":"m","x":[1]}');
     expect(body.bytes()).toBe(joined);
-    expect(body.wire()).toBe(joined);
+    expect(body.wire(false)).toBe(joined);
   });
 
   it('gives each send the pieces once: a second pass over the same send is empty', () => {
-    const wire = new RequestBody(pieces, 21).wire() as Iterable<Buffer>;
+    const wire = new RequestBody(pieces, 21).wire(false) as Iterable<Buffer>;
     expect([...wire]).toHaveLength(3);
     expect([...wire]).toHaveLength(0);
   });
@@ -40,7 +40,7 @@ describe('RequestBody', () => {
     // The same memory: what the first read needed had to be copied out before.
     expect(second?.buffer).toBe(first?.buffer);
     // Reading did not join the body: undici still gets its pieces.
-    expect(Buffer.isBuffer(body.wire())).toBe(false);
+    expect(Buffer.isBuffer(body.wire(false))).toBe(false);
   });
 
   it('joins a body in pieces larger than the shared buffer takes, once, and sends it joined from then on', () => {
@@ -55,7 +55,7 @@ describe('RequestBody', () => {
     ).toBe(body.length);
     // Too large for the shared buffer: read joined, and the joined copy replaces the pieces.
     expect(read).toBe(body.bytes());
-    expect(body.wire()).toBe(read);
+    expect(body.wire(false)).toBe(read);
     expect(body.pieces).toHaveLength(1);
     expect(body.pieces[0]).toBe(read);
   });
@@ -69,12 +69,22 @@ describe('RequestBody', () => {
     expect(body.prefix(3).toString()).toBe('{"m');
   });
 
+  it('hands a stream one buffer as a one-shot iterable, which undici lets go of once written', () => {
+    const one = Buffer.from('{"model":"m"}');
+    const short = new RequestBody([one], one.length);
+    expect(short.wire(false)).toBe(one);
+    const wire = short.wire(true);
+    expect(Buffer.isBuffer(wire)).toBe(false);
+    expect([...(wire as Iterable<Buffer>)]).toEqual([one]);
+    expect([...(wire as Iterable<Buffer>)]).toEqual([]);
+  });
+
   it('keeps its length after release, and refuses to be read again', () => {
     const body = new RequestBody(pieces, 21);
     body.release();
     expect(body.length).toBe(21);
     expect(() => body.bytes()).toThrow(/released/);
-    expect(() => body.wire()).toThrow(/released/);
+    expect(() => body.wire(false)).toThrow(/released/);
     expect(() => body.read((bytes) => bytes.length)).toThrow(/released/);
     expect(() => body.prefix(1)).toThrow(/released/);
     expect(() => body.pieces).toThrow(/released/);

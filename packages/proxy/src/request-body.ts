@@ -89,13 +89,24 @@ export class RequestBody {
   }
 
   /**
-   * What undici sends: the one buffer, or the pieces for one send (an iterable: undici writes them in turn, and
-   * holds them no longer than that, so that {@link release} can free them while a stream goes on).
+   * What undici sends: the pieces for one send (an iterable: undici writes them in turn, and holds them no longer
+   * than that, so that {@link release} can free them while a stream goes on), or, for an answer that does not last
+   * (`lastsLong` false), the one buffer when there is one: undici writes a buffer in one call, but keeps it until the
+   * response ends.
    */
-  wire(): Buffer | Iterable<Buffer> {
+  wire(lastsLong: boolean): Buffer | Iterable<Buffer> {
     this.#checkHeld();
-    return this.#joined ?? new PiecesOnce(this.#pieces);
+    if (this.#joined === undefined) return new PiecesOnce(this.#pieces);
+    return lastsLong ? new PiecesOnce([this.#joined]) : this.#joined;
   }
+}
+
+/**
+ * A body for one send, as undici gets it for a response that may last (a stream): held by undici only while it
+ * writes, where a buffer would be held until the response ends.
+ */
+export function sentOnce(body: Buffer): Iterable<Buffer> {
+  return new PiecesOnce([body]);
 }
 
 /** A body's pieces for one send: the array iterator undici gets lets go of the array once it is done. */

@@ -2,11 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
+import { type Dispatcher, Pool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBodyMemory } from '../src/body-memory.js';
 import { readRequestBody } from '../src/read-request-body.js';
 import type { RequestBody } from '../src/request-body.js';
-import { postInPieces, type StartedProxy, startProxy, target } from './harness.js';
+import { post, postInPieces, type StartedProxy, startProxy, target } from './harness.js';
 
 /** A Messages body of about `size` bytes, split into pieces of the given sizes (cycled). */
 function bodyInPieces(
@@ -62,7 +63,7 @@ describe('a request body read as its pieces', () => {
       for (const sizes of [[20_000, 33_000, 17_000], [5], [3, 17_000, 1, 900]]) {
         const { body, pieces } = bodyInPieces(60_000, sizes);
         const { body: read } = await readPieces(pieces, declared);
-        const wire = read.wire();
+        const wire = read.wire(false);
         const label = `sizes ${sizes}, declared ${declared}`;
         expect(read.length).toBe(body.length);
         // A body trickled a few bytes at a time is held in a few buffers, not one per piece: 12 000 pieces of
@@ -104,7 +105,7 @@ describe('a request body read as its pieces', () => {
     const { body: read } = await readPieces(pieces, true);
     expect(read.read((bytes) => bytes.equals(body))).toBe(true);
     // Not joined: what undici is handed is still the pieces.
-    expect(Buffer.isBuffer(read.wire())).toBe(false);
+    expect(Buffer.isBuffer(read.wire(false))).toBe(false);
   });
 });
 
@@ -155,5 +156,59 @@ describe('a body in pieces through failover', () => {
     // And each went upstream as its own bytes, never the shared buffer the other was read in.
     const sent = first.requests.map((request) => request.body.toString('latin1')).sort();
     expect(sent).toEqual(bodies.map(({ body }) => body.toString('latin1')).sort());
+  });
+});
+
+describe('what undici is handed', () => {
+  const mocks: MockUpstream[] = [];
+  const proxies: StartedProxy[] = [];
+  afterEach(async () => {
+    for (const proxy of proxies.splice(0)) await proxy.close();
+    for (const mock of mocks.splice(0)) await mock.close();
+  });
+
+  it("gives a stream's body as a one-shot iterable, rewritten or not, and a short answer's as a buffer", async () => {
+    // undici keeps a buffer body until the response ends, which for a stream is its whole length: a Claude Code
+    // body of 50 KB to 1 MB per open stream. An iterable it lets go of once written.
+    const mock = await createMockUpstream({ name: 'm1', apiKey: 'key-m1' });
+    mocks.push(mock);
+    const bodies: unknown[] = [];
+    class RecordingPool extends Pool {
+      override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+        bodies.push(options.body);
+        return super.dispatch(options, handler);
+      }
+    }
+    const proxy = await startProxy(
+      [target('m1', mock.url, { modelMap: { 'claude-mapped': 'vendor-model' } })],
+      { createDispatcher: (entry) => new RecordingPool(entry.target.origin) },
+    );
+    proxies.push(proxy);
+    const send = async (model: string, stream: boolean) => {
+      const body = JSON.stringify({
+        model,
+        max_tokens: 16,
+        stream,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      const answer = await post(proxy.url, '/v1/messages', body);
+      expect(answer.status).toBe(200);
+      return body;
+    };
+    const plain = await send('claude-sonnet-4-6', false);
+    const streamed = await send('claude-sonnet-4-6', true);
+    const rewritten = await send('claude-mapped', true);
+    expect(Buffer.isBuffer(bodies[0])).toBe(true);
+    expect((bodies[0] as Buffer).toString()).toBe(plain);
+    for (const [index, sent] of [
+      [1, streamed],
+      [2, rewritten.replace('claude-mapped', 'vendor-model')],
+    ] as const) {
+      const wire = bodies[index];
+      expect(Buffer.isBuffer(wire), `request ${index}`).toBe(false);
+      // Written once already: nothing left to hold.
+      expect([...(wire as Iterable<Buffer>)]).toEqual([]);
+      expect(mock.requests[index]?.body.toString()).toBe(sent);
+    }
   });
 });
