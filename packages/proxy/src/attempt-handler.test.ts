@@ -73,6 +73,30 @@ describe('AttemptHandler', () => {
     expect(result.kind).toBe('committed');
   });
 
+  it('takes a controller that offers the raw head read-only, and ignores an informational head', async () => {
+    const response = recordingResponse();
+    const heads: number[] = [];
+    response.writeHead = (status) => {
+      heads.push(status);
+      return undefined;
+    };
+    const told: AttemptResult[] = [];
+    const handler = new AttemptHandler(
+      'a',
+      contextFor(response, (result) => told.push(result)),
+    );
+    const controller = Object.defineProperty(controllerWithRawHead(), 'rawHeaders', {
+      get: () => [Buffer.from('content-type'), Buffer.from('application/json')],
+    });
+    handler.onResponseStart(controller, 103, { link: '</style.css>; rel=preload' });
+    handler.onResponseStart(controller, 200, { 'content-type': 'application/json' });
+    handler.onResponseData(controller, Buffer.from('{}'));
+    handler.onResponseEnd();
+    await Promise.resolve();
+    expect(heads).toEqual([200]);
+    expect(told.map((result) => result.kind)).toEqual(['committed']);
+  });
+
   it('tells its end once, in a later microtask, and not at all once withdrawn', async () => {
     const told: AttemptResult[] = [];
     const handler = new AttemptHandler(

@@ -130,13 +130,16 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     statusCode: number,
     headers: IncomingHttpHeaders,
   ): void {
+    // An informational head (103 Early Hints) comes before the answer's own: nothing in it to relay or judge.
+    if (statusCode < 200) return;
     this.#controller = controller;
     this.#status = statusCode;
     this.#headers = headers;
     // undici keeps the head's raw form on the controller for as long as the response lasts: Buffer slices that also
-    // pin the socket read they came in (~2.4 KB a stream). Every handler before this one has read it; only the
-    // parsed `headers` are used from here on.
-    controller.rawHeaders = null;
+    // pin the socket read they came in (~2.4 KB a stream). Nothing in undici reads it after the last handler's
+    // head, and only the parsed `headers` are used from here on. `Reflect.set`: a controller of a custom dispatcher
+    // may offer it read-only, and that must not fail the answer.
+    Reflect.set(controller, 'rawHeaders', null);
     if (statusCode >= 400) {
       this.#mode = 'error';
       return;

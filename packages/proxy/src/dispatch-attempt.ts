@@ -135,16 +135,7 @@ export async function dispatchAttempt(
   if (!attempt.onDispatch(handler, modelSent, sessionRepair))
     return { result: { kind: 'aborted', served: undefined }, modelSent, sessionRepair };
   try {
-    // A stream's body goes as a one-shot iterable: undici would hold a buffer until the stream ends (a Claude Code
-    // body of 50 KB to 1 MB, per open stream).
-    const lastsLong = init.stream;
-    const wire =
-      rewritten === undefined
-        ? (original?.wire(lastsLong) ?? null)
-        : lastsLong
-          ? sentOnce(rewritten)
-          : rewritten;
-    send(upstream, attempt, handler, credentials, wire, body, adapted);
+    send(upstream, attempt, handler, credentials, rewritten, body, adapted);
   } catch (error) {
     // A fault of ccb (or of a custom dispatcher) once the handler was handed over: the exchange answers it, and
     // nothing the handler saw meanwhile may start another attempt.
@@ -160,13 +151,22 @@ function send(
   attempt: AttemptRequest,
   handler: AttemptHandler,
   credentials: readonly HeaderPair[],
-  wire: Buffer | Iterable<Buffer> | null,
+  rewritten: Buffer | undefined,
   body: Buffer | RequestBody | null,
   adapted: AdaptedAttempt | undefined,
 ): void {
   const { target, dispatcher, timeouts } = upstream;
   const { init, context } = attempt;
+  // A stream's body goes as a one-shot iterable, which undici lets go of once written: it would hold a buffer until
+  // the stream ends (a Claude Code body of 50 KB to 1 MB, per open stream). A short answer keeps the one-call write.
+  const lastsLong = init.stream;
   if (adapted === undefined) {
+    const wire =
+      rewritten === undefined
+        ? (init.body?.wire(lastsLong) ?? null)
+        : lastsLong
+          ? sentOnce(rewritten)
+          : rewritten;
     dispatcher.dispatch(
       {
         origin: target.origin,
@@ -206,8 +206,7 @@ function send(
         path: adapted.path,
         method: (init.request.method ?? 'GET') as Dispatcher.HttpMethod,
         headers,
-        // As above: a stream's body is held by undici only while it is written.
-        body: (init.stream ? sentOnce(adapted.body) : adapted.body) as Dispatcher.DispatchOptions['body'],
+        body: (lastsLong ? sentOnce(adapted.body) : adapted.body) as Dispatcher.DispatchOptions['body'],
         headersTimeout: timeouts.firstByteInMs,
         bodyTimeout: timeouts.streamIdleInMs,
       },

@@ -127,7 +127,9 @@ export interface ProxyHandlerOptions extends ProxyHooks {
   /**
    * The undici dispatcher for an upstream; default: one keep-alive `Pool` per upstream. A `reconfigure` keeps an
    * upstream's dispatcher while its name, `origin` and `timeouts.connectInMs` are unchanged (the first-byte and
-   * stream-idle timeouts go with each request), so build it from those alone. Fixed for the handler's life.
+   * stream-idle timeouts go with each request), so build it from those alone. Fixed for the handler's life. A
+   * stream's body is dispatched as a one-shot iterable (undici would hold a buffer until the stream ends): an
+   * interceptor that sends the same options again finds it used.
    */
   readonly createDispatcher?: (entry: UpstreamEntry) => Dispatcher;
   /**

@@ -69,7 +69,7 @@ describe('RequestBody', () => {
     expect(body.prefix(3).toString()).toBe('{"m');
   });
 
-  it('hands a stream one buffer as a one-shot iterable, which undici lets go of once written', () => {
+  it('hands a stream its one buffer as a one-shot iterable, empty once iterated', () => {
     const one = Buffer.from('{"model":"m"}');
     const short = new RequestBody([one], one.length);
     expect(short.wire(false)).toBe(one);

@@ -123,12 +123,17 @@ describe('an upstream with an adapter', () => {
       response.end(hexStream.slice(101));
     });
     const proxy = await proxyOf([adapted('hex', raw.url)]);
-    const answer = await post(proxy.url, '/v1/messages', messageBody({ stream: true }));
+    const body = messageBody({ stream: true });
+    const answer = await post(proxy.url, '/v1/messages', body);
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(answer.text).toBe(sse);
     expect(answer.headers['request-id']).toBe('up-1');
     expect(raw.seen[0]?.path).toBe('/hex/mapped/stream');
+    // A stream's adapted body goes as a one-shot iterable: the same bytes, still with its length, not chunked.
+    expect(raw.seen[0]?.body.toString()).toBe(`[${body.replace('claude-sonnet-4-6', 'mapped')}]`);
+    expect(raw.seen[0]?.headers['content-length']).toBe(String(raw.seen[0]?.body.length));
+    expect(raw.seen[0]?.headers['transfer-encoding']).toBeUndefined();
     const record = proxy.records[0] ?? (await proxy.nextRecord());
     expect(record?.usage).toMatchObject({ inputTokens: 7, outputTokens: 3 });
     expect(record?.upstreamRequestId).toBe('up-1');
