@@ -37,9 +37,11 @@ export class AdaptedHandler implements Dispatcher.DispatchHandler {
     headers: IncomingHttpHeaders,
     statusMessage?: string,
   ): void {
+    // An informational head (103 Early Hints) is not the answer, whose own head follows: nothing to translate.
+    if (statusCode < 200) return;
     this.#status = statusCode;
     this.#headers = headers;
-    if (statusCode < 200 || statusCode >= 300) {
+    if (statusCode >= 300) {
       this.#errorChunks = [];
       return;
     }

@@ -111,6 +111,20 @@ describe('an upstream with an adapter', () => {
     expect(sent?.headers['x-signed']).toBe('beta=b1,b2');
   });
 
+  it('answers with the answer, not an informational head sent before it (103 Early Hints)', async () => {
+    const raw = await upstream((_request, response) => {
+      response.writeEarlyHints({ link: '</hints.css>; rel=preload' }, () => {
+        response.writeHead(200, { 'content-type': 'application/x-hex', 'x-up-id': 'up-1' });
+        response.end(hexStream);
+      });
+    });
+    const proxy = await proxyOf([adapted('hex', raw.url)]);
+    const answer = await post(proxy.url, '/v1/messages', messageBody({ stream: true }));
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe(sse);
+    expect(answer.headers['request-id']).toBe('up-1');
+  });
+
   it('relays a stream in the provider’s framing as Anthropic SSE, split anywhere, with its usage and request id', async () => {
     const raw = await upstream((_request, response) => {
       response.writeHead(200, {

@@ -169,6 +169,30 @@ describe('forwarding', () => {
     }
   });
 
+  it('relays the answer, not an informational head sent before it (103 Early Hints)', async () => {
+    const raw = await startRawUpstream((request, response) => {
+      request.resume();
+      request.on('end', () =>
+        response.writeEarlyHints({ link: '</hints.css>; rel=preload' }, () => {
+          response.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_after_hints' });
+          response.end('{"id":"msg_1","type":"message","usage":{"input_tokens":3,"output_tokens":4}}');
+        }),
+      );
+    });
+    const hinted = await startProxy([target('h', raw.url)]);
+    try {
+      const recorded = hinted.nextRecord();
+      const answer = await post(hinted.url, '/v1/messages', messageBody());
+      expect(answer.status).toBe(200);
+      expect(answer.headers['request-id']).toBe('req_after_hints');
+      expect(JSON.parse(answer.text).id).toBe('msg_1');
+      expect((await recorded).usage).toMatchObject({ inputTokens: 3, outputTokens: 4 });
+    } finally {
+      await hinted.close();
+      await raw.close();
+    }
+  });
+
   it('adds its via token upstream and refuses a request that already carries it', async () => {
     await post(proxy.url, '/v1/messages', messageBody(), { via: '1.1 corp-proxy' });
     const via = mock.requests[0]?.headers.via;
