@@ -53,9 +53,9 @@ export class Exchange implements ShutdownTarget {
   #renewed = false;
   /** `run` settled (ended or failed): nothing more happens, whatever still arrives. */
   #over = false;
-  /** Settle `run`'s promise. */
-  #resolveRun: () => void = noop;
-  #rejectRun: (error: unknown) => void = noop;
+  /** Settle `run`'s promise (set by `run`, before anything can call them). */
+  #resolveRun!: () => void;
+  #rejectRun!: (error: unknown) => void;
   /** One callback for every attempt of this exchange. */
   readonly #onSettled = (result: AttemptResult): void => {
     if (this.#over) return;
@@ -365,8 +365,6 @@ export class Exchange implements ShutdownTarget {
 }
 
 const noCandidates: readonly string[] = Object.freeze([]);
-
-function noop(): void {}
 
 /** The outcome of an attempt the client left before the upstream started: neutral for the provider. */
 const clientLeft: AttemptOutcome = Object.freeze({ result: 'client_error' });
