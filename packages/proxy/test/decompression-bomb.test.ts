@@ -3,7 +3,14 @@ import { gzipSync } from 'node:zlib';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageBody, type StartedProxy, startProxy, startRawUpstream, target } from './harness.js';
+import {
+  messageBody,
+  messageReply,
+  type StartedProxy,
+  startProxy,
+  startRawUpstream,
+  target,
+} from './harness.js';
 
 // A gzip body may hold many members, each decoded in turn: 60 copies of one member of 16 MiB of `a` are 960 MiB
 // decoded from under 1 MiB sent, small enough to be held as an error body (1 MiB) and built in a few ms.
@@ -23,15 +30,7 @@ const replyBomb = gzipBomb(
   '"}],"stop_reason":"end_turn","usage":{"input_tokens":11,"output_tokens":22}}',
 );
 const honestReply = gzipSync(
-  JSON.stringify({
-    id: 'msg_honest',
-    type: 'message',
-    role: 'assistant',
-    model: 'claude-sonnet-4-6',
-    content: [{ type: 'text', text: 'hello' }],
-    stop_reason: 'end_turn',
-    usage: { input_tokens: 3, output_tokens: 4 },
-  }),
+  messageReply({ id: 'msg_honest', usage: { input_tokens: 3, output_tokens: 4 } }),
 );
 
 /** POSTs a message and reads the answer as bytes, undecoded: the test client must not inflate the bomb itself. */

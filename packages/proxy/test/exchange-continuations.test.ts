@@ -2,21 +2,21 @@ import { request as httpRequest } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UpstreamTarget } from '../src/index.js';
-import { fixedPlanner, messageBody, post, startProxy, startRawUpstream, target } from './harness.js';
+import {
+  fixedPlanner,
+  messageBody,
+  messageReply,
+  post,
+  startProxy,
+  startRawUpstream,
+  target,
+} from './harness.js';
 
 // The exchange runs as a state machine driven by callbacks (an attempt's end reaches it in a microtask of its own).
 // These pin what its async/await predecessor did on the paths a callback could get wrong: credential renewal,
 // faults once a request was handed to undici, and hooks that throw after an answer was committed.
 
-const okBody = JSON.stringify({
-  id: 'msg_1',
-  type: 'message',
-  role: 'assistant',
-  model: 'm',
-  content: [{ type: 'text', text: 'hi' }],
-  stop_reason: 'end_turn',
-  usage: { input_tokens: 1, output_tokens: 1 },
-});
+const okBody = messageReply();
 const unauthorizedBody = JSON.stringify({
   type: 'error',
   error: { type: 'authentication_error', message: 'invalid x-api-key' },

@@ -125,6 +125,20 @@ export function messageBody(extra: Record<string, unknown> = {}): string {
   });
 }
 
+/** A non-streaming Messages answer as an upstream sends it, with `fields` over the defaults. */
+export function messageReply(fields: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-6',
+    content: [{ type: 'text', text: 'hello' }],
+    stop_reason: 'end_turn',
+    usage: { input_tokens: 3, output_tokens: 1 },
+    ...fields,
+  });
+}
+
 /** POSTs to the proxy with undici and reads the whole answer. */
 export async function post(
   url: string,

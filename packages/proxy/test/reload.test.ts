@@ -8,6 +8,7 @@ import {
   entriesOf,
   fixedPlanner,
   messageBody,
+  messageReply,
   post,
   recordingCloses,
   type StartedProxy,
@@ -17,15 +18,7 @@ import {
 } from './harness.js';
 import { head, tail } from './sse-frames.js';
 
-const message = JSON.stringify({
-  id: 'msg_2',
-  type: 'message',
-  role: 'assistant',
-  content: [{ type: 'text', text: 'hello' }],
-  model: 'claude-sonnet-4-6',
-  stop_reason: 'end_turn',
-  usage: { input_tokens: 3, output_tokens: 1 },
-});
+const message = messageReply({ id: 'msg_2' });
 
 type Answer = (request: IncomingMessage, response: ServerResponse) => void;
 
