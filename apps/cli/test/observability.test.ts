@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { createMockUpstream, type MockUpstream } from '@ccb/mock-upstream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningCcb, serveProviders } from './run-cli.js';
+import { type RunningCcb, serveProviders, startCcb, tempDir } from './run-cli.js';
 
 /** Sums the samples of `name` whose labels include every pair of `labels`. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -157,5 +157,32 @@ describe('configured secrets too short to redact', () => {
       { level: 'warn', msg: 'auth.api_keys[0] is 3 characters: too short to be redacted from logs' },
     ]);
     expect(messages.some((line) => line.msg.startsWith('ccb listening on http://'))).toBe(true);
+  });
+});
+
+describe("V8's heap growth in ccb serve", () => {
+  /** The debug lines a serving ccb logs about heap growth before it listens, started with `nodeArgs`. */
+  async function heapGrowthLines(nodeArgs: readonly string[]): Promise<unknown[]> {
+    const dir = await tempDir();
+    try {
+      const config = await dir.write(
+        'ccb.yaml',
+        'providers:\n  - name: a\n    base_url: http://127.0.0.1:9\n    api_key: sk-test-heap-growth-0123\n',
+      );
+      const ccb = await startCcb(['serve', '--config', config, '--port', '0', '--log-level', 'debug'], {
+        nodeArgs,
+      });
+      await ccb.stop();
+      return ccb.lines
+        .filter((line) => 'heap_growing_percent' in line)
+        .map((line) => line.heap_growing_percent);
+    } finally {
+      await dir.dispose();
+    }
+  }
+
+  it("is ccb's 200 % by default and node's own when node is started with the flag", async () => {
+    expect(await heapGrowthLines([])).toEqual([200]);
+    expect(await heapGrowthLines(['--heap-growing-percent=50'])).toEqual(['node']);
   });
 });

@@ -70,16 +70,20 @@ export interface RunningCcb {
   stop(): Promise<number | null>;
 }
 
-/** Starts `ccb <args>` (a serving command) with JSON logs and waits for its listening line. */
+/** Starts `ccb <args>` (a serving command) with JSON logs and waits for its listening line; `nodeArgs` go to node. */
 export async function startCcb(
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; nodeArgs?: readonly string[] } = {},
 ): Promise<RunningCcb> {
-  const child = spawn(process.execPath, [cliPath, ...args, '--log-format', 'json'], {
-    cwd: options.cwd,
-    env: cleanEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), cliPath, ...args, '--log-format', 'json'],
+    {
+      cwd: options.cwd,
+      env: cleanEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const lines: Record<string, unknown>[] = [];
   const waiters: ((line: Record<string, unknown>) => void)[] = [];
   const byId = new Map<string, (line: Record<string, unknown>) => void>();

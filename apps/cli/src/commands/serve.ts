@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { configSecretFields } from '@ccb/config';
 import { minRedactedLength } from '@ccb/telemetry';
 import { defineCommand } from 'citty';
-
+import { applyHeapGrowth } from '../heap-growth.js';
 import { configArgs, loadCliConfig } from '../load-cli-config.js';
 import { createOutput } from '../output.js';
 import { exitWithFailure } from '../report-failure.js';
@@ -57,6 +57,7 @@ export const serveCommand = defineCommand({
           output.warn(`${path} is ${value.length} characters: too short to be redacted from logs`);
         }
       }
+      applyHeapGrowth(output);
       await runBalancer(config, {
         output,
         // With no file, the default config: say where the environment's key goes.
