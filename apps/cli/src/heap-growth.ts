@@ -9,7 +9,7 @@ import type { Output } from './output.js';
  * growth. Both ends cost a proxy (docs/performance.md item 30):
  * - under moderate streaming load it chose the 8 MB minimum, so every 8 MB that streams promoted started a full
  *   collection that marked the whole ~20 MB live heap, on V8's helper threads, which a CPU profile of the main thread
- *   does not show: at 100 concurrent Claude Code streams, a full collection every 0.3 s;
+ *   does not show: at 100 concurrent Claude Code streams, about two a second;
  * - at 1 000 streams it chose 4, and peak RSS is about live × factor.
  * A fixed 3 means fewer full collections at moderate load and a lower peak at 1 000 streams.
  */
