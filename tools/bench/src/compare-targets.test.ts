@@ -47,6 +47,26 @@ describe('compareTargets', () => {
     expect(rows[0]?.cpuPerRequestInUs).toBeUndefined();
   });
 
+  it('reports the share of CPU time off the main thread over the rounds that measured both', () => {
+    const round = { completed: 100, failed: 0, measuredInMs: 1000, served: 100 };
+    const [ccb, pipe, direct] = compareTargets({ load: 'autocannon' }, [
+      measurement('ccb', {
+        rounds: [
+          { ...round, cpuTimeInMs: 300, mainThreadCpuTimeInMs: 240 },
+          { ...round, cpuTimeInMs: 100, mainThreadCpuTimeInMs: 80 },
+          // A round read without its main thread does not count towards either side.
+          { ...round, cpuTimeInMs: 500, mainThreadCpuTimeInMs: undefined },
+        ],
+      }),
+      // Per-thread ticks can cross by one when almost nothing ran: never a negative share.
+      measurement('node-pipe', { rounds: [{ ...round, cpuTimeInMs: 10, mainThreadCpuTimeInMs: 20 }] }),
+      measurement('direct'),
+    ]);
+    expect(ccb?.offMainThreadCpuShare).toBeCloseTo(0.2, 10);
+    expect(pipe?.offMainThreadCpuShare).toBe(0);
+    expect(direct?.offMainThreadCpuShare).toBeUndefined();
+  });
+
   it('leaves comparisons undefined when direct or node-pipe was not measured', () => {
     const [ccb] = compareTargets({ load: 'autocannon' }, [measurement('ccb')]);
     expect(ccb).toMatchObject({ addedP50InMs: undefined, rpsRatioToNodePipe: undefined });

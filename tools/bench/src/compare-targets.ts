@@ -16,6 +16,8 @@ export interface RoundMeasurement {
   readonly served: number;
   /** CPU time the proxy process used inside the window, in ms; undefined for `direct` or without /proc. */
   readonly cpuTimeInMs: number | undefined;
+  /** The part of `cpuTimeInMs` its main thread (the event loop) used, in ms; undefined when not measured. */
+  readonly mainThreadCpuTimeInMs?: number | undefined;
   /**
    * CPU time the Redis and PostgreSQL servers the bench started used inside the window, in ms (ccb-shared only;
    * undefined otherwise or without /proc): on one machine it comes out of the targets' cores.
@@ -88,6 +90,11 @@ export interface TargetRow extends TargetMeasurement {
   readonly rpsRatioToNodePipe: number | undefined;
   /** Proxy CPU time per served request, all rounds together, in µs; undefined when not measured. */
   readonly cpuPerRequestInUs: number | undefined;
+  /**
+   * The share of the proxy's CPU time spent off its main thread, all rounds together (V8's concurrent marking and
+   * sweeping, its background compiler, libuv's pool, worker threads); undefined when not measured.
+   */
+  readonly offMainThreadCpuShare?: number | undefined;
   /** Each round with its own RPS and CPU per request. */
   readonly rounds: readonly RoundRates[];
   /** This target against node-pipe, paired per round; undefined without a node-pipe row. */
@@ -117,6 +124,19 @@ const cpuPerRequestOf = (counts: { cpuTimeInMs: number | undefined; served: numb
   counts.cpuTimeInMs === undefined || counts.served === 0
     ? undefined
     : (counts.cpuTimeInMs * 1000) / counts.served;
+
+/** 1 − main-thread CPU / all CPU over the rounds that measured both; undefined when none did or no CPU was used. */
+export function offMainThreadShare(rounds: readonly RoundMeasurement[]): number | undefined {
+  let all = 0;
+  let main = 0;
+  for (const round of rounds) {
+    if (round.cpuTimeInMs === undefined || round.mainThreadCpuTimeInMs === undefined) continue;
+    all += round.cpuTimeInMs;
+    main += round.mainThreadCpuTimeInMs;
+  }
+  // Clock ticks are counted per thread: with little CPU used, the two readings can cross by a tick.
+  return all > 0 ? Math.max(0, 1 - main / all) : undefined;
+}
 
 /** A round's own RPS and CPU per request. */
 export function roundRates(round: RoundMeasurement): RoundRates {
@@ -168,6 +188,7 @@ export function compareTargets(
       addedP99InMs: directHeadline === undefined ? undefined : headline.p99 - directHeadline.p99,
       rpsRatioToNodePipe: versusNodePipe?.rpsRatio.median,
       cpuPerRequestInUs: cpuPerRequestOf(measurement),
+      offMainThreadCpuShare: offMainThreadShare(measurement.rounds),
       rounds,
       versusNodePipe,
       loop: summarizeLoopRounds(measurement.rounds.map((round) => round.loop)),

@@ -17,7 +17,9 @@ function byKind(row: TargetRow): string {
 /**
  * The targets' event loops and garbage collectors during the measured windows, from the loop probe: event-loop
  * delay (medians of the per-round p50 and p99, the p99's range over the rounds, the longest delay of all), how busy
- * the loop was, GC pauses in all and per served request, and how busy the mock upstream's loop was meanwhile (near
+ * the loop was, the share of the process's CPU time spent off its main thread (V8's concurrent marking and sweeping,
+ * which the pauses leave out, its background compiler, libuv's pool, worker threads), GC pauses in all and per
+ * served request, and how busy the mock upstream's loop was meanwhile (near
  * 100 %: the mock, not the target, set the pace). `undefined` when no row has figures.
  */
 export function formatLoopTable(rows: readonly TargetRow[]): string | undefined {
@@ -30,6 +32,7 @@ export function formatLoopTable(rows: readonly TargetRow[]): string | undefined 
     { header: 'p99 min–max' },
     { header: 'max ms' },
     { header: 'loop busy' },
+    { header: 'CPU off main' },
     { header: 'GC pauses' },
     { header: 'GC ms' },
     { header: 'GC max ms' },
@@ -47,6 +50,7 @@ export function formatLoopTable(rows: readonly TargetRow[]): string | undefined 
       p99 === undefined || p99.pairs === 0 ? notApplicable : `${ms(p99.min)}–${ms(p99.max)}`,
       ms(loop?.delayMaxInMs),
       share(loop?.utilization.median),
+      share(row.offMainThreadCpuShare),
       loop === undefined ? notApplicable : String(loop.gc.count),
       ms(loop?.gc.totalInMs),
       ms(loop?.gc.maxInMs),

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { readCpuTimeInMs, readProcessTreeCpuTimeInMs } from './proc-stats.js';
+import { readCpuTimeInMs, readMainThreadCpuTimeInMs, readProcessTreeCpuTimeInMs } from './proc-stats.js';
 
 // A child that burns CPU for a moment, says so, and waits to be killed.
 const childSource = `
@@ -49,6 +49,42 @@ describe.skipIf(!existsSync('/proc/self/stat'))('readProcessTreeCpuTimeInMs', ()
     } finally {
       if (childPid !== undefined) process.kill(childPid, 'SIGKILL');
       parent.kill('SIGKILL');
+      lines.close();
+    }
+  }, 20_000);
+});
+
+// A process whose worker thread burns CPU while its main thread idles, then says so and waits to be killed.
+const workerBurnerSource = `
+const { Worker } = require('node:worker_threads');
+const worker = new Worker(${'`'}let x = 0; const end = Date.now() + 400; while (Date.now() < end) x += Math.sqrt(x + 1);
+require('node:worker_threads').parentPort.postMessage(x);${'`'}, { eval: true });
+worker.once('message', () => process.stdout.write('burned\\n'));
+setInterval(() => {}, 1000);
+`;
+
+describe.skipIf(!existsSync('/proc/self/task'))('readMainThreadCpuTimeInMs', () => {
+  it("counts the main thread alone, which the process's CPU time includes with its other threads", async () => {
+    const burner = spawn(process.execPath, ['-e', workerBurnerSource], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: burner.stdout });
+    try {
+      await Promise.race([
+        once(lines, 'line'),
+        once(burner, 'exit').then(() => {
+          throw new Error('the burner exited');
+        }),
+      ]);
+      const pid = burner.pid as number;
+      const all = readCpuTimeInMs(pid) as number;
+      const main = readMainThreadCpuTimeInMs(pid) as number;
+      expect(main).toBeGreaterThan(0);
+      // The worker burned ~400 ms on its own thread: the process's total holds it, the main thread's does not.
+      expect(all - main).toBeGreaterThanOrEqual(300);
+      expect(readMainThreadCpuTimeInMs(2 ** 22 + 1)).toBeUndefined();
+    } finally {
+      burner.kill('SIGKILL');
       lines.close();
     }
   }, 20_000);

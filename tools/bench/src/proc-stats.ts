@@ -24,12 +24,8 @@ function readProcFile(pid: number, name: string): string | undefined {
   }
 }
 
-/**
- * User plus system CPU time a process has used so far, in ms (resolution one clock tick, usually
- * 10 ms), from `/proc/<pid>/stat`; undefined where there is no such file.
- */
-export function readCpuTimeInMs(pid: number): number | undefined {
-  const stat = readProcFile(pid, 'stat');
+/** User plus system CPU time in a `stat` file (of a process or of one of its threads), in ms; undefined if unreadable. */
+function cpuTimeOfStat(stat: string | undefined): number | undefined {
   if (stat === undefined) return undefined;
   // The command name (field 2) may contain spaces and parentheses: count fields from its closing one.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -38,6 +34,23 @@ export function readCpuTimeInMs(pid: number): number | undefined {
   const systemTicks = Number(fields[12]);
   if (!Number.isFinite(userTicks) || !Number.isFinite(systemTicks)) return undefined;
   return ((userTicks + systemTicks) * 1000) / ticksPerSecond();
+}
+
+/**
+ * User plus system CPU time a process has used so far, all its threads together, in ms (resolution one clock
+ * tick, usually 10 ms), from `/proc/<pid>/stat`; undefined where there is no such file.
+ */
+export function readCpuTimeInMs(pid: number): number | undefined {
+  return cpuTimeOfStat(readProcFile(pid, 'stat'));
+}
+
+/**
+ * The same for the process's main thread alone (`/proc/<pid>/task/<pid>/stat`): in Node, the thread of the event
+ * loop. The rest of {@link readCpuTimeInMs} ran on other threads: V8's garbage-collector and compiler helpers,
+ * libuv's pool, worker threads. A CPU profile (`--cpu-prof`) samples the main thread only.
+ */
+export function readMainThreadCpuTimeInMs(pid: number): number | undefined {
+  return cpuTimeOfStat(readProcFile(pid, `task/${pid}/stat`));
 }
 
 /** Memory of a process, in bytes, from `/proc/<pid>/status`. */

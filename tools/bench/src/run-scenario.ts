@@ -9,7 +9,12 @@ import { type EventsClient, openEventsClient } from './events-client.js';
 import { createSampleRecorder, type SampleRecorder, summarizeSamples } from './latency-stats.js';
 import type { LoopFigures } from './loop-figures.js';
 import { openMeasurementWindow, rampTimeInMs } from './measurement-window.js';
-import { readCpuTimeInMs, readProcessMemory, readProcessTreeCpuTimeInMs } from './proc-stats.js';
+import {
+  readCpuTimeInMs,
+  readMainThreadCpuTimeInMs,
+  readProcessMemory,
+  readProcessTreeCpuTimeInMs,
+} from './proc-stats.js';
 import type { BenchRequest } from './request-bodies.js';
 import { createRequestSource, type RequestSource } from './request-source.js';
 import { type LoadResult, runAutocannon } from './run-autocannon.js';
@@ -92,6 +97,8 @@ async function measure(
   const upstreamProbe = environment.upstreamProbe;
   let cpuAtOpen: number | undefined;
   let cpuAtEnd: number | undefined;
+  let mainCpuAtOpen: number | undefined;
+  let mainCpuAtEnd: number | undefined;
   const enginePids = target.id === 'ccb-shared' ? (environment.sharedEngines?.pids() ?? []) : [];
   let enginesAtOpen: number | undefined;
   let enginesAtEnd: number | undefined;
@@ -105,13 +112,19 @@ async function measure(
     signal: environment.signal,
     onOpen: () => {
       opened = true;
-      if (pid !== undefined) cpuAtOpen = readCpuTimeInMs(pid);
+      if (pid !== undefined) {
+        cpuAtOpen = readCpuTimeInMs(pid);
+        mainCpuAtOpen = readMainThreadCpuTimeInMs(pid);
+      }
       enginesAtOpen = enginesCpuTimeInMs(enginePids);
       probe?.reset();
       upstreamProbe?.reset();
     },
     onEnd: () => {
-      if (pid !== undefined) cpuAtEnd = readCpuTimeInMs(pid);
+      if (pid !== undefined) {
+        cpuAtEnd = readCpuTimeInMs(pid);
+        mainCpuAtEnd = readMainThreadCpuTimeInMs(pid);
+      }
       enginesAtEnd = enginesCpuTimeInMs(enginePids);
       // Only a window that opened has figures of its own (one closed early by Ctrl-C has none).
       if (!opened) return;
@@ -155,6 +168,8 @@ async function measure(
     measuredInMs: window.elapsedInMs,
     served: mainResult.completed + probeResult.completed,
     cpuTimeInMs: cpuAtOpen === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtOpen,
+    mainThreadCpuTimeInMs:
+      mainCpuAtOpen === undefined || mainCpuAtEnd === undefined ? undefined : mainCpuAtEnd - mainCpuAtOpen,
     engineCpuTimeInMs:
       enginesAtOpen === undefined || enginesAtEnd === undefined ? undefined : enginesAtEnd - enginesAtOpen,
     loop,
