@@ -17,10 +17,10 @@ function byKind(row: TargetRow): string {
 /**
  * The targets' event loops and garbage collectors during the measured windows, from the loop probe: event-loop
  * delay (medians of the per-round p50 and p99, the p99's range over the rounds, the longest delay of all), how busy
- * the loop was, the share of the process's CPU time spent off its main thread (V8's concurrent marking and sweeping,
- * which the pauses leave out, its background compiler, libuv's pool, worker threads), GC pauses in all and per
- * served request, and how busy the mock upstream's loop was meanwhile (near
- * 100 %: the mock, not the target, set the pace). `undefined` when no row has figures.
+ * the loop was, GC pauses in all and per served request, and how busy the mock upstream's loop was meanwhile (near
+ * 100 %: the mock, not the target, set the pace). Beside them, from `/proc`, the share of the process's CPU time
+ * spent off its main thread (V8's concurrent marking and sweeping, which the pauses leave out, its background
+ * compiler, libuv's pool, worker threads). `undefined` when no row has figures.
  */
 export function formatLoopTable(rows: readonly TargetRow[]): string | undefined {
   const probed = rows.filter((row) => row.loop !== undefined || row.upstreamLoop !== undefined);

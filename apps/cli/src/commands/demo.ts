@@ -4,7 +4,6 @@ import { defineCommand } from 'citty';
 
 import { CliError } from '../cli-error.js';
 import { parsePortFlag, parseRateFlag } from '../flag-values.js';
-import { applyHeapGrowth } from '../heap-growth.js';
 import { createOutput } from '../output.js';
 import { runBalancer } from '../run-balancer.js';
 
@@ -70,7 +69,6 @@ export const demoCommand = defineCommand({
       }
     };
     arm();
-    applyHeapGrowth(output);
     const balancer = await runBalancer(config, {
       output,
       configSource: 'built-in demo (mock upstreams)',

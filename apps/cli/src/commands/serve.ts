@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { configSecretFields } from '@ccb/config';
 import { minRedactedLength } from '@ccb/telemetry';
 import { defineCommand } from 'citty';
+
 import { applyHeapGrowth } from '../heap-growth.js';
 import { configArgs, loadCliConfig } from '../load-cli-config.js';
 import { createOutput } from '../output.js';
