@@ -54,13 +54,18 @@ describe.skipIf(!existsSync('/proc/self/stat'))('readProcessTreeCpuTimeInMs', ()
   }, 20_000);
 });
 
-// A process whose worker thread burns 400 ms of CPU (not of wall time: a busy machine may give it less) while its main
-// thread idles, then says so and waits to be killed. process.cpuUsage() is the whole process's: the worker's here.
+// A worker thread that burns 400 ms of CPU (not of wall time: a busy machine may give it less), then says so.
+// process.cpuUsage() is the whole process's, and the main thread idles meanwhile: this is the worker's.
+const workerSource = [
+  'const start = process.cpuUsage(); let x = 0;',
+  'while (process.cpuUsage(start).user < 400000) for (let i = 0; i < 10000; i++) x += Math.sqrt(x + 1);',
+  "require('node:worker_threads').parentPort.postMessage(x);",
+].join('\n');
+
+// A process that runs that worker, says when it is done, and waits to be killed.
 const workerBurnerSource = `
 const { Worker } = require('node:worker_threads');
-const worker = new Worker(${'`'}const start = process.cpuUsage(); let x = 0;
-while (process.cpuUsage(start).user < 400000) for (let i = 0; i < 10000; i++) x += Math.sqrt(x + 1);
-require('node:worker_threads').parentPort.postMessage(x);${'`'}, { eval: true });
+const worker = new Worker(${JSON.stringify(workerSource)}, { eval: true });
 worker.once('message', () => process.stdout.write('burned\\n'));
 setInterval(() => {}, 1000);
 `;
