@@ -94,3 +94,4 @@ export {
   readUsage,
   type Usage,
 } from './usage.js';
+export { withoutMembersNamed } from './without-members-named.js';

@@ -234,7 +234,7 @@ function hasBackslash(body: Buffer, start: number, end: number): boolean {
   return false;
 }
 
-function skipWhitespace(body: Buffer, index: number): number {
+export function skipWhitespace(body: Buffer, index: number): number {
   let at = index;
   for (;;) {
     const byte = body[at];
@@ -278,7 +278,7 @@ const expectedClosers: number[] = [];
 const simdAfterBytes = 256;
 
 /** The index just past the value starting at `start`, or -1 when it does not end properly. */
-function endOfValue(body: Buffer, start: number): number {
+export function endOfValue(body: Buffer, start: number): number {
   const first = body[start];
   if (first === quote) return endOfString(body, start);
   if (first === openBrace || first === openBracket) {

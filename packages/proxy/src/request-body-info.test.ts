@@ -48,6 +48,44 @@ describe('readRequestBodyInfo', () => {
     expect(other).not.toBe(turn1);
   });
 
+  it('keys a conversation by its bytes less cache_control, wherever the marker sits and however it is indented', () => {
+    const key = (text: string) => readRequestBodyInfo(Buffer.from(text))?.sessionKey;
+    const plain = key('{"system":[{"type":"text","text":"S"}],"messages":[{"role":"user","content":"hi"}]}');
+    expect(plain).toMatch(/^h:/);
+    // The marker first in the system block, or last in the first message's block: the same conversation.
+    expect(
+      key(
+        '{"system":[{"cache_control":{"type":"ephemeral"},"type":"text","text":"S"}],"messages":[{"role":"user","content":"hi"}]}',
+      ),
+    ).toBe(plain);
+    const indented = (marked: boolean) =>
+      key(
+        JSON.stringify(
+          {
+            system: 'S',
+            messages: [
+              {
+                role: 'user',
+                content: [
+                  { type: 'text', text: 'hi', ...(marked ? { cache_control: { type: 'ephemeral' } } : {}) },
+                ],
+              },
+              { role: 'assistant', content: 'ok' },
+            ],
+          },
+          null,
+          2,
+        ),
+      );
+    expect(indented(true)).toBe(indented(false));
+    // What the conversation says still tells conversations apart, the words "cache_control" included.
+    expect(key('{"system":"S","messages":[{"role":"user","content":"cache_control"}]}')).not.toBe(
+      key('{"system":"S","messages":[{"role":"user","content":"other"}]}'),
+    );
+    // A system prompt alone and a first message alone with the same text are different conversations.
+    expect(key('{"system":"hi","messages":[]}')).not.toBe(key('{"messages":["hi"]}'));
+  });
+
   it('refuses what is not a JSON object', () => {
     expect(readRequestBodyInfo(Buffer.from('[1]'))).toBeUndefined();
     expect(readRequestBodyInfo(Buffer.from('{'))).toBeUndefined();

@@ -7,6 +7,7 @@ import {
   scanTopLevel,
   TopLevelKeys,
   type TopLevelSpans,
+  withoutMembersNamed,
 } from '@ccb/protocol';
 
 /** What the proxy reads from a Messages API body: routing needs the model and traits, accounting the rest. */
@@ -83,15 +84,22 @@ function sessionFromMetadata(metadata: unknown): string | undefined {
   return userId;
 }
 
-/** A stable key for a conversation without a session id: its system prompt and first message. */
+/** Between the system prompt's bytes and the first message's in the hashed key: no JSON text holds a raw NUL. */
+const partSeparator = Buffer.from([0]);
+
+/**
+ * A stable key for a conversation without a session id: its system prompt and first message, which do not change
+ * from turn to turn, hashed as the client sent them less their `cache_control` members (Claude Code marks the last
+ * message, so the marker moves). Hashed as bytes: parsing and serialising them again cost ~45 µs per request for a
+ * 14 KB system prompt, more than the scan of the whole 200 KB body.
+ */
 function conversationHash(body: Buffer, fields: TopLevelSpans<RequestKey>): string | undefined {
-  const system = parseSpan(body, fields.get('system'));
+  const system = fields.get('system');
   const messages = fields.get('messages');
-  const first = messages === undefined ? undefined : parseSpan(body, firstElement(body, messages));
+  const first = messages === undefined ? undefined : firstElement(body, messages);
   if (system === undefined && first === undefined) return undefined;
-  // cache_control moves from turn to turn (Claude Code marks the last message), so it must not change the key.
-  const canonical = JSON.stringify([system ?? null, first ?? null], (key, value) =>
-    key === 'cache_control' ? undefined : value,
-  );
-  return `h:${hash('sha256', canonical, 'base64url').slice(0, 22)}`;
+  const pieces = system === undefined ? [] : withoutMembersNamed(body, system, 'cache_control');
+  pieces.push(partSeparator);
+  if (first !== undefined) pieces.push(...withoutMembersNamed(body, first, 'cache_control'));
+  return `h:${hash('sha256', Buffer.concat(pieces), 'base64url').slice(0, 22)}`;
 }
