@@ -29,8 +29,8 @@ const shortStringInBytes = 48;
  * malformed one. The API documents no limit. Claude Code's bodies nest about ten levels (messages → content →
  * tool_use input; tools → input_schema → properties → items), deep MCP tool schemas a few more: 256 leaves them a
  * wide margin, and stays far below the depth at which a recursive walk of the parsed value overflows Node's stack
- * (`JSON.stringify` with a replacer, as the session hash uses, fails near 2 500 levels on Node 20's default stack).
- * So whatever the scanner accepts is safe to parse, walk and re-serialise.
+ * (`JSON.stringify` with a replacer fails near 2 500 levels on Node 20's default stack). So whatever the scanner
+ * accepts is safe to parse, walk and re-serialise.
  */
 export const maxNestingDepth = 256;
 

@@ -59,14 +59,33 @@ describe('withoutMembersNamed', () => {
     expect(without('{\n  "cache_control": { "type": "ephemeral" },\n  "a": 1\n}')).toBe('{\n  "a": 1\n}');
   });
 
-  it('keeps the name where it is a string value or text inside a string', () => {
+  it('keeps the name where it is a string value, text inside a string or the end of another key', () => {
     for (const text of [
       '{"text":"cache_control"}',
       '["cache_control", 1]',
       '{"text":"a \\"cache_control\\": b"}',
+      '{"a\\"cache_control":1,"b":2}',
+      '{"x_cache_control":1}',
     ]) {
       expect(without(text)).toBe(text);
     }
+  });
+
+  it('removes repeated members, and reads any JSON whitespace around the colon and between members', () => {
+    expect(without('{"cache_control":1,"cache_control":2,"a":1}')).toBe('{"a":1}');
+    expect(without('{"a":1,"cache_control":1,"cache_control":2}')).toBe('{"a":1}');
+    expect(without('{"a":1 , "cache_control" : 1 , "b":2}')).toBe('{"a":1 , "b":2}');
+    expect(without('{\r\n\t"a": 1,\r\n\t"cache_control": {}\r\n}')).toBe('{\r\n\t"a": 1\r\n}');
+  });
+
+  it('walks a long value with the SIMD walk, at any offset in the body', () => {
+    const long = { type: 'ephemeral', note: 'x'.repeat(400), nested: [{ a: '}]"' }] };
+    const inner = JSON.stringify({ text: 't', cache_control: long, after: 1 });
+    const text = `{"pad":"${'p'.repeat(1000)}","value":${inner}}`;
+    const start = text.indexOf('{"text"');
+    expect(without(text, [start, start + inner.length])).toBe('{"text":"t","after":1}');
+    // The same value cut short by its span is kept whole.
+    expect(without(text, [start, start + inner.length - 20])).toBe(inner.slice(0, -20));
   });
 
   it('stays inside the span', () => {

@@ -1,14 +1,16 @@
-import { colon, comma } from './_json-bytes.js';
+import { colon, comma, openBrace } from './_json-bytes.js';
 import { endOfValue, type Span, skipWhitespace } from './scan-json.js';
 
 /**
- * The bytes of the JSON value at `span` without any member named `key`, at any depth, as pieces of `body` in order
- * (no copy). Each member goes with the comma that joins it to a neighbour, so the pieces spell what the client would
- * have sent without that member; all other bytes are kept as they are (formatting, key order, escapes).
+ * The bytes of the JSON value at `span` without any member named `key` (spelled literally, without escapes), at any
+ * depth, as pieces of `body` in order (no copy). Each member goes with the comma that joins it to a neighbour, so
+ * the pieces spell what the client would have sent without that member, all other bytes kept as they are
+ * (formatting, key order, escapes); only the indentation around a member that was alone in its object remains.
  *
- * Every `"<key>"` in the bytes is a string token of its own: inside a JSON string a quote is escaped, so the key's
- * quoted form cannot appear there. Followed by a colon it is a member's key; otherwise (a string value) it stays.
- * A value that does not end properly stops the removal and is kept whole.
+ * A `"<key>"` in the bytes is taken for a member's key only where a key can stand: after `{` or `,` and before a
+ * colon, with whitespace between. Inside a string a quote is escaped, so the quoted key cannot start there; it can
+ * end a string (`"a\"<key>"`), which the byte before it tells apart. A value that does not end properly stops the
+ * removal and is kept whole.
  */
 export function withoutMembersNamed(body: Buffer, span: Span, key: string): Buffer[] {
   const quotedKey = quoted(key);
@@ -22,7 +24,7 @@ export function withoutMembersNamed(body: Buffer, span: Span, key: string): Buff
     if (keyAt === -1) break;
     searchFrom = keyAt + quotedKey.length;
     const colonAt = skipWhitespace(value, searchFrom);
-    if (value[colonAt] !== colon) continue;
+    if (value[colonAt] !== colon || !opensMember(value, keyAt)) continue;
     const valueEnd = endOfValue(value, skipWhitespace(value, colonAt + 1));
     if (valueEnd < 0) break;
     const [cutStart, cutEnd] = memberCut(value, from, keyAt, valueEnd);
@@ -46,11 +48,23 @@ function quoted(key: string): Buffer {
   return lastQuoted;
 }
 
+/** Whether the byte before `keyAt`, past whitespace, is one a member's key follows: `{` or `,`. */
+function opensMember(value: Buffer, keyAt: number): boolean {
+  let before = keyAt - 1;
+  while (before >= 0 && isWhitespace(value[before])) before--;
+  return value[before] === openBrace || value[before] === comma;
+}
+
 /** The member from `keyAt` to `valueEnd` with its joining comma: the one before it, else the one after it. */
 function memberCut(body: Buffer, floor: number, keyAt: number, valueEnd: number): Span {
   let before = keyAt - 1;
   while (before >= floor && isWhitespace(body[before])) before--;
-  if (before >= floor && body[before] === comma) return [before, valueEnd];
+  if (before >= floor && body[before] === comma) {
+    // With the whitespace before that comma too: `1 , "key": v , 2` leaves `1 , 2`, as if never sent.
+    let start = before;
+    while (start > floor && isWhitespace(body[start - 1])) start--;
+    return [start, valueEnd];
+  }
   const after = skipWhitespace(body, valueEnd);
   if (body[after] === comma) return [keyAt, skipWhitespace(body, after + 1)];
   return [keyAt, valueEnd];

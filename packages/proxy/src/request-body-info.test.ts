@@ -91,7 +91,7 @@ describe('readRequestBodyInfo', () => {
     expect(readRequestBodyInfo(Buffer.from('{'))).toBeUndefined();
   });
 
-  it('refuses a body nested too deep instead of overflowing the stack in the session hash', () => {
+  it('refuses a body nested too deep before anything walks it', () => {
     const deep = `{"system":"s","messages":[${'{"a":['.repeat(50_000)}${']}'.repeat(50_000)}]}`;
     expect(() => readRequestBodyInfo(Buffer.from(deep))).not.toThrow();
     expect(readRequestBodyInfo(Buffer.from(deep))).toBeUndefined();

@@ -84,7 +84,7 @@ function sessionFromMetadata(metadata: unknown): string | undefined {
   return userId;
 }
 
-/** Between the system prompt's bytes and the first message's in the hashed key: no JSON text holds a raw NUL. */
+/** Between the system prompt's bytes and the first message's in the hashed key: no valid JSON holds a raw NUL. */
 const partSeparator = Buffer.from([0]);
 
 /**
