@@ -9,6 +9,9 @@ import { verifyJwtAssertion } from '../src/verify-jwt-assertion.js';
 import { VertexError } from '../src/vertex-error.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+// A key the token endpoint does not know. Made here, once: generating a 2048-bit key takes seconds on a busy machine,
+// which inside a test ran past its timeout and left its token request to be counted by the next test.
+const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const clientEmail = 'ccb-test@my-project.iam.gserviceaccount.com';
 
 /** A token endpoint as Google's: verifies the assertion (or the refresh token), answers one token per request. */
@@ -221,10 +224,9 @@ describe('createGoogleTokenSource', () => {
   });
 
   it('reports a key the endpoint refuses, naming the OAuth error and not the key', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const source = createGoogleTokenSource({
       credentials: parseGoogleCredentials(
-        keyFile({ private_key: other.export({ type: 'pkcs8', format: 'pem' }) }),
+        keyFile({ private_key: otherKey.export({ type: 'pkcs8', format: 'pem' }) }),
         'sa.json',
       ),
     });
@@ -269,8 +271,7 @@ describe('createGoogleTokenSource', () => {
   it('reads the key file again after the token endpoint refused its key (a key replaced on disk)', async () => {
     let now = Date.now();
     tokens.now = () => now;
-    const stale = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const files = [keyFile({ private_key: stale.export({ type: 'pkcs8', format: 'pem' }) }), keyFile()];
+    const files = [keyFile({ private_key: otherKey.export({ type: 'pkcs8', format: 'pem' }) }), keyFile()];
     let loads = 0;
     const source = createGoogleTokenSource({
       now: () => now,
