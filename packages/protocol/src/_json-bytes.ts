@@ -7,3 +7,15 @@ export const openBracket = 0x5b;
 export const closeBracket = 0x5d;
 export const colon = 0x3a;
 export const comma = 0x2c;
+
+/** JSON's whitespace: space, line feed, carriage return, tab. */
+export function isJsonWhitespace(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** The index of the last byte before `index + 1` that is not whitespace, or `floor - 1` when none is at or above `floor`. */
+export function skipWhitespaceBack(body: Buffer, index: number, floor = 0): number {
+  let at = index;
+  while (at >= floor && isJsonWhitespace(body[at])) at--;
+  return at;
+}

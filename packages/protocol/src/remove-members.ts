@@ -1,5 +1,5 @@
-import { backslash, colon, comma, openBrace, quote } from './_json-bytes.js';
-import type { Span } from './scan-json.js';
+import { backslash, colon, comma, openBrace, quote, skipWhitespaceBack } from './_json-bytes.js';
+import { type Span, skipWhitespace } from './scan-json.js';
 
 /**
  * A copy of the JSON object `body` without the members whose values are at `valueSpans` (as {@link scanTopLevel}
@@ -52,20 +52,4 @@ function memberRange(body: Buffer, span: Span): Span {
   const after = skipWhitespace(body, span[1]);
   if (body[after] === comma) return [keyStart, skipWhitespace(body, after + 1)];
   return [keyStart, span[1]];
-}
-
-function skipWhitespace(body: Buffer, index: number): number {
-  let at = index;
-  while (isWhitespace(body[at])) at++;
-  return at;
-}
-
-function skipWhitespaceBack(body: Buffer, index: number): number {
-  let at = index;
-  while (at >= 0 && isWhitespace(body[at])) at--;
-  return at;
-}
-
-function isWhitespace(byte: number | undefined): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }

@@ -1,4 +1,4 @@
-import { colon, comma, openBrace } from './_json-bytes.js';
+import { colon, comma, openBrace, skipWhitespaceBack } from './_json-bytes.js';
 import { endOfValue, type Span, skipWhitespace } from './scan-json.js';
 
 /**
@@ -50,26 +50,18 @@ function quoted(key: string): Buffer {
 
 /** Whether the byte before `keyAt`, past whitespace, is one a member's key follows: `{` or `,`. */
 function opensMember(value: Buffer, keyAt: number): boolean {
-  let before = keyAt - 1;
-  while (before >= 0 && isWhitespace(value[before])) before--;
-  return value[before] === openBrace || value[before] === comma;
+  const before = value[skipWhitespaceBack(value, keyAt - 1)];
+  return before === openBrace || before === comma;
 }
 
 /** The member from `keyAt` to `valueEnd` with its joining comma: the one before it, else the one after it. */
 function memberCut(body: Buffer, floor: number, keyAt: number, valueEnd: number): Span {
-  let before = keyAt - 1;
-  while (before >= floor && isWhitespace(body[before])) before--;
+  const before = skipWhitespaceBack(body, keyAt - 1, floor);
   if (before >= floor && body[before] === comma) {
     // With the whitespace before that comma too: `1 , "key": v , 2` leaves `1 , 2`, as if never sent.
-    let start = before;
-    while (start > floor && isWhitespace(body[start - 1])) start--;
-    return [start, valueEnd];
+    return [skipWhitespaceBack(body, before - 1, floor) + 1, valueEnd];
   }
   const after = skipWhitespace(body, valueEnd);
   if (body[after] === comma) return [keyAt, skipWhitespace(body, after + 1)];
   return [keyAt, valueEnd];
-}
-
-function isWhitespace(byte: number | undefined): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }

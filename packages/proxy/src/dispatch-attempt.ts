@@ -7,7 +7,7 @@ import type { ExchangeContext, ExchangeInit } from './exchange-context.js';
 import { anthropicBetaOf } from './hop-by-hop.js';
 import { normalizeErrorAnswer, normalizingScrubber } from './normalize-error-answer.js';
 import type { AdaptedAttempt, HeaderPair, UpstreamTarget } from './ports.js';
-import { type RequestBody, sentOnce } from './request-body.js';
+import { type RequestBody, wireOf } from './request-body.js';
 import type { Upstream } from './upstream.js';
 import { upstreamHeaders } from './upstream-headers.js';
 
@@ -162,11 +162,7 @@ function send(
   const lastsLong = init.stream;
   if (adapted === undefined) {
     const wire =
-      rewritten === undefined
-        ? (init.body?.wire(lastsLong) ?? null)
-        : lastsLong
-          ? sentOnce(rewritten)
-          : rewritten;
+      rewritten === undefined ? (init.body?.wire(lastsLong) ?? null) : wireOf(rewritten, lastsLong);
     dispatcher.dispatch(
       {
         origin: target.origin,
@@ -206,7 +202,7 @@ function send(
         path: adapted.path,
         method: (init.request.method ?? 'GET') as Dispatcher.HttpMethod,
         headers,
-        body: (lastsLong ? sentOnce(adapted.body) : adapted.body) as Dispatcher.DispatchOptions['body'],
+        body: wireOf(adapted.body, lastsLong) as Dispatcher.DispatchOptions['body'],
         headersTimeout: timeouts.firstByteInMs,
         bodyTimeout: timeouts.streamIdleInMs,
       },

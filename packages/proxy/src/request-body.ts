@@ -96,17 +96,16 @@ export class RequestBody {
    */
   wire(lastsLong: boolean): Buffer | Iterable<Buffer> {
     this.#checkHeld();
-    if (this.#joined === undefined) return new PiecesOnce(this.#pieces);
-    return lastsLong ? new PiecesOnce([this.#joined]) : this.#joined;
+    return this.#joined === undefined ? new PiecesOnce(this.#pieces) : wireOf(this.#joined, lastsLong);
   }
 }
 
 /**
- * A body for one send, as undici gets it for a response that may last (a stream): held by undici only while it
- * writes, where a buffer would be held until the response ends.
+ * What undici sends of one buffer: for a response that may last (a stream), a one-shot iterable, held by undici only
+ * while it writes, where a buffer would be held until the response ends; otherwise the buffer, written in one call.
  */
-export function sentOnce(body: Buffer): Iterable<Buffer> {
-  return new PiecesOnce([body]);
+export function wireOf(body: Buffer, lastsLong: boolean): Buffer | Iterable<Buffer> {
+  return lastsLong ? new PiecesOnce([body]) : body;
 }
 
 /** A body's pieces for one send: the array iterator undici gets lets go of the array once it is done. */
