@@ -89,6 +89,26 @@ export function readInScanArea<T>(
 }
 
 /**
+ * Objects and arrays longer than this are worth the SIMD walk: it costs a call (and, outside the scan area, a copy)
+ * but then covers 64 bytes in the time the JavaScript walk takes for a few. So a buffer no longer than this is not
+ * worth copying into the scan area either: the JavaScript walk covers each of its values whole.
+ */
+export const simdAfterBytes = 256;
+
+/**
+ * Whether `body` lies in the scan area (handed over by {@link readInScanArea}), where the SIMD walk reads it in
+ * place: a call per value, no copy.
+ */
+export function isInScanArea(body: Buffer): boolean {
+  return (
+    instance !== undefined &&
+    instance !== null &&
+    body.buffer === instance.exports.memory.buffer &&
+    body.byteOffset >= areaAt
+  );
+}
+
+/**
  * The index just past the object or array starting at `start` in `body`, -1 when it is not closed or its brackets
  * do not match or nest `maxDepth` deep (as the JavaScript walk counts), and `undefined` when WebAssembly SIMD is not
  * available, for the caller to walk the value itself. A body handed over by {@link readInScanArea} is walked where it is; any other

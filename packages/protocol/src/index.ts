@@ -1,6 +1,6 @@
 /** @ccb/protocol: the Anthropic Messages API as the ccb libraries share it. Wire shapes, model ids, one body scanner. */
 
-export { readInScanArea } from './_container-end.js';
+export { readInScanArea, simdAfterBytes } from './_container-end.js';
 export {
   type ApiRoute,
   type ApiRoutePattern,

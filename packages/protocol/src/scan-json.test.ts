@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isInScanArea, readInScanArea } from './_container-end.js';
 import {
   elementSpans,
   firstElement,
@@ -34,6 +35,26 @@ const claudeCodeLike = JSON.stringify({
 });
 
 const anyKeys = new TopLevelKeys(['model', 'messages']);
+
+/**
+ * The spans `scanTopLevel` finds for `names` in `body`, scanned where it is and in the scan area (where each
+ * top-level value goes to the SIMD walk at once): both must agree, `undefined` for a refused body.
+ */
+function scannedBothWays(body: Buffer, names: readonly string[]): (Span | undefined)[] | undefined {
+  const keys = new TopLevelKeys(names);
+  const spansOf = (bytes: Buffer) => {
+    const fields = scanTopLevel(bytes, keys);
+    return fields === undefined ? undefined : names.map((name) => fields.get(name));
+  };
+  const inPlace = spansOf(body);
+  const inArea = readInScanArea([body], body.length, (area) => {
+    expect(isInScanArea(area)).toBe(true);
+    return spansOf(area);
+  });
+  expect(isInScanArea(body)).toBe(false);
+  expect(inArea?.result, body.length > 200 ? `${body.length} bytes` : body.toString()).toEqual(inPlace);
+  return inPlace;
+}
 
 describe('scanTopLevel', () => {
   it('finds every top-level value exactly where JSON.parse sees it', () => {
@@ -87,11 +108,13 @@ describe('scanTopLevel', () => {
     const body = Buffer.from(JSON.stringify(parsed));
     expect(body.length).toBeGreaterThan(300_000);
     const fields = scanTopLevel(body, new TopLevelKeys(['model', 'messages', 'metadata', 'stream']));
+    scannedBothWays(body, ['model', 'messages', 'metadata', 'stream']);
     expect(parseSpan(body, fields?.get('metadata'))).toEqual(parsed.metadata);
     expect(isTrue(body, fields?.get('stream'))).toBe(true);
     expect(fields?.get('messages')).toEqual([body.indexOf('[{"role"'), body.indexOf(',"metadata"')]);
     const repeated = Buffer.from(`${body.toString().slice(0, -1)},"model":"other"}`);
     expect(scanTopLevel(repeated, new TopLevelKeys(['model']))).toBeUndefined();
+    expect(scannedBothWays(repeated, ['model'])).toBeUndefined();
   });
 
   it('refuses a body that repeats a wanted key, and ignores repeats of other keys', () => {
@@ -130,6 +153,26 @@ describe('scanTopLevel', () => {
         scanTopLevel(Buffer.from(valid.slice(0, end)), anyKeys),
         `prefix of ${end} bytes`,
       ).toBeUndefined();
+    }
+  });
+
+  it('finds the same values, and refuses the same bodies, in the scan area as anywhere else', () => {
+    const names = ['model', 'messages', 'stream', 'metadata', 'absent'];
+    const valid = JSON.stringify({
+      ...JSON.parse(claudeCodeLike),
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(scannedBothWays(Buffer.from(claudeCodeLike), names)?.[1]).toBeDefined();
+    for (let end = 0; end <= valid.length; end++) scannedBothWays(Buffer.from(valid.slice(0, end)), names);
+    for (const text of [
+      '{"model":"a","x":[1,{"y":"]"}],"model":"b"}',
+      '{"model":"m","messages":[{"a":[1}],"stream":true}',
+      '{"model":"m","messages":[1],}',
+      `{"model":"m","messages":${'['.repeat(maxNestingDepth)}${']'.repeat(maxNestingDepth)}}`,
+      `{"model":"m","messages":${'['.repeat(maxNestingDepth - 1)}${']'.repeat(maxNestingDepth - 1)}}`,
+      '{"messages":{},"model":[],"stream":{"a":"\\"}}',
+    ]) {
+      scannedBothWays(Buffer.from(text), names);
     }
   });
 

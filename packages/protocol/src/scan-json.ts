@@ -6,7 +6,7 @@
  * order), not every grammar rule: a subtler syntax error is left for the upstream to report.
  */
 
-import { endOfContainerSimd } from './_container-end.js';
+import { endOfContainerSimd, isInScanArea, simdAfterBytes } from './_container-end.js';
 import {
   backslash,
   closeBrace,
@@ -110,6 +110,10 @@ export function scanTopLevel<Name extends string>(
 ): TopLevelSpans<Name> | undefined {
   const found = new Array<Span | undefined>(keys.names.length).fill(undefined);
   const spans = new TopLevelSpans(keys.names, found);
+  // The members of a whole body in the scan area go to the SIMD walk at once: most of its bytes are in a few large
+  // values, and there a call costs less than a JavaScript walk of their first bytes. Within a span (an element's
+  // members, often many and small) the JavaScript walk goes first.
+  const walkBytes = span === undefined && isInScanArea(body) ? 0 : simdAfterBytes;
   let index = skipWhitespace(body, span === undefined ? 0 : span[0]);
   if (body[index] !== openBrace) return undefined;
   index = skipWhitespace(body, index + 1);
@@ -122,7 +126,7 @@ export function scanTopLevel<Name extends string>(
     index = skipWhitespace(body, keyEnd);
     if (body[index] !== colon) return undefined;
     const valueStart = skipWhitespace(body, index + 1);
-    const valueEnd = endOfValue(body, valueStart);
+    const valueEnd = endOfValueWalking(body, valueStart, walkBytes);
     if (valueEnd === -1) return undefined;
     if (wanted !== -1) {
       if (found[wanted] !== undefined) return undefined;
@@ -270,20 +274,24 @@ function endOfString(body: Buffer, start: number): number {
  */
 const expectedClosers: number[] = [];
 
-/**
- * Objects and arrays longer than this are handed to the SIMD walk (`_container-end.ts`), which costs a call and a
- * copy but then covers 64 bytes in the time this walk takes for a few: a large body's few large values (the
- * conversation, the tool list, the system prompt) are most of its bytes.
- */
-const simdAfterBytes = 256;
-
 /** The index just past the value starting at `start`, or -1 when it does not end properly. */
 export function endOfValue(body: Buffer, start: number): number {
+  return endOfValueWalking(body, start, simdAfterBytes);
+}
+
+/**
+ * {@link endOfValue}, walking an object or array in JavaScript for its first `walkBytes` (`simdAfterBytes`: a large
+ * body's few large values, the conversation, the tool list, the system prompt, are most of its bytes, and the SIMD
+ * walk (`_container-end.ts`) takes them from there; 0: the SIMD walk at once).
+ */
+function endOfValueWalking(body: Buffer, start: number, walkBytes: number): number {
   const first = body[start];
   if (first === quote) return endOfString(body, start);
   if (first === openBrace || first === openBracket) {
-    const end = endOfContainerWalk(body, start, start + simdAfterBytes);
-    if (end !== walkStopped) return end;
+    if (walkBytes > 0) {
+      const end = endOfContainerWalk(body, start, start + walkBytes);
+      if (end !== walkStopped) return end;
+    }
     return endOfContainerSimd(body, start, maxNestingDepth) ?? endOfContainerWalk(body, start, body.length);
   }
   // A number, true, false or null: up to the next delimiter.

@@ -1,3 +1,4 @@
+import { simdAfterBytes } from '@ccb/protocol';
 import { describe, expect, it } from 'vitest';
 import { RequestBody } from './request-body.js';
 
@@ -41,6 +42,28 @@ describe('RequestBody', () => {
     expect(second?.buffer).toBe(first?.buffer);
     // Reading did not join the body: undici still gets its pieces.
     expect(Buffer.isBuffer(body.wire(false))).toBe(false);
+  });
+
+  it('reads a body in one piece in the shared buffer too, unless it is short enough to read where it is', () => {
+    const long = Buffer.from(`{"model":"m","messages":[${'1,'.repeat(200)}1]}`);
+    expect(long.length).toBeGreaterThan(simdAfterBytes);
+    const shared = new RequestBody([Buffer.from('{"a":'), Buffer.from('2}')], 7).read(
+      (bytes) => bytes.buffer,
+    );
+    let read: Buffer | undefined;
+    const body = new RequestBody([long], long.length);
+    expect(
+      body.read((bytes) => {
+        read = bytes;
+        return bytes.toString();
+      }),
+    ).toBe(long.toString());
+    expect(read?.buffer).toBe(shared);
+    // Nothing was joined or copied for undici: it sends the piece as it came.
+    expect(body.wire(false)).toBe(long);
+    const short = Buffer.from(`{"model":"${'m'.repeat(simdAfterBytes - 12)}"}`);
+    expect(short.length).toBe(simdAfterBytes);
+    expect(new RequestBody([short], short.length).read((bytes) => bytes)).toBe(short);
   });
 
   it('joins a body in pieces larger than the shared buffer takes, once, and sends it joined from then on', () => {

@@ -1,4 +1,4 @@
-import { readInScanArea } from '@ccb/protocol';
+import { readInScanArea, simdAfterBytes } from '@ccb/protocol';
 import { ProxyError } from './proxy-error.js';
 
 /** What a released body holds: one shared empty list rather than a fresh one per request. */
@@ -72,16 +72,22 @@ export class RequestBody {
   }
 
   /**
-   * Runs `read` over the body in one buffer without keeping that buffer: for a body in pieces, one copy in the
-   * scan's memory (where its SIMD walk reads it in place) or in a buffer this module reuses. The next read reuses the
-   * buffer, so `read` must return what it needs (strings, flags, spans) and keep no view of it.
+   * Runs `read` over the body in one buffer without keeping that buffer: one copy in the scan's memory, where its SIMD
+   * walk reads the body in place (for a body in one piece too: copied whole at once, it is cheaper than the SIMD
+   * walk's copies of each large value), or, for a body in pieces without WebAssembly, in a buffer this module reuses.
+   * A short body is read where it is. The next read reuses the buffer, so `read` must return what it needs (strings,
+   * flags, spans) and keep no view of it.
    */
   read<T>(read: (bytes: Buffer) => T): T {
     this.#checkHeld();
-    if (this.#joined !== undefined || this.length > maxScratchInBytes) return read(this.bytes());
+    const joined = this.#joined;
+    if ((joined !== undefined && joined.length <= simdAfterBytes) || this.length > maxScratchInBytes) {
+      return read(this.bytes());
+    }
     const pieces = this.#pieces;
     const inScanArea = readInScanArea(pieces, this.length, read);
     if (inScanArea !== undefined) return inScanArea.result;
+    if (joined !== undefined) return read(joined);
     const target = fallbackScratch(this.length);
     let offset = 0;
     for (const piece of pieces) offset += piece.copy(target, offset);
