@@ -90,8 +90,7 @@ export function readInScanArea<T>(
 
 /**
  * Objects and arrays longer than this are worth the SIMD walk: it costs a call (and, outside the scan area, a copy)
- * but then covers 64 bytes in the time the JavaScript walk takes for a few. So a buffer no longer than this is not
- * worth copying into the scan area either: the JavaScript walk covers each of its values whole.
+ * but then covers 64 bytes in the time the JavaScript walk takes for a few.
  */
 export const simdAfterBytes = 256;
 

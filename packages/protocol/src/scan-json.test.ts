@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { isInScanArea, readInScanArea } from './_container-end.js';
+import { describe, expect, it, vi } from 'vitest';
+import { endOfContainerSimd, isInScanArea, readInScanArea } from './_container-end.js';
 import {
   elementSpans,
   firstElement,
@@ -35,6 +35,9 @@ const claudeCodeLike = JSON.stringify({
 });
 
 const anyKeys = new TopLevelKeys(['model', 'messages']);
+
+// The SIMD walk's calls are counted (each still runs the real walk).
+vi.mock('./_container-end.js', { spy: true });
 
 /**
  * The spans `scanTopLevel` finds for `names` in `body`, scanned where it is and in the scan area (where each
@@ -171,9 +174,43 @@ describe('scanTopLevel', () => {
       `{"model":"m","messages":${'['.repeat(maxNestingDepth)}${']'.repeat(maxNestingDepth)}}`,
       `{"model":"m","messages":${'['.repeat(maxNestingDepth - 1)}${']'.repeat(maxNestingDepth - 1)}}`,
       '{"messages":{},"model":[],"stream":{"a":"\\"}}',
+      // A backslash outside any string: no JSON, but both walks must still agree on it (a quote after an odd run
+      // is escaped for both), or ccb's own scans of one body would disagree.
+      `{"a":[\\"],"model":"m","b":"]","messages":[{"role":"user","content":"${'x'.repeat(300)}"}]}`,
+      `{"a":[\\\\"],"model":"m","b":"]","messages":[]}`,
+      '{"a":{\\}},"model":"m"}',
+      JSON.stringify(JSON.parse(claudeCodeLike), null, 2),
+      ` \n\t${JSON.stringify(JSON.parse(claudeCodeLike), null, '\t')}\r\n `,
     ]) {
       scannedBothWays(Buffer.from(text), names);
     }
+  });
+
+  it('hands the top-level values of a whole body in the scan area to the SIMD walk at once, and no other', () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        model: 'm',
+        thinking: { type: 'enabled' },
+        metadata: { user_id: 'u' },
+        messages: [{ a: { x: 1 }, b: [2], c: 'x'.repeat(300) }],
+      }),
+    );
+    const simdCalls = () => vi.mocked(endOfContainerSimd).mock.calls.length;
+    const before = simdCalls();
+    expect(scanTopLevel(body, anyKeys)).toBeDefined();
+    // In place, only the conversation is longer than the JavaScript walk's first bytes.
+    expect(simdCalls() - before).toBe(1);
+    const inArea = readInScanArea([body], body.length, (area) => {
+      const start = simdCalls();
+      expect(scanTopLevel(area, anyKeys)?.get('messages')).toBeDefined();
+      const topLevel = simdCalls() - start;
+      // A span's values (here an element's two short ones) keep the JavaScript walk first.
+      const span = [area.indexOf('{"a"'), area.length - 2] as const;
+      const inSpanStart = simdCalls();
+      expect(scanTopLevel(area, new TopLevelKeys(['a', 'b']), span)?.get('b')).toBeDefined();
+      return { topLevel, inSpan: simdCalls() - inSpanStart };
+    })?.result;
+    expect(inArea).toEqual({ topLevel: 3, inSpan: 0 });
   });
 
   it('refuses what is not an object', () => {

@@ -335,6 +335,16 @@ export function endOfContainerWalk(body: Buffer, start: number, stopAt: number):
       if (index < 0) return index;
       continue;
     }
+    if (byte === backslash) {
+      // Outside a string a backslash is no JSON at all, and the upstream refuses the body. A quote after an odd run
+      // of them is escaped all the same, as in the SIMD walk (which marks escaped quotes before it knows the
+      // strings): both walks then end every value in the same place, so every scan of a body agrees, whichever
+      // walk each took.
+      let after = index + 1;
+      while (body[after] === backslash) after++;
+      index = (after - index) % 2 === 1 && body[after] === quote ? after + 1 : after;
+      continue;
+    }
     if (byte === openBrace || byte === openBracket) {
       // `depth` counts this value's own levels; the object holding it is one more.
       if (depth + 1 >= maxNestingDepth) return -1;

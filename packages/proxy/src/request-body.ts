@@ -73,10 +73,11 @@ export class RequestBody {
 
   /**
    * Runs `read` over the body in one buffer without keeping that buffer: one copy in the scan's memory, where its SIMD
-   * walk reads the body in place (for a body in one piece too: copied whole at once, it is cheaper than the SIMD
-   * walk's copies of each large value), or, for a body in pieces without WebAssembly, in a buffer this module reuses.
-   * A short body is read where it is. The next read reuses the buffer, so `read` must return what it needs (strings,
-   * flags, spans) and keep no view of it.
+   * walk reads the body in place, or, for a body in pieces without WebAssembly, in a buffer this module reuses. A body
+   * in one piece goes there too: copied whole at once, it costs less than the SIMD walk's copies of each large value
+   * (50 KB: 8.1 against 10.1 µs per scan), unless it is no longer than `simdAfterBytes`, when every value is short
+   * enough for the JavaScript walk and it is read where it is. The next read reuses the buffer, so `read` must
+   * return what it needs (strings, flags, spans) and keep no view of it.
    */
   read<T>(read: (bytes: Buffer) => T): T {
     this.#checkHeld();
@@ -133,7 +134,8 @@ const empty = Buffer.alloc(0);
 
 /**
  * The largest body read in a shared buffer; larger ones are joined. The shared buffer is as large as the largest
- * body read in it, and exists only once a body in pieces arrived (short bodies come in one piece and never need it).
+ * body read in it (the scan area keeps its size once grown), and exists only once a body longer than
+ * `simdAfterBytes` arrived (the short requests of most traffic never need it).
  */
 const maxScratchInBytes = 4 * 1024 * 1024;
 

@@ -11,8 +11,8 @@
 ;;   - the escaped bytes: those after an odd run of backslashes (runs may cross blocks and windows);
 ;;   - the bytes inside strings: a prefix XOR of the unescaped quotes, carried from block to block;
 ;;   - the brackets outside strings, visited in order, pushed and popped on a stack of expected closers.
-;; A backslash outside any string counts as an escape here and not in the JavaScript walk; no JSON parser accepts
-;; such a body, so the upstream refuses it whichever way ccb read it.
+;; A quote after an odd run of backslashes is escaped outside strings too, here and in the JavaScript walk
+;; (`endOfContainerWalk`); no JSON parser accepts a backslash there, so the upstream refuses such a body.
 (module
   ;; 0: the stack of expected closers (1 KiB). 1024: the window (64 KiB). 66560: 64 bytes of slack read past a short
   ;; last block. 66624: the scan area, as long as the largest body copied there (the memory grows for it), followed
