@@ -22,7 +22,8 @@ export interface BenchResults {
   };
   readonly settings: {
     readonly durationInMs: number;
-    readonly warmupInMs: number;
+    /** `--warmup`'s, for every scenario; null: each scenario's own (its `warmupInMs`). */
+    readonly warmupInMs: number | null;
     readonly rounds: number;
     readonly targets: readonly TargetId[];
     /** One `/admin/events` stream was open to each ccb target (`--events-client`). */
@@ -38,6 +39,8 @@ export interface BenchResults {
     Scenario,
     'id' | 'title' | 'connections' | 'load' | 'failover' | 'set' | 'request'
   > & {
+    /** Unmeasured load per target before the first round, in ms. */
+    readonly warmupInMs: number;
     readonly rows: readonly TargetRow[];
   })[];
   readonly goals: readonly GoalCheck[];

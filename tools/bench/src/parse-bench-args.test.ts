@@ -15,7 +15,9 @@ function parseError(argv: string[]): BenchError {
 describe('parseBenchArgs', () => {
   it('defaults to every scenario and target, 1 s per target and 5 rounds', () => {
     const options = parseBenchArgs([]);
-    expect(options).toMatchObject({ durationInMs: 1000, warmupInMs: 1000, rounds: 5, soak: false });
+    expect(options).toMatchObject({ durationInMs: 1000, rounds: 5, soak: false });
+    // Each scenario's own warm-up, unless --warmup sets one.
+    expect(options.warmupInMs).toBeUndefined();
     expect(options.scenarios.map((scenario) => scenario.id)).toContain('failover-c50');
     expect(options.targets).toEqual(['direct', 'node-pipe', 'ccb']);
     expect(options.soakRequests).toBe(100_000);
@@ -30,6 +32,9 @@ describe('parseBenchArgs', () => {
   it('shortens every phase with --quick unless a flag says otherwise', () => {
     expect(parseBenchArgs(['--quick'])).toMatchObject({ durationInMs: 500, rounds: 1, soakRequests: 5_000 });
     expect(parseBenchArgs(['--quick', '--duration', '2'])).toMatchObject({ durationInMs: 2000, rounds: 1 });
+    expect(parseBenchArgs(['--quick']).warmupInMs).toBe(200);
+    expect(parseBenchArgs(['--quick', '--warmup', '3']).warmupInMs).toBe(3000);
+    expect(parseBenchArgs(['--warmup', '0.5']).warmupInMs).toBe(500);
   });
 
   it('measures ccb with logs and metrics off only when asked', () => {

@@ -15,8 +15,11 @@ import {
 export interface BenchOptions {
   /** Measured time per target per round, in ms. Default 1000 (`--quick`: 500). */
   readonly durationInMs: number;
-  /** Unmeasured load per target before the first round, in ms. Default 1000 (`--quick`: 200). */
-  readonly warmupInMs: number;
+  /**
+   * Unmeasured load per target before the first round, in ms, for every scenario (`--warmup`; `--quick`: 200).
+   * Undefined: each scenario's own (1 s; 15 s for the Claude Code set, see `warmupOf`).
+   */
+  readonly warmupInMs: number | undefined;
   /** Interleaved rounds (A B C, C B A…), each a pair for the ratios between targets. Default 5 (`--quick`: 1). */
   readonly rounds: number;
   /** Selected scenarios, in catalog order: `--scenarios`, else those of `--set` (default the `default` set). */
@@ -57,7 +60,7 @@ the per-round ratios. The default run takes about 5 minutes on 2 cores.
 
 Options:
   --duration <s>        measured seconds per target per round (default 1; streaming scenarios at least 1.5)
-  --warmup <s>          unmeasured seconds per target before the first round (default 1)
+  --warmup <s>          unmeasured seconds per target before the first round (default 1; 15 for the claude-code set)
   --rounds <n>          interleaved rounds, i.e. pairs per ratio (default 5)
   --set <name>          the scenarios of a set: ${scenarioSets.join(', ')} (Claude Code-sized traffic), or all
                         (default: default)
@@ -173,7 +176,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     soakDurationText === undefined ? undefined : parseDurationInMs(soakDurationText, '--soak-duration');
   return {
     durationInMs: positiveNumber(text('duration'), '--duration', quick ? 0.5 : 1) * 1000,
-    warmupInMs: positiveNumber(text('warmup'), '--warmup', quick ? 0.2 : 1) * 1000,
+    warmupInMs:
+      text('warmup') !== undefined
+        ? positiveNumber(text('warmup'), '--warmup', 1) * 1000
+        : quick
+          ? 200
+          : undefined,
     rounds: positiveInteger(text('rounds'), '--rounds', quick ? 1 : 5),
     scenarios:
       text('scenarios') === undefined

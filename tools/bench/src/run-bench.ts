@@ -14,7 +14,7 @@ import { resolveCliPath } from './resolve-cli-path.js';
 import { type DurationSoakResult, runDurationSoak, soakTargetIds } from './run-duration-soak.js';
 import { runScenario, scenarioLoadTimeInMs } from './run-scenario.js';
 import { formatSoakTable, runSoak, type SoakResult } from './run-soak.js';
-import { measuresTarget } from './scenarios.js';
+import { measuresTarget, warmupOf } from './scenarios.js';
 import { prepareSharedEngines, type SharedEngines } from './shared-engines.js';
 import { spawnServer } from './spawn-server.js';
 import type { BenchEnvironment } from './start-targets.js';
@@ -159,6 +159,7 @@ async function runTargets(
           failover,
           request,
           set: scenario.set ?? 'default',
+          warmupInMs: warmupOf(scenario, options.warmupInMs),
           rows,
         });
       }
@@ -182,7 +183,7 @@ async function runTargets(
       },
       settings: {
         durationInMs: options.durationInMs,
-        warmupInMs: options.warmupInMs,
+        warmupInMs: options.warmupInMs ?? null,
         rounds: options.rounds,
         targets: options.targets,
         eventsClient: options.eventsClient,

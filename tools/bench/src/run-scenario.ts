@@ -19,15 +19,15 @@ import type { BenchRequest } from './request-bodies.js';
 import { createRequestSource, type RequestSource } from './request-source.js';
 import { type LoadResult, runAutocannon } from './run-autocannon.js';
 import { runTtfbProbe } from './run-ttfb-probe.js';
-import type { Scenario, TargetId } from './scenarios.js';
+import { type Scenario, type TargetId, warmupOf } from './scenarios.js';
 import { type BenchEnvironment, type RunningTarget, startTargets, stopTargets } from './start-targets.js';
 
 /** Timing of a scenario run. */
 export interface ScenarioTiming {
   /** Measured time per target per round, in ms. */
   readonly durationInMs: number;
-  /** Unmeasured load per target before the first round, in ms. */
-  readonly warmupInMs: number;
+  /** Unmeasured load per target before the first round, in ms, for every scenario; undefined: each scenario's own. */
+  readonly warmupInMs: number | undefined;
   readonly rounds: number;
   readonly targets: readonly TargetId[];
   /** Keeps one `/admin/events` stream open to each ccb target while it runs, as an open dashboard does. */
@@ -230,7 +230,9 @@ function roundWindowInMs(scenario: Scenario, timing: Pick<ScenarioTiming, 'durat
 export function scenarioLoadTimeInMs(scenario: Scenario, timing: ScenarioTiming): number {
   const rampInMs = rampTimeInMs(scenario.connections, settleInMs);
   const windows =
-    timing.warmupInMs + rampInMs + timing.rounds * (roundWindowInMs(scenario, timing) + rampInMs);
+    warmupOf(scenario, timing.warmupInMs) +
+    rampInMs +
+    timing.rounds * (roundWindowInMs(scenario, timing) + rampInMs);
   return timing.targets.length * windows;
 }
 
@@ -265,9 +267,10 @@ export async function runScenario(
     const accumulators = new Map(
       targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
     );
+    const warmupInMs = warmupOf(scenario, timing.warmupInMs);
     for (const target of targets) {
       const discard = createAccumulator(scenario, target.process !== undefined);
-      await measure(environment, scenario, requestsOf(target), target, timing.warmupInMs, discard);
+      await measure(environment, scenario, requestsOf(target), target, warmupInMs, discard);
     }
     const windowInMs = roundWindowInMs(scenario, timing);
     const reversed = [...targets].reverse();

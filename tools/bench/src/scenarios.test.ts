@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { measuresTarget, scenarios, targetIds } from './scenarios.js';
+import {
+  defaultWarmupInMs,
+  measuresTarget,
+  scenarios,
+  scenariosOf,
+  targetIds,
+  warmupOf,
+} from './scenarios.js';
 
 describe('measuresTarget', () => {
   it('measures the Bedrock targets only where the upstream is the paced mock, every other target everywhere', () => {
@@ -15,5 +22,16 @@ describe('measuresTarget', () => {
         target,
       ).toBe(true);
     }
+  });
+});
+
+describe('warmupOf', () => {
+  it('warms the Claude Code scenarios up for 15 s and the others for 1 s, unless --warmup sets one for all', () => {
+    for (const scenario of scenariosOf('claude-code'))
+      expect(warmupOf(scenario, undefined), scenario.id).toBe(15_000);
+    expect(defaultWarmupInMs).toBe(1000);
+    for (const scenario of scenariosOf('default'))
+      expect(warmupOf(scenario, undefined), scenario.id).toBe(1000);
+    for (const scenario of scenarios) expect(warmupOf(scenario, 2500), scenario.id).toBe(2500);
   });
 });
