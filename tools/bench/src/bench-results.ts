@@ -22,7 +22,7 @@ export interface BenchResults {
   };
   readonly settings: {
     readonly durationInMs: number;
-    /** `--warmup`'s, for every scenario; null: each scenario's own (its `warmupInMs`). */
+    /** `--warmup`'s (or `--quick`'s), for every scenario; null: each scenario's own (its `warmupInMs`). */
     readonly warmupInMs: number | null;
     readonly rounds: number;
     readonly targets: readonly TargetId[];

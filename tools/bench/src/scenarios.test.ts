@@ -27,6 +27,7 @@ describe('measuresTarget', () => {
 
 describe('warmupOf', () => {
   it('warms the Claude Code scenarios up for 15 s and the others for 1 s, unless --warmup sets one for all', () => {
+    expect(scenariosOf('claude-code')).toHaveLength(6);
     for (const scenario of scenariosOf('claude-code'))
       expect(warmupOf(scenario, undefined), scenario.id).toBe(15_000);
     expect(defaultWarmupInMs).toBe(1000);

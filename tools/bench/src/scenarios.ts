@@ -115,9 +115,10 @@ const streamMinWindowInMs = 1500;
 export const defaultWarmupInMs = 1000;
 
 /**
- * The Claude Code scenarios' warm-up per target, in ms. Both proxies' CPU per request falls by a quarter to a third
- * over their first 15–20 s under this load (V8 optimising the hot code, the heap finding its size), and a one-second
- * warm-up measured part of that transient rather than the proxy a user runs for hours (docs/performance.md item 33).
+ * The Claude Code scenarios' warm-up per target, in ms. A fixed-count driver saw both proxies' CPU per stream fall by
+ * a quarter to a third over their first 15–20 s (200 KB streams at 100 connections), and a one-second warm-up let
+ * the first rounds measure part of that start-up rather than the proxy a user runs for hours (docs/performance.md
+ * item 33: over two alternating pairs, ccb's CPU per stream against node-pipe's read ~0.1 lower after 15 s).
  */
 const claudeCodeWarmupInMs = 15_000;
 

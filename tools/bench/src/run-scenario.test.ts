@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { scenarioLoadTimeInMs } from './run-scenario.js';
+import { scenarios } from './scenarios.js';
+
+const byId = (id: string) => scenarios.find((scenario) => scenario.id === id) as (typeof scenarios)[number];
+
+describe('scenarioLoadTimeInMs', () => {
+  it("counts each target's warm-up: the scenario's own unless --warmup sets one", () => {
+    const timing = { durationInMs: 1000, rounds: 2, targets: ['node-pipe', 'ccb'] as const };
+    const claudeCode = byId('cc-50k-c50');
+    expect(
+      scenarioLoadTimeInMs(claudeCode, { ...timing, warmupInMs: undefined }) -
+        scenarioLoadTimeInMs(claudeCode, { ...timing, warmupInMs: 1000 }),
+    ).toBe(2 * 14_000);
+    const short = byId('nonstream-c50');
+    expect(scenarioLoadTimeInMs(short, { ...timing, warmupInMs: undefined })).toBe(
+      scenarioLoadTimeInMs(short, { ...timing, warmupInMs: 1000 }),
+    );
+  });
+});
