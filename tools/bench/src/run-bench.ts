@@ -131,7 +131,12 @@ async function runTargets(
       print(formatSoakTable(soak));
     } else {
       const loadInMs = options.scenarios.reduce(
-        (total, scenario) => total + scenarioLoadTimeInMs(scenario, options),
+        (total, scenario) =>
+          total +
+          scenarioLoadTimeInMs(scenario, {
+            ...options,
+            targets: options.targets.filter((target) => measuresTarget(scenario, target)),
+          }),
         0,
       );
       progress(
