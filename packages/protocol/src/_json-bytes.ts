@@ -13,6 +13,13 @@ export function isJsonWhitespace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
+/** The index of the first byte at or after `index` that is not whitespace (the length, past the end). */
+export function skipWhitespace(body: Buffer, index: number): number {
+  let at = index;
+  while (isJsonWhitespace(body[at])) at++;
+  return at;
+}
+
 /** The index of the last byte before `index + 1` that is not whitespace, or `floor - 1` when none is at or above `floor`. */
 export function skipWhitespaceBack(body: Buffer, index: number, floor = 0): number {
   let at = index;

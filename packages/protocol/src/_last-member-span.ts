@@ -4,9 +4,11 @@ import {
   closeBracket,
   colon,
   comma,
+  isJsonWhitespace,
   openBrace,
   openBracket,
   quote,
+  skipWhitespaceBack,
 } from './_json-bytes.js';
 import type { Span } from './scan-json.js';
 
@@ -41,15 +43,6 @@ export function lastMemberSpan(body: Buffer, key: Buffer): Span | undefined {
   const before = body[skipWhitespaceBack(body, keyStart - 1)];
   if (before !== comma && before !== openBrace) return undefined;
   return [valueStart, valueEnd + 1];
-}
-
-function skipWhitespaceBack(body: Buffer, index: number): number {
-  let at = index;
-  for (;;) {
-    const byte = body[at];
-    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return at;
-    at--;
-  }
 }
 
 /** The index of the quote opening the string whose closing quote is at `end`, or -1. */
@@ -103,10 +96,7 @@ function startOfValueBack(body: Buffer, end: number): number {
       byte === comma ||
       byte === openBrace ||
       byte === openBracket ||
-      byte === 0x20 ||
-      byte === 0x0a ||
-      byte === 0x0d ||
-      byte === 0x09
+      isJsonWhitespace(byte)
     )
       break;
     index--;

@@ -1,5 +1,6 @@
-import { backslash, colon, comma, openBrace, quote, skipWhitespaceBack } from './_json-bytes.js';
-import { type Span, skipWhitespace } from './scan-json.js';
+import { backslash, colon, openBrace, quote, skipWhitespace, skipWhitespaceBack } from './_json-bytes.js';
+import { memberCut } from './_member-cut.js';
+import type { Span } from './scan-json.js';
 
 /**
  * A copy of the JSON object `body` without the members whose values are at `valueSpans` (as {@link scanTopLevel}
@@ -46,10 +47,5 @@ function memberRange(body: Buffer, span: Span): Span {
     if (slashes % 2 === 0) break;
     keyStart--;
   }
-  const before = skipWhitespaceBack(body, keyStart - 1);
-  if (body[before] === comma) return [before, span[1]];
-  // The first member: take the comma after it, and the whitespace up to the next key.
-  const after = skipWhitespace(body, span[1]);
-  if (body[after] === comma) return [keyStart, skipWhitespace(body, after + 1)];
-  return [keyStart, span[1]];
+  return memberCut(body, keyStart, span[1]);
 }

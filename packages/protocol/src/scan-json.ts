@@ -13,9 +13,11 @@ import {
   closeBracket,
   colon,
   comma,
+  isJsonWhitespace,
   openBrace,
   openBracket,
   quote,
+  skipWhitespace,
 } from './_json-bytes.js';
 
 /** Byte offsets `[start, end)` of a value inside the scanned buffer. */
@@ -238,15 +240,6 @@ function hasBackslash(body: Buffer, start: number, end: number): boolean {
   return false;
 }
 
-export function skipWhitespace(body: Buffer, index: number): number {
-  let at = index;
-  for (;;) {
-    const byte = body[at];
-    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return at;
-    at++;
-  }
-}
-
 /** The index just past the closing quote of the string opening at `start`, or -1. */
 function endOfString(body: Buffer, start: number): number {
   let from = start + 1;
@@ -298,16 +291,7 @@ function endOfValueWalking(body: Buffer, start: number, walkBytes: number): numb
   let index = start;
   while (index < body.length) {
     const byte = body[index];
-    if (
-      byte === comma ||
-      byte === closeBrace ||
-      byte === closeBracket ||
-      byte === 0x20 ||
-      byte === 0x0a ||
-      byte === 0x0d ||
-      byte === 0x09
-    )
-      break;
+    if (byte === comma || byte === closeBrace || byte === closeBracket || isJsonWhitespace(byte)) break;
     index++;
   }
   return index === start ? -1 : index;

@@ -1,5 +1,6 @@
-import { colon, comma, openBrace, skipWhitespaceBack } from './_json-bytes.js';
-import { endOfValue, type Span, skipWhitespace } from './scan-json.js';
+import { colon, comma, openBrace, skipWhitespace, skipWhitespaceBack } from './_json-bytes.js';
+import { memberCut } from './_member-cut.js';
+import { endOfValue, type Span } from './scan-json.js';
 
 /**
  * The bytes of the JSON value at `span` without any member named `key` (spelled literally, without escapes), at any
@@ -27,7 +28,7 @@ export function withoutMembersNamed(body: Buffer, span: Span, key: string): Buff
     if (value[colonAt] !== colon || !opensMember(value, keyAt)) continue;
     const valueEnd = endOfValue(value, skipWhitespace(value, colonAt + 1));
     if (valueEnd < 0) break;
-    const [cutStart, cutEnd] = memberCut(value, from, keyAt, valueEnd);
+    const [cutStart, cutEnd] = memberCut(value, keyAt, valueEnd, from);
     pieces.push(value.subarray(from, cutStart));
     from = cutEnd;
     searchFrom = cutEnd;
@@ -52,16 +53,4 @@ function quoted(key: string): Buffer {
 function opensMember(value: Buffer, keyAt: number): boolean {
   const before = value[skipWhitespaceBack(value, keyAt - 1)];
   return before === openBrace || before === comma;
-}
-
-/** The member from `keyAt` to `valueEnd` with its joining comma: the one before it, else the one after it. */
-function memberCut(body: Buffer, floor: number, keyAt: number, valueEnd: number): Span {
-  const before = skipWhitespaceBack(body, keyAt - 1, floor);
-  if (before >= floor && body[before] === comma) {
-    // With the whitespace before that comma too: `1 , "key": v , 2` leaves `1 , 2`, as if never sent.
-    return [skipWhitespaceBack(body, before - 1, floor) + 1, valueEnd];
-  }
-  const after = skipWhitespace(body, valueEnd);
-  if (body[after] === comma) return [keyAt, skipWhitespace(body, after + 1)];
-  return [keyAt, valueEnd];
 }
