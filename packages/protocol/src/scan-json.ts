@@ -110,7 +110,9 @@ export function scanTopLevel<Name extends string>(
   keys: TopLevelKeys<Name>,
   span?: Span,
 ): TopLevelSpans<Name> | undefined {
-  const found = new Array<Span | undefined>(keys.names.length).fill(undefined);
+  // Filled by index: \`Array.prototype.fill\` is a builtin call that costs more than the loop for a handful of keys.
+  const found = new Array<Span | undefined>(keys.names.length);
+  for (let index = 0; index < found.length; index++) found[index] = undefined;
   const spans = new TopLevelSpans(keys.names, found);
   // The members of a whole body in the scan area go to the SIMD walk at once: most of its bytes are in a few large
   // values, and there a call costs less than a JavaScript walk of their first bytes. Within a span (an element's
