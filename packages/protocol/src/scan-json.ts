@@ -110,9 +110,10 @@ export function scanTopLevel<Name extends string>(
   keys: TopLevelKeys<Name>,
   span?: Span,
 ): TopLevelSpans<Name> | undefined {
-  // Filled by index: \`Array.prototype.fill\` is a builtin call that costs more than the loop for a handful of keys.
+  // Every slot set, so that no read meets a hole (a lookup up the prototype chain), and by a loop: for a handful of
+  // keys `Array.prototype.fill` is a builtin call that costs twice as much.
   const found = new Array<Span | undefined>(keys.names.length);
-  for (let index = 0; index < found.length; index++) found[index] = undefined;
+  for (let slot = 0; slot < found.length; slot++) found[slot] = undefined;
   const spans = new TopLevelSpans(keys.names, found);
   // The members of a whole body in the scan area go to the SIMD walk at once: most of its bytes are in a few large
   // values, and there a call costs less than a JavaScript walk of their first bytes. Within a span (an element's
