@@ -112,7 +112,7 @@ export interface Scenario {
 const streamMinWindowInMs = 1500;
 
 /** A scenario's warm-up per target when neither it nor `--warmup` sets one, in ms. */
-export const defaultWarmupInMs = 1000;
+const defaultWarmupInMs = 1000;
 
 /**
  * The Claude Code scenarios' warm-up per target, in ms. A fixed-count driver saw both proxies' CPU per stream fall by
