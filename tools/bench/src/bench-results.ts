@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TargetRow } from './compare-targets.js';
+import type { CpuPinning } from './cpu-pinning.js';
 import type { GoalCheck } from './evaluate-goals.js';
 import type { DurationSoakResult } from './run-duration-soak.js';
 import type { SoakResult } from './run-soak.js';
@@ -28,6 +29,8 @@ export interface BenchResults {
     readonly targets: readonly TargetId[];
     /** One `/admin/events` stream was open to each ccb target (`--events-client`). */
     readonly eventsClient: boolean;
+    /** The CPU lists of the load side and of the measured proxies; null when the run went unpinned. */
+    readonly pinning: CpuPinning | null;
   };
   /**
    * Milliseconds for latencies, µs for CPU per request, bytes for RSS; NaN becomes null in the JSON. Each

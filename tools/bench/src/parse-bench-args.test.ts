@@ -29,6 +29,11 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--events-client']).eventsClient).toBe(true);
   });
 
+  it('pins the proxies apart from the load side only with --pin', () => {
+    expect(parseBenchArgs([]).pin).toBe(false);
+    expect(parseBenchArgs(['--pin']).pin).toBe(true);
+  });
+
   it('shortens every phase with --quick unless a flag says otherwise', () => {
     expect(parseBenchArgs(['--quick'])).toMatchObject({ durationInMs: 500, rounds: 1, soakRequests: 5_000 });
     expect(parseBenchArgs(['--quick', '--duration', '2'])).toMatchObject({ durationInMs: 2000, rounds: 1 });

@@ -41,6 +41,11 @@ export interface BenchOptions {
   readonly cpuProfileDir: string | undefined;
   /** Keeps one `/admin/events` stream (an open dashboard) on each ccb target. Default false. */
   readonly eventsClient: boolean;
+  /**
+   * Runs node-pipe and ccb on CPUs of their own, apart from the load generator and the mock (`taskset`, Linux with
+   * two or more CPUs; see `cpu-pinning.ts`): `--pin`. Default false.
+   */
+  readonly pin: boolean;
   readonly quick: boolean;
   readonly help: boolean;
 }
@@ -75,6 +80,8 @@ Options:
   --out <path>          JSON results file (default bench/results/latest.json at the repo root)
   --cpu-prof-dir <dir>  profile ccb (node --cpu-prof) into <dir> and print its hottest functions
   --events-client       keep one GET /admin/events stream open to each ccb target, as an open dashboard does
+  --pin                 run each proxy on the upper half of the CPUs and the load generator and the mock on the rest
+                        (Linux with taskset and two or more CPUs), instead of all sharing every CPU
   --help                show this text`;
 
 function invalid(message: string, cause?: unknown): BenchError {
@@ -163,6 +170,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         out: { type: 'string' },
         'cpu-prof-dir': { type: 'string' },
         'events-client': { type: 'boolean' },
+        pin: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -197,6 +205,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     outPath: text('out'),
     cpuProfileDir: text('cpu-prof-dir'),
     eventsClient: values['events-client'] === true,
+    pin: values.pin === true,
     quick,
     help: values.help === true,
   };

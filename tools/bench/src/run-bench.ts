@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchError } from './bench-error.js';
 import type { BenchResults } from './bench-results.js';
+import { type CpuPinning, pinLoadSide } from './cpu-pinning.js';
 import { evaluateGoals } from './evaluate-goals.js';
 import { formatDurationSoak } from './format-duration-soak.js';
 import { formatGoals } from './format-goals.js';
@@ -55,6 +56,15 @@ async function summarizeProfiles(directory: string): Promise<BenchResults['cpuPr
  */
 export async function runBench(options: BenchOptions, context: RunBenchContext): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
+  // Before anything starts: the mock and the engines inherit the load side's CPUs from this process.
+  const pinning = options.pin ? pinLoadSide(cpus().length) : undefined;
+  if (options.pin) {
+    context.progress(
+      pinning === undefined
+        ? 'CPUs: not pinned (needs Linux, taskset and two or more CPUs)'
+        : `CPUs: load generator and mock on ${pinning.load}, each measured proxy on ${pinning.target}`,
+    );
+  }
   const shared = await prepareSharedEngines(options.soak ? [] : options.targets, {
     progress: context.progress,
     env: context.env ?? process.env,
@@ -66,7 +76,7 @@ export async function runBench(options: BenchOptions, context: RunBenchContext):
       throw new BenchError('CCB_BENCH_INVALID_ARGS', 'No target left to measure (ccb-shared was skipped).');
     }
     const targets = options.soak ? options.targets : shared.targets;
-    return await runTargets({ ...options, targets }, context, shared.engines, startedAt);
+    return await runTargets({ ...options, targets }, context, shared.engines, pinning, startedAt);
   } finally {
     await shared.engines?.stop();
   }
@@ -76,6 +86,7 @@ async function runTargets(
   options: BenchOptions,
   context: RunBenchContext,
   sharedEngines: SharedEngines | undefined,
+  pinning: CpuPinning | undefined,
   startedAt: string,
 ): Promise<BenchResults> {
   const { registry, signal, print, progress } = context;
@@ -104,6 +115,7 @@ async function runTargets(
       cpuProfileDir,
       signal,
       sharedEngines,
+      pinning,
     };
     const scenarioResults: BenchResults['scenarios'][number][] = [];
     let soak: SoakResult | undefined;
@@ -192,6 +204,7 @@ async function runTargets(
         rounds: options.rounds,
         targets: options.targets,
         eventsClient: options.eventsClient,
+        pinning: pinning ?? null,
       },
       scenarios: scenarioResults,
       goals,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { BenchError } from './bench-error.js';
+import { type CpuPinning, pinnedCommand } from './cpu-pinning.js';
 import { createLoopProbeClient, type LoopProbeClient } from './loop-probe-client.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { stopChild } from './process-registry.js';
@@ -43,6 +44,8 @@ export interface SpawnServerOptions {
    * read by the bench process (which also runs the load generator) would make the server wait on the bench.
    */
   readonly stdoutFile?: string;
+  /** Runs the process on the measured target's CPUs (see `cpu-pinning.ts`). Default: the bench's own mask. */
+  readonly pinning?: CpuPinning | undefined;
 }
 
 const listeningUrl = /http:\/\/127\.0\.0\.1:(\d+)/;
@@ -71,7 +74,11 @@ export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess>
   const probeArgs =
     options.loopProbePath === undefined ? [] : ['--import', pathToFileURL(options.loopProbePath).href];
   const ipc = options.ipc === true || options.loopProbePath !== undefined;
-  const child = spawn(process.execPath, [...probeArgs, ...options.nodeArgs], {
+  const { command, args } = pinnedCommand(options.pinning, process.execPath, [
+    ...probeArgs,
+    ...options.nodeArgs,
+  ]);
+  const child = spawn(command, args, {
     stdio: ipc ? ['ignore', stdout, 'pipe', 'ipc'] : ['ignore', stdout, 'pipe'],
   });
   const loopProbe = options.loopProbePath === undefined ? undefined : createLoopProbeClient(child);

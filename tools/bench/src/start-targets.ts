@@ -8,6 +8,7 @@ import {
   ccbBenchConfig,
   type ProviderLayout,
 } from './ccb-bench-config.js';
+import type { CpuPinning } from './cpu-pinning.js';
 import type { LoopProbeClient } from './loop-probe-client.js';
 import type { ProcessRegistry } from './process-registry.js';
 import type { TargetId } from './scenarios.js';
@@ -42,6 +43,8 @@ export interface BenchEnvironment {
   readonly cpuProfileDir: string | undefined;
   /** Aborted on Ctrl-C: loads stop and the run unwinds. */
   readonly signal: AbortSignal;
+  /** The CPUs node-pipe and ccb run on, apart from the load side's; undefined: unpinned (no `--pin`, or no taskset). */
+  readonly pinning: CpuPinning | undefined;
   /** The Redis and PostgreSQL of the `ccb-shared` target; undefined when it is not measured. */
   readonly sharedEngines?: SharedEngines | undefined;
 }
@@ -133,6 +136,7 @@ async function startCcb(
     loopProbePath: environment.loopProbePath,
     // Request logs go to a file, as in production; a pipe read by the busy load generator would throttle ccb.
     stdoutFile: join(environment.workDir, `${variant}-${options.label}.log`),
+    pinning: environment.pinning,
   });
 }
 
@@ -159,6 +163,7 @@ export async function startTargets(
           registry: environment.registry,
           ipc: true,
           loopProbePath: environment.loopProbePath,
+          pinning: environment.pinning,
         });
         return { id, url: server.url, process: server };
       }

@@ -39,6 +39,7 @@ describe('the timed soak', () => {
       loopProbePath: undefined,
       upstreamProbe: undefined,
       cpuProfileDir: undefined,
+      pinning: undefined,
       signal: new AbortController().signal,
     };
     const progress: string[] = [];

@@ -79,6 +79,7 @@ describe.skipIf(skip !== undefined)('ccb-shared on real engines', () => {
       loopProbePath: undefined,
       upstreamProbe: undefined,
       cpuProfileDir: undefined,
+      pinning: undefined,
       signal: new AbortController().signal,
       sharedEngines: engines,
     };
