@@ -65,7 +65,8 @@ the per-round ratios. The default run takes about 5 minutes on 2 cores.
 
 Options:
   --duration <s>        measured seconds per target per round (default 1; streaming scenarios at least 1.5)
-  --warmup <s>          unmeasured seconds per target before the first round (default 1; 15 for the claude-code set)
+  --warmup <s>          unmeasured seconds per target before the first round (default 1; 15 for the claude-code set),
+                        followed by one unmeasured round
   --rounds <n>          interleaved rounds, i.e. pairs per ratio (default 5)
   --set <name>          the scenarios of a set: ${scenarioSets.join(', ')} (Claude Code-sized traffic), or all
                         (default: default)

@@ -17,4 +17,15 @@ describe('scenarioLoadTimeInMs', () => {
       scenarioLoadTimeInMs(short, { ...timing, warmupInMs: 1000 }),
     );
   });
+
+  it('counts one unmeasured round per target after the warm-up, beside the measured ones', () => {
+    const short = byId('nonstream-c50');
+    const timing = { durationInMs: 1000, warmupInMs: 1000, targets: ['node-pipe', 'ccb'] as const };
+    const oneRound = scenarioLoadTimeInMs(short, { ...timing, rounds: 1 });
+    const perRound = scenarioLoadTimeInMs(short, { ...timing, rounds: 2 }) - oneRound;
+    // Each window (warm-up, the unmeasured round, one measured round) has its connection ramp.
+    const perTargetRamp = (oneRound - 2 * perRound) / 2 - 1000;
+    expect(perRound).toBe(2 * (1000 + perTargetRamp));
+    expect(perTargetRamp).toBeGreaterThan(0);
+  });
 });

@@ -229,15 +229,15 @@ function roundWindowInMs(scenario: Scenario, timing: Pick<ScenarioTiming, 'durat
  */
 export function scenarioLoadTimeInMs(scenario: Scenario, timing: ScenarioTiming): number {
   const rampInMs = rampTimeInMs(scenario.connections, settleInMs);
+  const windowInMs = roundWindowInMs(scenario, timing);
   const windows =
-    warmupOf(scenario, timing.warmupInMs) +
-    rampInMs +
-    timing.rounds * (roundWindowInMs(scenario, timing) + rampInMs);
+    warmupOf(scenario, timing.warmupInMs) + rampInMs + (timing.rounds + 1) * (windowInMs + rampInMs);
   return timing.targets.length * windows;
 }
 
 /**
- * Runs one scenario: starts fresh target processes, warms each one up, then measures the targets
+ * Runs one scenario: starts fresh target processes, warms each one up (its warm-up, then one unmeasured round), then
+ * measures the targets
  * interleaved (A B C, C B A, A B C…) for `rounds` rounds so drift (thermal, background load) spreads evenly,
  * and stops the processes again whatever happens. Every round of every target is kept on its own too:
  * within a round the targets ran back to back, so ratios between them are paired per round.
@@ -268,11 +268,17 @@ export async function runScenario(
       targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
     );
     const warmupInMs = warmupOf(scenario, timing.warmupInMs);
-    for (const target of targets) {
-      const discard = createAccumulator(scenario, target.process !== undefined);
-      await measure(environment, scenario, requestsOf(target), target, warmupInMs, discard);
-    }
     const windowInMs = roundWindowInMs(scenario, timing);
+    // The warm-up, then one unmeasured round: the first window after a long load is not yet steady. When a load
+    // ends, Node meets new shapes (its connections close, idle timers fire) and throws away optimized code that
+    // inlined its timers and parser callbacks; the next window recompiles it, and paid 1.4–2× the CPU per request of
+    // the rounds after it, in node-pipe and ccb alike (docs/performance.md, item 35).
+    for (const windowOfTarget of [warmupInMs, windowInMs]) {
+      for (const target of targets) {
+        const discard = createAccumulator(scenario, target.process !== undefined);
+        await measure(environment, scenario, requestsOf(target), target, windowOfTarget, discard);
+      }
+    }
     const reversed = [...targets].reverse();
     for (let round = 0; round < timing.rounds; round++) {
       // A B C, then C B A: no target always runs right after the same neighbour, or always first in a round.
