@@ -31,6 +31,8 @@ export interface BenchResults {
     readonly eventsClient: boolean;
     /** The CPU lists of the load side and of the measured proxies; null when the run went unpinned. */
     readonly pinning: CpuPinning | null;
+    /** Unmeasured rounds each target ran after its warm-up (absent from results before there was one). */
+    readonly unmeasuredRoundsAfterWarmup: number;
   };
   /**
    * Milliseconds for latencies, µs for CPU per request, bytes for RSS; NaN becomes null in the JSON. Each

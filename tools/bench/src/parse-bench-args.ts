@@ -61,7 +61,7 @@ started by the bench from Debian's packages, and skipped with one line when neit
 ccb-bedrock-sigv4: ccb with a kind: bedrock provider on the mock's Bedrock mode, with a Bedrock API key or
 SigV4, default set only). Every round measures each target once, back to
 back; ratios between targets (RPS, CPU per request, the cost of logs and metrics) are the median of
-the per-round ratios. The default run takes about 5 minutes on 2 cores.
+the per-round ratios. The default run takes about 6 minutes on 2 cores.
 
 Options:
   --duration <s>        measured seconds per target per round (default 1; streaming scenarios at least 1.5)
@@ -81,8 +81,8 @@ Options:
   --out <path>          JSON results file (default bench/results/latest.json at the repo root)
   --cpu-prof-dir <dir>  profile ccb (node --cpu-prof) into <dir> and print its hottest functions
   --events-client       keep one GET /admin/events stream open to each ccb target, as an open dashboard does
-  --pin                 run each proxy on the upper half of the CPUs and the load generator and the mock on the rest
-                        (Linux with taskset and two or more CPUs), instead of all sharing every CPU
+  --pin                 run the proxies on the upper half of the allowed CPUs and the load generator and the mock on
+                        the rest (Linux with taskset and two or more CPUs), instead of all sharing every CPU
   --help                show this text`;
 
 function invalid(message: string, cause?: unknown): BenchError {

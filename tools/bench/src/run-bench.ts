@@ -13,7 +13,7 @@ import type { BenchOptions } from './parse-bench-args.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { resolveCliPath } from './resolve-cli-path.js';
 import { type DurationSoakResult, runDurationSoak, soakTargetIds } from './run-duration-soak.js';
-import { runScenario, scenarioLoadTimeInMs } from './run-scenario.js';
+import { runScenario, scenarioLoadTimeInMs, unmeasuredRoundsAfterWarmup } from './run-scenario.js';
 import { formatSoakTable, runSoak, type SoakResult } from './run-soak.js';
 import { measuresTarget, warmupOf } from './scenarios.js';
 import { prepareSharedEngines, type SharedEngines } from './shared-engines.js';
@@ -57,12 +57,13 @@ async function summarizeProfiles(directory: string): Promise<BenchResults['cpuPr
 export async function runBench(options: BenchOptions, context: RunBenchContext): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   // Before anything starts: the mock and the engines inherit the load side's CPUs from this process.
-  const pinning = options.pin ? pinLoadSide(cpus().length) : undefined;
-  if (options.pin) {
+  const outcome = options.pin ? pinLoadSide() : undefined;
+  const pinning = outcome?.pinned === true ? outcome.pinning : undefined;
+  if (outcome !== undefined) {
     context.progress(
-      pinning === undefined
-        ? 'CPUs: not pinned (needs Linux, taskset and two or more CPUs)'
-        : `CPUs: load generator and mock on ${pinning.load}, each measured proxy on ${pinning.target}`,
+      outcome.pinned
+        ? `CPUs: load generator and mock on ${outcome.pinning.load}, the measured proxies on ${outcome.pinning.target}`
+        : `CPUs: not pinned (${outcome.reason})`,
     );
   }
   const shared = await prepareSharedEngines(options.soak ? [] : options.targets, {
@@ -205,6 +206,7 @@ async function runTargets(
         targets: options.targets,
         eventsClient: options.eventsClient,
         pinning: pinning ?? null,
+        unmeasuredRoundsAfterWarmup,
       },
       scenarios: scenarioResults,
       goals,

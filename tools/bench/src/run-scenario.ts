@@ -26,7 +26,10 @@ import { type BenchEnvironment, type RunningTarget, startTargets, stopTargets } 
 export interface ScenarioTiming {
   /** Measured time per target per round, in ms. */
   readonly durationInMs: number;
-  /** Unmeasured load per target before the first round, in ms, for every scenario; undefined: each scenario's own. */
+  /**
+   * The warm-up per target, in ms, for every scenario (undefined: each scenario's own), before the unmeasured round
+   * and the measured ones.
+   */
   readonly warmupInMs: number | undefined;
   readonly rounds: number;
   readonly targets: readonly TargetId[];
@@ -224,22 +227,32 @@ function roundWindowInMs(scenario: Scenario, timing: Pick<ScenarioTiming, 'durat
 }
 
 /**
- * Wall time the scenario's load takes, in ms: warm-ups and rounds of every target, each window after
- * its connection ramp. Process starts and stops come on top.
+ * Unmeasured rounds each target runs after its warm-up. The first window after a long load is not yet steady: when
+ * a load ends, Node meets new shapes (connections close, idle timers fire) and drops optimized code that inlined its
+ * timers and parser callbacks, and the next window recompiles it. That window cost 1.3–2.1× the CPU per request of
+ * the windows after it, in node-pipe and ccb alike (docs/performance.md, item 35).
+ */
+export const unmeasuredRoundsAfterWarmup = 1;
+
+/**
+ * Wall time the scenario's load takes, in ms: the warm-up, the unmeasured round and the rounds of every target, each
+ * window after its connection ramp. Process starts and stops come on top.
  */
 export function scenarioLoadTimeInMs(scenario: Scenario, timing: ScenarioTiming): number {
   const rampInMs = rampTimeInMs(scenario.connections, settleInMs);
   const windowInMs = roundWindowInMs(scenario, timing);
   const windows =
-    warmupOf(scenario, timing.warmupInMs) + rampInMs + (timing.rounds + 1) * (windowInMs + rampInMs);
+    warmupOf(scenario, timing.warmupInMs) +
+    rampInMs +
+    (unmeasuredRoundsAfterWarmup + timing.rounds) * (windowInMs + rampInMs);
   return timing.targets.length * windows;
 }
 
 /**
- * Runs one scenario: starts fresh target processes, warms each one up (its warm-up, then one unmeasured round), then
- * measures the targets
- * interleaved (A B C, C B A, A B C…) for `rounds` rounds so drift (thermal, background load) spreads evenly,
- * and stops the processes again whatever happens. Every round of every target is kept on its own too:
+ * Runs one scenario: starts fresh target processes, warms each one up (its warm-up, then
+ * {@link unmeasuredRoundsAfterWarmup} unmeasured rounds), then measures the targets interleaved (A B C, C B A, A B C…)
+ * for `rounds` rounds so drift (thermal, background load) spreads evenly, and stops the processes again whatever
+ * happens. Every round of every target is kept on its own too:
  * within a round the targets ran back to back, so ratios between them are paired per round.
  */
 export async function runScenario(
@@ -267,16 +280,15 @@ export async function runScenario(
     const accumulators = new Map(
       targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
     );
-    const warmupInMs = warmupOf(scenario, timing.warmupInMs);
     const windowInMs = roundWindowInMs(scenario, timing);
-    // The warm-up, then one unmeasured round: the first window after a long load is not yet steady. When a load
-    // ends, Node meets new shapes (its connections close, idle timers fire) and throws away optimized code that
-    // inlined its timers and parser callbacks; the next window recompiles it, and paid 1.4–2× the CPU per request of
-    // the rounds after it, in node-pipe and ccb alike (docs/performance.md, item 35).
-    for (const windowOfTarget of [warmupInMs, windowInMs]) {
+    const unmeasuredWindowsInMs = [
+      warmupOf(scenario, timing.warmupInMs),
+      ...Array.from({ length: unmeasuredRoundsAfterWarmup }, () => windowInMs),
+    ];
+    for (const unmeasuredWindowInMs of unmeasuredWindowsInMs) {
       for (const target of targets) {
         const discard = createAccumulator(scenario, target.process !== undefined);
-        await measure(environment, scenario, requestsOf(target), target, windowOfTarget, discard);
+        await measure(environment, scenario, requestsOf(target), target, unmeasuredWindowInMs, discard);
       }
     }
     const reversed = [...targets].reverse();

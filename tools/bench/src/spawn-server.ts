@@ -62,7 +62,7 @@ function describeExit(child: ChildProcess): string {
 }
 
 /**
- * Starts `node <nodeArgs>` and resolves once its stdout announces `http://127.0.0.1:<port>`. After that
+ * Starts `node <nodeArgs>` (through `taskset` on the targets' CPUs when `pinning` is set) and resolves once its stdout announces `http://127.0.0.1:<port>`. After that
  * stdout keeps flowing into nothing, as into /dev/null, so a chatty logger never blocks on a full pipe.
  * Throws `CCB_BENCH_TARGET_START_FAILED` (with the output tail) when the process exits or stays silent
  * past the timeout; the process is stopped in either case.
@@ -74,10 +74,11 @@ export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess>
   const probeArgs =
     options.loopProbePath === undefined ? [] : ['--import', pathToFileURL(options.loopProbePath).href];
   const ipc = options.ipc === true || options.loopProbePath !== undefined;
-  const { command, args } = pinnedCommand(options.pinning, process.execPath, [
-    ...probeArgs,
-    ...options.nodeArgs,
-  ]);
+  const { command, args } = pinnedCommand({
+    pinning: options.pinning,
+    nodePath: process.execPath,
+    args: [...probeArgs, ...options.nodeArgs],
+  });
   const child = spawn(command, args, {
     stdio: ipc ? ['ignore', stdout, 'pipe', 'ipc'] : ['ignore', stdout, 'pipe'],
   });
@@ -107,7 +108,7 @@ export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess>
       reject(
         new BenchError(
           'CCB_BENCH_TARGET_START_FAILED',
-          `${name} did not start: ${reason}. Command: node ${options.nodeArgs.join(' ')}\n${outputTail()}`,
+          `${name} did not start: ${reason}. Command: ${[command, ...args].join(' ')}\n${outputTail()}`,
           { cause },
         ),
       );

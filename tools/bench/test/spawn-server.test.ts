@@ -1,10 +1,5 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BenchError } from '../src/bench-error.js';
-import { pinLoadSide, planCpuPinning } from '../src/cpu-pinning.js';
 import { createProcessRegistry } from '../src/process-registry.js';
 import { spawnServer } from '../src/spawn-server.js';
 
@@ -63,43 +58,4 @@ describe('spawnServer', () => {
     await registry.stopAll(500);
     expect(registry.size).toBe(0);
   });
-
-  // Linux with util-linux (CI's Debian) and at least two CPUs: the kernel's own view of each process's mask.
-  const canPin = process.platform === 'linux' && cpus().length >= 2;
-
-  it.runIf(canPin)('runs a pinned server on the target CPUs only, with its own pid', async () => {
-    const pinning = planCpuPinning(cpus().length);
-    const started = await spawnServer({ name: 'pinned', nodeArgs: inline(server), registry, pinning });
-    // taskset execs node in place: the pid the bench measures is the server's own.
-    expect(readFileSync(`/proc/${started.pid}/cmdline`, 'utf8').split('\0')[0]).toBe(process.execPath);
-    expect(allowedCpus(started.pid)).toBe(pinning?.target);
-    expect(await (await fetch(started.url)).text()).toBe('ok');
-  });
-
-  it.runIf(canPin)(
-    'pins every thread of a process to the load side, so its later children inherit it',
-    async () => {
-      const child = spawn(process.execPath, inline("console.log('up'); setInterval(() => {}, 1000)"), {
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-      registry.add(child);
-      // Node has started its platform threads once it runs the script.
-      await once(child.stdout as NodeJS.ReadableStream, 'data');
-      const pid = child.pid as number;
-      const pinning = pinLoadSide(cpus().length, pid);
-      expect(pinning).toEqual(planCpuPinning(cpus().length));
-      const threads = readdirTasks(pid);
-      expect(threads.length).toBeGreaterThan(1);
-      for (const thread of threads) expect(allowedCpus(pid, thread)).toBe(pinning?.load);
-    },
-  );
 });
-
-function allowedCpus(pid: number, thread?: string): string | undefined {
-  const path = thread === undefined ? `/proc/${pid}/status` : `/proc/${pid}/task/${thread}/status`;
-  return /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(path, 'utf8'))?.[1];
-}
-
-function readdirTasks(pid: number): string[] {
-  return readdirSync(`/proc/${pid}/task`);
-}
