@@ -77,7 +77,11 @@ export async function runBench(options: BenchOptions, context: RunBenchContext):
       throw new BenchError('CCB_BENCH_INVALID_ARGS', 'No target left to measure (ccb-shared was skipped).');
     }
     const targets = options.soak ? options.targets : shared.targets;
-    return await runTargets({ ...options, targets }, context, shared.engines, pinning, startedAt);
+    return await runTargets({ ...options, targets }, context, {
+      sharedEngines: shared.engines,
+      pinning,
+      startedAt,
+    });
   } finally {
     await shared.engines?.stop();
   }
@@ -86,11 +90,14 @@ export async function runBench(options: BenchOptions, context: RunBenchContext):
 async function runTargets(
   options: BenchOptions,
   context: RunBenchContext,
-  sharedEngines: SharedEngines | undefined,
-  pinning: CpuPinning | undefined,
-  startedAt: string,
+  setup: {
+    readonly sharedEngines: SharedEngines | undefined;
+    readonly pinning: CpuPinning | undefined;
+    readonly startedAt: string;
+  },
 ): Promise<BenchResults> {
   const { registry, signal, print, progress } = context;
+  const { sharedEngines, pinning, startedAt } = setup;
   const needsCcb = options.soak || options.targets.some((target) => target.startsWith('ccb'));
   const cliPath = needsCcb ? resolveCliPath() : '';
   const cpuProfileDir = options.cpuProfileDir === undefined ? undefined : resolve(options.cpuProfileDir);
