@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioLoadTimeInMs } from './run-scenario.js';
+import { scenarioLoadTimeInMs, unmeasuredWindowsInMs } from './run-scenario.js';
 import { scenarios } from './scenarios.js';
 
 const byId = (id: string) => scenarios.find((scenario) => scenario.id === id) as (typeof scenarios)[number];
@@ -27,5 +27,20 @@ describe('scenarioLoadTimeInMs', () => {
     const perTargetRamp = (oneRound - 2 * perRound) / 2 - 1000;
     expect(perRound).toBe(2 * (1000 + perTargetRamp));
     expect(perTargetRamp).toBeGreaterThan(0);
+  });
+});
+
+describe('unmeasuredWindowsInMs', () => {
+  it("runs each target's warm-up, then one round's window, before the measured rounds", () => {
+    expect(
+      unmeasuredWindowsInMs(byId('nonstream-c50'), { durationInMs: 2000, warmupInMs: undefined }),
+    ).toEqual([1000, 2000]);
+    // A streaming scenario's window is at least its minimum; the Claude Code set warms up for 15 s.
+    expect(
+      unmeasuredWindowsInMs(byId('cc-stream-50k-c50'), { durationInMs: 1000, warmupInMs: undefined }),
+    ).toEqual([15_000, 1500]);
+    expect(unmeasuredWindowsInMs(byId('cc-50k-c50'), { durationInMs: 1000, warmupInMs: 500 })).toEqual([
+      500, 1000,
+    ]);
   });
 });

@@ -234,17 +234,28 @@ function roundWindowInMs(scenario: Scenario, timing: Pick<ScenarioTiming, 'durat
  */
 export const unmeasuredRoundsAfterWarmup = 1;
 
+/** The unmeasured windows each target runs before the first round, in ms and in order: its warm-up, then the round. */
+export function unmeasuredWindowsInMs(
+  scenario: Scenario,
+  timing: Pick<ScenarioTiming, 'durationInMs' | 'warmupInMs'>,
+): number[] {
+  const windowInMs = roundWindowInMs(scenario, timing);
+  return [
+    warmupOf(scenario, timing.warmupInMs),
+    ...Array.from({ length: unmeasuredRoundsAfterWarmup }, () => windowInMs),
+  ];
+}
+
 /**
  * Wall time the scenario's load takes, in ms: the warm-up, the unmeasured round and the rounds of every target, each
  * window after its connection ramp. Process starts and stops come on top.
  */
 export function scenarioLoadTimeInMs(scenario: Scenario, timing: ScenarioTiming): number {
   const rampInMs = rampTimeInMs(scenario.connections, settleInMs);
-  const windowInMs = roundWindowInMs(scenario, timing);
-  const windows =
-    warmupOf(scenario, timing.warmupInMs) +
-    rampInMs +
-    (unmeasuredRoundsAfterWarmup + timing.rounds) * (windowInMs + rampInMs);
+  const windows = [
+    ...unmeasuredWindowsInMs(scenario, timing),
+    ...Array.from({ length: timing.rounds }, () => roundWindowInMs(scenario, timing)),
+  ].reduce((total, windowInMs) => total + windowInMs + rampInMs, 0);
   return timing.targets.length * windows;
 }
 
@@ -280,17 +291,13 @@ export async function runScenario(
     const accumulators = new Map(
       targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
     );
-    const windowInMs = roundWindowInMs(scenario, timing);
-    const unmeasuredWindowsInMs = [
-      warmupOf(scenario, timing.warmupInMs),
-      ...Array.from({ length: unmeasuredRoundsAfterWarmup }, () => windowInMs),
-    ];
-    for (const unmeasuredWindowInMs of unmeasuredWindowsInMs) {
+    for (const unmeasuredWindowInMs of unmeasuredWindowsInMs(scenario, timing)) {
       for (const target of targets) {
         const discard = createAccumulator(scenario, target.process !== undefined);
         await measure(environment, scenario, requestsOf(target), target, unmeasuredWindowInMs, discard);
       }
     }
+    const windowInMs = roundWindowInMs(scenario, timing);
     const reversed = [...targets].reverse();
     for (let round = 0; round < timing.rounds; round++) {
       // A B C, then C B A: no target always runs right after the same neighbour, or always first in a round.
