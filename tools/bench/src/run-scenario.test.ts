@@ -5,13 +5,21 @@ import { scenarios } from './scenarios.js';
 const byId = (id: string) => scenarios.find((scenario) => scenario.id === id) as (typeof scenarios)[number];
 
 describe('scenarioLoadTimeInMs', () => {
-  it("counts each target's warm-up: the scenario's own unless --warmup sets one", () => {
+  it("counts each target's warm-up, in slices with a ramp each: the scenario's own unless --warmup sets one", () => {
     const timing = { durationInMs: 1000, rounds: 2, targets: ['node-pipe', 'ccb'] as const };
     const claudeCode = byId('cc-50k-c50');
+    // One more round: one window and its ramp per target.
+    const rampInMs =
+      (scenarioLoadTimeInMs(claudeCode, { ...timing, rounds: 3, warmupInMs: 1000 }) -
+        scenarioLoadTimeInMs(claudeCode, { ...timing, warmupInMs: 1000 })) /
+        2 -
+      1000;
+    expect(rampInMs).toBeGreaterThan(0);
+    // 15 s in eight slices instead of 1 s in one: 14 s more, and seven more ramps, per target.
     expect(
       scenarioLoadTimeInMs(claudeCode, { ...timing, warmupInMs: undefined }) -
         scenarioLoadTimeInMs(claudeCode, { ...timing, warmupInMs: 1000 }),
-    ).toBe(2 * 14_000);
+    ).toBe(2 * (14_000 + 7 * rampInMs));
     const short = byId('nonstream-c50');
     expect(scenarioLoadTimeInMs(short, { ...timing, warmupInMs: undefined })).toBe(
       scenarioLoadTimeInMs(short, { ...timing, warmupInMs: 1000 }),
@@ -31,16 +39,16 @@ describe('scenarioLoadTimeInMs', () => {
 });
 
 describe('unmeasuredWindowsInMs', () => {
-  it("runs each target's warm-up, then one round's window, before the measured rounds", () => {
+  it("runs each target's warm-up in slices of at most 2 s, then one round's window, before the rounds", () => {
     expect(
       unmeasuredWindowsInMs(byId('nonstream-c50'), { durationInMs: 2000, warmupInMs: undefined }),
     ).toEqual([1000, 2000]);
-    // A streaming scenario's window is at least its minimum; the Claude Code set warms up for 15 s.
+    // The Claude Code set warms up for 15 s: eight equal slices. A streaming scenario's window is at least 1.5 s.
     expect(
       unmeasuredWindowsInMs(byId('cc-stream-50k-c50'), { durationInMs: 1000, warmupInMs: undefined }),
-    ).toEqual([15_000, 1500]);
-    expect(unmeasuredWindowsInMs(byId('cc-50k-c50'), { durationInMs: 1000, warmupInMs: 500 })).toEqual([
-      500, 1000,
+    ).toEqual([...Array.from({ length: 8 }, () => 1875), 1500]);
+    expect(unmeasuredWindowsInMs(byId('cc-50k-c50'), { durationInMs: 1000, warmupInMs: 4000 })).toEqual([
+      2000, 2000, 1000,
     ]);
   });
 });
