@@ -42,8 +42,8 @@ export interface BenchOptions {
   /** Keeps one `/admin/events` stream (an open dashboard) on each ccb target. Default false. */
   readonly eventsClient: boolean;
   /**
-   * Runs node-pipe and ccb on CPUs of their own, apart from the load generator and the mock (`taskset`, Linux with
-   * two or more CPUs; see `cpu-pinning.ts`): `--pin`. Default false.
+   * Runs the proxy targets on CPUs apart from the load generator and the mock (`taskset`, Linux with two or more
+   * allowed CPUs; see `cpu-pinning.ts`): `--pin`. Default false.
    */
   readonly pin: boolean;
   readonly quick: boolean;
@@ -66,7 +66,7 @@ the per-round ratios. The default run takes about 6 minutes on 2 cores.
 Options:
   --duration <s>        measured seconds per target per round (default 1; streaming scenarios at least 1.5)
   --warmup <s>          unmeasured seconds per target before the first round (default 1; 15 for the claude-code set),
-                        followed by one unmeasured round
+                        in slices of at most 2 s with the targets taking turns, then one unmeasured round
   --rounds <n>          interleaved rounds, i.e. pairs per ratio (default 5)
   --set <name>          the scenarios of a set: ${scenarioSets.join(', ')} (Claude Code-sized traffic), or all
                         (default: default)

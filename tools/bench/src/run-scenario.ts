@@ -238,7 +238,7 @@ export const unmeasuredRoundsAfterWarmup = 1;
  * The longest slice of a warm-up, in ms. Warm-ups run in slices, the targets taking turns as in the rounds, so that
  * every target has the same history when the rounds begin. Warmed one after the other, the first target rests while
  * the others warm up, V8's memory reducer compacts its heap, and it then used 10–45 % less CPU per request through
- * every round than an identical process warmed last (two node-pipes side by side; docs/performance.md, item 36).
+ * the rounds (medians) than an identical process warmed last (two node-pipes side by side; docs/performance.md, item 36).
  */
 export const warmupSliceInMs = 2000;
 

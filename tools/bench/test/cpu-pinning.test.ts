@@ -26,10 +26,7 @@ const canPin = process.platform === 'linux' && allowedCpus().length >= 2 && hasT
 
 /** The CPUs each thread of `pid` may run on, as id lists. */
 function threadCpus(pid: number): number[][] {
-  return readdirSync(`/proc/${pid}/task`).map((thread) => {
-    const status = readFileSync(`/proc/${pid}/task/${thread}/status`, 'utf8');
-    return parseCpuList(/^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1] ?? '');
-  });
+  return readdirSync(`/proc/${pid}/task`).map((thread) => allowedCpus(`/proc/${pid}/task/${thread}/status`));
 }
 
 const server = `
