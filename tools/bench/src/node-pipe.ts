@@ -1,6 +1,8 @@
 // The Node floor: the least a node:http + undici proxy can do (no logging, routing or buffering). ccb
-// is compared against it. Run as its own process: `node dist/node-pipe.js <upstream base URL>`.
-import { createServer, type ServerResponse } from 'node:http';
+// is compared against it. Run as its own process: `node dist/node-pipe.js <upstream base URL> [held]`.
+// With `held` (the `node-pipe-held` target) it reads each whole body before it sends it on, as a proxy that can
+// replay a body on failover must: the floor for what holding a body costs, without anything else ccb does.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Dispatcher, Pool } from 'undici';
 
@@ -16,6 +18,7 @@ const hopByHop = new Set([
   'host',
 ]);
 const upstream = new URL(process.argv[2] ?? 'http://127.0.0.1:1');
+const holdsBodies = process.argv[3] === 'held';
 const pool = new Pool(upstream.origin, { keepAliveTimeout: 30_000, bodyTimeout: 300_000 });
 
 class PipeHandler implements Dispatcher.DispatchHandler {
@@ -58,16 +61,26 @@ const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (re
     const name = raw[index] as string;
     if (!hopByHop.has(name.toLowerCase())) headers.push(name, raw[index + 1] as string);
   }
-  pool.dispatch(
-    {
-      origin: upstream.origin,
-      method: request.method as Dispatcher.HttpMethod,
-      path: request.url ?? '/',
-      headers,
-      body: request,
-    },
-    new PipeHandler(response),
-  );
+  const send = (body: IncomingMessage | Buffer[]) =>
+    pool.dispatch(
+      {
+        origin: upstream.origin,
+        method: request.method as Dispatcher.HttpMethod,
+        path: request.url ?? '/',
+        headers,
+        // undici writes an iterable body (the held pieces) piece by piece; its types list only the other kinds.
+        body: body as Dispatcher.DispatchOptions['body'],
+      },
+      new PipeHandler(response),
+    );
+  if (!holdsBodies) {
+    send(request);
+    return;
+  }
+  // The pieces as Node read them, not joined: what ccb keeps of a body, too.
+  const pieces: Buffer[] = [];
+  request.on('data', (piece: Buffer) => pieces.push(piece));
+  request.on('end', () => send(pieces));
 });
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

@@ -54,6 +54,7 @@ export interface BenchOptions {
 export const benchUsage = `Usage: node dist/main.js [options]
 
 Measures direct (client → mock), node-pipe (minimal Node proxy) and ccb side by side (and, on request,
+node-pipe-held: node-pipe reading each whole body before sending it on, as a proxy that can replay it must;
 ccb-quiet: ccb with request logs and metrics off; ccb-dedup: ccb with dedup.messages in_flight, whose
 cost for a request without a duplicate nonstream-c1 shows, since every request carries the same body;
 ccb-shared: ccb with its state in Redis and its ledger in PostgreSQL, from REDIS_URL and DATABASE_URL or

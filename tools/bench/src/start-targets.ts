@@ -152,13 +152,15 @@ export async function startTargets(
     switch (id) {
       case 'direct':
         return { id, url: options.upstreamUrl, process: undefined };
-      case 'node-pipe': {
+      case 'node-pipe':
+      case 'node-pipe-held': {
         const server = await spawnServer({
-          name: 'node-pipe',
+          name: id,
           nodeArgs: [
-            ...cpuProfileArgs(environment, `node-pipe-${options.label}`),
+            ...cpuProfileArgs(environment, `${id}-${options.label}`),
             environment.nodePipePath,
             options.upstreamUrl,
+            ...(id === 'node-pipe-held' ? ['held'] : []),
           ],
           registry: environment.registry,
           ipc: true,
