@@ -26,6 +26,8 @@ export interface BenchResults {
     /** `--warmup`'s (or `--quick`'s), for every scenario; null: each scenario's own (its `warmupInMs`). */
     readonly warmupInMs: number | null;
     readonly rounds: number;
+    /** `--windows`' (or `--quick`'s), for every scenario; null: each scenario's own (absent before there was one). */
+    readonly windowsPerRound?: number | null;
     readonly targets: readonly TargetId[];
     /** One `/admin/events` stream was open to each ccb target (`--events-client`). */
     readonly eventsClient: boolean;
@@ -46,6 +48,8 @@ export interface BenchResults {
   > & {
     /** Unmeasured load per target before the first round, in ms. */
     readonly warmupInMs: number;
+    /** Measured windows per target in each round; a round's figures are over all of them. */
+    readonly windowsPerRound?: number;
     readonly rows: readonly TargetRow[];
   })[];
   readonly goals: readonly GoalCheck[];

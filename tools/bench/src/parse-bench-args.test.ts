@@ -69,6 +69,15 @@ describe('parseBenchArgs', () => {
     }
   });
 
+  it("measures each scenario's own windows per round unless --windows (or --quick) sets a number", () => {
+    expect(parseBenchArgs([]).windowsPerRound).toBeUndefined();
+    expect(parseBenchArgs(['--windows', '3']).windowsPerRound).toBe(3);
+    expect(parseBenchArgs(['--quick']).windowsPerRound).toBe(1);
+    expect(parseBenchArgs(['--quick', '--windows', '2']).windowsPerRound).toBe(2);
+    expect(parseError(['--windows', '0']).message).toMatch(/--windows/);
+    expect(parseError(['--windows', '1.5']).message).toMatch(/--windows must be a whole number/);
+  });
+
   it('rejects fractional rounds and soak counts', () => {
     expect(parseError(['--rounds', '1.5']).message).toMatch(/--rounds must be a whole number/);
     expect(parseError(['--soak-requests', '10.5']).message).toMatch(/--soak-requests must be a whole number/);

@@ -22,6 +22,11 @@ export interface BenchOptions {
   readonly warmupInMs: number | undefined;
   /** Interleaved rounds (A B C, C B A…), each a pair for the ratios between targets. Default 5 (`--quick`: 1). */
   readonly rounds: number;
+  /**
+   * Measured windows per target per round, the targets taking turns window by window, for every scenario
+   * (`--windows`; `--quick`: 1). Undefined: each scenario's own (1; 4 for the Claude Code set, see `windowsPerRoundOf`).
+   */
+  readonly windowsPerRound: number | undefined;
   /** Selected scenarios, in catalog order: `--scenarios`, else those of `--set` (default the `default` set). */
   readonly scenarios: readonly Scenario[];
   /** Selected targets, in interleaving order. Default all. */
@@ -69,6 +74,8 @@ Options:
   --warmup <s>          unmeasured seconds per target before the first round (default 1; 15 for the claude-code set),
                         in slices of at most 2 s with the targets taking turns, then one unmeasured round
   --rounds <n>          interleaved rounds, i.e. pairs per ratio (default 5)
+  --windows <n>         measured windows per target in each round, the targets taking turns window by window
+                        (default 1; 4 for the claude-code set); a round's figures are over all its windows
   --set <name>          the scenarios of a set: ${scenarioSets.join(', ')} (Claude Code-sized traffic), or all
                         (default: default)
   --scenarios <a,b,…>   only these scenarios, of any set: ${scenarios.map((scenario) => scenario.id).join(', ')}
@@ -162,6 +169,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         duration: { type: 'string' },
         warmup: { type: 'string' },
         rounds: { type: 'string' },
+        windows: { type: 'string' },
         scenarios: { type: 'string' },
         set: { type: 'string' },
         targets: { type: 'string' },
@@ -193,6 +201,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
           ? 200
           : undefined,
     rounds: positiveInteger(text('rounds'), '--rounds', quick ? 1 : 5),
+    windowsPerRound:
+      text('windows') !== undefined
+        ? positiveInteger(text('windows'), '--windows', 1)
+        : quick
+          ? 1
+          : undefined,
     scenarios:
       text('scenarios') === undefined
         ? selectSet(text('set'))

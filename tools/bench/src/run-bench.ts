@@ -15,7 +15,7 @@ import { resolveCliPath } from './resolve-cli-path.js';
 import { type DurationSoakResult, runDurationSoak, soakTargetIds } from './run-duration-soak.js';
 import { runScenario, scenarioLoadTimeInMs, unmeasuredRoundsAfterWarmup } from './run-scenario.js';
 import { formatSoakTable, runSoak, type SoakResult } from './run-soak.js';
-import { measuresTarget, warmupOf } from './scenarios.js';
+import { measuresTarget, warmupOf, windowsPerRoundOf } from './scenarios.js';
 import { prepareSharedEngines, type SharedEngines } from './shared-engines.js';
 import { spawnServer } from './spawn-server.js';
 import type { BenchEnvironment } from './start-targets.js';
@@ -185,6 +185,7 @@ async function runTargets(
           request,
           set: scenario.set ?? 'default',
           warmupInMs: warmupOf(scenario, options.warmupInMs),
+          windowsPerRound: windowsPerRoundOf(scenario, options.windowsPerRound),
           rows,
         });
       }
@@ -210,6 +211,7 @@ async function runTargets(
         durationInMs: options.durationInMs,
         warmupInMs: options.warmupInMs ?? null,
         rounds: options.rounds,
+        windowsPerRound: options.windowsPerRound ?? null,
         targets: options.targets,
         eventsClient: options.eventsClient,
         pinning: pinning ?? null,

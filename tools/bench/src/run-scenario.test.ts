@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioLoadTimeInMs, unmeasuredWindowsInMs } from './run-scenario.js';
+import { measuredTurns, scenarioLoadTimeInMs, unmeasuredWindowsInMs } from './run-scenario.js';
 import { scenarios } from './scenarios.js';
 
 const byId = (id: string) => scenarios.find((scenario) => scenario.id === id) as (typeof scenarios)[number];
 
 describe('scenarioLoadTimeInMs', () => {
   it("counts each target's warm-up, in slices with a ramp each: the scenario's own unless --warmup sets one", () => {
-    const timing = { durationInMs: 1000, rounds: 2, targets: ['node-pipe', 'ccb'] as const };
+    const timing = {
+      durationInMs: 1000,
+      rounds: 2,
+      windowsPerRound: 1,
+      targets: ['node-pipe', 'ccb'] as const,
+    };
     const claudeCode = byId('cc-50k-c50');
     // One more round: one window and its ramp per target.
     const rampInMs =
@@ -35,6 +40,43 @@ describe('scenarioLoadTimeInMs', () => {
     const perTargetRamp = (oneRound - 2 * perRound) / 2 - 1000;
     expect(perRound).toBe(2 * (1000 + perTargetRamp));
     expect(perTargetRamp).toBeGreaterThan(0);
+  });
+});
+
+describe('measured windows per round', () => {
+  it("counts every round's windows, the scenario's own number unless --windows sets one", () => {
+    const timing = { durationInMs: 1000, warmupInMs: 1000, targets: ['node-pipe', 'ccb'] as const };
+    const claudeCode = byId('cc-200k-c50');
+    const perWindow =
+      scenarioLoadTimeInMs(claudeCode, { ...timing, rounds: 2, windowsPerRound: 1 }) -
+      scenarioLoadTimeInMs(claudeCode, { ...timing, rounds: 1, windowsPerRound: 1 });
+    // The Claude Code set measures four windows per target in each round; the default set one.
+    expect(
+      scenarioLoadTimeInMs(claudeCode, { ...timing, rounds: 2 }) -
+        scenarioLoadTimeInMs(claudeCode, { ...timing, rounds: 1 }),
+    ).toBe(4 * perWindow);
+    expect(
+      scenarioLoadTimeInMs(claudeCode, { ...timing, rounds: 2, windowsPerRound: 3 }) -
+        scenarioLoadTimeInMs(claudeCode, { ...timing, rounds: 1, windowsPerRound: 3 }),
+    ).toBe(3 * perWindow);
+    const short = byId('nonstream-c50');
+    expect(scenarioLoadTimeInMs(short, { ...timing, rounds: 2 })).toBe(
+      scenarioLoadTimeInMs(short, { ...timing, rounds: 2, windowsPerRound: 1 }),
+    );
+  });
+
+  it('has the targets take turns window by window, each first in half of an even round', () => {
+    expect(measuredTurns(2, 1)).toEqual([['forward'], ['reversed']]);
+    const turns = measuredTurns(3, 4);
+    expect(turns).toHaveLength(3);
+    for (const round of turns) {
+      expect(round).toEqual(['forward', 'reversed', 'forward', 'reversed']);
+    }
+    // An odd number of windows carries the alternation on into the next round.
+    expect(measuredTurns(2, 3)).toEqual([
+      ['forward', 'reversed', 'forward'],
+      ['reversed', 'forward', 'reversed'],
+    ]);
   });
 });
 

@@ -17,9 +17,10 @@ import {
 } from './proc-stats.js';
 import type { BenchRequest } from './request-bodies.js';
 import { createRequestSource, type RequestSource } from './request-source.js';
+import { combineWindows } from './round-windows.js';
 import { type LoadResult, runAutocannon } from './run-autocannon.js';
 import { runTtfbProbe } from './run-ttfb-probe.js';
-import { type Scenario, type TargetId, warmupOf } from './scenarios.js';
+import { type Scenario, type TargetId, warmupOf, windowsPerRoundOf } from './scenarios.js';
 import { type BenchEnvironment, type RunningTarget, startTargets, stopTargets } from './start-targets.js';
 
 /** Timing of a scenario run. */
@@ -32,6 +33,8 @@ export interface ScenarioTiming {
    */
   readonly warmupInMs: number | undefined;
   readonly rounds: number;
+  /** Measured windows per target per round, for every scenario (undefined: each scenario's own). */
+  readonly windowsPerRound?: number | undefined;
   readonly targets: readonly TargetId[];
   /** Keeps one `/admin/events` stream open to each ccb target while it runs, as an open dashboard does. */
   readonly eventsClient?: boolean;
@@ -84,8 +87,8 @@ const settleInMs = 500;
 
 /**
  * Runs the scenario's load once against one target (autocannon plus, for streaming scenarios, a TTFB
- * probe, both in one measurement window), adding what it counted to `into`'s totals and, as a round of
- * its own, to `into.rounds`.
+ * probe, both in one measurement window), recording its latencies and the target's peak RSS in `into`, and
+ * gives back what the window counted (see {@link addRound}).
  */
 async function measure(
   environment: BenchEnvironment,
@@ -94,7 +97,7 @@ async function measure(
   target: RunningTarget,
   durationInMs: number,
   into: Accumulator,
-): Promise<void> {
+): Promise<RoundMeasurement> {
   const pid = target.process?.pid;
   const probe = target.process?.loopProbe;
   const upstreamProbe = environment.upstreamProbe;
@@ -178,6 +181,17 @@ async function measure(
     loop,
     upstreamLoop,
   };
+  if (pid !== undefined) {
+    // VmHWM: the kernel's own high-water mark since the process started (fresh for each scenario).
+    into.peakRssInBytes = readProcessMemory(pid)?.peakRssInBytes;
+  }
+  target.process?.assertRunning();
+  throwIfAborted(environment.signal);
+  return round;
+}
+
+/** Adds a measured round (its windows combined) to `into`'s totals and, as a round of its own, to `into.rounds`. */
+function addRound(into: Accumulator, round: RoundMeasurement): void {
   into.rounds.push(round);
   into.completed += round.completed;
   into.failed += round.failed;
@@ -186,12 +200,6 @@ async function measure(
   if (into.cpuTimeInMs !== undefined) {
     into.cpuTimeInMs = round.cpuTimeInMs === undefined ? undefined : into.cpuTimeInMs + round.cpuTimeInMs;
   }
-  if (pid !== undefined) {
-    // VmHWM: the kernel's own high-water mark since the process started (fresh for each scenario).
-    into.peakRssInBytes = readProcessMemory(pid)?.peakRssInBytes;
-  }
-  target.process?.assertRunning();
-  throwIfAborted(environment.signal);
 }
 
 /** The engines' CPU time so far (each one's process tree), in ms; undefined when there are none or no /proc. */
@@ -260,14 +268,28 @@ export function unmeasuredWindowsInMs(
 }
 
 /**
+ * The order of the targets in each measured window, round by round: A B C, then C B A, window after window, so that
+ * no target always runs right after the same neighbour, or always first in a round (with an even number of windows
+ * per round, each runs first in half of a round's windows).
+ */
+export function measuredTurns(rounds: number, windowsPerRound: number): ('forward' | 'reversed')[][] {
+  return Array.from({ length: rounds }, (_, round) =>
+    Array.from({ length: windowsPerRound }, (_, window) =>
+      (round * windowsPerRound + window) % 2 === 0 ? 'forward' : 'reversed',
+    ),
+  );
+}
+
+/**
  * Wall time the scenario's load takes, in ms: the warm-up, the unmeasured round and the rounds of every target, each
  * window after its connection ramp. Process starts and stops come on top.
  */
 export function scenarioLoadTimeInMs(scenario: Scenario, timing: ScenarioTiming): number {
   const rampInMs = rampTimeInMs(scenario.connections, settleInMs);
+  const measuredWindows = timing.rounds * windowsPerRoundOf(scenario, timing.windowsPerRound);
   const windows = [
     ...unmeasuredWindowsInMs(scenario, timing),
-    ...Array.from({ length: timing.rounds }, () => roundWindowInMs(scenario, timing)),
+    ...Array.from({ length: measuredWindows }, () => roundWindowInMs(scenario, timing)),
   ].reduce((total, windowInMs) => total + windowInMs + rampInMs, 0);
   return timing.targets.length * windows;
 }
@@ -275,9 +297,10 @@ export function scenarioLoadTimeInMs(scenario: Scenario, timing: ScenarioTiming)
 /**
  * Runs one scenario: starts fresh target processes, warms them up in turns (the warm-up in slices, then
  * {@link unmeasuredRoundsAfterWarmup} unmeasured rounds), then measures the targets interleaved (A B C, C B A, A B C…)
- * for `rounds` rounds so drift (thermal, background load) spreads evenly, and stops the processes again whatever
- * happens. Every round of every target is kept on its own too:
- * within a round the targets ran back to back, so ratios between them are paired per round.
+ * for `rounds` rounds of one or more windows each (see `windowsPerRoundOf`), taking turns window by window so drift
+ * (thermal, background load, a neighbour on the host) spreads evenly, and stops the processes again whatever happens.
+ * Every round of every target is kept on its own too: within a round the targets took turns, so ratios between them
+ * are paired per round.
  */
 export async function runScenario(
   environment: BenchEnvironment,
@@ -313,16 +336,19 @@ export async function runScenario(
       }
     }
     const windowInMs = roundWindowInMs(scenario, timing);
-    for (let round = 0; round < timing.rounds; round++) {
-      // A B C, then C B A: no target always runs right after the same neighbour, or always first in a round.
-      for (const target of round % 2 === 0 ? targets : reversed) {
-        await measure(
-          environment,
-          scenario,
-          requestsOf(target),
-          target,
-          windowInMs,
+    for (const turns of measuredTurns(timing.rounds, windowsPerRoundOf(scenario, timing.windowsPerRound))) {
+      const windowsOf = new Map(targets.map((target) => [target.id, [] as RoundMeasurement[]]));
+      for (const turn of turns) {
+        for (const target of turn === 'forward' ? targets : reversed) {
+          const into = accumulators.get(target.id) as Accumulator;
+          const measured = await measure(environment, scenario, requestsOf(target), target, windowInMs, into);
+          windowsOf.get(target.id)?.push(measured);
+        }
+      }
+      for (const target of targets) {
+        addRound(
           accumulators.get(target.id) as Accumulator,
+          combineWindows(windowsOf.get(target.id) as RoundMeasurement[]),
         );
       }
     }
