@@ -4,7 +4,10 @@ import { type LoopSummary, summarizeLoopRounds } from './loop-summary.js';
 import { mapRounds, type PairedRatio, pairedRatio } from './paired-ratios.js';
 import { bedrockTargetIds, type Scenario, type TargetId } from './scenarios.js';
 
-/** What the bench counted for one target in one round (one measurement window). */
+/**
+ * What the bench counted for one target in one round: one measurement window, or several in turns with the other
+ * targets (`--windows`), combined (`combine-windows.ts`); "the window" below is then all of them.
+ */
 export interface RoundMeasurement {
   /** 2xx responses of the main load generator inside the window. */
   readonly completed: number;

@@ -62,7 +62,7 @@ export function formatLoopTable(rows: readonly TargetRow[]): string | undefined 
     ];
   });
   return [
-    'event loop and GC (loop probe, per measured window; delay beyond the 10 ms sampling interval)',
+    'event loop and GC (loop probe, per round: a window, or the windows of a round averaged; delay beyond the 10 ms sampling interval)',
     formatTable(columns, cells),
   ].join('\n');
 }

@@ -4,7 +4,7 @@
  * and ccb, taken the same way, so a stall shows as a stall whichever process has it.
  */
 export interface LoopFigures {
-  /** How long the window lasted in the probed process, in ms (from its reset to its read). */
+  /** How long the window lasted in the probed process, in ms (from its reset to its read; a round's: its windows'). */
   readonly windowInMs: number;
   /**
    * Event-loop delay, in ms: how late the loop ran a timer it was due to run, from `monitorEventLoopDelay`

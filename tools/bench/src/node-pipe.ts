@@ -54,6 +54,26 @@ class PipeHandler implements Dispatcher.DispatchHandler {
   }
 }
 
+/** Sends one request on, its body streamed from the client or the held pieces. */
+function send(
+  request: IncomingMessage,
+  response: ServerResponse,
+  headers: string[],
+  body: IncomingMessage | Iterable<Buffer>,
+): void {
+  pool.dispatch(
+    {
+      origin: upstream.origin,
+      method: request.method as Dispatcher.HttpMethod,
+      path: request.url ?? '/',
+      headers,
+      // undici writes an iterable body (the held pieces) piece by piece; its types list only the other kinds.
+      body: body as Dispatcher.DispatchOptions['body'],
+    },
+    new PipeHandler(response),
+  );
+}
+
 const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => {
   const headers: string[] = [];
   const raw = request.rawHeaders;
@@ -61,26 +81,16 @@ const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (re
     const name = raw[index] as string;
     if (!hopByHop.has(name.toLowerCase())) headers.push(name, raw[index + 1] as string);
   }
-  const send = (body: IncomingMessage | Buffer[]) =>
-    pool.dispatch(
-      {
-        origin: upstream.origin,
-        method: request.method as Dispatcher.HttpMethod,
-        path: request.url ?? '/',
-        headers,
-        // undici writes an iterable body (the held pieces) piece by piece; its types list only the other kinds.
-        body: body as Dispatcher.DispatchOptions['body'],
-      },
-      new PipeHandler(response),
-    );
   if (!holdsBodies) {
-    send(request);
+    send(request, response, headers, request);
     return;
   }
-  // The pieces as Node read them, not joined: what ccb keeps of a body, too.
+  // The pieces as Node read them, not joined, as ccb keeps a body. undici keeps a request's body until the response
+  // ends; an array iterator lets go of its array once undici has written it, so a stream does not hold its body, as
+  // in ccb.
   const pieces: Buffer[] = [];
   request.on('data', (piece: Buffer) => pieces.push(piece));
-  request.on('end', () => send(pieces));
+  request.on('end', () => send(request, response, headers, pieces.values()));
 });
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

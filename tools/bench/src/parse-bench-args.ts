@@ -13,7 +13,7 @@ import {
 
 /** What one `bench` run does, resolved from the command line. */
 export interface BenchOptions {
-  /** Measured time per target per round, in ms. Default 1000 (`--quick`: 500). */
+  /** Measured time per target per window (one per round, or `windowsPerRound`), in ms. Default 1000 (`--quick`: 500). */
   readonly durationInMs: number;
   /**
    * Unmeasured load per target before the first round, in ms, for every scenario (`--warmup`; `--quick`: 200).
@@ -70,7 +70,8 @@ back; ratios between targets (RPS, CPU per request, the cost of logs and metrics
 the per-round ratios. The default run takes about 6 minutes on 2 cores.
 
 Options:
-  --duration <s>        measured seconds per target per round (default 1; streaming scenarios at least 1.5)
+  --duration <s>        measured seconds per target per window (a round has one, or --windows; default 1;
+                        streaming scenarios at least 1.5)
   --warmup <s>          unmeasured seconds per target before the first round (default 1; 15 for the claude-code set),
                         in slices of at most 2 s with the targets taking turns, then one unmeasured round
   --rounds <n>          interleaved rounds, i.e. pairs per ratio (default 5)

@@ -160,7 +160,7 @@ async function runTargets(
         0,
       );
       progress(
-        `${options.scenarios.length} scenario(s) × ${options.targets.length} target(s) × ${options.rounds} round(s), ~${Math.ceil(loadInMs / 1000)} s of load with connection ramps (plus process starts); mock pid ${mock.pid}`,
+        `${options.scenarios.length} scenario(s) × ${options.targets.length} target(s) × ${options.rounds} round(s)${options.windowsPerRound === undefined ? '' : ` of ${options.windowsPerRound} window(s)`}, ~${Math.ceil(loadInMs / 1000)} s of load with connection ramps (plus process starts); mock pid ${mock.pid}`,
       );
       for (const scenario of options.scenarios) {
         const targets = options.targets.filter((target) => measuresTarget(scenario, target));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measuredTurns, scenarioLoadTimeInMs, unmeasuredWindowsInMs } from './run-scenario.js';
+import { scenarioLoadTimeInMs, unmeasuredWindowsInMs } from './run-scenario.js';
 import { scenarios } from './scenarios.js';
 
 const byId = (id: string) => scenarios.find((scenario) => scenario.id === id) as (typeof scenarios)[number];
@@ -63,20 +63,6 @@ describe('measured windows per round', () => {
     expect(scenarioLoadTimeInMs(short, { ...timing, rounds: 2 })).toBe(
       scenarioLoadTimeInMs(short, { ...timing, rounds: 2, windowsPerRound: 1 }),
     );
-  });
-
-  it('has the targets take turns window by window, each first in half of an even round', () => {
-    expect(measuredTurns(2, 1)).toEqual([['forward'], ['reversed']]);
-    const turns = measuredTurns(3, 4);
-    expect(turns).toHaveLength(3);
-    for (const round of turns) {
-      expect(round).toEqual(['forward', 'reversed', 'forward', 'reversed']);
-    }
-    // An odd number of windows carries the alternation on into the next round.
-    expect(measuredTurns(2, 3)).toEqual([
-      ['forward', 'reversed', 'forward'],
-      ['reversed', 'forward', 'reversed'],
-    ]);
   });
 });
 

@@ -8,6 +8,7 @@ import {
 import { type EventsClient, openEventsClient } from './events-client.js';
 import { createSampleRecorder, type SampleRecorder, summarizeSamples } from './latency-stats.js';
 import type { LoopFigures } from './loop-figures.js';
+import { measuredTurns, measureRounds } from './measured-rounds.js';
 import { openMeasurementWindow, rampTimeInMs } from './measurement-window.js';
 import {
   readCpuTimeInMs,
@@ -17,7 +18,6 @@ import {
 } from './proc-stats.js';
 import type { BenchRequest } from './request-bodies.js';
 import { createRequestSource, type RequestSource } from './request-source.js';
-import { combineWindows } from './round-windows.js';
 import { type LoadResult, runAutocannon } from './run-autocannon.js';
 import { runTtfbProbe } from './run-ttfb-probe.js';
 import { type Scenario, type TargetId, warmupOf, windowsPerRoundOf } from './scenarios.js';
@@ -25,7 +25,7 @@ import { type BenchEnvironment, type RunningTarget, startTargets, stopTargets } 
 
 /** Timing of a scenario run. */
 export interface ScenarioTiming {
-  /** Measured time per target per round, in ms. */
+  /** Measured time per target per window, in ms (a round has one window or more). */
   readonly durationInMs: number;
   /**
    * The warm-up per target, in ms, for every scenario (undefined: each scenario's own), before the unmeasured round
@@ -268,19 +268,6 @@ export function unmeasuredWindowsInMs(
 }
 
 /**
- * The order of the targets in each measured window, round by round: A B C, then C B A, window after window, so that
- * no target always runs right after the same neighbour, or always first in a round (with an even number of windows
- * per round, each runs first in half of a round's windows).
- */
-export function measuredTurns(rounds: number, windowsPerRound: number): ('forward' | 'reversed')[][] {
-  return Array.from({ length: rounds }, (_, round) =>
-    Array.from({ length: windowsPerRound }, (_, window) =>
-      (round * windowsPerRound + window) % 2 === 0 ? 'forward' : 'reversed',
-    ),
-  );
-}
-
-/**
  * Wall time the scenario's load takes, in ms: the warm-up, the unmeasured round and the rounds of every target, each
  * window after its connection ramp. Process starts and stops come on top.
  */
@@ -336,21 +323,20 @@ export async function runScenario(
       }
     }
     const windowInMs = roundWindowInMs(scenario, timing);
-    for (const turns of measuredTurns(timing.rounds, windowsPerRoundOf(scenario, timing.windowsPerRound))) {
-      const windowsOf = new Map(targets.map((target) => [target.id, [] as RoundMeasurement[]]));
-      for (const turn of turns) {
-        for (const target of turn === 'forward' ? targets : reversed) {
-          const into = accumulators.get(target.id) as Accumulator;
-          const measured = await measure(environment, scenario, requestsOf(target), target, windowInMs, into);
-          windowsOf.get(target.id)?.push(measured);
-        }
-      }
-      for (const target of targets) {
-        addRound(
-          accumulators.get(target.id) as Accumulator,
-          combineWindows(windowsOf.get(target.id) as RoundMeasurement[]),
-        );
-      }
+    const turns = measuredTurns(timing.rounds, windowsPerRoundOf(scenario, timing.windowsPerRound));
+    const rounds = await measureRounds(targets, turns, (target) =>
+      measure(
+        environment,
+        scenario,
+        requestsOf(target),
+        target,
+        windowInMs,
+        accumulators.get(target.id) as Accumulator,
+      ),
+    );
+    for (const target of targets) {
+      for (const round of rounds.get(target) ?? [])
+        addRound(accumulators.get(target.id) as Accumulator, round);
     }
     return compareTargets(
       scenario,

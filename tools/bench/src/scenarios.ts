@@ -131,9 +131,11 @@ const defaultWarmupInMs = 1000;
 const claudeCodeWarmupInMs = 15_000;
 
 /**
- * The Claude Code scenarios' windows per round. A round's ratio over one window pair moved with the host from one
- * second to the next: two identical node-pipes read 0.71–1.30× apart by round with one 6-s window each per round,
- * 0.85–1.18× with six 1-s windows in turns (docs/performance.md, item 37). Their goal is judged in every round.
+ * The Claude Code scenarios' windows per round; their goal is judged in every round. A round over one window pair
+ * sees the host drift between the two: two identical node-pipes read 0.71–1.30× apart by round with one 6-s window
+ * each per round, 0.85–1.18× with six 1-s windows in turns, 0.84–1.19× with three (docs/performance.md, item 37).
+ * Four is even, so each of two targets runs first in half of a round's windows, and it keeps the set's run time
+ * near 13 minutes for node-pipe and ccb.
  */
 const claudeCodeWindowsPerRound = 4;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { combineLoopFigures, combineWindows } from './combine-windows.js';
 import type { RoundMeasurement } from './compare-targets.js';
 import type { LoopFigures } from './loop-figures.js';
-import { combineLoopFigures, combineWindows } from './round-windows.js';
 
 function loop(overrides: Partial<LoopFigures>): LoopFigures {
   return {
@@ -55,6 +55,26 @@ describe('combineWindows', () => {
     expect(((round.cpuTimeInMs as number) * 1000) / round.served).toBe(300);
   });
 
+  it("combines the target's loop and the mock's each on its own, and the engines' CPU when every window has it", () => {
+    const round = combineWindows([
+      window({
+        loop: loop({ delay: { p50InMs: 1, p99InMs: 4, maxInMs: 5 } }),
+        upstreamLoop: loop({ utilization: 0.2 }),
+        engineCpuTimeInMs: 5,
+      }),
+      window({
+        loop: loop({ delay: { p50InMs: 3, p99InMs: 8, maxInMs: 9 } }),
+        upstreamLoop: loop({ utilization: 0.6 }),
+        engineCpuTimeInMs: 7,
+      }),
+    ]);
+    expect(round.loop?.delay).toEqual({ p50InMs: 2, p99InMs: 6, maxInMs: 9 });
+    expect(round.loop?.utilization).toBe(0.5);
+    expect(round.upstreamLoop?.utilization).toBeCloseTo(0.4);
+    expect(round.upstreamLoop?.delay).toEqual({ p50InMs: 1, p99InMs: 5, maxInMs: 8 });
+    expect(round.engineCpuTimeInMs).toBe(12);
+  });
+
   it('leaves a CPU time unknown for the round when a window lacks it', () => {
     const round = combineWindows([window({ cpuTimeInMs: 40 }), window({ cpuTimeInMs: undefined })]);
     expect(round.cpuTimeInMs).toBeUndefined();
@@ -67,12 +87,12 @@ describe('combineWindows', () => {
 });
 
 describe('combineLoopFigures', () => {
-  it("takes the worst window's delay, weights utilization by time, adds GC pauses and keeps the last heap", () => {
+  it('averages the delay percentiles by time, keeps the longest delay, adds GC pauses and keeps the last heap', () => {
     const combined = combineLoopFigures([
       loop({ delay: { p50InMs: 1, p99InMs: 12, maxInMs: 20 }, utilization: 0.9, windowInMs: 1000 }),
       undefined,
       loop({
-        delay: { p50InMs: 2, p99InMs: 4, maxInMs: 30 },
+        delay: { p50InMs: 4, p99InMs: 3, maxInMs: 30 },
         utilization: 0.3,
         windowInMs: 2000,
         gc: { count: 1, totalInMs: 7, maxInMs: 7 },
@@ -83,7 +103,8 @@ describe('combineLoopFigures', () => {
     ]);
     expect(combined).toEqual({
       windowInMs: 3000,
-      delay: { p50InMs: 2, p99InMs: 12, maxInMs: 30 },
+      // (1 × 1000 + 4 × 2000) / 3000 and (12 × 1000 + 3 × 2000) / 3000: as one window reads, not the worst.
+      delay: { p50InMs: 3, p99InMs: 6, maxInMs: 30 },
       utilization: 0.5,
       gc: { count: 3, totalInMs: 10, maxInMs: 7 },
       gcByKind: {
@@ -95,7 +116,9 @@ describe('combineLoopFigures', () => {
     });
   });
 
-  it('has no figures when no window has any', () => {
+  it('gives the one window that has figures as it read them, and none when no window has any', () => {
+    const only = loop({ delay: { p50InMs: 2, p99InMs: 9, maxInMs: 11 } });
+    expect(combineLoopFigures([undefined, only])).toBe(only);
     expect(combineLoopFigures([undefined, undefined])).toBeUndefined();
   });
 });

@@ -1,11 +1,10 @@
 import type { RoundMeasurement } from './compare-targets.js';
-import type { GcTotals, LoopFigures } from './loop-figures.js';
+import { addGcTotals, type GcTotals, type LoopFigures } from './loop-figures.js';
 
 /**
  * One round of a target from the windows it ran in that round (the targets taking turns window by window): counts
  * and CPU times add up, so a round's CPU per request is over all its windows. A CPU time any window lacks is
- * unknown for the round. The event loop's delay is the worst window's (a percentile of one window cannot be
- * combined with another's, and the loop's idle time between windows must not dilute it).
+ * unknown for the round. For the event loop, see {@link combineLoopFigures}.
  */
 export function combineWindows(windows: readonly RoundMeasurement[]): RoundMeasurement {
   const [first, ...rest] = windows;
@@ -40,43 +39,42 @@ function sumKnown(values: readonly (number | undefined)[]): number | undefined {
 }
 
 /**
- * The loop figures of the windows that have them (a probe's read can time out): the delay of the worst window,
- * utilization weighted by each window's length, GC pauses added up, heap and RSS as the last window read them.
+ * The loop figures of the windows that have them (a probe's read can time out): the delay percentiles and the
+ * utilization averaged over the windows, each weighted by its length, the longest delay the longest of any window,
+ * GC pauses added up, heap and RSS as the last window read them. The probe gives percentiles, not its histogram, so
+ * a round's percentile cannot be exact; the average reads as one window does, so a round's figure compares with
+ * another's whatever the number of windows (the worst window's would read higher the more windows a round has).
  */
 export function combineLoopFigures(figures: readonly (LoopFigures | undefined)[]): LoopFigures | undefined {
   const known = figures.filter((figure): figure is LoopFigures => figure !== undefined);
   const last = known.at(-1);
   if (last === undefined) return undefined;
+  if (known.length === 1) return last;
   const windowInMs = sum(known, (figure) => figure.windowInMs);
+  // By time when the windows have lengths; a plain mean otherwise.
+  const averaged = (of: (figure: LoopFigures) => number) =>
+    windowInMs > 0
+      ? sum(known, (figure) => of(figure) * figure.windowInMs) / windowInMs
+      : sum(known, of) / known.length;
+  let gc: GcTotals | undefined;
   const gcByKind: Record<string, GcTotals> = {};
   for (const figure of known) {
+    gc = addGcTotals(gc, figure.gc);
     for (const [kind, totals] of Object.entries(figure.gcByKind)) {
-      const sofar = gcByKind[kind];
-      gcByKind[kind] = sofar === undefined ? totals : addGcTotals(sofar, totals);
+      gcByKind[kind] = addGcTotals(gcByKind[kind], totals);
     }
   }
   return {
     windowInMs,
     delay: {
-      p50InMs: Math.max(...known.map((figure) => figure.delay.p50InMs)),
-      p99InMs: Math.max(...known.map((figure) => figure.delay.p99InMs)),
+      p50InMs: averaged((figure) => figure.delay.p50InMs),
+      p99InMs: averaged((figure) => figure.delay.p99InMs),
       maxInMs: Math.max(...known.map((figure) => figure.delay.maxInMs)),
     },
-    utilization:
-      windowInMs > 0
-        ? sum(known, (figure) => figure.utilization * figure.windowInMs) / windowInMs
-        : last.utilization,
-    gc: known.map((figure) => figure.gc).reduce(addGcTotals),
+    utilization: averaged((figure) => figure.utilization),
+    gc: gc ?? last.gc,
     gcByKind,
     heapUsedInBytes: last.heapUsedInBytes,
     rssInBytes: last.rssInBytes,
-  };
-}
-
-function addGcTotals(a: GcTotals, b: GcTotals): GcTotals {
-  return {
-    count: a.count + b.count,
-    totalInMs: a.totalInMs + b.totalInMs,
-    maxInMs: Math.max(a.maxInMs, b.maxInMs),
   };
 }
