@@ -116,6 +116,15 @@ describe('combineLoopFigures', () => {
     });
   });
 
+  it('takes a plain mean when no window has a length', () => {
+    const combined = combineLoopFigures([
+      loop({ windowInMs: 0, delay: { p50InMs: 1, p99InMs: 2, maxInMs: 3 }, utilization: 0.2 }),
+      loop({ windowInMs: 0, delay: { p50InMs: 3, p99InMs: 6, maxInMs: 9 }, utilization: 0.4 }),
+    ]);
+    expect(combined?.delay).toEqual({ p50InMs: 2, p99InMs: 4, maxInMs: 9 });
+    expect(combined?.utilization).toBeCloseTo(0.3);
+  });
+
   it('gives the one window that has figures as it read them, and none when no window has any', () => {
     const only = loop({ delay: { p50InMs: 2, p99InMs: 9, maxInMs: 11 } });
     expect(combineLoopFigures([undefined, only])).toBe(only);

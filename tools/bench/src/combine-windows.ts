@@ -47,8 +47,9 @@ function sumKnown(values: readonly (number | undefined)[]): number | undefined {
  */
 export function combineLoopFigures(figures: readonly (LoopFigures | undefined)[]): LoopFigures | undefined {
   const known = figures.filter((figure): figure is LoopFigures => figure !== undefined);
+  const [first] = known;
   const last = known.at(-1);
-  if (last === undefined) return undefined;
+  if (first === undefined || last === undefined) return undefined;
   if (known.length === 1) return last;
   const windowInMs = sum(known, (figure) => figure.windowInMs);
   // By time when the windows have lengths; a plain mean otherwise.
@@ -56,10 +57,10 @@ export function combineLoopFigures(figures: readonly (LoopFigures | undefined)[]
     windowInMs > 0
       ? sum(known, (figure) => of(figure) * figure.windowInMs) / windowInMs
       : sum(known, of) / known.length;
-  let gc: GcTotals | undefined;
+  let gc = first.gc;
   const gcByKind: Record<string, GcTotals> = {};
   for (const figure of known) {
-    gc = addGcTotals(gc, figure.gc);
+    if (figure !== first) gc = addGcTotals(gc, figure.gc);
     for (const [kind, totals] of Object.entries(figure.gcByKind)) {
       gcByKind[kind] = addGcTotals(gcByKind[kind], totals);
     }
@@ -72,7 +73,7 @@ export function combineLoopFigures(figures: readonly (LoopFigures | undefined)[]
       maxInMs: Math.max(...known.map((figure) => figure.delay.maxInMs)),
     },
     utilization: averaged((figure) => figure.utilization),
-    gc: gc ?? last.gc,
+    gc,
     gcByKind,
     heapUsedInBytes: last.heapUsedInBytes,
     rssInBytes: last.rssInBytes,

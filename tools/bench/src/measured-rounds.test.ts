@@ -19,34 +19,39 @@ describe('measuredTurns', () => {
 });
 
 describe('measureRounds', () => {
-  /** A window whose counts say which call it was: completed = the call's number, served = 1. */
+  /**
+   * A window whose count says which call it was (call n completes 2^(n-1), so every sum names its calls), taking a
+   * turn of the event loop, and counting how many windows ran at once.
+   */
   function fakeWindows() {
     const calls: string[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
     const measureWindow = async (target: string): Promise<RoundMeasurement> => {
       calls.push(target);
-      return {
-        completed: calls.length,
-        failed: 0,
-        measuredInMs: 1000,
-        served: 1,
-        cpuTimeInMs: 10 * calls.length,
-      };
+      const call = calls.length;
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      running--;
+      return { completed: 2 ** (call - 1), failed: 0, measuredInMs: 1000, served: 1, cpuTimeInMs: 10 * call };
     };
-    return { calls, measureWindow };
+    return { calls, measureWindow, mostAtOnce: () => mostAtOnce };
   }
 
   it('runs the windows one at a time in their turns and gives one round per round, its windows combined', async () => {
-    const { calls, measureWindow } = fakeWindows();
+    const { calls, measureWindow, mostAtOnce } = fakeWindows();
     const rounds = await measureRounds(['a', 'b'], measuredTurns(2, 2), measureWindow);
     expect(calls).toEqual(['a', 'b', 'b', 'a', 'a', 'b', 'b', 'a']);
-    // Round 1 of a: calls 1 and 4; of b: 2 and 3. Round 2 of a: 5 and 8; of b: 6 and 7.
+    expect(mostAtOnce()).toBe(1);
+    // Round 1 of a: calls 1 and 4 (1 + 8); of b: 2 and 3 (2 + 4). Round 2 of a: 5 and 8; of b: 6 and 7.
     expect(rounds.get('a')?.map((round) => [round.completed, round.served, round.cpuTimeInMs])).toEqual([
-      [5, 2, 50],
-      [13, 2, 130],
+      [1 + 8, 2, 50],
+      [16 + 128, 2, 130],
     ]);
     expect(rounds.get('b')?.map((round) => [round.completed, round.served, round.measuredInMs])).toEqual([
-      [5, 2, 2000],
-      [13, 2, 2000],
+      [2 + 4, 2, 2000],
+      [32 + 64, 2, 2000],
     ]);
   });
 
@@ -54,6 +59,6 @@ describe('measureRounds', () => {
     const { calls, measureWindow } = fakeWindows();
     const rounds = await measureRounds(['a', 'b', 'c'], measuredTurns(2, 1), measureWindow);
     expect(calls).toEqual(['a', 'b', 'c', 'c', 'b', 'a']);
-    expect(rounds.get('c')?.map((round) => round.completed)).toEqual([3, 4]);
+    expect(rounds.get('c')?.map((round) => round.completed)).toEqual([4, 8]);
   });
 });

@@ -54,6 +54,25 @@ class PipeHandler implements Dispatcher.DispatchHandler {
   }
 }
 
+/**
+ * A held body for one send. undici keeps the body it is given until the response ends, and an array, or an array's
+ * iterator, would keep the pieces for a whole stream; the iterator this gives lives only while undici writes, so a
+ * stream does not hold its body, as in ccb (its `PiecesOnce`).
+ */
+class HeldPieces implements Iterable<Buffer> {
+  #pieces: Buffer[] | undefined;
+
+  constructor(pieces: Buffer[]) {
+    this.#pieces = pieces;
+  }
+
+  [Symbol.iterator](): Iterator<Buffer> {
+    const pieces = this.#pieces ?? [];
+    this.#pieces = undefined;
+    return pieces.values();
+  }
+}
+
 /** Sends one request on, its body streamed from the client or the held pieces. */
 function send(
   request: IncomingMessage,
@@ -85,12 +104,14 @@ const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (re
     send(request, response, headers, request);
     return;
   }
-  // The pieces as Node read them, not joined, as ccb keeps a body. undici keeps a request's body until the response
-  // ends; an array iterator lets go of its array once undici has written it, so a stream does not hold its body, as
-  // in ccb.
-  const pieces: Buffer[] = [];
-  request.on('data', (piece: Buffer) => pieces.push(piece));
-  request.on('end', () => send(request, response, headers, pieces.values()));
+  // The pieces as Node read them, not joined, as ccb keeps a body; once sent, nothing here refers to them.
+  let pieces: Buffer[] | undefined = [];
+  request.on('data', (piece: Buffer) => pieces?.push(piece));
+  request.on('end', () => {
+    const held = new HeldPieces(pieces ?? []);
+    pieces = undefined;
+    send(request, response, headers, held);
+  });
 });
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

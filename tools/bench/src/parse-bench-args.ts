@@ -65,9 +65,9 @@ cost for a request without a duplicate nonstream-c1 shows, since every request c
 ccb-shared: ccb with its state in Redis and its ledger in PostgreSQL, from REDIS_URL and DATABASE_URL or
 started by the bench from Debian's packages, and skipped with one line when neither; ccb-bedrock and
 ccb-bedrock-sigv4: ccb with a kind: bedrock provider on the mock's Bedrock mode, with a Bedrock API key or
-SigV4, default set only). Every round measures each target once, back to
-back; ratios between targets (RPS, CPU per request, the cost of logs and metrics) are the median of
-the per-round ratios. The default run takes about 6 minutes on 2 cores.
+SigV4, default set only). Every round measures each target once, back to back (or --windows times, the
+targets taking turns); ratios between targets (RPS, CPU per request, the cost of logs and metrics) are the
+median of the per-round ratios. The default run takes about 6 minutes on 2 cores.
 
 Options:
   --duration <s>        measured seconds per target per window (a round has one, or --windows; default 1;
@@ -81,7 +81,7 @@ Options:
                         (default: default)
   --scenarios <a,b,…>   only these scenarios, of any set: ${scenarios.map((scenario) => scenario.id).join(', ')}
   --targets <a,b,…>     only these targets: ${targetIds.join(', ')} (default ${defaultTargetIds.join(',')})
-  --quick               short smoke run (0.5 s per target, 0.2 s warm-up, 1 round, 5 000 soak requests)
+  --quick               short smoke run (0.5 s per target, 0.2 s warm-up, 1 round of 1 window, 5 000 soak requests)
   --soak                send --soak-requests mixed requests to ccb and report its RSS instead
   --soak-requests <n>   requests of the soak test (default 100 000)
   --soak-duration <t>   instead: a timed soak (e.g. 10m, 90s, 1h; a bare number is seconds) of Claude Code
