@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RoundMeasurement } from './compare-targets.js';
-import { measuredTurns, measureRounds } from './measured-rounds.js';
+import { measuredTurns, measureRounds, runInTurns } from './measured-rounds.js';
 
 describe('measuredTurns', () => {
   it('has the targets take turns window by window, each first in half of an even round', () => {
@@ -15,6 +15,16 @@ describe('measuredTurns', () => {
       ['forward', 'reversed', 'forward'],
       ['reversed', 'forward', 'reversed'],
     ]);
+  });
+});
+
+describe('runInTurns', () => {
+  it("alternates a count of windows (a warm-up's slices) as the rounds do, giving each run its window", async () => {
+    const runs: string[] = [];
+    await runInTurns(['a', 'b', 'c'], 3, async (target, window) => {
+      runs.push(`${target}${window}`);
+    });
+    expect(runs).toEqual(['a0', 'b0', 'c0', 'c1', 'b1', 'a1', 'a2', 'b2', 'c2']);
   });
 });
 

@@ -4,6 +4,11 @@ import type { RoundMeasurement } from './compare-targets.js';
 /** The order of the targets in one window: as listed (A B C) or reversed (C B A). */
 export type TurnOrder = 'forward' | 'reversed';
 
+/** `count` windows' orders, alternating from `first`-th window of a run on: A B C, C B A, A B C… */
+function alternatingTurns(count: number, first = 0): TurnOrder[] {
+  return Array.from({ length: count }, (_, window) => ((first + window) % 2 === 0 ? 'forward' : 'reversed'));
+}
+
 /**
  * The order of the targets in each measured window, round by round: A B C, then C B A, window after window, so that
  * no target always runs right after the same neighbour, or always first in a round (with two targets and an even
@@ -11,10 +16,24 @@ export type TurnOrder = 'forward' | 'reversed';
  */
 export function measuredTurns(rounds: number, windowsPerRound: number): TurnOrder[][] {
   return Array.from({ length: rounds }, (_, round) =>
-    Array.from({ length: windowsPerRound }, (_, window) =>
-      (round * windowsPerRound + window) % 2 === 0 ? 'forward' : 'reversed',
-    ),
+    alternatingTurns(windowsPerRound, round * windowsPerRound),
   );
+}
+
+/**
+ * Runs `run` for every target in every window, one at a time, in the windows' turns (a warm-up's slices, say:
+ * `runInTurns(targets, windows.length, …)` alternates them as the rounds do); `run` gets the window's index.
+ */
+export async function runInTurns<Target>(
+  targets: readonly Target[],
+  turns: number | readonly TurnOrder[],
+  run: (target: Target, window: number) => Promise<unknown>,
+): Promise<void> {
+  const orders = typeof turns === 'number' ? alternatingTurns(turns) : turns;
+  const reversed = [...targets].reverse();
+  for (const [window, order] of orders.entries()) {
+    for (const target of order === 'forward' ? targets : reversed) await run(target, window);
+  }
 }
 
 /**
@@ -27,14 +46,11 @@ export async function measureRounds<Target>(
   measureWindow: (target: Target) => Promise<RoundMeasurement>,
 ): Promise<Map<Target, RoundMeasurement[]>> {
   const rounds = new Map(targets.map((target) => [target, [] as RoundMeasurement[]]));
-  const reversed = [...targets].reverse();
   for (const roundTurns of turns) {
     const windowsOf = new Map(targets.map((target) => [target, [] as RoundMeasurement[]]));
-    for (const turn of roundTurns) {
-      for (const target of turn === 'forward' ? targets : reversed) {
-        windowsOf.get(target)?.push(await measureWindow(target));
-      }
-    }
+    await runInTurns(targets, roundTurns, async (target) => {
+      windowsOf.get(target)?.push(await measureWindow(target));
+    });
     for (const target of targets) {
       rounds.get(target)?.push(combineWindows(windowsOf.get(target) as RoundMeasurement[]));
     }

@@ -13,7 +13,10 @@ import {
 
 /** What one `bench` run does, resolved from the command line. */
 export interface BenchOptions {
-  /** Measured time per target per window (one per round, or `windowsPerRound`), in ms. Default 1000 (`--quick`: 500). */
+  /**
+   * Measured time per target per window (one per round, or `windowsPerRound`), in ms. Default 1000 (`--quick`:
+   * 500).
+   */
   readonly durationInMs: number;
   /**
    * Unmeasured load per target before the first round, in ms, for every scenario (`--warmup`; `--quick`: 200).
@@ -24,7 +27,8 @@ export interface BenchOptions {
   readonly rounds: number;
   /**
    * Measured windows per target per round, the targets taking turns window by window, for every scenario
-   * (`--windows`; `--quick`: 1). Undefined: each scenario's own (1; 4 for the Claude Code set, see `windowsPerRoundOf`).
+   * (`--windows`; `--quick`: 1). Undefined: each scenario's own (1; 4 for the Claude Code set, see
+   * `windowsPerRoundOf`).
    */
   readonly windowsPerRound: number | undefined;
   /** Selected scenarios, in catalog order: `--scenarios`, else those of `--set` (default the `default` set). */

@@ -8,7 +8,7 @@ import {
 import { type EventsClient, openEventsClient } from './events-client.js';
 import { createSampleRecorder, type SampleRecorder, summarizeSamples } from './latency-stats.js';
 import type { LoopFigures } from './loop-figures.js';
-import { measuredTurns, measureRounds } from './measured-rounds.js';
+import { measuredTurns, measureRounds, runInTurns } from './measured-rounds.js';
 import { openMeasurementWindow, rampTimeInMs } from './measurement-window.js';
 import {
   readCpuTimeInMs,
@@ -246,7 +246,8 @@ export const unmeasuredRoundsAfterWarmup = 1;
  * The longest slice of a warm-up, in ms. Warm-ups run in slices, the targets taking turns as in the rounds, so that
  * every target has the same history when the rounds begin. Warmed one after the other, the first target rests while
  * the others warm up, V8's memory reducer compacts its heap, and it then used 10–45 % less CPU per request through
- * the rounds (medians) than an identical process warmed last (two node-pipes side by side; docs/performance.md, item 36).
+ * the rounds (medians) than an identical process warmed last (two node-pipes side by side; docs/performance.md,
+ * item 36).
  */
 export const warmupSliceInMs = 2000;
 
@@ -314,14 +315,19 @@ export async function runScenario(
     const accumulators = new Map(
       targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
     );
-    const reversed = [...targets].reverse();
     // Turns alternate as in the rounds (A B, B A…): no target rests longer before the rounds than another.
-    for (const [turn, unmeasuredWindowInMs] of unmeasuredWindowsInMs(scenario, timing).entries()) {
-      for (const target of turn % 2 === 0 ? targets : reversed) {
-        const discard = createAccumulator(scenario, target.process !== undefined);
-        await measure(environment, scenario, requestsOf(target), target, unmeasuredWindowInMs, discard);
-      }
-    }
+    const unmeasured = unmeasuredWindowsInMs(scenario, timing);
+    await runInTurns(targets, unmeasured.length, (target, window) => {
+      const discard = createAccumulator(scenario, target.process !== undefined);
+      return measure(
+        environment,
+        scenario,
+        requestsOf(target),
+        target,
+        unmeasured[window] as number,
+        discard,
+      );
+    });
     const windowInMs = roundWindowInMs(scenario, timing);
     const turns = measuredTurns(timing.rounds, windowsPerRoundOf(scenario, timing.windowsPerRound));
     const rounds = await measureRounds(targets, turns, (target) =>

@@ -1,7 +1,7 @@
 /**
  * What a benchmark target is: the mock itself, the Node floor proxy, that floor holding each whole body before it
- * sends it on (`node-pipe-held`: what holding a body for failover costs by itself), the real balancer, the real balancer with
- * request logs and metrics off (to measure what they cost), with `dedup.messages: in_flight` (every request
+ * sends it on (`node-pipe-held`: what holding a body for failover costs by itself), the real balancer, the real
+ * balancer with request logs and metrics off (to measure what they cost), with `dedup.messages: in_flight` (every request
  * hashed and served through a shared response; the load generators send one body, so at concurrency above 1 it
  * measures coalescing, and at 1, the cost for a request that has no duplicate), with its live state in Redis
  * and its ledger in PostgreSQL (`ccb-shared`, issue 18: one instance of the layout of docs/deploy.md), or with its

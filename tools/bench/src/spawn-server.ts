@@ -63,7 +63,8 @@ function describeExit(child: ChildProcess): string {
 
 /**
  * Starts `node <nodeArgs>` (through `taskset` on the targets' CPUs when `pinning` is set) and resolves once its
- * stdout announces `http://127.0.0.1:<port>`. After that stdout keeps flowing into nothing, as into /dev/null, so a chatty logger never blocks on a full pipe.
+ * stdout announces `http://127.0.0.1:<port>`. After that stdout keeps flowing into nothing, as into /dev/null, so a
+ * chatty logger never blocks on a full pipe.
  * Throws `CCB_BENCH_TARGET_START_FAILED` (with the output tail) when the process exits or stays silent
  * past the timeout; the process is stopped in either case.
  */
