@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { insertSql, prepareSchema } from './_ledger-schema.js';
+import { insertSql, prepareSchema, valuesPerRow } from './_ledger-schema.js';
 import { keySpendSql, providerSpendSql, pruneSql } from './_usage-sql.js';
 import { causeMessage, LedgerError } from './ledger-error.js';
 import type { LedgerRow } from './ledger-row.js';
-import type { SqliteDatabase, SqliteDriver, SqliteStatement } from './sqlite-driver.js';
+import type { SqliteDatabase, SqliteDriver, SqliteStatement, SqliteValue } from './sqlite-driver.js';
 
 /** An open ledger file with the statements every ledger uses, prepared once. */
 export interface LedgerDatabase {
@@ -16,35 +16,55 @@ export interface LedgerDatabase {
   readonly keySpend: SqliteStatement;
 }
 
+/**
+ * Rows one insert statement binds: a call per row cost ~11 µs a row with libsql, one call per 16 rows ~7.5 (the
+ * call's own cost is shared; binding each value and SQLite's insert are not).
+ */
+const rowsPerInsert = 16;
+
+/** Puts a row's values at `offset` in `values`, in the order of the insert's columns. */
+function putRow(values: SqliteValue[], offset: number, row: LedgerRow): void {
+  // Booleans and undefined are not bindable in SQLite.
+  values[offset] = row.time;
+  values[offset + 1] = row.requestId;
+  values[offset + 2] = row.clientKeyId;
+  values[offset + 3] = row.sessionId ?? null;
+  values[offset + 4] = row.provider ?? null;
+  values[offset + 5] = row.modelRequested ?? null;
+  values[offset + 6] = row.modelSent ?? null;
+  values[offset + 7] = row.status;
+  values[offset + 8] = row.attempts;
+  values[offset + 9] = row.inputTokens;
+  values[offset + 10] = row.outputTokens;
+  values[offset + 11] = row.cacheCreationInputTokens;
+  values[offset + 12] = row.cacheReadInputTokens;
+  values[offset + 13] = row.costUsd;
+  values[offset + 14] = row.durationInMs;
+  values[offset + 15] = row.timeToFirstByteInMs ?? null;
+  values[offset + 16] = row.stream ? 1 : 0;
+  values[offset + 17] = row.outputEstimated === true ? 1 : 0;
+  values[offset + 18] = row.dedup ?? null;
+}
+
 function prepare(database: SqliteDatabase): LedgerDatabase {
   prepareSchema(database);
-  const insert = database.prepare(insertSql);
+  const insertOne = database.prepare(insertSql(1));
+  const insertMany = database.prepare(insertSql(rowsPerInsert));
+  const one: SqliteValue[] = new Array(valuesPerRow).fill(null);
+  const many: SqliteValue[] = new Array(valuesPerRow * rowsPerInsert).fill(null);
   const insertBatch = (rows: readonly LedgerRow[]) => {
     database.exec('BEGIN');
     try {
-      for (const row of rows) {
-        // Positional binding: no per-row parameter object; booleans and undefined are not bindable in SQLite.
-        insert.run(
-          row.time,
-          row.requestId,
-          row.clientKeyId,
-          row.sessionId ?? null,
-          row.provider ?? null,
-          row.modelRequested ?? null,
-          row.modelSent ?? null,
-          row.status,
-          row.attempts,
-          row.inputTokens,
-          row.outputTokens,
-          row.cacheCreationInputTokens,
-          row.cacheReadInputTokens,
-          row.costUsd,
-          row.durationInMs,
-          row.timeToFirstByteInMs ?? null,
-          row.stream ? 1 : 0,
-          row.outputEstimated === true ? 1 : 0,
-          row.dedup ?? null,
-        );
+      let index = 0;
+      for (; index + rowsPerInsert <= rows.length; index += rowsPerInsert) {
+        for (let offset = 0; offset < rowsPerInsert; offset++) {
+          putRow(many, offset * valuesPerRow, rows[index + offset] as LedgerRow);
+        }
+        insertMany.run(...many);
+      }
+      for (; index < rows.length; index++) {
+        putRow(one, 0, rows[index] as LedgerRow);
+        insertOne.run(...one);
       }
       database.exec('COMMIT');
     } catch (error) {
