@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Dispatcher, Pool } from 'undici';
+import { HeldPieces } from './held-pieces.js';
 
 // RFC 9110 §7.6.1 hop-by-hop fields describe this connection only, and undici rejects several of them.
 const hopByHop = new Set([
@@ -51,25 +52,6 @@ class PipeHandler implements Dispatcher.DispatchHandler {
       this.response
         .writeHead(502, { 'content-type': 'application/json' })
         .end('{"type":"error","error":{"type":"api_error","message":"upstream failed"}}');
-  }
-}
-
-/**
- * A held body for one send. undici keeps the body it is given until the response ends, and an array, or an array's
- * iterator, would keep the pieces for a whole stream; the iterator this gives lives only while undici writes, so a
- * stream does not hold its body, as in ccb (its `PiecesOnce`).
- */
-class HeldPieces implements Iterable<Buffer> {
-  #pieces: Buffer[] | undefined;
-
-  constructor(pieces: Buffer[]) {
-    this.#pieces = pieces;
-  }
-
-  [Symbol.iterator](): Iterator<Buffer> {
-    const pieces = this.#pieces ?? [];
-    this.#pieces = undefined;
-    return pieces.values();
   }
 }
 

@@ -15,7 +15,7 @@ import { resolveCliPath } from './resolve-cli-path.js';
 import { type DurationSoakResult, runDurationSoak, soakTargetIds } from './run-duration-soak.js';
 import { runScenario, scenarioLoadTimeInMs, unmeasuredRoundsAfterWarmup } from './run-scenario.js';
 import { formatSoakTable, runSoak, type SoakResult } from './run-soak.js';
-import { measuresTarget, warmupOf, windowsPerRoundOf } from './scenarios.js';
+import { measuresTarget, warmupOf, windowsLabel, windowsPerRoundOf } from './scenarios.js';
 import { prepareSharedEngines, type SharedEngines } from './shared-engines.js';
 import { spawnServer } from './spawn-server.js';
 import type { BenchEnvironment } from './start-targets.js';
@@ -160,7 +160,7 @@ async function runTargets(
         0,
       );
       progress(
-        `${options.scenarios.length} scenario(s) × ${options.targets.length} target(s) × ${options.rounds} round(s)${options.windowsPerRound === undefined ? '' : ` of ${options.windowsPerRound} window(s)`}, ~${Math.ceil(loadInMs / 1000)} s of load with connection ramps (plus process starts); mock pid ${mock.pid}`,
+        `${options.scenarios.length} scenario(s) × ${options.targets.length} target(s) × ${options.rounds} round(s)${windowsLabel(options.scenarios, options.windowsPerRound)}, ~${Math.ceil(loadInMs / 1000)} s of load with connection ramps (plus process starts); mock pid ${mock.pid}`,
       );
       for (const scenario of options.scenarios) {
         const targets = options.targets.filter((target) => measuresTarget(scenario, target));
@@ -171,7 +171,8 @@ async function runTargets(
           );
         }
         if (targets.length === 0) continue;
-        progress(`running ${scenario.id}…`);
+        const windows = windowsPerRoundOf(scenario, options.windowsPerRound);
+        progress(`running ${scenario.id}${windows > 1 ? ` (${windows} windows per round)` : ''}…`);
         const rows = await runScenario(environment, scenario, { ...options, targets });
         mock.assertRunning();
         print(`\n${formatScenarioTable(scenario, rows)}`);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { measuresTarget, scenarios, scenariosOf, targetIds, warmupOf } from './scenarios.js';
+import {
+  measuresTarget,
+  scenarios,
+  scenariosOf,
+  targetIds,
+  warmupOf,
+  windowsLabel,
+  windowsPerRoundOf,
+} from './scenarios.js';
 
 describe('measuresTarget', () => {
   it('measures the Bedrock targets only where the upstream is the paced mock, every other target everywhere', () => {
@@ -26,5 +34,24 @@ describe('warmupOf', () => {
     for (const scenario of scenariosOf('default'))
       expect(warmupOf(scenario, undefined), scenario.id).toBe(1000);
     for (const scenario of scenarios) expect(warmupOf(scenario, 2500), scenario.id).toBe(2500);
+  });
+});
+
+describe('windowsPerRoundOf and windowsLabel', () => {
+  it('gives the Claude Code scenarios four windows a round and the others one, unless --windows sets one for all', () => {
+    for (const scenario of scenariosOf('claude-code'))
+      expect(windowsPerRoundOf(scenario, undefined), scenario.id).toBe(4);
+    for (const scenario of scenariosOf('default'))
+      expect(windowsPerRoundOf(scenario, undefined), scenario.id).toBe(1);
+    for (const scenario of scenarios) expect(windowsPerRoundOf(scenario, 2), scenario.id).toBe(2);
+  });
+
+  it('names the windows of a run: none for one a round, one count when all agree, the range when they differ', () => {
+    expect(windowsLabel(scenariosOf('default'), undefined)).toBe('');
+    expect(windowsLabel(scenariosOf('claude-code'), undefined)).toBe(' of 4 windows');
+    expect(windowsLabel(scenarios, undefined)).toBe(' of 1–4 windows');
+    expect(windowsLabel(scenarios, 3)).toBe(' of 3 windows');
+    expect(windowsLabel(scenarios, 1)).toBe('');
+    expect(windowsLabel([], undefined)).toBe('');
   });
 });
