@@ -38,20 +38,6 @@ CREATE INDEX IF NOT EXISTS requests_provider_time ON requests (provider, time_ms
 CREATE INDEX IF NOT EXISTS requests_key_time ON requests (client_key_id, time_ms);
 `;
 
-/** The columns an insert writes, in the order `_open-ledger-database.ts` binds a row's values. */
-const insertColumns = `time_ms, request_id, client_key_id, session_id, provider, model_requested, model_sent, status, attempts,
-  input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd, duration_ms,
-  ttfb_ms, stream, output_estimated, dedup`;
-
-/** How many values one row binds (one per column in `insertColumns`). */
-export const valuesPerRow = 19;
-
-/** An insert of `rows` rows in one statement, their values positional, row after row. */
-export function insertSql(rows: number): string {
-  const row = `(${new Array(valuesPerRow).fill('?').join(', ')})`;
-  return `INSERT INTO requests (\n  ${insertColumns}\n) VALUES ${new Array(rows).fill(row).join(', ')}`;
-}
-
 /**
  * Sets the pragmas and creates the schema. WAL lets reports read while the proxy writes, and with
  * `synchronous = NORMAL` a committed batch survives a process crash (only an OS crash can lose the last commits).

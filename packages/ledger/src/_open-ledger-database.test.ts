@@ -77,10 +77,10 @@ describe.each(sqliteDrivers)('openLedgerDatabase on $name: insertBatch', (driver
     return database.database
       .prepare('SELECT * FROM requests ORDER BY id')
       .all()
-      .map(({ id: _id, _metadata, ...columns }) => columns);
+      .map(({ id: _id, ...columns }) => columns);
   }
 
-  // Rows go 16 to a statement and the rest one by one: 0, 1, 16, 17 and 37 rows cover every way a batch splits.
+  // Rows go 16 to a statement and the rest one by one: 0, 1, 15, 16, 17 and 37 rows cover every way a batch splits.
   it.each([0, 1, 15, 16, 17, 37])('stores every field of every row of a batch of %i in order', (count) => {
     const database = open();
     const rows = Array.from({ length: count }, (_, index) => distinctRow(index));
@@ -90,7 +90,14 @@ describe.each(sqliteDrivers)('openLedgerDatabase on $name: insertBatch', (driver
 
   it('keeps no value of an earlier batch in a later one', () => {
     const database = open();
-    const first = Array.from({ length: 16 }, (_, index) => distinctRow(index));
+    // 17 rows, a full statement and one alone, every optional field set: the one-row buffer is written too.
+    const first = Array.from({ length: 17 }, (_, index) => ({
+      ...distinctRow(index + 1),
+      sessionId: `session-${index}`,
+      timeToFirstByteInMs: 1.5,
+      outputEstimated: true,
+      dedup: 'joined' as const,
+    }));
     // Optional fields absent in the second batch: a value left over from the first would show as non-null.
     const second = Array.from({ length: 17 }, (_, index) =>
       ledgerRow({ requestId: `later_${index}`, sessionId: null, timeToFirstByteInMs: null }),
@@ -100,14 +107,19 @@ describe.each(sqliteDrivers)('openLedgerDatabase on $name: insertBatch', (driver
     expect(stored(database)).toEqual([...first, ...second].map(storedRow));
   });
 
-  it('writes none of a batch when one of its rows fails', () => {
-    const database = open();
-    const rows = Array.from({ length: 20 }, (_, index) => distinctRow(index));
-    // A NOT NULL column given null in the last row, which the one-by-one tail inserts.
-    const broken = { ...distinctRow(20), status: null } as unknown as LedgerRow;
-    expect(() => database.insertBatch([...rows, broken])).toThrow();
-    expect(stored(database)).toEqual([]);
-    database.insertBatch(rows);
-    expect(stored(database)).toHaveLength(20);
-  });
+  // A NOT NULL column given null: in the one-by-one tail (index 20 of 21) or inside a 16-row statement (5 of 21).
+  it.each([20, 5])(
+    'writes none of a batch when its row %i fails, and writes the next batch whole',
+    (broken) => {
+      const database = open();
+      const rows = Array.from({ length: 21 }, (_, index) => distinctRow(index));
+      const withBroken = rows.map((row, index) =>
+        index === broken ? ({ ...row, status: null } as unknown as LedgerRow) : row,
+      );
+      expect(() => database.insertBatch(withBroken)).toThrow();
+      expect(stored(database)).toEqual([]);
+      database.insertBatch(rows);
+      expect(stored(database)).toEqual(rows.map(storedRow));
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { insertSql, prepareSchema, valuesPerRow } from './_ledger-schema.js';
+import { insertSql, putRow, rowsPerInsert, valuesPerRow } from './_ledger-insert.js';
+import { prepareSchema } from './_ledger-schema.js';
 import { keySpendSql, providerSpendSql, pruneSql } from './_usage-sql.js';
 import { causeMessage, LedgerError } from './ledger-error.js';
 import type { LedgerRow } from './ledger-row.js';
@@ -14,37 +15,6 @@ export interface LedgerDatabase {
   readonly deleteOlder: SqliteStatement;
   readonly providerSpend: SqliteStatement;
   readonly keySpend: SqliteStatement;
-}
-
-/**
- * Rows one insert statement binds. With libsql a statement per row cost ~9–11 µs a row, one per 16 rows ~5–7: the
- * call's own cost (~1.5 µs) is shared, binding each value (~0.14 µs) and SQLite's insert are not. 16 × 19 values
- * stay far below SQLite's limit on parameters (999 in the oldest builds).
- */
-const rowsPerInsert = 16;
-
-/** Puts a row's values at `offset` in `values`, in the order of the insert's columns. */
-function putRow(values: SqliteValue[], offset: number, row: LedgerRow): void {
-  // Booleans and undefined are not bindable in SQLite.
-  values[offset] = row.time;
-  values[offset + 1] = row.requestId;
-  values[offset + 2] = row.clientKeyId;
-  values[offset + 3] = row.sessionId ?? null;
-  values[offset + 4] = row.provider ?? null;
-  values[offset + 5] = row.modelRequested ?? null;
-  values[offset + 6] = row.modelSent ?? null;
-  values[offset + 7] = row.status;
-  values[offset + 8] = row.attempts;
-  values[offset + 9] = row.inputTokens;
-  values[offset + 10] = row.outputTokens;
-  values[offset + 11] = row.cacheCreationInputTokens;
-  values[offset + 12] = row.cacheReadInputTokens;
-  values[offset + 13] = row.costUsd;
-  values[offset + 14] = row.durationInMs;
-  values[offset + 15] = row.timeToFirstByteInMs ?? null;
-  values[offset + 16] = row.stream ? 1 : 0;
-  values[offset + 17] = row.outputEstimated === true ? 1 : 0;
-  values[offset + 18] = row.dedup ?? null;
 }
 
 function prepare(database: SqliteDatabase): LedgerDatabase {

@@ -3,7 +3,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { storedCount, useFakeTimers, useLedgerFixture } from '../test/_ledger-fixture.js';
 import { ledgerRow } from '../test/ledger-rows.js';
 import { type DriverUnderTest, sqliteDrivers } from '../test/sqlite-drivers.js';
-import { valuesPerRow } from './_ledger-schema.js';
 import type { Ledger } from './create-ledger.js';
 import type { LedgerRow } from './ledger-row.js';
 import type { SqliteDatabase, SqliteDriver } from './sqlite-driver.js';
@@ -31,7 +30,7 @@ function countingDriver(driver: DriverUnderTest): { load: () => SqliteDriver; co
               ...statement,
               run(...params) {
                 const result = statement.run(...params);
-                inserted += params.length / valuesPerRow;
+                inserted += Number(result.changes);
                 return result;
               },
             };

@@ -33,7 +33,7 @@ export interface LedgerOptions {
   readonly maxPendingRows?: number;
   /**
    * Background flushes write at most this many rows per transaction, one transaction per turn of the event loop: a
-   * transaction holds the loop while it runs (~5–7 µs a row), and every request in flight waits. Default 200 (~1–1.5 ms).
+   * transaction holds the loop while it runs (~5 µs a row), and every request in flight waits. Default 200 (~1 ms).
    * `flush()`, `close()` and the reads that flush first write everything in one transaction.
    */
   readonly maxRowsPerTransaction?: number;

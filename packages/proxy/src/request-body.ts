@@ -115,7 +115,11 @@ export function wireOf(body: Buffer, lastsLong: boolean): Buffer | Iterable<Buff
   return lastsLong ? new PiecesOnce([body]) : body;
 }
 
-/** A body's pieces for one send: the array iterator undici gets lets go of the array once it is done. */
+/**
+ * A body's pieces for one send. It gives them once and keeps no reference after: undici holds the iterable until the
+ * response ends, but drops the iterator it took once the pieces are written (a spent array iterator may still
+ * refer to its array), so nothing keeps the pieces alive through a stream.
+ */
 class PiecesOnce implements Iterable<Buffer> {
   #pieces: readonly Buffer[] | undefined;
 

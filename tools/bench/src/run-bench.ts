@@ -15,11 +15,12 @@ import { resolveCliPath } from './resolve-cli-path.js';
 import { type DurationSoakResult, runDurationSoak, soakTargetIds } from './run-duration-soak.js';
 import { runScenario, scenarioLoadTimeInMs, unmeasuredRoundsAfterWarmup } from './run-scenario.js';
 import { formatSoakTable, runSoak, type SoakResult } from './run-soak.js';
-import { measuresTarget, warmupOf, windowsLabel, windowsPerRoundOf } from './scenarios.js';
+import { measuresTarget, warmupOf, windowsPerRoundOf } from './scenarios.js';
 import { prepareSharedEngines, type SharedEngines } from './shared-engines.js';
 import { spawnServer } from './spawn-server.js';
 import type { BenchEnvironment } from './start-targets.js';
 import { type CpuProfile, formatHotFunctions, summarizeCpuProfile } from './summarize-cpu-profile.js';
+import { windowsLabel } from './windows-label.js';
 
 /** Where {@link runBench} reports and whom it answers to. */
 export interface RunBenchContext {

@@ -5,7 +5,6 @@ import {
   scenariosOf,
   targetIds,
   warmupOf,
-  windowsLabel,
   windowsPerRoundOf,
 } from './scenarios.js';
 
@@ -37,21 +36,12 @@ describe('warmupOf', () => {
   });
 });
 
-describe('windowsPerRoundOf and windowsLabel', () => {
+describe('windowsPerRoundOf', () => {
   it('gives the Claude Code scenarios four windows a round and the others one, unless --windows sets one for all', () => {
     for (const scenario of scenariosOf('claude-code'))
       expect(windowsPerRoundOf(scenario, undefined), scenario.id).toBe(4);
     for (const scenario of scenariosOf('default'))
       expect(windowsPerRoundOf(scenario, undefined), scenario.id).toBe(1);
     for (const scenario of scenarios) expect(windowsPerRoundOf(scenario, 2), scenario.id).toBe(2);
-  });
-
-  it('names the windows of a run: none for one a round, one count when all agree, the range when they differ', () => {
-    expect(windowsLabel(scenariosOf('default'), undefined)).toBe('');
-    expect(windowsLabel(scenariosOf('claude-code'), undefined)).toBe(' of 4 windows');
-    expect(windowsLabel(scenarios, undefined)).toBe(' of 1–4 windows');
-    expect(windowsLabel(scenarios, 3)).toBe(' of 3 windows');
-    expect(windowsLabel(scenarios, 1)).toBe('');
-    expect(windowsLabel([], undefined)).toBe('');
   });
 });

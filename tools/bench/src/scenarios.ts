@@ -144,19 +144,6 @@ export function windowsPerRoundOf(scenario: Scenario, windowsPerRound: number | 
   return windowsPerRound ?? scenario.windowsPerRound ?? 1;
 }
 
-/**
- * How a run's rounds are split into windows, for its progress line: `''` when every round is one window, ` of 4
- * windows` when all have the same number, ` of 1–4 windows` when the scenarios differ (the Claude Code set's four
- * beside the others' one).
- */
-export function windowsLabel(scenarios: readonly Scenario[], windowsPerRound: number | undefined): string {
-  const counts = scenarios.map((scenario) => windowsPerRoundOf(scenario, windowsPerRound));
-  const fewest = Math.min(...counts);
-  const most = Math.max(...counts);
-  if (counts.length === 0 || most === 1) return '';
-  return fewest === most ? ` of ${most} windows` : ` of ${fewest}–${most} windows`;
-}
-
 /** The warm-up of `scenario` per target, in ms: `--warmup`'s when given, else the scenario's own. */
 export function warmupOf(scenario: Scenario, warmupInMs: number | undefined): number {
   return warmupInMs ?? scenario.warmupInMs ?? defaultWarmupInMs;
