@@ -113,6 +113,37 @@ describe('issue 20 goals on Claude Code scenarios', () => {
     expect(find(checks, 'event-loop delay p99', 'unprobed')?.status).toBe('not measured');
   });
 
+  it('show the control beside the every-round and delay lines when it ran, without changing a verdict', () => {
+    const rows = (held: boolean) => [
+      row('node-pipe', { loop: loop([5, 6, 7]) }),
+      ...(held
+        ? [
+            row('node-pipe-held', {
+              versusNodePipe: paired([1, 1, 1], [0.8, 1, 1.25]),
+              loop: loop([8, 9, 10]),
+            }),
+          ]
+        : []),
+      row('ccb', { versusNodePipe: paired([1, 1, 1], [1.1, 1.2, 1.28]), loop: loop([9, 9.5, 9.9]) }),
+    ];
+    const checks = evaluateGoals([
+      { scenario: claudeCode('with', 50), rows: rows(true) },
+      { scenario: claudeCode('without', 50), rows: rows(false) },
+    ]);
+    const every = 'CPU per request vs node-pipe, every round';
+    expect(find(checks, every, 'with')?.measured).toBe(
+      'worst round 1.28× (3 rounds, 1.10×–1.28×; node-pipe-held 0.80×–1.25×)',
+    );
+    expect(find(checks, every, 'without')?.measured).toBe('worst round 1.28× (3 rounds, 1.10×–1.28×)');
+    expect(find(checks, every, 'with')?.status).toBe('met');
+    expect(find(checks, 'event-loop delay p99', 'with')?.measured).toBe(
+      '9.50 ms (median of 3 paired rounds, 9.00 ms–9.90 ms; node-pipe 6.00 ms, node-pipe-held 9.00 ms)',
+    );
+    expect(find(checks, 'event-loop delay p99', 'without')?.measured).toBe(
+      '9.50 ms (median of 3 paired rounds, 9.00 ms–9.90 ms; node-pipe 6.00 ms)',
+    );
+  });
+
   it('leave the default scenarios with the goals they had', () => {
     const checks = evaluateGoals([
       {

@@ -186,7 +186,12 @@ export function evaluateGoals(results: readonly ScenarioRows[]): GoalCheck[] {
       checks.push(...perScenarioChecks(scenario.id, ccb, nodePipe));
       if (scenario.set === 'claude-code') {
         checks.push(
-          ...claudeCodeChecks({ id: scenario.id, connections: scenario.connections ?? 0 }, ccb, nodePipe),
+          ...claudeCodeChecks(
+            { id: scenario.id, connections: scenario.connections ?? 0 },
+            ccb,
+            nodePipe,
+            row(rows, 'node-pipe-held'),
+          ),
         );
       }
     }
