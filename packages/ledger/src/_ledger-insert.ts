@@ -35,10 +35,10 @@ export const valuesPerRow = insertColumns.length;
  */
 export const rowsPerInsert = 16;
 
-/** An insert of `rows` rows in one statement, their values positional, row after row. */
-export function insertSql(rows: number): string {
+/** An insert of `rowCount` rows in one statement, their values positional, row after row. */
+export function insertSql(rowCount: number): string {
   const row = `(${new Array(valuesPerRow).fill('?').join(', ')})`;
-  return `INSERT INTO requests (${insertColumns.join(', ')}) VALUES ${new Array(rows).fill(row).join(', ')}`;
+  return `INSERT INTO requests (${insertColumns.join(', ')}) VALUES ${new Array(rowCount).fill(row).join(', ')}`;
 }
 
 /** Puts a row's values at `offset` in `values`, in the order of `insertColumns`. */

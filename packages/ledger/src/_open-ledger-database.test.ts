@@ -7,7 +7,7 @@ import { sqliteDrivers } from '../test/sqlite-drivers.js';
 import { type LedgerDatabase, openLedgerDatabase } from './_open-ledger-database.js';
 import type { LedgerRow } from './ledger-row.js';
 
-/** A row whose every field differs from the next row's, with the optional ones set in some rows and not others. */
+/** A row whose required fields differ from every other row's, with the optional ones set in some rows and not others. */
 function distinctRow(index: number): LedgerRow {
   return ledgerRow({
     time: 1_700_000_000_000 + index,
@@ -90,29 +90,40 @@ describe.each(sqliteDrivers)('openLedgerDatabase on $name: insertBatch', (driver
 
   it('keeps no value of an earlier batch in a later one', () => {
     const database = open();
-    // 17 rows, a full statement and one alone, every optional field set: the one-row buffer is written too.
+    // 17 rows, a full statement and one alone, every optional field set: both buffers hold values.
     const first = Array.from({ length: 17 }, (_, index) => ({
       ...distinctRow(index + 1),
       sessionId: `session-${index}`,
+      provider: `provider-${index}`,
+      modelRequested: `model-${index}`,
+      modelSent: `sent-${index}`,
       timeToFirstByteInMs: 1.5,
       outputEstimated: true,
       dedup: 'joined' as const,
     }));
-    // Optional fields absent in the second batch: a value left over from the first would show as non-null.
+    // Every optional field absent or null in the second batch: a value left over from the first would show.
     const second = Array.from({ length: 17 }, (_, index) =>
-      ledgerRow({ requestId: `later_${index}`, sessionId: null, timeToFirstByteInMs: null }),
+      ledgerRow({
+        requestId: `later_${index}`,
+        sessionId: null,
+        provider: null,
+        modelRequested: null,
+        modelSent: null,
+        timeToFirstByteInMs: null,
+      }),
     );
     database.insertBatch(first);
     database.insertBatch(second);
     expect(stored(database)).toEqual([...first, ...second].map(storedRow));
   });
 
-  // A NOT NULL column given null: in the one-by-one tail (index 20 of 21) or inside a 16-row statement (5 of 21).
-  it.each([20, 5])(
+  // A NOT NULL column given null, after a 16-row statement was written in the transaction: inside the second
+  // statement (row 20 of 37) or in the one-by-one tail (row 36). Only a rollback takes the written rows back.
+  it.each([20, 36])(
     'writes none of a batch when its row %i fails, and writes the next batch whole',
     (broken) => {
       const database = open();
-      const rows = Array.from({ length: 21 }, (_, index) => distinctRow(index));
+      const rows = Array.from({ length: 37 }, (_, index) => distinctRow(index));
       const withBroken = rows.map((row, index) =>
         index === broken ? ({ ...row, status: null } as unknown as LedgerRow) : row,
       );

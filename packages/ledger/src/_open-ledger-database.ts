@@ -21,21 +21,22 @@ function prepare(database: SqliteDatabase): LedgerDatabase {
   prepareSchema(database);
   const insertOne = database.prepare(insertSql(1));
   const insertMany = database.prepare(insertSql(rowsPerInsert));
-  const one: SqliteValue[] = new Array(valuesPerRow).fill(null);
-  const many: SqliteValue[] = new Array(valuesPerRow * rowsPerInsert).fill(null);
+  // Filled anew for every statement; the spread below hands each call its own copy, which a driver may change.
+  const oneRowValues: SqliteValue[] = new Array(valuesPerRow).fill(null);
+  const manyRowValues: SqliteValue[] = new Array(valuesPerRow * rowsPerInsert).fill(null);
   const insertBatch = (rows: readonly LedgerRow[]) => {
     database.exec('BEGIN');
     try {
       let index = 0;
       for (; index + rowsPerInsert <= rows.length; index += rowsPerInsert) {
         for (let offset = 0; offset < rowsPerInsert; offset++) {
-          putRow(many, offset * valuesPerRow, rows[index + offset] as LedgerRow);
+          putRow(manyRowValues, offset * valuesPerRow, rows[index + offset] as LedgerRow);
         }
-        insertMany.run(...many);
+        insertMany.run(...manyRowValues);
       }
       for (; index < rows.length; index++) {
-        putRow(one, 0, rows[index] as LedgerRow);
-        insertOne.run(...one);
+        putRow(oneRowValues, 0, rows[index] as LedgerRow);
+        insertOne.run(...oneRowValues);
       }
       database.exec('COMMIT');
     } catch (error) {

@@ -34,8 +34,8 @@ export interface SqliteBatches {
  * Queues rows and writes them off the request path. A background flush (every `batchIntervalInMs`, or on the next
  * turn once `maxBatchRows` wait) takes the queue and writes it in transactions of at most `maxRowsPerTransaction`
  * rows, one per turn of the event loop: a transaction blocks the loop while it runs (~5 µs a row), and every request
- * in flight waits. 1 000 rows at once stalled them for 10–13 ms when a row took ~8–11 µs (docs/performance.md,
- * item 20); 200 per turn keep each stall near 1 ms. Rows recorded meanwhile wait for the next flush. A failed
+ * in flight waits. 1 000 rows at once stalled them for 10–13 ms when a row took ~12 µs (docs/performance.md,
+ * item 19); 200 per turn keep each stall near 1 ms. Rows recorded meanwhile wait for the next flush. A failed
  * transaction puts its rows and the rest back at the front of the queue, which keeps the newest `maxPendingRows`.
  */
 export function createSqliteBatches(options: SqliteBatchesOptions): SqliteBatches {

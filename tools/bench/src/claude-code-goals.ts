@@ -31,16 +31,15 @@ function status(inputs: readonly (number | undefined)[], isMet: () => boolean): 
 /**
  * Issue 20's goal lines for one Claude Code scenario: throughput ≥ 90 % of node-pipe's, CPU per request ≤ 1.3× in
  * every round, added p99 within 5 ms of node-pipe's, and (at 50 connections or fewer) an event-loop delay p99 under
- * 10 ms. With `control` (node-pipe-held, which does node-pipe's work holding each body) the every-round and delay
- * lines also show its figures: how far a process doing the floor's work read from the floor in the same rounds, the
- * instrument's own spread. It never changes a verdict.
+ * 10 ms. With a `control` row (node-pipe-held, which does node-pipe's work holding each body) the every-round and
+ * delay lines also show its figures: how far a process doing the floor's work read from the floor in the same
+ * rounds, the instrument's own spread. It never changes a verdict.
  */
 export function claudeCodeChecks(
   scenario: Pick<Scenario, 'id' | 'connections'>,
-  ccb: TargetRow,
-  nodePipe: TargetRow,
-  control?: TargetRow,
+  rows: { readonly ccb: TargetRow; readonly nodePipe: TargetRow; readonly control?: TargetRow | undefined },
 ): GoalCheck[] {
+  const { ccb, nodePipe, control } = rows;
   const limits = claudeCodeGoalLimits;
   const checks: GoalCheck[] = [];
   const rps = ccb.versusNodePipe?.rpsRatio;
@@ -59,7 +58,7 @@ export function claudeCodeChecks(
   const controlSpread =
     controlCpu === undefined || controlCpu.pairs === 0
       ? ''
-      : `; node-pipe-held ${times(controlCpu.min)}–${times(controlCpu.max)}`;
+      : `; ${control?.target} ${times(controlCpu.min)}–${times(controlCpu.max)}`;
   checks.push({
     goal: 'CPU per request vs node-pipe, every round',
     scenario: scenario.id,
@@ -92,7 +91,7 @@ export function claudeCodeChecks(
     const controlText =
       controlDelay === undefined || controlDelay.pairs === 0
         ? ''
-        : `, node-pipe-held ${ms(controlDelay.median)}`;
+        : `, ${control?.target} ${ms(controlDelay.median)}`;
     checks.push({
       goal: 'event-loop delay p99',
       scenario: scenario.id,

@@ -188,9 +188,7 @@ export function evaluateGoals(results: readonly ScenarioRows[]): GoalCheck[] {
         checks.push(
           ...claudeCodeChecks(
             { id: scenario.id, connections: scenario.connections ?? 0 },
-            ccb,
-            nodePipe,
-            row(rows, 'node-pipe-held'),
+            { ccb, nodePipe, control: row(rows, 'node-pipe-held') },
           ),
         );
       }

@@ -6,9 +6,10 @@ import { type Scenario, windowsPerRoundOf } from './scenarios.js';
  * beside the others' one).
  */
 export function windowsLabel(scenarios: readonly Scenario[], windowsPerRound: number | undefined): string {
+  if (scenarios.length === 0) return '';
   const counts = scenarios.map((scenario) => windowsPerRoundOf(scenario, windowsPerRound));
   const fewest = Math.min(...counts);
   const most = Math.max(...counts);
-  if (counts.length === 0 || most === 1) return '';
+  if (most === 1) return '';
   return fewest === most ? ` of ${most} windows` : ` of ${fewest}–${most} windows`;
 }
