@@ -2,9 +2,9 @@ import type { RoundMeasurement } from './compare-targets.js';
 import { addGcTotals, type GcTotals, type LoopFigures } from './loop-figures.js';
 
 /**
- * One round of a target from the windows it ran in that round (the targets taking turns window by window): counts
- * and CPU times add up, so a round's CPU per request is over all its windows. A CPU time any window lacks is
- * unknown for the round. For the event loop, see {@link combineLoopFigures}.
+ * One round of a target from the windows it ran in that round (the targets taking turns window by window), or a
+ * scenario's totals from its rounds: counts and CPU times add up, so a round's CPU per request is over all its
+ * windows. A CPU time any window lacks is unknown for the whole. For the event loop, see {@link combineLoopFigures}.
  */
 export function combineWindows(windows: readonly RoundMeasurement[]): RoundMeasurement {
   const [first, ...rest] = windows;

@@ -1,4 +1,5 @@
 import { BenchError } from './bench-error.js';
+import { combineWindows } from './combine-windows.js';
 import {
   compareTargets,
   type RoundMeasurement,
@@ -43,30 +44,17 @@ export interface ScenarioTiming {
 interface Accumulator {
   readonly latency: SampleRecorder;
   readonly ttfb: SampleRecorder | undefined;
-  completed: number;
-  failed: number;
-  measuredInMs: number;
-  served: number;
-  cpuTimeInMs: number | undefined;
   peakRssInBytes: number | undefined;
-  /** Each measured round on its own, for ratios paired per round. */
-  readonly rounds: RoundMeasurement[];
 }
 
 const noLoad: LoadResult = { completed: 0, failed: 0 };
 
-function createAccumulator(scenario: Scenario, hasProcess: boolean): Accumulator {
+function createAccumulator(scenario: Scenario): Accumulator {
   const measuresTtfb = scenario.load === 'ttfb' || scenario.ttfbProbeConnections > 0;
   return {
     latency: createSampleRecorder(),
     ttfb: measuresTtfb ? createSampleRecorder() : undefined,
-    completed: 0,
-    failed: 0,
-    measuredInMs: 0,
-    served: 0,
-    cpuTimeInMs: hasProcess ? 0 : undefined,
     peakRssInBytes: undefined,
-    rounds: [],
   };
 }
 
@@ -88,7 +76,7 @@ const settleInMs = 500;
 /**
  * Runs the scenario's load once against one target (autocannon plus, for streaming scenarios, a TTFB
  * probe, both in one measurement window), recording its latencies and the target's peak RSS in `into`, and
- * gives back what the window counted (see {@link addRound}).
+ * gives back what the window counted (a round is its windows combined, see `measureRounds`).
  */
 async function measure(
   environment: BenchEnvironment,
@@ -190,18 +178,6 @@ async function measure(
   return round;
 }
 
-/** Adds a measured round (its windows combined) to `into`'s totals and, as a round of its own, to `into.rounds`. */
-function addRound(into: Accumulator, round: RoundMeasurement): void {
-  into.rounds.push(round);
-  into.completed += round.completed;
-  into.failed += round.failed;
-  into.measuredInMs += round.measuredInMs;
-  into.served += round.served;
-  if (into.cpuTimeInMs !== undefined) {
-    into.cpuTimeInMs = round.cpuTimeInMs === undefined ? undefined : into.cpuTimeInMs + round.cpuTimeInMs;
-  }
-}
-
 /** The engines' CPU time so far (each one's process tree), in ms; undefined when there are none or no /proc. */
 function enginesCpuTimeInMs(pids: readonly number[]): number | undefined {
   if (pids.length === 0) return undefined;
@@ -214,18 +190,24 @@ function enginesCpuTimeInMs(pids: readonly number[]): number | undefined {
   return total;
 }
 
-function toMeasurement(target: TargetId, accumulated: Accumulator): TargetMeasurement {
+/** A target's figures over all its rounds: the rounds add up as a round's windows do (see `combineWindows`). */
+function toMeasurement(
+  target: TargetId,
+  accumulated: Accumulator,
+  rounds: readonly RoundMeasurement[],
+): TargetMeasurement {
+  const { completed, failed, measuredInMs, served, cpuTimeInMs } = combineWindows(rounds);
   return {
     target,
-    completed: accumulated.completed,
-    failed: accumulated.failed,
-    measuredInMs: accumulated.measuredInMs,
+    completed,
+    failed,
+    measuredInMs,
     latency: summarizeSamples(accumulated.latency.values()),
     ttfb: accumulated.ttfb === undefined ? undefined : summarizeSamples(accumulated.ttfb.values()),
-    cpuTimeInMs: accumulated.cpuTimeInMs,
-    served: accumulated.served,
+    cpuTimeInMs,
+    served,
     peakRssInBytes: accumulated.peakRssInBytes,
-    rounds: accumulated.rounds,
+    rounds,
   };
 }
 
@@ -312,13 +294,11 @@ export async function runScenario(
     // One source per target: a growing conversation continues from round to round, and every target sees the same.
     const sources = new Map(targets.map((target) => [target.id, createRequestSource(scenario.request)]));
     const requestsOf = (target: RunningTarget) => sources.get(target.id) as RequestSource;
-    const accumulators = new Map(
-      targets.map((target) => [target.id, createAccumulator(scenario, target.process !== undefined)]),
-    );
+    const accumulators = new Map(targets.map((target) => [target.id, createAccumulator(scenario)]));
     // Turns alternate as in the rounds (A B, B A…): no target rests longer before the rounds than another.
     const unmeasured = unmeasuredWindowsInMs(scenario, timing);
     await runInTurns(targets, unmeasured.length, (target, window) => {
-      const discard = createAccumulator(scenario, target.process !== undefined);
+      const discard = createAccumulator(scenario);
       return measure(
         environment,
         scenario,
@@ -340,13 +320,11 @@ export async function runScenario(
         accumulators.get(target.id) as Accumulator,
       ),
     );
-    for (const target of targets) {
-      for (const round of rounds.get(target) ?? [])
-        addRound(accumulators.get(target.id) as Accumulator, round);
-    }
     return compareTargets(
       scenario,
-      targets.map((target) => toMeasurement(target.id, accumulators.get(target.id) as Accumulator)),
+      targets.map((target) =>
+        toMeasurement(target.id, accumulators.get(target.id) as Accumulator, rounds.get(target) ?? []),
+      ),
     );
   } finally {
     for (const client of eventsClients) await client.close();

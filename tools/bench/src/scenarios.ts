@@ -139,6 +139,17 @@ const claudeCodeWarmupInMs = 15_000;
  */
 const claudeCodeWindowsPerRound = 4;
 
+/**
+ * What every Claude Code scenario shares: its set, the long warm-up, the windows per round, and the bulk mock, which
+ * skips most of each body so that at these sizes the proxies, not the mock, set the pace.
+ */
+const claudeCodeSet = {
+  set: 'claude-code',
+  warmupInMs: claudeCodeWarmupInMs,
+  windowsPerRound: claudeCodeWindowsPerRound,
+  upstream: 'bulk',
+} as const satisfies Partial<Scenario>;
+
 /** The measured windows per target in each round of `scenario`: `--windows`' when given, else the scenario's own. */
 export function windowsPerRoundOf(scenario: Scenario, windowsPerRound: number | undefined): number {
   return windowsPerRound ?? scenario.windowsPerRound ?? 1;
@@ -235,10 +246,7 @@ export const scenarios: readonly Scenario[] = [
     load: 'autocannon',
     ttfbProbeConnections: 0,
     failover: false,
-    set: 'claude-code',
-    warmupInMs: claudeCodeWarmupInMs,
-    windowsPerRound: claudeCodeWindowsPerRound,
-    upstream: 'bulk',
+    ...claudeCodeSet,
   },
   {
     id: 'cc-200k-c50',
@@ -248,10 +256,7 @@ export const scenarios: readonly Scenario[] = [
     load: 'autocannon',
     ttfbProbeConnections: 0,
     failover: false,
-    set: 'claude-code',
-    warmupInMs: claudeCodeWarmupInMs,
-    windowsPerRound: claudeCodeWindowsPerRound,
-    upstream: 'bulk',
+    ...claudeCodeSet,
   },
   {
     id: 'cc-stream-50k-c50',
@@ -262,10 +267,7 @@ export const scenarios: readonly Scenario[] = [
     ttfbProbeConnections: 10,
     failover: false,
     minWindowInMs: streamMinWindowInMs,
-    set: 'claude-code',
-    warmupInMs: claudeCodeWarmupInMs,
-    windowsPerRound: claudeCodeWindowsPerRound,
-    upstream: 'bulk',
+    ...claudeCodeSet,
   },
   {
     id: 'cc-stream-200k-c100',
@@ -276,10 +278,7 @@ export const scenarios: readonly Scenario[] = [
     ttfbProbeConnections: 10,
     failover: false,
     minWindowInMs: streamMinWindowInMs,
-    set: 'claude-code',
-    warmupInMs: claudeCodeWarmupInMs,
-    windowsPerRound: claudeCodeWindowsPerRound,
-    upstream: 'bulk',
+    ...claudeCodeSet,
   },
   {
     id: 'cc-growing-c20',
@@ -291,10 +290,7 @@ export const scenarios: readonly Scenario[] = [
     ttfbProbeConnections: 0,
     failover: false,
     minWindowInMs: streamMinWindowInMs,
-    set: 'claude-code',
-    warmupInMs: claudeCodeWarmupInMs,
-    windowsPerRound: claudeCodeWindowsPerRound,
-    upstream: 'bulk',
+    ...claudeCodeSet,
   },
   {
     id: 'cc-sessions-c100',
@@ -306,10 +302,7 @@ export const scenarios: readonly Scenario[] = [
     ttfbProbeConnections: 0,
     failover: false,
     minWindowInMs: streamMinWindowInMs,
-    set: 'claude-code',
-    warmupInMs: claudeCodeWarmupInMs,
-    windowsPerRound: claudeCodeWindowsPerRound,
-    upstream: 'bulk',
+    ...claudeCodeSet,
     affinity: true,
   },
 ];
