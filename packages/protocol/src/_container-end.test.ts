@@ -181,6 +181,21 @@ describe('the SIMD container walk', () => {
     }
   });
 
+  it('skips the brackets of strings that fill whole blocks, and counts those between them', () => {
+    // Blocks wholly inside a string make no bracket masks, and blocks without an unescaped quote carry the state
+    // over: strings of brackets and escaped quotes, at every offset within a block, with real brackets between.
+    const inside = '{[\\"]}\\\\'.repeat(40);
+    for (let offset = 0; offset < 64; offset++) {
+      const text = `[${' '.repeat(offset)}"${inside}",[{"a":"${inside}"}],"${inside}"]`;
+      expect(JSON.parse(text)).toHaveLength(3);
+      const body = Buffer.from(text);
+      expect(bothEnds(body), `offset ${offset}`).toEqual({ simd: body.length, walk: body.length });
+      // One real bracket fewer: the value never closes, however many the strings hold.
+      const open = Buffer.from(text.slice(0, -1));
+      expect(bothEnds(open), `offset ${offset}, unclosed`).toEqual({ simd: -1, walk: -1 });
+    }
+  });
+
   it('refuses a value nested as deep as the JavaScript walk refuses, across windows', () => {
     const padding = `"${'p'.repeat(5_000)}",`;
     for (const levels of [maxNestingDepth - 2, maxNestingDepth - 1, maxNestingDepth, maxNestingDepth + 40]) {
