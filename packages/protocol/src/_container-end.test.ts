@@ -183,16 +183,24 @@ describe('the SIMD container walk', () => {
 
   it('skips the brackets of strings that fill whole blocks, and counts those between them', () => {
     // Blocks wholly inside a string make no bracket masks, and blocks without an unescaped quote carry the state
-    // over: strings of brackets and escaped quotes, at every offset within a block, with real brackets between.
-    const inside = '{[\\"]}\\\\'.repeat(40);
-    for (let offset = 0; offset < 64; offset++) {
-      const text = `[${' '.repeat(offset)}"${inside}",[{"a":"${inside}"}],"${inside}"]`;
-      expect(JSON.parse(text)).toHaveLength(3);
-      const body = Buffer.from(text);
-      expect(bothEnds(body), `offset ${offset}`).toEqual({ simd: body.length, walk: body.length });
-      // One real bracket fewer: the value never closes, however many the strings hold.
-      const open = Buffer.from(text.slice(0, -1));
-      expect(bothEnds(open), `offset ${offset}, unclosed`).toEqual({ simd: -1, walk: -1 });
+    // over. The strings hold escaped quotes and backslashes and only opening brackets, so a walk that counted any
+    // of them would never close the value; real brackets lie between the strings. At every offset within a block,
+    // and across the first window (4 KiB).
+    const inside = '[[{\\"\\\\'.repeat(40);
+    for (const padding of [0, 4_096 - 64]) {
+      for (let offset = 0; offset < 64; offset++) {
+        const text = `[${' '.repeat(padding + offset)}"${inside}",[{"a":"${inside}"}],"${inside}"]`;
+        expect(JSON.parse(text)).toHaveLength(3);
+        const body = Buffer.from(text);
+        expect(bothEnds(body), `offset ${padding + offset}`).toEqual({
+          simd: body.length,
+          walk: body.length,
+        });
+        // One real bracket fewer: the value never closes. Scanned right after `body`, whose last byte (a `]`) is
+        // then what lies past this one's end in the module's memory: only the short last block's mask keeps it out.
+        const open = Buffer.from(text.slice(0, -1));
+        expect(bothEnds(open), `offset ${padding + offset}, unclosed`).toEqual({ simd: -1, walk: -1 });
+      }
     }
   });
 

@@ -13,7 +13,7 @@
 ;;   - where some byte lies outside strings, a mask of brackets, and those outside strings visited in order, pushed
 ;;     and popped on a stack of expected closers.
 ;; Most of a Claude Code body is the inside of long strings (file contents, tool output), and there a block costs
-;; its two masks and the escape arithmetic alone: 26 -> 16 µs for a 200 KB body on this machine.
+;; its two masks and the escape arithmetic alone (docs/performance.md, item 39).
 ;; A quote after an odd run of backslashes is escaped outside strings too, here and in the JavaScript walk
 ;; (`endOfContainerWalk`); no JSON parser accepts a backslash there, so the upstream refuses such a body.
 (module
