@@ -7,7 +7,8 @@ import { redactFields } from './_redact-fields.js';
 import { createStdoutSink, type StdoutSink } from './_stdout-sink.js';
 import { formatRequestLine } from './format-request-line.js';
 import { type LogLoss, LogLossCounter, type LossReport } from './log-loss.js';
-import { requestLogFields, requestLogLine } from './request-log-fields.js';
+import { requestLogFields } from './request-log-fields.js';
+import { requestLogLine } from './request-log-line.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { TelemetryError } from './telemetry-error.js';
 
@@ -187,9 +188,9 @@ export function createLogger(options: LoggerOptions): Logger {
       if (!base.isLevelEnabled(recordLevel)) return;
       const withHeaders = base.isLevelEnabled('debug');
       if (!pretty) {
-        // The hottest log call: one line per request. Its fields are built here from known record fields, so the
-        // line is serialised in one native JSON.stringify instead of pino's key-by-key walk (same shape: level,
-        // time, fields, msg), then scrubbed, and gathered for stdout (or written to the given destination).
+        // The hottest log call: one line per request, written by hand from known record fields instead of pino's
+        // key-by-key walk (same shape: level, time, fields, msg), then scrubbed, and gathered for stdout (or written
+        // to the given destination).
         const line = scrub(requestLogLine(record, recordLevel, isoTime(), withHeaders, costUsd));
         if (stdout !== undefined) stdout.line(line);
         else given?.write(`${line}\n`);

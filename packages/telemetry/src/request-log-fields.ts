@@ -73,17 +73,6 @@ export interface RequestLogFields {
 }
 
 /**
- * The fields as the JSON line holds them, with pino's `level` and `time` first and `msg` last. One object shape
- * serves both uses (these three are undefined in {@link requestLogFields}' result), so the hot path stays
- * monomorphic and the line needs no second object.
- */
-interface RequestLineFields extends RequestLogFields {
-  level: string | undefined;
-  time: string | undefined;
-  msg: string | undefined;
-}
-
-/**
  * The structured fields of a request's log line: durations in ms rounded to 0.01, token counts, the client key's
  * fingerprint (never the key). `includeHeaders` (debug level) adds each attempt's upstream header summary. Bodies
  * are never included.
@@ -93,35 +82,9 @@ export function requestLogFields(
   includeHeaders = false,
   costUsd?: number,
 ): RequestLogFields {
-  return buildFields(record, includeHeaders, costUsd, undefined, undefined);
-}
-
-/**
- * The whole JSON request line, without its newline: the fields with pino's `level` and `time` first and
- * `msg: "request"` last, in one `JSON.stringify` that yields a flat string (no slicing or concatenation after).
- */
-export function requestLogLine(
-  record: RequestRecord,
-  level: string,
-  time: string,
-  includeHeaders: boolean,
-  costUsd: number | undefined,
-): string {
-  return JSON.stringify(buildFields(record, includeHeaders, costUsd, level, time));
-}
-
-function buildFields(
-  record: RequestRecord,
-  includeHeaders: boolean,
-  costUsd: number | undefined,
-  level: string | undefined,
-  time: string | undefined,
-): RequestLineFields {
   const usage = record.usage;
-  // One literal shape for both uses, so the JSON key order is fixed and the object stays monomorphic.
+  // One literal shape, so the JSON key order is fixed (request-log-line.ts writes the same order by hand).
   return {
-    level,
-    time,
     request_id: record.requestId,
     method: record.method,
     path: record.path,
@@ -158,7 +121,6 @@ function buildFields(
     // The proxy records "" when client auth is off: leave the field out rather than log an empty id.
     client_key_id: record.clientKeyId === '' ? undefined : record.clientKeyId,
     upstream_request_id: record.upstreamRequestId,
-    msg: level === undefined ? undefined : 'request',
   };
 }
 
