@@ -119,6 +119,22 @@ describe('requestLogLine', () => {
     expect(differing).toEqual([]);
   });
 
+  it('writes every field requestLogFields has, in its order, for a record that sets them all', () => {
+    const record = requestRecord({
+      modelSent: 'claude-sonnet-4-5',
+      sessionKey: 'session-1',
+      rule: 'by-model',
+      affinity: true,
+      crossesDomain: true,
+      dedup: 'joined',
+      usage: { inputTokens: 1, outputTokens: 2, cacheCreationInputTokens: 3, cacheReadInputTokens: 4 },
+    });
+    // The fields object holds every key, undefined ones too: a field added there and not to the line fails here.
+    const keys = Object.keys(requestLogFields(record, false, 0.5));
+    const line = JSON.parse(requestLogLine(record, 'info', '2026-12-07T11:12:13.456Z', false, 0.5));
+    expect(Object.keys(line)).toEqual(['level', 'time', ...keys, 'msg']);
+  });
+
   it('puts level and time first and msg last, and parses as the fields', () => {
     const record = requestRecord({ attempts: [attemptRecord({ durationInMs: 3.14209 })] });
     const line = requestLogLine(record, 'warn', '2026-12-07T11:12:13.456Z', false, 0.0123456789);
