@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { randoms } from '../test/_randoms.js';
 import { jsonHundredths, jsonMillionths, jsonNumber } from './_json-number.js';
-
-/** A small seeded generator, so a failure names a reproducible value. */
-function randoms(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 const edges = [
   0,
@@ -82,24 +74,28 @@ describe('jsonNumber', () => {
   });
 });
 
-describe('jsonHundredths', () => {
-  it('writes JSON.stringify of the value rounded to 0.01, for every kind of number', () => {
-    expect(mismatches(samples(20_000), jsonHundredths, rounded(100))).toEqual([]);
+describe.each([
+  {
+    name: 'jsonHundredths',
+    write: jsonHundredths,
+    scale: 100,
+    grid: 'every hundredth from 0 to 1 000',
+    units: 100_000,
+  },
+  {
+    name: 'jsonMillionths',
+    write: jsonMillionths,
+    scale: 1e6,
+    grid: 'every millionth from 0 to 0.2',
+    units: 200_000,
+  },
+])('$name', ({ write, scale, grid, units }) => {
+  it(`writes JSON.stringify of the value rounded to 1/${scale}, for every kind of number`, () => {
+    expect(mismatches(samples(20_000), write, rounded(scale))).toEqual([]);
   });
 
-  it('writes every hundredth from 0 to 1 000 as JSON.stringify does', () => {
-    const values = Array.from({ length: 100_001 }, (_, units) => units / 100);
-    expect(mismatches(values, jsonHundredths, rounded(100))).toEqual([]);
-  });
-});
-
-describe('jsonMillionths', () => {
-  it('writes JSON.stringify of the value rounded to 1e-6, for every kind of number', () => {
-    expect(mismatches(samples(20_000), jsonMillionths, rounded(1e6))).toEqual([]);
-  });
-
-  it('writes every millionth up to 0.2 as JSON.stringify does', () => {
-    const values = Array.from({ length: 200_001 }, (_, units) => units / 1e6);
-    expect(mismatches(values, jsonMillionths, rounded(1e6))).toEqual([]);
+  it(`writes ${grid} as JSON.stringify does`, () => {
+    const values = Array.from({ length: units + 1 }, (_, unit) => unit / scale);
+    expect(mismatches(values, write, rounded(scale))).toEqual([]);
   });
 });

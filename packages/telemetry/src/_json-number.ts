@@ -19,32 +19,33 @@ const exactBelow = 1e12;
 
 /** `JSON.stringify(Math.round(value * 100) / 100)`, without formatting a double. */
 export function jsonHundredths(value: number): string {
-  const scaled = Math.round(value * 100);
-  if (!(scaled < exactBelow && scaled > -exactBelow)) return jsonNumber(scaled / 100);
-  if (scaled === 0) return '0';
-  const sign = scaled < 0 ? '-' : '';
-  const units = scaled < 0 ? -scaled : scaled;
-  const whole = Math.floor(units / 100);
-  const fraction = units - whole * 100;
-  if (fraction === 0) return `${sign}${whole}`;
-  if (fraction < 10) return `${sign}${whole}.0${fraction}`;
-  return fraction % 10 === 0 ? `${sign}${whole}.${fraction / 10}` : `${sign}${whole}.${fraction}`;
+  return jsonRounded(value, 100, 2);
 }
 
 /** `JSON.stringify(Math.round(value * 1e6) / 1e6)`, without formatting a double. */
 export function jsonMillionths(value: number): string {
-  const scaled = Math.round(value * 1e6);
-  if (!(scaled < exactBelow && scaled > -exactBelow)) return jsonNumber(scaled / 1e6);
+  return jsonRounded(value, 1e6, 6);
+}
+
+/** `JSON.stringify(Math.round(value * scale) / scale)` for `scale` = 10 ** `digits`. */
+function jsonRounded(value: number, scale: number, digits: number): string {
+  const scaled = Math.round(value * scale);
+  if (!(scaled < exactBelow && scaled > -exactBelow)) return jsonNumber(scaled / scale);
   if (scaled === 0) return '0';
   const sign = scaled < 0 ? '-' : '';
   const units = scaled < 0 ? -scaled : scaled;
-  const whole = Math.floor(units / 1e6);
-  let fraction = units - whole * 1e6;
+  const whole = Math.floor(units / scale);
+  let fraction = units - whole * scale;
   if (fraction === 0) return `${sign}${whole}`;
-  let digits = 6;
+  // Four of the line's five numbers are hundredths: their two digits without a loop or padding.
+  if (digits === 2) {
+    if (fraction < 10) return `${sign}${whole}.0${fraction}`;
+    return fraction % 10 === 0 ? `${sign}${whole}.${fraction / 10}` : `${sign}${whole}.${fraction}`;
+  }
+  let width = digits;
   while (fraction % 10 === 0) {
     fraction /= 10;
-    digits -= 1;
+    width -= 1;
   }
-  return `${sign}${whole}.${String(fraction).padStart(digits, '0')}`;
+  return `${sign}${whole}.${String(fraction).padStart(width, '0')}`;
 }

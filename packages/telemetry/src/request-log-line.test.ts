@@ -1,5 +1,6 @@
 import type { AttemptRecord, RequestRecord, Usage } from '@ccb/protocol';
 import { describe, expect, it } from 'vitest';
+import { randoms } from '../test/_randoms.js';
 import { attemptRecord, requestRecord } from '../test/_records.js';
 import { requestLogFields } from './request-log-fields.js';
 import { requestLogLine } from './request-log-line.js';
@@ -13,15 +14,6 @@ function stringifiedLine(
   cost?: number,
 ) {
   return JSON.stringify({ level, time, ...requestLogFields(record, headers, cost), msg: 'request' });
-}
-
-/** A small seeded generator, so a failing record can be made again. */
-function randoms(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
 }
 
 const awkwardStrings = [
