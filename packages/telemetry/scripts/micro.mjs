@@ -89,7 +89,7 @@ const cases = {
     const logger = createLogger({ level: 'info', format: 'json', destination });
     return (record) => logger.request(record);
   },
-  // The default destination: lines gathered into 64 KiB batches, written synchronously (stdout is /dev/null here).
+  // The default destination: lines gathered into 48 KiB batches, written synchronously (stdout is /dev/null here).
   'request-json-stdout': () => {
     const logger = createLogger({ level: 'info', format: 'json' });
     return (record) => logger.request(record);

@@ -3,9 +3,6 @@ export interface BatchSink {
   write(bytes: Uint8Array): void;
 }
 
-/** Room kept in the batch buffer beyond its flush size, so a line of ordinary length never needs a copy of its own. */
-const headroomInBytes = 48 * 1024;
-
 /**
  * Lines gathered into one write of about `flushBytes`. Each line is encoded as UTF-8 straight into one reused
  * buffer: no joined string, no byte-length pass over a pending string, no second encoding when the batch is
@@ -19,10 +16,14 @@ export class LineBatch {
   readonly #buffer: Buffer;
   #used = 0;
 
-  constructor(sink: BatchSink, flushBytes: number) {
+  /**
+   * `capacityBytes` bounds every write but a single line larger than it; what it leaves beyond `flushBytes` is room
+   * for the line that fills a batch, so a line of ordinary length never needs a copy of its own.
+   */
+  constructor(sink: BatchSink, flushBytes: number, capacityBytes: number) {
     this.#sink = sink;
     this.#flushBytes = flushBytes;
-    this.#buffer = Buffer.allocUnsafe(flushBytes + headroomInBytes);
+    this.#buffer = Buffer.allocUnsafe(Math.max(capacityBytes, flushBytes));
   }
 
   /** Adds one line, given without its newline (the batch adds it, so the line is never concatenated on its own). */

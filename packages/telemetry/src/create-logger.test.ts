@@ -207,6 +207,9 @@ describe('createLogger formats', () => {
       { level: 'verbose', format: 'json' },
       { level: 'info', format: 'xml' },
       { level: 'info', format: 'json', destination: {} },
+      // Below one batch of lines: every batch would be refused, even by an idle stdout.
+      { level: 'info', format: 'json', maxBacklogInBytes: 16 * 1024 },
+      { level: 'info', format: 'json', maxBacklogInBytes: Number.NaN },
     ];
     for (const options of invalid) {
       const attempt = () => createLogger(options as unknown as Parameters<typeof createLogger>[0]);

@@ -4,7 +4,7 @@ import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
 import { flushDestination } from './_flush-destination.js';
 import { isoTime } from './_iso-time.js';
 import { redactFields } from './_redact-fields.js';
-import { createStdoutSink, type StdoutSink } from './_stdout-sink.js';
+import { batchCapacityInBytes, createStdoutSink, type StdoutSink } from './_stdout-sink.js';
 import { formatRequestLine } from './format-request-line.js';
 import { type LogLoss, LogLossCounter, type LossReport } from './log-loss.js';
 import { requestLogFields } from './request-log-fields.js';
@@ -32,7 +32,7 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   readonly format: LogFormat;
   /**
-   * Where lines go. Default: stdout, never waited on: lines are gathered into writes of about 16 KiB (at most 200 ms
+   * Where lines go. Default: stdout, never waited on: lines are gathered into writes of 48–64 KiB (at most 200 ms
    * late; other lines at once), written synchronously to a non-blocking stdout, and, while stdout is full, held up
    * to `maxBacklogInBytes`, then dropped and counted ({@link Logger.lostLines}). Any writable stream or sonic-boom
    * works; it gets each line as it comes, and what it does when full is its own affair.
@@ -40,7 +40,7 @@ export interface LoggerOptions {
   readonly destination?: NodeJS.WritableStream | DestinationStream;
   /** Every configured secret (provider keys, client keys): replaced by `[redacted]` wherever it appears. */
   readonly redactValues?: readonly string[];
-  /** stdout only: bytes held while stdout is full before lines are dropped. Default 4 MiB. */
+  /** stdout only: bytes held while stdout is full before lines are dropped; at least 64 KiB. Default 4 MiB. */
   readonly maxBacklogInBytes?: number;
   /** stdout only: how long `flush()`, `close()` and process exit wait for a full stdout. Default 1000 ms. */
   readonly flushTimeoutInMs?: number;
@@ -113,6 +113,14 @@ export function createLogger(options: LoggerOptions): Logger {
       'log destination must be a writable stream or a pino destination',
     );
   }
+  const maxBacklogInBytes = options.maxBacklogInBytes ?? defaultMaxBacklogInBytes;
+  if (!(maxBacklogInBytes >= batchCapacityInBytes)) {
+    // A batch larger than the backlog's cap is refused whole, even by an idle stdout: every line would be lost.
+    throw new TelemetryError(
+      'CCB_TELEMETRY_INVALID_OPTIONS',
+      `maxBacklogInBytes must be at least ${batchCapacityInBytes} (one batch of log lines), got ${String(options.maxBacklogInBytes)}`,
+    );
+  }
   let redactValues: readonly string[] = options.redactValues ?? [];
   let scrub = createSecretScrubber(redactValues);
   const isTty = ((destination ?? process.stdout) as { isTTY?: boolean }).isTTY === true;
@@ -121,7 +129,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const stdout: StdoutSink | undefined =
     destination === undefined
       ? createStdoutSink({
-          maxBacklogInBytes: options.maxBacklogInBytes ?? defaultMaxBacklogInBytes,
+          maxBacklogInBytes,
           flushTimeoutInMs: options.flushTimeoutInMs ?? defaultFlushTimeoutInMs,
           loss,
         })

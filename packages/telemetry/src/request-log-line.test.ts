@@ -111,7 +111,7 @@ describe('requestLogLine', () => {
     expect(differing).toEqual([]);
   });
 
-  it('writes every field requestLogFields has, in its order, for a record that sets them all', () => {
+  it('writes every field requestLogFields has, nested ones too, in its order, for a record that sets them all', () => {
     const record = requestRecord({
       modelSent: 'claude-sonnet-4-5',
       sessionKey: 'session-1',
@@ -119,12 +119,44 @@ describe('requestLogLine', () => {
       affinity: true,
       crossesDomain: true,
       dedup: 'joined',
-      usage: { inputTokens: 1, outputTokens: 2, cacheCreationInputTokens: 3, cacheReadInputTokens: 4 },
+      usage: {
+        inputTokens: 1,
+        outputTokens: 2,
+        cacheCreationInputTokens: 3,
+        cacheReadInputTokens: 4,
+        cacheCreation5mInputTokens: 1,
+        cacheCreation1hInputTokens: 2,
+        outputEstimated: true,
+      },
+      attempts: [
+        attemptRecord({
+          result: 'failure',
+          status: 529,
+          failure: 'status',
+          errorType: 'overloaded_error',
+          reason: 'overloaded',
+          detail: 'upstream said so',
+          headers: { 'request-id': 'req_1' },
+          sessionRepair: {
+            domain: 'vertex',
+            thinkingRemoved: 1,
+            redactedThinkingRemoved: 0,
+            messagesRemoved: 0,
+            toolIdsRewritten: 2,
+            thinkingDisabled: false,
+          },
+        }),
+      ],
     });
     // The fields object holds every key, undefined ones too: a field added there and not to the line fails here.
-    const keys = Object.keys(requestLogFields(record, false, 0.5));
-    const line = JSON.parse(requestLogLine(record, 'info', '2026-12-07T11:12:13.456Z', false, 0.5));
-    expect(Object.keys(line)).toEqual(['level', 'time', ...keys, 'msg']);
+    const fields = requestLogFields(record, true, 0.5);
+    const line = JSON.parse(requestLogLine(record, 'info', '2026-12-07T11:12:13.456Z', true, 0.5));
+    expect(Object.keys(line)).toEqual(['level', 'time', ...Object.keys(fields), 'msg']);
+    expect(Object.keys(line.tokens)).toEqual(Object.keys(fields.tokens ?? {}));
+    expect(Object.keys(line.attempts[0])).toEqual(Object.keys(fields.attempts[0] ?? {}));
+    expect(Object.keys(line.attempts[0].session_repair)).toEqual(
+      Object.keys(fields.attempts[0]?.session_repair ?? {}),
+    );
   });
 
   it('puts level and time first and msg last, and parses as the fields', () => {
