@@ -32,7 +32,7 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   readonly format: LogFormat;
   /**
-   * Where lines go. Default: stdout, never waited on: lines are gathered into writes of 48–64 KiB (at most 200 ms
+   * Where lines go. Default: stdout, never waited on: lines are gathered into writes of about 48 KiB (at most 200 ms
    * late; other lines at once), written synchronously to a non-blocking stdout, and, while stdout is full, held up
    * to `maxBacklogInBytes`, then dropped and counted ({@link Logger.lostLines}). Any writable stream or sonic-boom
    * works; it gets each line as it comes, and what it does when full is its own affair.
