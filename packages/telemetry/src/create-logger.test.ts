@@ -216,5 +216,10 @@ describe('createLogger formats', () => {
       expect(attempt).toThrow(TelemetryError);
       expect(attempt).toThrow(expect.objectContaining({ code: 'CCB_TELEMETRY_INVALID_OPTIONS' }));
     }
+    // The backlog is stdout's: a destination of one's own takes any value.
+    const own = { write: () => true } as unknown as NodeJS.WritableStream;
+    expect(() =>
+      createLogger({ level: 'info', format: 'json', destination: own, maxBacklogInBytes: 1024 }),
+    ).not.toThrow();
   });
 });

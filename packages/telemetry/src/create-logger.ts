@@ -114,7 +114,7 @@ export function createLogger(options: LoggerOptions): Logger {
     );
   }
   const maxBacklogInBytes = options.maxBacklogInBytes ?? defaultMaxBacklogInBytes;
-  if (!(maxBacklogInBytes >= batchCapacityInBytes)) {
+  if (destination === undefined && !(maxBacklogInBytes >= batchCapacityInBytes)) {
     // A batch larger than the backlog's cap is refused whole, even by an idle stdout: every line would be lost.
     throw new TelemetryError(
       'CCB_TELEMETRY_INVALID_OPTIONS',
