@@ -17,12 +17,22 @@ export function jsonNumber(value: number): string {
  */
 const exactBelow = 1e12;
 
-/** `JSON.stringify(Math.round(value * 100) / 100)`, without formatting a double. */
+/** Milliseconds in a request line: to 0.01, enough for sub-ms overheads and short in the line. */
+export function roundHundredths(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** `JSON.stringify(roundHundredths(value))`, without formatting a double. */
 export function jsonHundredths(value: number): string {
   return jsonRounded(value, 100, 2);
 }
 
-/** `JSON.stringify(Math.round(value * 1e6) / 1e6)`, without formatting a double. */
+/** USD in a request line: to 1e-6, so that a cheap request does not read as 0. */
+export function roundMillionths(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/** `JSON.stringify(roundMillionths(value))`, without formatting a double. */
 export function jsonMillionths(value: number): string {
   return jsonRounded(value, 1e6, 6);
 }

@@ -17,13 +17,13 @@ export class LineBatch {
   #used = 0;
 
   /**
-   * `capacityBytes` bounds every write but a single line larger than it; what it leaves beyond `flushBytes` is room
-   * for the line that fills a batch, so a line of ordinary length never needs a copy of its own.
+   * `capacityBytes` (at least `flushBytes`) bounds every write but a single line larger than it; what it leaves
+   * beyond `flushBytes` is room for the line that fills a batch, so a line of ordinary length needs no copy of its own.
    */
   constructor(sink: BatchSink, flushBytes: number, capacityBytes: number) {
     this.#sink = sink;
     this.#flushBytes = flushBytes;
-    this.#buffer = Buffer.allocUnsafe(Math.max(capacityBytes, flushBytes));
+    this.#buffer = Buffer.allocUnsafe(capacityBytes);
   }
 
   /** Adds one line, given without its newline (the batch adds it, so the line is never concatenated on its own). */

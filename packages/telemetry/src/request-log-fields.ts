@@ -1,5 +1,6 @@
 import type { AttemptRecord, RequestRecord } from '@ccb/protocol';
 import { summarizeHeaders } from './_header-summary.js';
+import { roundHundredths, roundMillionths } from './_json-number.js';
 
 /** One attempt in a request log line. */
 export interface AttemptLogFields {
@@ -95,15 +96,16 @@ export function requestLogFields(
     affinity: record.affinity === true ? true : undefined,
     crosses_domain: record.crossesDomain === true ? true : undefined,
     dedup: record.dedup,
-    cost_usd: costUsd === undefined ? undefined : Math.round(costUsd * 1e6) / 1e6,
+    cost_usd: costUsd === undefined ? undefined : roundMillionths(costUsd),
     stream: record.stream,
     status: record.status,
     provider: record.provider,
     outcome: record.outcome,
     attempts: record.attempts.map((attempt) => attemptLogFields(attempt, includeHeaders)),
-    duration_ms: roundMs(record.durationInMs),
-    ttfb_ms: record.timeToFirstByteInMs === undefined ? undefined : roundMs(record.timeToFirstByteInMs),
-    overhead_ms: record.overheadInMs === undefined ? undefined : roundMs(record.overheadInMs),
+    duration_ms: roundHundredths(record.durationInMs),
+    ttfb_ms:
+      record.timeToFirstByteInMs === undefined ? undefined : roundHundredths(record.timeToFirstByteInMs),
+    overhead_ms: record.overheadInMs === undefined ? undefined : roundHundredths(record.overheadInMs),
     tokens:
       usage === undefined
         ? undefined
@@ -133,16 +135,11 @@ function attemptLogFields(attempt: AttemptRecord, includeHeaders: boolean): Atte
     error_type: attempt.errorType,
     reason: attempt.reason,
     detail: attempt.detail,
-    duration_ms: roundMs(attempt.durationInMs),
+    duration_ms: roundHundredths(attempt.durationInMs),
     session_repair: sessionRepairFields(attempt.sessionRepair),
   };
   if (includeHeaders && attempt.headers !== undefined) fields.headers = summarizeHeaders(attempt.headers);
   return fields;
-}
-
-/** Milliseconds to two decimals: enough for sub-ms overheads, short in the line. */
-function roundMs(valueInMs: number): number {
-  return Math.round(valueInMs * 100) / 100;
 }
 
 function sessionRepairFields(repair: AttemptRecord['sessionRepair']): SessionRepairLogFields | undefined {
