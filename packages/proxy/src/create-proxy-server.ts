@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createClientErrorListener } from './client-error.js';
 import { limitConnectionsPerClient } from './client-limits.js';
 import { createProxyHandler, type ProxyHandler } from './create-proxy-handler.js';
+import { maxRequestHeaderFields, ProxyIncomingMessage } from './incoming-headers.js';
 import { ProxyError } from './proxy-error.js';
 import type { ProxyHandlerOptions } from './proxy-options.js';
 import type { ProxySettings, Reconfigured } from './proxy-settings.js';
@@ -69,6 +70,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   const headersTimeoutInMs = options.headersTimeoutInMs ?? 30_000;
   const server = createServer(
     {
+      // Builds each request's `headers` object in a third of Node's time, the same object (incoming-headers.ts).
+      IncomingMessage: ProxyIncomingMessage,
       keepAliveTimeout: options.idleTimeoutInMs ?? 65_000,
       // Node's request timeout bounds the arrival of a whole request, head and body; a body is bounded per gap
       // instead (`bodyTimeoutInMs`), so that a slow but steady upload of a large one is not cut. (Neither touches a
@@ -87,6 +90,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       handler.handle(request, response);
     },
   );
+  server.maxHeadersCount = maxRequestHeaderFields;
   server.on(
     'clientError',
     createClientErrorListener(() => server.headersTimeout),
