@@ -1,0 +1,192 @@
+import { type IncomingHttpHeaders, IncomingMessage } from 'node:http';
+
+/**
+ * How Node puts a repeated field into `message.headers` (`_addHeaderLine` in its lib/_http_incoming.js): most joined
+ * with `, `, `cookie` with `; `, `set-cookie` as a list, the fields that may appear once (`content-type`, `host`,
+ * `authorization`, …) keeping the first, and `__proto__`, which a plain object ignores on assignment, left out.
+ */
+const joinedWithComma = 0;
+const joinedWithSemicolon = 1;
+const listed = 2;
+const firstKept = 3;
+const leftOut = 4;
+
+interface FieldRule {
+  /** The name as a key of the headers object: lower-cased, and the same string for every spelling of it. */
+  readonly key: string;
+  readonly repeat: number;
+}
+
+/** The parts of Node's `IncomingMessage.prototype` this file relies on (undeclared in Node's types). */
+interface NodeHeaderLines {
+  _addHeaderLine(field: string, value: string, dest: Record<string, unknown>): void;
+  _addHeaderLines(headers: string[], n: number): void;
+}
+
+/**
+ * The most raw names remembered, and the longest. A client that sends ever new names (they are its own) cannot grow
+ * the table past it: a head with a name not remembered is built by Node's own `_addHeaderLine`, at Node's cost.
+ */
+export const maxRememberedFieldNames = 512;
+export const maxRememberedNameLength = 100;
+
+/** The rule of each raw name seen, spelled as the client spelled it. */
+const rules = new Map<string, FieldRule>();
+
+const nodePrototype = IncomingMessage.prototype as unknown as Partial<NodeHeaderLines>;
+/**
+ * An object whose `_addHeaderLine` is Node's own, with `joinDuplicateHeaders` unset as on ccb's server; `undefined`
+ * where this Node lacks the methods (then `ProxyIncomingMessage` is Node's own class in all but name).
+ */
+const nodeLine: NodeHeaderLines | undefined =
+  typeof nodePrototype._addHeaderLine === 'function' && typeof nodePrototype._addHeaderLines === 'function'
+    ? (Object.create(IncomingMessage.prototype) as NodeHeaderLines)
+    : undefined;
+
+/**
+ * Node's rule for `name`, learned from Node itself: the name is added twice to an object as Node's getter makes
+ * one, and what Node did with the two values is the rule. So the table of singleton fields stays Node's, in every
+ * Node version ccb runs on. `undefined` for an outcome this file does not know (a rule of a later Node): that name
+ * is left to Node.
+ */
+function learnRule(line: NodeHeaderLines, name: string): FieldRule | undefined {
+  const probe: Record<string, unknown> = {};
+  line._addHeaderLine(name, 'a', probe);
+  line._addHeaderLine(name, 'b', probe);
+  const keys = Object.keys(probe);
+  if (keys.length === 0) return { key: '', repeat: leftOut };
+  const key = keys[0] as string;
+  if (keys.length !== 1) return undefined;
+  const value = probe[key];
+  if (Array.isArray(value)) return value.length === 2 ? { key, repeat: listed } : undefined;
+  if (value === 'a, b') return { key, repeat: joinedWithComma };
+  if (value === 'a; b') return { key, repeat: joinedWithSemicolon };
+  if (value === 'a') return { key, repeat: firstKept };
+  return undefined;
+}
+
+/** The remembered rule for `name`, learning it while there is room; `undefined`: leave the name to Node. */
+function ruleOf(line: NodeHeaderLines, name: string): FieldRule | undefined {
+  const known = rules.get(name);
+  if (known !== undefined || rules.size >= maxRememberedFieldNames || name.length > maxRememberedNameLength) {
+    return known;
+  }
+  const rule = learnRule(line, name);
+  if (rule !== undefined) rules.set(name, rule);
+  return rule;
+}
+
+/**
+ * The headers object Node's `message.headers` builds from the first `count` entries of `rawHeaders`, with the same
+ * keys, values, order and prototype, built in about a third of the time: each raw name's rule is looked up once
+ * learned, where Node matches the name against its known fields and lower-cases and re-slices it for every request
+ * (~3.4 µs for Claude Code's 20 headers, against ~1.1 here; docs/performance.md, item 42).
+ */
+export function headersOf(rawHeaders: readonly string[], count: number): IncomingHttpHeaders {
+  // Built without a prototype, then given Object's: such an object starts as a dictionary, where one that gains
+  // twenty properties one by one is turned into one on the way (1.1 µs against 1.3).
+  const headers = Object.create(null) as Record<string, string | string[] | undefined>;
+  const line = nodeLine as NodeHeaderLines;
+  for (let index = 0; index + 1 < count; index += 2) {
+    const name = rawHeaders[index] as string;
+    const value = rawHeaders[index + 1] as string;
+    const rule = ruleOf(line, name);
+    // A name not remembered: the whole head as Node builds it, in a plain object (where `__proto__` is ignored).
+    if (rule === undefined) return nodeHeadersOf(line, rawHeaders, count);
+    const key = rule.key;
+    const previous = headers[key];
+    switch (rule.repeat) {
+      case joinedWithComma:
+        headers[key] = typeof previous === 'string' ? `${previous}, ${value}` : value;
+        break;
+      case joinedWithSemicolon:
+        headers[key] = typeof previous === 'string' ? `${previous}; ${value}` : value;
+        break;
+      case listed:
+        if (previous === undefined) headers[key] = [value];
+        else (previous as string[]).push(value);
+        break;
+      case firstKept:
+        if (previous === undefined) headers[key] = value;
+        break;
+    }
+  }
+  return Object.setPrototypeOf(headers, Object.prototype) as IncomingHttpHeaders;
+}
+
+/** The headers object exactly as Node's getter builds it, at Node's cost. */
+function nodeHeadersOf(
+  line: NodeHeaderLines,
+  rawHeaders: readonly string[],
+  count: number,
+): IncomingHttpHeaders {
+  const headers: Record<string, unknown> = {};
+  for (let index = 0; index + 1 < count; index += 2) {
+    line._addHeaderLine(rawHeaders[index] as string, rawHeaders[index + 1] as string, headers);
+  }
+  return headers as IncomingHttpHeaders;
+}
+
+/** How many raw names are remembered (for tests). */
+export function rememberedFieldNames(): number {
+  return rules.size;
+}
+
+/** Forgets every remembered name (for tests). */
+export function forgetFieldNames(): void {
+  rules.clear();
+}
+
+const builtHeaders = Symbol('ccb.headers');
+const headersCount = Symbol('ccb.headersCount');
+
+/**
+ * Node's request message, with a `headers` getter that builds the object by {@link headersOf}. Node's server reads
+ * `headers` of every HTTP/1.1 request itself (for `host` and `expect`), so the object is always built: Node's own
+ * building took ~3.4 µs of Claude Code's headers, ~5 % of a bare Node proxy's CPU per short request. It reads as
+ * many fields as Node's parser hands over for `headers` (`server.maxHeadersCount`), taken from the parser's own
+ * call. `joinDuplicateHeaders`, which ccb never sets, keeps Node's own getter.
+ */
+export class ProxyIncomingMessage extends IncomingMessage {
+  /** Set by Node's parser from the server's option (undeclared in Node's types). */
+  declare readonly joinDuplicateHeaders: boolean | null | undefined;
+  [builtHeaders]: IncomingHttpHeaders | undefined = undefined;
+  [headersCount] = 0;
+}
+
+const nodeHeaders = Object.getOwnPropertyDescriptor(IncomingMessage.prototype, 'headers');
+if (nodeLine !== undefined && nodeHeaders?.get !== undefined && nodeHeaders.set !== undefined) {
+  const nodeGet = nodeHeaders.get;
+  const nodeSet = nodeHeaders.set;
+  const nodeAddLines = nodeLine._addHeaderLines;
+  // Methods and an accessor Node's types do not declare, or declare as a field: defined here, not in the class body.
+  Object.defineProperties(ProxyIncomingMessage.prototype, {
+    _addHeaderLines: {
+      configurable: true,
+      writable: true,
+      value(this: ProxyIncomingMessage, headers: string[], n: number): void {
+        // Node's parser calls this once with the head's fields and `n`, how many of them `headers` holds, and again
+        // with the trailers once the message is complete.
+        if (!this.complete) this[headersCount] = n;
+        nodeAddLines.call(this, headers, n);
+      },
+    },
+    headers: {
+      configurable: true,
+      get(this: ProxyIncomingMessage): IncomingHttpHeaders {
+        if (this.joinDuplicateHeaders) return nodeGet.call(this) as IncomingHttpHeaders;
+        let headers = this[builtHeaders];
+        // As Node's getter: built again after `headers` was set to nothing.
+        if (!headers) {
+          headers = headersOf(this.rawHeaders, this[headersCount]);
+          this[builtHeaders] = headers;
+        }
+        return headers;
+      },
+      set(this: ProxyIncomingMessage, value: IncomingHttpHeaders) {
+        if (this.joinDuplicateHeaders) nodeSet.call(this, value);
+        else this[builtHeaders] = value;
+      },
+    },
+  });
+}

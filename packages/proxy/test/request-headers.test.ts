@@ -1,0 +1,118 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProxyIncomingMessage } from '../src/proxy-incoming-message.js';
+import { type StartedProxy, startProxy } from './harness.js';
+
+/** Sends `head` on a raw socket to `server` and resolves with the request its listener `received`. */
+async function sendHead(
+  server: Server,
+  head: string,
+  received: Promise<IncomingMessage>,
+): Promise<IncomingMessage> {
+  const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.end(head);
+  try {
+    return await received;
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** A `node:http` server that answers every request at once and hands each to the returned queue. */
+async function plainServer(
+  options: ServerOptions,
+): Promise<{ server: Server; next(): Promise<IncomingMessage> }> {
+  const waiters: ((request: IncomingMessage) => void)[] = [];
+  const server = createServer(options, (request, response) => {
+    response.end();
+    waiters.shift()?.(request);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, next: () => new Promise((resolve) => waiters.push(resolve)) };
+}
+
+const duplicatesHead =
+  'GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Custom: 1\r\nx-custom: 2\r\nContent-Type: a\r\nCONTENT-TYPE: b\r\n' +
+  'Cookie: c=1\r\ncookie: d=2\r\nSet-Cookie: s=1\r\nset-cookie: s=2\r\nAnthropic-Beta: x,y\r\nConstructor: k\r\n' +
+  '__proto__: p\r\n\r\n';
+
+describe("the proxy server's request headers", () => {
+  let proxy: StartedProxy | undefined;
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** ccb's server, whose `otherRequests` listener hands each request to the returned queue. */
+  async function proxyServer(): Promise<{ server: Server; next(): Promise<IncomingMessage> }> {
+    const waiters: ((request: IncomingMessage) => void)[] = [];
+    proxy = await startProxy([], {
+      otherRequests: (request, response) => {
+        response.end();
+        waiters.shift()?.(request);
+      },
+    });
+    return { server: proxy.server.server, next: () => new Promise((resolve) => waiters.push(resolve)) };
+  }
+
+  /** The request each of ccb's server and a plain Node server (with `options`) made of `head`. */
+  async function bothOf(head: string, limit?: number) {
+    const ours = await proxyServer();
+    const node = await plainServer({});
+    servers.push(node.server);
+    if (limit !== undefined) {
+      ours.server.maxHeadersCount = limit;
+      node.server.maxHeadersCount = limit;
+    }
+    return {
+      ours: await sendHead(ours.server, head, ours.next()),
+      node: await sendHead(node.server, head, node.next()),
+    };
+  }
+
+  it("are Node's: the same keys, values, order and prototype, repeated fields combined alike", async () => {
+    const { ours, node } = await bothOf(duplicatesHead);
+    expect(ours).toBeInstanceOf(ProxyIncomingMessage);
+    expect(node).not.toBeInstanceOf(ProxyIncomingMessage);
+    expect(Object.entries(ours.headers)).toEqual(Object.entries(node.headers));
+    expect(Object.getPrototypeOf(ours.headers)).toBe(Object.prototype);
+    expect(ours.headers['x-custom']).toBe('1, 2');
+  });
+
+  it("hold as many fields as Node's parser hands over, whatever the server's maxHeadersCount", async () => {
+    const head = `GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\n${'x: 1\r\n'.repeat(1_200)}\r\n`;
+    for (const limit of [undefined, 100, 0]) {
+      const { ours, node } = await bothOf(head, limit);
+      expect(ours.headers.x).toBe(node.headers.x);
+      await proxy?.close();
+      proxy = undefined;
+    }
+  });
+
+  it('are built again after being set to nothing, as Node rebuilds them', async () => {
+    const ours = await proxyServer();
+    const request = await sendHead(ours.server, duplicatesHead, ours.next());
+    request.headers = { host: 'b' };
+    expect(request.headers).toEqual({ host: 'b' });
+    request.headers = null as never;
+    expect(request.headers['x-custom']).toBe('1, 2');
+  });
+
+  it("leave joinDuplicateHeaders to Node's own getter", async () => {
+    const head = 'GET / HTTP/1.1\r\nHost: a\r\nAuthorization: a\r\nauthorization: b\r\n\r\n';
+    const ours = await plainServer({ IncomingMessage: ProxyIncomingMessage, joinDuplicateHeaders: true });
+    const node = await plainServer({ joinDuplicateHeaders: true });
+    servers.push(ours.server, node.server);
+    const request = await sendHead(ours.server, head, ours.next());
+    expect(request.headers.authorization).toBe('a, b');
+    expect(Object.entries(request.headers)).toEqual(
+      Object.entries((await sendHead(node.server, head, node.next())).headers),
+    );
+  });
+});
