@@ -3,6 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   forgetFieldNames,
   headersOf,
+  learnRule,
+  leavesToNode,
   maxRememberedFieldNames,
   maxRememberedNameLength,
   rememberedFieldNames,
@@ -171,5 +173,25 @@ describe('headersOf', () => {
   it('reads only the first `count` entries, as Node does past maxHeadersCount', () => {
     const raw = ['a', '1', 'b', '2', 'c', '3'];
     expect(Object.entries(headersOf(raw, 4))).toEqual(Object.entries(nodeHeaders(raw, 4)));
+  });
+
+  it('leaves to Node a name whose rule it does not know, and keeps the first only when Node did', () => {
+    const node = IncomingMessage.prototype as unknown as Parameters<typeof learnRule>[0];
+    expect(leavesToNode(learnRule(node, 'Content-Type'))).toBe(false);
+    expect(leavesToNode(learnRule(node, 'X-Custom'))).toBe(false);
+    // Rules a later Node might have: the last value kept, or another separator.
+    const lastKept = {
+      _addHeaderLine: (field: string, value: string, dest: Record<string, unknown>) => {
+        dest[field.toLowerCase()] = value;
+      },
+    };
+    const piped = {
+      _addHeaderLine: (field: string, value: string, dest: Record<string, unknown>) => {
+        const key = field.toLowerCase();
+        dest[key] = dest[key] === undefined ? value : `${dest[key]} | ${value}`;
+      },
+    };
+    expect(leavesToNode(learnRule(lastKept, 'X-Custom'))).toBe(true);
+    expect(leavesToNode(learnRule(piped, 'X-Custom'))).toBe(true);
   });
 });

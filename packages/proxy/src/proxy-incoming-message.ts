@@ -10,6 +10,8 @@ const joinedWithSemicolon = 1;
 const listed = 2;
 const firstKept = 3;
 const leftOut = 4;
+/** A rule this file does not know (a later Node's): the field goes through Node's own `_addHeaderLine`. */
+const byNode = 5;
 
 interface FieldRule {
   /** The name as a key of the headers object: lower-cased, and the same string for every spelling of it. */
@@ -24,8 +26,8 @@ interface NodeHeaderLines {
 }
 
 /**
- * The most raw names remembered, and the longest. A client that sends ever new names (they are its own) cannot grow
- * the table past it: a head with a name not remembered is built by Node's own `_addHeaderLine`, at Node's cost.
+ * The most raw spellings of names remembered, and the longest. A client that sends ever new names (they are its own)
+ * cannot grow the table past it: from a name not remembered on, a head is built by Node's own `_addHeaderLine`.
  */
 export const maxRememberedFieldNames = 512;
 export const maxRememberedNameLength = 100;
@@ -44,55 +46,67 @@ const nodeLine: NodeHeaderLines | undefined =
     : undefined;
 
 /**
- * Node's rule for `name`, learned from Node itself: the name is added twice to an object as Node's getter makes
- * one, and what Node did with the two values is the rule. So the table of singleton fields stays Node's, in every
- * Node version ccb runs on. `undefined` for an outcome this file does not know (a rule of a later Node): that name
- * is left to Node.
+ * Node's rule for `name`, learned from `line` (Node's own): the name is added twice to an object as Node's getter
+ * makes one, and what Node did with the two values is the rule. So the table of singleton fields stays Node's, in
+ * every Node version ccb runs on; an outcome this file does not know (a rule of a later Node) leaves the name to Node.
  */
-function learnRule(line: NodeHeaderLines, name: string): FieldRule | undefined {
+export function learnRule(line: Pick<NodeHeaderLines, '_addHeaderLine'>, name: string): FieldRule {
   const probe: Record<string, unknown> = {};
   line._addHeaderLine(name, 'a', probe);
   line._addHeaderLine(name, 'b', probe);
   const keys = Object.keys(probe);
   if (keys.length === 0) return { key: '', repeat: leftOut };
   const key = keys[0] as string;
-  if (keys.length !== 1) return undefined;
+  if (keys.length !== 1) return { key, repeat: byNode };
   const value = probe[key];
-  if (Array.isArray(value)) return value.length === 2 ? { key, repeat: listed } : undefined;
+  if (Array.isArray(value)) return { key, repeat: value.length === 2 ? listed : byNode };
   if (value === 'a, b') return { key, repeat: joinedWithComma };
   if (value === 'a; b') return { key, repeat: joinedWithSemicolon };
   if (value === 'a') return { key, repeat: firstKept };
-  return undefined;
+  return { key, repeat: byNode };
 }
 
-/** The remembered rule for `name`, learning it while there is room; `undefined`: leave the name to Node. */
+/** Whether a rule learned by {@link learnRule} leaves its name to Node (for tests). */
+export function leavesToNode(rule: { readonly repeat: number }): boolean {
+  return rule.repeat === byNode;
+}
+
+/** The remembered rule for `name`, learning it while there is room; `undefined` when there is none. */
 function ruleOf(line: NodeHeaderLines, name: string): FieldRule | undefined {
   const known = rules.get(name);
   if (known !== undefined || rules.size >= maxRememberedFieldNames || name.length > maxRememberedNameLength) {
     return known;
   }
   const rule = learnRule(line, name);
-  if (rule !== undefined) rules.set(name, rule);
+  rules.set(name, rule);
   return rule;
 }
 
 /**
  * The headers object Node's `message.headers` builds from the first `count` entries of `rawHeaders`, with the same
- * keys, values, order and prototype, built in about a third of the time: each raw name's rule is looked up once
+ * keys, values, order and prototype, built in less than half the time: each raw name's rule is looked up once
  * learned, where Node matches the name against its known fields and lower-cases and re-slices it for every request
- * (~3.4 µs for Claude Code's 20 headers, against ~1.1 here; docs/performance.md, item 42).
+ * (~3.4 µs for Claude Code's 20 headers, against ~1.4 here in a loop; docs/performance.md, item 42).
  */
 export function headersOf(rawHeaders: readonly string[], count: number): IncomingHttpHeaders {
   // Built without a prototype, then given Object's: such an object starts as a dictionary, where one that gains
-  // twenty properties one by one is turned into one on the way (1.1 µs against 1.3).
+  // twenty properties one by one is turned into one on the way (~0.2 µs less).
   const headers = Object.create(null) as Record<string, string | string[] | undefined>;
   const line = nodeLine as NodeHeaderLines;
   for (let index = 0; index + 1 < count; index += 2) {
     const name = rawHeaders[index] as string;
     const value = rawHeaders[index + 1] as string;
     const rule = ruleOf(line, name);
-    // A name not remembered: the whole head as Node builds it, in a plain object (where `__proto__` is ignored).
-    if (rule === undefined) return nodeHeadersOf(line, rawHeaders, count);
+    if (rule === undefined || rule.repeat === byNode) {
+      // A name not remembered: the rest of the head as Node adds it. The fields so far are what Node's object would
+      // hold after them, and with Object's prototype the object is then one as Node's getter makes (where
+      // `__proto__` is ignored).
+      Object.setPrototypeOf(headers, Object.prototype);
+      for (let rest = index; rest + 1 < count; rest += 2) {
+        line._addHeaderLine(rawHeaders[rest] as string, rawHeaders[rest + 1] as string, headers);
+      }
+      return headers as IncomingHttpHeaders;
+    }
     const key = rule.key;
     const previous = headers[key];
     switch (rule.repeat) {
@@ -112,19 +126,6 @@ export function headersOf(rawHeaders: readonly string[], count: number): Incomin
     }
   }
   return Object.setPrototypeOf(headers, Object.prototype) as IncomingHttpHeaders;
-}
-
-/** The headers object exactly as Node's getter builds it, at Node's cost. */
-function nodeHeadersOf(
-  line: NodeHeaderLines,
-  rawHeaders: readonly string[],
-  count: number,
-): IncomingHttpHeaders {
-  const headers: Record<string, unknown> = {};
-  for (let index = 0; index + 1 < count; index += 2) {
-    line._addHeaderLine(rawHeaders[index] as string, rawHeaders[index + 1] as string, headers);
-  }
-  return headers as IncomingHttpHeaders;
 }
 
 /** How many raw names are remembered (for tests). */
