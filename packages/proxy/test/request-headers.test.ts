@@ -7,7 +7,8 @@ import {
   ProxyIncomingMessage,
   rememberedFieldNames,
 } from '../src/proxy-incoming-message.js';
-import { type StartedProxy, startProxy } from './harness.js';
+import { messageBody, type StartedProxy, startProxy, startRawUpstream, target } from './harness.js';
+import { rawConnect } from './raw-client.js';
 
 /** Sends `head` on a raw socket to `server` and resolves with the request its listener `received`. */
 async function sendHead(
@@ -149,5 +150,52 @@ describe("the proxy server's request headers", () => {
     );
     request.headers = { host: 'b' };
     expect(request.headers).toEqual({ host: 'b' });
+  });
+
+  it('reach the upstream of a proxied request as Node combined them: one line per field', async () => {
+    const seen: string[][] = [];
+    const upstream = await startRawUpstream((request, response) => {
+      seen.push(request.rawHeaders);
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            id: 'msg_1',
+            type: 'message',
+            role: 'assistant',
+            model: 'claude-sonnet-4-6',
+            content: [{ type: 'text', text: 'hi' }],
+            stop_reason: 'end_turn',
+            usage: { input_tokens: 1, output_tokens: 1 },
+          }),
+        );
+      });
+    });
+    try {
+      proxy = await startProxy([target('m1', upstream.url)]);
+      const body = messageBody();
+      const head =
+        'POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        'content-type: text/plain\r\nX-Custom: 1\r\nx-custom: 2\r\nCookie: a=1\r\ncookie: b=2\r\n' +
+        `Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      const client = await rawConnect(proxy.url);
+      client.socket.write(head);
+      // `Connection: close`: the answer ends the connection.
+      const answer = await client.closed(5_000);
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      const raw = seen[0] ?? [];
+      const lines = (name: string) =>
+        raw.flatMap((value, index) =>
+          index % 2 === 0 && value.toLowerCase() === name ? [raw[index + 1]] : [],
+        );
+      expect(lines('x-custom')).toEqual(['1, 2']);
+      expect(lines('content-type')).toEqual(['application/json']);
+      expect(lines('cookie')).toEqual(['a=1; b=2']);
+    } finally {
+      await proxy?.close();
+      proxy = undefined;
+      await upstream.close();
+    }
   });
 });
