@@ -89,19 +89,17 @@ function ruleOf(line: NodeHeaderLines, name: string): FieldRule | undefined {
  * (~3.4 µs for Claude Code's 20 headers, against ~1.4 here in a loop; docs/performance.md, item 42).
  */
 export function headersOf(rawHeaders: readonly string[], count: number): IncomingHttpHeaders {
-  // Built without a prototype, then given Object's: such an object starts as a dictionary, where one that gains
-  // twenty properties one by one is turned into one on the way (~0.2 µs less).
-  const headers = Object.create(null) as Record<string, string | string[] | undefined>;
+  // A plain object, as Node's: every request's then has the same hidden class, so the sites that read headers (ccb's
+  // and Node's) find it in V8's caches. One built without a prototype and given Object's afterwards got a hidden class
+  // of its own each time: every such read then went through V8's runtime (docs/performance.md, item 43).
+  const headers: Record<string, string | string[] | undefined> = {};
   const line = nodeLine as NodeHeaderLines;
   for (let index = 0; index + 1 < count; index += 2) {
     const name = rawHeaders[index] as string;
     const value = rawHeaders[index + 1] as string;
     const rule = ruleOf(line, name);
     if (rule === undefined || rule.repeat === byNode) {
-      // A name not remembered: the rest of the head as Node adds it. The fields so far are what Node's object would
-      // hold after them, and with Object's prototype the object is then one as Node's getter makes (where
-      // `__proto__` is ignored).
-      Object.setPrototypeOf(headers, Object.prototype);
+      // A name not remembered: the rest of the head as Node adds it, to what Node's object would hold by then.
       for (let rest = index; rest + 1 < count; rest += 2) {
         line._addHeaderLine(rawHeaders[rest] as string, rawHeaders[rest + 1] as string, headers);
       }
@@ -125,7 +123,7 @@ export function headersOf(rawHeaders: readonly string[], count: number): Incomin
         break;
     }
   }
-  return Object.setPrototypeOf(headers, Object.prototype) as IncomingHttpHeaders;
+  return headers as IncomingHttpHeaders;
 }
 
 /** How many raw names are remembered (for tests). */
