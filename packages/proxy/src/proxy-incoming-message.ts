@@ -84,15 +84,16 @@ function ruleOf(line: NodeHeaderLines, name: string): FieldRule | undefined {
 
 /**
  * The headers object Node's `message.headers` builds from the first `count` entries of `rawHeaders`, with the same
- * keys, values, order and prototype, built in less than half the time: each raw name's rule is looked up once
+ * keys, values, order and prototype, built in about half the time: each raw name's rule is looked up once
  * learned, where Node matches the name against its known fields and lower-cases and re-slices it for every request
  * (~3.4 µs for Claude Code's 20 headers, against ~1.4 here in a loop in item 42, ~0.3 more since item 43 builds
  * a plain object; docs/performance.md).
  */
 export function headersOf(rawHeaders: readonly string[], count: number): IncomingHttpHeaders {
   // A plain object, as Node's: every request with the same fields in the same order then gets the same hidden class
-  // (the one Node's getter gives it), so the sites that read headers (ccb's and Node's) find it in V8's caches. One built without a prototype and given Object's afterwards got a hidden class
-  // of its own each time: every such read then went through V8's runtime (docs/performance.md, item 43).
+  // (the one Node's getter gives it), so the sites that read headers (ccb's and Node's) find it in V8's caches. One
+  // built without a prototype and given Object's afterwards got a hidden class of its own each time, and every such
+  // read went through V8's runtime (docs/performance.md, item 43).
   const headers: Record<string, string | string[] | undefined> = {};
   const line = nodeLine as NodeHeaderLines;
   for (let index = 0; index + 1 < count; index += 2) {

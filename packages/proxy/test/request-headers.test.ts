@@ -7,7 +7,14 @@ import {
   ProxyIncomingMessage,
   rememberedFieldNames,
 } from '../src/proxy-incoming-message.js';
-import { messageBody, type StartedProxy, startProxy, startRawUpstream, target } from './harness.js';
+import {
+  messageBody,
+  messageReply,
+  type StartedProxy,
+  startProxy,
+  startRawUpstream,
+  target,
+} from './harness.js';
 import { rawConnect } from './raw-client.js';
 
 /** Sends `head` on a raw socket to `server` and resolves with the request its listener `received`. */
@@ -159,17 +166,7 @@ describe("the proxy server's request headers", () => {
       request.resume();
       request.on('end', () => {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            id: 'msg_1',
-            type: 'message',
-            role: 'assistant',
-            model: 'claude-sonnet-4-6',
-            content: [{ type: 'text', text: 'hi' }],
-            stop_reason: 'end_turn',
-            usage: { input_tokens: 1, output_tokens: 1 },
-          }),
-        );
+        response.end(messageReply());
       });
     });
     try {
