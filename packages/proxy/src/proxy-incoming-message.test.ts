@@ -3,9 +3,15 @@ import { setFlagsFromString } from 'node:v8';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   forgetFieldNames,
+  hasBuilder,
+  headBuilderCount,
   headersOf,
+  headNodeCount,
   learnRule,
   leavesToNode,
+  maxBuiltFields,
+  maxHeadBuilders,
+  maxHeadNodes,
   maxRememberedFieldNames,
   maxRememberedNameLength,
   rememberedFieldNames,
@@ -105,6 +111,62 @@ function randomHead(random: () => number): string[] {
   return raw;
 }
 
+/** V8's own test of two objects' hidden class, and of fields kept in the object rather than in a dictionary. */
+function v8Natives() {
+  // Natives syntax, process-wide from here on (for functions compiled afterwards): it only lets `%` parse.
+  setFlagsFromString('--allow-natives-syntax');
+  return {
+    sameHiddenClass: new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean,
+    hasFastFields: new Function('a', 'return %HasFastProperties(a)') as (a: object) => boolean,
+  };
+}
+
+/** Claude Code's request head as Node's parser hands it over: twenty fields. */
+function claudeCodeHead(request: number): string[] {
+  return [
+    'host',
+    '127.0.0.1:8787',
+    'connection',
+    'keep-alive',
+    'Accept',
+    'application/json',
+    'X-Stainless-Retry-Count',
+    `${request % 3}`,
+    'X-Stainless-Timeout',
+    '600',
+    'X-Stainless-Lang',
+    'js',
+    'X-Stainless-Package-Version',
+    '0.81.0',
+    'X-Stainless-OS',
+    'Linux',
+    'X-Stainless-Arch',
+    'x64',
+    'X-Stainless-Runtime',
+    'node',
+    'X-Stainless-Runtime-Version',
+    'v20.20.2',
+    'anthropic-dangerous-direct-browser-access',
+    'true',
+    'anthropic-version',
+    '2023-06-01',
+    'x-api-key',
+    `sk-ant-api03-${request}`,
+    'x-app',
+    'cli',
+    'User-Agent',
+    'claude-cli/2.1.112 (external, sdk-cli)',
+    'anthropic-beta',
+    'claude-code-20250219,interleaved-thinking-2025-05-14',
+    'content-type',
+    'application/json',
+    'accept-encoding',
+    'gzip, deflate, br, zstd',
+    'content-length',
+    `${50_000 + request}`,
+  ];
+}
+
 describe('headersOf', () => {
   beforeEach(() => forgetFieldNames());
 
@@ -114,6 +176,20 @@ describe('headersOf', () => {
       const raw = randomHead(random);
       expect(Object.entries(headersOf(raw, raw.length))).toEqual(Object.entries(nodeHeaders(raw)));
     }
+  });
+
+  it("builds Node's object for heads seen again and again, each from a builder made for its names", () => {
+    const random = randomsFrom(20261208);
+    const heads = Array.from({ length: 60 }, () => randomHead(random));
+    for (let round = 0; round < 4; round++) {
+      for (const head of heads) {
+        // The same names with other values: a builder must read each request's values, not the first head's.
+        const raw = head.map((entry, index) => (index % 2 === 0 ? entry : `${entry}${round}`));
+        expect(Object.entries(headersOf(raw, raw.length))).toEqual(Object.entries(nodeHeaders(raw)));
+      }
+    }
+    // Some heads start with a name the root has no room for (32 names tried in one place): built field by field.
+    expect(headBuilderCount()).toBeGreaterThan(20);
   });
 
   it('keeps the rule Node has for each repeated field: joined, joined with "; ", listed, first kept, or left out', () => {
@@ -173,13 +249,8 @@ describe('headersOf', () => {
 
   it("gives every head of the same names one hidden class, as Node's objects share theirs", () => {
     // V8's caches key on the hidden class: an object with one of its own per request sends the reads of its headers,
-    // at every site that reads one, through V8's runtime. Natives syntax, process-wide from here on (for functions
-    // compiled afterwards): it only lets `%` parse.
-    setFlagsFromString('--allow-natives-syntax');
-    const sameHiddenClass = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (
-      a: object,
-      b: object,
-    ) => boolean;
+    // at every site that reads one, through V8's runtime.
+    const { sameHiddenClass } = v8Natives();
     const long = `X-${'b'.repeat(maxRememberedNameLength)}`;
     const fields = (count: number, request: number) =>
       Array.from({ length: count }, (_, field) => [`X-Field-${field}`, `${request}`]).flat();
@@ -194,8 +265,67 @@ describe('headersOf', () => {
       const first = head(1);
       const second = head(2);
       expect(sameHiddenClass(nodeHeaders(first), nodeHeaders(second))).toBe(true);
+      // The first head of some names is built field by field, the later ones by their builder.
+      headersOf(head(0), first.length);
       expect(sameHiddenClass(headersOf(first, first.length), headersOf(second, second.length))).toBe(true);
     }
+  });
+
+  it("keeps a Claude Code head's fields in the object, where Node's getter makes a dictionary of them", () => {
+    // Built field by field, an object of more than ~16 fields turns into a dictionary: slower to build, and every
+    // read of a header looks the name up in it.
+    const { hasFastFields } = v8Natives();
+    expect(hasFastFields(nodeHeaders(claudeCodeHead(1)))).toBe(false);
+    headersOf(claudeCodeHead(1), 40);
+    const headers = headersOf(claudeCodeHead(2), 40);
+    expect(hasFastFields(headers)).toBe(true);
+    expect(Object.entries(headers)).toEqual(Object.entries(nodeHeaders(claudeCodeHead(2))));
+    expect(headers['x-api-key']).toBe('sk-ant-api03-2');
+  });
+
+  it('makes a bounded number of builders, and stays right past them', () => {
+    // At most 32 names in one place: 32 first names, each followed by a few others.
+    const head = (index: number, value: string) => [`X-A-${index % 32}`, 'h', `X-B-${index}`, value];
+    for (let index = 0; index < maxHeadBuilders + 20; index++) {
+      for (const value of ['a', 'b']) {
+        const raw = head(index, value);
+        expect(Object.entries(headersOf(raw, raw.length))).toEqual(Object.entries(nodeHeaders(raw)));
+      }
+    }
+    expect(headBuilderCount()).toBe(maxHeadBuilders);
+  });
+
+  it('starts its tree of heads afresh when full, and stays right throughout', () => {
+    // Heads of the same 30 names in ever new orders, as a client might send: each takes tree nodes for its path.
+    const random = randomsFrom(7);
+    let largest = 0;
+    let startedAfresh = false;
+    for (let head = 0; head < maxHeadNodes / 4; head++) {
+      const raw = Array.from({ length: 8 }, () => [`X-${Math.floor(random() * 30)}`, 'v']).flat();
+      expect(Object.entries(headersOf(raw, raw.length))).toEqual(Object.entries(nodeHeaders(raw)));
+      const nodes = headNodeCount();
+      expect(nodes).toBeLessThanOrEqual(maxHeadNodes);
+      if (nodes < largest) startedAfresh = true;
+      largest = Math.max(largest, nodes);
+    }
+    expect(startedAfresh).toBe(true);
+    // A head seen again after the tree started afresh gets its builder again.
+    const raw = claudeCodeHead(1);
+    for (let request = 0; request < 3; request++) headersOf(raw, raw.length);
+    expect(headBuilderCount()).toBeGreaterThan(0);
+    expect(hasBuilder(raw)).toBe(true);
+    expect(Object.entries(headersOf(raw, raw.length))).toEqual(Object.entries(nodeHeaders(raw)));
+  });
+
+  it('builds a head of more fields than it makes builders for field by field', () => {
+    const raw = Array.from({ length: maxBuiltFields + 1 }, (_, field) => [
+      `X-F${field % 3}`,
+      `${field}`,
+    ]).flat();
+    for (let request = 0; request < 3; request++) {
+      expect(Object.entries(headersOf(raw, raw.length))).toEqual(Object.entries(nodeHeaders(raw)));
+    }
+    expect(headBuilderCount()).toBe(0);
   });
 
   it('reads only the first `count` entries, as Node does past maxHeadersCount', () => {

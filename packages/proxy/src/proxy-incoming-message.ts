@@ -82,14 +82,145 @@ function ruleOf(line: NodeHeaderLines, name: string): FieldRule | undefined {
   return rule;
 }
 
+/** Builds the headers object of a head whose names are those of one path through the tree below. */
+type HeadBuilder = (rawHeaders: readonly string[], count: number) => IncomingHttpHeaders;
+
+/**
+ * A raw name in the tree of the heads seen: a path from the root spells the names of a head in order. Claude Code and
+ * the SDKs send the same names in the same order on every request, so a head's path ends at a node that knows how to
+ * build it in one step.
+ */
+interface NameNode {
+  readonly name: string;
+  /** Another name seen in this place, after the same names before it. */
+  sibling: NameNode | undefined;
+  /** The first of the names seen after this one. */
+  child: NameNode | undefined;
+  /** How a head that ends here is built: `undefined` before the first such head, `seenOnce` after it. */
+  builder: HeadBuilder | undefined;
+}
+
+/**
+ * Bounds of the tree of heads: the nodes it keeps (it starts afresh when full, so clients that send ever new names
+ * cost a rebuild now and then, and cannot keep it), the names tried in one place, the builders made, and the fields
+ * of a head that gets one (a longer head is built field by field). Realistic clients use a few dozen paths.
+ */
+export const maxHeadNodes = 4_096;
+const maxSiblings = 32;
+export const maxHeadBuilders = 128;
+export const maxBuiltFields = 64;
+
+/** The root: the place of a head's first name. */
+const headTree: Pick<NameNode, 'child' | 'builder'> = { child: undefined, builder: undefined };
+let headNodes = 0;
+let headBuilders = 0;
+
 /**
  * The headers object Node's `message.headers` builds from the first `count` entries of `rawHeaders`, with the same
- * keys, values, order and prototype, built in about half the time: each raw name's rule is looked up once
- * learned, where Node matches the name against its known fields and lower-cases and re-slices it for every request
- * (~3.4 µs for Claude Code's 20 headers, against ~1.4 here in a loop in item 42, ~0.3 more since item 43 builds
- * a plain object; docs/performance.md).
+ * keys, values, order and prototype. A head whose names (in order) were seen before is built by a function made for
+ * them (an object literal, {@link compileHead}); any other field by field ({@link headersFieldByField}).
  */
 export function headersOf(rawHeaders: readonly string[], count: number): IncomingHttpHeaders {
+  if (count > 2 * maxBuiltFields + 1) return headersFieldByField(rawHeaders, count);
+  let node: Pick<NameNode, 'child' | 'builder'> = headTree;
+  for (let index = 0; index + 1 < count; index += 2) {
+    const name = rawHeaders[index] as string;
+    let child = node.child;
+    let tried = 0;
+    while (child !== undefined && child.name !== name) {
+      child = child.sibling;
+      tried += 1;
+    }
+    if (child === undefined) {
+      child = addName(node, name, tried);
+      if (child === undefined) return headersFieldByField(rawHeaders, count);
+    }
+    node = child;
+  }
+  const builder = node.builder;
+  if (builder !== undefined && builder !== seenOnce) return builder(rawHeaders, count);
+  // The first head of these names is built field by field; the second makes their builder (one-off heads, a
+  // client's probes or a scanner's, make none).
+  if (builder === undefined) {
+    node.builder = seenOnce;
+    return headersFieldByField(rawHeaders, count);
+  }
+  const made = compileHead(rawHeaders, count) ?? headersFieldByField;
+  node.builder = made;
+  return made(rawHeaders, count);
+}
+
+/** The builder of a node that one head has ended at: the next one makes the real builder. Never called. */
+const seenOnce: HeadBuilder = headersFieldByField.bind(undefined);
+
+/** A node for `name` in `parent`'s place, or `undefined` when the name cannot have one there. */
+function addName(parent: Pick<NameNode, 'child'>, name: string, siblings: number): NameNode | undefined {
+  if (siblings >= maxSiblings || name.length > maxRememberedNameLength) return undefined;
+  if (headNodes >= maxHeadNodes) {
+    // Full: start afresh. The head at hand is built field by field; the next ones find their paths again.
+    forgetHeads();
+    return undefined;
+  }
+  headNodes += 1;
+  const node: NameNode = { name, sibling: parent.child, child: undefined, builder: undefined };
+  parent.child = node;
+  return node;
+}
+
+/**
+ * A function that builds the headers object of every head with the names of this one, or `undefined` when one of its
+ * names has no rule here (it is left to Node) or too many builders exist. It returns an object literal whose keys
+ * are the object's keys in Node's order, each with its values combined as Node combines them, e.g.
+ * `(r) => ({ "host": r[1], "accept": r[3] + ", " + r[9], "set-cookie": [r[5], r[7]] })`.
+ *
+ * A literal gives every such object one hidden class with its fields in the object itself: built field by field, a
+ * head of more than about sixteen fields (Claude Code sends twenty) turns into a dictionary, slower to build and to
+ * read at every site that reads a header (docs/performance.md, item 44). Each key is written as a JSON string, which
+ * is a valid JavaScript string literal for any name; `__proto__`, which a literal would take as the prototype, is a
+ * name Node leaves out, and so is never a key here.
+ */
+function compileHead(rawHeaders: readonly string[], count: number): HeadBuilder | undefined {
+  if (headBuilders >= maxHeadBuilders) return undefined;
+  const line = nodeLine as NodeHeaderLines;
+  const slots = new Map<string, { readonly repeat: number; readonly values: string[] }>();
+  for (let index = 0; index + 1 < count; index += 2) {
+    const rule = ruleOf(line, rawHeaders[index] as string);
+    if (rule === undefined || rule.repeat === byNode) return undefined;
+    if (rule.repeat === leftOut) continue;
+    // Never met (Node leaves `__proto__` out, above), and a literal would take it as the prototype.
+    if (rule.key === '__proto__') return undefined;
+    const slot = slots.get(rule.key);
+    if (slot === undefined) slots.set(rule.key, { repeat: rule.repeat, values: [`r[${index + 1}]`] });
+    else slot.values.push(`r[${index + 1}]`);
+  }
+  const members: string[] = [];
+  for (const [key, { repeat, values }] of slots) {
+    const value =
+      repeat === joinedWithComma
+        ? values.join(' + ", " + ')
+        : repeat === joinedWithSemicolon
+          ? values.join(' + "; " + ')
+          : repeat === listed
+            ? `[${values.join(', ')}]`
+            : (values[0] as string);
+    members.push(`${JSON.stringify(key)}: ${value}`);
+  }
+  try {
+    const builder = new Function('r', `"use strict"; return {${members.join(', ')}};`) as HeadBuilder;
+    headBuilders += 1;
+    return builder;
+  } catch {
+    // Code generation turned off (`--disallow-code-generation-from-strings`): field by field it is.
+    return undefined;
+  }
+}
+
+/**
+ * The headers object built one field at a time: each raw name's rule is looked up once learned, where Node matches
+ * the name against its known fields and lower-cases and re-slices it for every request (~3.4 µs for Claude Code's 20
+ * headers, against ~1.4 here in a loop in item 42, ~0.3 more since item 43 builds a plain object; docs/performance.md).
+ */
+function headersFieldByField(rawHeaders: readonly string[], count: number): IncomingHttpHeaders {
   // A plain object, as Node's: every request with the same fields in the same order then gets the same hidden class
   // (the one Node's getter gives it), so the sites that read headers (ccb's and Node's) find it in V8's caches. One
   // built without a prototype and given Object's afterwards got a hidden class of its own each time, and every such
@@ -133,9 +264,40 @@ export function rememberedFieldNames(): number {
   return rules.size;
 }
 
-/** Forgets every remembered name (for tests). */
+/** How many nodes the tree of heads holds (for tests). */
+export function headNodeCount(): number {
+  return headNodes;
+}
+
+/** Whether heads with the names of `rawHeaders` are built by a builder of their own (for tests). */
+export function hasBuilder(rawHeaders: readonly string[]): boolean {
+  let node: Pick<NameNode, 'child' | 'builder'> | undefined = headTree;
+  for (let index = 0; node !== undefined && index + 1 < rawHeaders.length; index += 2) {
+    let child: NameNode | undefined = node.child;
+    while (child !== undefined && child.name !== rawHeaders[index]) child = child.sibling;
+    node = child;
+  }
+  const builder = node?.builder;
+  return builder !== undefined && builder !== seenOnce && builder !== headersFieldByField;
+}
+
+/** How many builders of heads exist (for tests). */
+export function headBuilderCount(): number {
+  return headBuilders;
+}
+
+/** Forgets the tree of heads and their builders. */
+function forgetHeads(): void {
+  headTree.child = undefined;
+  headTree.builder = undefined;
+  headNodes = 0;
+  headBuilders = 0;
+}
+
+/** Forgets every remembered name and head (for tests). */
 export function forgetFieldNames(): void {
   rules.clear();
+  forgetHeads();
 }
 
 const builtHeaders = Symbol('ccb.headers');
