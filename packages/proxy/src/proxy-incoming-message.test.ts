@@ -272,7 +272,7 @@ describe('headersOf', () => {
   });
 
   it("keeps a Claude Code head's fields in the object, where Node's getter makes a dictionary of them", () => {
-    // Built field by field, an object of more than ~16 fields turns into a dictionary: slower to build, and every
+    // Built field by field, an object of more than 19 fields turns into a dictionary: slower to build, and every
     // read of a header looks the name up in it.
     const { hasFastFields } = v8Natives();
     expect(hasFastFields(nodeHeaders(claudeCodeHead(1)))).toBe(false);
@@ -283,16 +283,91 @@ describe('headersOf', () => {
     expect(headers['x-api-key']).toBe('sk-ant-api03-2');
   });
 
-  it('makes a bounded number of builders, and stays right past them', () => {
-    // At most 32 names in one place: 32 first names, each followed by a few others.
+  it('makes a bounded number of builders, then starts afresh, and stays right throughout', () => {
     const head = (index: number, value: string) => [`X-A-${index % 32}`, 'h', `X-B-${index}`, value];
     for (let index = 0; index < maxHeadBuilders + 20; index++) {
       for (const value of ['a', 'b']) {
         const raw = head(index, value);
         expect(Object.entries(headersOf(raw, raw.length))).toEqual(Object.entries(nodeHeaders(raw)));
       }
+      expect(headBuilderCount()).toBeLessThanOrEqual(maxHeadBuilders);
     }
-    expect(headBuilderCount()).toBe(maxHeadBuilders);
+    // The tree started afresh at the bound: the latest heads have builders of their own again.
+    expect(headBuilderCount()).toBeLessThan(maxHeadBuilders);
+    expect(hasBuilder(head(maxHeadBuilders + 19, 'c'))).toBe(true);
+  });
+
+  it('finds a head among any number of names met in one place, and still makes builders for new ones', () => {
+    // 100 one-off heads, each a different first name: the root's place holds them all.
+    for (let index = 0; index < 100; index++) headersOf([`X-Junk-${index}`, 'v'], 2);
+    const raw = claudeCodeHead(1);
+    for (let request = 0; request < 2; request++) headersOf(raw, raw.length);
+    expect(hasBuilder(raw)).toBe(true);
+    // More names after each of the head's names, met later: the head is still found.
+    for (let place = 2; place <= raw.length; place += 2) {
+      for (let index = 0; index < 40; index++)
+        headersOf([...raw.slice(0, place), `X-Late-${index}`, 'v'], place + 2);
+    }
+    // And more first names after it: the head is no longer the latest anywhere.
+    for (let index = 100; index < 200; index++) headersOf([`X-Junk-${index}`, 'v'], 2);
+    expect(hasBuilder(raw)).toBe(true);
+    expect(Object.entries(headersOf(raw, raw.length))).toEqual(Object.entries(nodeHeaders(raw)));
+  });
+
+  it('joins any number of repeats as Node does: comma, semicolon, and set-cookie as a list', () => {
+    const raw = [
+      'X-Custom',
+      '1',
+      'Cookie',
+      'a=1',
+      'Set-Cookie',
+      's=1',
+      'x-custom',
+      '2',
+      'set-cookie',
+      's=2',
+      'cookie',
+      'b=2',
+      'SET-COOKIE',
+      's=3',
+      'X-CUSTOM',
+      '3',
+      'COOKIE',
+      'c=3',
+    ];
+    for (let request = 0; request < 3; request++) {
+      const values = raw.map((entry, index) => (index % 2 === 0 ? entry : `${entry}.${request}`));
+      expect(Object.entries(headersOf(values, values.length))).toEqual(Object.entries(nodeHeaders(values)));
+    }
+    expect(hasBuilder(raw)).toBe(true);
+  });
+
+  it('builds a head with a name too long to remember field by field, every time', () => {
+    const raw = ['Host', 'h', `X-${'c'.repeat(maxRememberedNameLength)}`, 'v'];
+    for (let request = 0; request < 3; request++) {
+      expect(Object.entries(headersOf(raw, raw.length))).toEqual(Object.entries(nodeHeaders(raw)));
+    }
+    expect(hasBuilder(raw)).toBe(false);
+    expect(headNodeCount()).toBe(1);
+  });
+
+  it('builds field by field where code generation from strings is not allowed', () => {
+    const original = globalThis.Function;
+    const raw = claudeCodeHead(1);
+    headersOf(raw, raw.length);
+    // What `--disallow-code-generation-from-strings` makes of `new Function`.
+    globalThis.Function = function refused() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    } as unknown as FunctionConstructor;
+    let headers: ReturnType<typeof headersOf>;
+    try {
+      headers = headersOf(raw, raw.length);
+    } finally {
+      globalThis.Function = original;
+    }
+    expect(Object.entries(headers)).toEqual(Object.entries(nodeHeaders(raw)));
+    expect(hasBuilder(raw)).toBe(false);
+    expect(headBuilderCount()).toBe(0);
   });
 
   it('starts its tree of heads afresh when full, and stays right throughout', () => {
@@ -330,7 +405,14 @@ describe('headersOf', () => {
 
   it('reads only the first `count` entries, as Node does past maxHeadersCount', () => {
     const raw = ['a', '1', 'b', '2', 'c', '3'];
-    expect(Object.entries(headersOf(raw, 4))).toEqual(Object.entries(nodeHeaders(raw, 4)));
+    // Again and again, with two counts: by builders as well as field by field.
+    for (let request = 0; request < 3; request++) {
+      for (const count of [4, 6]) {
+        expect(Object.entries(headersOf(raw, count))).toEqual(Object.entries(nodeHeaders(raw, count)));
+      }
+    }
+    expect(hasBuilder(raw.slice(0, 4))).toBe(true);
+    expect(hasBuilder(raw)).toBe(true);
   });
 
   it('leaves to Node a name whose rule it does not know, and keeps the first only when Node did', () => {
