@@ -2,11 +2,9 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  forgetFieldNames,
-  ProxyIncomingMessage,
-  rememberedFieldNames,
-} from '../src/proxy-incoming-message.js';
+import { forgetFieldNames } from '../src/head-builders.js';
+import { rememberedFieldNames } from '../src/header-field-rules.js';
+import { ProxyIncomingMessage } from '../src/proxy-incoming-message.js';
 import {
   messageBody,
   messageReply,

@@ -7,15 +7,15 @@ import {
   headBuilderCount,
   headersOf,
   headNodeCount,
-  learnRule,
-  leavesToNode,
   maxBuiltFields,
   maxHeadBuilders,
   maxHeadNodes,
+} from './head-builders.js';
+import {
   maxRememberedFieldNames,
   maxRememberedNameLength,
   rememberedFieldNames,
-} from './proxy-incoming-message.js';
+} from './header-field-rules.js';
 
 /** What Node's own getter builds from `raw`: a plain message given the head as Node's parser gives it. */
 function nodeHeaders(raw: string[], count = raw.length): Record<string, unknown> {
@@ -413,25 +413,5 @@ describe('headersOf', () => {
     }
     expect(hasBuilder(raw.slice(0, 4))).toBe(true);
     expect(hasBuilder(raw)).toBe(true);
-  });
-
-  it('leaves to Node a name whose rule it does not know, and keeps the first only when Node did', () => {
-    const node = IncomingMessage.prototype as unknown as Parameters<typeof learnRule>[0];
-    expect(leavesToNode(learnRule(node, 'Content-Type'))).toBe(false);
-    expect(leavesToNode(learnRule(node, 'X-Custom'))).toBe(false);
-    // Rules a later Node might have: the last value kept, or another separator.
-    const lastKept = {
-      _addHeaderLine: (field: string, value: string, dest: Record<string, unknown>) => {
-        dest[field.toLowerCase()] = value;
-      },
-    };
-    const piped = {
-      _addHeaderLine: (field: string, value: string, dest: Record<string, unknown>) => {
-        const key = field.toLowerCase();
-        dest[key] = dest[key] === undefined ? value : `${dest[key]} | ${value}`;
-      },
-    };
-    expect(leavesToNode(learnRule(lastKept, 'X-Custom'))).toBe(true);
-    expect(leavesToNode(learnRule(piped, 'X-Custom'))).toBe(true);
   });
 });
