@@ -41,12 +41,8 @@ export const maxHeadNodes = 4_096;
 export const maxHeadBuilders = 128;
 export const maxBuiltFields = 64;
 
-/** The root: the place of a head's first name. */
-const headTree: Pick<NameNode, 'last' | 'next' | 'builder'> = {
-  last: undefined,
-  next: undefined,
-  builder: undefined,
-};
+/** The root, the place of a head's first name: a node like the others (one hidden class for the walk's reads). */
+const headTree: NameNode = { name: '', last: undefined, next: undefined, builder: undefined };
 let headNodes = 0;
 let headBuilders = 0;
 
@@ -59,7 +55,7 @@ let headBuilders = 0;
  */
 export function headersOf(rawHeaders: readonly string[], count: number): IncomingHttpHeaders {
   if (count > 2 * maxBuiltFields + 1) return headersFieldByField(rawHeaders, count);
-  let node: Pick<NameNode, 'last' | 'next' | 'builder'> = headTree;
+  let node = headTree;
   for (let index = 0; index + 1 < count; index += 2) {
     const name = rawHeaders[index] as string;
     let child = node.last;
@@ -87,7 +83,7 @@ export function headersOf(rawHeaders: readonly string[], count: number): Incomin
 const seenOnce: HeadBuilder = headersFieldByField.bind(undefined);
 
 /** A new node for `name` after `parent`, or `undefined` when the name is too long or the tree was full. */
-function addName(parent: Pick<NameNode, 'last' | 'next'>, name: string): NameNode | undefined {
+function addName(parent: NameNode, name: string): NameNode | undefined {
   if (name.length > maxRememberedNameLength) return undefined;
   if (headNodes >= maxHeadNodes) {
     // Full: start afresh. The head at hand is built field by field; the next ones find their paths again.
@@ -162,7 +158,7 @@ export function headNodeCount(): number {
 
 /** Whether heads with the names of `rawHeaders` are built by a builder of their own (for tests). */
 export function hasBuilder(rawHeaders: readonly string[]): boolean {
-  let node: Pick<NameNode, 'last' | 'next' | 'builder'> | undefined = headTree;
+  let node: NameNode | undefined = headTree;
   for (let index = 0; node !== undefined && index + 1 < rawHeaders.length; index += 2) {
     const name = rawHeaders[index] as string;
     node = node.last?.name === name ? node.last : node.next?.get(name);

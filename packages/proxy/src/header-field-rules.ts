@@ -27,7 +27,10 @@ export interface NodeHeaderLines {
 
 /**
  * The most raw spellings of names remembered, and the longest. A client that sends ever new names (they are its own)
- * cannot grow the table past it: from a name not remembered on, a head is built by Node's own `_addHeaderLine`.
+ * cannot grow the table past it: a full table starts afresh, as the tree of heads does (`head-builders.ts`), so that
+ * such a client costs some names learned again rather than leave every later client's new names unlearned (and their
+ * heads without builders) for the life of the process. A longer name is never remembered: from it on, a head is
+ * built by Node's own `_addHeaderLine`.
  */
 export const maxRememberedFieldNames = 512;
 export const maxRememberedNameLength = 100;
@@ -71,12 +74,11 @@ export function leavesToNode(rule: { readonly repeat: number }): boolean {
   return rule.repeat === byNode;
 }
 
-/** The remembered rule for `name`, learning it while there is room; `undefined` when there is none. */
+/** The remembered rule for `name`, learned if need be; `undefined` for a name too long to remember. */
 export function ruleOf(line: NodeHeaderLines, name: string): FieldRule | undefined {
   const known = rules.get(name);
-  if (known !== undefined || rules.size >= maxRememberedFieldNames || name.length > maxRememberedNameLength) {
-    return known;
-  }
+  if (known !== undefined || name.length > maxRememberedNameLength) return known;
+  if (rules.size >= maxRememberedFieldNames) rules.clear();
   const rule = learnRule(line, name);
   rules.set(name, rule);
   return rule;
