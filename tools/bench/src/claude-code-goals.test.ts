@@ -97,6 +97,29 @@ describe('issue 20 goals on Claude Code scenarios', () => {
     expect(find(checks, 'added p99 within 5 ms of node-pipe', 'b')?.status).toBe('missed');
   });
 
+  it('judge the added p99 from the two p99s when the run had no direct target', () => {
+    // Without `direct` there is no added latency, but direct's p99 cancels out of the difference the line judges.
+    const latency = (p99: number) => ({ count: 100, p50: 500, p95: p99 - 5, p99, mean: 505, max: p99 + 1 });
+    const withoutDirect = (p99: number) =>
+      row('ccb', { headline: latency(p99), addedP50InMs: undefined, addedP99InMs: undefined });
+    const nodePipe = row('node-pipe', {
+      headline: latency(535),
+      addedP50InMs: undefined,
+      addedP99InMs: undefined,
+    });
+    const checks = evaluateGoals([
+      { scenario: claudeCode('within', 50), rows: [nodePipe, withoutDirect(540)] },
+      { scenario: claudeCode('over', 50), rows: [nodePipe, withoutDirect(551.5)] },
+      { scenario: claudeCode('faster', 50), rows: [nodePipe, withoutDirect(520)] },
+    ]);
+    expect(find(checks, 'added p99 within 5 ms of node-pipe', 'within')?.status).toBe('met');
+    const over = find(checks, 'added p99 within 5 ms of node-pipe', 'over');
+    expect(over?.status).toBe('missed');
+    expect(over?.measured).toBe("16.50 ms over node-pipe's p99 (551.50 ms against 535.00 ms)");
+    expect(over?.limit).toBe('≤ 5.00 ms over');
+    expect(find(checks, 'added p99 within 5 ms of node-pipe', 'faster')?.status).toBe('met');
+  });
+
   it('check the event-loop delay p99 at 50 connections or fewer, and say when the probe gave nothing', () => {
     const checks = evaluateGoals([
       {

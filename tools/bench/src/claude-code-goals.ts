@@ -29,6 +29,34 @@ function status(inputs: readonly (number | undefined)[], isMet: () => boolean): 
 }
 
 /**
+ * ccb's added p99 against node-pipe's. Both are added to direct's p99 (client → mock) when `direct` ran; without it
+ * (the Claude Code set's usual targets), the two p99s are compared as they are: direct's p99 cancels out of the
+ * difference, so the line is the same one, and a run without `direct` does not leave it unjudged.
+ */
+function addedP99Check(scenarioId: string, ccb: TargetRow, nodePipe: TargetRow): GoalCheck {
+  const goal = 'added p99 within 5 ms of node-pipe';
+  const limit = claudeCodeGoalLimits.maxAddedP99OverNodePipeInMs;
+  if (ccb.addedP99InMs !== undefined && nodePipe.addedP99InMs !== undefined) {
+    const allowed = nodePipe.addedP99InMs + limit;
+    return {
+      goal,
+      scenario: scenarioId,
+      measured: `${ms(ccb.addedP99InMs)} (node-pipe ${ms(nodePipe.addedP99InMs)})`,
+      limit: `≤ ${ms(allowed)}`,
+      status: status([ccb.addedP99InMs], () => (ccb.addedP99InMs as number) <= allowed),
+    };
+  }
+  const over = ccb.headline.p99 - nodePipe.headline.p99;
+  return {
+    goal,
+    scenario: scenarioId,
+    measured: `${ms(over)} over node-pipe's p99 (${ms(ccb.headline.p99)} against ${ms(nodePipe.headline.p99)})`,
+    limit: `≤ ${ms(limit)} over`,
+    status: status([over], () => over <= limit),
+  };
+}
+
+/**
  * Issue 20's goal lines for one Claude Code scenario: throughput ≥ 90 % of node-pipe's, CPU per request ≤ 1.3× in
  * every round, added p99 within 5 ms of node-pipe's, and (at 50 connections or fewer) an event-loop delay p99 under
  * 10 ms. With a `control` row (node-pipe-held, which does node-pipe's work holding each body) the every-round and
@@ -69,22 +97,7 @@ export function claudeCodeChecks(
     limit: `≤ ${limits.cpuFactorEveryRound}× in every round`,
     status: status([cpu?.max], () => (cpu?.max as number) <= limits.cpuFactorEveryRound),
   });
-  const allowedP99 =
-    nodePipe.addedP99InMs === undefined
-      ? undefined
-      : nodePipe.addedP99InMs + limits.maxAddedP99OverNodePipeInMs;
-  if (ccb.addedP99InMs !== undefined) {
-    checks.push({
-      goal: 'added p99 within 5 ms of node-pipe',
-      scenario: scenario.id,
-      measured: `${ms(ccb.addedP99InMs)} (node-pipe ${ms(nodePipe.addedP99InMs)})`,
-      limit: `≤ ${ms(allowedP99)}`,
-      status: status(
-        [ccb.addedP99InMs, allowedP99],
-        () => (ccb.addedP99InMs as number) <= (allowedP99 as number),
-      ),
-    });
-  }
+  checks.push(addedP99Check(scenario.id, ccb, nodePipe));
   if (scenario.connections <= limits.loopDelayGoalMaxConnections) {
     const delay = ccb.loop?.delayP99InMs;
     const controlDelay = control?.loop?.delayP99InMs;
