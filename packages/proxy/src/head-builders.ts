@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import {
   byNode,
+  type FieldRepeat,
   forgetFieldRules,
   headersFieldByField,
   joinedWithComma,
@@ -120,7 +121,7 @@ function compileHead(rawHeaders: readonly string[], count: number): HeadBuilder 
     return undefined;
   }
   const line = nodeLine as NodeHeaderLines;
-  const slots = new Map<string, { readonly repeat: number; readonly values: string[] }>();
+  const slots = new Map<string, { readonly repeat: FieldRepeat; readonly values: string[] }>();
   for (let index = 0; index + 1 < count; index += 2) {
     const rule = ruleOf(line, rawHeaders[index] as string);
     if (rule === undefined || rule.repeat === byNode) return undefined;

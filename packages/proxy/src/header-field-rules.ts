@@ -12,11 +12,19 @@ export const firstKept = 3;
 export const leftOut = 4;
 /** A rule this file does not know (a later Node's): the field goes through Node's own `_addHeaderLine`. */
 export const byNode = 5;
+/** One of the rules above. */
+export type FieldRepeat =
+  | typeof joinedWithComma
+  | typeof joinedWithSemicolon
+  | typeof listed
+  | typeof firstKept
+  | typeof leftOut
+  | typeof byNode;
 
 export interface FieldRule {
   /** The name as a key of the headers object: lower-cased, and the same string for every spelling of it. */
   readonly key: string;
-  readonly repeat: number;
+  readonly repeat: FieldRepeat;
 }
 
 /** The parts of Node's `IncomingMessage.prototype` this file relies on (undeclared in Node's types). */
@@ -70,7 +78,7 @@ export function learnRule(line: Pick<NodeHeaderLines, '_addHeaderLine'>, name: s
 }
 
 /** Whether a rule learned by {@link learnRule} leaves its name to Node (for tests). */
-export function leavesToNode(rule: { readonly repeat: number }): boolean {
+export function leavesToNode(rule: FieldRule): boolean {
   return rule.repeat === byNode;
 }
 
