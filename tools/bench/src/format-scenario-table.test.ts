@@ -97,4 +97,17 @@ describe('formatScenarioTable', () => {
     expect(text).toContain('Bedrock translation and SigV4 (ccb-bedrock-sigv4 vs ccb');
     expect(text).not.toContain('Redis');
   });
+
+  it('labels the latency columns by what a scenario times: first byte (TTFB) or first token (TTFT)', () => {
+    const rows = compareTargets(scenario, [measured('ccb', [1000], [100])]);
+    const header = (of: Parameters<typeof formatScenarioTable>[0]) =>
+      formatScenarioTable(of, rows).split('\n')[1];
+    expect(header({ ...scenario, load: 'ttfb' })).toContain('TTFB p99 ms');
+    expect(header({ ...scenario, load: 'ttfb', timeTo: 'first-token' })).toContain('TTFT p99 ms');
+    expect(header({ ...scenario, load: 'ttfb', timeTo: 'first-token' })).not.toContain('TTFB');
+    expect(header({ ...scenario, ttfbProbeConnections: 10 })).toMatch(
+      / p99 ms .*TTFB p50 ms {2,}TTFB p99 ms$/,
+    );
+    expect(header({ ...scenario, ttfbProbeConnections: 10, timeTo: 'first-token' })).toMatch(/TTFT p99 ms$/);
+  });
 });

@@ -66,16 +66,17 @@ const versusCcbLabels: Partial<Record<TargetId, string>> = {
 
 /**
  * One scenario's results as a titled plain-text table. Latency columns are full-response latency, or
- * time to first byte in a `ttfb` scenario; `+p50`/`+p99` are over `direct`; ratios to node-pipe are
+ * time to first byte (or token, TTFT) in a `ttfb` scenario; `+p50`/`+p99` are over `direct`; ratios to node-pipe are
  * medians of per-round ratios, with the range of the RPS ratio over the rounds; scenarios with a TTFB
  * probe get two extra TTFB columns. Notes under the table say how many rounds were paired and, with
  * ccb-quiet, what ccb's logs and metrics cost; with ccb-shared or a Bedrock target, that target against ccb.
  */
 export function formatScenarioTable(
-  scenario: Pick<Scenario, 'id' | 'title' | 'load' | 'ttfbProbeConnections'>,
+  scenario: Pick<Scenario, 'id' | 'title' | 'load' | 'ttfbProbeConnections' | 'timeTo'>,
   rows: readonly TargetRow[],
 ): string {
-  const prefix = scenario.load === 'ttfb' ? 'TTFB ' : '';
+  const firstOf = scenario.timeTo === 'first-token' ? 'TTFT' : 'TTFB';
+  const prefix = scenario.load === 'ttfb' ? `${firstOf} ` : '';
   const withProbe = scenario.ttfbProbeConnections > 0;
   const columns: TableColumn[] = [
     { header: 'target', align: 'left' },
@@ -92,7 +93,7 @@ export function formatScenarioTable(
     { header: 'peak RSS MiB' },
     { header: 'errors' },
   ];
-  if (withProbe) columns.push({ header: 'TTFB p50 ms' }, { header: 'TTFB p99 ms' });
+  if (withProbe) columns.push({ header: `${firstOf} p50 ms` }, { header: `${firstOf} p99 ms` });
   const cells = rows.map((row) => {
     const line = [
       row.target,

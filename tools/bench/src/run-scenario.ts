@@ -134,6 +134,7 @@ async function measure(
           connections: scenario.connections,
           window,
           ttfb: into.ttfb ?? createSampleRecorder(),
+          timeTo: scenario.timeTo,
           latencies: into.latency,
         })
       : runAutocannon({
@@ -151,6 +152,7 @@ async function measure(
           connections: scenario.ttfbProbeConnections,
           window,
           ttfb: into.ttfb,
+          timeTo: scenario.timeTo,
         })
       : Promise.resolve(noLoad);
   const [mainResult, probeResult] = await Promise.all([main, ttfbProbe]);

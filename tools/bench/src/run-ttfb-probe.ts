@@ -1,4 +1,5 @@
 import { type Dispatcher, Pool } from 'undici';
+import { FirstTokenMark } from './first-token-mark.js';
 import type { SampleRecorder } from './latency-stats.js';
 import { connectionBatch, connectionBatches, type MeasurementWindow } from './measurement-window.js';
 import type { BenchRequest } from './request-bodies.js';
@@ -17,8 +18,13 @@ export interface TtfbProbeOptions {
   readonly window: MeasurementWindow;
   /** Most requests started, whatever the time. Default 1 000 000. */
   readonly maxRequests?: number;
-  /** Receives the time from sending to the first body byte of every counted 2xx response, in ms. */
+  /** Receives the time from sending to the first body byte (or token, see `timeTo`) of every counted 2xx response, in ms. */
   readonly ttfb: SampleRecorder;
+  /**
+   * What `ttfb` times in an event stream: its `first-byte` (the default) or its `first-token` (the chunk with its first
+   * `content_block_delta`). Answers that are not event streams are timed to their first byte either way.
+   */
+  readonly timeTo?: 'first-byte' | 'first-token';
   /** Receives the full response time of every counted 2xx response, in ms. */
   readonly latencies?: SampleRecorder;
 }
@@ -29,21 +35,33 @@ const defaultMaxRequests = 1_000_000;
 class ProbeHandler implements Dispatcher.DispatchHandler {
   readonly sentAt = performance.now();
   ok = false;
-  sawBody = false;
+  timed = false;
+  /** Set for an event stream when the probe times its first token. */
+  tokenMark: FirstTokenMark | undefined;
   constructor(
     private readonly window: MeasurementWindow,
     private readonly ttfb: SampleRecorder,
+    private readonly firstToken: boolean,
     private readonly done: (ok: boolean) => void,
   ) {}
   // undici recognises the current handler API by this method; without it, it expects the legacy one.
   onRequestStart(): void {}
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.ok = statusCode >= 200 && statusCode < 300;
+    const contentType = headers['content-type'];
+    if (this.firstToken && typeof contentType === 'string' && contentType.startsWith('text/event-stream')) {
+      this.tokenMark = new FirstTokenMark();
+    }
   }
-  onResponseData(): void {
-    if (this.sawBody) return;
-    this.sawBody = true;
-    // Recorded now, not at the end: a stream cut by the window's end still had its first byte.
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.timed) return;
+    if (this.tokenMark !== undefined && !this.tokenMark.foundIn(chunk)) return;
+    this.timed = true;
+    // Recorded now, not at the end: a stream cut by the window's end still had its first byte (or token).
     const ttfb = performance.now() - this.sentAt;
     if (this.ok && this.window.isSample(ttfb)) this.ttfb.add(ttfb);
   }
@@ -62,6 +80,7 @@ class ProbeHandler implements Dispatcher.DispatchHandler {
  */
 export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResult> {
   const { requests, latencies, window, ttfb } = options;
+  const firstToken = options.timeTo === 'first-token';
   const origin = new URL(options.url).origin;
   const pool = new Pool(origin, { connections: options.connections, keepAliveTimeout: 30_000 });
   const maxRequests = options.maxRequests ?? defaultMaxRequests;
@@ -78,7 +97,7 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
   // One options object for a fixed request; a sequence builds one per request (its body changes).
   const fixed = requests.kind === 'fixed' ? toDispatch(requests.request) : undefined;
   const send = (next: (() => BenchRequest) | undefined, resolve: (ok: boolean) => void) => {
-    const handler = new ProbeHandler(window, ttfb, resolve);
+    const handler = new ProbeHandler(window, ttfb, firstToken, resolve);
     pool.dispatch(fixed ?? toDispatch((next as () => BenchRequest)()), handler);
     return handler;
   };

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { FirstTokenMark } from './first-token-mark.js';
+
+const preamble =
+  'event: message_start\ndata: {"type":"message_start","message":{"content":[]}}\n\n' +
+  'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' +
+  'event: ping\ndata: {"type": "ping"}\n\n';
+const delta =
+  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}\n\n';
+
+/** Feeds `text` cut at `cuts`, and gives the index of the piece in which the mark said it found the first token. */
+function pieceWithFirstToken(text: string, cuts: readonly number[]): number | undefined {
+  const mark = new FirstTokenMark();
+  const edges = [0, ...cuts, text.length];
+  for (let index = 0; index + 1 < edges.length; index++) {
+    if (mark.foundIn(Buffer.from(text.slice(edges[index], edges[index + 1])))) return index;
+  }
+  return undefined;
+}
+
+describe('FirstTokenMark', () => {
+  it('does not take the preamble (message_start, content_block_start, ping) for a token', () => {
+    expect(pieceWithFirstToken(preamble, [])).toBeUndefined();
+    expect(pieceWithFirstToken(preamble + delta, [preamble.length])).toBe(1);
+  });
+
+  it('finds the first delta in the chunk that carries the whole preamble with it', () => {
+    expect(pieceWithFirstToken(preamble + delta, [])).toBe(0);
+  });
+
+  it('finds a delta line cut across chunks at every byte, in the chunk that completes it', () => {
+    const text = preamble + delta;
+    const lineEnd = preamble.length + 'event: content_block_delta'.length;
+    for (let cut = preamble.length + 1; cut < lineEnd; cut++) {
+      expect(pieceWithFirstToken(text, [cut]), `cut at ${cut}`).toBe(1);
+    }
+  });
+
+  it('finds a line cut into one-byte chunks', () => {
+    const text = preamble + delta;
+    const cuts = Array.from({ length: text.length - 1 }, (_, index) => index + 1);
+    expect(pieceWithFirstToken(text, cuts)).toBe(preamble.length + 'event: content_block_delta'.length - 1);
+  });
+});
