@@ -22,7 +22,7 @@ describe('formatDurationSoak', () => {
           target: 'ccb',
           completed: 321,
           failed: 0,
-          ttfb: { count: 321, p50: 4.04, p95: 9, p99: 12.36, mean: 5, max: 20 },
+          ttft: { count: 321, p50: 4.04, p95: 9, p99: 12.36, mean: 5, max: 20 },
           samples,
           peakRssInBytes: 130 * mib,
           flatness: evaluateSoakFlatness(samples, 5000),

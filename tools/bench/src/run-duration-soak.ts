@@ -32,8 +32,11 @@ export interface SoakTargetResult {
   readonly completed: number;
   /** Failed requests: non-2xx, connection errors, timeouts. */
   readonly failed: number;
-  /** Time to first byte of the completed streams, in ms. */
-  readonly ttfb: SampleSummary;
+  /**
+   * Time to first token of the completed streams, in ms: with two providers ccb holds a stream's `message_start` until
+   * content starts (the commit gate), so the first byte would time the mock's gap before content, not the proxy.
+   */
+  readonly ttft: SampleSummary;
   /** RSS every `sampleIntervalInMs` from the start of the load to its end. */
   readonly samples: readonly RssSample[];
   /**
@@ -130,15 +133,16 @@ export async function runDurationSoak(
     });
     const loads = await Promise.all(
       running.map(async (target) => {
-        const ttfb = createSampleRecorder(1 << 20);
+        const ttft = createSampleRecorder(1 << 20);
         const result = await runTtfbProbe({
           url: target.url,
           requests: rotatingSessions({ connections }),
           connections,
           window,
-          ttfb,
+          ttfb: ttft,
+          timeTo: 'first-token',
         });
-        return { ...result, ttfb: summarizeSamples(ttfb.values()) };
+        return { ...result, ttft: summarizeSamples(ttft.values()) };
       }),
     );
     if (environment.signal.aborted) throw new BenchError('CCB_BENCH_INTERRUPTED', 'Benchmark interrupted.');
@@ -151,7 +155,7 @@ export async function runDurationSoak(
         target: target.id,
         completed: load.completed,
         failed: load.failed,
-        ttfb: load.ttfb,
+        ttft: load.ttft,
         samples: series,
         peakRssInBytes: peakOf(
           pid === undefined ? undefined : readProcessMemory(pid)?.peakRssInBytes,
