@@ -46,6 +46,8 @@ export interface BenchResults {
     Scenario,
     'id' | 'title' | 'connections' | 'load' | 'failover' | 'set' | 'request'
   > & {
+    /** What the rows' `ttfb` (and a `ttfb` load's `headline`) time in a stream: its first byte or its first token. */
+    readonly timeTo: NonNullable<Scenario['timeTo']>;
     /** Unmeasured load per target before the first round, in ms. */
     readonly warmupInMs: number;
     /** Measured windows per target in each round; a round's figures are over all of them. */

@@ -51,7 +51,7 @@ export interface TargetMeasurement {
   readonly measuredInMs: number;
   /** Full response latency in ms (autocannon, or the TTFB client's whole stream). */
   readonly latency: SampleSummary;
-  /** Time to first body byte in ms, for scenarios that measure it. */
+  /** Time to first byte (or token, when the scenario's `timeTo` says so) in ms, for scenarios that measure it. */
   readonly ttfb: SampleSummary | undefined;
   /** CPU time the proxy process used inside the windows, in ms; undefined for `direct` or without /proc. */
   readonly cpuTimeInMs: number | undefined;
@@ -83,7 +83,7 @@ export interface LogsAndMetricsCost {
 export interface TargetRow extends TargetMeasurement {
   /** Completed requests per second of measured time, all rounds together. */
   readonly rps: number;
-  /** The latency the scenario is about: TTFB for a `ttfb` scenario, full latency otherwise. */
+  /** The latency the scenario is about: time to first byte or token for a `ttfb` load, full latency otherwise. */
   readonly headline: SampleSummary;
   /** `headline.p50` minus direct's, in ms; undefined without a direct row. */
   readonly addedP50InMs: number | undefined;

@@ -41,4 +41,17 @@ describe('FirstTokenMark', () => {
     const cuts = Array.from({ length: text.length - 1 }, (_, index) => index + 1);
     expect(pieceWithFirstToken(text, cuts)).toBe(preamble.length + 'event: content_block_delta'.length - 1);
   });
+
+  it('finds the line without the space after the colon, which SSE allows', () => {
+    const bare = delta.replace('event: content_block_delta', 'event:content_block_delta');
+    expect(pieceWithFirstToken(preamble + bare, [preamble.length + 12])).toBe(1);
+  });
+
+  it('keeps its own copy of the bytes it carries: a client may reuse a chunk once it is delivered', () => {
+    const mark = new FirstTokenMark();
+    const first = Buffer.from(`${preamble}event: content_bl`);
+    expect(mark.foundIn(first)).toBe(false);
+    first.fill(0);
+    expect(mark.foundIn(Buffer.from('ock_delta\ndata: {}\n\n'))).toBe(true);
+  });
 });

@@ -68,7 +68,7 @@ const versusCcbLabels: Partial<Record<TargetId, string>> = {
  * One scenario's results as a titled plain-text table. Latency columns are full-response latency, or
  * time to first byte (or token, TTFT) in a `ttfb` scenario; `+p50`/`+p99` are over `direct`; ratios to node-pipe are
  * medians of per-round ratios, with the range of the RPS ratio over the rounds; scenarios with a TTFB
- * probe get two extra TTFB columns. Notes under the table say how many rounds were paired and, with
+ * probe get two extra TTFB (or TTFT) columns. Notes under the table say how many rounds were paired and, with
  * ccb-quiet, what ccb's logs and metrics cost; with ccb-shared or a Bedrock target, that target against ccb.
  */
 export function formatScenarioTable(

@@ -186,6 +186,7 @@ async function runTargets(
           failover,
           request,
           set: scenario.set ?? 'default',
+          timeTo: scenario.timeTo ?? 'first-byte',
           warmupInMs: warmupOf(scenario, options.warmupInMs),
           windowsPerRound: windowsPerRoundOf(scenario, options.windowsPerRound),
           rows,

@@ -139,7 +139,7 @@ export async function runDurationSoak(
           requests: rotatingSessions({ connections }),
           connections,
           window,
-          ttfb: ttft,
+          timesToFirst: ttft,
           timeTo: 'first-token',
         });
         return { ...result, ttft: summarizeSamples(ttft.values()) };

@@ -133,7 +133,7 @@ async function measure(
           requests,
           connections: scenario.connections,
           window,
-          ttfb: into.ttfb ?? createSampleRecorder(),
+          timesToFirst: into.ttfb ?? createSampleRecorder(),
           timeTo: scenario.timeTo,
           latencies: into.latency,
         })
@@ -151,7 +151,7 @@ async function measure(
           requests,
           connections: scenario.ttfbProbeConnections,
           window,
-          ttfb: into.ttfb,
+          timesToFirst: into.ttfb,
           timeTo: scenario.timeTo,
         })
       : Promise.resolve(noLoad);

@@ -1,0 +1,91 @@
+import type { Dispatcher } from 'undici';
+import { describe, expect, it } from 'vitest';
+import type { SampleRecorder } from './latency-stats.js';
+import type { MeasurementWindow } from './measurement-window.js';
+import { ProbeHandler } from './probe-handler.js';
+
+const preamble = Buffer.from(
+  'event: message_start\ndata: {"type":"message_start","message":{"content":[]}}\n\n' +
+    'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' +
+    'event: ping\ndata: {"type": "ping"}\n\n',
+);
+const delta = Buffer.from(
+  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}\n\n',
+);
+const stop = Buffer.from('event: message_stop\ndata: {"type":"message_stop"}\n\n');
+const errorEvent = Buffer.from(
+  'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n',
+);
+const sse = { 'content-type': 'text/event-stream; charset=utf-8' };
+const json = { 'content-type': 'application/json' };
+const controller = {} as Dispatcher.DispatchController;
+
+/** A window that counts every response, a recorder that keeps what it is given, and a clock the test moves. */
+function probe(firstToken: boolean) {
+  const clock = { now: 100 };
+  const samples: number[] = [];
+  const ended: boolean[] = [];
+  const window = { isSample: () => true } as unknown as MeasurementWindow;
+  const timesToFirst = { add: (value: number) => samples.push(value) } as unknown as SampleRecorder;
+  const handler = new ProbeHandler({ window, timesToFirst, firstToken, now: () => clock.now }, (ok) =>
+    ended.push(ok),
+  );
+  /** Moves the clock to `at` and delivers `chunk`. */
+  const deliver = (at: number, chunk: Buffer) => {
+    clock.now = at;
+    handler.onResponseData(controller, chunk);
+  };
+  return { handler, deliver, samples, ended };
+}
+
+describe('ProbeHandler', () => {
+  it("times an event stream to its first byte by default: the preamble's arrival", () => {
+    const { handler, deliver, samples, ended } = probe(false);
+    handler.onResponseStart(controller, 200, sse);
+    deliver(110, preamble);
+    deliver(150, delta);
+    handler.onResponseEnd();
+    expect(samples).toEqual([10]);
+    expect(ended).toEqual([true]);
+  });
+
+  it('times an event stream to its first token when asked, whatever came before it', () => {
+    const { handler, deliver, samples, ended } = probe(true);
+    handler.onResponseStart(controller, 200, sse);
+    deliver(110, preamble);
+    deliver(130, delta.subarray(0, 10));
+    deliver(150, Buffer.concat([delta.subarray(10), delta]));
+    deliver(170, stop);
+    handler.onResponseEnd();
+    expect(samples).toEqual([50]);
+    expect(ended).toEqual([true]);
+  });
+
+  it('counts a stream that ends without a token as failed when timing tokens, and records nothing for it', () => {
+    const { handler, deliver, samples, ended } = probe(true);
+    handler.onResponseStart(controller, 200, sse);
+    deliver(110, preamble);
+    deliver(120, errorEvent);
+    handler.onResponseEnd();
+    expect(samples).toEqual([]);
+    expect(ended).toEqual([false]);
+  });
+
+  it('times an answer that is not an event stream to its first byte, even when timing tokens', () => {
+    const { handler, deliver, samples, ended } = probe(true);
+    handler.onResponseStart(controller, 200, json);
+    deliver(104, Buffer.from('{"type":"message","content":[]}'));
+    handler.onResponseEnd();
+    expect(samples).toEqual([4]);
+    expect(ended).toEqual([true]);
+  });
+
+  it('records nothing for an error answer, stream or not', () => {
+    const { handler, deliver, samples, ended } = probe(true);
+    handler.onResponseStart(controller, 529, sse);
+    deliver(110, errorEvent);
+    handler.onResponseEnd();
+    expect(samples).toEqual([]);
+    expect(ended).toEqual([false]);
+  });
+});
