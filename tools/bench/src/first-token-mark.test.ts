@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { delta, preamble } from './_sse-stream-fixture.js';
 import { FirstTokenMark } from './first-token-mark.js';
-
-const preamble =
-  'event: message_start\ndata: {"type":"message_start","message":{"content":[]}}\n\n' +
-  'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' +
-  'event: ping\ndata: {"type": "ping"}\n\n';
-const delta =
-  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}\n\n';
 
 /** Feeds `text` cut at `cuts`, and gives the index of the piece in which the mark said it found the first token. */
 function pieceWithFirstToken(text: string, cuts: readonly number[]): number | undefined {

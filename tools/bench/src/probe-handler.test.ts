@@ -1,21 +1,14 @@
 import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
+import * as frames from './_sse-stream-fixture.js';
 import type { SampleRecorder } from './latency-stats.js';
 import type { MeasurementWindow } from './measurement-window.js';
 import { ProbeHandler } from './probe-handler.js';
 
-const preamble = Buffer.from(
-  'event: message_start\ndata: {"type":"message_start","message":{"content":[]}}\n\n' +
-    'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' +
-    'event: ping\ndata: {"type": "ping"}\n\n',
-);
-const delta = Buffer.from(
-  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}\n\n',
-);
-const stop = Buffer.from('event: message_stop\ndata: {"type":"message_stop"}\n\n');
-const errorEvent = Buffer.from(
-  'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n',
-);
+const preamble = Buffer.from(frames.preamble);
+const delta = Buffer.from(frames.delta);
+const stop = Buffer.from(frames.messageStop);
+const errorEvent = Buffer.from(frames.errorEvent);
 const sse = { 'content-type': 'text/event-stream; charset=utf-8' };
 const json = { 'content-type': 'application/json' };
 const controller = {} as Dispatcher.DispatchController;

@@ -1,20 +1,11 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { delta, errorEvent, messageStop, preamble } from './_sse-stream-fixture.js';
 import { createSampleRecorder } from './latency-stats.js';
 import { openMeasurementWindow } from './measurement-window.js';
 import type { LoadResult } from './run-autocannon.js';
 import { runTtfbProbe, type TtfbProbeOptions } from './run-ttfb-probe.js';
-
-const preamble =
-  'event: message_start\ndata: {"type":"message_start","message":{"content":[]}}\n\n' +
-  'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' +
-  'event: ping\ndata: {"type": "ping"}\n\n';
-const rest =
-  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}\n\n' +
-  'event: message_stop\ndata: {"type":"message_stop"}\n\n';
-const errorEvent =
-  'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -25,11 +16,18 @@ afterEach(async () => {
   await new Promise((resolve) => running.close(resolve));
 });
 
-/** Serves every request with `answer`, on a port the OS chose. */
-async function serve(answer: (response: ServerResponse) => void): Promise<string> {
+/**
+ * Answers every request with a 200 event stream, on a port the OS chose: the preamble in one write, then `after` in
+ * another, as an upstream sends them.
+ */
+async function serveStream(after: string): Promise<string> {
   server = createServer((request, response) => {
     request.resume();
-    request.on('end', () => answer(response));
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(preamble);
+      response.end(after);
+    });
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -70,20 +68,12 @@ async function probeOnce(
 // The timing itself is ProbeHandler's (probe-handler.test.ts, on a clock of the test's own); these run it on the wire.
 describe('runTtfbProbe', () => {
   it('times a real stream to its first token through undici', async () => {
-    const url = await serve((response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(preamble);
-      response.end(rest);
-    });
+    const url = await serveStream(delta + messageStop);
     expect(await probeOnce(url, 'first-token')).toEqual({ result: { completed: 1, failed: 0 }, samples: 1 });
   });
 
   it('counts a real stream that ends without a token as failed when timing tokens, but not when timing bytes', async () => {
-    const url = await serve((response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(preamble);
-      response.end(errorEvent);
-    });
+    const url = await serveStream(errorEvent);
     expect(await probeOnce(url, 'first-token')).toEqual({ result: { completed: 0, failed: 1 }, samples: 0 });
     expect(await probeOnce(url, 'first-byte')).toEqual({ result: { completed: 1, failed: 0 }, samples: 1 });
   });

@@ -58,9 +58,9 @@ describe('the timed soak', () => {
     expect(ccb?.target).toBe('ccb');
     expect(ccb?.failed).toBe(0);
     expect(ccb?.completed).toBeGreaterThan(0);
-    // Timed to the first token: the probe finds the mock's first content_block_delta through ccb's commit gate.
+    // Timed to the first token: the probe finds the mock's first content_block_delta through ccb's commit gate (a
+    // stream it never found it in would count as failed, above).
     expect(ccb?.ttft.count).toBeGreaterThan(0);
-    expect(ccb?.ttft.p50).toBeGreaterThan(0);
     // Every 250 ms over 3 s, plus the first and the last: about 13, fewer on a loaded machine.
     expect(ccb?.samples.length).toBeGreaterThanOrEqual(8);
     expect(ccb?.samples[0]?.atInMs).toBeLessThan(100);
