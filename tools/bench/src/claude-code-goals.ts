@@ -55,8 +55,8 @@ function addedP99Check(
  * Issue 20's goal lines for one Claude Code scenario: throughput ≥ 90 % of node-pipe's, CPU per request ≤ 1.3× in
  * every round, added p99 within 5 ms of node-pipe's, and (at 50 connections or fewer) an event-loop delay p99 under
  * 10 ms. With a `control` row (node-pipe-held, which does node-pipe's work holding each body) the every-round,
- * added-p99 and delay lines also show its figures: how far a process doing the floor's work read from the floor in the same
- * rounds, the instrument's own spread. It never changes a verdict.
+ * added-p99 and delay lines also show its figures: how far a process doing the floor's work read from the floor in the
+ * same rounds, the instrument's own spread. It never changes a verdict.
  */
 export function claudeCodeChecks(
   scenario: Pick<Scenario, 'id' | 'connections'>,

@@ -3,6 +3,12 @@ import { FirstTokenMark } from './first-token-mark.js';
 import type { SampleRecorder } from './latency-stats.js';
 import type { MeasurementWindow } from './measurement-window.js';
 
+/**
+ * What a probe times in an event stream: its first byte, or its first token (the chunk that completes its first
+ * `content_block_delta` line). Answers that are not event streams are timed to their first byte either way.
+ */
+export type TimeTo = 'first-byte' | 'first-token';
+
 /** What a probe run's handlers share: built once per run, so a request allocates only its handler. */
 export interface ProbeSettings {
   readonly window: MeasurementWindow;

@@ -1,7 +1,7 @@
 import { type Dispatcher, Pool } from 'undici';
 import type { SampleRecorder } from './latency-stats.js';
 import { connectionBatch, connectionBatches, type MeasurementWindow } from './measurement-window.js';
-import { ProbeHandler, type ProbeSettings } from './probe-handler.js';
+import { ProbeHandler, type ProbeSettings, type TimeTo } from './probe-handler.js';
 import type { BenchRequest } from './request-bodies.js';
 import type { RequestSource } from './request-source.js';
 import type { LoadResult } from './run-autocannon.js';
@@ -21,11 +21,10 @@ export interface TtfbProbeOptions {
   /** Receives the time from sending to the first byte (or token, see `timeTo`) of every counted 2xx response, in ms. */
   readonly timesToFirst: SampleRecorder;
   /**
-   * What `timesToFirst` times in an event stream: its `first-byte` (the default) or its `first-token` (the chunk that
-   * completes its first `content_block_delta` line). Answers that are not event streams are timed to their first byte
-   * either way. Timed to its first token, a stream that ends without one counts as failed.
+   * What `timesToFirst` times in an event stream (default `first-byte`). Timed to its first token, a stream that ends
+   * without one counts as failed.
    */
-  readonly timeTo?: 'first-byte' | 'first-token';
+  readonly timeTo?: TimeTo;
   /** Receives the full response time of every counted 2xx response, in ms. */
   readonly latencies?: SampleRecorder;
 }

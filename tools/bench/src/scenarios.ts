@@ -9,6 +9,9 @@
  * event stream decoded back to SSE), authenticated with a Bedrock API key (`ccb-bedrock`) or SigV4-signed with access
  * keys (`ccb-bedrock-sigv4`).
  */
+
+import type { TimeTo } from './probe-handler.js';
+
 export type TargetId =
   | 'direct'
   | 'node-pipe'
@@ -89,7 +92,7 @@ export interface Scenario {
    * What the TTFB columns time in a stream: its first byte, or its first token (the first `content_block_delta`),
    * labelled TTFT. Default `first-byte`.
    */
-  readonly timeTo?: 'first-byte' | 'first-token';
+  readonly timeTo?: TimeTo;
   /**
    * Shortest measurement window, in ms, whatever `--duration` says: a paced stream lasts ~420 ms, and a
    * window only a little longer would complete few per connection (1.5 s: about three and a half).
