@@ -51,15 +51,28 @@ describe('openMeasurementWindow', () => {
       now: Date.now,
     });
     vi.advanceTimersByTime(450);
-    expect(window.isSample(10)).toBe(false);
+    expect(window.isSample(10, false)).toBe(false);
     vi.advanceTimersByTime(250);
     // Now 200 ms into the window, whose settle began 500 ms ago (at 200 ms): a request sent 500 ms ago left as the
     // settle began, one sent 501 ms ago while connections were still being launched.
-    expect(window.isSample(150)).toBe(true);
-    expect(window.isSample(500)).toBe(true);
-    expect(window.isSample(501)).toBe(false);
+    expect(window.isSample(150, false)).toBe(true);
+    expect(window.isSample(500, false)).toBe(true);
+    expect(window.isSample(501, false)).toBe(false);
     vi.advanceTimersByTime(1000);
-    expect(window.isSample(0)).toBe(false);
+    expect(window.isSample(0, false)).toBe(false);
+  });
+
+  it("never takes a connection's first request as a sample, even one sent after the last launch", () => {
+    const window = openMeasurementWindow({
+      rampInMs: 500,
+      settleInMs: 300,
+      durationInMs: 1000,
+      now: Date.now,
+    });
+    vi.advanceTimersByTime(700);
+    expect(window.isSample(150, false)).toBe(true);
+    expect(window.isSample(150, true)).toBe(false);
+    expect(window.isSample(0, true)).toBe(false);
   });
 
   it('closes early on abort and keeps the counted time up to then', () => {

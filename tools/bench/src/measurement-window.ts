@@ -8,11 +8,14 @@ export interface MeasurementWindow {
   readonly elapsedInMs: number;
   /**
    * True when a response arriving now, `latencyInMs` after its request left, is a latency sample: it arrives while
-   * counting, and its request left after the last connections were launched (the window's start less its settle
-   * time). A request sent while connections were still opening carries start-up delays into the window; one sent
-   * during the settle time is steady load, and keeping it spares long requests (streams) a bias against them.
+   * counting, its request left after the last connections were launched (the window's start less its settle time),
+   * and it was not the first request on its connection (`opensConnection`). A request sent while connections were
+   * still opening carries start-up delays into the window, and so does a connection's first, even on the last batch:
+   * it waits for the handshake and goes out with its whole batch at once, to a process that may have rested while
+   * the other targets ran (docs/performance.md, item 48). A later one sent during the settle time is steady load, and
+   * keeping it spares long requests (streams) a bias against them.
    */
-  isSample(latencyInMs: number): boolean;
+  isSample(latencyInMs: number, opensConnection: boolean): boolean;
   /** Ends the window now (early, e.g. a fixed request count was reached). Idempotent. */
   close(): void;
   /** Runs `listener` when the window closes (at once if it already has). */
@@ -100,8 +103,10 @@ export function openMeasurementWindow(options: MeasurementWindowOptions): Measur
       if (openedAt === undefined) return 0;
       return (closedAt ?? now()) - openedAt;
     },
-    isSample(latencyInMs) {
-      return counting && openedAt !== undefined && now() - latencyInMs >= openedAt - settleInMs;
+    isSample(latencyInMs, opensConnection) {
+      return (
+        !opensConnection && counting && openedAt !== undefined && now() - latencyInMs >= openedAt - settleInMs
+      );
     },
     close,
     onClose(listener) {

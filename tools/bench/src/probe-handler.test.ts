@@ -13,15 +13,20 @@ const sse = { 'content-type': 'text/event-stream; charset=utf-8' };
 const json = { 'content-type': 'application/json' };
 const controller = {} as Dispatcher.DispatchController;
 
-/** A window that counts every response, a recorder that keeps what it is given, and a clock the test moves. */
-function probe(firstToken: boolean) {
+/**
+ * A window that samples every response but a connection's first, a recorder that keeps what it is given, and a clock
+ * the test moves.
+ */
+function probe(firstToken: boolean, opensConnection = false) {
   const clock = { now: 100 };
   const samples: number[] = [];
   const ended: boolean[] = [];
-  const window = { isSample: () => true } as unknown as MeasurementWindow;
+  const window = { isSample: (_latency: number, opens: boolean) => !opens } as unknown as MeasurementWindow;
   const timesToFirst = { add: (value: number) => samples.push(value) } as unknown as SampleRecorder;
-  const handler = new ProbeHandler({ window, timesToFirst, firstToken, now: () => clock.now }, (ok) =>
-    ended.push(ok),
+  const handler = new ProbeHandler(
+    { window, timesToFirst, firstToken, now: () => clock.now },
+    (ok) => ended.push(ok),
+    opensConnection,
   );
   /** Moves the clock to `at` and delivers `chunk`. */
   const deliver = (at: number, chunk: Buffer) => {
@@ -39,6 +44,15 @@ describe('ProbeHandler', () => {
     deliver(150, delta);
     handler.onResponseEnd();
     expect(samples).toEqual([10]);
+    expect(ended).toEqual([true]);
+  });
+
+  it('gives the window the request that opened its connection, which it does not sample; it still ends ok', () => {
+    const { handler, deliver, samples, ended } = probe(false, true);
+    handler.onResponseStart(controller, 200, sse);
+    deliver(110, preamble);
+    handler.onResponseEnd();
+    expect(samples).toEqual([]);
     expect(ended).toEqual([true]);
   });
 

@@ -33,12 +33,15 @@ export class ProbeHandler implements Dispatcher.DispatchHandler {
   timed = false;
   /** Set for a 2xx event stream when the probe times its first token. */
   tokenMark: FirstTokenMark | undefined;
+  /** The first request of its loop, sent as its connection opens: counted, never a sample. */
+  readonly #opensConnection: boolean;
   readonly #settings: ProbeSettings;
   readonly #done: (ok: boolean) => void;
 
-  constructor(settings: ProbeSettings, done: (ok: boolean) => void) {
+  constructor(settings: ProbeSettings, done: (ok: boolean) => void, opensConnection: boolean) {
     this.#settings = settings;
     this.#done = done;
+    this.#opensConnection = opensConnection;
     this.sentAt = settings.now();
   }
 
@@ -65,7 +68,7 @@ export class ProbeHandler implements Dispatcher.DispatchHandler {
     const { window, timesToFirst, now } = this.#settings;
     // Recorded now, not at the end: a stream cut by the window's end still had its first byte (or token).
     const waitedInMs = now() - this.sentAt;
-    if (this.ok && window.isSample(waitedInMs)) timesToFirst.add(waitedInMs);
+    if (this.ok && window.isSample(waitedInMs, this.#opensConnection)) timesToFirst.add(waitedInMs);
   }
 
   onResponseEnd(): void {

@@ -52,11 +52,15 @@ export function runAutocannon(options: AutocannonLoadOptions): Promise<LoadResul
   let completed = 0;
   let failed = 0;
 
-  const onAnyResponse = (_client: unknown, statusCode: number, _bytes: number, responseTimeInMs: number) => {
+  // autocannon keeps one client object per connection, through reconnects: one that answered before is not opening.
+  const answered = new WeakSet<object>();
+  const onAnyResponse = (client: object, statusCode: number, _bytes: number, responseTimeInMs: number) => {
+    const opensConnection = !answered.has(client);
+    if (opensConnection) answered.add(client);
     if (!window.counting) return;
     if (statusCode >= 200 && statusCode < 300) {
       completed++;
-      if (window.isSample(responseTimeInMs)) latencies?.add(responseTimeInMs);
+      if (window.isSample(responseTimeInMs, opensConnection)) latencies?.add(responseTimeInMs);
     } else {
       failed++;
     }

@@ -33,11 +33,14 @@ async function serveStream(after: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** Sends one request once the window counts, and gives what the probe counted and timed. */
-async function probeOnce(
+/**
+ * Sends two requests, one after the other on one connection, once the window counts, and gives what the probe counted
+ * and timed: the first, which opened the connection, is counted but never a sample.
+ */
+async function probeTwice(
   url: string,
   timeTo: TtfbProbeOptions['timeTo'],
-): Promise<{ result: LoadResult; samples: number }> {
+): Promise<{ result: LoadResult; samples: number; latencies: number }> {
   // Every answer counts: the window treats any request as having left inside it.
   let opened: () => void = () => {};
   const counting = new Promise<void>((resolve) => {
@@ -51,30 +54,44 @@ async function probeOnce(
   });
   await counting;
   const timesToFirst = createSampleRecorder();
+  const latencies = createSampleRecorder();
   const request = { method: 'POST', path: '/v1/messages', headers: {}, body: Buffer.from('{}') } as const;
   const result = await runTtfbProbe({
     url,
     requests: { kind: 'fixed', request },
     connections: 1,
-    maxRequests: 1,
+    maxRequests: 2,
     window,
     timesToFirst,
     timeTo,
+    latencies,
   });
   window.close();
-  return { result, samples: timesToFirst.count };
+  return { result, samples: timesToFirst.count, latencies: latencies.count };
 }
 
 // The timing itself is ProbeHandler's (probe-handler.test.ts, on a clock of the test's own); these run it on the wire.
 describe('runTtfbProbe', () => {
   it('times a real stream to its first token through undici', async () => {
     const url = await serveStream(delta + messageStop);
-    expect(await probeOnce(url, 'first-token')).toEqual({ result: { completed: 1, failed: 0 }, samples: 1 });
+    expect(await probeTwice(url, 'first-token')).toEqual({
+      result: { completed: 2, failed: 0 },
+      samples: 1,
+      latencies: 1,
+    });
   });
 
   it('counts a real stream that ends without a token as failed when timing tokens, but not when timing bytes', async () => {
     const url = await serveStream(errorEvent);
-    expect(await probeOnce(url, 'first-token')).toEqual({ result: { completed: 0, failed: 1 }, samples: 0 });
-    expect(await probeOnce(url, 'first-byte')).toEqual({ result: { completed: 1, failed: 0 }, samples: 1 });
+    expect(await probeTwice(url, 'first-token')).toEqual({
+      result: { completed: 0, failed: 2 },
+      samples: 0,
+      latencies: 0,
+    });
+    expect(await probeTwice(url, 'first-byte')).toEqual({
+      result: { completed: 2, failed: 0 },
+      samples: 1,
+      latencies: 1,
+    });
   });
 });

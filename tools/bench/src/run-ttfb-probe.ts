@@ -59,8 +59,12 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
   });
   // One options object for a fixed request; a sequence builds one per request (its body changes).
   const fixed = requests.kind === 'fixed' ? toDispatch(requests.request) : undefined;
-  const send = (next: (() => BenchRequest) | undefined, resolve: (ok: boolean) => void) => {
-    const handler = new ProbeHandler(settings, resolve);
+  const send = (
+    next: (() => BenchRequest) | undefined,
+    resolve: (ok: boolean) => void,
+    opensConnection: boolean,
+  ) => {
+    const handler = new ProbeHandler(settings, resolve, opensConnection);
     pool.dispatch(fixed ?? toDispatch((next as () => BenchRequest)()), handler);
     return handler;
   };
@@ -68,11 +72,15 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
   async function loop(connection: number, delayInMs: number): Promise<void> {
     const next = requests.kind === 'fixed' ? undefined : requests.connection(connection);
     if (delayInMs > 0) await new Promise((resolve) => setTimeout(resolve, delayInMs));
+    // A loop's first request leaves with its batch as the pool opens connections for it: start-up, never a sample.
+    let opensConnection = true;
     while (!window.closed && started < maxRequests) {
       started++;
+      const first = opensConnection;
+      opensConnection = false;
       let handler: ProbeHandler | undefined;
       const ok = await new Promise<boolean>((resolve) => {
-        handler = send(next, resolve);
+        handler = send(next, resolve, first);
       });
       if (!window.counting) continue;
       if (!ok) {
@@ -81,7 +89,7 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
       }
       completed++;
       const latency = performance.now() - (handler as ProbeHandler).sentAt;
-      if (window.isSample(latency)) latencies?.add(latency);
+      if (window.isSample(latency, first)) latencies?.add(latency);
     }
   }
 
