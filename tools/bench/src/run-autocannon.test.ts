@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openCountingWindow, smallRequest } from './_counting-window-fixture.js';
 import { createSampleRecorder } from './latency-stats.js';
-import { openMeasurementWindow } from './measurement-window.js';
 import { runAutocannon } from './run-autocannon.js';
 
 let server: Server | undefined;
@@ -24,23 +24,11 @@ describe('runAutocannon', () => {
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    let opened: () => void = () => {};
-    const counting = new Promise<void>((resolve) => {
-      opened = resolve;
-    });
-    // Every answer counts, and the window treats any request as having left inside it.
-    const window = openMeasurementWindow({
-      rampInMs: 0,
-      settleInMs: 1e9,
-      durationInMs: 60_000,
-      onOpen: opened,
-    });
-    await counting;
+    const window = await openCountingWindow();
     const latencies = createSampleRecorder();
-    const request = { method: 'POST', path: '/v1/messages', headers: {}, body: Buffer.from('{}') } as const;
     const result = await runAutocannon({
       url,
-      requests: [request],
+      requests: [smallRequest],
       connections: 2,
       amount: 6,
       window,

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openCountingWindow, smallRequest } from './_counting-window-fixture.js';
 import { delta, errorEvent, messageStop, preamble } from './_sse-stream-fixture.js';
 import { createSampleRecorder } from './latency-stats.js';
-import { openMeasurementWindow } from './measurement-window.js';
 import type { LoadResult } from './run-autocannon.js';
 import { runTtfbProbe, type TtfbProbeOptions } from './run-ttfb-probe.js';
 
@@ -41,24 +41,12 @@ async function probeTwice(
   url: string,
   timeTo: TtfbProbeOptions['timeTo'],
 ): Promise<{ result: LoadResult; samples: number; latencies: number }> {
-  // Every answer counts: the window treats any request as having left inside it.
-  let opened: () => void = () => {};
-  const counting = new Promise<void>((resolve) => {
-    opened = resolve;
-  });
-  const window = openMeasurementWindow({
-    rampInMs: 0,
-    settleInMs: 1e9,
-    durationInMs: 60_000,
-    onOpen: opened,
-  });
-  await counting;
+  const window = await openCountingWindow();
   const timesToFirst = createSampleRecorder();
   const latencies = createSampleRecorder();
-  const request = { method: 'POST', path: '/v1/messages', headers: {}, body: Buffer.from('{}') } as const;
   const result = await runTtfbProbe({
     url,
-    requests: { kind: 'fixed', request },
+    requests: { kind: 'fixed', request: smallRequest },
     connections: 1,
     maxRequests: 2,
     window,
