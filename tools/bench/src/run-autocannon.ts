@@ -52,7 +52,8 @@ export function runAutocannon(options: AutocannonLoadOptions): Promise<LoadResul
   let completed = 0;
   let failed = 0;
 
-  // autocannon keeps one client object per connection, through reconnects: one that answered before is not opening.
+  // By autocannon's client, one per connection of the load, not by socket: a reconnect mid-load is the target's doing
+  // (it closed the connection) and stays a sample. Marked on any answer, counted or not, 2xx or not.
   const answered = new WeakSet<object>();
   const onAnyResponse = (client: object, statusCode: number, _bytes: number, responseTimeInMs: number) => {
     const opensConnection = !answered.has(client);

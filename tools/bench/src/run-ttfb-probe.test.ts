@@ -8,6 +8,8 @@ import type { LoadResult } from './run-autocannon.js';
 import { runTtfbProbe, type TtfbProbeOptions } from './run-ttfb-probe.js';
 
 let server: Server | undefined;
+/** Connections the test server accepted. */
+let accepted = 0;
 afterEach(async () => {
   const running = server;
   server = undefined;
@@ -29,6 +31,7 @@ async function serveStream(after: string): Promise<string> {
       response.end(after);
     });
   });
+  server.on('connection', () => accepted++);
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -40,7 +43,8 @@ async function serveStream(after: string): Promise<string> {
 async function probeTwice(
   url: string,
   timeTo: TtfbProbeOptions['timeTo'],
-): Promise<{ result: LoadResult; samples: number; latencies: number }> {
+): Promise<{ result: LoadResult; samples: number; latencies: number; connections: number }> {
+  const acceptedBefore = accepted;
   const window = await openCountingWindow();
   const timesToFirst = createSampleRecorder();
   const latencies = createSampleRecorder();
@@ -55,7 +59,12 @@ async function probeTwice(
     latencies,
   });
   window.close();
-  return { result, samples: timesToFirst.count, latencies: latencies.count };
+  return {
+    result,
+    samples: timesToFirst.count,
+    latencies: latencies.count,
+    connections: accepted - acceptedBefore,
+  };
 }
 
 // The timing itself is ProbeHandler's (probe-handler.test.ts, on a clock of the test's own); these run it on the wire.
@@ -66,6 +75,7 @@ describe('runTtfbProbe', () => {
       result: { completed: 2, failed: 0 },
       samples: 1,
       latencies: 1,
+      connections: 1,
     });
   });
 
@@ -75,11 +85,13 @@ describe('runTtfbProbe', () => {
       result: { completed: 0, failed: 2 },
       samples: 0,
       latencies: 0,
+      connections: 1,
     });
     expect(await probeTwice(url, 'first-byte')).toEqual({
       result: { completed: 2, failed: 0 },
       samples: 1,
       latencies: 1,
+      connections: 1,
     });
   });
 });

@@ -73,14 +73,16 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
     const next = requests.kind === 'fixed' ? undefined : requests.connection(connection);
     if (delayInMs > 0) await new Promise((resolve) => setTimeout(resolve, delayInMs));
     // A loop's first request leaves with its batch as the pool opens connections for it: start-up, never a sample.
-    let opensConnection = true;
+    // The pool does not tie a loop to a socket, but it holds one per loop and each loop sends again as soon as its
+    // last request ends, so after the first requests none opens another.
+    let first = true;
     while (!window.closed && started < maxRequests) {
       started++;
-      const first = opensConnection;
-      opensConnection = false;
+      const opensConnection = first;
+      first = false;
       let handler: ProbeHandler | undefined;
       const ok = await new Promise<boolean>((resolve) => {
-        handler = send(next, resolve, first);
+        handler = send(next, resolve, opensConnection);
       });
       if (!window.counting) continue;
       if (!ok) {
@@ -89,7 +91,7 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
       }
       completed++;
       const latency = performance.now() - (handler as ProbeHandler).sentAt;
-      if (window.isSample(latency, first)) latencies?.add(latency);
+      if (window.isSample(latency, opensConnection)) latencies?.add(latency);
     }
   }
 
