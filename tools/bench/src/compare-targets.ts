@@ -51,6 +51,11 @@ export interface TargetMeasurement {
   readonly measuredInMs: number;
   /** Full response latency in ms (autocannon, or the TTFB client's whole stream). */
   readonly latency: SampleSummary;
+  /**
+   * The same for the requests that opened the main load's connections after its last batch was launched: start-up,
+   * kept out of `latency` and the goals, and shown here so that what a burst of new connections costs stays in sight.
+   */
+  readonly openingLatency?: SampleSummary;
   /** Time to first byte (or token, when the scenario's `timeTo` says so) in ms, for scenarios that measure it. */
   readonly ttfb: SampleSummary | undefined;
   /** CPU time the proxy process used inside the windows, in ms; undefined for `direct` or without /proc. */

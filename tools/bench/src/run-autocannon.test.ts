@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe('runAutocannon', () => {
-  it('counts every answer in the window but samples none that opened its connection, on the wire', async () => {
+  it('counts every answer in the window but samples none that opened its connection, and keeps those apart, on the wire', async () => {
     const connections = new Set<unknown>();
     server = createServer((request, response) => {
       connections.add(request.socket);
@@ -26,6 +26,7 @@ describe('runAutocannon', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const window = await openCountingWindow();
     const latencies = createSampleRecorder();
+    const openingLatencies = createSampleRecorder();
     const result = await runAutocannon({
       url,
       requests: [smallRequest],
@@ -33,11 +34,13 @@ describe('runAutocannon', () => {
       amount: 6,
       window,
       latencies,
+      openingLatencies,
     });
     window.close();
     expect(connections.size).toBe(2);
     expect(result).toEqual({ completed: 6, failed: 0 });
     expect(latencies.count).toBe(4);
+    expect(openingLatencies.count).toBe(2);
   });
   it('marks a connection opened by an error answer too: the later 2xx answers are the samples', async () => {
     const answered = new WeakSet<object>();

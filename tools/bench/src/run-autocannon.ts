@@ -14,8 +14,10 @@ export interface AutocannonLoadOptions {
   readonly window: MeasurementWindow;
   /** Stop after about this many responses in all (split across connection batches). Default: no limit. */
   readonly amount?: number;
-  /** Receives the latency of every counted 2xx response, in ms. */
+  /** Receives the latency of every counted 2xx response that is a sample (see `MeasurementWindow.isSample`), in ms. */
   readonly latencies?: SampleRecorder;
+  /** Receives the latency of the counted 2xx responses left out of `latencies` only for opening their connection. */
+  readonly openingLatencies?: SampleRecorder;
   /** Called on every counted response with the running count of counted responses. */
   readonly onResponse?: (responses: number) => void;
 }
@@ -40,7 +42,7 @@ const backstopDurationInSeconds = 24 * 60 * 60;
  * has no p95 and does not know about ramps.
  */
 export function runAutocannon(options: AutocannonLoadOptions): Promise<LoadResult> {
-  const { latencies, onResponse, window } = options;
+  const { latencies, openingLatencies, onResponse, window } = options;
   if (options.requests.length === 0) throw new TypeError('runAutocannon needs at least one request');
   const requests = options.requests.map((request) => ({
     method: request.method,
@@ -62,6 +64,8 @@ export function runAutocannon(options: AutocannonLoadOptions): Promise<LoadResul
     if (statusCode >= 200 && statusCode < 300) {
       completed++;
       if (window.isSample(responseTimeInMs, opensConnection)) latencies?.add(responseTimeInMs);
+      else if (opensConnection && window.isSample(responseTimeInMs, false))
+        openingLatencies?.add(responseTimeInMs);
     } else {
       failed++;
     }

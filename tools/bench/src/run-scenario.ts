@@ -43,6 +43,7 @@ export interface ScenarioTiming {
 
 interface Accumulator {
   readonly latency: SampleRecorder;
+  readonly openingLatency: SampleRecorder;
   readonly ttfb: SampleRecorder | undefined;
   peakRssInBytes: number | undefined;
 }
@@ -53,6 +54,7 @@ function createAccumulator(scenario: Scenario): Accumulator {
   const measuresTtfb = scenario.load === 'ttfb' || scenario.ttfbProbeConnections > 0;
   return {
     latency: createSampleRecorder(),
+    openingLatency: createSampleRecorder(),
     ttfb: measuresTtfb ? createSampleRecorder() : undefined,
     peakRssInBytes: undefined,
   };
@@ -136,6 +138,7 @@ async function measure(
           timesToFirst: into.ttfb ?? createSampleRecorder(),
           timeTo: scenario.timeTo,
           latencies: into.latency,
+          openingLatencies: into.openingLatency,
         })
       : runAutocannon({
           url: target.url,
@@ -143,6 +146,7 @@ async function measure(
           connections: scenario.connections,
           window,
           latencies: into.latency,
+          openingLatencies: into.openingLatency,
         });
   const ttfbProbe =
     scenario.load === 'autocannon' && scenario.ttfbProbeConnections > 0 && into.ttfb !== undefined
@@ -205,6 +209,7 @@ function toMeasurement(
     failed,
     measuredInMs,
     latency: summarizeSamples(accumulated.latency.values()),
+    openingLatency: summarizeSamples(accumulated.openingLatency.values()),
     ttfb: accumulated.ttfb === undefined ? undefined : summarizeSamples(accumulated.ttfb.values()),
     cpuTimeInMs,
     served,

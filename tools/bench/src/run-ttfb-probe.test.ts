@@ -38,16 +38,17 @@ async function serveStream(after: string): Promise<string> {
 
 /**
  * Sends two requests, one after the other on one connection, once the window counts, and gives what the probe counted
- * and timed: the first, which opened the connection, is counted but never a sample.
+ * and timed: the first, which opened the connection, is counted but never a sample; its latency is kept apart.
  */
 async function probeTwice(
   url: string,
   timeTo: TtfbProbeOptions['timeTo'],
-): Promise<{ result: LoadResult; samples: number; latencies: number; connections: number }> {
+): Promise<{ result: LoadResult; samples: number; latencies: number; opening: number; connections: number }> {
   const acceptedBefore = accepted;
   const window = await openCountingWindow();
   const timesToFirst = createSampleRecorder();
   const latencies = createSampleRecorder();
+  const openingLatencies = createSampleRecorder();
   const result = await runTtfbProbe({
     url,
     requests: { kind: 'fixed', request: smallRequest },
@@ -57,12 +58,14 @@ async function probeTwice(
     timesToFirst,
     timeTo,
     latencies,
+    openingLatencies,
   });
   window.close();
   return {
     result,
     samples: timesToFirst.count,
     latencies: latencies.count,
+    opening: openingLatencies.count,
     connections: accepted - acceptedBefore,
   };
 }
@@ -75,6 +78,7 @@ describe('runTtfbProbe', () => {
       result: { completed: 2, failed: 0 },
       samples: 1,
       latencies: 1,
+      opening: 1,
       connections: 1,
     });
   });
@@ -85,12 +89,14 @@ describe('runTtfbProbe', () => {
       result: { completed: 0, failed: 2 },
       samples: 0,
       latencies: 0,
+      opening: 0,
       connections: 1,
     });
     expect(await probeTwice(url, 'first-byte')).toEqual({
       result: { completed: 2, failed: 0 },
       samples: 1,
       latencies: 1,
+      opening: 1,
       connections: 1,
     });
   });

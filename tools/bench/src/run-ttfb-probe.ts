@@ -25,8 +25,10 @@ export interface TtfbProbeOptions {
    * without one counts as failed.
    */
   readonly timeTo?: TimeTo;
-  /** Receives the full response time of every counted 2xx response, in ms. */
+  /** Receives the full response time of every counted 2xx response that is a sample, in ms. */
   readonly latencies?: SampleRecorder;
+  /** Receives the full response time of the counted 2xx responses left out of `latencies` only for opening a connection. */
+  readonly openingLatencies?: SampleRecorder;
 }
 
 const defaultMaxRequests = 1_000_000;
@@ -37,7 +39,7 @@ const defaultMaxRequests = 1_000_000;
  * until the window closes or `maxRequests` were started.
  */
 export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResult> {
-  const { requests, latencies, window } = options;
+  const { requests, latencies, openingLatencies, window } = options;
   const settings: ProbeSettings = {
     window,
     timesToFirst: options.timesToFirst,
@@ -92,6 +94,7 @@ export async function runTtfbProbe(options: TtfbProbeOptions): Promise<LoadResul
       completed++;
       const latency = performance.now() - (handler as ProbeHandler).sentAt;
       if (window.isSample(latency, opensConnection)) latencies?.add(latency);
+      else if (opensConnection && window.isSample(latency, false)) openingLatencies?.add(latency);
     }
   }
 
