@@ -11,9 +11,9 @@ export interface MeasurementWindow {
    * counting, its request left after the last connections were launched (the window's start less its settle time),
    * and it was not the first request on its connection of the load (`opensConnection`: an autocannon client, a probe
    * loop). A request sent while connections were still opening carries start-up delays into the window, and so does
-   * a connection's first, even on the last batch: it goes out with its whole batch at once, and after a rest it may
-   * find the target's own upstream connections gone (docs/performance.md, item 48). A later one sent during the
-   * settle time is steady load, and keeping it spares long requests (streams) a bias against them.
+   * a connection's first, even on the last batch: it goes out with its whole batch at once, to a target that may have
+   * rested while the others ran (docs/performance.md, item 48). A later one sent during the settle time is steady
+   * load, and keeping it spares long requests (streams) a bias against them.
    */
   isSample(latencyInMs: number, opensConnection: boolean): boolean;
   /** Ends the window now (early, e.g. a fixed request count was reached). Idempotent. */
