@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCountingWindow, smallRequest } from './_counting-window-fixture.js';
@@ -14,60 +14,52 @@ afterEach(async () => {
   await new Promise((resolve) => running.close(resolve));
 });
 
-describe('runAutocannon', () => {
-  it('counts every answer in the window but samples none that opened its connection, and keeps those apart, on the wire', async () => {
-    const connections = new Set<unknown>();
-    server = createServer((request, response) => {
-      connections.add(request.socket);
-      request.resume();
-      request.on('end', () => response.end('{}'));
-    });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const window = await openCountingWindow();
-    const latencies = createSampleRecorder();
-    const openingLatencies = createSampleRecorder();
-    const result = await runAutocannon({
-      url,
-      requests: [smallRequest],
-      connections: 2,
-      amount: 6,
-      window,
-      latencies,
-      openingLatencies,
-    });
-    window.close();
-    expect(connections.size).toBe(2);
-    expect(result).toEqual({ completed: 6, failed: 0 });
-    expect(latencies.count).toBe(4);
-    expect(openingLatencies.count).toBe(2);
+/**
+ * Answers each request with `answer` once its body is in, on a port the OS chose, and runs autocannon against it with
+ * two connections for six answers in a window that counts them all: what it counted, sampled and kept apart.
+ */
+async function loadTwoConnections(answer: (request: IncomingMessage, response: ServerResponse) => void) {
+  server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => answer(request, response));
   });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const window = await openCountingWindow();
+  const latencies = createSampleRecorder();
+  const openingLatencies = createSampleRecorder();
+  const result = await runAutocannon({
+    url,
+    requests: [smallRequest],
+    connections: 2,
+    amount: 6,
+    window,
+    latencies,
+    openingLatencies,
+  });
+  window.close();
+  return { result, samples: latencies.count, opening: openingLatencies.count };
+}
+
+describe('runAutocannon', () => {
+  it('counts every answer in the window but samples none that opened its connection, and keeps those apart', async () => {
+    const sockets = new Set<unknown>();
+    const loaded = await loadTwoConnections((request, response) => {
+      sockets.add(request.socket);
+      response.end('{}');
+    });
+    expect(sockets.size).toBe(2);
+    expect(loaded).toEqual({ result: { completed: 6, failed: 0 }, samples: 4, opening: 2 });
+  });
+
   it('marks a connection opened by an error answer too: the later 2xx answers are the samples', async () => {
     const answered = new WeakSet<object>();
-    server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        // Each connection's first answer is a 503 (the socket kept alive), the rest 200.
-        const first = !answered.has(request.socket);
-        answered.add(request.socket);
-        response.statusCode = first ? 503 : 200;
-        response.end('{}');
-      });
+    const loaded = await loadTwoConnections((request, response) => {
+      // Each connection's first answer is a 503 (the socket kept alive), the rest 200.
+      response.statusCode = answered.has(request.socket) ? 200 : 503;
+      answered.add(request.socket);
+      response.end('{}');
     });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const window = await openCountingWindow();
-    const latencies = createSampleRecorder();
-    const result = await runAutocannon({
-      url,
-      requests: [smallRequest],
-      connections: 2,
-      amount: 6,
-      window,
-      latencies,
-    });
-    window.close();
-    expect(result).toEqual({ completed: 4, failed: 2 });
-    expect(latencies.count).toBe(4);
+    expect(loaded).toEqual({ result: { completed: 4, failed: 2 }, samples: 4, opening: 0 });
   });
 });
