@@ -1,19 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackServers } from './_loopback-server-fixture.js';
 import { BenchError } from './bench-error.js';
 import { openEventsClient } from './events-client.js';
 
-let server: Server | undefined;
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  server = undefined;
-});
+const serveOnLoopback = loopbackServers();
 
 /** A server whose `/admin/events` answers `status`; a 200 stream sends two messages and ends. */
 async function serve(status: number): Promise<{ url: string }> {
-  server = createServer((request, response) => {
+  const { url } = await serveOnLoopback((request, response) => {
     expect(request.url).toBe('/admin/events');
     if (status !== 200) {
       response.writeHead(status).end('{"type":"error"}');
@@ -23,8 +17,7 @@ async function serve(status: number): Promise<{ url: string }> {
     response.write('event: hello\ndata: {}\n\n');
     response.end('event: traffic\ndata: {}\n\n');
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { url };
 }
 
 describe('openEventsClient', () => {

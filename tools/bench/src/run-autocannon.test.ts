@@ -1,30 +1,21 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { openCountingWindow, smallRequest } from './_counting-window-fixture.js';
+import { loopbackServers } from './_loopback-server-fixture.js';
 import { createSampleRecorder } from './latency-stats.js';
 import { runAutocannon } from './run-autocannon.js';
 
-let server: Server | undefined;
-afterEach(async () => {
-  const running = server;
-  server = undefined;
-  if (running === undefined) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
-});
+const serve = loopbackServers();
 
 /**
  * Answers each request with `answer` once its body is in, on a port the OS chose, and runs autocannon against it with
  * two connections for six answers in a window that counts them all: what it counted, sampled and kept apart.
  */
 async function loadTwoConnections(answer: (request: IncomingMessage, response: ServerResponse) => void) {
-  server = createServer((request, response) => {
+  const { url } = await serve((request, response) => {
     request.resume();
     request.on('end', () => answer(request, response));
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const window = await openCountingWindow();
   const latencies = createSampleRecorder();
   const openingLatencies = createSampleRecorder();

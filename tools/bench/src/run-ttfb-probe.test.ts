@@ -1,29 +1,21 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCountingWindow, smallRequest } from './_counting-window-fixture.js';
+import { loopbackServers } from './_loopback-server-fixture.js';
 import { delta, errorEvent, messageStop, preamble } from './_sse-stream-fixture.js';
 import { createSampleRecorder } from './latency-stats.js';
 import type { LoadResult } from './run-autocannon.js';
 import { runTtfbProbe, type TtfbProbeOptions } from './run-ttfb-probe.js';
 
-let server: Server | undefined;
-/** Connections the test server accepted. */
+const serve = loopbackServers();
+/** Connections the test servers accepted. */
 let accepted = 0;
-afterEach(async () => {
-  const running = server;
-  server = undefined;
-  if (running === undefined) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
-});
 
 /**
  * Answers every request with a 200 event stream, on a port the OS chose: the preamble in one write, then `after` in
  * another, as an upstream sends them.
  */
 async function serveStream(after: string): Promise<string> {
-  server = createServer((request, response) => {
+  const { server, url } = await serve((request, response) => {
     request.resume();
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -32,8 +24,7 @@ async function serveStream(after: string): Promise<string> {
     });
   });
   server.on('connection', () => accepted++);
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return url;
 }
 
 /**
